@@ -1,0 +1,25 @@
+from ninja import Router
+
+from openjxc.core.api import page_qs
+
+from .models import AuditEntry
+
+router = Router(tags=["checks"])
+
+
+def entry_dict(e: AuditEntry) -> dict:
+    return {"id": e.id, "at": e.at.isoformat(), "user": e.user, "action": e.action, "object_type": e.object_type,
+            "object": e.object, "reason": e.reason, "before": e.before, "after": e.after, "hash": e.hash}
+
+
+@router.get("/audit", response=dict)
+def audit(request, object: str | None = None, user: str | None = None, action: str | None = None,
+          limit: int = 100, offset: int = 0):
+    qs = AuditEntry.objects.order_by("-id")
+    if object:
+        qs = qs.filter(object=object)
+    if user:
+        qs = qs.filter(user=user)
+    if action:
+        qs = qs.filter(action=action)
+    return page_qs(qs, entry_dict, limit, offset)

@@ -1,0 +1,36 @@
+from django.db.models import Q
+
+from openjxc.core.errors import not_found
+from openjxc.core.numbers import price_str, qty_str
+
+from .models import Item
+
+
+def item_dict(item: Item) -> dict:
+    return {
+        "id": item.id,
+        "code": item.code,
+        "name": item.name,
+        "unit": item.unit,
+        "spec": item.spec,
+        "barcode": item.barcode,
+        "tax_rate": str(item.tax_rate.normalize()) if item.tax_rate is not None else None,
+        "purchase_price": price_str(item.purchase_price),
+        "sale_price": price_str(item.sale_price),
+        "safety_stock": qty_str(item.safety_stock),
+        "active": item.active,
+    }
+
+
+def get_item(code: str) -> Item:
+    item = Item.objects.filter(code=code).first()
+    if item is None:
+        raise not_found("item", code)
+    return item
+
+
+def search_items(search: str | None):
+    qs = Item.objects.order_by("code")
+    if search:
+        qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search) | Q(barcode=search) | Q(spec__icontains=search))
+    return qs

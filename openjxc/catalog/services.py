@@ -1,0 +1,61 @@
+"""Master data writes: items."""
+
+from django.db import IntegrityError, transaction
+
+from openjxc.audit.services import record
+from openjxc.core.errors import DomainError, not_found
+from openjxc.core.numbers import QTY_SCALE, parse_decimal
+from openjxc.core.validation import text_field
+from openjxc.users.services import MASTER_DATA, require
+
+from .models import Item
+from .selectors import item_dict
+
+
+def _item_fields(data: dict, partial: bool = False) -> dict:
+    out = {}
+    for key, n, req in (("name", 200, True), ("unit", 20, True), ("spec", 200, False), ("barcode", 64, False)):
+        if not partial or key in data:
+            out[key] = text_field(data, key, n, req)
+    if "tax_rate" in data and data["tax_rate"] is not None:
+        rate = parse_decimal(data["tax_rate"], "tax_rate", 4)
+        if rate >= 1:
+            raise DomainError("invalid", "tax_rate must be below 1 (e.g. 0.13)", {"field": "tax_rate"})
+        out["tax_rate"] = rate
+    for key in ("purchase_price", "sale_price"):
+        if key in data:
+            out[key] = None if data[key] is None else parse_decimal(data[key], key, 6)
+    if "safety_stock" in data and data["safety_stock"] is not None:
+        out["safety_stock"] = int(parse_decimal(data["safety_stock"], "safety_stock", 4) * QTY_SCALE)
+    return out
+
+
+def create_item(user, data: dict) -> dict:
+    require(user, MASTER_DATA)
+    code = text_field(data, "code", 64, True)
+    fields = _item_fields(data)
+    try:
+        with transaction.atomic():
+            if Item.objects.filter(code=code).exists():
+                raise DomainError("duplicate_code", f"item code {code} already exists", {"code": code})
+            item = Item.objects.create(code=code, **fields)
+            result = item_dict(item)
+            record(user, "create", "item", code, after=result)
+    except IntegrityError:
+        raise DomainError("duplicate_code", f"item code {code} already exists", {"code": code}) from None
+    return result
+
+
+def update_item(user, code: str, data: dict) -> dict:
+    require(user, MASTER_DATA)
+    with transaction.atomic():
+        item = Item.objects.select_for_update().filter(code=code).first()
+        if item is None:
+            raise not_found("item", code)
+        before = item_dict(item)
+        for k, v in _item_fields(data, partial=True).items():
+            setattr(item, k, v)
+        item.save()
+        after = item_dict(item)
+        record(user, "edit", "item", code, before=before, after=after)
+    return after

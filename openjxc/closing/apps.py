@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ClosingConfig(AppConfig):
+    name = "openjxc.closing"
+    label = "closing"

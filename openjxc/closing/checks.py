@@ -1,0 +1,132 @@
+"""Reconciliation (数据核对): named checks, each returning its problems as data.
+
+Like bean-check, every check is a function in CHECKS; `reconcile()` runs them all."""
+
+from django.db import connection
+
+from openjxc.audit.services import verify_chain
+from openjxc.core.numbers import fen_str, qty_str
+from openjxc.ledger import chart as A
+
+
+def _rows(sql, args=()):
+    with connection.cursor() as cur:
+        cur.execute(sql, list(args))
+        return cur.fetchall()
+
+
+def stock_cache_equals_ledger() -> list[dict]:
+    rows = _rows(
+        "SELECT i.code, w.code, COALESCE(b.qty, 0), COALESCE(b.value, 0), COALESCE(m.q, 0), COALESCE(m.v, 0) "
+        "FROM (SELECT item_id, warehouse_id, SUM(qty) AS q, SUM(value) AS v FROM inventory_stockmove "
+        "      GROUP BY item_id, warehouse_id) m "
+        "LEFT JOIN inventory_stockbalance b ON b.item_id = m.item_id AND b.warehouse_id = m.warehouse_id "
+        "JOIN catalog_item i ON i.id = m.item_id JOIN inventory_warehouse w ON w.id = m.warehouse_id "
+        "WHERE COALESCE(b.qty, 0) <> m.q OR COALESCE(b.value, 0) <> m.v "
+        "UNION ALL "
+        "SELECT i.code, w.code, b.qty, b.value, 0, 0 FROM inventory_stockbalance b "
+        "JOIN catalog_item i ON i.id = b.item_id JOIN inventory_warehouse w ON w.id = b.warehouse_id "
+        "WHERE (b.qty <> 0 OR b.value <> 0) AND NOT EXISTS (SELECT 1 FROM inventory_stockmove m "
+        "  WHERE m.item_id = b.item_id AND m.warehouse_id = b.warehouse_id)"
+    )
+    return [
+        {
+            "check": "stock_cache",
+            "message": f"stock balance of {i} @ {w} is {qty_str(int(bq))} / {fen_str(int(bv))} "
+            f"but the ledger says {qty_str(int(mq))} / {fen_str(int(mv))}",
+            "item": i, "warehouse": w,
+        }
+        for i, w, bq, bv, mq, mv in rows
+    ]
+
+
+def no_negative_stock() -> list[dict]:
+    rows = _rows(
+        "SELECT i.code, w.code, b.qty, b.value FROM inventory_stockbalance b "
+        "JOIN catalog_item i ON i.id = b.item_id JOIN inventory_warehouse w ON w.id = b.warehouse_id "
+        "WHERE b.qty < 0 OR b.value < 0 OR (b.qty = 0 AND b.value <> 0)"
+    )
+    return [
+        {"check": "negative_stock", "message": f"{i} @ {w} holds {qty_str(int(q))} valued {fen_str(int(v))}",
+         "item": i, "warehouse": w}
+        for i, w, q, v in rows
+    ]
+
+
+def vouchers_balance() -> list[dict]:
+    rows = _rows(
+        "SELECT v.id, v.date, SUM(l.debit), SUM(l.credit) FROM ledger_voucher v "
+        "JOIN ledger_journalline l ON l.voucher_id = v.id GROUP BY v.id, v.date HAVING SUM(l.debit) <> SUM(l.credit)"
+    )
+    return [
+        {"check": "voucher_balance", "message": f"voucher {vid} of {d} debits {fen_str(int(dr))} "
+         f"but credits {fen_str(int(cr))}", "voucher": vid}
+        for vid, d, dr, cr in rows
+    ]
+
+
+def account_cache_equals_journal() -> list[dict]:
+    rows = _rows(
+        "SELECT a.code, b.debit, b.credit, COALESCE(j.d, 0), COALESCE(j.c, 0) FROM ledger_account a "
+        "JOIN ledger_accountbalance b ON b.account_id = a.id "
+        "LEFT JOIN (SELECT account_id, SUM(debit) AS d, SUM(credit) AS c FROM ledger_journalline "
+        "GROUP BY account_id) j ON j.account_id = a.id "
+        "WHERE b.debit <> COALESCE(j.d, 0) OR b.credit <> COALESCE(j.c, 0)"
+    )
+    return [
+        {"check": "account_cache", "message": f"account {code} balance cache {fen_str(int(bd))}/{fen_str(int(bc))} "
+         f"differs from the journal {fen_str(int(jd))}/{fen_str(int(jc))}", "account": code}
+        for code, bd, bc, jd, jc in rows
+    ]
+
+
+def _account_net(code: str) -> int:
+    row = _rows(
+        "SELECT COALESCE(SUM(l.debit - l.credit), 0) FROM ledger_journalline l "
+        "JOIN ledger_account a ON a.id = l.account_id WHERE a.code = %s",
+        [code],
+    )
+    return int(row[0][0])
+
+
+def subledgers_equal_control_accounts() -> list[dict]:
+    problems = []
+    oi = dict((k, int(v)) for k, v in _rows("SELECT kind, COALESCE(SUM(amount), 0) FROM ledger_openitementry GROUP BY kind"))
+    for kind, code, sign in (("receivable", A.RECEIVABLE, 1), ("payable", A.PAYABLE, -1)):
+        gl = sign * _account_net(code)
+        if oi.get(kind, 0) != gl:
+            problems.append({"check": "open_items_control", "message": f"open {kind}s total {fen_str(oi.get(kind, 0))} "
+                             f"but account {code} holds {fen_str(gl)}", "account": code})
+    stock = int(_rows("SELECT COALESCE(SUM(value), 0) FROM inventory_stockmove")[0][0])
+    gl = _account_net(A.INVENTORY)
+    if stock != gl:
+        problems.append({"check": "stock_control", "message": f"stock ledger value {fen_str(stock)} but account "
+                         f"{A.INVENTORY} holds {fen_str(gl)}", "account": A.INVENTORY})
+    return problems
+
+
+def approved_documents_have_vouchers() -> list[dict]:
+    rows = _rows(
+        "SELECT d.number FROM documents_document d WHERE d.status IN ('approved', 'reversed', 'cancelled') "
+        "AND d.type IN ('purchase_receipt', 'purchase_return', 'sales_delivery', 'sales_return') "
+        "AND d.amount_incl_tax <> 0 "
+        "AND NOT EXISTS (SELECT 1 FROM ledger_voucher v WHERE v.document_id = d.id AND v.kind = 'posting')"
+    )
+    return [{"check": "document_voucher", "message": f"approved document {n} has no voucher", "document": n}
+            for (n,) in rows]
+
+
+CHECKS = [
+    stock_cache_equals_ledger,
+    no_negative_stock,
+    vouchers_balance,
+    account_cache_equals_journal,
+    subledgers_equal_control_accounts,
+    approved_documents_have_vouchers,
+    verify_chain,
+]
+
+
+def reconcile() -> dict:
+    problems = [p for check in CHECKS for p in check()]
+    return {"ok": not problems, "problems": problems}

@@ -1,0 +1,35 @@
+"""One error type for every rule a user or client can break; codes are the API contract."""
+
+STATUS_BY_CODE = {
+    "invalid": 422,
+    "reason_required": 422,
+    "not_found": 404,
+    "duplicate_code": 409,
+    "wrong_status": 409,
+    "period_closed": 409,
+    "insufficient_stock": 409,
+    "has_dependents": 409,
+    "exceeds_source": 409,
+    "version_conflict": 409,
+    "forbidden": 403,
+    "unauthorized": 401,
+}
+
+
+class DomainError(Exception):
+    def __init__(self, code: str, message: str, details: dict | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+    @property
+    def status(self) -> int:
+        return STATUS_BY_CODE.get(self.code, 422 if self.code.startswith("invalid") else 409)
+
+    def as_dict(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+def not_found(kind: str, ref) -> DomainError:
+    return DomainError("not_found", f"{kind} {ref} not found", {"object": kind, "ref": str(ref)})

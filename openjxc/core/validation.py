@@ -1,0 +1,19 @@
+"""Validation of free-text input shared by the master-data services."""
+
+from .errors import DomainError
+
+
+def text_field(data: dict, key: str, max_len: int, required: bool = False) -> str:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            raise DomainError("invalid", f"{key} is required", {"field": key})
+        return ""
+    if not isinstance(value, str):
+        raise DomainError("invalid", f"{key} must be text", {"field": key})
+    value = value.strip()
+    if required and not value:
+        raise DomainError("invalid", f"{key} is required", {"field": key})
+    if len(value) > max_len:
+        raise DomainError("invalid", f"{key} is longer than {max_len} characters", {"field": key})
+    return value

@@ -1,0 +1,68 @@
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from ninja import Router, Schema
+
+from openjxc.core.api import page_qs
+
+from . import selectors, services
+from .rules import optional_date
+from .models import DocumentLine
+
+router = Router(tags=["documents"])
+Num = str | int | float | Decimal
+
+
+class LineIn(Schema):
+    item: str
+    qty: Num
+    price: Num | None = None
+    price_incl_tax: Num | None = None
+    tax_rate: Num | None = None
+    source_line: int | None = None
+
+
+class DocumentIn(Schema):
+    type: str
+    date: str
+    partner: str | None = None
+    warehouse: str | None = None
+    to_warehouse: str | None = None
+    source: str | None = None
+    external_ref: str | None = None
+    memo: str | None = None
+    version: int | None = None
+    lines: list[LineIn]
+
+
+@router.post("/documents", response={201: dict})
+def create_document(request, payload: DocumentIn):
+    """Create a draft. The same type + external_ref returns the first document."""
+    doc, _created = services.create_draft(request.user, payload.model_dump(exclude_unset=True))
+    return 201, doc
+
+
+@router.get("/documents", response=dict)
+def list_documents(request, type: str | None = None, status: str | None = None, partner: str | None = None,
+                   limit: int = 100, offset: int = 0):
+    """List documents; also takes ?from=YYYY-MM-DD&to=YYYY-MM-DD."""
+    qs = selectors.list_documents(type=type, status=status, partner=partner,
+                                  date_from=optional_date(request, "from"), date_to=optional_date(request, "to"))
+    qs = qs.prefetch_related(Prefetch("lines", DocumentLine.objects.select_related("item").order_by("line_no")))
+    return page_qs(qs, lambda d: selectors.document_dict(d, list(d.lines.all())), limit, offset)
+
+
+@router.get("/documents/{number}", response=dict)
+def get_document(request, number: str):
+    return selectors.document_dict(selectors.get_document(number))
+
+
+@router.put("/documents/{number}", response=dict)
+def update_document(request, number: str, payload: DocumentIn):
+    return services.update_draft(request.user, number, payload.model_dump(exclude_unset=True))
+
+
+@router.delete("/documents/{number}", response={204: None})
+def delete_document(request, number: str):
+    services.delete_draft(request.user, number)
+    return 204, None

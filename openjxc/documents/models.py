@@ -1,0 +1,62 @@
+"""One Document + DocumentLine model for every 单据 type."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Document(models.Model):
+    DRAFT, APPROVED, CANCELLED, REVERSED = "draft", "approved", "cancelled", "reversed"
+
+    number = models.CharField(max_length=32, unique=True)
+    type = models.CharField(max_length=32, db_index=True)
+    status = models.CharField(max_length=20, default=DRAFT, db_index=True)
+    date = models.DateField(db_index=True)
+    partner = models.ForeignKey("partners.Partner", null=True, on_delete=models.PROTECT)
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_warehouse = models.ForeignKey(
+        "inventory.Warehouse", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.ForeignKey("self", null=True, on_delete=models.PROTECT, related_name="derived")
+    external_ref = models.CharField(max_length=100, null=True)
+    amount = models.BigIntegerField(default=0)  # fen, tax-exclusive
+    tax = models.BigIntegerField(default=0)
+    amount_incl_tax = models.BigIntegerField(default=0)
+    memo = models.CharField(max_length=500, blank=True, default="")
+    version = models.IntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True)
+    cancelled_at = models.DateTimeField(null=True)
+    cancel_reason = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["type", "external_ref"], name="uniq_external_ref")
+        ]
+        indexes = [models.Index(fields=["type", "status", "date"], name="doc_type_status_date")]
+
+
+class DocumentLine(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.IntegerField()
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    qty = models.BigIntegerField()  # 1/10,000 units; for stock_count the counted quantity
+    price = models.DecimalField(max_digits=19, decimal_places=6, null=True)
+    price_incl_tax = models.DecimalField(max_digits=19, decimal_places=6, null=True)
+    tax_rate = models.DecimalField(max_digits=6, decimal_places=4, default="0")
+    amount = models.BigIntegerField(default=0)  # fen
+    tax = models.BigIntegerField(default=0)
+    amount_incl_tax = models.BigIntegerField(default=0)
+    source_line = models.ForeignKey(
+        "self", null=True, on_delete=models.PROTECT, related_name="derived_lines"
+    )
+
+    class Meta:
+        ordering = ["line_no"]

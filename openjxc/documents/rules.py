@@ -1,0 +1,59 @@
+"""Pure checks and line arithmetic for drafts (no database writes)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from openjxc.core.errors import DomainError
+from openjxc.core.numbers import QTY_SCALE, parse_decimal, round_half_up, to_fen
+
+
+def parse_date(value, field: str = "date") -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        raise DomainError("invalid", f"{field} must be a date like 2026-11-25", {"field": field}) from None
+
+
+def optional_date(request, name: str) -> dt.date | None:
+    value = request.GET.get(name)
+    return parse_date(value, name) if value else None
+
+
+def line_amounts(qty: Decimal, price: Decimal | None, price_incl_tax: Decimal | None, rate: Decimal):
+    """(price, price_incl_tax, amount, tax, gross) in Decimal yuan, per API.md's rounding."""
+    if price_incl_tax is not None:
+        gross = round_half_up(qty * price_incl_tax)
+        amount = round_half_up(qty * price_incl_tax / (1 + rate))
+        price = round_half_up(price_incl_tax / (1 + rate), Decimal("0.000001"))
+        return price, price_incl_tax, amount, gross - amount, gross
+    amount = round_half_up(qty * price)
+    tax = round_half_up(amount * rate)
+    pit = round_half_up(price * (1 + rate), Decimal("0.000001"))
+    return price, pit, amount, tax, amount + tax
+
+
+def parse_line(raw: dict, index: int) -> dict:
+    """Validate one request line's numbers; references are resolved by the service."""
+    if not isinstance(raw, dict):
+        raise DomainError("invalid", f"line {index + 1} must be an object", {"line": index + 1})
+    where = f"lines[{index}]"
+    item = raw.get("item")
+    if not item or not isinstance(item, str):
+        raise DomainError("invalid", f"{where}.item is required", {"field": f"{where}.item"})
+    qty = parse_decimal(raw.get("qty"), f"{where}.qty", 4)
+    out = {"item": item, "qty": qty, "qty_units": int(qty * QTY_SCALE)}
+    for key, places in (("price", 6), ("price_incl_tax", 6), ("tax_rate", 4)):
+        out[key] = None if raw.get(key) is None else parse_decimal(raw[key], f"{where}.{key}", places)
+    if out["tax_rate"] is not None and out["tax_rate"] >= 1:
+        raise DomainError("invalid", f"{where}.tax_rate must be below 1 (e.g. 0.13)", {"field": f"{where}.tax_rate"})
+    sl = raw.get("source_line")
+    if sl is not None and (isinstance(sl, bool) or not str(sl).isdigit()):
+        raise DomainError("invalid", f"{where}.source_line must be a line id", {"field": f"{where}.source_line"})
+    out["source_line"] = int(sl) if sl is not None else None
+    return out
+
+
+def fen(d: Decimal) -> int:
+    return to_fen(d)

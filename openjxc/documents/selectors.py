@@ -1,0 +1,88 @@
+"""Named reads of documents, serialised the way API.md describes them."""
+
+from openjxc.core.errors import not_found
+from openjxc.core.numbers import fen_str, price_str, qty_str
+
+from .models import Document, DocumentLine
+from .types import TYPES
+
+
+def get_document(number: str, *, for_update: bool = False) -> Document:
+    qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    doc = qs.filter(number=number).first()
+    if doc is None:
+        raise not_found("document", number)
+    return doc
+
+
+def line_dict(line: DocumentLine, show_cost: bool = True) -> dict:
+    return {
+        "id": line.id,
+        "line_no": line.line_no,
+        "item": line.item.code,
+        "item_name": line.item.name,
+        "unit": line.item.unit,
+        "qty": qty_str(line.qty),
+        "price": price_str(line.price),
+        "price_incl_tax": price_str(line.price_incl_tax),
+        "tax_rate": str(line.tax_rate.normalize()) if line.tax_rate is not None else None,
+        "amount": fen_str(line.amount),
+        "tax": fen_str(line.tax),
+        "amount_incl_tax": fen_str(line.amount_incl_tax),
+        "source_line": line.source_line_id,
+    }
+
+
+def document_dict(doc: Document, lines=None) -> dict:
+    if lines is None:
+        lines = list(doc.lines.select_related("item").order_by("line_no"))
+    return {
+        "id": doc.id,
+        "number": doc.number,
+        "type": doc.type,
+        "type_name": TYPES[doc.type].label,
+        "status": doc.status,
+        "date": doc.date.isoformat(),
+        "partner": doc.partner.code if doc.partner_id else None,
+        "partner_name": doc.partner.name if doc.partner_id else None,
+        "warehouse": doc.warehouse.code if doc.warehouse_id else None,
+        "to_warehouse": doc.to_warehouse.code if doc.to_warehouse_id else None,
+        "source": doc.source.number if doc.source_id else None,
+        "external_ref": doc.external_ref,
+        "memo": doc.memo,
+        "version": doc.version,
+        "lines": [line_dict(ln) for ln in lines],
+        "amount": fen_str(doc.amount),
+        "tax": fen_str(doc.tax),
+        "amount_incl_tax": fen_str(doc.amount_incl_tax),
+        "approved_at": doc.approved_at.isoformat() if doc.approved_at else None,
+        "cancelled_at": doc.cancelled_at.isoformat() if doc.cancelled_at else None,
+        "cancel_reason": doc.cancel_reason or None,
+    }
+
+
+def list_documents(*, type=None, status=None, partner=None, date_from=None, date_to=None):
+    qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source")
+    if type:
+        qs = qs.filter(type=type)
+    if status:
+        qs = qs.filter(status=status)
+    if partner:
+        qs = qs.filter(partner__code=partner)
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    return qs.order_by("-date", "-id")
+
+
+def used_quantities(source: Document) -> dict:
+    """Quantities of each source line already taken by approved derived documents."""
+    used: dict[int, int] = {}
+    for sl, qty in DocumentLine.objects.filter(
+        source_line__document=source, document__status=Document.APPROVED
+    ).values_list("source_line_id", "qty"):
+        used[sl] = used.get(sl, 0) + qty
+    return used

@@ -1,0 +1,226 @@
+"""Drafts: create, edit, delete. Every action is one transaction and is audited."""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from openjxc.audit.services import record
+from openjxc.catalog.models import Item
+from openjxc.core.errors import DomainError, not_found
+from openjxc.core.numbers import QTY_SCALE
+from openjxc.core.services import next_number
+from openjxc.inventory.models import Warehouse
+from openjxc.ledger.services import ensure_open
+from openjxc.partners.models import Partner
+from openjxc.users.services import EDIT, require
+
+from .models import Document, DocumentLine
+from .rules import fen, line_amounts, parse_date, parse_line
+from .selectors import document_dict, get_document, used_quantities
+from .types import TYPES
+
+
+def _resolve(data: dict, doc_type: str | None = None) -> dict:
+    """Validate a request body and resolve its references; raises DomainError, writes nothing."""
+    if not isinstance(data, dict):
+        raise DomainError("invalid", "body must be a JSON object")
+    doc_type = doc_type or data.get("type")
+    t = TYPES.get(doc_type) if isinstance(doc_type, str) else None
+    if t is None:
+        raise DomainError("invalid", f"unknown document type {doc_type!r}", {"field": "type"})
+    if not t.posts:
+        raise DomainError("invalid", f"document type {doc_type} is not available yet", {"field": "type"})
+    day = parse_date(data.get("date"))
+    out = {"type": t, "date": day, "partner": None, "warehouse": None, "to_warehouse": None,
+           "source": None, "memo": str(data.get("memo") or "")[:500]}
+    code = data.get("partner")
+    if t.partner and code:
+        out["partner"] = Partner.objects.filter(kind=t.partner, code=code).first()
+        if out["partner"] is None:
+            raise not_found(t.partner, code)
+    elif t.partner_required:
+        raise DomainError("invalid", f"partner ({t.partner}) is required", {"field": "partner"})
+    for key in ("warehouse", "to_warehouse"):
+        needed = t.warehouse if key == "warehouse" else t.to_warehouse
+        code = data.get(key)
+        if needed and not code:
+            raise DomainError("invalid", f"{key} is required for {t.code}", {"field": key})
+        if needed:
+            out[key] = Warehouse.objects.filter(code=code).first()
+            if out[key] is None:
+                raise not_found("warehouse", code)
+    if t.to_warehouse and out["to_warehouse"] == out["warehouse"]:
+        raise DomainError("invalid", "to_warehouse must differ from warehouse", {"field": "to_warehouse"})
+    if data.get("source"):
+        src = Document.objects.filter(number=data["source"]).first()
+        if src is None:
+            raise not_found("document", data["source"])
+        if src.type not in t.source_types:
+            raise DomainError("invalid", f"a {t.code} cannot derive from a {src.type}", {"field": "source"})
+        if src.status != Document.APPROVED:
+            raise DomainError("wrong_status", f"source {src.number} is {src.status}", {"source": src.number})
+        if src.partner_id != (out["partner"].id if out["partner"] else None):
+            raise DomainError("invalid", "source belongs to another partner", {"field": "source"})
+        out["source"] = src
+    raw_lines = data.get("lines")
+    if not isinstance(raw_lines, list) or not raw_lines:
+        raise DomainError("invalid", "at least one line is required", {"field": "lines"})
+    if len(raw_lines) > 1000:
+        raise DomainError("invalid", "at most 1000 lines per document", {"field": "lines"})
+    parsed = [parse_line(raw, i) for i, raw in enumerate(raw_lines)]
+    items = {i.code: i for i in Item.objects.filter(code__in={p["item"] for p in parsed})}
+    seen = set()
+    for i, p in enumerate(parsed):
+        item = items.get(p["item"])
+        if item is None:
+            raise not_found("item", p["item"])
+        p["item_obj"] = item
+        if t.code == "stock_count":
+            if item.id in seen:
+                raise DomainError("invalid", f"item {item.code} is counted twice", {"line": i + 1})
+            seen.add(item.id)
+        elif p["qty_units"] <= 0:
+            raise DomainError("invalid", f"lines[{i}].qty must be positive", {"field": f"lines[{i}].qty"})
+        _price_line(t, p, item, i)
+    _check_source_lines(out["source"], parsed)
+    out["lines"] = parsed
+    return out
+
+
+def _price_line(t, p: dict, item: Item, i: int) -> None:
+    qty = Decimal(p["qty_units"]) / QTY_SCALE
+    if not t.priced and t.code != "stock_count":
+        p.update(price=None, price_incl_tax=None, tax_rate=Decimal(0), amount=0, tax=0, gross=0)
+        return
+    rate = p["tax_rate"] if p["tax_rate"] is not None else (item.tax_rate if t.partner else Decimal(0))
+    price, pit = p["price"], p["price_incl_tax"]
+    if price is None and pit is None:
+        if t.code == "stock_count":
+            p.update(tax_rate=Decimal(0), amount=0, tax=0, gross=0)
+            return
+        default = getattr(item, t.price_field)
+        if default is None:
+            raise DomainError(
+                "invalid", f"lines[{i}]: price or price_incl_tax is required (item {item.code} has no default price)",
+                {"field": f"lines[{i}].price"},
+            )
+        price = default
+    price, pit, amount, tax, gross = line_amounts(qty, price if pit is None else None, pit, rate)
+    p.update(price=price, price_incl_tax=pit, tax_rate=rate, amount=fen(amount), tax=fen(tax), gross=fen(gross))
+
+
+def _check_source_lines(source: Document | None, parsed: list) -> None:
+    """A derived line names its source line; its quantity may not exceed what remains."""
+    if source is None:
+        for p in parsed:
+            if p["source_line"] is not None:
+                raise DomainError("invalid", "source_line needs a source document", {"field": "source"})
+        return
+    src_lines = {ln.id: ln for ln in source.lines.all()}
+    used = used_quantities(source)
+    asked: dict[int, int] = {}
+    for i, p in enumerate(parsed):
+        sl = p["source_line"]
+        if sl is None:
+            continue
+        line = src_lines.get(sl)
+        if line is None:
+            raise DomainError("invalid", f"lines[{i}].source_line {sl} is not a line of {source.number}",
+                              {"field": f"lines[{i}].source_line"})
+        if line.item_id != p["item_obj"].id:
+            raise DomainError("invalid", f"lines[{i}]: item differs from its source line", {"field": f"lines[{i}].item"})
+        asked[sl] = asked.get(sl, 0) + p["qty_units"]
+        if asked[sl] + used.get(sl, 0) > line.qty:
+            raise DomainError(
+                "exceeds_source",
+                f"lines[{i}]: quantity exceeds what remains on {source.number} line {line.line_no}",
+                {"source": source.number, "source_line": sl},
+            )
+
+
+def _write_lines(doc: Document, parsed: list) -> None:
+    lines = [
+        DocumentLine(
+            document=doc, line_no=n, item=p["item_obj"], qty=p["qty_units"], price=p["price"],
+            price_incl_tax=p["price_incl_tax"], tax_rate=p["tax_rate"] or Decimal(0),
+            amount=p["amount"], tax=p["tax"], amount_incl_tax=p["gross"], source_line_id=p["source_line"],
+        )
+        for n, p in enumerate(parsed, start=1)
+    ]
+    DocumentLine.objects.bulk_create(lines)
+    doc.amount = sum(p["amount"] for p in parsed)
+    doc.tax = sum(p["tax"] for p in parsed)
+    doc.amount_incl_tax = sum(p["gross"] for p in parsed)
+
+
+def create_draft(user, data: dict) -> tuple[dict, bool]:
+    """Create a draft; returns (document, created). The same type + external_ref returns the first."""
+    require(user, EDIT)
+    ext = data.get("external_ref") if isinstance(data, dict) else None
+    if ext is not None and (not isinstance(ext, str) or not ext or len(ext) > 100):
+        raise DomainError("invalid", "external_ref must be a non-empty string of at most 100 characters",
+                          {"field": "external_ref"})
+    if ext:
+        existing = Document.objects.filter(type=data.get("type"), external_ref=ext).first()
+        if existing:
+            return document_dict(existing), False
+    v = _resolve(data)
+    try:
+        with transaction.atomic():
+            ensure_open(v["date"])
+            doc = Document(
+                number=next_number(v["type"].prefix, v["date"]), type=v["type"].code, date=v["date"],
+                partner=v["partner"], warehouse=v["warehouse"], to_warehouse=v["to_warehouse"],
+                source=v["source"], external_ref=ext or None, memo=v["memo"], created_by=user,
+            )
+            doc.save()
+            _write_lines(doc, v["lines"])
+            doc.save(update_fields=["amount", "tax", "amount_incl_tax"])
+            result = document_dict(doc)
+            record(user, "create", "document", doc.number, after=result)
+    except IntegrityError:
+        existing = Document.objects.filter(type=data.get("type"), external_ref=ext).first() if ext else None
+        if existing is None:
+            raise
+        return document_dict(existing), False
+    return result, True
+
+
+def update_draft(user, number: str, data: dict) -> dict:
+    require(user, EDIT)
+    with transaction.atomic():
+        doc = get_document(number, for_update=True)
+        if doc.status != Document.DRAFT:
+            raise DomainError("wrong_status", f"{number} is {doc.status}; only drafts can be edited",
+                              {"status": doc.status})
+        if isinstance(data, dict) and data.get("version") is not None and str(data["version"]) != str(doc.version):
+            raise DomainError("version_conflict", f"{number} was changed by someone else; reload it",
+                              {"version": doc.version})
+        if isinstance(data, dict) and data.get("type", doc.type) != doc.type:
+            raise DomainError("invalid", "the type of a document cannot change", {"field": "type"})
+        v = _resolve(data, doc.type)
+        ensure_open(doc.date, v["date"])
+        before = document_dict(doc)
+        doc.lines.all().delete()
+        doc.date, doc.partner, doc.warehouse = v["date"], v["partner"], v["warehouse"]
+        doc.to_warehouse, doc.source, doc.memo = v["to_warehouse"], v["source"], v["memo"]
+        doc.version += 1
+        _write_lines(doc, v["lines"])
+        doc.save()
+        after = document_dict(doc)
+        record(user, "edit", "document", doc.number, before=before, after=after)
+    return after
+
+
+def delete_draft(user, number: str) -> None:
+    require(user, EDIT)
+    with transaction.atomic():
+        doc = get_document(number, for_update=True)
+        if doc.status != Document.DRAFT:
+            raise DomainError("wrong_status", f"{number} is {doc.status}; only drafts can be deleted",
+                              {"status": doc.status})
+        ensure_open(doc.date)
+        before = document_dict(doc)
+        doc.lines.all().delete()
+        doc.delete()
+        record(user, "delete", "document", number, before=before)

@@ -1,0 +1,243 @@
+"""Moving weighted average costing over an append-only stock ledger.
+
+Why it works this way
+---------------------
+The timeline of an item × warehouse is its ORIGINAL moves of live (not cancelled) documents in
+(date, id) order. A move's effective value is its own value plus the ADJUSTMENT rows anchored to
+it; a cancelled document's moves are netted out by REVERSAL rows anchored to them. So the sum of
+all rows is always the balance, and no row is ever rewritten once committed.
+
+Appending at the end of a timeline (the usual case) is computed in memory from the balance
+cache. Anything else — a back-dated approval, a cancellation — re-states the timeline from the
+earliest changed position: every later move is revalued by its rule, and where the value differs
+an ADJUSTMENT row is appended (rows inserted in the same transaction are simply given their final
+value before commit). A changed outgoing move propagates along explicit links (transfer in,
+linked return) to other timelines, earliest position first. The replay also proves that no
+balance goes negative at any point after the change.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+
+from openjxc.core.errors import DomainError
+from openjxc.core.numbers import QTY_SCALE, div_half_up, qty_str, to_fen
+
+from .models import StockMove as M
+
+
+def as_date(v) -> dt.date:
+    """Raw SQL returns dates as text on SQLite."""
+    return dt.date.fromisoformat(v) if isinstance(v, str) else v
+
+
+def value_for(rule, qty, bal_qty, bal_value, *, fixed=None, src_qty=None, src_value=None, fallback=None):
+    """The value (fen, signed) of a move by its valuation rule, given the balance before it."""
+    if rule == M.FIXED_IN:
+        return fixed
+    if qty < 0:
+        if bal_qty + qty == 0:
+            return -bal_value  # empties the balance: takes exactly what is left
+        avg = -div_half_up(-qty * bal_value, bal_qty)
+        if rule == M.CAPPED_OUT and src_qty:
+            return max(avg, -div_half_up(-qty * src_value, src_qty))
+        return avg
+    if rule == M.LINKED_IN and src_qty:
+        return div_half_up(qty * src_value, src_qty)
+    if bal_qty > 0:
+        return div_half_up(qty * bal_value, bal_qty)
+    return to_fen(Decimal(qty) / QTY_SCALE * (fallback or Decimal(0)))
+
+
+def shortage(item_id, warehouse_id, day, bal_qty, qty) -> DomainError:
+    with connection.cursor() as cur:
+        cur.execute("SELECT code FROM catalog_item WHERE id = %s", [item_id])
+        item = cur.fetchone()[0]
+        cur.execute("SELECT code FROM inventory_warehouse WHERE id = %s", [warehouse_id])
+        warehouse = cur.fetchone()[0]
+    return DomainError(
+        "insufficient_stock",
+        f"库存不足: {item} @ {warehouse} on {day}: {qty_str(bal_qty)} on hand, "
+        f"{qty_str(-qty)} required",
+        {
+            "item": item,
+            "warehouse": warehouse,
+            "date": str(day),
+            "on_hand": qty_str(bal_qty),
+            "required": qty_str(-qty),
+        },
+    )
+
+
+@dataclass
+class Restatement:
+    """Re-values the timelines touched by a change; collects the adjustments to append."""
+
+    cause_id: int
+    fresh: set = field(default_factory=set)  # ids inserted in this transaction
+    fresh_value: dict = field(default_factory=dict)  # id -> final value of a fresh row
+    delta: dict = field(default_factory=dict)  # id -> value change of an older row
+    pending: dict = field(default_factory=dict)  # (item, wh) -> earliest (date, id) to replay
+    info: dict = field(default_factory=dict)  # id -> (date, item, wh, document_id, line_id)
+    db_value: dict = field(default_factory=dict)  # id -> effective value as committed
+    fallback: dict = field(default_factory=dict)  # id -> fallback unit cost for AVERAGE_IN
+    src_qty: dict = field(default_factory=dict)  # id -> quantity of a move used as a source
+    lock: object = None  # callable locking balance rows of keys before they are replayed
+    locked: set = field(default_factory=set)
+
+    def schedule(self, key, pos):
+        if key not in self.pending or pos < self.pending[key]:
+            self.pending[key] = pos
+
+    def run(self):
+        while self.pending:
+            key = min(self.pending, key=lambda k: self.pending[k])
+            pos = self.pending.pop(key)
+            if self.lock and key not in self.locked:
+                self.lock([key])
+                self.locked.add(key)
+            self._replay(key, pos)
+
+    def current(self, move_id):
+        if move_id in self.fresh_value:
+            return self.fresh_value[move_id]
+        return self.db_value[move_id] + self.delta.get(move_id, 0)
+
+    def _base(self, key, pos):
+        item, wh = key
+        day, first_id = pos
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT COALESCE(SUM(qty), 0), COALESCE(SUM(value), 0) FROM inventory_stockmove "
+                "WHERE item_id = %s AND warehouse_id = %s AND (date < %s OR "
+                "(date = %s AND COALESCE(anchor_id, id) < %s))",
+                [item, wh, day, day, first_id],
+            )
+            q, v = cur.fetchone()
+        q, v = int(q), int(v)
+        # Changes this restatement already decided for rows before the position.
+        for mid, d in self.delta.items():
+            i = self.info[mid]
+            if (i[1], i[2]) == key and (i[0], mid) < pos:
+                v += d
+        for mid, fv in self.fresh_value.items():
+            i = self.info[mid]
+            if (i[1], i[2]) == key and (i[0], mid) < pos:
+                v += fv - self.db_value[mid]
+        return q, v
+
+    def _load(self, key, pos):
+        item, wh = key
+        day, first_id = pos
+        live = "d.status <> 'cancelled'"
+        later = "(m.date > %s OR (m.date = %s AND m.id >= %s))"
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT m.id, m.date, m.qty, m.value + COALESCE(a.adj, 0), m.rule, m.source_move_id, "
+                f"m.document_id, m.line_id FROM inventory_stockmove m "
+                f"JOIN documents_document d ON d.id = m.document_id "
+                f"LEFT JOIN (SELECT anchor_id, SUM(value) AS adj FROM inventory_stockmove "
+                f"  WHERE kind = 2 AND item_id = %s AND warehouse_id = %s AND date >= %s "
+                f"  GROUP BY anchor_id) a ON a.anchor_id = m.id "
+                f"WHERE m.item_id = %s AND m.warehouse_id = %s AND m.kind = 0 AND {live} AND {later} "
+                f"ORDER BY m.date, m.id",
+                [item, wh, day, item, wh, day, day, first_id],
+            )
+            rows = cur.fetchall()
+            # Moves elsewhere that take their cost from one of these (transfer in, linked return).
+            cur.execute(
+                f"SELECT m.id, m.date, m.item_id, m.warehouse_id, m.source_move_id "
+                f"FROM inventory_stockmove m JOIN documents_document d ON d.id = m.document_id "
+                f"JOIN inventory_stockmove s ON s.id = m.source_move_id "
+                f"WHERE m.kind = 0 AND {live} AND s.item_id = %s AND s.warehouse_id = %s "
+                f"AND (s.date > %s OR (s.date = %s AND s.id >= %s))",
+                [item, wh, day, day, first_id],
+            )
+            dependents: dict[int, list] = {}
+            for mid, mdate, mitem, mwh, src in cur.fetchall():
+                dependents.setdefault(src, []).append(((mitem, mwh), (as_date(mdate), mid)))
+            sources = {r[5] for r in rows if r[5] is not None} - set(self.db_value)
+            if sources:
+                self._load_values(cur, sources)
+        return rows, dependents
+
+    def _load_values(self, cur, ids):
+        ids = list(ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join(["%s"] * len(chunk))
+            cur.execute(
+                f"SELECT COALESCE(anchor_id, id), SUM(value), SUM(CASE WHEN kind = 0 THEN qty ELSE 0 END), "
+                f"MIN(date), MIN(item_id), MIN(warehouse_id), MIN(document_id), MIN(line_id) "
+                f"FROM inventory_stockmove WHERE kind <> 1 AND (id IN ({marks}) OR anchor_id IN ({marks})) "
+                f"GROUP BY COALESCE(anchor_id, id)",
+                chunk + chunk,
+            )
+            for mid, value, qty, day, item, wh, doc, line in cur.fetchall():
+                self.db_value[mid] = int(value)
+                self.src_qty[mid] = int(qty)
+                self.info.setdefault(mid, (as_date(day), item, wh, doc, line))
+
+    def _replay(self, key, pos):
+        bal_q, bal_v = self._base(key, pos)
+        rows, dependents = self._load(key, pos)
+        for mid, day, qty, effective, rule, src, doc, line in rows:
+            effective = int(effective)
+            day = as_date(day)
+            if mid not in self.db_value:
+                self.db_value[mid] = effective
+            self.info.setdefault(mid, (day, key[0], key[1], doc, line))
+            if bal_q + qty < 0:
+                raise shortage(key[0], key[1], day, bal_q, qty)
+            before = self.current(mid)
+            kwargs = {}
+            if src is not None:
+                kwargs = {"src_qty": self.src_qty[src], "src_value": self.current(src)}
+            if rule == M.FIXED_IN:
+                kwargs["fixed"] = before
+            if rule == M.AVERAGE_IN:
+                kwargs["fallback"] = self.fallback.get(mid)
+            new = value_for(rule, qty, bal_q, bal_v, **kwargs)
+            if new != before:
+                if mid in self.fresh:
+                    self.fresh_value[mid] = new
+                else:
+                    self.delta[mid] = new - self.db_value[mid]
+                for dep_key, dep_pos in dependents.get(mid, ()):
+                    self.schedule(dep_key, dep_pos)
+            bal_q += qty
+            bal_v += new
+            self.src_qty.setdefault(mid, qty)
+
+    def write(self):
+        """Give fresh rows their final values and append adjustments; returns
+        (cache deltas per key, adjustments as (date, document_id, item, wh, delta))."""
+        cache: dict[tuple, int] = {}
+        adjustments = []
+        updates = []
+        for mid, fv in self.fresh_value.items():
+            day, item, wh, doc, line = self.info[mid]
+            cache[(item, wh)] = cache.get((item, wh), 0) + fv - self.db_value[mid]
+            updates.append((fv, mid))
+        rows = []
+        for mid, d in sorted(self.delta.items()):
+            if not d:
+                continue
+            day, item, wh, doc, line = self.info[mid]
+            cache[(item, wh)] = cache.get((item, wh), 0) + d
+            rows.append((day, doc, line, item, wh, 0, d, M.ADJUSTMENT, 0, mid, None, self.cause_id))
+            adjustments.append((day, doc, item, wh, d))
+        with connection.cursor() as cur:
+            if updates:
+                cur.executemany("UPDATE inventory_stockmove SET value = %s WHERE id = %s", updates)
+            if rows:
+                cur.executemany(INSERT_MOVE, rows)
+        return cache, adjustments
+
+
+INSERT_MOVE = (
+    "INSERT INTO inventory_stockmove (date, document_id, line_id, item_id, warehouse_id, qty, value, "
+    "kind, rule, anchor_id, source_move_id, cause_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)

@@ -1,0 +1,176 @@
+"""Stock reads: balances at any date and the stock ledger with running balances."""
+
+import datetime as dt
+
+from django.db import connection
+from django.utils import timezone
+
+from openjxc.core.errors import not_found
+from openjxc.core.numbers import fen_str, qty_str, unit_cost_str
+
+from .costing import as_date
+from .models import Warehouse
+
+KIND_NAMES = {0: "original", 1: "reversal", 2: "adjustment"}
+
+
+def warehouse_dict(wh: Warehouse) -> dict:
+    return {"id": wh.id, "code": wh.code, "name": wh.name, "active": wh.active}
+
+
+def get_warehouse(code: str) -> Warehouse:
+    wh = Warehouse.objects.filter(code=code).first()
+    if wh is None:
+        raise not_found("warehouse", code)
+    return wh
+
+
+def _filters(item_id, warehouse_id, alias=""):
+    sql, params = [], []
+    if item_id:
+        sql.append(f"{alias}item_id = %s")
+        params.append(item_id)
+    if warehouse_id:
+        sql.append(f"{alias}warehouse_id = %s")
+        params.append(warehouse_id)
+    return sql, params
+
+
+def balances_at(day: dt.date | None = None, item_id=None, warehouse_id=None) -> dict:
+    """(item_id, warehouse_id) -> [qty, value, reserved, on_order] at the end of `day`.
+
+    The cache holds everything posted; moves dated after `day` are taken back out — or, when
+    most of the ledger lies after `day`, the moves up to `day` are summed instead."""
+    day = day or timezone.localdate()
+    where, params = _filters(item_id, warehouse_id)
+    cond = (" AND " + " AND ".join(where)) if where else ""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT item_id, warehouse_id, qty, value, reserved, on_order FROM inventory_stockbalance "
+            "WHERE 1=1" + cond,
+            params,
+        )
+        cache = {(r[0], r[1]): [int(r[2]), int(r[3]), int(r[4]), int(r[5])] for r in cur.fetchall()}
+        cur.execute("SELECT MIN(date), MAX(date) FROM inventory_stockmove")
+        first, last = (as_date(v) for v in cur.fetchone())
+        if last is None or last <= day:
+            return cache
+        mostly_after = first is not None and (day - first) < (last - day)
+        if mostly_after:
+            cur.execute(
+                "SELECT item_id, warehouse_id, SUM(qty), SUM(value) FROM inventory_stockmove "
+                "WHERE date <= %s" + cond + " GROUP BY item_id, warehouse_id",
+                [day, *params],
+            )
+            result = {k: [0, 0, v[2], v[3]] for k, v in cache.items()}
+            for i, w, q, v in cur.fetchall():
+                result.setdefault((i, w), [0, 0, 0, 0])[:2] = [int(q), int(v)]
+            return result
+        cur.execute(
+            "SELECT item_id, warehouse_id, SUM(qty), SUM(value) FROM inventory_stockmove "
+            "WHERE date > %s" + cond + " GROUP BY item_id, warehouse_id",
+            [day, *params],
+        )
+        for i, w, q, v in cur.fetchall():
+            row = cache.setdefault((i, w), [0, 0, 0, 0])
+            row[0] -= int(q)
+            row[1] -= int(v)
+    return cache
+
+
+def stock_rows(day=None, item_id=None, warehouse_id=None, include_zero=False) -> list[dict]:
+    bal = balances_at(day, item_id, warehouse_id)
+    items = dict(_names("catalog_item", {k[0] for k in bal}))
+    whs = dict(_names("inventory_warehouse", {k[1] for k in bal}))
+    rows = []
+    for (i, w), (q, v, reserved, on_order) in bal.items():
+        if not include_zero and q == 0 and v == 0 and reserved == 0 and on_order == 0:
+            continue
+        rows.append(
+            {
+                "item": items[i][0],
+                "item_name": items[i][1],
+                "warehouse": whs[w][0],
+                "warehouse_name": whs[w][1],
+                "on_hand": qty_str(q),
+                "reserved": qty_str(reserved),
+                "on_order": qty_str(on_order),
+                "available": qty_str(q - reserved),
+                "unit_cost": unit_cost_str(v, q),
+                "value": fen_str(v),
+            }
+        )
+    rows.sort(key=lambda r: (r["item"], r["warehouse"]))
+    return rows
+
+
+def _names(table: str, ids) -> list:
+    ids = list(ids)
+    out = []
+    with connection.cursor() as cur:
+        for n in range(0, len(ids), 900):
+            chunk = ids[n : n + 900]
+            cur.execute(
+                f"SELECT id, code, name FROM {table} WHERE id IN ({','.join(['%s'] * len(chunk))})", chunk
+            )
+            out += [(r[0], (r[1], r[2])) for r in cur.fetchall()]
+    return out
+
+
+def move_rows(item_id=None, warehouse_id=None, date_from=None, date_to=None, include_cancelled=False):
+    """Stock ledger rows in posting order with the running balance per item × warehouse."""
+    where, params = _filters(item_id, warehouse_id, "m.")
+    opening: dict = {}
+    with connection.cursor() as cur:
+        if date_from:
+            cond = " AND ".join(where + ["m.date < %s"])
+            cur.execute(
+                f"SELECT m.item_id, m.warehouse_id, SUM(m.qty), SUM(m.value) FROM inventory_stockmove m "
+                f"WHERE {cond} GROUP BY m.item_id, m.warehouse_id",
+                [*params, date_from],
+            )
+            opening = {(r[0], r[1]): [int(r[2]), int(r[3])] for r in cur.fetchall()}
+        conds = list(where)
+        args = list(params)
+        if date_from:
+            conds.append("m.date >= %s")
+            args.append(date_from)
+        if date_to:
+            conds.append("m.date <= %s")
+            args.append(date_to)
+        if not include_cancelled:
+            conds.append("d.status <> 'cancelled'")
+        cur.execute(
+            "SELECT m.date, d.number, d.type, i.code, w.code, m.qty, m.value, m.kind, c.number, "
+            "m.item_id, m.warehouse_id, d.status FROM inventory_stockmove m "
+            "JOIN documents_document d ON d.id = m.document_id "
+            "JOIN catalog_item i ON i.id = m.item_id JOIN inventory_warehouse w ON w.id = m.warehouse_id "
+            "LEFT JOIN documents_document c ON c.id = m.cause_id "
+            + ("WHERE " + " AND ".join(conds) if conds else "")
+            + " ORDER BY m.date, COALESCE(m.anchor_id, m.id), m.id",
+            args,
+        )
+        rows = cur.fetchall()
+    out = []
+    for day, number, dtype, item, wh, qty, value, kind, cause, i, w, status in rows:
+        bal = opening.setdefault((i, w), [0, 0])
+        bal[0] += int(qty)
+        bal[1] += int(value)
+        out.append(
+            {
+                "date": str(as_date(day)),
+                "document": number,
+                "type": dtype,
+                "item": item,
+                "warehouse": wh,
+                "qty": qty_str(int(qty)),
+                "unit_cost": unit_cost_str(abs(int(value)), abs(int(qty))),
+                "value": fen_str(int(value)),
+                "balance_qty": qty_str(bal[0]),
+                "balance_value": fen_str(bal[1]),
+                "kind": KIND_NAMES[kind],
+                "cause": cause,
+                "status": status,
+            }
+        )
+    return out

@@ -1,0 +1,252 @@
+"""Stock ledger writes: append a document's moves, cancel them, keep the balance cache."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+
+from openjxc.audit.services import record
+from openjxc.core.errors import DomainError
+from openjxc.core.validation import text_field
+from openjxc.users.services import MASTER_DATA, require
+
+from .costing import INSERT_MOVE, Restatement, as_date, shortage, value_for
+from .models import StockMove as M
+from .models import Warehouse
+from .selectors import warehouse_dict
+
+
+@dataclass
+class MoveSpec:
+    """One stock move a recipe asks for. qty signed (1/10,000 units)."""
+
+    line_id: int
+    item_id: int
+    warehouse_id: int
+    qty: int
+    rule: int
+    fixed: int | None = None  # FIXED_IN value (fen)
+    source_move_id: int | None = None  # LINKED_IN / CAPPED_OUT source
+    link_same_line: bool = False  # transfer in: takes the value of this line's outgoing move
+    fallback: Decimal | None = None  # AVERAGE_IN unit cost when the balance is empty
+
+
+def _for_update() -> str:
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
+def lock_balances(keys) -> dict:
+    """Lock (creating where missing) the balance rows of item × warehouse keys, in key order."""
+    keys = sorted(set(keys))
+    if not keys:
+        return {}
+    cond = " OR ".join(["(item_id = %s AND warehouse_id = %s)"] * len(keys))
+    params = [x for k in keys for x in k]
+    sql = (
+        f"SELECT item_id, warehouse_id, qty, value, last_date FROM inventory_stockbalance "
+        f"WHERE {cond} ORDER BY item_id, warehouse_id{_for_update()}"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        found = {(r[0], r[1]): [int(r[2]), int(r[3]), as_date(r[4])] for r in cur.fetchall()}
+        missing = [k for k in keys if k not in found]
+        if missing:
+            cur.executemany(
+                "INSERT INTO inventory_stockbalance (item_id, warehouse_id, qty, value, reserved, on_order) "
+                "VALUES (%s, %s, 0, 0, 0, 0) ON CONFLICT (item_id, warehouse_id) DO NOTHING",
+                missing,
+            )
+            cur.execute(sql, params)
+            found = {(r[0], r[1]): [int(r[2]), int(r[3]), as_date(r[4])] for r in cur.fetchall()}
+    return found
+
+
+def balance_at(key, day: dt.date, balances: dict) -> tuple[int, int]:
+    """Quantity and value of item × warehouse at the end of `day` (balances: locked cache)."""
+    qty, value, last = balances[key]
+    if last is None or last <= day:
+        return qty, value
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT COALESCE(SUM(qty), 0), COALESCE(SUM(value), 0) FROM inventory_stockmove "
+            "WHERE item_id = %s AND warehouse_id = %s AND date <= %s",
+            [key[0], key[1], day],
+        )
+        q, v = cur.fetchone()
+    return int(q), int(v)
+
+
+def _source_values(ids) -> dict:
+    """Effective (qty, value) of linked source moves."""
+    if not ids:
+        return {}
+    marks = ",".join(["%s"] * len(ids))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT COALESCE(anchor_id, id), SUM(CASE WHEN kind = 0 THEN qty ELSE 0 END), SUM(value) "
+            f"FROM inventory_stockmove WHERE kind <> 1 AND (id IN ({marks}) OR anchor_id IN ({marks})) "
+            f"GROUP BY COALESCE(anchor_id, id)",
+            list(ids) + list(ids),
+        )
+        return {r[0]: (int(r[1]), int(r[2])) for r in cur.fetchall()}
+
+
+def _insert(document_id: int, day: dt.date, specs, values) -> None:
+    rows = [
+        (day, document_id, s.line_id, s.item_id, s.warehouse_id, s.qty, v, M.ORIGINAL, s.rule, None,
+         s.source_move_id, None)
+        for s, v in zip(specs, values, strict=True)
+        if not s.link_same_line
+    ]
+    with connection.cursor() as cur:
+        cur.executemany(INSERT_MOVE, rows)
+        linked = [(s, v) for s, v in zip(specs, values, strict=True) if s.link_same_line]
+        if linked:
+            cur.execute(
+                "SELECT line_id, id FROM inventory_stockmove WHERE document_id = %s AND kind = 0 AND qty < 0",
+                [document_id],
+            )
+            out_ids = dict(cur.fetchall())
+            cur.executemany(
+                INSERT_MOVE,
+                [
+                    (day, document_id, s.line_id, s.item_id, s.warehouse_id, s.qty, v, M.ORIGINAL,
+                     s.rule, None, out_ids[s.line_id], None)
+                    for s, v in linked
+                ],
+            )
+
+
+def _update_cache(changes: dict, day: dt.date | None) -> None:
+    """changes: key -> (qty delta, value delta)."""
+    with connection.cursor() as cur:
+        cur.executemany(
+            "UPDATE inventory_stockbalance SET qty = qty + %s, value = value + %s, "
+            "last_date = CASE WHEN last_date IS NULL OR last_date < %s THEN %s ELSE last_date END "
+            "WHERE item_id = %s AND warehouse_id = %s",
+            [(q, v, day, day, k[0], k[1]) for k, (q, v) in sorted(changes.items())],
+        )
+
+
+def post_moves(document_id: int, day: dt.date, specs: list[MoveSpec], balances: dict):
+    """Append a document's moves. Returns (values per spec, adjustments of other moves).
+
+    `balances` is the locked cache from lock_balances for every key of the specs."""
+    keys = {(s.item_id, s.warehouse_id) for s in specs}
+    sources = _source_values({s.source_move_id for s in specs if s.source_move_id})
+    if all(balances[k][2] is None or balances[k][2] <= day for k in keys):
+        values = _append_at_end(day, specs, balances, sources)
+        _insert(document_id, day, specs, values)
+        changes: dict = {}
+        for s, v in zip(specs, values, strict=True):
+            q0, v0 = changes.get((s.item_id, s.warehouse_id), (0, 0))
+            changes[(s.item_id, s.warehouse_id)] = (q0 + s.qty, v0 + v)
+        _update_cache(changes, day)
+        return values, []
+    return _post_back_dated(document_id, day, specs, sources)
+
+
+def _append_at_end(day, specs, balances, sources):
+    state = {k: [b[0], b[1]] for k, b in balances.items()}
+    values = []
+    out_by_line = {}
+    for s in specs:
+        st = state[(s.item_id, s.warehouse_id)]
+        if st[0] + s.qty < 0:
+            raise shortage(s.item_id, s.warehouse_id, day, st[0], s.qty)
+        src_qty = src_value = None
+        if s.link_same_line:
+            src_qty, src_value = out_by_line[s.line_id]
+        elif s.source_move_id:
+            src_qty, src_value = sources[s.source_move_id]
+        v = value_for(
+            s.rule, s.qty, st[0], st[1], fixed=s.fixed, src_qty=src_qty, src_value=src_value,
+            fallback=s.fallback,
+        )
+        if s.qty < 0:
+            out_by_line[s.line_id] = (s.qty, v)
+        st[0] += s.qty
+        st[1] += v
+        values.append(v)
+    return values
+
+
+def _post_back_dated(document_id, day, specs, sources):
+    provisional = [s.fixed if s.rule == M.FIXED_IN else 0 for s in specs]
+    _insert(document_id, day, specs, provisional)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT id, item_id, warehouse_id, line_id, qty, value FROM inventory_stockmove "
+            "WHERE document_id = %s AND kind = 0 ORDER BY id",
+            [document_id],
+        )
+        fresh = cur.fetchall()
+    r = Restatement(cause_id=document_id, lock=lock_balances)
+    fallback = {(s.line_id, s.item_id, s.warehouse_id): s.fallback for s in specs}
+    changes: dict = {}
+    for mid, item, wh, line, qty, value in fresh:
+        r.fresh.add(mid)
+        r.fallback[mid] = fallback.get((line, item, wh))
+        r.schedule((item, wh), (day, mid))
+        q0, v0 = changes.get((item, wh), (0, 0))
+        changes[(item, wh)] = (q0 + qty, v0 + value)
+    r.run()
+    cache, adjustments = r.write()
+    for k, dv in cache.items():
+        q0, v0 = changes.get(k, (0, 0))
+        changes[k] = (q0, v0 + dv)
+    _update_cache(changes, day)
+    final = {mid: r.fresh_value.get(mid, value) for mid, _, _, _, _, value in fresh}
+    by_spec = {(line, item, wh): final[mid] for mid, item, wh, line, _, _ in fresh}
+    values = [by_spec[(s.line_id, s.item_id, s.warehouse_id)] for s in specs]
+    return values, [a for a in adjustments if a[1] != document_id]
+
+
+def cancel_moves(document_id: int, cause_id: int) -> list:
+    """Append reversal rows for every move of a (now cancelled) document and re-state the
+    timelines after it. Returns the adjustments of other documents' moves."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT COALESCE(anchor_id, id), MIN(date), MIN(line_id), MIN(item_id), MIN(warehouse_id), "
+            "SUM(CASE WHEN kind = 0 THEN qty ELSE 0 END), SUM(value) FROM inventory_stockmove "
+            "WHERE document_id = %s AND kind <> 1 GROUP BY COALESCE(anchor_id, id) ORDER BY 1",
+            [document_id],
+        )
+        originals = cur.fetchall()
+    if not originals:
+        return []
+    lock_balances({(o[3], o[4]) for o in originals})
+    rows, changes = [], {}
+    r = Restatement(cause_id=cause_id, lock=lock_balances)
+    for mid, day, line, item, wh, qty, value in originals:
+        day = as_date(day)
+        rows.append((day, document_id, line, item, wh, -int(qty), -int(value), M.REVERSAL, 0, mid, None, cause_id))
+        q0, v0 = changes.get((item, wh), (0, 0))
+        changes[(item, wh)] = (q0 - int(qty), v0 - int(value))
+        r.schedule((item, wh), (day, mid))
+    with connection.cursor() as cur:
+        cur.executemany(INSERT_MOVE, rows)
+    r.run()
+    cache, adjustments = r.write()
+    for k, dv in cache.items():
+        q0, v0 = changes.get(k, (0, 0))
+        changes[k] = (q0, v0 + dv)
+    _update_cache(changes, None)
+    return adjustments
+
+
+def create_warehouse(user, data: dict) -> dict:
+    require(user, MASTER_DATA)
+    code = text_field(data, "code", 64, True)
+    name = text_field(data, "name", 200, True)
+    try:
+        with transaction.atomic():
+            if Warehouse.objects.filter(code=code).exists():
+                raise DomainError("duplicate_code", f"warehouse code {code} already exists", {"code": code})
+            wh = Warehouse.objects.create(code=code, name=name)
+            result = warehouse_dict(wh)
+            record(user, "create", "warehouse", code, after=result)
+    except IntegrityError:
+        raise DomainError("duplicate_code", f"warehouse code {code} already exists", {"code": code}) from None
+    return result

@@ -1,0 +1,48 @@
+from ninja import Router
+
+from openjxc.core.api import page
+from openjxc.core.errors import not_found
+from openjxc.documents.rules import optional_date
+from openjxc.partners.models import Partner
+
+from . import selectors
+from .models import Account
+
+router = Router(tags=["accounting"])
+
+
+@router.get("/accounts", response=dict)
+def accounts(request, limit: int = 1000, offset: int = 0):
+    rows = [{"code": a.code, "name": a.name, "category": a.category, "direction": a.direction}
+            for a in Account.objects.order_by("code")]
+    return page(rows, limit, offset)
+
+
+@router.get("/journal", response=dict)
+def journal(request, limit: int = 1000, offset: int = 0):
+    """Vouchers with their lines; takes ?from=&to=."""
+    return page(selectors.journal(optional_date(request, "from"), optional_date(request, "to")), limit, offset)
+
+
+@router.get("/reports/trial-balance", response=dict)
+def trial_balance(request, period: str | None = None):
+    """Rows per account for ?period=YYYY-MM (or ?from=&to=); totals balance."""
+    return selectors.trial_balance(period, optional_date(request, "from"), optional_date(request, "to"))
+
+
+def _partner_ids(code: str) -> list[int]:
+    ids = list(Partner.objects.filter(code=code).values_list("id", flat=True))
+    if not ids:
+        raise not_found("partner", code)
+    return ids
+
+
+@router.get("/partners/{code}/balance", response=dict, tags=["accounting"])
+def balance(request, code: str):
+    """Open receivable and payable of the customer and/or supplier with this code."""
+    return {"partner": code, **selectors.partner_balance(_partner_ids(code))}
+
+
+@router.get("/partners/{code}/open-items", response=dict, tags=["accounting"])
+def open_items(request, code: str, limit: int = 1000, offset: int = 0):
+    return page(selectors.open_items(_partner_ids(code)), limit, offset)

@@ -1,0 +1,96 @@
+"""General ledger, periods and open items (AR/AP). Journal lines and open-item entries are
+append-only; AccountBalance is a cache that reconcile proves equal to the journal."""
+
+from django.db import models
+
+
+class Account(models.Model):
+    DEBIT, CREDIT = "debit", "credit"
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=100)
+    category = models.CharField(max_length=20)  # asset, liability, equity, cost, profit_loss
+    direction = models.CharField(max_length=6)  # normal balance side
+    parent = models.ForeignKey("self", null=True, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Period(models.Model):
+    OPEN, CLOSED = "open", "closed"
+
+    name = models.CharField(max_length=20, unique=True)
+    start = models.DateField(unique=True)
+    end = models.DateField()
+    status = models.CharField(max_length=10, default=OPEN)
+    closed_at = models.DateTimeField(null=True)
+
+
+class Voucher(models.Model):
+    """记账凭证. number is given without gaps when the period closes."""
+
+    POSTING, CANCELLATION, COST_ADJUSTMENT, REVERSAL = (
+        "posting",
+        "cancellation",
+        "cost_adjustment",
+        "reversal",
+    )
+
+    date = models.DateField(db_index=True)
+    document = models.ForeignKey(
+        "documents.Document", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=20, default=POSTING)
+    memo = models.CharField(max_length=500, blank=True, default="")
+    number = models.CharField(max_length=20, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["document"], name="voucher_document")]
+
+
+class JournalLine(models.Model):
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="lines")
+    date = models.DateField()
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    debit = models.BigIntegerField(default=0)  # fen, may be negative (红字)
+    credit = models.BigIntegerField(default=0)
+    partner = models.ForeignKey(
+        "partners.Partner", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["date", "account"], name="jl_date_account")]
+
+
+class AccountBalance(models.Model):
+    account = models.OneToOneField(Account, on_delete=models.PROTECT, related_name="balance")
+    debit = models.BigIntegerField(default=0)
+    credit = models.BigIntegerField(default=0)
+
+
+class OpenItemEntry(models.Model):
+    """Append-only entry of a receivable/payable open item. The open item is the document that
+    raised it; its open amount is the sum of its entries (raise, cancel, allocations)."""
+
+    RECEIVABLE, PAYABLE = "receivable", "payable"
+    RAISE, CANCEL, ALLOCATION = "raise", "cancel", "allocation"
+
+    date = models.DateField()
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10)
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="open_item_entries"
+    )
+    cause = models.ForeignKey(
+        "documents.Document", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entry = models.CharField(max_length=12, default=RAISE)
+    amount = models.BigIntegerField()  # fen, signed: + increases what is owed
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["partner", "kind"], name="oi_partner_kind"),
+            models.Index(fields=["document"], name="oi_document"),
+        ]

@@ -1,0 +1,157 @@
+"""Ledger reads: journal, trial balance, partner balances and open items."""
+
+from django.db import connection
+
+from openjxc.core.numbers import fen_str
+from openjxc.inventory.costing import as_date
+
+from .models import Account
+from .services import period_bounds
+
+
+def journal(date_from=None, date_to=None, document_id=None) -> list[dict]:
+    conds, args = [], []
+    if date_from:
+        conds.append("v.date >= %s")
+        args.append(date_from)
+    if date_to:
+        conds.append("v.date <= %s")
+        args.append(date_to)
+    if document_id:
+        conds.append("v.document_id = %s")
+        args.append(document_id)
+    where = ("WHERE " + " AND ".join(conds)) if conds else ""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT v.id, v.date, v.kind, v.memo, v.number, d.number, a.code, a.name, l.debit, l.credit, p.code "
+            "FROM ledger_voucher v JOIN ledger_journalline l ON l.voucher_id = v.id "
+            "JOIN ledger_account a ON a.id = l.account_id "
+            "LEFT JOIN documents_document d ON d.id = v.document_id "
+            "LEFT JOIN partners_partner p ON p.id = l.partner_id "
+            f"{where} ORDER BY v.date, v.id, l.id",
+            args,
+        )
+        rows = cur.fetchall()
+    vouchers: dict[int, dict] = {}
+    for vid, day, kind, memo, number, doc, code, name, debit, credit, partner in rows:
+        v = vouchers.setdefault(
+            vid,
+            {"id": vid, "date": str(as_date(day)), "number": number, "kind": kind, "memo": memo,
+             "document": doc, "lines": []},
+        )
+        v["lines"].append(
+            {"account": code, "account_name": name, "debit": fen_str(int(debit)),
+             "credit": fen_str(int(credit)), "partner": partner}
+        )
+    return list(vouchers.values())
+
+
+def voucher_text(voucher: dict) -> str:
+    """借 1405 库存商品 50.00 / 贷 2202 应付账款 56.50 — for tests and the UI."""
+    parts = []
+    for ln in voucher["lines"]:
+        if ln["debit"] != "0.00":
+            parts.append(f"借 {ln['account']} {ln['account_name']} {ln['debit']}")
+        if ln["credit"] != "0.00":
+            parts.append(f"贷 {ln['account']} {ln['account_name']} {ln['credit']}")
+    return " / ".join(parts)
+
+
+def _sums(cond: str, args: list) -> dict:
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT account_id, SUM(debit), SUM(credit) FROM ledger_journalline WHERE {cond} GROUP BY account_id",
+            args,
+        )
+        return {r[0]: (int(r[1]), int(r[2])) for r in cur.fetchall()}
+
+
+def trial_balance(period: str | None = None, date_from=None, date_to=None) -> dict:
+    """Opening, period debit/credit and closing per account; parents roll up their children."""
+    if period:
+        date_from, date_to = period_bounds(period)
+    opening = _sums("date < %s", [date_from]) if date_from else {}
+    cond, args = [], []
+    if date_from:
+        cond.append("date >= %s")
+        args.append(date_from)
+    if date_to:
+        cond.append("date <= %s")
+        args.append(date_to)
+    movement = _sums(" AND ".join(cond) or "1=1", args)
+    accounts = list(Account.objects.order_by("code"))
+    children: dict = {}
+    for a in accounts:
+        if a.parent_id:
+            children.setdefault(a.parent_id, []).append(a.id)
+
+    def total(src, acc_id):
+        d, c = src.get(acc_id, (0, 0))
+        for child in children.get(acc_id, []):
+            cd, cc = total(src, child)
+            d, c = d + cd, c + cc
+        return d, c
+
+    rows = []
+    totals = [0] * 6
+    for a in accounts:
+        od, oc = total(opening, a.id)
+        md, mc = total(movement, a.id)
+        ob, cb = od - oc, od - oc + md - mc
+        row = {
+            "account": a.code,
+            "name": a.name,
+            "parent": None,
+            "opening_debit": fen_str(max(ob, 0)),
+            "opening_credit": fen_str(max(-ob, 0)),
+            "debit": fen_str(md),
+            "credit": fen_str(mc),
+            "closing_debit": fen_str(max(cb, 0)),
+            "closing_credit": fen_str(max(-cb, 0)),
+        }
+        if a.parent_id:
+            row["parent"] = next(x.code for x in accounts if x.id == a.parent_id)
+        else:
+            for n, v in enumerate((max(ob, 0), max(-ob, 0), md, mc, max(cb, 0), max(-cb, 0))):
+                totals[n] += v
+        rows.append(row)
+    keys = ("opening_debit", "opening_credit", "debit", "credit", "closing_debit", "closing_credit")
+    return {
+        "period": period,
+        "from": str(date_from) if date_from else None,
+        "to": str(date_to) if date_to else None,
+        "items": rows,
+        "count": len(rows),
+        "totals": {k: fen_str(v) for k, v in zip(keys, totals, strict=True)},
+        "balanced": totals[0] == totals[1] and totals[2] == totals[3] and totals[4] == totals[5],
+    }
+
+
+def partner_balance(partner_ids: list[int]) -> dict:
+    marks = ",".join(["%s"] * len(partner_ids))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT kind, COALESCE(SUM(amount), 0) FROM ledger_openitementry WHERE partner_id IN ({marks}) GROUP BY kind",
+            partner_ids,
+        )
+        sums = {k: int(v) for k, v in cur.fetchall()}
+    return {"receivable": fen_str(sums.get("receivable", 0)), "payable": fen_str(sums.get("payable", 0))}
+
+
+def open_items(partner_ids: list[int], include_settled: bool = False) -> list[dict]:
+    marks = ",".join(["%s"] * len(partner_ids))
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT d.number, d.date, d.type, e.kind, "
+            "SUM(CASE WHEN e.entry = 'raise' THEN e.amount ELSE 0 END), SUM(e.amount) "
+            "FROM ledger_openitementry e JOIN documents_document d ON d.id = e.document_id "
+            f"WHERE e.partner_id IN ({marks}) GROUP BY d.number, d.date, d.type, e.kind ORDER BY d.date, d.number",
+            partner_ids,
+        )
+        rows = cur.fetchall()
+    return [
+        {"document": n, "date": str(as_date(day)), "type": t, "kind": k,
+         "amount": fen_str(int(a)), "open_amount": fen_str(int(o))}
+        for n, day, t, k, a, o in rows
+        if include_settled or int(o) != 0
+    ]

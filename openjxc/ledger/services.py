@@ -1,0 +1,155 @@
+"""Writing to the general ledger and the open items, set-based (one statement per table)."""
+
+import datetime as dt
+
+from django.db import connection
+
+from openjxc.core.errors import DomainError
+from openjxc.core.services import start_date
+
+from .chart import CHART
+from .models import Account, AccountBalance, Period
+
+
+def seed_chart() -> None:
+    by_code = {}
+    for code, name, category, direction, parent in CHART:
+        acc, _ = Account.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "category": category,
+                "direction": direction,
+                "parent": by_code.get(parent),
+            },
+        )
+        by_code[code] = acc
+        AccountBalance.objects.get_or_create(account=acc)
+
+
+def account_ids() -> dict[str, int]:
+    with connection.cursor() as cur:
+        cur.execute("SELECT code, id FROM ledger_account")
+        return dict(cur.fetchall())
+
+
+def post_voucher(day: dt.date, document_id, kind: str, lines, memo: str = "", ids=None) -> int | None:
+    """Append one voucher. lines: (account_code, debit_fen, credit_fen, partner_id|None).
+
+    Zero lines are dropped; a voucher must balance (a programming error otherwise)."""
+    lines = [ln for ln in lines if ln[1] or ln[2]]
+    if not lines:
+        return None
+    if sum(ln[1] for ln in lines) != sum(ln[2] for ln in lines):
+        raise AssertionError(f"unbalanced voucher for document {document_id}: {lines}")
+    ids = ids or account_ids()
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO ledger_voucher (date, document_id, kind, memo, created_at) "
+            "VALUES (%s, %s, %s, %s, CURRENT_TIMESTAMP) RETURNING id",
+            [day, document_id, kind, memo],
+        )
+        voucher_id = cur.fetchone()[0]
+        cur.executemany(
+            "INSERT INTO ledger_journalline (voucher_id, date, account_id, debit, credit, partner_id) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [(voucher_id, day, ids[a], d, c, p) for a, d, c, p in lines],
+        )
+        totals: dict[int, list[int]] = {}
+        for a, d, c, _ in lines:
+            t = totals.setdefault(ids[a], [0, 0])
+            t[0] += d
+            t[1] += c
+        cur.executemany(
+            "UPDATE ledger_accountbalance SET debit = debit + %s, credit = credit + %s "
+            "WHERE account_id = %s",
+            [(d, c, a) for a, (d, c) in sorted(totals.items())],
+        )
+    return voucher_id
+
+
+def negate_vouchers(document_id: int, kind: str, memo: str, kinds=("posting",)) -> None:
+    """Append red-letter copies (same date, negated amounts) of a document's vouchers."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT v.id, v.date, a.code, l.debit, l.credit, l.partner_id "
+            "FROM ledger_voucher v JOIN ledger_journalline l ON l.voucher_id = v.id "
+            "JOIN ledger_account a ON a.id = l.account_id "
+            f"WHERE v.document_id = %s AND v.kind IN ({','.join(['%s'] * len(kinds))}) ORDER BY v.id, l.id",
+            [document_id, *kinds],
+        )
+        rows = cur.fetchall()
+    by_voucher: dict[int, tuple] = {}
+    for vid, day, code, d, c, p in rows:
+        by_voucher.setdefault(vid, (day, []))[1].append((code, -d, -c, p))
+    ids = account_ids()
+    for day, lines in by_voucher.values():
+        post_voucher(day, document_id, kind, lines, memo, ids)
+
+
+def add_open_items(entries) -> None:
+    """entries: (date, partner_id, kind, document_id, cause_id|None, entry, amount_fen)."""
+    with connection.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO ledger_openitementry (date, partner_id, kind, document_id, cause_id, entry, amount) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [e for e in entries if e[6]],
+        )
+
+
+def reverse_open_items(document_id: int, day: dt.date, cause_id: int) -> None:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT partner_id, kind, SUM(amount) FROM ledger_openitementry WHERE document_id = %s "
+            "GROUP BY partner_id, kind",
+            [document_id],
+        )
+        rows = cur.fetchall()
+    add_open_items(
+        [(day, p, k, document_id, cause_id, "cancel", -int(total)) for p, k, total in rows]
+    )
+
+
+# --- periods -----------------------------------------------------------------------------
+
+
+def period_name(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def period_bounds(name: str) -> tuple[dt.date, dt.date]:
+    try:
+        year, month = (int(x) for x in name.split("-"))
+        start = dt.date(year, month, 1)
+    except (ValueError, TypeError):
+        raise DomainError("invalid", f"unknown period {name!r}; use YYYY-MM", {"period": name}) from None
+    end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return start, end
+
+
+def closed_through() -> dt.date | None:
+    """The last day of the latest closed period (periods close in order)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT MAX(\"end\") FROM ledger_period WHERE status = %s", [Period.CLOSED])
+        value = cur.fetchone()[0]
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return value
+
+
+def ensure_open(*days: dt.date) -> None:
+    """Refuse any write dated before the go-live date or inside a closed period."""
+    go_live = start_date()
+    if go_live and min(days) < go_live:
+        raise DomainError(
+            "period_closed",
+            f"{min(days)} is before the go-live date {go_live}",
+            {"date": str(min(days)), "start_date": str(go_live)},
+        )
+    last_closed = closed_through()
+    if last_closed and min(days) <= last_closed:
+        raise DomainError(
+            "period_closed",
+            f"period {period_name(min(days))} is closed",
+            {"date": str(min(days)), "period": period_name(min(days))},
+        )

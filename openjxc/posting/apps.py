@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PostingConfig(AppConfig):
+    name = "openjxc.posting"
+    label = "posting"

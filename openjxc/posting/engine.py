@@ -1,0 +1,184 @@
+"""The posting engine: approve and cancel any stock document in one transaction.
+
+approve: lock the document and the balance rows it touches, check the period, let the recipe
+say which moves it makes, append them (the stock ledger values them and re-states later moves
+when back-dated), then the voucher, the open item, the status and the audit entry.
+cancel: the same in reverse — reversal rows, red-letter vouchers, open-item reversal, and cost
+adjustments (with their vouchers) for every later move whose cost changes.
+"""
+
+import functools
+import time
+from collections import defaultdict
+
+from django.db import OperationalError, connection, transaction
+from django.utils import timezone
+
+from openjxc.audit.services import record
+from openjxc.core.errors import DomainError
+from openjxc.documents.models import Document
+from openjxc.documents.selectors import get_document, used_quantities
+from openjxc.inventory.services import cancel_moves, lock_balances, post_moves
+from openjxc.ledger import chart as A
+from openjxc.ledger.models import Voucher
+from openjxc.ledger.services import (
+    account_ids,
+    add_open_items,
+    ensure_open,
+    negate_vouchers,
+    post_voucher,
+    reverse_open_items,
+)
+from openjxc.users.services import APPROVE, CANCEL, require
+
+from . import recipes
+
+
+def retry_on_conflict(fn):
+    """PostgreSQL may abort one of two transactions that lock in different orders (deadlock);
+    the action is then retried from the start, which is safe because nothing was committed."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        for attempt in range(5):
+            try:
+                return fn(*args, **kwargs)
+            except OperationalError as exc:
+                text = str(exc).lower()
+                if attempt == 4 or not ("deadlock" in text or "could not serialize" in text):
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        return None
+
+    return wrapper
+
+
+def _source_moves(lines) -> dict:
+    """Original stock move of each linked source line (a delivery or receipt line)."""
+    ids = [ln.source_line_id for ln in lines if ln.source_line_id]
+    if not ids:
+        return {}
+    marks = ",".join(["%s"] * len(ids))
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT line_id, MIN(id) FROM inventory_stockmove WHERE kind = 0 AND line_id IN ({marks}) "
+            f"GROUP BY line_id",
+            ids,
+        )
+        return dict(cur.fetchall())
+
+
+def _status(doc: Document, status: str, **fields) -> None:
+    cols = {"status": status, **fields}
+    Document.objects.filter(pk=doc.pk).update(**cols)
+    for k, v in cols.items():
+        setattr(doc, k, v)
+
+
+def post_adjustment_vouchers(adjustments, cause_id: int, ids=None) -> None:
+    """One cost-adjustment voucher per date: 1405 against each adjusted document's counter."""
+    if not adjustments:
+        return
+    doc_ids = {a[1] for a in adjustments}
+    types = dict(Document.objects.filter(pk__in=doc_ids).values_list("id", "type"))
+    by_day: dict = defaultdict(lambda: defaultdict(int))
+    for day, doc_id, _item, _wh, delta in adjustments:
+        counter = recipes.ADJUSTMENT_COUNTER.get(types[doc_id])
+        if counter:
+            by_day[day][counter] += delta
+    for day in sorted(by_day):
+        lines = []
+        for counter, amount in sorted(by_day[day].items()):
+            lines += recipes.pair(A.INVENTORY, counter, amount)
+        post_voucher(day, cause_id, Voucher.COST_ADJUSTMENT, lines, "成本调整 cost adjustment", ids)
+
+
+@retry_on_conflict
+def approve(user, number: str) -> Document:
+    require(user, APPROVE)
+    with transaction.atomic():
+        doc = get_document(number, for_update=True)
+        if doc.status != Document.DRAFT:
+            raise DomainError("wrong_status", f"{number} is {doc.status}, not a draft", {"status": doc.status})
+        ensure_open(doc.date)
+        lines = list(doc.lines.select_related("item").order_by("line_no"))
+        if doc.source_id:
+            _check_remaining(doc, lines)
+        balances = lock_balances(recipes.stock_keys(doc, lines))
+        specs = recipes.stock_specs(doc, lines, balances, _source_moves(lines))
+        values, adjustments = post_moves(doc.id, doc.date, specs, balances) if specs else ([], [])
+        ids = account_ids()
+        post_voucher(doc.date, doc.id, Voucher.POSTING, recipes.voucher_lines(doc, values),
+                     f"{doc.number}", ids)
+        post_adjustment_vouchers(adjustments, doc.id, ids)
+        oi = recipes.open_item_amount(doc)
+        if oi:
+            add_open_items([(doc.date, doc.partner_id, oi[0], doc.id, None, "raise", oi[1])])
+        _status(doc, Document.APPROVED, approved_by=user, approved_at=timezone.now())
+        record(user, "approve", "document", doc.number,
+               before={"status": "draft"}, after={"status": "approved", "stock_value": str(sum(values))})
+    return doc
+
+
+def _check_remaining(doc: Document, lines) -> None:
+    """Re-check inside the lock that derived quantities still fit what remains on the source."""
+    get_document(doc.source.number, for_update=True)
+    used = used_quantities(doc.source)
+    src_qty = dict(doc.source.lines.values_list("id", "qty"))
+    asked: dict = defaultdict(int)
+    for ln in lines:
+        if ln.source_line_id:
+            asked[ln.source_line_id] += ln.qty
+    for sl, qty in asked.items():
+        if qty + used.get(sl, 0) > src_qty.get(sl, 0):
+            raise DomainError("exceeds_source", f"quantity exceeds what remains on {doc.source.number}",
+                              {"source": doc.source.number, "source_line": sl})
+
+
+@retry_on_conflict
+def cancel(user, number: str, reason: str) -> Document:
+    require(user, CANCEL)
+    if not isinstance(reason, str) or not reason.strip():
+        raise DomainError("reason_required", "a reason is required to cancel", {"field": "reason"})
+    with transaction.atomic():
+        doc = get_document(number, for_update=True)
+        if doc.status != Document.APPROVED:
+            raise DomainError("wrong_status", f"{number} is {doc.status}; only approved documents can be cancelled",
+                              {"status": doc.status})
+        ensure_open(doc.date)
+        dependents = list(
+            Document.objects.filter(source=doc).exclude(status__in=[Document.DRAFT, Document.CANCELLED])
+            .values_list("number", flat=True)
+        )
+        if dependents:
+            raise DomainError("has_dependents", f"{number} has approved documents derived from it: "
+                              + ", ".join(dependents), {"dependents": dependents})
+        _status(doc, Document.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason.strip()[:500])
+        adjustments = cancel_moves(doc.id, doc.id)
+        dates = sorted({a[0] for a in adjustments})
+        if dates:
+            ensure_open(dates[0])
+        ids = account_ids()
+        negate_vouchers(doc.id, Voucher.CANCELLATION, f"作废 {doc.number}", kinds=(Voucher.POSTING,))
+        own = _own_adjustments(doc.id)
+        counter = recipes.ADJUSTMENT_COUNTER.get(doc.type)
+        for day, amount in own:
+            if counter:
+                post_voucher(day, doc.id, Voucher.CANCELLATION,
+                             recipes.pair(A.INVENTORY, counter, -amount), f"作废 {doc.number}", ids)
+        post_adjustment_vouchers(adjustments, doc.id, ids)
+        reverse_open_items(doc.id, doc.date, doc.id)
+        record(user, "cancel", "document", doc.number, reason=reason.strip(),
+               before={"status": "approved"}, after={"status": "cancelled"})
+    return doc
+
+
+def _own_adjustments(document_id: int) -> list:
+    """Cost adjustments made earlier to this document's own moves, per date."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT date, SUM(value) FROM inventory_stockmove WHERE document_id = %s AND kind = 2 "
+            "GROUP BY date ORDER BY date",
+            [document_id],
+        )
+        return [(d, int(v)) for d, v in cur.fetchall() if int(v)]

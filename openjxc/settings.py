@@ -1,0 +1,135 @@
+"""Django settings. A data folder (or a database URL) holds exactly one set of books.
+
+The CLI sets OPENJXC_DATA_DIR / OPENJXC_DATABASE_URL before Django starts.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("OPENJXC_DATA_DIR", BASE_DIR.parent / "data")).resolve()
+DATABASE_URL = os.environ.get("OPENJXC_DATABASE_URL", "")
+
+
+def _secret_key() -> str:
+    path = DATA_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    return os.environ.get("OPENJXC_SECRET_KEY", "openjxc-insecure-key-for-tests-and-unset-data-dirs")
+
+
+def database_from_url(url: str) -> dict:
+    u = urlparse(url)
+    if u.scheme not in ("postgres", "postgresql"):
+        raise SystemExit(f"unsupported database URL scheme: {u.scheme!r} (use postgresql://)")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(u.path.lstrip("/")) or "postgres",
+        "USER": unquote(u.username or "postgres"),
+        "PASSWORD": unquote(u.password or ""),
+        "HOST": u.hostname or "127.0.0.1",
+        "PORT": str(u.port or 5432),
+        "CONN_MAX_AGE": 60,
+        "TEST": {"NAME": os.environ.get("OPENJXC_TEST_DB_NAME", "test_openjxc")},
+    }
+
+
+def sqlite_database(path: Path) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            # Writers queue on the database lock instead of failing with "database is locked".
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 60,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        },
+    }
+
+
+SECRET_KEY = _secret_key()
+DEBUG = os.environ.get("OPENJXC_DEBUG") == "1"
+ALLOWED_HOSTS = ["*"]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "openjxc.core",
+    "openjxc.users",
+    "openjxc.catalog",
+    "openjxc.partners",
+    "openjxc.documents",
+    "openjxc.inventory",
+    "openjxc.ledger",
+    "openjxc.audit",
+    "openjxc.posting",
+    "openjxc.closing",
+    "openjxc.reports",
+    "openjxc.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+
+ROOT_URLCONF = "openjxc.urls"
+WSGI_APPLICATION = "openjxc.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ]
+        },
+    }
+]
+
+DATABASES = {
+    "default": database_from_url(DATABASE_URL)
+    if DATABASE_URL
+    else sqlite_database(DATA_DIR / "openjxc.sqlite3")
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if os.environ.get("OPENJXC_FAST_HASHER") == "1":  # tests only
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = True
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

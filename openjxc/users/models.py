@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.db import models
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True)
+
+
+class Permissions(models.Model):
+    """Holder of the action permissions checked by services (approve, cancel, …)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("approve_document", "Can approve (审核) documents"),
+            ("cancel_document", "Can cancel (反审核/作废) documents"),
+            ("reverse_document", "Can reverse (红字冲销) documents"),
+            ("edit_document", "Can create and edit draft documents"),
+            ("edit_master_data", "Can edit items, partners and warehouses"),
+            ("close_period", "Can close periods"),
+            ("reopen_period", "Can reopen periods"),
+            ("view_cost", "Can see costs and purchase prices"),
+        ]
