@@ -39,6 +39,8 @@ def sqlite_database(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        # Tests use a file (not :memory:) so that parallel connections see one database.
+        "TEST": {"NAME": os.environ.get("OPENJXC_TEST_SQLITE", "/tmp/openjxc-test.sqlite3")},
         "OPTIONS": {
             # Writers queue on the database lock instead of failing with "database is locked".
             "transaction_mode": "IMMEDIATE",

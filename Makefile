@@ -1,0 +1,52 @@
+# OpenJXC — `make run` (install + demo data + serve) and `make test` (install + whole suite).
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DATA ?= data
+PORT ?= 8000
+PG_URL ?= $(OPENJXC_TEST_DATABASE_URL)
+
+.PHONY: run install install-test test test-sqlite test-pg browser-deps bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install
+	@test -f $(DATA)/openjxc.sqlite3 || $(BIN)/jxc init --data-dir $(DATA) --admin-user admin --admin-password admin123 --demo
+	@echo "OpenJXC: http://127.0.0.1:$(PORT)/  (user admin, password admin123)"
+	$(BIN)/jxc serve --data-dir $(DATA) --port $(PORT)
+
+# Chromium for the browser tests (Debian package; skipped where apt is not available).
+browser-deps:
+	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		(apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) || \
+		echo "note: /usr/bin/chromium missing and cannot be installed here; browser tests will fail"; }
+
+test: install-test browser-deps
+	$(BIN)/ruff check openjxc tests bench
+	$(BIN)/pytest -q -n 2
+	@if [ -n "$(PG_URL)" ]; then $(MAKE) --no-print-directory test-pg; fi
+
+test-pg: install-test
+	OPENJXC_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2
+
+bench: install-test
+	$(BIN)/python bench/bench.py
+
+lint: install-test
+	$(BIN)/ruff check openjxc tests bench
+	$(BIN)/ruff format --check openjxc tests bench
+
+clean:
+	rm -rf $(VENV) *.egg-info
