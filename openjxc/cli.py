@@ -8,8 +8,11 @@ import sys
 from pathlib import Path
 
 
-def _setup(args) -> None:
+def _setup(args, must_exist: bool = True) -> None:
     data_dir = Path(args.data_dir or "data").resolve()
+    if must_exist and not getattr(args, "database_url", None) and not (data_dir / "openjxc.sqlite3").exists():
+        print(f"error: no set of books in {data_dir}; run `jxc init --data-dir {data_dir}` first", file=sys.stderr)
+        sys.exit(1)
     os.environ["OPENJXC_DATA_DIR"] = str(data_dir)
     if getattr(args, "database_url", None):
         os.environ["OPENJXC_DATABASE_URL"] = args.database_url
@@ -43,7 +46,7 @@ def cmd_init(args) -> int:
         import secrets
 
         key_file.write_text(secrets.token_urlsafe(50))
-    _setup(args)
+    _setup(args, must_exist=False)
     from openjxc.setup import AlreadyInitialized, initialize
 
     try:
@@ -90,6 +93,130 @@ def cmd_reconcile(args) -> int:
     return 0 if result["ok"] else 1
 
 
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _admin():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_superuser=True).order_by("id").first()
+
+
+def _domain(fn) -> int:
+    from openjxc.core.errors import DomainError
+
+    try:
+        fn()
+    except DomainError as exc:
+        print(f"error [{exc.code}]: {exc.message}", file=sys.stderr)
+        for p in exc.details.get("problems", []):
+            print(f"  - [{p.get('severity', 'error')}] {p['message']} → {p.get('action', '')}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_periods(args) -> int:
+    _setup(args)
+    from openjxc.ledger.models import Period
+    from openjxc.ledger.periods import ensure_periods
+
+    ensure_periods()
+    print(f"{'period':<12} {'start':<11} {'end':<11} status")
+    for p in Period.objects.order_by("start"):
+        print(f"{p.name:<12} {p.start!s:<11} {p.end!s:<11} {'已结账 closed' if p.status == 'closed' else '未结账 open'}")
+    return 0
+
+
+def cmd_close(args) -> int:
+    _setup(args)
+    from openjxc.closing.services import close
+
+    def run():
+        result = close(_admin(), args.period)
+        print(f"period {result['name']} closed: {result['vouchers']} vouchers numbered, backup {result['backup_id']}")
+        for w in result["warnings"]:
+            print(f"  warning: {w['message']}")
+
+    return _domain(run)
+
+
+def cmd_reopen(args) -> int:
+    _setup(args)
+    from openjxc.closing.services import reopen
+
+    def run():
+        result = reopen(_admin(), args.period, args.reason)
+        print(f"period {result['name']} reopened; backup taken first: {result['backup_id']}")
+
+    return _domain(run)
+
+
+def cmd_backup(args) -> int:
+    _setup(args)
+    from openjxc.backup.services import take_backup
+
+    manifest = take_backup("manual (jxc backup)")
+    print(f"backup {manifest['id']}: {manifest['file']} ({manifest['size']} bytes, sha256 {manifest['sha256'][:12]}…)")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    """Restore a backup into a NEW data folder (or database), then verify it with reconcile."""
+    import shutil
+
+    from openjxc.backup.files import BackupError, verify_file
+
+    source = Path(args.from_file).resolve()
+    try:
+        manifest = verify_file(source)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    target = Path(args.data_dir or "data").resolve()
+    if (target / "openjxc.sqlite3").exists():
+        print(f"error: {target} already holds a set of books; restore into a new folder", file=sys.stderr)
+        return 1
+    target.mkdir(parents=True, exist_ok=True)
+    key = target / "secret_key"
+    if not key.exists():
+        import secrets
+
+        key.write_text(secrets.token_urlsafe(50))
+    if manifest["format"] == "sqlite":
+        if args.database_url:
+            print("error: a SQLite backup restores into a data folder, not --database-url", file=sys.stderr)
+            return 1
+        shutil.copyfile(source, target / "openjxc.sqlite3")
+        _setup(args)
+    else:
+        _setup(args, must_exist=False)
+        import gzip
+
+        from django.core.management import call_command
+
+        from openjxc.setup import is_initialized
+
+        if is_initialized():
+            print("error: the target database already holds a set of books", file=sys.stderr)
+            return 1
+        call_command("migrate", verbosity=0, interactive=False)
+        with gzip.open(source, "rt", encoding="utf-8") as f, open(target / "restore.json", "w") as out:
+            shutil.copyfileobj(f, out)
+        call_command("loaddata", str(target / "restore.json"), verbosity=0)
+        (target / "restore.json").unlink()
+    from openjxc.closing.checks import reconcile
+
+    result = reconcile()
+    print(f"restored backup {manifest['id']} into {args.database_url or target}")
+    if result["ok"]:
+        print("verified: reconcile OK")
+        return 0
+    for p in result["problems"]:
+        print(f"[{p['check']}] {p['message']}")
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jxc", description="OpenJXC 进销存 — purchase, sales, inventory and accounts")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -110,6 +237,25 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_reconcile)
+    p = sub.add_parser("periods", help="list the accounting periods and their status")
+    _common(p)
+    p.set_defaults(func=cmd_periods)
+    p = sub.add_parser("close", help="close (结账) a period, e.g. jxc close 2026-09")
+    _common(p)
+    p.add_argument("period")
+    p.set_defaults(func=cmd_close)
+    p = sub.add_parser("reopen", help="reopen (反结账) the latest closed period with a reason")
+    _common(p)
+    p.add_argument("period")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(func=cmd_reopen)
+    p = sub.add_parser("backup", help="take a verified backup into the data folder's backups/")
+    _common(p)
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="restore a backup into a NEW data folder and verify it")
+    _common(p)
+    p.add_argument("--from", dest="from_file", required=True, help="backup file (.sqlite3 or .json.gz)")
+    p.set_defaults(func=cmd_restore)
     return parser
 
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from openjxc.catalog.services import create_item
-from openjxc.documents.services import create_draft
+from openjxc.core.errors import DomainError
+from openjxc.documents.services import create_draft, delete_draft
 from openjxc.inventory.services import create_warehouse
 from openjxc.partners.services import create_partner
 from openjxc.posting.engine import approve
@@ -54,7 +55,11 @@ def load_demo(user, start: dt.date, days: int = 28, seed: int = 7) -> None:
 
     def post(data):
         doc, _ = create_draft(user, data)
-        approve(user, doc["number"])
+        try:
+            approve(user, doc["number"])
+        except DomainError:
+            delete_draft(user, doc["number"])
+            raise
         return doc
 
     # Opening purchases stock both warehouses on the first day.
@@ -74,7 +79,7 @@ def load_demo(user, start: dt.date, days: int = 28, seed: int = 7) -> None:
             try:
                 deliveries.append(post({"type": "sales_delivery", "date": date, "partner": rng.choice(CUSTOMERS)[0],
                                         "warehouse": rng.choice(["WH1", "WH1", "WH2"]), "lines": lines}))
-            except Exception:  # demo data skips a sale the stock cannot cover, as a clerk would
+            except DomainError:  # demo data skips a sale the stock cannot cover, as a clerk would
                 continue
         if day % 7 == 3:
             c, _, _, cost, _ = rng.choice(ITEMS)

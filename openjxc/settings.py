@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "openjxc.ledger",
     "openjxc.audit",
     "openjxc.posting",
+    "openjxc.backup",
     "openjxc.closing",
     "openjxc.reports",
     "openjxc.web",

@@ -29,28 +29,48 @@ def entry_fields(e: AuditEntry | dict) -> dict:
 
 
 def record(user, action: str, object_type: str, obj: str, *, reason: str = "", before=None, after=None):
-    """Write one audit entry; the chain head row lock orders concurrent writers."""
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head, _ = ChainHead.objects.get_or_create(pk=1)
-        head = ChainHead.objects.select_for_update().get(pk=1)
-    fields = {
-        "at": timezone.now(),
-        "user": getattr(user, "username", None) or str(user or "system"),
-        "action": action,
-        "object_type": object_type,
-        "object": obj,
-        "reason": reason or "",
-        "before": before,
-        "after": after,
-    }
-    digest = _digest(head.last_hash, entry_fields(fields))
-    entry = AuditEntry.objects.create(prev_hash=head.last_hash, hash=digest, **fields)
+    """Write one audit entry; the chain head row lock orders concurrent writers.
+
+    Raw SQL: this runs inside every posting, so it must cost three statements, not an ORM save."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cur:
+        cur.execute("SELECT last_hash FROM audit_chainhead WHERE id = 1" + lock)
+        row = cur.fetchone()
+        if row is None:
+            cur.execute(
+                "INSERT INTO audit_chainhead (id, last_hash, last_id) VALUES (1, %s, 0) "
+                "ON CONFLICT (id) DO NOTHING",
+                ["0" * 64],
+            )
+            cur.execute("SELECT last_hash FROM audit_chainhead WHERE id = 1" + lock)
+            row = cur.fetchone()
+        prev = row[0]
+        fields = {
+            "at": timezone.now(),
+            "user": getattr(user, "username", None) or str(user or "system"),
+            "action": action,
+            "object_type": object_type,
+            "object": obj,
+            "reason": reason or "",
+            "before": before,
+            "after": after,
+        }
+        digest = _digest(prev, entry_fields(fields))
+        json_field = AuditEntry._meta.get_field("before")
         cur.execute(
-            "UPDATE audit_chainhead SET last_hash = %s, last_id = %s WHERE id = 1", [digest, entry.id]
+            'INSERT INTO audit_auditentry (at, "user", action, object_type, object, reason, before, after, '
+            "prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            [
+                connection.ops.adapt_datetimefield_value(fields["at"]),
+                fields["user"], action, object_type, obj, fields["reason"],
+                json_field.get_db_prep_save(before, connection),
+                json_field.get_db_prep_save(after, connection),
+                prev, digest,
+            ],
         )
-    return entry
+        entry_id = cur.fetchone()[0]
+        cur.execute("UPDATE audit_chainhead SET last_hash = %s, last_id = %s WHERE id = 1", [digest, entry_id])
+    return entry_id
 
 
 def verify_chain() -> list[dict]:

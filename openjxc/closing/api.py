@@ -1,11 +1,59 @@
-from ninja import Router
+from ninja import Router, Schema
 
+from openjxc.backup.services import list_backups, take_backup
+from openjxc.core.api import page
+from openjxc.ledger.models import Period
+from openjxc.ledger.periods import ensure_periods, period_dict
+from openjxc.users.services import REOPEN, require
+
+from . import services
 from .checks import reconcile
 
-router = Router(tags=["checks"])
+router = Router(tags=["periods"])
 
 
-@router.get("/reconcile", response=dict)
+class ReasonIn(Schema):
+    reason: str | None = None
+
+
+@router.get("/reconcile", response=dict, tags=["checks"])
 def reconcile_view(request):
-    """Prove every cache equals its ledger, every voucher balances, subledgers = control accounts."""
+    """Prove every cache equals its ledger, every voucher balances, subledgers = control accounts,
+    closed periods' snapshots and digests are unchanged."""
     return reconcile()
+
+
+@router.get("/periods", response=dict)
+def periods(request, limit: int = 1000, offset: int = 0):
+    ensure_periods()
+    return page([period_dict(p) for p in Period.objects.order_by("start")], limit, offset)
+
+
+@router.get("/periods/{name}/close-check", response=dict)
+def close_check(request, name: str):
+    """Run the named pre-checks without closing."""
+    return services.close_check(name)
+
+
+@router.post("/periods/{name}/close", response=dict)
+def close(request, name: str):
+    """结账: snapshots, gapless voucher numbers, digest, lock (a backup is taken first)."""
+    return services.close(request.user, name)
+
+
+@router.post("/periods/{name}/reopen", response=dict)
+def reopen(request, name: str, payload: ReasonIn):
+    """反结账 of the latest closed period; needs period.reopen and a reason; a backup is taken first."""
+    return services.reopen(request.user, name, payload.reason)
+
+
+@router.get("/backups", response=dict, tags=["backup"])
+def backups(request, limit: int = 100, offset: int = 0):
+    require(request.user, REOPEN)
+    return page(list_backups(), limit, offset)
+
+
+@router.post("/backups", response={201: dict}, tags=["backup"])
+def backup_now(request):
+    require(request.user, REOPEN)
+    return 201, take_backup("manual", request.user)

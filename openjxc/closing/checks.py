@@ -8,6 +8,9 @@ from openjxc.audit.services import verify_chain
 from openjxc.core.numbers import fen_str, qty_str
 from openjxc.ledger import chart as A
 
+from . import snapshots
+from .models import AccountSnapshot, PartnerSnapshot, PeriodClose
+
 
 def _rows(sql, args=()):
     with connection.cursor() as cur:
@@ -116,6 +119,38 @@ def approved_documents_have_vouchers() -> list[dict]:
             for (n,) in rows]
 
 
+def closed_periods_unchanged() -> list[dict]:
+    """Each closed period's digest and snapshots still match a recomputation from the ledger."""
+    problems = []
+    for close in PeriodClose.objects.select_related("period").order_by("period__start"):
+        period = close.period
+        digest, _rows_count = snapshots.digest(period)
+        if digest != close.digest:
+            problems.append({"check": "closed_period_digest", "period": period.name,
+                             "message": f"ledger rows dated in closed period {period.name} have changed"})
+        stored, fresh = snapshots.stored_stock(period), snapshots.recomputed_stock(period)
+        for key in sorted(set(stored) | set(fresh)):
+            if stored.get(key) != fresh.get(key):
+                problems.append({"check": "closed_stock_snapshot", "period": period.name,
+                                 "item_id": key[0], "warehouse_id": key[1],
+                                 "message": f"{period.name} closing stock of item {key[0]} @ warehouse {key[1]} "
+                                 f"is {stored.get(key)} in the snapshot but {fresh.get(key)} in the ledger"})
+        sql, args = snapshots.accounts_at_end_sql(period, None)
+        fresh_acc = {a: (int(d), int(c)) for a, d, c in _rows(sql, args)}
+        for snap in AccountSnapshot.objects.filter(period=period):
+            if fresh_acc.get(snap.account_id, (0, 0)) != (snap.debit, snap.credit):
+                problems.append({"check": "closed_account_snapshot", "period": period.name,
+                                 "account_id": snap.account_id,
+                                 "message": f"{period.name} account {snap.account_id} snapshot differs from the journal"})
+        sql, args = snapshots.partners_at_end_sql(period, None)
+        fresh_p = {(p, k): int(a) for p, k, a in _rows(sql, args)}
+        stored_p = {(s.partner_id, s.kind): s.amount for s in PartnerSnapshot.objects.filter(period=period)}
+        if fresh_p != stored_p:
+            problems.append({"check": "closed_partner_snapshot", "period": period.name,
+                             "message": f"{period.name} partner open-item snapshot differs from the open items"})
+    return problems
+
+
 CHECKS = [
     stock_cache_equals_ledger,
     no_negative_stock,
@@ -124,6 +159,7 @@ CHECKS = [
     subledgers_equal_control_accounts,
     approved_documents_have_vouchers,
     verify_chain,
+    closed_periods_unchanged,
 ]
 
 

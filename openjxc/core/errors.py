@@ -11,6 +11,10 @@ STATUS_BY_CODE = {
     "has_dependents": 409,
     "exceeds_source": 409,
     "version_conflict": 409,
+    "already_closed": 409,
+    "previous_period_open": 409,
+    "close_check_failed": 409,
+    "not_latest_closed": 409,
     "forbidden": 403,
     "unauthorized": 401,
 }

@@ -17,8 +17,11 @@ def set_setting(key: str, value: str) -> None:
 
 
 def start_date() -> dt.date | None:
-    value = get_setting("start_date")
-    return dt.date.fromisoformat(value) if value else None
+    """The go-live date (raw SQL: read inside every posting)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT value FROM core_setting WHERE key = %s", ["start_date"])
+        row = cur.fetchone()
+    return dt.date.fromisoformat(row[0]) if row else None
 
 
 def next_number(prefix: str, day: dt.date) -> str:

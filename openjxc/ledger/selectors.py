@@ -6,7 +6,7 @@ from openjxc.core.numbers import fen_str
 from openjxc.inventory.costing import as_date
 
 from .models import Account
-from .services import period_bounds
+from .periods import get_period
 
 
 def journal(date_from=None, date_to=None, document_id=None) -> list[dict]:
@@ -69,7 +69,8 @@ def _sums(cond: str, args: list) -> dict:
 def trial_balance(period: str | None = None, date_from=None, date_to=None) -> dict:
     """Opening, period debit/credit and closing per account; parents roll up their children."""
     if period:
-        date_from, date_to = period_bounds(period)
+        p = get_period(period)
+        date_from, date_to = p.start, p.end
     opening = _sums("date < %s", [date_from]) if date_from else {}
     cond, args = [], []
     if date_from:

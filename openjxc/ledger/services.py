@@ -9,6 +9,7 @@ from openjxc.core.services import start_date
 
 from .chart import CHART
 from .models import Account, AccountBalance, Period
+from .periods import bounds_of
 
 
 def seed_chart() -> None:
@@ -113,20 +114,6 @@ def reverse_open_items(document_id: int, day: dt.date, cause_id: int) -> None:
 # --- periods -----------------------------------------------------------------------------
 
 
-def period_name(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def period_bounds(name: str) -> tuple[dt.date, dt.date]:
-    try:
-        year, month = (int(x) for x in name.split("-"))
-        start = dt.date(year, month, 1)
-    except (ValueError, TypeError):
-        raise DomainError("invalid", f"unknown period {name!r}; use YYYY-MM", {"period": name}) from None
-    end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return start, end
-
-
 def closed_through() -> dt.date | None:
     """The last day of the latest closed period (periods close in order)."""
     with connection.cursor() as cur:
@@ -150,6 +137,6 @@ def ensure_open(*days: dt.date) -> None:
     if last_closed and min(days) <= last_closed:
         raise DomainError(
             "period_closed",
-            f"period {period_name(min(days))} is closed",
-            {"date": str(min(days)), "period": period_name(min(days))},
+            f"period {bounds_of(min(days))[0]} is closed",
+            {"date": str(min(days)), "period": bounds_of(min(days))[0]},
         )

@@ -1,0 +1,94 @@
+"""Backups with a checksum and a manifest, kept in the data folder; verified restores.
+
+SQLite: the online backup API copies a consistent database file while others keep working.
+PostgreSQL: the project's own full export (every table as JSON, natural keys), which restores
+into a new data folder on either database."""
+
+import datetime as dt
+import gzip
+import json
+import secrets
+import sqlite3
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from openjxc.core.services import get_setting
+
+from .files import sha256_file
+
+EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+
+
+def backup_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "backups"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _counts() -> dict:
+    with connection.cursor() as cur:
+        out = {}
+        for table in ("documents_document", "inventory_stockmove", "ledger_journalline", "ledger_openitementry",
+                      "audit_auditentry"):
+            cur.execute(f"SELECT COUNT(*) FROM {table}")
+            out[table] = int(cur.fetchone()[0])
+    return out
+
+
+def take_backup(reason: str = "manual", user=None) -> dict:
+    """Write a backup file and its manifest; returns the manifest. Must run outside a transaction
+    on SQLite so that the copy sees only committed data."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup_id = f"{stamp}-{secrets.token_hex(3)}"
+    folder = backup_dir()
+    if connection.vendor == "sqlite":
+        target = folder / f"{backup_id}.sqlite3"
+        src = sqlite3.connect(settings.DATABASES["default"]["NAME"])
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        fmt = "sqlite"
+    else:
+        target = folder / f"{backup_id}.json.gz"
+        with gzip.open(target, "wt", encoding="utf-8") as out:
+            call_command("dumpdata", exclude=EXCLUDE, natural_foreign=True, natural_primary=True, stdout=out,
+                         verbosity=0)
+        fmt = "json"
+    manifest = {
+        "id": backup_id,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(),
+        "reason": reason,
+        "user": getattr(user, "username", None),
+        "format": fmt,
+        "file": target.name,
+        "size": target.stat().st_size,
+        "sha256": sha256_file(target),
+        "company": get_setting("company_name"),
+        "counts": _counts(),
+    }
+    (folder / f"{backup_id}.manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+    prune(keep=int(get_setting("backup_retention", "30") or 30))
+    return manifest
+
+
+def list_backups() -> list[dict]:
+    out = []
+    for path in sorted(backup_dir().glob("*.manifest.json"), reverse=True):
+        try:
+            out.append(json.loads(path.read_text()))
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def prune(keep: int) -> None:
+    """Keep the newest `keep` backups (retention setting `backup_retention`)."""
+    for manifest in list_backups()[max(keep, 1):]:
+        for name in (manifest["file"], f"{manifest['id']}.manifest.json"):
+            (backup_dir() / name).unlink(missing_ok=True)

@@ -1,0 +1,134 @@
+"""Period close (结账) and reopen (反结账).
+
+close = named pre-checks → automatic backup → snapshots, gapless voucher numbers, digest → lock.
+reopen = permission + reason → automatic backup → remove exactly what close created → unlock.
+Both are audited; the engine refuses every write dated in a closed period (ensure_open)."""
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from openjxc.audit.services import record
+from openjxc.backup.services import take_backup
+from openjxc.core.errors import DomainError
+from openjxc.core.numbers import fen_str, qty_str
+from openjxc.ledger import chart as A
+from openjxc.ledger.models import Period
+from openjxc.ledger.periods import get_period, period_dict
+from openjxc.users.services import CLOSE, REOPEN, require
+
+from . import snapshots
+from .checks import reconcile
+from .models import AccountSnapshot, PartnerSnapshot, PeriodClose, StockSnapshot, VoucherNumber
+
+
+def _rows(sql, args):
+    with connection.cursor() as cur:
+        cur.execute(sql, args)
+        return cur.fetchall()
+
+
+def _previous(period: Period) -> Period | None:
+    return Period.objects.filter(start__lt=period.start).order_by("-start").first()
+
+
+def close_check(name: str) -> dict:
+    """Every problem that blocks closing (severity error) or deserves a look (warning)."""
+    period = get_period(name)
+    problems = []
+    drafts = [n for (n,) in _rows(
+        "SELECT number FROM documents_document WHERE status = 'draft' AND date >= %s AND date <= %s ORDER BY number",
+        [period.start, period.end])]
+    if drafts:
+        problems.append({"check": "drafts_in_period", "severity": "error",
+                         "message": f"{len(drafts)} 张草稿单据日期在本期内 (drafts dated in the period)",
+                         "action": "审核或删除这些草稿 (approve or delete them)", "documents": drafts})
+    prev = _previous(period)
+    prev = prev if prev and prev.status == Period.CLOSED else None
+    sql, args = snapshots.stock_at_end_sql(period, prev)
+    negative = [(i, w, q, v) for i, w, q, v in _rows(sql, args) if int(q) < 0 or int(v) < 0]
+    for i, w, q, v in negative:
+        problems.append({"check": "negative_stock", "severity": "error",
+                         "message": f"期末库存为负: item {i} warehouse {w}: {qty_str(int(q))} / {fen_str(int(v))}",
+                         "action": "补录入库单或作废多余的出库单 (enter the missing receipt)",
+                         "item_id": i, "warehouse_id": w})
+    missing = [n for (n,) in _rows(
+        "SELECT d.number FROM documents_document d WHERE d.status IN ('approved', 'reversed') "
+        "AND d.date >= %s AND d.date <= %s AND d.amount_incl_tax <> 0 "
+        "AND d.type IN ('purchase_receipt', 'purchase_return', 'sales_delivery', 'sales_return') "
+        "AND NOT EXISTS (SELECT 1 FROM ledger_voucher v WHERE v.document_id = d.id AND v.kind = 'posting')",
+        [period.start, period.end])]
+    if missing:
+        problems.append({"check": "documents_without_vouchers", "severity": "error",
+                         "message": f"{len(missing)} 张已审核单据没有凭证 (approved documents without vouchers)",
+                         "action": "运行 jxc reconcile --fix 或联系管理员", "documents": missing})
+    pending = _rows(
+        "SELECT COALESCE(SUM(l.debit - l.credit), 0) FROM ledger_journalline l JOIN ledger_account a "
+        "ON a.id = l.account_id WHERE a.code = %s AND l.date <= %s", [A.PENDING_PL, period.end])
+    if int(pending[0][0]):
+        problems.append({"check": "pending_pl_not_cleared", "severity": "warning",
+                         "message": f"1901 待处理财产损溢 期末余额 {fen_str(int(pending[0][0]))} 未结转",
+                         "action": "经批准后转入 5711 营业外支出 / 5301 营业外收入 或 5602 管理费用"})
+    for p in reconcile()["problems"]:
+        problems.append({"check": f"ledger_{p['check']}", "severity": "error", "message": p["message"],
+                         "action": "运行 jxc reconcile 查看详情 (run jxc reconcile)"})
+    return {"period": period.name, "ok": not any(p["severity"] == "error" for p in problems), "problems": problems}
+
+
+def close(user, name: str) -> dict:
+    require(user, CLOSE)
+    period = get_period(name)
+    if period.status == Period.CLOSED:
+        raise DomainError("already_closed", f"period {name} is already closed", {"period": name})
+    prev = _previous(period)
+    if prev and prev.status != Period.CLOSED:
+        raise DomainError("previous_period_open", f"close {prev.name} first", {"period": name, "previous": prev.name})
+    check = close_check(name)
+    if not check["ok"]:
+        raise DomainError("close_check_failed", f"period {name} cannot be closed yet",
+                          {"period": name, "problems": check["problems"]})
+    backup = take_backup(f"before closing {name}", user)
+    with transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        if period.status == Period.CLOSED:
+            raise DomainError("already_closed", f"period {name} is already closed", {"period": name})
+        if prev and Period.objects.get(pk=prev.pk).status != Period.CLOSED:
+            raise DomainError("previous_period_open", f"close {prev.name} first", {"period": name})
+        snapshots.write_snapshots(period, prev)
+        vouchers = _rows("SELECT id FROM ledger_voucher WHERE date >= %s AND date <= %s ORDER BY date, id",
+                         [period.start, period.end])
+        VoucherNumber.objects.bulk_create(
+            [VoucherNumber(period=period, voucher_id=vid, number=f"记-{n:04d}") for n, (vid,) in enumerate(vouchers, 1)],
+            batch_size=2000,
+        )
+        digest, rows = snapshots.digest(period)
+        PeriodClose.objects.create(period=period, digest=digest, closed_by=user, closed_at=timezone.now(),
+                                   backup_id=backup["id"], rows=rows)
+        period.status, period.closed_at = Period.CLOSED, timezone.now()
+        period.save(update_fields=["status", "closed_at"])
+        record(user, "close", "period", name, before={"status": "open"},
+               after={"status": "closed", "digest": digest, "vouchers": len(vouchers), "backup": backup["id"]})
+    return {**period_dict(period), "digest": digest, "vouchers": len(vouchers), "backup_id": backup["id"],
+            "warnings": [p for p in check["problems"] if p["severity"] == "warning"]}
+
+
+def reopen(user, name: str, reason: str | None) -> dict:
+    require(user, REOPEN)
+    if not isinstance(reason, str) or not reason.strip():
+        raise DomainError("reason_required", "a reason is required to reopen a period", {"field": "reason"})
+    period = get_period(name)
+    latest = Period.objects.filter(status=Period.CLOSED).order_by("-start").first()
+    if latest is None or latest.pk != period.pk:
+        raise DomainError("not_latest_closed", f"only the latest closed period ({latest.name if latest else '-'}) "
+                          f"can be reopened", {"period": name, "latest_closed": latest.name if latest else None})
+    backup = take_backup(f"before reopening {name}", user)
+    with transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        if period.status != Period.CLOSED:
+            raise DomainError("not_latest_closed", f"period {name} is not closed", {"period": name})
+        for model in (StockSnapshot, AccountSnapshot, PartnerSnapshot, VoucherNumber, PeriodClose):
+            model.objects.filter(period=period).delete()
+        period.status, period.closed_at = Period.OPEN, None
+        period.save(update_fields=["status", "closed_at"])
+        record(user, "reopen", "period", name, reason=reason.strip(), before={"status": "closed"},
+               after={"status": "open", "backup": backup["id"]})
+    return {**period_dict(period), "backup_id": backup["id"]}
