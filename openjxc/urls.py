@@ -1,21 +1,23 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from openjxc.audit.api import router as audit_router
 from openjxc.catalog.api import router as catalog_router
 from openjxc.closing.api import router as closing_router
-from openjxc.core.api import api
+from openjxc.core.api import api, unknown_endpoint
 from openjxc.documents.api import router as documents_router
 from openjxc.inventory.api import router as inventory_router
 from openjxc.ledger.api import router as ledger_router
 from openjxc.partners.api import router as partners_router
 from openjxc.posting.api import router as posting_router
+from openjxc.reports.api import router as reports_router
 from openjxc.users.api import router as users_router
 
 for r in (users_router, catalog_router, partners_router, inventory_router, documents_router, posting_router,
-          ledger_router, closing_router, audit_router):
+          ledger_router, closing_router, reports_router, audit_router):
     api.add_router("/", r)
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<rest>.*)$", unknown_endpoint),
     path("", include("openjxc.web.urls")),
 ]

@@ -117,19 +117,25 @@ def _names(table: str, ids) -> list:
     return out
 
 
-def move_rows(item_id=None, warehouse_id=None, date_from=None, date_to=None, include_cancelled=False):
-    """Stock ledger rows in posting order with the running balance per item × warehouse."""
+def move_rows(item_id=None, warehouse_id=None, date_from=None, date_to=None, include_cancelled=False,
+              per_item=False, opening=None):
+    """Stock ledger rows in posting order with the running balance per item × warehouse (or per
+    item across warehouses with per_item=True). `opening` may give the balances before date_from."""
     where, params = _filters(item_id, warehouse_id, "m.")
-    opening: dict = {}
+    known_opening = opening is not None
+    opening = dict(opening or {})
     with connection.cursor() as cur:
-        if date_from:
+        if date_from and not known_opening:
             cond = " AND ".join(where + ["m.date < %s"])
             cur.execute(
                 f"SELECT m.item_id, m.warehouse_id, SUM(m.qty), SUM(m.value) FROM inventory_stockmove m "
                 f"WHERE {cond} GROUP BY m.item_id, m.warehouse_id",
                 [*params, date_from],
             )
-            opening = {(r[0], r[1]): [int(r[2]), int(r[3])] for r in cur.fetchall()}
+            for r in cur.fetchall():
+                bal = opening.setdefault(r[0] if per_item else (r[0], r[1]), [0, 0])
+                bal[0] += int(r[2])
+                bal[1] += int(r[3])
         conds = list(where)
         args = list(params)
         if date_from:
@@ -153,7 +159,7 @@ def move_rows(item_id=None, warehouse_id=None, date_from=None, date_to=None, inc
         rows = cur.fetchall()
     out = []
     for day, number, dtype, item, wh, qty, value, kind, cause, i, w, status in rows:
-        bal = opening.setdefault((i, w), [0, 0])
+        bal = opening.setdefault(i if per_item else (i, w), [0, 0])
         bal[0] += int(qty)
         bal[1] += int(value)
         out.append(

@@ -1,0 +1,116 @@
+"""Read-only reports. 进销存汇总表: opening from the last closed snapshot plus the moves since,
+then in / out of the range; opening + in − out = closing always (cancelled documents' rows net
+to zero and are left out)."""
+
+import datetime as dt
+
+from django.db import connection
+
+from openjxc.closing.snapshots import latest_snapshot_before
+from openjxc.core.numbers import fen_str, qty_str, unit_cost_str
+from openjxc.inventory.selectors import move_rows
+
+
+def _opening(day: dt.date, warehouse_id, by_warehouse: bool) -> dict:
+    snap = latest_snapshot_before(day)
+    key = "item_id, warehouse_id" if by_warehouse else "item_id"
+    wh = " AND warehouse_id = %s" if warehouse_id else ""
+    whp = [warehouse_id] if warehouse_id else []
+    if snap:
+        sql = (f"SELECT {key}, SUM(qty), SUM(value) FROM ("
+               f"SELECT item_id, warehouse_id, qty, value FROM closing_stocksnapshot WHERE period_id = %s{wh} "
+               f"UNION ALL SELECT item_id, warehouse_id, qty, value FROM inventory_stockmove "
+               f"WHERE date > %s AND date < %s{wh}) s GROUP BY {key}")
+        args = [snap.id, *whp, snap.end, day, *whp]
+    else:
+        sql = f"SELECT {key}, SUM(qty), SUM(value) FROM inventory_stockmove WHERE date < %s{wh} GROUP BY {key}"
+        args = [day, *whp]
+    with connection.cursor() as cur:
+        cur.execute(sql, args)
+        rows = cur.fetchall()
+    n = 2 if by_warehouse else 1
+    return {tuple(r[:n]): (int(r[n]), int(r[n + 1])) for r in rows}
+
+
+def inventory_summary(date_from: dt.date, date_to: dt.date, warehouse_id=None, by_warehouse=False) -> dict:
+    opening = _opening(date_from, warehouse_id, by_warehouse)
+    key = "m.item_id, m.warehouse_id" if by_warehouse else "m.item_id"
+    wh = " AND m.warehouse_id = %s" if warehouse_id else ""
+    direction = "COALESCE(a.qty, m.qty)"
+    sql = (
+        f"SELECT {key}, "
+        f"SUM(CASE WHEN {direction} > 0 THEN m.qty ELSE 0 END), SUM(CASE WHEN {direction} > 0 THEN m.value ELSE 0 END), "
+        f"SUM(CASE WHEN {direction} < 0 THEN -m.qty ELSE 0 END), SUM(CASE WHEN {direction} < 0 THEN -m.value ELSE 0 END) "
+        f"FROM inventory_stockmove m JOIN documents_document d ON d.id = m.document_id "
+        f"LEFT JOIN inventory_stockmove a ON a.id = m.anchor_id AND m.kind = 2 "
+        f"WHERE m.date >= %s AND m.date <= %s AND d.status <> 'cancelled'{wh} GROUP BY {key}"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [date_from, date_to, *([warehouse_id] if warehouse_id else [])])
+        moves = cur.fetchall()
+    n = 2 if by_warehouse else 1
+    flows = {tuple(r[:n]): tuple(int(x) for x in r[n:]) for r in moves}
+    keys = set(opening) | set(flows)
+    names = _names(keys, by_warehouse)
+    rows, totals = [], [0] * 8
+    for k in keys:
+        oq, ov = opening.get(k, (0, 0))
+        iq, iv, xq, xv = flows.get(k, (0, 0, 0, 0))
+        cq, cv = oq + iq - xq, ov + iv - xv
+        if not any((oq, ov, iq, iv, xq, xv)):
+            continue
+        item_code, item_name, unit = names["items"][k[0]]
+        row = {"item": item_code, "item_name": item_name, "unit": unit}
+        if by_warehouse:
+            row["warehouse"], row["warehouse_name"] = names["warehouses"][k[1]]
+        row.update({
+            "opening_qty": qty_str(oq), "opening_value": fen_str(ov),
+            "in_qty": qty_str(iq), "in_value": fen_str(iv),
+            "out_qty": qty_str(xq), "out_value": fen_str(xv),
+            "closing_qty": qty_str(cq), "closing_value": fen_str(cv),
+            "closing_unit_cost": unit_cost_str(cv, cq),
+        })
+        for i, v in enumerate((oq, ov, iq, iv, xq, xv, cq, cv)):
+            totals[i] += v
+        rows.append(row)
+    rows.sort(key=lambda r: (r["item"], r.get("warehouse", "")))
+    labels = ("opening_qty", "opening_value", "in_qty", "in_value", "out_qty", "out_value", "closing_qty",
+              "closing_value")
+    return {
+        "from": str(date_from), "to": str(date_to), "items": rows, "count": len(rows),
+        "totals": {k: (qty_str(v) if k.endswith("qty") else fen_str(v)) for k, v in zip(labels, totals, strict=True)},
+    }
+
+
+def _names(keys, by_warehouse) -> dict:
+    items = {k[0] for k in keys}
+    out = {"items": {}, "warehouses": {}}
+    with connection.cursor() as cur:
+        ids = list(items)
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            cur.execute(f"SELECT id, code, name, unit FROM catalog_item WHERE id IN ({','.join(['%s'] * len(chunk))})",
+                        chunk)
+            out["items"].update({r[0]: (r[1], r[2], r[3]) for r in cur.fetchall()})
+        if by_warehouse:
+            cur.execute("SELECT id, code, name FROM inventory_warehouse")
+            out["warehouses"] = {r[0]: (r[1], r[2]) for r in cur.fetchall()}
+    return out
+
+
+def stock_ledger(item_id: int, warehouse_id, date_from: dt.date, date_to: dt.date) -> dict:
+    """库存台账 of one item: opening row, every move with document, in/out/balance, closing."""
+    q, v = _opening(date_from, warehouse_id, False).get((item_id,), (0, 0))
+    rows = move_rows(item_id, warehouse_id, date_from, date_to, per_item=True, opening={item_id: [q, v]})
+    for r in rows:
+        negative = r["qty"].startswith("-")
+        r["in_qty"] = "0" if negative else r["qty"]
+        r["out_qty"] = r["qty"][1:] if negative else "0"
+    last = rows[-1] if rows else None
+    return {
+        "opening": {"qty": qty_str(q), "value": fen_str(v), "unit_cost": unit_cost_str(v, q)},
+        "items": rows,
+        "count": len(rows),
+        "closing": {"qty": last["balance_qty"], "value": last["balance_value"]} if last
+        else {"qty": qty_str(q), "value": fen_str(v)},
+    }
