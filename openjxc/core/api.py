@@ -1,13 +1,20 @@
 """The NinjaAPI instance, bearer auth and the error format of API.md."""
 
 import json
+from decimal import Decimal
 
-from django.http import Http404
+from django.db import DataError
+from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
+from pydantic import StrictFloat, StrictInt, StrictStr
 
 from .errors import DomainError
+
+# A decimal in a request body: a string or a JSON number, never a boolean (pydantic would
+# otherwise turn true into 1); the services parse and range-check it.
+Num = StrictStr | StrictInt | StrictFloat | Decimal
 
 
 class BearerToken(HttpBearer):
@@ -63,8 +70,17 @@ def not_found_error(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    code = {400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
-    return error(request, exc.status_code, code.get(exc.status_code, "error"), str(exc))
+    # A body that cannot be parsed (malformed JSON) is invalid input: 422, like every other.
+    status = 422 if exc.status_code == 400 else exc.status_code
+    code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 422: "invalid"}
+    return error(request, status, code.get(status, "error"), str(exc))
+
+
+@api.exception_handler(DataError)
+def data_error(request, exc: DataError):
+    """The database refused a value (a NUL character on PostgreSQL, a number out of range): the
+    input is invalid. The service's transaction has rolled back, so nothing changed."""
+    return error(request, 422, "invalid", "the input contains a value the database cannot store")
 
 
 @api.exception_handler(json.JSONDecodeError)
@@ -72,14 +88,28 @@ def json_error(request, exc):
     return error(request, 422, "invalid", "the body is not valid JSON")
 
 
+MAX_LIMIT = 10_000
+MAX_OFFSET = 2**62  # beyond any row count; keeps OFFSET inside a 64-bit SQL integer
+
+
+def _window(limit: int, offset: int) -> tuple[int, int]:
+    return max(0, min(limit, MAX_LIMIT)), max(0, min(offset, MAX_OFFSET))
+
+
 def page(request_items, limit: int, offset: int) -> dict:
     """The list envelope of API.md: {"items": [...], "count": N} with limit/offset."""
     items = list(request_items)
-    limit = max(0, min(limit, 10_000))
-    return {"items": items[max(offset, 0) : max(offset, 0) + limit], "count": len(items)}
+    limit, offset = _window(limit, offset)
+    return {"items": items[offset : offset + limit], "count": len(items)}
 
 
 def page_qs(qs, serialize, limit: int, offset: int) -> dict:
-    limit = max(0, min(limit, 10_000))
-    offset = max(offset, 0)
+    limit, offset = _window(limit, offset)
     return {"items": [serialize(x) for x in qs[offset : offset + limit]], "count": qs.count()}
+
+
+def unknown_endpoint(request, rest=""):
+    """Any other path under /api/v1/: the error format of API.md instead of Django's HTML page."""
+    return JsonResponse(
+        {"error": {"code": "not_found", "message": f"no such endpoint: {request.path}", "details": {}}}, status=404
+    )
