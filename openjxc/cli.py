@@ -52,6 +52,10 @@ def cmd_init(args) -> int:
     try:
         initialize(args.admin_user, args.admin_password, start, demo=args.demo)
     except AlreadyInitialized as exc:
+        if created_dir:  # a new folder (and secret key) for a database that already has books
+            import shutil
+
+            shutil.rmtree(data_dir, ignore_errors=True)
         print(f"error: {exc}; nothing was changed", file=sys.stderr)
         return 1
     except Exception:
@@ -72,6 +76,10 @@ def cmd_serve(args) -> int:
     if not is_initialized():
         print("error: no set of books here; run `jxc init` first", file=sys.stderr)
         return 1
+    from django.db import connections
+
+    # gunicorn forks its workers from this process: they must not inherit its open connection.
+    connections.close_all()
     from openjxc.core.server import serve
 
     serve(args.host, args.port, args.workers)

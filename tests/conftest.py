@@ -46,3 +46,20 @@ def api(user, client):
             return self._call("delete", path)
 
     return Api(token)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright cannot download browsers here: use Debian's Chromium (see TESTING.md)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("PW_CHROMIUM", "/usr/bin/chromium"),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

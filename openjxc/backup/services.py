@@ -19,7 +19,7 @@ from openjxc.core.services import get_setting
 
 from .files import sha256_file
 
-EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+EXCLUDE = ["contenttypes", "auth.permission", "sessions", "users.permissions"]
 
 
 def backup_dir() -> Path:

@@ -2,7 +2,9 @@
 
 Like bean-check, every check is a function in CHECKS; `reconcile()` runs them all."""
 
-from django.db import connection
+from contextlib import contextmanager
+
+from django.db import connection, transaction
 
 from openjxc.audit.services import verify_chain
 from openjxc.core.numbers import fen_str, qty_str
@@ -163,6 +165,30 @@ CHECKS = [
 ]
 
 
+@contextmanager
+def consistent_read():
+    """Run the checks on one snapshot of the books, so that postings committing meanwhile cannot
+    make two sums disagree. Inside a caller's transaction, that transaction is the snapshot."""
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    # SQLite: a deferred (read) transaction sees one WAL snapshot and takes no write lock;
+    # Django's atomic() would BEGIN IMMEDIATE and queue behind writers.
+    with connection.cursor() as cur:
+        cur.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            cur.execute("COMMIT")
+
+
 def reconcile() -> dict:
-    problems = [p for check in CHECKS for p in check()]
+    with consistent_read():
+        problems = [p for check in CHECKS for p in check()]
     return {"ok": not problems, "problems": problems}

@@ -29,5 +29,8 @@ def serve(host: str, port: int, workers: int) -> None:
             "graceful_timeout": 10,
             "accesslog": None,
             "preload_app": True,
+            # gunicorn's control socket defaults to one per user ($HOME/.gunicorn/gunicorn.ctl):
+            # two `jxc serve` (two sets of books) would take over each other's. Nothing uses it.
+            "control_socket_disable": True,
         }
     ).run()
