@@ -115,7 +115,7 @@ def approved_documents_have_vouchers() -> list[dict]:
         "SELECT d.number FROM documents_document d WHERE d.status IN ('approved', 'reversed', 'cancelled') "
         "AND d.type IN ('purchase_receipt', 'purchase_return', 'sales_delivery', 'sales_return') "
         "AND d.amount_incl_tax <> 0 "
-        "AND NOT EXISTS (SELECT 1 FROM ledger_voucher v WHERE v.document_id = d.id AND v.kind = 'posting')"
+        "AND NOT EXISTS (SELECT 1 FROM ledger_voucher v WHERE v.document_id = d.id AND v.kind IN ('posting', 'reversal'))"
     )
     return [{"check": "document_voucher", "message": f"approved document {n} has no voucher", "document": n}
             for (n,) in rows]

@@ -55,7 +55,7 @@ def close_check(name: str) -> dict:
         "SELECT d.number FROM documents_document d WHERE d.status IN ('approved', 'reversed') "
         "AND d.date >= %s AND d.date <= %s AND d.amount_incl_tax <> 0 "
         "AND d.type IN ('purchase_receipt', 'purchase_return', 'sales_delivery', 'sales_return') "
-        "AND NOT EXISTS (SELECT 1 FROM ledger_voucher v WHERE v.document_id = d.id AND v.kind = 'posting')",
+        "AND NOT EXISTS (SELECT 1 FROM ledger_voucher v WHERE v.document_id = d.id AND v.kind IN ('posting', 'reversal'))",
         [period.start, period.end])]
     if missing:
         problems.append({"check": "documents_without_vouchers", "severity": "error",

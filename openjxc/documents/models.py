@@ -19,6 +19,9 @@ class Document(models.Model):
         "inventory.Warehouse", null=True, on_delete=models.PROTECT, related_name="+"
     )
     source = models.ForeignKey("self", null=True, on_delete=models.PROTECT, related_name="derived")
+    reversal_of = models.OneToOneField(
+        "self", null=True, on_delete=models.PROTECT, related_name="reversal"
+    )  # a red-letter reversal (红字单据) names the document it reverses
     external_ref = models.CharField(max_length=100, null=True)
     amount = models.BigIntegerField(default=0)  # fen, tax-exclusive
     tax = models.BigIntegerField(default=0)

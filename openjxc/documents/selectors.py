@@ -8,7 +8,7 @@ from .types import TYPES
 
 
 def get_document(number: str, *, for_update: bool = False) -> Document:
-    qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source")
+    qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source", "reversal_of")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     doc = qs.filter(number=number).first()
@@ -51,6 +51,8 @@ def document_dict(doc: Document, lines=None) -> dict:
         "to_warehouse": doc.to_warehouse.code if doc.to_warehouse_id else None,
         "source": doc.source.number if doc.source_id else None,
         "external_ref": doc.external_ref,
+        "reversal_of": doc.reversal_of.number if doc.reversal_of_id else None,
+        "reversal": getattr(getattr(doc, "reversal", None), "number", None) if doc.status == "reversed" else None,
         "memo": doc.memo,
         "version": doc.version,
         "lines": [line_dict(ln) for ln in lines],
@@ -64,7 +66,7 @@ def document_dict(doc: Document, lines=None) -> dict:
 
 
 def list_documents(*, type=None, status=None, partner=None, date_from=None, date_to=None):
-    qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source")
+    qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source", "reversal_of")
     if type:
         qs = qs.filter(type=type)
     if status:

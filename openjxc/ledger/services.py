@@ -69,8 +69,9 @@ def post_voucher(day: dt.date, document_id, kind: str, lines, memo: str = "", id
     return voucher_id
 
 
-def negate_vouchers(document_id: int, kind: str, memo: str, kinds=("posting",)) -> None:
-    """Append red-letter copies (same date, negated amounts) of a document's vouchers."""
+def negate_vouchers(document_id: int, kind: str, memo: str, kinds=("posting",), day=None, target_id=None) -> None:
+    """Append red-letter copies (negated amounts) of a document's vouchers: dated like them for a
+    cancel, or dated `day` under the reversing document `target_id` for a red-letter reversal."""
     with connection.cursor() as cur:
         cur.execute(
             "SELECT v.id, v.date, a.code, l.debit, l.credit, l.partner_id "
@@ -81,11 +82,11 @@ def negate_vouchers(document_id: int, kind: str, memo: str, kinds=("posting",)) 
         )
         rows = cur.fetchall()
     by_voucher: dict[int, tuple] = {}
-    for vid, day, code, d, c, p in rows:
-        by_voucher.setdefault(vid, (day, []))[1].append((code, -d, -c, p))
+    for vid, voucher_day, code, d, c, p in rows:
+        by_voucher.setdefault(vid, (voucher_day, []))[1].append((code, -d, -c, p))
     ids = account_ids()
-    for day, lines in by_voucher.values():
-        post_voucher(day, document_id, kind, lines, memo, ids)
+    for original_day, lines in by_voucher.values():
+        post_voucher(day or original_day, target_id or document_id, kind, lines, memo, ids)
 
 
 def add_open_items(entries) -> None:

@@ -1,0 +1,136 @@
+"""Red-letter reversal (红字冲销): undo an approved document in the open period, leaving its own
+(possibly closed) period untouched.
+
+A new approved document of the same type, with negated lines, dated in the open period, takes
+every move of the original back out (goods that came in leave at their own unit cost, capped at
+the average so stock never carries negative value; goods that went out come back at exactly the
+cost they left with), appends a red copy of the original's voucher plus the cost difference the
+cap or earlier adjustments leave, and closes the original's open item. The original becomes
+`reversed`."""
+
+import datetime as dt
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from openjxc.audit.services import record
+from openjxc.core.errors import DomainError
+from openjxc.core.services import next_number
+from openjxc.documents.models import Document, DocumentLine
+from openjxc.documents.rules import parse_date
+from openjxc.documents.selectors import get_document
+from openjxc.documents.types import TYPES
+from openjxc.inventory.costing import as_date
+from openjxc.inventory.models import StockMove as M
+from openjxc.inventory.services import MoveSpec, lock_balances, post_moves
+from openjxc.ledger import chart as A
+from openjxc.ledger.models import Period, Voucher
+from openjxc.ledger.periods import ensure_periods
+from openjxc.ledger.services import add_open_items, ensure_open, negate_vouchers, post_voucher
+from openjxc.users.services import REVERSE, require
+
+from . import recipes
+from .engine import post_adjustment_vouchers, retry_on_conflict
+
+# Where the stock value a reversal cannot take back at the original cost is booked.
+REVERSAL_COUNTER = {**recipes.ADJUSTMENT_COUNTER, "purchase_receipt": A.COGS}
+
+
+def default_date() -> dt.date:
+    """The first open period's first day, or today if that is later."""
+    ensure_periods()
+    first_open = Period.objects.filter(status=Period.OPEN).order_by("start").first()
+    today = timezone.localdate()
+    return max(first_open.start, today) if first_open else today
+
+
+def _original_moves(document_id: int) -> list:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT COALESCE(anchor_id, id), MIN(line_id), MIN(item_id), MIN(warehouse_id), "
+            "SUM(CASE WHEN kind = 0 THEN qty ELSE 0 END), SUM(value), "
+            "SUM(CASE WHEN kind = 0 THEN value ELSE 0 END) FROM inventory_stockmove "
+            "WHERE document_id = %s AND kind <> 1 GROUP BY COALESCE(anchor_id, id) ORDER BY 1",
+            [document_id],
+        )
+        return [tuple(int(x) for x in r) for r in cur.fetchall()]
+
+
+def _copy_lines(doc: Document, rev: Document) -> dict:
+    """Negated copies of the original's lines; returns original line id -> reversal line id."""
+    originals = list(doc.lines.order_by("line_no"))
+    DocumentLine.objects.bulk_create([
+        DocumentLine(document=rev, line_no=ln.line_no, item_id=ln.item_id, qty=-ln.qty, price=ln.price,
+                     price_incl_tax=ln.price_incl_tax, tax_rate=ln.tax_rate, amount=-ln.amount, tax=-ln.tax,
+                     amount_incl_tax=-ln.amount_incl_tax)
+        for ln in originals
+    ])
+    new = dict(rev.lines.values_list("line_no", "id"))
+    return {ln.id: new[ln.line_no] for ln in originals}
+
+
+def _specs(doc: Document, moves: list, line_map: dict) -> list[MoveSpec]:
+    specs = []
+    for mid, line, item, wh, qty, _value, _v0 in moves:
+        if doc.type == "transfer":
+            if qty > 0:  # back out of the target at its average, into the source at that value
+                specs.insert(0, MoveSpec(line_map[line], item, wh, -qty, M.AVERAGE_OUT))
+            else:
+                specs.append(MoveSpec(line_map[line], item, wh, -qty, M.LINKED_IN, link_same_line=True))
+        elif qty > 0:
+            specs.append(MoveSpec(line_map[line], item, wh, -qty, M.CAPPED_OUT, source_move_id=mid))
+        elif qty < 0:
+            specs.append(MoveSpec(line_map[line], item, wh, -qty, M.LINKED_IN, source_move_id=mid))
+    return specs
+
+
+@retry_on_conflict
+def reverse(user, number: str, reason: str | None, date=None) -> Document:
+    require(user, REVERSE)
+    if not isinstance(reason, str) or not reason.strip():
+        raise DomainError("reason_required", "a reason is required to reverse", {"field": "reason"})
+    with transaction.atomic():
+        doc = get_document(number, for_update=True)
+        if doc.status != Document.APPROVED or doc.reversal_of_id:
+            raise DomainError("wrong_status", f"{number} is {doc.status}; only approved documents can be reversed",
+                              {"status": doc.status})
+        dependents = list(Document.objects.filter(source=doc).exclude(status__in=[Document.DRAFT, Document.CANCELLED])
+                          .values_list("number", flat=True))
+        if dependents:
+            raise DomainError("has_dependents", f"{number} has approved documents derived from it: "
+                              + ", ".join(dependents), {"dependents": dependents})
+        day = parse_date(date) if date else default_date()
+        if day < doc.date:
+            raise DomainError("invalid", f"a reversal cannot be dated before {doc.date}", {"field": "date"})
+        ensure_open(day)
+        rev = Document.objects.create(
+            number=next_number(TYPES[doc.type].prefix, day), type=doc.type, status=Document.APPROVED, date=day,
+            partner_id=doc.partner_id, warehouse_id=doc.warehouse_id, to_warehouse_id=doc.to_warehouse_id,
+            reversal_of=doc, memo=f"红字冲销 {doc.number}: {reason.strip()}"[:500], amount=-doc.amount,
+            tax=-doc.tax, amount_incl_tax=-doc.amount_incl_tax, created_by=user, approved_by=user,
+            approved_at=timezone.now(),
+        )
+        line_map = _copy_lines(doc, rev)
+        moves = _original_moves(doc.id)
+        specs = _specs(doc, moves, line_map)
+        values, adjustments = [], []
+        if specs:
+            balances = lock_balances({(s.item_id, s.warehouse_id) for s in specs})
+            values, adjustments = post_moves(rev.id, day, specs, balances)
+        memo = f"红字冲销 {doc.number}"
+        negate_vouchers(doc.id, Voucher.REVERSAL, memo, kinds=(Voucher.POSTING,), day=day, target_id=rev.id)
+        counter = REVERSAL_COUNTER.get(doc.type) if doc.type != "transfer" else None
+        remaining = sum(values) + sum(m[6] for m in moves)
+        if counter and remaining:
+            post_voucher(day, rev.id, Voucher.REVERSAL, recipes.pair(A.INVENTORY, counter, remaining), memo)
+        post_adjustment_vouchers(adjustments, rev.id)
+        oi = recipes.open_item_amount(doc)
+        if oi:
+            add_open_items([(day, doc.partner_id, oi[0], doc.id, rev.id, "reverse", -oi[1])])
+        Document.objects.filter(pk=doc.pk).update(status=Document.REVERSED)
+        record(user, "reverse", "document", doc.number, reason=reason.strip(),
+               before={"status": "approved"}, after={"status": "reversed", "reversal": rev.number,
+                                                     "date": str(as_date(day))})
+        record(user, "create", "document", rev.number, reason=reason.strip(),
+               after={"status": "approved", "reversal_of": doc.number})
+    return rev
