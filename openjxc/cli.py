@@ -20,6 +20,19 @@ def _setup(args, must_exist: bool = True) -> None:
     import django
 
     django.setup()
+    if must_exist:
+        _upgrade_schema()
+
+
+def _upgrade_schema() -> None:
+    """Books made by an earlier version get the newer schema before any command touches them."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", verbosity=0, interactive=False)
 
 
 def _common(p: argparse.ArgumentParser, data_dir_required: bool = False) -> None:
@@ -90,6 +103,15 @@ def cmd_reconcile(args) -> int:
     _setup(args)
     from openjxc.closing.checks import reconcile
 
+    if args.fix:
+        from openjxc.closing.fix import fix_caches
+
+        changes = fix_caches()
+        for line in changes:
+            print(f"fixed: {line}")
+        if not changes:
+            print("nothing to fix: every cache equals its ledger")
+
     result = reconcile()
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -158,6 +180,44 @@ def cmd_reopen(args) -> int:
         print(f"period {result['name']} reopened; backup taken first: {result['backup_id']}")
 
     return _domain(run)
+
+
+def cmd_impact(args) -> int:
+    """Print the impact preview of cancel / reverse of a document or reopen of a period."""
+    _setup(args)
+    if args.action == "reopen":
+        from openjxc.closing.services import reopen_impact
+
+        result = reopen_impact(_admin(), args.target)
+    else:
+        from openjxc.posting import engine, reversal
+        from openjxc.posting.impact import preview
+
+        run = {
+            "cancel": lambda: engine.cancel(_admin(), args.target, "impact preview"),
+            "reverse": lambda: reversal.reverse(_admin(), args.target, "impact preview", args.date),
+        }[args.action]
+        result = preview(args.action, run)
+    if args.json:
+        _print_json(result)
+        return 0
+    print(f"{args.action} {args.target}: {'allowed' if result['allowed'] else 'BLOCKED'}")
+    if result["blocked_by"]:
+        print(f"  [{result['blocked_by']['code']}] {result['blocked_by']['message']}")
+    for row in result.get("stock", []):
+        print(f"  stock  {row['item']:<10} {row['warehouse']:<6} qty {row['qty_before']:>10} → {row['qty_after']:<10}"
+              f" value {row['value_before']:>12} → {row['value_after']}")
+    for row in result.get("cost_changes", []):
+        print(f"  cost   {row['document']:<18} {row['item']:<10} {row['cost_before']:>12} → {row['cost_after']}")
+    for v in result.get("vouchers", []):
+        lines = " / ".join(f"{'借' if ln['debit'] != '0.00' else '贷'} {ln['account']} "
+                           f"{ln['debit'] if ln['debit'] != '0.00' else ln['credit']}" for ln in v["lines"])
+        print(f"  voucher {v['date']} {v['kind']}: {lines}")
+    for e in result.get("open_items", []):
+        print(f"  open item {e['partner']} {e['kind']} {e['document']} {e['amount']}")
+    for key, value in result.get("removes", {}).items():
+        print(f"  removes {key}: {value}")
+    return 0 if result["allowed"] else 1
 
 
 def cmd_backup(args) -> int:
@@ -244,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reconcile", help="prove caches equal ledgers; non-zero exit on problems")
     _common(p)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--fix", action="store_true", help="re-settle caches from the ledgers (never a closed period)")
     p.set_defaults(func=cmd_reconcile)
     p = sub.add_parser("periods", help="list the accounting periods and their status")
     _common(p)
@@ -257,6 +318,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("period")
     p.add_argument("--reason", required=True)
     p.set_defaults(func=cmd_reopen)
+    p = sub.add_parser("impact", help="preview what cancel/reverse of a document or reopen of a period changes")
+    _common(p)
+    p.add_argument("target", help="document number, or period name with --action reopen")
+    p.add_argument("--action", choices=["cancel", "reverse", "reopen"], default="cancel")
+    p.add_argument("--date", help="date of the reversal (reverse only)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_impact)
     p = sub.add_parser("backup", help="take a verified backup into the data folder's backups/")
     _common(p)
     p.set_defaults(func=cmd_backup)

@@ -17,7 +17,8 @@ def _digest(prev_hash: str, fields: dict) -> str:
 def entry_fields(e: AuditEntry | dict) -> dict:
     get = (lambda k: e[k]) if isinstance(e, dict) else (lambda k: getattr(e, k))
     return {
-        "at": get("at").isoformat() if hasattr(get("at"), "isoformat") else get("at"),
+        # Milliseconds: what survives a JSON export/restore (Django serialises datetimes so).
+        "at": get("at").isoformat(timespec="milliseconds") if hasattr(get("at"), "isoformat") else get("at"),
         "user": get("user"),
         "action": get("action"),
         "object_type": get("object_type"),
@@ -45,8 +46,9 @@ def record(user, action: str, object_type: str, obj: str, *, reason: str = "", b
             cur.execute("SELECT last_hash FROM audit_chainhead WHERE id = 1" + lock)
             row = cur.fetchone()
         prev = row[0]
+        now = timezone.now()
         fields = {
-            "at": timezone.now(),
+            "at": now.replace(microsecond=now.microsecond // 1000 * 1000),
             "user": getattr(user, "username", None) or str(user or "system"),
             "action": action,
             "object_type": object_type,

@@ -2,6 +2,7 @@ from ninja import Router, Schema
 
 from openjxc.backup.services import list_backups, take_backup
 from openjxc.core.api import page
+from openjxc.core.errors import DomainError
 from openjxc.ledger.models import Period
 from openjxc.ledger.periods import ensure_periods, period_dict
 from openjxc.users.services import REOPEN, require
@@ -45,6 +46,14 @@ def close(request, name: str):
 def reopen(request, name: str, payload: ReasonIn):
     """反结账 of the latest closed period; needs period.reopen and a reason; a backup is taken first."""
     return services.reopen(request.user, name, payload.reason)
+
+
+@router.get("/periods/{name}/impact", response=dict)
+def impact(request, name: str, action: str = "reopen"):
+    """What reopening the period would change (nothing is changed)."""
+    if action != "reopen":
+        raise DomainError("invalid", "action must be reopen", {"field": "action"})
+    return services.reopen_impact(request.user, name)
 
 
 @router.get("/backups", response=dict, tags=["backup"])

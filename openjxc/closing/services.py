@@ -111,7 +111,7 @@ def close(user, name: str) -> dict:
             "warnings": [p for p in check["problems"] if p["severity"] == "warning"]}
 
 
-def reopen(user, name: str, reason: str | None) -> dict:
+def _check_reopen(user, name: str, reason: str | None) -> Period:
     require(user, REOPEN)
     if not isinstance(reason, str) or not reason.strip():
         raise DomainError("reason_required", "a reason is required to reopen a period", {"field": "reason"})
@@ -120,6 +120,35 @@ def reopen(user, name: str, reason: str | None) -> dict:
     if latest is None or latest.pk != period.pk:
         raise DomainError("not_latest_closed", f"only the latest closed period ({latest.name if latest else '-'}) "
                           f"can be reopened", {"period": name, "latest_closed": latest.name if latest else None})
+    return period
+
+
+def reopen_impact(user, name: str) -> dict:
+    """What reopening would do, changing nothing: what it removes and what becomes editable."""
+    result = {"period": name, "action": "reopen", "allowed": True, "blocked_by": None}
+    try:
+        period = _check_reopen(user, name, "impact preview")
+    except DomainError as exc:
+        return {**result, "allowed": False, "blocked_by": {"code": exc.code, "message": exc.message,
+                                                           "details": exc.details}}
+    documents = _rows("SELECT COUNT(*) FROM documents_document WHERE date >= %s AND date <= %s",
+                      [period.start, period.end])[0][0]
+    return {
+        **result,
+        "backup": "a backup is taken first",
+        "removes": {
+            "stock_snapshots": StockSnapshot.objects.filter(period=period).count(),
+            "account_snapshots": AccountSnapshot.objects.filter(period=period).count(),
+            "partner_snapshots": PartnerSnapshot.objects.filter(period=period).count(),
+            "voucher_numbers": VoucherNumber.objects.filter(period=period).count(),
+            "digest": PeriodClose.objects.filter(period=period).values_list("digest", flat=True).first(),
+        },
+        "documents_editable_again": int(documents),
+    }
+
+
+def reopen(user, name: str, reason: str | None) -> dict:
+    period = _check_reopen(user, name, reason)
     backup = take_backup(f"before reopening {name}", user)
     with transaction.atomic():
         period = Period.objects.select_for_update().get(pk=period.pk)

@@ -1,0 +1,45 @@
+"""`jxc reconcile --fix`: re-settle the caches that are derivable from the ledgers. Ledger rows
+and closed periods are never touched; each change is reported and audited."""
+
+from django.db import connection, transaction
+
+from openjxc.audit.services import record
+from openjxc.core.numbers import fen_str, qty_str
+
+
+def _changed_stock(cur) -> list:
+    cur.execute(
+        "SELECT b.id, i.code, w.code, b.qty, b.value, COALESCE(m.q, 0), COALESCE(m.v, 0) "
+        "FROM inventory_stockbalance b JOIN catalog_item i ON i.id = b.item_id "
+        "JOIN inventory_warehouse w ON w.id = b.warehouse_id "
+        "LEFT JOIN (SELECT item_id, warehouse_id, SUM(qty) AS q, SUM(value) AS v FROM inventory_stockmove "
+        "GROUP BY item_id, warehouse_id) m ON m.item_id = b.item_id AND m.warehouse_id = b.warehouse_id "
+        "WHERE b.qty <> COALESCE(m.q, 0) OR b.value <> COALESCE(m.v, 0)"
+    )
+    return cur.fetchall()
+
+
+def _changed_accounts(cur) -> list:
+    cur.execute(
+        "SELECT b.id, a.code, b.debit, b.credit, COALESCE(j.d, 0), COALESCE(j.c, 0) "
+        "FROM ledger_accountbalance b JOIN ledger_account a ON a.id = b.account_id "
+        "LEFT JOIN (SELECT account_id, SUM(debit) AS d, SUM(credit) AS c FROM ledger_journalline "
+        "GROUP BY account_id) j ON j.account_id = a.id WHERE b.debit <> COALESCE(j.d, 0) OR b.credit <> COALESCE(j.c, 0)"
+    )
+    return cur.fetchall()
+
+
+def fix_caches(user=None) -> list[str]:
+    """Rewrite every balance cache row that differs from its ledger; returns what changed."""
+    changes = []
+    with transaction.atomic(), connection.cursor() as cur:
+        for bid, item, wh, bq, bv, q, v in _changed_stock(cur):
+            cur.execute("UPDATE inventory_stockbalance SET qty = %s, value = %s WHERE id = %s", [int(q), int(v), bid])
+            changes.append(f"stock {item} @ {wh}: {qty_str(int(bq))} / {fen_str(int(bv))} → "
+                           f"{qty_str(int(q))} / {fen_str(int(v))}")
+        for bid, code, bd, bc, d, c in _changed_accounts(cur):
+            cur.execute("UPDATE ledger_accountbalance SET debit = %s, credit = %s WHERE id = %s", [int(d), int(c), bid])
+            changes.append(f"account {code}: {fen_str(int(bd))}/{fen_str(int(bc))} → {fen_str(int(d))}/{fen_str(int(c))}")
+        if changes:
+            record(user, "reconcile_fix", "books", "caches", after={"changes": changes})
+    return changes
