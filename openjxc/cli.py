@@ -149,9 +149,13 @@ def _domain(fn) -> int:
 def cmd_periods(args) -> int:
     _setup(args)
     from openjxc.ledger.models import Period
-    from openjxc.ledger.periods import ensure_periods
+    from openjxc.ledger.periods import cycle, ensure_periods, set_cycle
 
+    if args.cycle:
+        if _domain(lambda: set_cycle(args.cycle)):
+            return 1
     ensure_periods()
+    print(f"settlement cycle: {cycle()}")
     print(f"{'period':<12} {'start':<11} {'end':<11} status")
     for p in Period.objects.order_by("start"):
         print(f"{p.name:<12} {p.start!s:<11} {p.end!s:<11} {'已结账 closed' if p.status == 'closed' else '未结账 open'}")
@@ -308,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_reconcile)
     p = sub.add_parser("periods", help="list the accounting periods and their status")
     _common(p)
+    p.add_argument("--cycle", choices=["monthly", "weekly", "daily"], help="change the cycle (before the first close)")
     p.set_defaults(func=cmd_periods)
     p = sub.add_parser("close", help="close (结账) a period, e.g. jxc close 2026-09")
     _common(p)

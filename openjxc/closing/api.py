@@ -3,9 +3,10 @@ from ninja import Router, Schema
 from openjxc.backup.services import list_backups, take_backup
 from openjxc.core.api import page
 from openjxc.core.errors import DomainError
+from openjxc.ledger import periods as periods_module
 from openjxc.ledger.models import Period
 from openjxc.ledger.periods import ensure_periods, period_dict
-from openjxc.users.services import REOPEN, require
+from openjxc.users.services import CLOSE, REOPEN, require
 
 from . import services
 from .checks import reconcile
@@ -15,6 +16,10 @@ router = Router(tags=["periods"])
 
 class ReasonIn(Schema):
     reason: str | None = None
+
+
+class CycleIn(Schema):
+    cycle: str
 
 
 @router.get("/reconcile", response=dict, tags=["checks"])
@@ -28,6 +33,14 @@ def reconcile_view(request):
 def periods(request, limit: int = 1000, offset: int = 0):
     ensure_periods()
     return page([period_dict(p) for p in Period.objects.order_by("start")], limit, offset)
+
+
+@router.put("/periods/cycle", response=dict)
+def set_cycle(request, payload: CycleIn):
+    """Settlement cycle: monthly (default), weekly or daily — only before the first close."""
+    require(request.user, CLOSE)
+    periods_module.set_cycle(payload.cycle)
+    return {"cycle": periods_module.cycle(), "items": [period_dict(p) for p in Period.objects.order_by("start")]}
 
 
 @router.get("/periods/{name}/close-check", response=dict)
