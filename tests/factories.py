@@ -17,8 +17,10 @@ def setup_books(start="2026-01-01"):
     seed_chart()
     set_setting("start_date", start)
     set_setting("initialized", "test")
-    user, _ = get_user_model().objects.get_or_create(username="admin", defaults={"is_superuser": True, "is_staff": True})
-    if not user.has_usable_password():
+    user, created = get_user_model().objects.get_or_create(
+        username="admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    if created or not user.has_usable_password():
         user.set_password("admin123")
         user.save()
     return user

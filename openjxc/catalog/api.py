@@ -1,13 +1,10 @@
-from decimal import Decimal
-
 from ninja import Router, Schema
 
-from openjxc.core.api import page_qs
+from openjxc.core.api import Num, page_qs
 
 from . import selectors, services
 
 router = Router(tags=["master data"])
-Num = str | int | float | Decimal
 
 
 class ItemIn(Schema):

@@ -39,6 +39,7 @@ def create_item(user, data: dict) -> dict:
             if Item.objects.filter(code=code).exists():
                 raise DomainError("duplicate_code", f"item code {code} already exists", {"code": code})
             item = Item.objects.create(code=code, **fields)
+            item.refresh_from_db()  # model defaults (tax_rate "0.13") come back as Decimal
             result = item_dict(item)
             record(user, "create", "item", code, after=result)
     except IntegrityError:

@@ -12,6 +12,8 @@ def text_field(data: dict, key: str, max_len: int, required: bool = False) -> st
     if not isinstance(value, str):
         raise DomainError("invalid", f"{key} must be text", {"field": key})
     value = value.strip()
+    if "\x00" in value:
+        raise DomainError("invalid", f"{key} must not contain NUL characters", {"field": key})
     if required and not value:
         raise DomainError("invalid", f"{key} is required", {"field": key})
     if len(value) > max_len:

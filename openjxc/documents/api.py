@@ -1,16 +1,14 @@
-from decimal import Decimal
-
 from django.db.models import Prefetch
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
+from pydantic import StrictInt, StrictStr
 
-from openjxc.core.api import page_qs
+from openjxc.core.api import Num, page_qs
 
 from . import selectors, services
-from .rules import optional_date
 from .models import DocumentLine
+from .rules import query_date
 
 router = Router(tags=["documents"])
-Num = str | int | float | Decimal
 
 
 class LineIn(Schema):
@@ -19,7 +17,7 @@ class LineIn(Schema):
     price: Num | None = None
     price_incl_tax: Num | None = None
     tax_rate: Num | None = None
-    source_line: int | None = None
+    source_line: StrictInt | StrictStr | None = None
 
 
 class DocumentIn(Schema):
@@ -44,10 +42,12 @@ def create_document(request, payload: DocumentIn):
 
 @router.get("/documents", response=dict)
 def list_documents(request, type: str | None = None, status: str | None = None, partner: str | None = None,
+                   date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
+                   date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
                    limit: int = 100, offset: int = 0):
-    """List documents; also takes ?from=YYYY-MM-DD&to=YYYY-MM-DD."""
+    """List documents, newest first; ?from=&to= bound the document date."""
     qs = selectors.list_documents(type=type, status=status, partner=partner,
-                                  date_from=optional_date(request, "from"), date_to=optional_date(request, "to"))
+                                  date_from=query_date(date_from, "from"), date_to=query_date(date_to, "to"))
     qs = qs.prefetch_related(Prefetch("lines", DocumentLine.objects.select_related("item").order_by("line_no")))
     return page_qs(qs, lambda d: selectors.document_dict(d, list(d.lines.all())), limit, offset)
 

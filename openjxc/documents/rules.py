@@ -21,6 +21,12 @@ def optional_date(request, name: str) -> dt.date | None:
     return parse_date(value, name) if value else None
 
 
+def query_date(value: str | None, name: str) -> dt.date | None:
+    """A date query parameter declared on the endpoint (so that the OpenAPI document shows it);
+    ?from= and ?to= are declared as Query(None, alias="from") since `from` is a Python keyword."""
+    return parse_date(value, name) if value else None
+
+
 def line_amounts(qty: Decimal, price: Decimal | None, price_incl_tax: Decimal | None, rate: Decimal):
     """(price, price_incl_tax, amount, tax, gross) in Decimal yuan, per API.md's rounding."""
     if price_incl_tax is not None:

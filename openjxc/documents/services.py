@@ -61,6 +61,9 @@ def _resolve(data: dict, doc_type: str | None = None) -> dict:
             raise DomainError("wrong_status", f"source {src.number} is {src.status}", {"source": src.number})
         if src.partner_id != (out["partner"].id if out["partner"] else None):
             raise DomainError("invalid", "source belongs to another partner", {"field": "source"})
+        if day < src.date:
+            raise DomainError("invalid", f"date {day} is before the source {src.number} ({src.date})",
+                              {"field": "date", "source": src.number})
         out["source"] = src
     raw_lines = data.get("lines")
     if not isinstance(raw_lines, list) or not raw_lines:
@@ -87,6 +90,11 @@ def _resolve(data: dict, doc_type: str | None = None) -> dict:
     return out
 
 
+# A line's amount (yuan) must stay well inside a 64-bit count of fen, also summed over
+# 1,000 lines; beyond it the arithmetic and the database would fail instead of refusing.
+MAX_LINE_AMOUNT = Decimal(10) ** 13
+
+
 def _price_line(t, p: dict, item: Item, i: int) -> None:
     qty = Decimal(p["qty_units"]) / QTY_SCALE
     if not t.priced and t.code != "stock_count":
@@ -105,6 +113,8 @@ def _price_line(t, p: dict, item: Item, i: int) -> None:
                 {"field": f"lines[{i}].price"},
             )
         price = default
+    if qty * (pit if pit is not None else price) >= MAX_LINE_AMOUNT:
+        raise DomainError("invalid", f"lines[{i}]: the amount is too large", {"field": f"lines[{i}].qty"})
     price, pit, amount, tax, gross = line_amounts(qty, price if pit is None else None, pit, rate)
     p.update(price=price, price_incl_tax=pit, tax_rate=rate, amount=fen(amount), tax=fen(tax), gross=fen(gross))
 

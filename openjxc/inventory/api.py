@@ -1,8 +1,8 @@
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from openjxc.catalog.selectors import get_item
 from openjxc.core.api import page, page_qs
-from openjxc.documents.rules import optional_date
+from openjxc.documents.rules import query_date
 
 from . import selectors
 from .models import Warehouse
@@ -36,18 +36,22 @@ def _ids(item, warehouse):
 
 
 @router.get("/stock", response=dict)
-def stock(request, item: str | None = None, warehouse: str | None = None, limit: int = 1000, offset: int = 0):
+def stock(request, item: str | None = None, warehouse: str | None = None,
+          date: str | None = Query(None, description="YYYY-MM-DD, default today"),
+          limit: int = 1000, offset: int = 0):
     """Stock per item × warehouse as of ?date= (default today)."""
     item_id, wh_id = _ids(item, warehouse)
-    rows = selectors.stock_rows(optional_date(request, "date"), item_id, wh_id)
+    rows = selectors.stock_rows(query_date(date, "date"), item_id, wh_id)
     return page(rows, limit, offset)
 
 
 @router.get("/stock/moves", response=dict)
 def moves(request, item: str | None = None, warehouse: str | None = None, include_cancelled: bool = False,
+          date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
+          date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
           limit: int = 1000, offset: int = 0):
-    """Stock ledger rows in posting order with running balances; takes ?from=&to=."""
+    """Stock ledger rows in posting order with running balances."""
     item_id, wh_id = _ids(item, warehouse)
-    rows = selectors.move_rows(item_id, wh_id, optional_date(request, "from"), optional_date(request, "to"),
+    rows = selectors.move_rows(item_id, wh_id, query_date(date_from, "from"), query_date(date_to, "to"),
                                include_cancelled)
     return page(rows, limit, offset)

@@ -1,8 +1,8 @@
-from ninja import Router
+from ninja import Query, Router
 
 from openjxc.core.api import page
 from openjxc.core.errors import not_found
-from openjxc.documents.rules import optional_date
+from openjxc.documents.rules import query_date
 from openjxc.partners.models import Partner
 
 from . import selectors
@@ -19,15 +19,19 @@ def accounts(request, limit: int = 1000, offset: int = 0):
 
 
 @router.get("/journal", response=dict)
-def journal(request, limit: int = 1000, offset: int = 0):
-    """Vouchers with their lines; takes ?from=&to=."""
-    return page(selectors.journal(optional_date(request, "from"), optional_date(request, "to")), limit, offset)
+def journal(request, date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
+            date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
+            limit: int = 1000, offset: int = 0):
+    """Vouchers with their lines."""
+    return page(selectors.journal(query_date(date_from, "from"), query_date(date_to, "to")), limit, offset)
 
 
 @router.get("/reports/trial-balance", response=dict)
-def trial_balance(request, period: str | None = None):
+def trial_balance(request, period: str | None = None,
+                  date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
+                  date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD")):
     """Rows per account for ?period=YYYY-MM (or ?from=&to=); totals balance."""
-    return selectors.trial_balance(period, optional_date(request, "from"), optional_date(request, "to"))
+    return selectors.trial_balance(period, query_date(date_from, "from"), query_date(date_to, "to"))
 
 
 def _partner_ids(code: str) -> list[int]:

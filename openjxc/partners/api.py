@@ -1,8 +1,6 @@
-from decimal import Decimal
-
 from ninja import Router, Schema
 
-from openjxc.core.api import page_qs
+from openjxc.core.api import Num, page_qs
 
 from .models import Partner
 from .selectors import get_partner, partner_dict
@@ -15,7 +13,7 @@ class PartnerIn(Schema):
     code: str
     name: str
     phone: str | None = None
-    credit_limit: str | int | float | Decimal | None = None
+    credit_limit: Num | None = None
 
 
 def _list(kind, search, limit, offset):

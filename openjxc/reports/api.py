@@ -1,11 +1,11 @@
 from urllib.parse import quote
 
 from django.utils import timezone
-from ninja import Router
+from ninja import Query, Router
 
 from openjxc.catalog.selectors import get_item
 from openjxc.core.errors import DomainError
-from openjxc.documents.rules import optional_date
+from openjxc.documents.rules import query_date
 from openjxc.inventory.selectors import get_warehouse
 
 from . import selectors
@@ -20,19 +20,24 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def _range(request):
+FROM = Query(None, alias="from", description="YYYY-MM-DD, default the first of this month")
+TO = Query(None, alias="to", description="YYYY-MM-DD, default today")
+
+
+def _range(date_from: str | None, date_to: str | None):
     today = timezone.localdate()
-    date_from = optional_date(request, "from") or today.replace(day=1)
-    date_to = optional_date(request, "to") or today
+    date_from = query_date(date_from, "from") or today.replace(day=1)
+    date_to = query_date(date_to, "to") or today
     if date_to < date_from:
         raise DomainError("invalid", "to must not be before from", {"field": "to"})
     return date_from, date_to
 
 
 @router.get("/reports/inventory-summary", response=dict)
-def inventory_summary(request, warehouse: str | None = None, by_warehouse: bool = False, format: str = "json"):
+def inventory_summary(request, warehouse: str | None = None, by_warehouse: bool = False, format: str = "json",
+                      date_from: str | None = FROM, date_to: str | None = TO):
     """进销存汇总表: ?from=&to=&warehouse=&by_warehouse=true&format=xlsx."""
-    date_from, date_to = _range(request)
+    date_from, date_to = _range(date_from, date_to)
     wh = get_warehouse(warehouse).id if warehouse else None
     data = selectors.inventory_summary(date_from, date_to, wh, by_warehouse)
     if format == "xlsx":
@@ -43,9 +48,10 @@ def inventory_summary(request, warehouse: str | None = None, by_warehouse: bool 
 
 
 @router.get("/reports/stock-ledger", response=dict)
-def stock_ledger(request, item: str, warehouse: str | None = None, format: str = "json"):
+def stock_ledger(request, item: str, warehouse: str | None = None, format: str = "json",
+                 date_from: str | None = FROM, date_to: str | None = TO):
     """库存台账 of one item: ?item=&warehouse=&from=&to=&format=xlsx."""
-    date_from, date_to = _range(request)
+    date_from, date_to = _range(date_from, date_to)
     it = get_item(item)
     wh = get_warehouse(warehouse).id if warehouse else None
     data = selectors.stock_ledger(it.id, wh, date_from, date_to)
