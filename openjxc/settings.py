@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "openjxc.core.middleware.ApiErrorFormat",
 ]
 
 ROOT_URLCONF = "openjxc.urls"

@@ -61,15 +61,17 @@ def get_period(name: str) -> Period:
     ensure_periods()
     period = Period.objects.filter(name=name).first()
     if period is None:
-        # A period after today is created on demand when asked for by name.
+        # A period after today (up to a year ahead) is created on demand when asked for by name.
         try:
             if cycle() == "monthly":
                 year, month = (int(x) for x in name.split("-"))
-                ensure_periods(dt.date(year, month, 1))
-            elif cycle() == "daily":
-                ensure_periods(dt.date.fromisoformat(name))
+                day = dt.date(year, month, 1)
+            else:
+                day = dt.date.fromisoformat(name) if cycle() == "daily" else None
         except (ValueError, TypeError):
-            pass
+            day = None
+        if day and day <= timezone.localdate() + dt.timedelta(days=366):
+            ensure_periods(day)
         period = Period.objects.filter(name=name).first()
     if period is None:
         raise DomainError("not_found", f"no period named {name!r}", {"period": name})
