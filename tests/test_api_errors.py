@@ -392,10 +392,6 @@ def test_409_duplicate_codes(api):
 # --- 409 wrong_status / version_conflict ------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug (posting/engine.py cancel): the cancel reason is stored truncated to 500 characters "
-    "on the document but written untruncated to the audit entry (reason varchar(500)): SQLite keeps "
-    "all 600 characters, PostgreSQL refuses the value (422). Both should behave the same."))
 def test_a_long_cancel_reason_behaves_the_same_on_every_database(api):
     number = created(api.post("/documents", receipt_body()))["number"]
     approved(api, number)

@@ -53,7 +53,7 @@ def record(user, action: str, object_type: str, obj: str, *, reason: str = "", b
             "action": action,
             "object_type": object_type,
             "object": obj,
-            "reason": reason or "",
+            "reason": (reason or "").strip()[:500],  # as stored on the document
             "before": before,
             "after": after,
         }
