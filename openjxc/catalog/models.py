@@ -18,3 +18,14 @@ class Item(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class PriceListEntry(models.Model):
+    """A customer's (or supplier's) own price for an item (客户价格表)."""
+
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey("catalog.Item", on_delete=models.CASCADE, related_name="+")
+    price = models.DecimalField(max_digits=19, decimal_places=6)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partner", "item"], name="uniq_price_list_entry")]

@@ -6,6 +6,9 @@ from django.db import models
 
 class Document(models.Model):
     DRAFT, APPROVED, CANCELLED, REVERSED = "draft", "approved", "cancelled", "reversed"
+    PENDING, PARTIAL, COMPLETED, CLOSED = "pending_approval", "partial", "completed", "closed"
+    # statuses in which a document's postings are in force
+    POSTED = (APPROVED, PARTIAL, COMPLETED, CLOSED, REVERSED)
 
     number = models.CharField(max_length=32, unique=True)
     type = models.CharField(max_length=32, db_index=True)
@@ -27,6 +30,12 @@ class Document(models.Model):
     tax = models.BigIntegerField(default=0)
     amount_incl_tax = models.BigIntegerField(default=0)
     memo = models.CharField(max_length=500, blank=True, default="")
+    account = models.ForeignKey("ledger.Account", null=True, on_delete=models.PROTECT, related_name="+")
+    invoice_no = models.CharField(max_length=64, blank=True, default="")
+    invoice_type = models.CharField(max_length=10, blank=True, default="")  # special | ordinary
+    salesperson = models.CharField(max_length=64, blank=True, default="")
+    allocation_plan = models.JSONField(null=True)  # money documents: allocations to make on approval
+    closed_reason = models.CharField(max_length=500, blank=True, default="")
     version = models.IntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -70,3 +70,20 @@ class StockBalance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["item", "warehouse"], name="uniq_balance_key")
         ]
+
+
+class ReservationEntry(models.Model):
+    """Append-only ledger of reserved (sales orders) and on-order (purchase orders) quantities;
+    StockBalance.reserved / on_order are its cache."""
+
+    date = models.DateField()
+    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")  # the order
+    line = models.ForeignKey("documents.DocumentLine", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    reserved = models.BigIntegerField(default=0)
+    on_order = models.BigIntegerField(default=0)
+    cause = models.ForeignKey("documents.Document", null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["line"], name="reservation_line")]

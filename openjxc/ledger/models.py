@@ -94,3 +94,18 @@ class OpenItemEntry(models.Model):
             models.Index(fields=["partner", "kind"], name="oi_partner_kind"),
             models.Index(fields=["document"], name="oi_document"),
         ]
+
+
+class Allocation(models.Model):
+    """核销: part of a money document matched to an open item. Its effect lives in two
+    OpenItemEntry rows (and two more when it is undone); this row links them."""
+
+    date = models.DateField()
+    source = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="allocations_made")
+    target = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="allocations_received")
+    kind = models.CharField(max_length=10)  # receivable | payable
+    amount = models.BigIntegerField()  # fen, positive: reduces the target's open amount toward zero
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True)
+    undone_by = models.ForeignKey("documents.Document", null=True, on_delete=models.PROTECT, related_name="+")
+
