@@ -20,6 +20,11 @@ class LineIn(Schema):
     source_line: StrictInt | StrictStr | None = None
 
 
+class AllocationIn(Schema):
+    document: str
+    amount: Num
+
+
 class DocumentIn(Schema):
     type: str
     date: str
@@ -30,7 +35,16 @@ class DocumentIn(Schema):
     external_ref: str | None = None
     memo: str | None = None
     version: int | None = None
-    lines: list[LineIn]
+    salesperson: str | None = None
+    lines: list[LineIn] | None = None
+    # money documents (receipt, payment, refund, supplier_refund)
+    amount: Num | None = None
+    account: str | None = None
+    allocations: list[AllocationIn] | None = None
+    auto_allocate: bool | None = None
+    # invoices
+    invoice_no: str | None = None
+    invoice_type: str | None = None
 
 
 @router.post("/documents", response={201: dict})

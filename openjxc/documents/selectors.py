@@ -8,7 +8,7 @@ from .types import TYPES
 
 
 def get_document(number: str, *, for_update: bool = False) -> Document:
-    qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source", "reversal_of")
+    qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source", "reversal_of", "account")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     doc = qs.filter(number=number).first()
@@ -38,6 +38,13 @@ def line_dict(line: DocumentLine, show_cost: bool = True) -> dict:
 def document_dict(doc: Document, lines=None) -> dict:
     if lines is None:
         lines = list(doc.lines.select_related("item").order_by("line_no"))
+    line_dicts = [line_dict(ln) for ln in lines]
+    if TYPES[doc.type].kind == "order":
+        used = used_quantities(doc)
+        for ln, d in zip(lines, line_dicts, strict=True):
+            d["fulfilled_qty"] = qty_str(used.get(ln.id, 0))
+            d["remaining_qty"] = qty_str(max(ln.qty - used.get(ln.id, 0), 0)) if doc.status in (
+                Document.APPROVED, Document.PARTIAL, Document.PENDING, Document.DRAFT) else "0"
     return {
         "id": doc.id,
         "number": doc.number,
@@ -54,8 +61,12 @@ def document_dict(doc: Document, lines=None) -> dict:
         "reversal_of": doc.reversal_of.number if doc.reversal_of_id else None,
         "reversal": getattr(getattr(doc, "reversal", None), "number", None) if doc.status == "reversed" else None,
         "memo": doc.memo,
+        "salesperson": doc.salesperson or None,
+        "account": doc.account.code if doc.account_id else None,
+        "invoice_no": doc.invoice_no or None,
+        "invoice_type": doc.invoice_type or None,
         "version": doc.version,
-        "lines": [line_dict(ln) for ln in lines],
+        "lines": line_dicts,
         "amount": fen_str(doc.amount),
         "tax": fen_str(doc.tax),
         "amount_incl_tax": fen_str(doc.amount_incl_tax),
@@ -66,7 +77,7 @@ def document_dict(doc: Document, lines=None) -> dict:
 
 
 def list_documents(*, type=None, status=None, partner=None, date_from=None, date_to=None):
-    qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source", "reversal_of")
+    qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source", "reversal_of", "account")
     if type:
         qs = qs.filter(type=type)
     if status:

@@ -7,9 +7,11 @@ from django.db import IntegrityError, transaction
 from openjxc.audit.services import record
 from openjxc.catalog.models import Item
 from openjxc.core.errors import DomainError, not_found
-from openjxc.core.numbers import QTY_SCALE
+from openjxc.core.numbers import QTY_SCALE, parse_decimal, to_fen
 from openjxc.core.services import next_number
+from openjxc.core.validation import text_field
 from openjxc.inventory.models import Warehouse
+from openjxc.ledger.models import Account
 from openjxc.ledger.services import ensure_open
 from openjxc.partners.models import Partner
 from openjxc.users.services import EDIT, require
@@ -17,7 +19,7 @@ from openjxc.users.services import EDIT, require
 from .models import Document, DocumentLine
 from .rules import fen, line_amounts, parse_date, parse_line
 from .selectors import document_dict, get_document, used_quantities
-from .types import TYPES
+from .types import MONEY_ACCOUNTS, TYPES
 
 
 def _resolve(data: dict, doc_type: str | None = None) -> dict:
@@ -57,7 +59,7 @@ def _resolve(data: dict, doc_type: str | None = None) -> dict:
             raise not_found("document", data["source"])
         if src.type not in t.source_types:
             raise DomainError("invalid", f"a {t.code} cannot derive from a {src.type}", {"field": "source"})
-        if src.status != Document.APPROVED:
+        if src.status not in (Document.APPROVED, Document.PARTIAL):
             raise DomainError("wrong_status", f"source {src.number} is {src.status}", {"source": src.number})
         if src.partner_id != (out["partner"].id if out["partner"] else None):
             raise DomainError("invalid", "source belongs to another partner", {"field": "source"})
@@ -65,7 +67,20 @@ def _resolve(data: dict, doc_type: str | None = None) -> dict:
             raise DomainError("invalid", f"date {day} is before the source {src.number} ({src.date})",
                               {"field": "date", "source": src.number})
         out["source"] = src
+    out["salesperson"] = str(data.get("salesperson") or "")[:64]
+    if t.kind == "money":
+        return _resolve_money(t, data, out)
     raw_lines = data.get("lines")
+    if t.kind == "invoice":
+        out["invoice_no"] = text_field(data, "invoice_no", 64, required=True)
+        out["invoice_type"] = data.get("invoice_type") or "special"
+        if out["invoice_type"] not in ("special", "ordinary"):
+            raise DomainError("invalid", "invoice_type must be special or ordinary", {"field": "invoice_type"})
+        if out["source"] is None:
+            raise DomainError("invalid", f"a {t.code} needs the delivery or receipt it invoices as source",
+                              {"field": "source"})
+        if not raw_lines:
+            raw_lines = _source_line_bodies(out["source"])
     if not isinstance(raw_lines, list) or not raw_lines:
         raise DomainError("invalid", "at least one line is required", {"field": "lines"})
     if len(raw_lines) > 1000:
@@ -87,6 +102,43 @@ def _resolve(data: dict, doc_type: str | None = None) -> dict:
         _price_line(t, p, item, i)
     _check_source_lines(out["source"], parsed)
     out["lines"] = parsed
+    return out
+
+
+def _source_line_bodies(source: Document) -> list[dict]:
+    return [{"item": ln.item.code, "qty": str(Decimal(ln.qty) / QTY_SCALE), "price": str(ln.price),
+             "tax_rate": str(ln.tax_rate), "source_line": ln.id}
+            for ln in source.lines.select_related("item").order_by("line_no")]
+
+
+def _resolve_money(t, data: dict, out: dict) -> dict:
+    """receipt / payment / refund / supplier_refund: an amount, a money account, allocations."""
+    out["amount"] = to_fen(parse_decimal(data.get("amount"), "amount", 2))
+    if out["amount"] <= 0:
+        raise DomainError("invalid", "amount must be positive", {"field": "amount"})
+    code = data.get("account") or "1002"
+    account = Account.objects.filter(code=str(code)).first()
+    if account is None or not str(code).startswith(MONEY_ACCOUNTS):
+        raise DomainError("invalid", f"account {code} is not a cash or bank account (1001, 1002, 1012)",
+                          {"field": "account"})
+    out["account"] = account
+    allocations = data.get("allocations") or []
+    if not isinstance(allocations, list):
+        raise DomainError("invalid", "allocations must be a list", {"field": "allocations"})
+    plan = []
+    for i, a in enumerate(allocations):
+        if not isinstance(a, dict) or not a.get("document"):
+            raise DomainError("invalid", f"allocations[{i}] needs a document", {"field": f"allocations[{i}]"})
+        amount = to_fen(parse_decimal(a.get("amount"), f"allocations[{i}].amount", 2))
+        if amount <= 0:
+            raise DomainError("invalid", f"allocations[{i}].amount must be positive", {"field": f"allocations[{i}]"})
+        if not Document.objects.filter(number=a["document"]).exists():
+            raise not_found("document", a["document"])
+        plan.append({"document": a["document"], "amount": amount})
+    if sum(a["amount"] for a in plan) > out["amount"]:
+        raise DomainError("invalid", "allocations exceed the amount", {"field": "allocations"})
+    out["allocation_plan"] = {"allocations": plan, "auto": bool(data.get("auto_allocate"))}
+    out["lines"] = []
     return out
 
 
@@ -148,6 +200,22 @@ def _check_source_lines(source: Document | None, parsed: list) -> None:
             )
 
 
+def _apply(doc: Document, v: dict) -> None:
+    """Set a document's fields and lines from a resolved body (create and edit)."""
+    doc.date, doc.partner, doc.warehouse = v["date"], v["partner"], v["warehouse"]
+    doc.to_warehouse, doc.source, doc.memo = v["to_warehouse"], v["source"], v["memo"]
+    doc.salesperson = v.get("salesperson", "")
+    doc.invoice_no, doc.invoice_type = v.get("invoice_no", ""), v.get("invoice_type", "")
+    doc.account = v.get("account")
+    doc.allocation_plan = v.get("allocation_plan")
+    if doc.pk is None:
+        doc.save()
+    _write_lines(doc, v["lines"])
+    if v["type"].kind == "money":
+        doc.amount = doc.amount_incl_tax = v["amount"]
+        doc.tax = 0
+
+
 def _write_lines(doc: Document, parsed: list) -> None:
     lines = [
         DocumentLine(
@@ -178,14 +246,10 @@ def create_draft(user, data: dict) -> tuple[dict, bool]:
     try:
         with transaction.atomic():
             ensure_open(v["date"])
-            doc = Document(
-                number=next_number(v["type"].prefix, v["date"]), type=v["type"].code, date=v["date"],
-                partner=v["partner"], warehouse=v["warehouse"], to_warehouse=v["to_warehouse"],
-                source=v["source"], external_ref=ext or None, memo=v["memo"], created_by=user,
-            )
+            doc = Document(number=next_number(v["type"].prefix, v["date"]), type=v["type"].code,
+                           external_ref=ext or None, created_by=user)
+            _apply(doc, v)
             doc.save()
-            _write_lines(doc, v["lines"])
-            doc.save(update_fields=["amount", "tax", "amount_incl_tax"])
             result = document_dict(doc)
             record(user, "create", "document", doc.number, after=result)
     except IntegrityError:
@@ -212,10 +276,8 @@ def update_draft(user, number: str, data: dict) -> dict:
         ensure_open(doc.date, v["date"])
         before = document_dict(doc)
         doc.lines.all().delete()
-        doc.date, doc.partner, doc.warehouse = v["date"], v["partner"], v["warehouse"]
-        doc.to_warehouse, doc.source, doc.memo = v["to_warehouse"], v["source"], v["memo"]
         doc.version += 1
-        _write_lines(doc, v["lines"])
+        _apply(doc, v)
         doc.save()
         after = document_dict(doc)
         record(user, "edit", "document", doc.number, before=before, after=after)

@@ -1,9 +1,10 @@
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
+from openjxc.core.api import Num
 from openjxc.core.errors import DomainError
 from openjxc.documents.selectors import document_dict
 
-from . import engine, reversal
+from . import chain, engine, money, orders, reversal
 from .impact import preview
 
 router = Router(tags=["documents"])
@@ -21,7 +22,8 @@ class ReverseIn(Schema):
 @router.post("/documents/{number}/approve", response=dict)
 def approve(request, number: str):
     """审核: post the document to the stock ledger, the general ledger and the open items."""
-    return document_dict(engine.approve(request.user, number))
+    doc = engine.approve(request.user, number)
+    return {**document_dict(doc), "warnings": getattr(doc, "warnings", [])}
 
 
 @router.post("/documents/{number}/cancel", response=dict)
@@ -37,14 +39,72 @@ def reverse(request, number: str, payload: ReverseIn):
     return document_dict(reversal.reverse(request.user, number, payload.reason, payload.date))
 
 
+class DeriveLineIn(Schema):
+    source_line: int
+    qty: Num | None = None
+
+
+class DeriveIn(Schema):
+    type: str
+    date: str | None = None
+    lines: list[DeriveLineIn] | None = None
+    invoice_no: str | None = None
+    invoice_type: str | None = None
+
+
+class ChainIn(Schema):
+    reason: str | None = None
+    refund: bool = False
+    date: str | None = None
+
+
+class AllocationIn(Schema):
+    from_: str = Field(..., alias="from")
+    to: str
+    amount: Num
+
+
+@router.post("/documents/{number}/derive", response={201: dict})
+def derive(request, number: str, payload: DeriveIn):
+    """A draft of `type` with the source's remaining quantities (all lines, or the ones given)."""
+    return 201, orders.derive(request.user, number, payload.model_dump(exclude_unset=True))
+
+
+@router.post("/documents/{number}/close", response=dict)
+def close_order(request, number: str, payload: ReasonIn):
+    """强制结单: an order stops; what it still reserves / has on order is released."""
+    return document_dict(orders.close_order(request.user, number, payload.reason))
+
+
+@router.post("/documents/{number}/cancel-chain", response=dict)
+def cancel_chain(request, number: str, payload: ChainIn):
+    """Cancel an order (or delivery / receipt) and everything settled on it, in one transaction."""
+    return chain.cancel_chain(request.user, number, payload.reason, payload.refund, payload.date)
+
+
+@router.post("/allocations", response={201: dict}, tags=["money"])
+def allocate(request, payload: AllocationIn):
+    """核销: allocate part of an approved receipt / payment to an open item."""
+    return 201, money.allocate(request.user, payload.from_, payload.to, payload.amount)
+
+
+@router.delete("/allocations/{allocation_id}", response=dict, tags=["money"])
+def unallocate(request, allocation_id: int):
+    return money.unallocate(request.user, allocation_id)
+
+
 @router.get("/documents/{number}/impact", response=dict)
 def impact(request, number: str, action: str = "cancel"):
     """What cancel (or reverse) would change — stock, later costs, vouchers, open items, what
     blocks it — computed by running it and rolling back; nothing changes."""
     if action == "cancel":
         return {"document": number, **preview(action, lambda: engine.cancel(request.user, number, "impact preview"))}
+    if action == "cancel-chain":
+        refund = request.GET.get("refund") in ("1", "true")
+        return {"document": number, **preview(action, lambda: chain.cancel_chain(
+            request.user, number, "impact preview", refund, request.GET.get("date")))}
     if action == "reverse":
         date = request.GET.get("date")
         return {"document": number,
                 **preview(action, lambda: reversal.reverse(request.user, number, "impact preview", date))}
-    raise DomainError("invalid", "action must be cancel or reverse", {"field": "action"})
+    raise DomainError("invalid", "action must be cancel, reverse or cancel-chain", {"field": "action"})

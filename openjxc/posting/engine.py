@@ -10,14 +10,18 @@ adjustments (with their vouchers) for every later move whose cost changes.
 import functools
 import time
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from openjxc.audit.services import record
 from openjxc.core.errors import DomainError
+from openjxc.core.numbers import fen_str, to_fen
+from openjxc.core.services import get_setting
 from openjxc.documents.models import Document
 from openjxc.documents.selectors import get_document, used_quantities
+from openjxc.documents.types import TYPES
 from openjxc.inventory.services import cancel_moves, lock_balances, post_moves
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Voucher
@@ -31,7 +35,7 @@ from openjxc.ledger.services import (
 )
 from openjxc.users.services import APPROVE, CANCEL, require
 
-from . import recipes
+from . import money, orders, recipes
 
 
 def retry_on_conflict(fn):
@@ -95,34 +99,80 @@ def post_adjustment_vouchers(adjustments, cause_id: int, ids=None) -> None:
 
 @retry_on_conflict
 def approve(user, number: str) -> Document:
+    """审核. Returns the document (status approved, or pending_approval when a second person
+    must approve it); `doc.warnings` lists what the user should know (credit limit)."""
     require(user, APPROVE)
     with transaction.atomic():
         doc = get_document(number, for_update=True)
-        if doc.status != Document.DRAFT:
+        if doc.status not in (Document.DRAFT, Document.PENDING):
             raise DomainError("wrong_status", f"{number} is {doc.status}, not a draft", {"status": doc.status})
         ensure_open(doc.date)
+        doc.warnings = []
+        if _needs_second_approver(doc, user):
+            return doc
+        kind = TYPES[doc.type].kind
         lines = list(doc.lines.select_related("item").order_by("line_no"))
         if doc.source_id:
             _check_remaining(doc, lines)
-        balances = lock_balances(recipes.stock_keys(doc, lines))
-        specs = recipes.stock_specs(doc, lines, balances, _source_moves(lines))
-        values, adjustments = post_moves(doc.id, doc.date, specs, balances) if specs else ([], [])
-        ids = account_ids()
-        post_voucher(doc.date, doc.id, Voucher.POSTING, recipes.voucher_lines(doc, values),
-                     f"{doc.number}", ids)
-        post_adjustment_vouchers(adjustments, doc.id, ids)
-        oi = recipes.open_item_amount(doc)
-        if oi:
-            add_open_items([(doc.date, doc.partner_id, oi[0], doc.id, None, "raise", oi[1])])
+        values = []
+        if kind == "order":
+            if doc.type == "sales_order":
+                doc.warnings = orders.check_credit_limit(doc)
+            orders.approve_order(doc, lines)
+        elif kind == "money":
+            money.approve_money(doc, user)
+        elif kind == "stock":
+            values = _post_stock_document(doc, lines)
+        before = doc.status
         _status(doc, Document.APPROVED, approved_by=user, approved_at=timezone.now())
+        if kind == "stock":
+            orders.fulfil(doc, lines)  # after the status: the order counts approved fulfilments
         record(user, "approve", "document", doc.number,
-               before={"status": "draft"}, after={"status": "approved", "stock_value": str(sum(values))})
+               before={"status": before}, after={"status": "approved", "stock_value": str(sum(values))})
     return doc
 
 
+def _post_stock_document(doc: Document, lines) -> list[int]:
+    balances = lock_balances(recipes.stock_keys(doc, lines))
+    specs = recipes.stock_specs(doc, lines, balances, _source_moves(lines))
+    values, adjustments = post_moves(doc.id, doc.date, specs, balances) if specs else ([], [])
+    ids = account_ids()
+    post_voucher(doc.date, doc.id, Voucher.POSTING, recipes.voucher_lines(doc, values), f"{doc.number}", ids)
+    post_adjustment_vouchers(adjustments, doc.id, ids)
+    oi = recipes.open_item_amount(doc)
+    if oi:
+        add_open_items([(doc.date, doc.partner_id, oi[0], doc.id, None, "raise", oi[1])])
+    return values
+
+
+def _needs_second_approver(doc: Document, user) -> bool:
+    """Maker ≠ checker above the amount set for the type (setting approval_threshold.<type>):
+    the maker's approval only moves the document to pending_approval."""
+    threshold = get_setting(f"approval_threshold.{doc.type}")
+    if threshold is None or doc.amount_incl_tax <= to_fen(Decimal(threshold)):
+        return False
+    if doc.created_by_id != user.id:
+        return False
+    if doc.status == Document.PENDING:
+        raise DomainError("second_approver_required", f"{doc.number} must be approved by someone other than "
+                          f"its maker (amount above {threshold})", {"threshold": threshold})
+    _status(doc, Document.PENDING)
+    record(user, "submit", "document", doc.number, before={"status": "draft"},
+           after={"status": "pending_approval"})
+    return True
+
+
 def _check_remaining(doc: Document, lines) -> None:
-    """Re-check inside the lock that derived quantities still fit what remains on the source."""
-    get_document(doc.source.number, for_update=True)
+    """Re-check inside the lock that the source is still approved, is not dated after this
+    document (a return linked to a later delivery would take its cost from a move that comes
+    after it, a cycle), and that derived quantities still fit what remains on it."""
+    source = get_document(doc.source.number, for_update=True)
+    if source.status not in (Document.APPROVED, Document.PARTIAL):
+        raise DomainError("wrong_status", f"source {source.number} is {source.status}",
+                          {"source": source.number, "status": source.status})
+    if doc.date < source.date:
+        raise DomainError("invalid", f"{doc.number} ({doc.date}) cannot be dated before its source "
+                          f"{source.number} ({source.date})", {"field": "date", "source": source.number})
     used = used_quantities(doc.source)
     src_qty = dict(doc.source.lines.values_list("id", "qty"))
     asked: dict = defaultdict(int)
@@ -142,35 +192,58 @@ def cancel(user, number: str, reason: str) -> Document:
         raise DomainError("reason_required", "a reason is required to cancel", {"field": "reason"})
     with transaction.atomic():
         doc = get_document(number, for_update=True)
-        if doc.status != Document.APPROVED:
+        kind = TYPES[doc.type].kind
+        allowed = (Document.APPROVED, Document.PARTIAL, Document.COMPLETED) if kind == "order" else (
+            Document.APPROVED,)
+        if doc.status not in allowed or doc.reversal_of_id:
             raise DomainError("wrong_status", f"{number} is {doc.status}; only approved documents can be cancelled",
                               {"status": doc.status})
         ensure_open(doc.date)
-        dependents = list(
-            Document.objects.filter(source=doc).exclude(status__in=[Document.DRAFT, Document.CANCELLED])
-            .values_list("number", flat=True)
-        )
-        if dependents:
-            raise DomainError("has_dependents", f"{number} has approved documents derived from it: "
-                              + ", ".join(dependents), {"dependents": dependents})
+        check_no_dependents(doc)
+        before = doc.status
         _status(doc, Document.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason.strip()[:500])
-        adjustments = cancel_moves(doc.id, doc.id)
-        dates = sorted({a[0] for a in adjustments})
-        if dates:
-            ensure_open(dates[0])
-        ids = account_ids()
-        negate_vouchers(doc.id, Voucher.CANCELLATION, f"作废 {doc.number}", kinds=(Voucher.POSTING,))
-        own = _own_adjustments(doc.id)
-        counter = recipes.ADJUSTMENT_COUNTER.get(doc.type)
-        for day, amount in own:
-            if counter:
-                post_voucher(day, doc.id, Voucher.CANCELLATION,
-                             recipes.pair(A.INVENTORY, counter, -amount), f"作废 {doc.number}", ids)
-        post_adjustment_vouchers(adjustments, doc.id, ids)
-        reverse_open_items(doc.id, doc.date, doc.id)
+        if kind == "order":
+            orders.release_all(doc, doc.id)
+        elif kind == "money":
+            negate_vouchers(doc.id, Voucher.CANCELLATION, f"作废 {doc.number}", kinds=(Voucher.POSTING,))
+            reverse_open_items(doc.id, doc.date, doc.id)
+        elif kind == "stock":
+            _cancel_stock_document(doc)
+            orders.unfulfil(doc)
         record(user, "cancel", "document", doc.number, reason=reason.strip(),
-               before={"status": "approved"}, after={"status": "cancelled"})
+               before={"status": before}, after={"status": "cancelled"})
     return doc
+
+
+def check_no_dependents(doc: Document) -> None:
+    """has_dependents: approved documents derived from it, or allocations (核销) on it."""
+    dependents = list(
+        Document.objects.filter(source=doc).exclude(status__in=[Document.DRAFT, Document.CANCELLED, Document.REVERSED])
+        .values_list("number", flat=True)
+    )
+    allocations = money.active_allocations(doc)
+    if dependents or allocations:
+        names = dependents + [f"核销 {a.source.number}→{a.target.number} {fen_str(a.amount)}" for a in allocations]
+        details = {"dependents": dependents}
+        if allocations:
+            details["allocations"] = [money.allocation_dict(a) for a in allocations]
+        raise DomainError("has_dependents", f"{doc.number} has dependents: " + ", ".join(names), details)
+
+
+def _cancel_stock_document(doc: Document) -> None:
+    adjustments = cancel_moves(doc.id, doc.id)
+    dates = sorted({a[0] for a in adjustments})
+    if dates:
+        ensure_open(dates[0])
+    ids = account_ids()
+    negate_vouchers(doc.id, Voucher.CANCELLATION, f"作废 {doc.number}", kinds=(Voucher.POSTING,))
+    counter = recipes.ADJUSTMENT_COUNTER.get(doc.type)
+    for day, amount in _own_adjustments(doc.id):
+        if counter:
+            post_voucher(day, doc.id, Voucher.CANCELLATION,
+                         recipes.pair(A.INVENTORY, counter, -amount), f"作废 {doc.number}", ids)
+    post_adjustment_vouchers(adjustments, doc.id, ids)
+    reverse_open_items(doc.id, doc.date, doc.id)
 
 
 def _own_adjustments(document_id: int) -> list:

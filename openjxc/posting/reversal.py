@@ -30,7 +30,7 @@ from openjxc.ledger.services import add_open_items, ensure_open, negate_vouchers
 from openjxc.users.services import REVERSE, require
 
 from . import recipes
-from .engine import post_adjustment_vouchers, retry_on_conflict
+from .engine import check_no_dependents, post_adjustment_vouchers, retry_on_conflict
 
 # Where the stock value a reversal cannot take back at the original cost is booked.
 REVERSAL_COUNTER = {**recipes.ADJUSTMENT_COUNTER, "purchase_receipt": A.COGS}
@@ -94,11 +94,7 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
         if doc.status != Document.APPROVED or doc.reversal_of_id:
             raise DomainError("wrong_status", f"{number} is {doc.status}; only approved documents can be reversed",
                               {"status": doc.status})
-        dependents = list(Document.objects.filter(source=doc).exclude(status__in=[Document.DRAFT, Document.CANCELLED])
-                          .values_list("number", flat=True))
-        if dependents:
-            raise DomainError("has_dependents", f"{number} has approved documents derived from it: "
-                              + ", ".join(dependents), {"dependents": dependents})
+        check_no_dependents(doc)
         day = parse_date(date) if date else default_date()
         if day < doc.date:
             raise DomainError("invalid", f"a reversal cannot be dated before {doc.date}", {"field": "date"})

@@ -1,14 +1,20 @@
 from urllib.parse import quote
 
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 
+from openjxc.catalog.models import PriceListEntry
 from openjxc.catalog.selectors import get_item
-from openjxc.core.errors import DomainError
+from openjxc.core.api import Num, page
+from openjxc.core.errors import DomainError, not_found
+from openjxc.core.numbers import parse_decimal, price_str
 from openjxc.documents.rules import query_date
+from openjxc.documents.selectors import get_document
 from openjxc.inventory.selectors import get_warehouse
+from openjxc.partners.models import Partner
+from openjxc.users.services import MASTER_DATA, require
 
-from . import selectors
+from . import money, selectors
 from .excel import xlsx_response
 
 router = Router(tags=["reports"])
@@ -63,3 +69,67 @@ def stock_ledger(request, item: str, warehouse: str | None = None, format: str =
                    "balance_value": data["opening"]["value"]}
         return xlsx_response(quote(f"库存台账_{item}.xlsx"), "库存台账", columns, [opening, *data["items"]])
     return data
+
+
+@router.get("/reports/aging", response=dict)
+def aging(request, kind: str = "receivable",
+          as_of: str | None = Query(None, description="YYYY-MM-DD, default today")):
+    """账龄分析: open amounts per partner by days since the document date."""
+    return money.aging(kind, query_date(as_of, "as_of") or timezone.localdate())
+
+
+@router.get("/reports/uninvoiced", response=dict)
+def uninvoiced(request, limit: int = 1000, offset: int = 0):
+    """Approved deliveries and receipts not (fully) covered by an approved invoice."""
+    return page(money.uninvoiced(), limit, offset)
+
+
+@router.get("/partners/{code}/statement", response=dict, tags=["money"])
+def statement(request, code: str, date_from: str | None = Query(None, alias="from"),
+              date_to: str | None = Query(None, alias="to"), format: str = "json"):
+    """对账单: opening, every document and payment, closing (?format=xlsx for Excel)."""
+    ids = list(Partner.objects.filter(code=code).values_list("id", flat=True))
+    if not ids:
+        raise not_found("partner", code)
+    today = timezone.localdate()
+    data = money.statement(ids, query_date(date_from, "from") or today.replace(day=1),
+                           query_date(date_to, "to") or today)
+    if format == "xlsx":
+        columns = [("date", "日期"), ("document", "单据编号"), ("type", "类型"), ("kind", "应收/应付"),
+                   ("amount", "金额"), ("balance", "余额")]
+        return xlsx_response(quote(f"对账单_{code}.xlsx"), "对账单", columns, data["lines"])
+    return data
+
+
+@router.get("/prices/suggest", response=dict, tags=["money"])
+def suggest(request, item: str, partner: str | None = None, kind: str = "sales"):
+    """Last price to this partner, list price and the partner's own price list price."""
+    it = get_item(item)
+    p = None
+    if partner:
+        p = Partner.objects.filter(code=partner, kind="customer" if kind == "sales" else "supplier").first()
+        if p is None:
+            raise not_found("partner", partner)
+    return money.suggest_price(it, p, kind)
+
+
+@router.get("/documents/{number}/margin", response=dict, tags=["documents"])
+def margin(request, number: str):
+    """Estimated gross margin of a sales order or delivery (cost at the current average)."""
+    return money.margin(get_document(number))
+
+
+class PriceIn(Schema):
+    price: Num
+
+
+@router.put("/price-lists/{partner}/{item}", response=dict, tags=["master data"])
+def set_partner_price(request, partner: str, item: str, payload: PriceIn):
+    """A customer's (or supplier's) own price for an item."""
+    require(request.user, MASTER_DATA)
+    p = Partner.objects.filter(code=partner).first()
+    if p is None:
+        raise not_found("partner", partner)
+    price = parse_decimal(payload.price, "price", 6)
+    PriceListEntry.objects.update_or_create(partner=p, item=get_item(item), defaults={"price": price})
+    return {"partner": partner, "item": item, "price": price_str(price)}

@@ -1,0 +1,91 @@
+"""Cancel a settled order in one step (cancel-chain): allocations → invoices → returns →
+deliveries/receipts → the order, in one transaction. Each step goes through the same engine
+call a user would make (so every rule and every audit entry applies); a step dated in a closed
+period becomes a red-letter reversal in the open period. Money already received stays as
+partner credit, or is paid back with refund: true. If any step is refused, nothing happens."""
+
+from django.db import transaction
+
+from openjxc.audit.services import record
+from openjxc.core.errors import DomainError
+from openjxc.core.numbers import fen_str
+from openjxc.documents.models import Document
+from openjxc.documents.selectors import get_document
+from openjxc.documents.services import create_draft
+from openjxc.documents.types import TYPES
+from openjxc.ledger.services import closed_through
+from openjxc.users.services import CANCEL, require
+
+from . import engine, money, orders, reversal
+
+LIVE = (Document.APPROVED, Document.PARTIAL, Document.COMPLETED)
+
+
+def _undo_document(user, doc: Document, reason: str, date, steps: list) -> None:
+    """Cancel in an open period, reverse when the document's period is closed."""
+    last_closed = closed_through()
+    if last_closed and doc.date <= last_closed:
+        rev = reversal.reverse(user, doc.number, reason, date)
+        steps.append({"action": "reverse", "document": doc.number, "reversal": rev.number})
+    else:
+        engine.cancel(user, doc.number, reason)
+        steps.append({"action": "cancel", "document": doc.number})
+
+
+def cancel_chain(user, number: str, reason: str | None, refund: bool = False, date=None) -> dict:
+    require(user, CANCEL)
+    if not isinstance(reason, str) or not reason.strip():
+        raise DomainError("reason_required", "a reason is required", {"field": "reason"})
+    reason = reason.strip()
+    steps: list[dict] = []
+    with transaction.atomic():
+        root = get_document(number, for_update=True)
+        kind = TYPES[root.type].kind
+        if kind == "order":
+            order = root
+            fulfilments = list(Document.objects.filter(source=order, status=Document.APPROVED).order_by("-date", "-id"))
+        elif kind == "stock" and root.type in orders.ORDER_OF:
+            order = root.source if root.source_id and root.source.type == orders.ORDER_OF[root.type] else None
+            fulfilments = [root] if root.status == Document.APPROVED else []
+        else:
+            raise DomainError("invalid", "cancel-chain starts from an order, a delivery or a receipt", {})
+        if order is None and not fulfilments:
+            raise DomainError("wrong_status", f"{number} is {root.status}", {"status": root.status})
+        credited: dict[int, Document] = {}
+        for f in fulfilments:
+            for dep in Document.objects.filter(source=f, status=Document.APPROVED).order_by("-date", "-id"):
+                for a in money.active_allocations(dep):
+                    money.undo(a, cause=root)
+                    credited[a.source_id] = a.source
+                    steps.append({"action": "unallocate", "from": a.source.number, "to": a.target.number,
+                                  "amount": fen_str(a.amount)})
+                _undo_document(user, dep, reason, date, steps)
+            for a in money.active_allocations(f):
+                money.undo(a, cause=root)
+                credited[a.source_id] = a.source
+                steps.append({"action": "unallocate", "from": a.source.number, "to": a.target.number,
+                              "amount": fen_str(a.amount)})
+            _undo_document(user, f, reason, date, steps)
+        if order is not None:
+            order.refresh_from_db()
+            if order.status in LIVE or order.status == Document.PENDING:
+                orders.release_all(order, order.id)
+                Document.objects.filter(pk=order.pk).update(status=Document.CANCELLED, cancel_reason=reason[:500])
+                steps.append({"action": "cancel", "document": order.number})
+                record(user, "cancel", "document", order.number, reason=reason, before={"status": order.status},
+                       after={"status": "cancelled", "chain": number})
+        if refund:
+            for m in credited.values():
+                left = abs(money.open_amount(m.id))
+                if left:
+                    refund_type = "refund" if m.type == "receipt" else "supplier_refund"
+                    body = {"type": refund_type, "date": str(date or max(m.date, order.date if order else m.date)),
+                            "partner": m.partner.code, "amount": fen_str(left),
+                            "account": m.account.code if m.account_id else "1002",
+                            "allocations": [{"document": m.number, "amount": fen_str(left)}],
+                            "memo": f"退款 {number}: {reason}"}
+                    doc, _ = create_draft(user, body)
+                    engine.approve(user, doc["number"])
+                    steps.append({"action": "refund", "document": doc["number"], "amount": fen_str(left)})
+        record(user, "cancel_chain", "document", number, reason=reason, after={"steps": steps})
+    return {"document": number, "steps": steps}

@@ -1,0 +1,162 @@
+"""Receipts, payments and refunds: their vouchers, open items and allocations (核销).
+
+A money document is itself an open item of the opposite sign (a receipt is a credit on the
+customer); an allocation moves open amount between the two with a pair of entries, so the sum
+of open items always equals 1122 / 2202. What stays unallocated is the partner's credit."""
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from openjxc.audit.services import record
+from openjxc.core.errors import DomainError, not_found
+from openjxc.core.numbers import fen_str, parse_decimal, to_fen
+from openjxc.documents.models import Document
+from openjxc.ledger import chart as A
+from openjxc.ledger.models import Allocation, Voucher
+from openjxc.ledger.services import add_open_items, ensure_open, post_voucher
+from openjxc.users.services import APPROVE, require
+
+# type -> (open-item kind, sign of its own open item, voucher: debit account, credit account)
+MONEY = {
+    "receipt": ("receivable", -1, None, A.RECEIVABLE),  # 借 money account / 贷 1122
+    "refund": ("receivable", 1, A.RECEIVABLE, None),  # 借 1122 / 贷 money account
+    "payment": ("payable", -1, A.PAYABLE, None),  # 借 2202 / 贷 money account
+    "supplier_refund": ("payable", 1, None, A.PAYABLE),  # 借 money account / 贷 2202
+}
+
+
+def open_amount(document_id: int) -> int:
+    with connection.cursor() as cur:
+        cur.execute("SELECT COALESCE(SUM(amount), 0) FROM ledger_openitementry WHERE document_id = %s",
+                    [document_id])
+        return int(cur.fetchone()[0])
+
+
+def approve_money(doc: Document, user) -> None:
+    kind, sign, debit, credit = MONEY[doc.type]
+    account = doc.account.code if doc.account_id else A.BANK
+    lines = [(debit or account, doc.amount, 0, doc.partner_id if debit else None),
+             (credit or account, 0, doc.amount, doc.partner_id if credit else None)]
+    post_voucher(doc.date, doc.id, Voucher.POSTING, lines, doc.number)
+    add_open_items([(doc.date, doc.partner_id, kind, doc.id, None, "raise", sign * doc.amount)])
+    plan = doc.allocation_plan or {}
+    for a in plan.get("allocations", []):
+        target = Document.objects.filter(number=a["document"]).first()
+        if target is None:
+            raise not_found("document", a["document"])
+        allocate_between(doc, target, a["amount"], doc.date)
+    if plan.get("auto"):
+        auto_allocate(doc)
+
+
+def _check_pair(money: Document, target: Document, amount: int) -> tuple[str, int]:
+    if money.type not in MONEY:
+        raise DomainError("invalid", f"{money.number} is not a receipt, payment or refund", {"field": "from"})
+    kind, sign, _, _ = MONEY[money.type]
+    if target.partner_id != money.partner_id or target.id == money.id:
+        raise DomainError("invalid", f"{target.number} is not an open item of {money.partner.code}",
+                          {"field": "to"})
+    if money.status != Document.APPROVED and money.status != Document.DRAFT:
+        raise DomainError("wrong_status", f"{money.number} is {money.status}", {"status": money.status})
+    if target.status not in Document.POSTED or target.status == Document.REVERSED:
+        raise DomainError("wrong_status", f"{target.number} is {target.status}", {"status": target.status})
+    target_open = open_amount(target.id)
+    money_open = open_amount(money.id)
+    # the target's open amount has the opposite sign of the money document's own
+    if target_open * sign >= 0 or abs(target_open) < amount:
+        raise DomainError("exceeds_open_amount", f"{target.number} has {fen_str(abs(target_open))} open",
+                          {"document": target.number, "open_amount": fen_str(target_open)})
+    if money_open * sign <= 0 or abs(money_open) < amount:
+        raise DomainError("exceeds_open_amount", f"{money.number} has {fen_str(abs(money_open))} left to allocate",
+                          {"document": money.number, "open_amount": fen_str(money_open)})
+    return kind, sign
+
+
+def allocate_between(money: Document, target: Document, amount: int, day) -> Allocation:
+    kind, sign = _check_pair(money, target, amount)
+    add_open_items([
+        (day, money.partner_id, kind, target.id, money.id, "allocation", sign * amount),
+        (day, money.partner_id, kind, money.id, target.id, "allocation", -sign * amount),
+    ])
+    return Allocation.objects.create(date=day, source=money, target=target, kind=kind, amount=amount)
+
+
+def auto_allocate(money: Document) -> None:
+    """Allocate what is left of a money document to the partner's oldest open items."""
+    kind, sign, _, _ = MONEY[money.type]
+    left = abs(open_amount(money.id))
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT d.id, SUM(e.amount) FROM ledger_openitementry e JOIN documents_document d ON d.id = e.document_id "
+            "WHERE e.partner_id = %s AND e.kind = %s AND d.id <> %s GROUP BY d.id, d.date, d.number "
+            "HAVING SUM(e.amount) * %s < 0 ORDER BY d.date, d.number",
+            [money.partner_id, kind, money.id, sign],
+        )
+        candidates = cur.fetchall()
+    targets = {d.id: d for d in Document.objects.filter(pk__in=[c[0] for c in candidates])}
+    for doc_id, open_total in candidates:
+        if left <= 0:
+            break
+        amount = min(left, abs(int(open_total)))
+        allocate_between(money, targets[doc_id], amount, money.date)
+        left -= amount
+
+
+def allocate(user, source: str, target: str, amount) -> dict:
+    """POST /allocations: allocate part of an approved money document to an open item."""
+    require(user, APPROVE)
+    fen = to_fen(parse_decimal(amount, "amount", 2))
+    if fen <= 0:
+        raise DomainError("invalid", "amount must be positive", {"field": "amount"})
+    with transaction.atomic():
+        money = Document.objects.select_for_update().filter(number=source).first()
+        tgt = Document.objects.select_for_update().filter(number=target).first()
+        if money is None or tgt is None:
+            raise not_found("document", source if money is None else target)
+        if money.status != Document.APPROVED:
+            raise DomainError("wrong_status", f"{money.number} is {money.status}", {"status": money.status})
+        day = max(timezone.localdate(), money.date, tgt.date)
+        ensure_open(day)
+        allocation = allocate_between(money, tgt, fen, day)
+        record(user, "allocate", "document", money.number, after={"to": tgt.number, "amount": fen_str(fen)})
+    return allocation_dict(allocation)
+
+
+def unallocate(user, allocation_id: int, cause: Document | None = None) -> dict:
+    require(user, APPROVE)
+    with transaction.atomic():
+        a = Allocation.objects.select_for_update().select_related("source", "target").filter(pk=allocation_id).first()
+        if a is None:
+            raise not_found("allocation", allocation_id)
+        if a.undone_at:
+            raise DomainError("wrong_status", f"allocation {allocation_id} is already undone", {})
+        undo(a, cause)
+        record(user, "unallocate", "document", a.source.number, after={"to": a.target.number,
+                                                                       "amount": fen_str(a.amount)})
+    return allocation_dict(a)
+
+
+def undo(a: Allocation, cause: Document | None = None) -> None:
+    """Append the entries that take an allocation back (dated today, or its own date if later)."""
+    _, sign, _, _ = MONEY[a.source.type]
+    day = max(timezone.localdate(), a.date)
+    ensure_open(day)
+    add_open_items([
+        (day, a.source.partner_id, a.kind, a.target_id, a.source_id, "unallocation", -sign * a.amount),
+        (day, a.source.partner_id, a.kind, a.source_id, a.target_id, "unallocation", sign * a.amount),
+    ])
+    Allocation.objects.filter(pk=a.pk).update(undone_at=timezone.now(), undone_by=cause)
+    a.undone_at = timezone.now()
+
+
+def active_allocations(doc: Document) -> list[Allocation]:
+    return list(Allocation.objects.filter(undone_at__isnull=True).filter(source=doc).select_related("source", "target")
+                | Allocation.objects.filter(undone_at__isnull=True).filter(target=doc).select_related("source", "target"))
+
+
+def allocation_dict(a: Allocation) -> dict:
+    return {"id": a.id, "from": a.source.number, "to": a.target.number, "amount": fen_str(a.amount),
+            "date": str(a.date), "kind": a.kind, "undone": a.undone_at is not None}
+
+
+

@@ -1,0 +1,201 @@
+"""Orders: reservations (sales) and on-order quantities (purchases) as an append-only ledger,
+fulfilment progress, close (强制结单) and cancel. The engine calls these from approve/cancel."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from openjxc.audit.services import record
+from openjxc.core.errors import DomainError
+from openjxc.core.numbers import QTY_SCALE, fen_str
+from openjxc.core.services import get_setting
+from openjxc.documents.models import Document
+from openjxc.documents.selectors import get_document, used_quantities
+from openjxc.documents.services import create_draft
+from openjxc.documents.types import TYPES
+from openjxc.inventory.services import lock_balances
+from openjxc.ledger.services import ensure_open
+from openjxc.users.services import APPROVE, require
+
+ORDER_OF = {"sales_delivery": "sales_order", "purchase_receipt": "purchase_order"}
+FIELD = {"sales_order": "reserved", "purchase_order": "on_order"}
+
+
+def _append(entries) -> None:
+    """entries: (date, order_id, line_id, item_id, wh_id, field, qty, cause_id)."""
+    if not entries:
+        return
+    rows, cache = [], defaultdict(lambda: [0, 0])
+    for day, order, line, item, wh, field, qty, cause in entries:
+        reserved, on_order = (qty, 0) if field == "reserved" else (0, qty)
+        rows.append((day, order, line, item, wh, reserved, on_order, cause))
+        cache[(item, wh)][0] += reserved
+        cache[(item, wh)][1] += on_order
+    lock_balances(cache.keys())
+    with connection.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO inventory_reservationentry (date, document_id, line_id, item_id, warehouse_id, reserved, "
+            "on_order, cause_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            rows,
+        )
+        cur.executemany(
+            "UPDATE inventory_stockbalance SET reserved = reserved + %s, on_order = on_order + %s "
+            "WHERE item_id = %s AND warehouse_id = %s",
+            [(r, o, k[0], k[1]) for k, (r, o) in sorted(cache.items())],
+        )
+
+
+def _open_per_line(order_id: int) -> dict:
+    """Reserved / on-order quantity still held per order line."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT line_id, MIN(item_id), MIN(warehouse_id), SUM(reserved + on_order) "
+            "FROM inventory_reservationentry WHERE document_id = %s GROUP BY line_id",
+            [order_id],
+        )
+        return {r[0]: (r[1], r[2], int(r[3])) for r in cur.fetchall()}
+
+
+def check_credit_limit(doc: Document) -> list[dict]:
+    """A sales order over the customer's credit limit: warn, or block (setting credit_limit_policy)."""
+    limit = doc.partner.credit_limit if doc.partner_id else None
+    if limit is None:
+        return []
+    with connection.cursor() as cur:
+        cur.execute("SELECT COALESCE(SUM(amount), 0) FROM ledger_openitementry WHERE partner_id = %s "
+                    "AND kind = 'receivable'", [doc.partner_id])
+        owed = int(cur.fetchone()[0])
+    if owed + doc.amount_incl_tax <= limit:
+        return []
+    details = {"credit_limit": fen_str(limit), "receivable": fen_str(owed), "order": fen_str(doc.amount_incl_tax)}
+    message = (f"超出信用额度: {doc.partner.code} owes {fen_str(owed)}, this order {fen_str(doc.amount_incl_tax)}, "
+               f"limit {fen_str(limit)}")
+    if (get_setting("credit_limit_policy", "warn") or "warn") == "block":
+        raise DomainError("credit_limit_exceeded", message, details)
+    return [{"code": "credit_limit_exceeded", "message": message, "details": details}]
+
+
+def approve_order(doc: Document, lines) -> None:
+    field = FIELD[doc.type]
+    _append([(doc.date, doc.id, ln.id, ln.item_id, doc.warehouse_id, field, ln.qty, doc.id) for ln in lines])
+
+
+def release_all(doc: Document, cause_id: int) -> None:
+    """Give back everything an order still holds (cancel, close)."""
+    field = FIELD[doc.type]
+    _append([(doc.date, doc.id, line, item, wh, field, -qty, cause_id)
+             for line, (item, wh, qty) in _open_per_line(doc.id).items() if qty])
+
+
+def fulfil(doc: Document, lines) -> None:
+    """A delivery / receipt derived from an order releases what it fulfils and moves the order on."""
+    order = doc.source
+    if order is None or order.type != ORDER_OF.get(doc.type):
+        return
+    held = _open_per_line(order.id)
+    field = FIELD[order.type]
+    entries = []
+    for ln in lines:
+        if ln.source_line_id in held:
+            item, wh, qty = held[ln.source_line_id]
+            release = min(qty, ln.qty)
+            if release:
+                entries.append((doc.date, order.id, ln.source_line_id, item, wh, field, -release, doc.id))
+                held[ln.source_line_id] = (item, wh, qty - release)
+    _append(entries)
+    refresh_status(order)
+
+
+def unfulfil(doc: Document) -> None:
+    """Cancelling a derived delivery / receipt holds its quantities for the order again."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT date, document_id, line_id, item_id, warehouse_id, reserved, on_order FROM "
+            "inventory_reservationentry WHERE cause_id = %s",
+            [doc.id],
+        )
+        rows = cur.fetchall()
+    _append([(doc.date, o, line, item, wh, "reserved" if r else "on_order", -(int(r) + int(oo)), doc.id)
+             for _d, o, line, item, wh, r, oo in rows])
+    if doc.source_id and doc.source.type == ORDER_OF.get(doc.type):
+        refresh_status(doc.source)
+
+
+def refresh_status(order: Document) -> None:
+    if order.status not in (Document.APPROVED, Document.PARTIAL, Document.COMPLETED):
+        return
+    used = used_quantities(order)
+    lines = list(order.lines.values_list("id", "qty"))
+    done = sum(min(used.get(i, 0), q) for i, q in lines)
+    status = Document.COMPLETED if done >= sum(q for _, q in lines) else (
+        Document.PARTIAL if done > 0 else Document.APPROVED)
+    if status != order.status:
+        Document.objects.filter(pk=order.pk).update(status=status)
+        order.status = status
+
+
+def close_order(user, number: str, reason: str | None) -> Document:
+    """强制结单: stop the remaining quantities of an order and release what it still holds."""
+    require(user, APPROVE)
+    if not isinstance(reason, str) or not reason.strip():
+        raise DomainError("reason_required", "a reason is required to close an order", {"field": "reason"})
+    with transaction.atomic():
+        doc = get_document(number, for_update=True)
+        if doc.type not in FIELD or doc.status not in (Document.APPROVED, Document.PARTIAL):
+            raise DomainError("wrong_status", f"{number} is {doc.status}; only approved or partly fulfilled orders "
+                              f"can be closed", {"status": doc.status})
+        ensure_open(timezone.localdate())
+        release_all(doc, doc.id)
+        before = doc.status
+        Document.objects.filter(pk=doc.pk).update(status=Document.CLOSED, closed_reason=reason.strip()[:500])
+        doc.status = Document.CLOSED
+        record(user, "close", "document", number, reason=reason.strip(), before={"status": before},
+               after={"status": "closed"})
+    return doc
+
+
+def derive(user, number: str, data: dict) -> dict:
+    """A draft delivery / receipt (or invoice, return) with the source's remaining quantities."""
+    source = get_document(number)
+    target = (data or {}).get("type")
+    if target not in TYPES or source.type not in TYPES[target].source_types:
+        raise DomainError("invalid", f"a {target} cannot be derived from a {source.type}", {"field": "type"})
+    if source.status not in (Document.APPROVED, Document.PARTIAL):
+        raise DomainError("wrong_status", f"{number} is {source.status}", {"status": source.status})
+    used = used_quantities(source)
+    lines = {ln.id: ln for ln in source.lines.select_related("item").order_by("line_no")}
+    asked = (data or {}).get("lines")
+    if asked:
+        wanted = []
+        for i, a in enumerate(asked):
+            if not isinstance(a, dict) or a.get("source_line") not in lines:
+                raise DomainError("invalid", f"lines[{i}].source_line is not a line of {number}",
+                                  {"field": f"lines[{i}].source_line"})
+            wanted.append((lines[a["source_line"]], a.get("qty")))
+    else:
+        wanted = [(ln, None) for ln in lines.values()]
+    body_lines = []
+    for ln, qty in wanted:
+        remaining = ln.qty - used.get(ln.id, 0)
+        if qty is None:
+            if remaining <= 0:
+                continue
+            qty = str(Decimal(remaining) / QTY_SCALE)
+        body_lines.append({"item": ln.item.code, "qty": qty, "price": str(ln.price) if ln.price is not None else None,
+                           "tax_rate": str(ln.tax_rate), "source_line": ln.id})
+    if not body_lines:
+        raise DomainError("exceeds_source", f"nothing remains on {number}", {"source": number})
+    body = {"type": target, "date": (data or {}).get("date") or str(max(source.date, _today())),
+            "partner": source.partner.code if source.partner_id else None,
+            "warehouse": source.warehouse.code if source.warehouse_id else None,
+            "source": number, "lines": body_lines, "salesperson": source.salesperson}
+    if TYPES[target].kind == "invoice":
+        body.update(invoice_no=(data or {}).get("invoice_no") or "待填", invoice_type=(data or {}).get("invoice_type"))
+    doc, _ = create_draft(user, body)
+    return doc
+
+
+def _today():
+    return timezone.localdate()

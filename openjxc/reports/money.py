@@ -1,0 +1,136 @@
+"""Receivables and payables reads: aging, statements, uninvoiced deliveries, prices, margin."""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+
+from openjxc.catalog.models import PriceListEntry
+from openjxc.core.errors import DomainError
+from openjxc.core.numbers import QTY_SCALE, div_half_up, fen_str, price_str
+from openjxc.documents.models import Document
+from openjxc.inventory.costing import as_date
+
+BUCKETS = (("0-30", 30), ("31-60", 60), ("61-90", 90), ("91-180", 180), ("181-365", 365), ("365+", None))
+
+
+def aging(kind: str, as_of: dt.date) -> dict:
+    """Open amount per partner by days since the document date, as of a date."""
+    if kind not in ("receivable", "payable"):
+        raise DomainError("invalid", "kind must be receivable or payable", {"field": "kind"})
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT p.code, p.name, d.date, SUM(e.amount) FROM ledger_openitementry e "
+            "JOIN documents_document d ON d.id = e.document_id JOIN partners_partner p ON p.id = e.partner_id "
+            "WHERE e.kind = %s AND e.date <= %s GROUP BY p.code, p.name, d.id, d.date HAVING SUM(e.amount) <> 0",
+            [kind, as_of],
+        )
+        rows = cur.fetchall()
+    partners: dict = {}
+    for code, name, day, amount in rows:
+        age = (as_of - as_date(day)).days
+        label = next(lbl for lbl, limit in BUCKETS if limit is None or age <= limit)
+        p = partners.setdefault(code, {"partner": code, "partner_name": name, "total": 0,
+                                       **{lbl: 0 for lbl, _ in BUCKETS}})
+        p[label] += int(amount)
+        p["total"] += int(amount)
+    items = [{k: (fen_str(v) if isinstance(v, int) else v) for k, v in p.items()}
+             for p in sorted(partners.values(), key=lambda p: p["partner"])]
+    totals = {lbl: fen_str(sum(p[lbl] for p in partners.values())) for lbl, _ in BUCKETS}
+    totals["total"] = fen_str(sum(p["total"] for p in partners.values()))
+    return {"kind": kind, "as_of": str(as_of), "items": items, "count": len(items), "totals": totals}
+
+
+def statement(partner_ids: list[int], date_from: dt.date, date_to: dt.date) -> dict:
+    """对账单: opening balance, every document and payment in the range, closing balance."""
+    marks = ",".join(["%s"] * len(partner_ids))
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT e.kind, COALESCE(SUM(e.amount), 0) FROM ledger_openitementry e WHERE e.partner_id IN "
+                    f"({marks}) AND e.date < %s GROUP BY e.kind", [*partner_ids, date_from])
+        opening = {k: int(v) for k, v in cur.fetchall()}
+        cur.execute(
+            f"SELECT e.date, d.number, d.type, e.kind, e.entry, SUM(e.amount) FROM ledger_openitementry e "
+            f"JOIN documents_document d ON d.id = e.document_id WHERE e.partner_id IN ({marks}) "
+            f"AND e.date >= %s AND e.date <= %s AND e.entry IN ('raise', 'cancel', 'reverse') "
+            f"GROUP BY e.date, d.number, d.type, e.kind, e.entry, d.id ORDER BY e.date, d.id",
+            [*partner_ids, date_from, date_to],
+        )
+        rows = cur.fetchall()
+    balance = dict(opening)
+    lines = []
+    for day, number, dtype, kind, entry, amount in rows:
+        balance[kind] = balance.get(kind, 0) + int(amount)
+        lines.append({"date": str(as_date(day)), "document": number, "type": dtype, "kind": kind, "entry": entry,
+                      "amount": fen_str(int(amount)), "balance": fen_str(balance[kind])})
+    return {"from": str(date_from), "to": str(date_to),
+            "opening": {k: fen_str(opening.get(k, 0)) for k in ("receivable", "payable")},
+            "lines": lines, "items": lines, "count": len(lines),
+            "closing": {k: fen_str(balance.get(k, 0)) for k in ("receivable", "payable")}}
+
+
+def uninvoiced() -> list[dict]:
+    """Approved deliveries and receipts with quantities no approved invoice covers yet."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT d.number, d.type, d.date, p.code, d.amount_incl_tax, "
+            "COALESCE((SELECT SUM(il.amount_incl_tax) FROM documents_documentline il "
+            "  JOIN documents_document i ON i.id = il.document_id WHERE i.source_id = d.id "
+            "  AND i.status = 'approved' AND i.type IN ('sales_invoice', 'purchase_invoice')), 0) "
+            "FROM documents_document d JOIN partners_partner p ON p.id = d.partner_id "
+            "WHERE d.status = 'approved' AND d.type IN ('sales_delivery', 'purchase_receipt') ORDER BY d.date, d.number"
+        )
+        rows = cur.fetchall()
+    return [{"document": n, "type": t, "date": str(as_date(day)), "partner": p, "amount": fen_str(int(total)),
+             "invoiced": fen_str(int(inv)), "uninvoiced": fen_str(int(total) - int(inv))}
+            for n, t, day, p, total, inv in rows if int(total) != int(inv)]
+
+
+def suggest_price(item, partner, kind: str) -> dict:
+    if kind not in ("sales", "purchase"):
+        raise DomainError("invalid", "kind must be sales or purchase", {"field": "kind"})
+    types = ("sales_delivery", "sales_order") if kind == "sales" else ("purchase_receipt", "purchase_order")
+    last = None
+    if partner is not None:
+        line = (Document.objects.filter(partner=partner, type__in=types, status__in=Document.POSTED,
+                                        lines__item=item)
+                .order_by("-date", "-id").values_list("lines__price", flat=True).first())
+        last = line
+    partner_price = None
+    if partner is not None:
+        partner_price = PriceListEntry.objects.filter(partner=partner, item=item).values_list("price", flat=True).first()
+    list_price = item.sale_price if kind == "sales" else item.purchase_price
+    return {"item": item.code, "partner": partner.code if partner else None, "kind": kind,
+            "last_price": price_str(last), "list_price": price_str(list_price), "partner_price": price_str(partner_price)}
+
+
+def margin(doc: Document) -> dict:
+    """Estimated gross margin of a sales order or delivery at the current average cost."""
+    if doc.type not in ("sales_order", "sales_delivery"):
+        raise DomainError("invalid", "margin is for sales orders and deliveries", {"field": "number"})
+    lines = list(doc.lines.select_related("item"))
+    keys = {(ln.item_id, doc.warehouse_id) for ln in lines}
+    with connection.cursor() as cur:
+        avg = {}
+        for item_id, wh in keys:
+            cur.execute("SELECT COALESCE(SUM(qty), 0), COALESCE(SUM(value), 0) FROM inventory_stockbalance "
+                        "WHERE item_id = %s" + (" AND warehouse_id = %s" if wh else ""), [item_id, wh] if wh else [item_id])
+            q, v = cur.fetchone()
+            avg[item_id] = (int(q), int(v))
+    out_lines, revenue, cost = [], 0, 0
+    for ln in lines:
+        q, v = avg[ln.item_id]
+        if doc.type == "sales_delivery" and doc.status != Document.DRAFT:
+            with connection.cursor() as cur:
+                cur.execute("SELECT COALESCE(-SUM(value), 0) FROM inventory_stockmove WHERE line_id = %s AND kind <> 1",
+                            [ln.id])
+                line_cost = int(cur.fetchone()[0])
+        else:
+            line_cost = div_half_up(ln.qty * v, q) if q > 0 else int(
+                (Decimal(ln.qty) / QTY_SCALE * (ln.item.purchase_price or 0) * 100).to_integral_value(ROUND_HALF_UP))
+        revenue += ln.amount
+        cost += line_cost
+        out_lines.append({"line": ln.id, "item": ln.item.code, "revenue": fen_str(ln.amount), "cost": fen_str(line_cost),
+                          "margin": fen_str(ln.amount - line_cost)})
+    pct = (Decimal(revenue - cost) * 100 / Decimal(revenue)).quantize(Decimal("0.01"), ROUND_HALF_UP) if revenue else None
+    return {"document": doc.number, "revenue": fen_str(revenue), "cost": fen_str(cost),
+            "margin": fen_str(revenue - cost), "margin_pct": str(pct) if pct is not None else None, "lines": out_lines}

@@ -1,0 +1,120 @@
+"""Orders, money and the settled-order chain, through the API."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def backups_in_tmp(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+
+
+def post(api, path, body=None, status=200):
+    r = api.post(path, body or {})
+    assert r.status_code == status, r.content
+    return r.json()
+
+
+def receive(api, qty="10", price="5.00", date="2026-03-01"):
+    d = post(api, "/documents", {"type": "purchase_receipt", "date": date, "partner": "S001", "warehouse": "WH1",
+                                 "lines": [{"item": "A001", "qty": qty, "price": price}]}, 201)
+    return post(api, f"/documents/{d['number']}/approve")
+
+
+def stock(api):
+    row = api.get("/stock?item=A001&warehouse=WH1&date=2026-12-31").json()["items"][0]
+    return row["on_hand"], row["reserved"], row["available"], row["value"]
+
+
+def test_sales_order_reserves_derives_partial_completed(api):
+    receive(api)
+    so = post(api, "/documents", {"type": "sales_order", "date": "2026-03-02", "partner": "C001", "warehouse": "WH1",
+                                  "lines": [{"item": "A001", "qty": "6", "price": "9.00"}]}, 201)
+    post(api, f"/documents/{so['number']}/approve")
+    assert stock(api) == ("10", "6", "4", "50.00")
+    # derive a partial delivery of 2, then the rest
+    d1 = post(api, f"/documents/{so['number']}/derive",
+              {"type": "sales_delivery", "date": "2026-03-03", "lines": [{"source_line": so["lines"][0]["id"], "qty": "2"}]},
+              201)
+    assert d1["source"] == so["number"] and d1["lines"][0]["qty"] == "2"
+    post(api, f"/documents/{d1['number']}/approve")
+    assert api.get(f"/documents/{so['number']}").json()["status"] == "partial"
+    assert stock(api) == ("8", "4", "4", "40.00")
+    # more than remains is refused
+    r = api.post("/documents", {"type": "sales_delivery", "date": "2026-03-04", "partner": "C001", "warehouse": "WH1",
+                                "source": so["number"],
+                                "lines": [{"item": "A001", "qty": "5", "price": "9", "source_line": so["lines"][0]["id"]}]})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "exceeds_source"
+    d2 = post(api, f"/documents/{so['number']}/derive", {"type": "sales_delivery", "date": "2026-03-04"}, 201)
+    assert d2["lines"][0]["qty"] == "4"
+    post(api, f"/documents/{d2['number']}/approve")
+    order = api.get(f"/documents/{so['number']}").json()
+    assert order["status"] == "completed" and order["lines"][0]["remaining_qty"] == "0"
+    assert stock(api) == ("4", "0", "4", "20.00")
+    # cancelling a delivery puts its quantity back on the order
+    post(api, f"/documents/{d2['number']}/cancel", {"reason": "客户取消"})
+    assert api.get(f"/documents/{so['number']}").json()["status"] == "partial"
+    assert stock(api) == ("8", "4", "4", "40.00")
+    # close (强制结单) releases the rest
+    post(api, f"/documents/{so['number']}/close", {"reason": "不再发货"})
+    assert stock(api) == ("8", "0", "8", "40.00")
+    assert api.get("/reconcile").json()["ok"]
+
+
+def test_receipt_allocation_credit_and_has_dependents(api):
+    receive(api)
+    d = post(api, "/documents", {"type": "sales_delivery", "date": "2026-03-02", "partner": "C001", "warehouse": "WH1",
+                                 "lines": [{"item": "A001", "qty": "2", "price": "10.00"}]}, 201)
+    post(api, f"/documents/{d['number']}/approve")  # 22.60 receivable
+    rc = post(api, "/documents", {"type": "receipt", "date": "2026-03-05", "partner": "C001", "amount": "30.00",
+                                  "account": "1002", "auto_allocate": True}, 201)
+    post(api, f"/documents/{rc['number']}/approve")
+    items = api.get("/partners/C001/open-items").json()["items"]
+    assert [(i["document"], i["open_amount"]) for i in items] == [(rc["number"], "-7.40")]
+    assert api.get("/partners/C001/balance").json()["receivable"] == "-7.40"
+    journal = api.get("/journal?from=2026-03-05&to=2026-03-05").json()["items"]
+    assert [(ln["account"], ln["debit"], ln["credit"]) for ln in journal[0]["lines"]] == [
+        ("1002", "30.00", "0.00"), ("1122", "0.00", "30.00")]
+    r = api.post(f"/documents/{d['number']}/cancel", {"reason": "x"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "has_dependents"
+    assert api.get("/reconcile").json()["ok"]
+
+
+def test_cancel_chain_of_a_settled_order_with_refund(api):
+    receive(api)
+    so = post(api, "/documents", {"type": "sales_order", "date": "2026-03-02", "partner": "C001", "warehouse": "WH1",
+                                  "lines": [{"item": "A001", "qty": "4", "price": "10.00"}]}, 201)
+    post(api, f"/documents/{so['number']}/approve")
+    d = post(api, f"/documents/{so['number']}/derive", {"type": "sales_delivery", "date": "2026-03-03"}, 201)
+    post(api, f"/documents/{d['number']}/approve")
+    inv = post(api, "/documents", {"type": "sales_invoice", "date": "2026-03-03", "partner": "C001",
+                                   "source": d["number"], "invoice_no": "No.0001", "invoice_type": "special"}, 201)
+    post(api, f"/documents/{inv['number']}/approve")
+    rc = post(api, "/documents", {"type": "receipt", "date": "2026-03-04", "partner": "C001", "amount": "45.20",
+                                  "allocations": [{"document": d["number"], "amount": "45.20"}]}, 201)
+    post(api, f"/documents/{rc['number']}/approve")
+    preview = api.get(f"/documents/{so['number']}/impact?action=cancel-chain&refund=true").json()
+    assert preview["allowed"] and api.get(f"/documents/{so['number']}").json()["status"] == "completed"
+    result = post(api, f"/documents/{so['number']}/cancel-chain", {"reason": "客户整单退货", "refund": True})
+    actions = [s["action"] for s in result["steps"]]
+    assert actions == ["cancel", "unallocate", "cancel", "cancel", "refund"]
+    assert stock(api) == ("10", "0", "10", "50.00")
+    assert api.get("/partners/C001/balance").json()["receivable"] == "0.00"
+    assert api.get(f"/documents/{so['number']}").json()["status"] == "cancelled"
+    assert api.get("/reconcile").json()["ok"]
+
+
+def test_aging_suggest_margin_statement(api):
+    receive(api)
+    d = post(api, "/documents", {"type": "sales_delivery", "date": "2026-03-02", "partner": "C001", "warehouse": "WH1",
+                                 "lines": [{"item": "A001", "qty": "2", "price": "10.00"}]}, 201)
+    post(api, f"/documents/{d['number']}/approve")
+    aging = api.get("/reports/aging?kind=receivable&as_of=2026-04-15").json()
+    assert aging["items"][0]["partner"] == "C001" and aging["items"][0]["31-60"] == "22.60"
+    assert api.get("/prices/suggest?item=A001&partner=C001&kind=sales").json()["last_price"] == "10.00"
+    m = api.get(f"/documents/{d['number']}/margin").json()
+    assert (m["revenue"], m["cost"], m["margin"], m["margin_pct"]) == ("20.00", "10.00", "10.00", "50.00")
+    st = api.get("/partners/C001/statement?from=2026-03-01&to=2026-03-31").json()
+    assert st["opening"]["receivable"] == "0.00" and st["closing"]["receivable"] == "22.60"
+    assert [ln["document"] for ln in st["lines"]] == [d["number"]]
+    uninvoiced = {i["document"]: i["uninvoiced"] for i in api.get("/reports/uninvoiced").json()["items"]}
+    assert uninvoiced[d["number"]] == "22.60"
