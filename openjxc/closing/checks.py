@@ -45,6 +45,26 @@ def stock_cache_equals_ledger() -> list[dict]:
     ]
 
 
+def reservations_equal_ledger() -> list[dict]:
+    """reserved / on_order caches = the reservation ledger of approved orders."""
+    rows = _rows(
+        "SELECT i.code, w.code, b.reserved, b.on_order, COALESCE(r.res, 0), COALESCE(r.oo, 0) "
+        "FROM inventory_stockbalance b JOIN catalog_item i ON i.id = b.item_id "
+        "JOIN inventory_warehouse w ON w.id = b.warehouse_id "
+        "LEFT JOIN (SELECT item_id, warehouse_id, SUM(reserved) AS res, SUM(on_order) AS oo "
+        "FROM inventory_reservationentry GROUP BY item_id, warehouse_id) r "
+        "ON r.item_id = b.item_id AND r.warehouse_id = b.warehouse_id "
+        "WHERE b.reserved <> COALESCE(r.res, 0) OR b.on_order <> COALESCE(r.oo, 0) "
+        "OR COALESCE(r.res, 0) < 0 OR COALESCE(r.oo, 0) < 0"
+    )
+    return [
+        {"check": "reservation_cache", "item": i, "warehouse": w,
+         "message": f"{i} @ {w}: reserved/on order cache {qty_str(int(br))}/{qty_str(int(bo))} but the "
+         f"reservation ledger says {qty_str(int(r))}/{qty_str(int(o))}"}
+        for i, w, br, bo, r, o in rows
+    ]
+
+
 def no_negative_stock() -> list[dict]:
     rows = _rows(
         "SELECT i.code, w.code, b.qty, b.value FROM inventory_stockbalance b "
@@ -155,6 +175,7 @@ def closed_periods_unchanged() -> list[dict]:
 
 CHECKS = [
     stock_cache_equals_ledger,
+    reservations_equal_ledger,
     no_negative_stock,
     vouchers_balance,
     account_cache_equals_journal,
