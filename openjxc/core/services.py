@@ -8,8 +8,10 @@ from .models import Setting
 
 
 def get_setting(key: str, default: str | None = None) -> str | None:
-    row = Setting.objects.filter(key=key).values_list("value", flat=True).first()
-    return default if row is None else row
+    with connection.cursor() as cur:  # raw: read on every posting
+        cur.execute("SELECT value FROM core_setting WHERE key = %s", [key])
+        row = cur.fetchone()
+    return default if row is None else row[0]
 
 
 def set_setting(key: str, value: str) -> None:

@@ -16,10 +16,10 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from openjxc.audit.services import record
-from openjxc.core.errors import DomainError
+from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import fen_str, to_fen
 from openjxc.core.services import get_setting
-from openjxc.documents.models import Document
+from openjxc.documents.models import Document, DocumentLine
 from openjxc.documents.selectors import get_document, used_quantities
 from openjxc.documents.types import TYPES
 from openjxc.inventory.services import cancel_moves, lock_balances, post_moves
@@ -72,10 +72,22 @@ def _source_moves(lines) -> dict:
         return dict(cur.fetchall())
 
 
-def _status(doc: Document, status: str, **fields) -> None:
-    cols = {"status": status, **fields}
-    Document.objects.filter(pk=doc.pk).update(**cols)
-    for k, v in cols.items():
+def _status(doc: Document, status: str, approved_by=None, approved_at=None, **fields) -> None:
+    if fields:
+        Document.objects.filter(pk=doc.pk).update(status=status, **fields)
+    else:
+        with connection.cursor() as cur:
+            if approved_by is None:
+                cur.execute("UPDATE documents_document SET status = %s WHERE id = %s", [status, doc.pk])
+            else:
+                cur.execute(
+                    "UPDATE documents_document SET status = %s, approved_by_id = %s, approved_at = %s WHERE id = %s",
+                    [status, approved_by.pk, connection.ops.adapt_datetimefield_value(approved_at), doc.pk],
+                )
+    doc.status = status
+    if approved_by is not None:
+        doc.approved_by, doc.approved_at = approved_by, approved_at
+    for k, v in fields.items():
         setattr(doc, k, v)
 
 
@@ -103,7 +115,7 @@ def approve(user, number: str) -> Document:
     must approve it); `doc.warnings` lists what the user should know (credit limit)."""
     require(user, APPROVE)
     with transaction.atomic():
-        doc = get_document(number, for_update=True)
+        doc = _lock_document(number)
         if doc.status not in (Document.DRAFT, Document.PENDING):
             raise DomainError("wrong_status", f"{number} is {doc.status}, not a draft", {"status": doc.status})
         ensure_open(doc.date)
@@ -111,7 +123,7 @@ def approve(user, number: str) -> Document:
         if _needs_second_approver(doc, user):
             return doc
         kind = TYPES[doc.type].kind
-        lines = list(doc.lines.select_related("item").order_by("line_no"))
+        lines = _load(DocumentLine, "WHERE document_id = %s ORDER BY line_no", [doc.id])
         if doc.source_id:
             _check_remaining(doc, lines)
         values = []
@@ -130,6 +142,45 @@ def approve(user, number: str) -> Document:
         record(user, "approve", "document", doc.number,
                before={"status": before}, after={"status": "approved", "stock_value": str(sum(values))})
     return doc
+
+
+def _lock_document(number: str) -> Document:
+    """The document row, locked; raw SQL because this runs for every approval (an ORM query
+    with its related objects costs more to build than the whole posting)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    found = _load(Document, f"WHERE number = %s{lock}", [number])
+    if not found:
+        raise not_found("document", number)
+    return found[0]
+
+
+def _load(model, where: str, params: list) -> list:
+    """Model instances from one plain SELECT (Model.from_db: no queryset machinery)."""
+    fields = model._meta.concrete_fields
+    key = (model, connection.vendor)
+    if key not in _CONVERTERS:
+        table = model._meta.db_table
+        _CONVERTERS[key] = [
+            (n, f.get_col(table), connection.ops.get_db_converters(f.get_col(table)) + f.get_db_converters(connection))
+            for n, f in enumerate(fields)
+        ]
+        _CONVERTERS[key] = [c for c in _CONVERTERS[key] if c[2]]
+    cols = ", ".join(f.column for f in fields)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {cols} FROM {model._meta.db_table} {where}", params)
+        rows = cur.fetchall()
+    names = [f.attname for f in fields]
+    out = []
+    for row in rows:
+        values = list(row)
+        for n, col, convs in _CONVERTERS[key]:
+            for conv in convs:
+                values[n] = conv(values[n], col, connection)
+        out.append(model.from_db(connection.alias, names, values))
+    return out
+
+
+_CONVERTERS: dict = {}
 
 
 def _post_stock_document(doc: Document, lines) -> list[int]:
