@@ -33,6 +33,13 @@ def as_date(v) -> dt.date:
     return dt.date.fromisoformat(v) if isinstance(v, str) else v
 
 
+# The unit cost an AVERAGE_IN move takes when its balance is empty is a posting rule (a count
+# line's price, else the item's purchase price). A move approved in this transaction carries it
+# in its MoveSpec; for an older move that a restatement re-values, the posting recipes register
+# a loader here (inventory cannot import posting): move ids -> {move id: unit cost | None}.
+FALLBACK_LOADERS: list = []
+
+
 def value_for(rule, qty, bal_qty, bal_value, *, fixed=None, src_qty=None, src_value=None, fallback=None):
     """The value (fen, signed) of a move by its valuation rule, given the balance before it."""
     if rule == M.FIXED_IN:
@@ -161,6 +168,9 @@ class Restatement:
             sources = {r[5] for r in rows if r[5] is not None} - set(self.db_value)
             if sources:
                 self._load_values(cur, sources)
+        averaged = [r[0] for r in rows if r[4] == M.AVERAGE_IN and r[0] not in self.fallback]
+        for loader in FALLBACK_LOADERS if averaged else ():
+            self.fallback.update(loader(averaged))
         return rows, dependents
 
     def _load_values(self, cur, ids):

@@ -4,6 +4,7 @@ Amounts are integer fen; `values` are the stock values the ledger gave each move
 
 from decimal import Decimal
 
+from openjxc.inventory.costing import FALLBACK_LOADERS
 from openjxc.inventory.models import StockMove as M
 from openjxc.inventory.services import MoveSpec, balance_at
 from openjxc.ledger import chart as A
@@ -16,8 +17,23 @@ def pair(debit: str, credit: str, amount: int, partner=None) -> list:
     return [(credit, -amount, 0, partner), (debit, 0, -amount, partner)]
 
 
-def _cost_unit(line) -> Decimal | None:
-    return line.price if line.price is not None else line.item.purchase_price
+def fallback_cost(doc_type: str, line_price, purchase_price) -> Decimal | None:
+    """Unit cost of an average-in move when its balance is empty: a count line's own price,
+    else the item's purchase price."""
+    if doc_type == "stock_count" and line_price is not None:
+        return line_price
+    return purchase_price
+
+
+def fallback_costs(move_ids) -> dict:
+    """fallback_cost of existing moves, for a restatement that re-values them."""
+    rows = M.objects.filter(id__in=move_ids).values_list(
+        "id", "document__type", "line__price", "line__item__purchase_price"
+    )
+    return {mid: fallback_cost(t, price, purchase) for mid, t, price, purchase in rows}
+
+
+FALLBACK_LOADERS.append(fallback_costs)
 
 
 def stock_specs(doc, lines, balances, source_moves) -> list[MoveSpec]:
@@ -37,7 +53,7 @@ def stock_specs(doc, lines, balances, source_moves) -> list[MoveSpec]:
         elif t == "sales_return":
             rule = M.LINKED_IN if src else M.AVERAGE_IN
             specs.append(MoveSpec(ln.id, ln.item_id, wh, ln.qty, rule, source_move_id=src,
-                                  fallback=ln.item.purchase_price))
+                                  fallback=fallback_cost(t, ln.price, ln.item.purchase_price)))
         elif t == "transfer":
             specs.append(MoveSpec(ln.id, ln.item_id, wh, -ln.qty, M.AVERAGE_OUT))
             specs.append(MoveSpec(ln.id, ln.item_id, doc.to_warehouse_id, ln.qty, M.LINKED_IN,
@@ -47,7 +63,8 @@ def stock_specs(doc, lines, balances, source_moves) -> list[MoveSpec]:
             diff = ln.qty - book
             if diff:
                 rule = M.AVERAGE_IN if diff > 0 else M.AVERAGE_OUT
-                specs.append(MoveSpec(ln.id, ln.item_id, wh, diff, rule, fallback=_cost_unit(ln)))
+                specs.append(MoveSpec(ln.id, ln.item_id, wh, diff, rule,
+                                      fallback=fallback_cost(t, ln.price, ln.item.purchase_price)))
     return specs
 
 
