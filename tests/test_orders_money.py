@@ -118,3 +118,40 @@ def test_aging_suggest_margin_statement(api):
     assert [ln["document"] for ln in st["lines"]] == [d["number"]]
     uninvoiced = {i["document"]: i["uninvoiced"] for i in api.get("/reports/uninvoiced").json()["items"]}
     assert uninvoiced[d["number"]] == "22.60"
+
+
+def test_second_approver_above_the_threshold(api, user, django_user_model, client):
+    from openjxc.users.services import issue_token
+
+    assert api.put("/settings/approval_threshold.sales_order", {"value": "100"}).status_code == 200
+    receive(api)
+    so = post(api, "/documents", {"type": "sales_order", "date": "2026-03-02", "partner": "C001", "warehouse": "WH1",
+                                  "lines": [{"item": "A001", "qty": "10", "price": "20.00"}]}, 201)
+    # the maker's approval only submits it
+    assert post(api, f"/documents/{so['number']}/approve")["status"] == "pending_approval"
+    assert stock(api) == ("10", "0", "10", "50.00")
+    r = api.post(f"/documents/{so['number']}/approve")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "second_approver_required"
+    # someone else with the permission approves it
+    checker = django_user_model.objects.create_superuser("checker", "", "pw")
+    token = issue_token("checker", "pw")
+    r = client.post(f"/api/v1/documents/{so['number']}/approve", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert r.status_code == 200 and r.json()["status"] == "approved"
+    assert stock(api) == ("10", "10", "0", "50.00")
+    assert checker
+
+
+def test_credit_limit_warns_or_blocks(api):
+    receive(api, qty="100")
+    r = api.post("/customers", {"code": "C9", "name": "限额客户", "credit_limit": "100.00"})
+    assert r.status_code == 201
+    body = {"type": "sales_order", "date": "2026-03-02", "partner": "C9", "warehouse": "WH1",
+            "lines": [{"item": "A001", "qty": "10", "price": "20.00"}]}
+    so = post(api, "/documents", body, 201)
+    approved = post(api, f"/documents/{so['number']}/approve")
+    assert approved["status"] == "approved" and approved["warnings"][0]["code"] == "credit_limit_exceeded"
+    assert api.put("/settings/credit_limit_policy", {"value": "block"}).status_code == 200
+    so2 = post(api, "/documents", body, 201)
+    r = api.post(f"/documents/{so2['number']}/approve")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "credit_limit_exceeded"
+    assert api.get(f"/documents/{so2['number']}").json()["status"] == "draft"

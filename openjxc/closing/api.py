@@ -1,8 +1,13 @@
 from ninja import Router, Schema
 
+from openjxc.audit.services import record
 from openjxc.backup.services import list_backups, take_backup
 from openjxc.core.api import page
 from openjxc.core.errors import DomainError
+from openjxc.core.models import Setting
+from openjxc.core.numbers import parse_decimal
+from openjxc.core.services import set_setting
+from openjxc.documents.types import TYPES
 from openjxc.ledger import periods as periods_module
 from openjxc.ledger.models import Period
 from openjxc.ledger.periods import ensure_periods, period_dict
@@ -79,3 +84,38 @@ def backups(request, limit: int = 100, offset: int = 0):
 def backup_now(request):
     require(request.user, REOPEN)
     return 201, take_backup("manual", request.user)
+
+
+SETTING_KEYS = ("company_name", "credit_limit_policy", "backup_retention")
+
+
+class SettingIn(Schema):
+    value: str
+
+
+@router.get("/settings", response=dict, tags=["settings"])
+def settings_list(request):
+    """Company settings: company_name, credit_limit_policy (warn|block), backup_retention,
+    approval_threshold.<document type> (amount above which maker ≠ checker), settlement_cycle."""
+    rows = {s.key: s.value for s in Setting.objects.exclude(key="initialized")}
+    return {"items": [{"key": k, "value": v} for k, v in sorted(rows.items())], "count": len(rows)}
+
+
+@router.put("/settings/{key}", response=dict, tags=["settings"])
+def settings_put(request, key: str, payload: SettingIn):
+    require(request.user, CLOSE)
+    value = payload.value.strip()
+    if key == "credit_limit_policy" and value not in ("warn", "block"):
+        raise DomainError("invalid", "credit_limit_policy is warn or block", {"field": "value"})
+    if key.startswith("approval_threshold."):
+        if key.split(".", 1)[1] not in TYPES:
+            raise DomainError("invalid", f"unknown document type in {key}", {"field": "key"})
+        value = str(parse_decimal(value, "value", 2))
+    elif key == "backup_retention":
+        if not value.isdigit() or int(value) < 1:
+            raise DomainError("invalid", "backup_retention is a positive number of backups", {"field": "value"})
+    elif key not in SETTING_KEYS:
+        raise DomainError("invalid", f"unknown setting {key}", {"field": "key"})
+    set_setting(key, value)
+    record(request.user, "setting", "setting", key, after={"value": value})
+    return {"key": key, "value": value}
