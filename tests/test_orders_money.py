@@ -155,3 +155,19 @@ def test_credit_limit_warns_or_blocks(api):
     r = api.post(f"/documents/{so2['number']}/approve")
     assert r.status_code == 409 and r.json()["error"]["code"] == "credit_limit_exceeded"
     assert api.get(f"/documents/{so2['number']}").json()["status"] == "draft"
+
+
+def test_statement_share_link_is_read_only_expiring_and_revocable(api, client):
+    receive(api)
+    d = post(api, "/documents", {"type": "sales_delivery", "date": "2026-03-02", "partner": "C001", "warehouse": "WH1",
+                                 "lines": [{"item": "A001", "qty": "2", "price": "10.00"}]}, 201)
+    post(api, f"/documents/{d['number']}/approve")
+    link = post(api, "/partners/C001/statement/share", {"from": "2026-03-01", "to": "2026-03-31", "days": 3}, 201)
+    client.logout()
+    page = client.get(link["url"])  # no account, no token
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert d["number"] in text and "22.60" in text and "对账单" in text
+    assert client.get(link["url"].replace(link["token"][:5], "xxxxx")).status_code == 404
+    assert api.delete(f"/share-links/{link['id']}").status_code == 200
+    assert client.get(link["url"]).status_code == 404

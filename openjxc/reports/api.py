@@ -1,7 +1,7 @@
 from urllib.parse import quote
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from openjxc.catalog.models import PriceListEntry
 from openjxc.catalog.selectors import get_item
@@ -14,7 +14,7 @@ from openjxc.inventory.selectors import get_warehouse
 from openjxc.partners.models import Partner
 from openjxc.users.services import MASTER_DATA, require
 
-from . import money, selectors
+from . import money, selectors, sharing
 from .excel import xlsx_response
 
 router = Router(tags=["reports"])
@@ -133,3 +133,26 @@ def set_partner_price(request, partner: str, item: str, payload: PriceIn):
     price = parse_decimal(payload.price, "price", 6)
     PriceListEntry.objects.update_or_create(partner=p, item=get_item(item), defaults={"price": price})
     return {"partner": partner, "item": item, "price": price_str(price)}
+
+
+class ShareIn(Schema):
+    date_from: str | None = Field(None, alias="from")
+    date_to: str | None = Field(None, alias="to")
+    days: int = 7
+
+
+@router.post("/partners/{code}/statement/share", response={201: dict}, tags=["money"])
+def share_statement(request, code: str, payload: ShareIn):
+    """A signed, expiring, revocable read-only link to this partner's statement."""
+    p = Partner.objects.filter(code=code).first()
+    if p is None:
+        raise not_found("partner", code)
+    today = timezone.localdate()
+    return 201, sharing.create_link(request.user, p, query_date(payload.date_from, "from") or today.replace(day=1),
+                                    query_date(payload.date_to, "to") or today, payload.days)
+
+
+@router.delete("/share-links/{link_id}", response=dict, tags=["money"])
+def revoke_share(request, link_id: int):
+    sharing.revoke(link_id)
+    return {"id": link_id, "revoked": True}

@@ -1,0 +1,40 @@
+"""Statement share links: the token is a signature over the link id, so it cannot be guessed or
+altered; the link row gives the expiry and lets the owner revoke it."""
+
+import datetime as dt
+
+from django.core import signing
+from django.utils import timezone
+
+from openjxc.core.errors import DomainError, not_found
+
+from .models import ShareLink
+
+SALT = "openjxc.statement-share"
+
+
+def create_link(user, partner, date_from: dt.date, date_to: dt.date, days: int = 7) -> dict:
+    if not 1 <= days <= 90:
+        raise DomainError("invalid", "a link lasts 1 to 90 days", {"field": "days"})
+    link = ShareLink.objects.create(partner=partner, date_from=date_from, date_to=date_to,
+                                    expires_at=timezone.now() + dt.timedelta(days=days),
+                                    created_by=getattr(user, "username", ""))
+    token = signing.dumps({"id": link.id}, salt=SALT)
+    return {"id": link.id, "token": token, "url": f"/share/statement/{token}/",
+            "expires_at": link.expires_at.isoformat()}
+
+
+def resolve(token: str) -> ShareLink:
+    try:
+        link_id = signing.loads(token, salt=SALT)["id"]
+    except (signing.BadSignature, KeyError, TypeError):
+        raise not_found("share link", "?") from None
+    link = ShareLink.objects.select_related("partner").filter(pk=link_id).first()
+    if link is None or link.revoked_at is not None or link.expires_at < timezone.now():
+        raise DomainError("not_found", "this link has expired or was revoked", {})
+    return link
+
+
+def revoke(link_id: int) -> None:
+    if not ShareLink.objects.filter(pk=link_id, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+        raise not_found("share link", link_id)
