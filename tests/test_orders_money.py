@@ -171,3 +171,25 @@ def test_statement_share_link_is_read_only_expiring_and_revocable(api, client):
     assert client.get(link["url"].replace(link["token"][:5], "xxxxx")).status_code == 404
     assert api.delete(f"/share-links/{link['id']}").status_code == 200
     assert client.get(link["url"]).status_code == 404
+
+
+def test_sales_summary_margin_and_order_follow_up(api):
+    receive(api)
+    so = post(api, "/documents", {"type": "sales_order", "date": "2026-03-02", "partner": "C001", "warehouse": "WH1",
+                                  "salesperson": "小王", "lines": [{"item": "A001", "qty": "5", "price": "10.00"}]}, 201)
+    post(api, f"/documents/{so['number']}/approve")
+    d = post(api, f"/documents/{so['number']}/derive",
+             {"type": "sales_delivery", "date": "2026-03-03", "lines": [{"source_line": so["lines"][0]["id"], "qty": "3"}]},
+             201)
+    post(api, f"/documents/{d['number']}/approve")
+    by_item = api.get("/reports/sales-summary?by=item&from=2026-03-01&to=2026-03-31").json()
+    assert by_item["items"] == [{"item": "A001", "name": "商品A001", "qty": "3", "amount": "30.00", "tax": "3.90",
+                                 "amount_incl_tax": "33.90", "cost": "15.00", "margin": "15.00", "margin_pct": "50.00"}]
+    by_person = api.get("/reports/sales-summary?by=salesperson&from=2026-03-01&to=2026-03-31").json()
+    assert by_person["items"][0]["salesperson"] == "小王"
+    purchases = api.get("/reports/purchase-summary?by=partner&from=2026-03-01&to=2026-03-31").json()
+    assert purchases["totals"]["amount"] == "50.00"
+    follow = api.get("/reports/order-follow-up?kind=sales").json()["items"]
+    assert [(f["ordered"], f["fulfilled"], f["outstanding"]) for f in follow] == [("5", "3", "2")]
+    xlsx = api.get("/reports/sales-summary?by=item&from=2026-03-01&to=2026-03-31&format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"

@@ -14,7 +14,7 @@ from openjxc.inventory.selectors import get_warehouse
 from openjxc.partners.models import Partner
 from openjxc.users.services import MASTER_DATA, require
 
-from . import money, selectors, sharing
+from . import money, selectors, sharing, trade
 from .excel import xlsx_response
 
 router = Router(tags=["reports"])
@@ -156,3 +156,29 @@ def share_statement(request, code: str, payload: ShareIn):
 def revoke_share(request, link_id: int):
     sharing.revoke(link_id)
     return {"id": link_id, "revoked": True}
+
+
+@router.get("/reports/{kind}-summary", response=dict)
+def trade_summary(request, kind: str, by: str = "item", date_from: str | None = Query(None, alias="from"),
+                  date_to: str | None = Query(None, alias="to"), format: str = "json"):
+    """Sales or purchase summary (kind = sales | purchase) by item, partner or salesperson; sales
+    include cost and gross margin. ?format=xlsx for Excel."""
+    if kind not in trade.KINDS:
+        raise not_found("report", f"{kind}-summary")
+    today = timezone.localdate()
+    data = trade.summary(kind, by, query_date(date_from, "from") or today.replace(day=1),
+                         query_date(date_to, "to") or today)
+    if format == "xlsx":
+        columns = [(by, "编码"), ("name", "名称"), ("qty", "数量"), ("amount", "金额"), ("tax", "税额"),
+                   ("amount_incl_tax", "价税合计")]
+        if kind == "sales":
+            columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
+        label = "销售汇总" if kind == "sales" else "采购汇总"
+        return xlsx_response(quote(f"{label}.xlsx"), label, columns, data["items"], data["totals"])
+    return data
+
+
+@router.get("/reports/order-follow-up", response=dict)
+def order_follow_up(request, kind: str = "sales", limit: int = 1000, offset: int = 0):
+    """Ordered, delivered or received, outstanding per order line."""
+    return page(trade.order_follow_up(kind), limit, offset)
