@@ -1,4 +1,4 @@
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from openjxc.core.api import Num, page_qs
 
@@ -32,7 +32,7 @@ class ItemPatch(Schema):
 
 @router.post("/items", response={201: dict})
 def create_item(request, payload: ItemIn):
-    return 201, services.create_item(request.user, payload.model_dump(exclude_unset=True))
+    return Status(201, services.create_item(request.user, payload.model_dump(exclude_unset=True)))
 
 
 @router.get("/items", response=dict)

@@ -1,4 +1,4 @@
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from openjxc.audit.services import record
 from openjxc.backup.services import list_backups, take_backup
@@ -83,7 +83,7 @@ def backups(request, limit: int = 100, offset: int = 0):
 @router.post("/backups", response={201: dict}, tags=["backup"])
 def backup_now(request):
     require(request.user, REOPEN)
-    return 201, take_backup("manual", request.user)
+    return Status(201, take_backup("manual", request.user))
 
 
 SETTING_KEYS = ("company_name", "credit_limit_policy", "backup_retention")

@@ -1,5 +1,5 @@
 from django.db.models import Prefetch
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import StrictInt, StrictStr
 
 from openjxc.core.api import Num, page_qs
@@ -51,7 +51,7 @@ class DocumentIn(Schema):
 def create_document(request, payload: DocumentIn):
     """Create a draft. The same type + external_ref returns the first document."""
     doc, _created = services.create_draft(request.user, payload.model_dump(exclude_unset=True))
-    return 201, doc
+    return Status(201, doc)
 
 
 @router.get("/documents", response=dict)
@@ -79,4 +79,4 @@ def update_document(request, number: str, payload: DocumentIn):
 @router.delete("/documents/{number}", response={204: None})
 def delete_document(request, number: str):
     services.delete_draft(request.user, number)
-    return 204, None
+    return Status(204, None)

@@ -1,4 +1,4 @@
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from openjxc.catalog.selectors import get_item
 from openjxc.core.api import page, page_qs
@@ -18,7 +18,7 @@ class WarehouseIn(Schema):
 
 @router.post("/warehouses", response={201: dict}, tags=["master data"])
 def create(request, payload: WarehouseIn):
-    return 201, create_warehouse(request.user, payload.model_dump())
+    return Status(201, create_warehouse(request.user, payload.model_dump()))
 
 
 @router.get("/warehouses", response=dict, tags=["master data"])

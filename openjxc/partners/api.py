@@ -1,4 +1,4 @@
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from openjxc.core.api import Num, page_qs
 
@@ -25,12 +25,12 @@ def _list(kind, search, limit, offset):
 
 @router.post("/customers", response={201: dict})
 def create_customer(request, payload: PartnerIn):
-    return 201, create_partner(request.user, Partner.CUSTOMER, payload.model_dump(exclude_unset=True))
+    return Status(201, create_partner(request.user, Partner.CUSTOMER, payload.model_dump(exclude_unset=True)))
 
 
 @router.post("/suppliers", response={201: dict})
 def create_supplier(request, payload: PartnerIn):
-    return 201, create_partner(request.user, Partner.SUPPLIER, payload.model_dump(exclude_unset=True))
+    return Status(201, create_partner(request.user, Partner.SUPPLIER, payload.model_dump(exclude_unset=True)))
 
 
 @router.get("/customers", response=dict)

@@ -1,4 +1,4 @@
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from openjxc.core.api import Num
 from openjxc.core.errors import DomainError
@@ -67,7 +67,7 @@ class AllocationIn(Schema):
 @router.post("/documents/{number}/derive", response={201: dict})
 def derive(request, number: str, payload: DeriveIn):
     """A draft of `type` with the source's remaining quantities (all lines, or the ones given)."""
-    return 201, orders.derive(request.user, number, payload.model_dump(exclude_unset=True))
+    return Status(201, orders.derive(request.user, number, payload.model_dump(exclude_unset=True)))
 
 
 @router.post("/documents/{number}/close", response=dict)
@@ -85,7 +85,7 @@ def cancel_chain(request, number: str, payload: ChainIn):
 @router.post("/allocations", response={201: dict}, tags=["money"])
 def allocate(request, payload: AllocationIn):
     """核销: allocate part of an approved receipt / payment to an open item."""
-    return 201, money.allocate(request.user, payload.from_, payload.to, payload.amount)
+    return Status(201, money.allocate(request.user, payload.from_, payload.to, payload.amount))
 
 
 @router.delete("/allocations/{allocation_id}", response=dict, tags=["money"])

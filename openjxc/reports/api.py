@@ -1,7 +1,7 @@
 from urllib.parse import quote
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from openjxc.catalog.models import PriceListEntry
 from openjxc.catalog.selectors import get_item
@@ -148,8 +148,9 @@ def share_statement(request, code: str, payload: ShareIn):
     if p is None:
         raise not_found("partner", code)
     today = timezone.localdate()
-    return 201, sharing.create_link(request.user, p, query_date(payload.date_from, "from") or today.replace(day=1),
-                                    query_date(payload.date_to, "to") or today, payload.days)
+    link = sharing.create_link(request.user, p, query_date(payload.date_from, "from") or today.replace(day=1),
+                               query_date(payload.date_to, "to") or today, payload.days)
+    return Status(201, link)
 
 
 @router.delete("/share-links/{link_id}", response=dict, tags=["money"])
