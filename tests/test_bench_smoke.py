@@ -1,0 +1,78 @@
+"""The benchmark (`make bench`) runs end to end in --quick mode on SQLite and reports every
+figure docs/benchmarks.md quotes. No timing is asserted: timings belong to the benchmark."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_bench(tmp_path, *args) -> dict:
+    # Its own temporary books: nothing of the test run's database settings leaks in.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENJXC_", "DJANGO_SETTINGS"))}
+    env["TMPDIR"] = str(tmp_path)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "bench.py"),
+            "--quick",
+            "--backends",
+            "sqlite",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return json.loads(proc.stdout)
+
+
+def positive(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
+def test_quick_bench_reports_every_figure(tmp_path):
+    doc = run_bench(tmp_path)
+    for key in ("command", "date", "machine", "targets", "results", "notes"):
+        assert key in doc
+    assert doc["quick"] is True
+    assert (
+        doc["machine"]["cpu_count"] >= 1 and doc["machine"]["python"] and doc["machine"]["sqlite"]
+    )
+    sqlite = doc["results"]["sqlite"]
+    assert set(doc["results"]) == {"sqlite"}
+
+    approve = sqlite["approve"]
+    assert "error" not in approve, approve
+    assert positive(approve["docs_per_s"]) and len(approve["docs_per_s_runs"]) == 3
+    assert all(positive(r) for r in approve["docs_per_s_runs"])
+    assert positive(approve["ms_per_doc"]) and isinstance(approve["met"], bool)
+    assert approve["reconcile_ok"] is True
+    assert positive(approve["breakdown_ms_per_doc"]["wall"]["total"])
+
+    cancel = sqlite["cancel"]
+    assert "error" not in cancel, cancel
+    assert positive(cancel["later_moves"])
+    assert positive(cancel["cancel_first_receipt_s"]) and positive(cancel["cancel_recost_all_s"])
+    assert positive(cancel["cancel_recost_all_adjusted_moves"])
+    assert cancel["reconcile_after_first_receipt_ok"] is True
+    assert cancel["reconcile_after_recost_all_ok"] is True
+    assert isinstance(cancel["met"], bool)
+
+    stock = sqlite["stock"]
+    assert "error" not in stock, stock
+    assert stock["ledger_valid"] is True
+    assert positive(stock["moves"]) and positive(stock["rows"]) and positive(stock["stock_rows_s"])
+    assert len(stock["stock_rows_s_runs"]) == 3 and isinstance(stock["met"], bool)
+
+
+def test_only_selects_benchmarks(tmp_path):
+    doc = run_bench(tmp_path, "--only", "stock", "--runs", "1")
+    assert set(doc["results"]["sqlite"]) >= {"stock"}
+    assert "approve" not in doc["results"]["sqlite"] and "cancel" not in doc["results"]["sqlite"]
