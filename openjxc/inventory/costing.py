@@ -247,6 +247,8 @@ class Restatement:
         return cache, adjustments
 
 
+MOVE_COLUMNS = ("date", "document_id", "line_id", "item_id", "warehouse_id", "qty", "value", "kind", "rule",
+                "anchor_id", "source_move_id", "cause_id")
 INSERT_MOVE = (
     "INSERT INTO inventory_stockmove (date, document_id, line_id, item_id, warehouse_id, qty, value, "
     "kind, rule, anchor_id, source_move_id, cause_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"

@@ -36,6 +36,13 @@ def _filters(item_id, warehouse_id, alias=""):
     return sql, params
 
 
+def _by_date(item_id) -> str:
+    """For all items, SQLite's planner walks the item index and reads every row for these sums;
+    the covering (date, item, warehouse, qty, value) index answers them from the index alone
+    (3x faster). One item is better served by the item index."""
+    return " INDEXED BY move_date_cover" if connection.vendor == "sqlite" and not item_id else ""
+
+
 def balances_at(day: dt.date | None = None, item_id=None, warehouse_id=None) -> dict:
     """(item_id, warehouse_id) -> [qty, value, reserved, on_order] at the end of `day`.
 
@@ -51,14 +58,15 @@ def balances_at(day: dt.date | None = None, item_id=None, warehouse_id=None) -> 
             params,
         )
         cache = {(r[0], r[1]): [int(r[2]), int(r[3]), int(r[4]), int(r[5])] for r in cur.fetchall()}
-        cur.execute("SELECT MIN(date), MAX(date) FROM inventory_stockmove")
+        # Two subqueries: SQLite only uses the index for a lone MIN or MAX.
+        cur.execute("SELECT (SELECT MIN(date) FROM inventory_stockmove), (SELECT MAX(date) FROM inventory_stockmove)")
         first, last = (as_date(v) for v in cur.fetchone())
         if last is None or last <= day:
             return cache
         mostly_after = first is not None and (day - first) < (last - day)
         if mostly_after:
             cur.execute(
-                "SELECT item_id, warehouse_id, SUM(qty), SUM(value) FROM inventory_stockmove "
+                f"SELECT item_id, warehouse_id, SUM(qty), SUM(value) FROM inventory_stockmove{_by_date(item_id)} "
                 "WHERE date <= %s" + cond + " GROUP BY item_id, warehouse_id",
                 [day, *params],
             )
@@ -67,7 +75,7 @@ def balances_at(day: dt.date | None = None, item_id=None, warehouse_id=None) -> 
                 result.setdefault((i, w), [0, 0, 0, 0])[:2] = [int(q), int(v)]
             return result
         cur.execute(
-            "SELECT item_id, warehouse_id, SUM(qty), SUM(value) FROM inventory_stockmove "
+            f"SELECT item_id, warehouse_id, SUM(qty), SUM(value) FROM inventory_stockmove{_by_date(item_id)} "
             "WHERE date > %s" + cond + " GROUP BY item_id, warehouse_id",
             [day, *params],
         )

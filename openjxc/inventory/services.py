@@ -7,11 +7,12 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 
 from openjxc.audit.services import record
+from openjxc.core.db import insert_rows
 from openjxc.core.errors import DomainError
 from openjxc.core.validation import text_field
 from openjxc.users.services import MASTER_DATA, require
 
-from .costing import INSERT_MOVE, Restatement, as_date, shortage, value_for
+from .costing import INSERT_MOVE, MOVE_COLUMNS, Restatement, as_date, shortage, value_for
 from .models import StockMove as M
 from .models import Warehouse
 from .selectors import warehouse_dict
@@ -100,7 +101,7 @@ def _insert(document_id: int, day: dt.date, specs, values) -> None:
         if not s.link_same_line
     ]
     with connection.cursor() as cur:
-        cur.executemany(INSERT_MOVE, rows)
+        insert_rows(cur, "inventory_stockmove", MOVE_COLUMNS, rows)
         linked = [(s, v) for s, v in zip(specs, values, strict=True) if s.link_same_line]
         if linked:
             cur.execute(
@@ -108,18 +109,27 @@ def _insert(document_id: int, day: dt.date, specs, values) -> None:
                 [document_id],
             )
             out_ids = dict(cur.fetchall())
-            cur.executemany(
-                INSERT_MOVE,
-                [
-                    (day, document_id, s.line_id, s.item_id, s.warehouse_id, s.qty, v, M.ORIGINAL,
-                     s.rule, None, out_ids[s.line_id], None)
-                    for s, v in linked
-                ],
-            )
+            insert_rows(cur, "inventory_stockmove", MOVE_COLUMNS, [
+                (day, document_id, s.line_id, s.item_id, s.warehouse_id, s.qty, v, M.ORIGINAL,
+                 s.rule, None, out_ids[s.line_id], None)
+                for s, v in linked
+            ])
 
 
 def _update_cache(changes: dict, day: dt.date | None) -> None:
     """changes: key -> (qty delta, value delta)."""
+    rows = [(k[0], k[1], q, v, day) for k, (q, v) in sorted(changes.items())]
+    if connection.vendor == "postgresql" and rows:
+        with connection.cursor() as cur:
+            cur.execute(
+                "UPDATE inventory_stockbalance b SET qty = b.qty + v.dq, value = b.value + v.dv, "
+                "last_date = CASE WHEN b.last_date IS NULL OR b.last_date < v.day THEN v.day ELSE b.last_date END "
+                "FROM (VALUES " + ", ".join(["(%s::bigint, %s::bigint, %s::bigint, %s::bigint, %s::date)"] * len(rows))
+                + ") AS v(item_id, warehouse_id, dq, dv, day) "
+                "WHERE b.item_id = v.item_id AND b.warehouse_id = v.warehouse_id",
+                [x for r in rows for x in r],
+            )
+        return
     with connection.cursor() as cur:
         cur.executemany(
             "UPDATE inventory_stockbalance SET qty = qty + %s, value = value + %s, "

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import connection
 
+from openjxc.core.db import add_to_columns, insert_rows
 from openjxc.core.errors import DomainError
 from openjxc.core.services import start_date
 
@@ -51,21 +52,15 @@ def post_voucher(day: dt.date, document_id, kind: str, lines, memo: str = "", id
             [day, document_id, kind, memo],
         )
         voucher_id = cur.fetchone()[0]
-        cur.executemany(
-            "INSERT INTO ledger_journalline (voucher_id, date, account_id, debit, credit, partner_id) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            [(voucher_id, day, ids[a], d, c, p) for a, d, c, p in lines],
-        )
+        insert_rows(cur, "ledger_journalline", ("voucher_id", "date", "account_id", "debit", "credit", "partner_id"),
+                    [(voucher_id, day, ids[a], d, c, p) for a, d, c, p in lines])
         totals: dict[int, list[int]] = {}
         for a, d, c, _ in lines:
             t = totals.setdefault(ids[a], [0, 0])
             t[0] += d
             t[1] += c
-        cur.executemany(
-            "UPDATE ledger_accountbalance SET debit = debit + %s, credit = credit + %s "
-            "WHERE account_id = %s",
-            [(d, c, a) for a, (d, c) in sorted(totals.items())],
-        )
+        add_to_columns(cur, "ledger_accountbalance", ("account_id",), ("debit", "credit"),
+                       [(a, d, c) for a, (d, c) in sorted(totals.items())], ("bigint", "bigint", "bigint"))
     return voucher_id
 
 
@@ -91,12 +86,11 @@ def negate_vouchers(document_id: int, kind: str, memo: str, kinds=("posting",), 
 
 def add_open_items(entries) -> None:
     """entries: (date, partner_id, kind, document_id, cause_id|None, entry, amount_fen)."""
-    with connection.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO ledger_openitementry (date, partner_id, kind, document_id, cause_id, entry, amount) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [e for e in entries if e[6]],
-        )
+    rows = [e for e in entries if e[6]]
+    if rows:
+        with connection.cursor() as cur:
+            insert_rows(cur, "ledger_openitementry",
+                        ("date", "partner_id", "kind", "document_id", "cause_id", "entry", "amount"), rows)
 
 
 def reverse_open_items(document_id: int, day: dt.date, cause_id: int) -> None:

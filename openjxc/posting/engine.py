@@ -96,10 +96,14 @@ def post_adjustment_vouchers(adjustments, cause_id: int, ids=None) -> None:
     if not adjustments:
         return
     doc_ids = {a[1] for a in adjustments}
-    types = dict(Document.objects.filter(pk__in=doc_ids).values_list("id", "type"))
+    counters = {
+        doc_id: (recipes.REVERSAL_COUNTER if reversal_of else recipes.ADJUSTMENT_COUNTER).get(doc_type)
+        for doc_id, doc_type, reversal_of in Document.objects.filter(pk__in=doc_ids).values_list(
+            "id", "type", "reversal_of_id")
+    }
     by_day: dict = defaultdict(lambda: defaultdict(int))
     for day, doc_id, _item, _wh, delta in adjustments:
-        counter = recipes.ADJUSTMENT_COUNTER.get(types[doc_id])
+        counter = counters[doc_id]
         if counter:
             by_day[day][counter] += delta
     for day in sorted(by_day):

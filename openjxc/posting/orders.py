@@ -108,8 +108,12 @@ def fulfil(doc: Document, lines) -> None:
     refresh_status(order)
 
 
-def unfulfil(doc: Document) -> None:
-    """Cancelling a derived delivery / receipt holds its quantities for the order again."""
+def unfulfil(doc: Document, day=None) -> None:
+    """Cancelling (or reversing, dated `day`) a derived delivery / receipt holds its quantities
+    for the order again — unless the order no longer holds anything (closed or cancelled)."""
+    order = doc.source if doc.source_id and doc.source.type == ORDER_OF.get(doc.type) else None
+    if order is None or order.status not in (Document.APPROVED, Document.PARTIAL, Document.COMPLETED):
+        return
     with connection.cursor() as cur:
         cur.execute(
             "SELECT date, document_id, line_id, item_id, warehouse_id, reserved, on_order FROM "
@@ -117,10 +121,9 @@ def unfulfil(doc: Document) -> None:
             [doc.id],
         )
         rows = cur.fetchall()
-    _append([(doc.date, o, line, item, wh, "reserved" if r else "on_order", -(int(r) + int(oo)), doc.id)
+    _append([(day or doc.date, o, line, item, wh, "reserved" if r else "on_order", -(int(r) + int(oo)), doc.id)
              for _d, o, line, item, wh, r, oo in rows])
-    if doc.source_id and doc.source.type == ORDER_OF.get(doc.type):
-        refresh_status(doc.source)
+    refresh_status(order)
 
 
 def refresh_status(order: Document) -> None:

@@ -112,6 +112,10 @@ ADJUSTMENT_COUNTER = {
     "stock_count": A.PENDING_PL,
     "purchase_receipt": A.PAYABLE,  # never adjusted: fixed value
 }
+# A red-letter reversal of a receipt takes the goods back out at a cost capped at the average,
+# which later re-statements may adjust: its differences belong to cost of goods sold, never to
+# the supplier's payable.
+REVERSAL_COUNTER = {**ADJUSTMENT_COUNTER, "purchase_receipt": A.COGS}
 
 
 def open_item_amount(doc) -> tuple[str, int] | None:

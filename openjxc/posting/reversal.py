@@ -29,11 +29,12 @@ from openjxc.ledger.periods import ensure_periods
 from openjxc.ledger.services import add_open_items, ensure_open, negate_vouchers, post_voucher
 from openjxc.users.services import REVERSE, require
 
-from . import recipes
+from . import orders, recipes
 from .engine import check_no_dependents, post_adjustment_vouchers, retry_on_conflict
+from .money import MONEY
 
 # Where the stock value a reversal cannot take back at the original cost is booked.
-REVERSAL_COUNTER = {**recipes.ADJUSTMENT_COUNTER, "purchase_receipt": A.COGS}
+REVERSAL_COUNTER = recipes.REVERSAL_COUNTER
 
 
 def default_date() -> dt.date:
@@ -84,6 +85,14 @@ def _specs(doc: Document, moves: list, line_map: dict) -> list[MoveSpec]:
     return specs
 
 
+def _money_open_item(doc: Document) -> tuple[str, int] | None:
+    """A money document is its own open item (a receipt a credit on the customer)."""
+    if doc.type not in MONEY:
+        return None
+    kind, sign, _, _ = MONEY[doc.type]
+    return kind, sign * doc.amount
+
+
 @retry_on_conflict
 def reverse(user, number: str, reason: str | None, date=None) -> Document:
     require(user, REVERSE)
@@ -94,6 +103,9 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
         if doc.status != Document.APPROVED or doc.reversal_of_id:
             raise DomainError("wrong_status", f"{number} is {doc.status}; only approved documents can be reversed",
                               {"status": doc.status})
+        if TYPES[doc.type].kind == "order":
+            raise DomainError("invalid", f"{number} is an order: cancel or close it instead of reversing it",
+                              {"type": doc.type})
         check_no_dependents(doc)
         day = parse_date(date) if date else default_date()
         if day < doc.date:
@@ -120,10 +132,11 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
         if counter and remaining:
             post_voucher(day, rev.id, Voucher.REVERSAL, recipes.pair(A.INVENTORY, counter, remaining), memo)
         post_adjustment_vouchers(adjustments, rev.id)
-        oi = recipes.open_item_amount(doc)
+        oi = recipes.open_item_amount(doc) or _money_open_item(doc)
         if oi:
             add_open_items([(day, doc.partner_id, oi[0], doc.id, rev.id, "reverse", -oi[1])])
         Document.objects.filter(pk=doc.pk).update(status=Document.REVERSED)
+        orders.unfulfil(doc, day)  # a delivery / receipt derived from an order: the order holds it again
         record(user, "reverse", "document", doc.number, reason=reason.strip(),
                before={"status": "approved"}, after={"status": "reversed", "reversal": rev.number,
                                                      "date": str(as_date(day))})
