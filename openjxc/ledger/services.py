@@ -6,7 +6,6 @@ from django.db import connection
 
 from openjxc.core.db import add_to_columns, insert_rows
 from openjxc.core.errors import DomainError
-from openjxc.core.services import start_date
 
 from .chart import CHART
 from .models import Account, AccountBalance, Period
@@ -27,6 +26,29 @@ def seed_chart() -> None:
         )
         by_code[code] = acc
         AccountBalance.objects.get_or_create(account=acc)
+    _ACCOUNTS.clear()
+
+
+class _AccountCache:
+    """Account ids by code, per database: accounts are seeded once and never change, so the
+    posting path need not read them again. A cache miss (a new database) reloads."""
+
+    def __init__(self):
+        self.by_db: dict = {}
+
+    def get(self) -> dict[str, int]:
+        key = (connection.alias, connection.settings_dict["NAME"])
+        ids = self.by_db.get(key)
+        if ids is None or not ids:
+            ids = self.by_db[key] = account_ids()
+        return ids
+
+    def clear(self) -> None:
+        self.by_db.clear()
+
+
+_ACCOUNTS = _AccountCache()
+cached_account_ids = _ACCOUNTS.get
 
 
 def account_ids() -> dict[str, int]:
@@ -44,7 +66,8 @@ def post_voucher(day: dt.date, document_id, kind: str, lines, memo: str = "", id
         return None
     if sum(ln[1] for ln in lines) != sum(ln[2] for ln in lines):
         raise AssertionError(f"unbalanced voucher for document {document_id}: {lines}")
-    ids = ids or account_ids()
+    if ids is None:
+        ids = _ACCOUNTS.get()
     with connection.cursor() as cur:
         cur.execute(
             "INSERT INTO ledger_voucher (date, document_id, kind, memo, created_at) "
@@ -79,7 +102,7 @@ def negate_vouchers(document_id: int, kind: str, memo: str, kinds=("posting",), 
     by_voucher: dict[int, tuple] = {}
     for vid, voucher_day, code, d, c, p in rows:
         by_voucher.setdefault(vid, (voucher_day, []))[1].append((code, -d, -c, p))
-    ids = account_ids()
+    ids = cached_account_ids()
     for original_day, lines in by_voucher.values():
         post_voucher(day or original_day, target_id or document_id, kind, lines, memo, ids)
 
@@ -109,6 +132,19 @@ def reverse_open_items(document_id: int, day: dt.date, cause_id: int) -> None:
 # --- periods -----------------------------------------------------------------------------
 
 
+def _guard_dates() -> tuple[dt.date | None, dt.date | None]:
+    """Go-live date and the last closed day, in one round trip (read on every posting)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT (SELECT value FROM core_setting WHERE key = 'start_date'), "
+            "(SELECT MAX(\"end\") FROM ledger_period WHERE status = %s)",
+            [Period.CLOSED],
+        )
+        start, closed = cur.fetchone()
+    return (dt.date.fromisoformat(start) if start else None,
+            dt.date.fromisoformat(closed) if isinstance(closed, str) else closed)
+
+
 def closed_through() -> dt.date | None:
     """The last day of the latest closed period (periods close in order)."""
     with connection.cursor() as cur:
@@ -121,14 +157,13 @@ def closed_through() -> dt.date | None:
 
 def ensure_open(*days: dt.date) -> None:
     """Refuse any write dated before the go-live date or inside a closed period."""
-    go_live = start_date()
+    go_live, last_closed = _guard_dates()
     if go_live and min(days) < go_live:
         raise DomainError(
             "period_closed",
             f"{min(days)} is before the go-live date {go_live}",
             {"date": str(min(days)), "start_date": str(go_live)},
         )
-    last_closed = closed_through()
     if last_closed and min(days) <= last_closed:
         raise DomainError(
             "period_closed",

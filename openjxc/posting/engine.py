@@ -26,8 +26,8 @@ from openjxc.inventory.services import cancel_moves, lock_balances, post_moves
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Voucher
 from openjxc.ledger.services import (
-    account_ids,
     add_open_items,
+    cached_account_ids,
     ensure_open,
     negate_vouchers,
     post_voucher,
@@ -191,7 +191,7 @@ def _post_stock_document(doc: Document, lines) -> list[int]:
     balances = lock_balances(recipes.stock_keys(doc, lines))
     specs = recipes.stock_specs(doc, lines, balances, _source_moves(lines))
     values, adjustments = post_moves(doc.id, doc.date, specs, balances) if specs else ([], [])
-    ids = account_ids()
+    ids = cached_account_ids()
     post_voucher(doc.date, doc.id, Voucher.POSTING, recipes.voucher_lines(doc, values), f"{doc.number}", ids)
     post_adjustment_vouchers(adjustments, doc.id, ids)
     oi = recipes.open_item_amount(doc)
@@ -290,7 +290,7 @@ def _cancel_stock_document(doc: Document) -> None:
     dates = sorted({a[0] for a in adjustments})
     if dates:
         ensure_open(dates[0])
-    ids = account_ids()
+    ids = cached_account_ids()
     negate_vouchers(doc.id, Voucher.CANCELLATION, f"作废 {doc.number}", kinds=(Voucher.POSTING,))
     counter = recipes.ADJUSTMENT_COUNTER.get(doc.type)
     for day, amount in _own_adjustments(doc.id):
