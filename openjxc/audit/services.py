@@ -59,19 +59,25 @@ def record(user, action: str, object_type: str, obj: str, *, reason: str = "", b
         }
         digest = _digest(prev, entry_fields(fields))
         json_field = AuditEntry._meta.get_field("before")
-        cur.execute(
+        insert = (
             'INSERT INTO audit_auditentry (at, "user", action, object_type, object, reason, before, after, '
-            "prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-            [
-                connection.ops.adapt_datetimefield_value(fields["at"]),
-                fields["user"], action, object_type, obj, fields["reason"],
-                json_field.get_db_prep_save(before, connection),
-                json_field.get_db_prep_save(after, connection),
-                prev, digest,
-            ],
+            "prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id"
         )
-        entry_id = cur.fetchone()[0]
-        cur.execute("UPDATE audit_chainhead SET last_hash = %s, last_id = %s WHERE id = 1", [digest, entry_id])
+        params = [
+            connection.ops.adapt_datetimefield_value(fields["at"]),
+            fields["user"], action, object_type, obj, fields["reason"],
+            json_field.get_db_prep_save(before, connection),
+            json_field.get_db_prep_save(after, connection),
+            prev, digest,
+        ]
+        if connection.vendor == "postgresql":  # one round trip: append and move the head
+            cur.execute(f"WITH e AS ({insert}) UPDATE audit_chainhead SET last_hash = %s, "
+                        f"last_id = (SELECT id FROM e) WHERE id = 1 RETURNING last_id", [*params, digest])
+            entry_id = cur.fetchone()[0]
+        else:
+            cur.execute(insert, params)
+            entry_id = cur.fetchone()[0]
+            cur.execute("UPDATE audit_chainhead SET last_hash = %s, last_id = %s WHERE id = 1", [digest, entry_id])
     return entry_id
 
 
