@@ -193,3 +193,51 @@ def test_sales_summary_margin_and_order_follow_up(api):
     assert [(f["ordered"], f["fulfilled"], f["outstanding"]) for f in follow] == [("5", "3", "2")]
     xlsx = api.get("/reports/sales-summary?by=item&from=2026-03-01&to=2026-03-31&format=xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_cancel_an_order_by_its_state(api):
+    receive(api)
+    body = {"type": "sales_order", "date": "2026-03-02", "partner": "C001", "warehouse": "WH1",
+            "lines": [{"item": "A001", "qty": "3", "price": "10.00"}]}
+    # not yet approved → delete
+    draft = post(api, "/documents", body, 201)
+    assert api.delete(f"/documents/{draft['number']}").status_code == 204
+    assert api.get(f"/documents/{draft['number']}").status_code == 404
+    # approved, nothing delivered → cancel releases the reservation
+    so = post(api, "/documents", body, 201)
+    post(api, f"/documents/{so['number']}/approve")
+    assert stock(api) == ("10", "3", "7", "50.00")
+    assert post(api, f"/documents/{so['number']}/cancel", {"reason": "客户取消"})["status"] == "cancelled"
+    assert stock(api) == ("10", "0", "10", "50.00")
+    # partly delivered → a plain cancel is refused and names the delivery; the preview says what goes back
+    so2 = post(api, "/documents", body, 201)
+    post(api, f"/documents/{so2['number']}/approve")
+    d = post(api, f"/documents/{so2['number']}/derive", {"type": "sales_delivery", "date": "2026-03-03",
+                                                         "lines": [{"source_line": so2["lines"][0]["id"], "qty": "1"}]}, 201)
+    post(api, f"/documents/{d['number']}/approve")
+    r = api.post(f"/documents/{so2['number']}/cancel", {"reason": "x"})
+    assert r.status_code == 409 and r.json()["error"]["details"]["dependents"] == [d["number"]]
+    preview = api.get(f"/documents/{so2['number']}/impact?action=cancel-chain").json()
+    assert preview["allowed"]
+    assert {(s["item"], s["qty_change"]) for s in preview["stock"]} == {("A001", "1")}
+    assert api.get(f"/documents/{d['number']}").json()["status"] == "approved"  # the preview changed nothing
+    post(api, f"/documents/{so2['number']}/cancel-chain", {"reason": "整单取消"})
+    assert stock(api) == ("10", "0", "10", "50.00")
+
+
+def test_cancel_chain_reverses_what_lies_in_a_closed_period(api):
+    receive(api, date="2026-01-05")
+    so = post(api, "/documents", {"type": "sales_order", "date": "2026-01-06", "partner": "C001", "warehouse": "WH1",
+                                  "lines": [{"item": "A001", "qty": "4", "price": "10.00"}]}, 201)
+    post(api, f"/documents/{so['number']}/approve")
+    d = post(api, f"/documents/{so['number']}/derive", {"type": "sales_delivery", "date": "2026-01-07"}, 201)
+    post(api, f"/documents/{d['number']}/approve")
+    post(api, "/periods/2026-01/close")
+    result = post(api, f"/documents/{so['number']}/cancel-chain", {"reason": "退货", "date": "2026-02-02"})
+    reversal = [s for s in result["steps"] if s["action"] == "reverse"]
+    assert reversal and reversal[0]["document"] == d["number"]
+    assert api.get(f"/documents/{d['number']}").json()["status"] == "reversed"
+    rev = api.get(f"/documents/{reversal[0]['reversal']}").json()
+    assert rev["date"] == "2026-02-02" and rev["reversal_of"] == d["number"]
+    assert stock(api) == ("10", "0", "10", "50.00")
+    assert api.get("/reconcile").json()["ok"]
