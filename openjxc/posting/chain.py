@@ -4,6 +4,8 @@ call a user would make (so every rule and every audit entry applies); a step dat
 period becomes a red-letter reversal in the open period. Money already received stays as
 partner credit, or is paid back with refund: true. If any step is refused, nothing happens."""
 
+import datetime as dt
+
 from django.db import transaction
 
 from openjxc.audit.services import record
@@ -32,6 +34,11 @@ def _undo_document(user, doc: Document, reason: str, date, steps: list) -> None:
         steps.append({"action": "cancel", "document": doc.number})
 
 
+def _first_open_day() -> dt.date:
+    last_closed = closed_through()
+    return last_closed + dt.timedelta(days=1) if last_closed else dt.date.min
+
+
 def cancel_chain(user, number: str, reason: str | None, refund: bool = False, date=None) -> dict:
     require(user, CANCEL)
     if not isinstance(reason, str) or not reason.strip():
@@ -49,8 +56,8 @@ def cancel_chain(user, number: str, reason: str | None, refund: bool = False, da
             fulfilments = [root] if root.status == Document.APPROVED else []
         else:
             raise DomainError("invalid", "cancel-chain starts from an order, a delivery or a receipt", {})
-        if order is None and not fulfilments:
-            raise DomainError("wrong_status", f"{number} is {root.status}", {"status": root.status})
+        if not fulfilments and (order is None or order.status not in LIVE + (Document.PENDING,)):
+            raise DomainError("wrong_status", f"{number} is {root.status}: nothing to cancel", {"status": root.status})
         credited: dict[int, Document] = {}
         for f in fulfilments:
             for dep in Document.objects.filter(source=f, status=Document.APPROVED).order_by("-date", "-id"):
@@ -79,7 +86,8 @@ def cancel_chain(user, number: str, reason: str | None, refund: bool = False, da
                 left = abs(money.open_amount(m.id))
                 if left:
                     refund_type = "refund" if m.type == "receipt" else "supplier_refund"
-                    body = {"type": refund_type, "date": str(date or max(m.date, order.date if order else m.date)),
+                    day = date or max(m.date, order.date if order else m.date, _first_open_day())
+                    body = {"type": refund_type, "date": str(day),
                             "partner": m.partner.code, "amount": fen_str(left),
                             "account": m.account.code if m.account_id else "1002",
                             "allocations": [{"document": m.number, "amount": fen_str(left)}],
