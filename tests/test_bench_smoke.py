@@ -71,8 +71,42 @@ def test_quick_bench_reports_every_figure(tmp_path):
     assert positive(stock["moves"]) and positive(stock["rows"]) and positive(stock["stock_rows_s"])
     assert len(stock["stock_rows_s_runs"]) == 3 and isinstance(stock["met"], bool)
 
+    close = sqlite["close"]
+    assert "error" not in close, close
+    assert close["close_check_ok"] is True
+    assert positive(close["period_moves"]) and positive(close["history_moves"])
+    assert positive(close["vouchers"]) and positive(close["close_vouchers_numbered"])
+    for key in ("close_s", "close_backup_s", "summary_s", "reopen_s", "reopen_backup_s"):
+        assert positive(close[key]), key
+    assert isinstance(close["close_excl_backup_s"], float)
+    assert isinstance(close["reopen_excl_backup_s"], float)
+    assert positive(close["summary_rows"]) and len(close["summary_s_runs"]) == 3
+    assert close["summary_tracemalloc_peak_mb"] >= 0 and close["summary_maxrss_growth_mb"] >= 0
+    for key in ("close_met", "summary_met", "reopen_met", "met"):
+        assert isinstance(close[key], bool), key
+
+    orders = sqlite["orders"]
+    assert "error" not in orders, orders
+    assert orders["documents"] == 4 * orders["orders"] and positive(orders["documents_per_s"])
+    assert orders["open_receivable_left"] == 0  # every order was paid in full
+    assert orders["chain_documents"] == 10 and positive(orders["chain_steps"])
+    assert len(orders["cancel_chain_s_runs"]) == 3 and positive(orders["cancel_chain_ms"])
+    assert orders["reconcile_ok"] is True
+    assert positive(orders["aging_open_items"]) and positive(orders["aging_rows"])
+    assert positive(orders["aging_s"]) and len(orders["aging_s_runs"]) == 3
+    for key in ("cancel_chain_met", "aging_met", "met"):
+        assert isinstance(orders[key], bool), key
+
 
 def test_only_selects_benchmarks(tmp_path):
     doc = run_bench(tmp_path, "--only", "stock", "--runs", "1")
     assert set(doc["results"]["sqlite"]) >= {"stock"}
     assert "approve" not in doc["results"]["sqlite"] and "cancel" not in doc["results"]["sqlite"]
+    assert "close" not in doc["results"]["sqlite"] and "orders" not in doc["results"]["sqlite"]
+
+
+def test_only_selects_the_settlement_benchmarks(tmp_path):
+    doc = run_bench(tmp_path, "--only", "close,orders", "--runs", "1")
+    sqlite = doc["results"]["sqlite"]
+    assert {"close", "orders"} <= set(sqlite) and "stock" not in sqlite
+    assert sqlite["close"]["close_check_ok"] is True and sqlite["orders"]["reconcile_ok"] is True
