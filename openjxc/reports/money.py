@@ -15,30 +15,39 @@ BUCKETS = (("0-30", 30), ("31-60", 60), ("61-90", 90), ("91-180", 180), ("181-36
 
 
 def aging(kind: str, as_of: dt.date) -> dict:
-    """Open amount per partner by days since the document date, as of a date."""
+    """Open amount per partner by days since the document date, as of a date; bucketed in SQL so
+    that only one row per partner leaves the database."""
     if kind not in ("receivable", "payable"):
         raise DomainError("invalid", "kind must be receivable or payable", {"field": "kind"})
+    if connection.vendor == "postgresql":
+        age = "(%s::date - d.date)"
+    else:
+        age = "CAST(julianday(%s) - julianday(d.date) AS INTEGER)"
+    buckets, low = [], -(10**9)
+    for _label, limit in BUCKETS:
+        high = "" if limit is None else f" AND age <= {limit}"
+        buckets.append(f"SUM(CASE WHEN age > {low}{high} THEN amt ELSE 0 END)")
+        low = limit if limit is not None else low
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT p.code, p.name, d.date, SUM(e.amount) FROM ledger_openitementry e "
-            "JOIN documents_document d ON d.id = e.document_id JOIN partners_partner p ON p.id = e.partner_id "
-            "WHERE e.kind = %s AND e.date <= %s GROUP BY p.code, p.name, d.id, d.date HAVING SUM(e.amount) <> 0",
-            [kind, as_of],
+            f"SELECT code, name, SUM(amt), {', '.join(buckets)} FROM ("
+            f"SELECT p.code AS code, p.name AS name, {age} AS age, SUM(e.amount) AS amt "
+            f"FROM ledger_openitementry e JOIN documents_document d ON d.id = e.document_id "
+            f"JOIN partners_partner p ON p.id = e.partner_id WHERE e.kind = %s AND e.date <= %s "
+            f"GROUP BY p.code, p.name, d.id, d.date HAVING SUM(e.amount) <> 0) x GROUP BY code, name ORDER BY code",
+            [as_of, kind, as_of],
         )
         rows = cur.fetchall()
-    partners: dict = {}
-    for code, name, day, amount in rows:
-        age = (as_of - as_date(day)).days
-        label = next(lbl for lbl, limit in BUCKETS if limit is None or age <= limit)
-        p = partners.setdefault(code, {"partner": code, "partner_name": name, "total": 0,
-                                       **{lbl: 0 for lbl, _ in BUCKETS}})
-        p[label] += int(amount)
-        p["total"] += int(amount)
-    items = [{k: (fen_str(v) if isinstance(v, int) else v) for k, v in p.items()}
-             for p in sorted(partners.values(), key=lambda p: p["partner"])]
-    totals = {lbl: fen_str(sum(p[lbl] for p in partners.values())) for lbl, _ in BUCKETS}
-    totals["total"] = fen_str(sum(p["total"] for p in partners.values()))
-    return {"kind": kind, "as_of": str(as_of), "items": items, "count": len(items), "totals": totals}
+    labels = [label for label, _ in BUCKETS]
+    items, totals = [], [0] * (len(labels) + 1)
+    for code, name, total, *amounts in rows:
+        values = [int(total), *(int(a) for a in amounts)]
+        for n, v in enumerate(values):
+            totals[n] += v
+        items.append({"partner": code, "partner_name": name, "total": fen_str(values[0]),
+                      **{lbl: fen_str(v) for lbl, v in zip(labels, values[1:], strict=True)}})
+    return {"kind": kind, "as_of": str(as_of), "items": items, "count": len(items),
+            "totals": {"total": fen_str(totals[0]), **{lbl: fen_str(v) for lbl, v in zip(labels, totals[1:], strict=True)}}}
 
 
 def statement(partner_ids: list[int], date_from: dt.date, date_to: dt.date) -> dict:
