@@ -39,6 +39,15 @@ def _first_open_day() -> dt.date:
     return last_closed + dt.timedelta(days=1) if last_closed else dt.date.min
 
 
+def _unallocate(doc: Document, root: Document, credited: dict, steps: list) -> None:
+    """Undo every allocation on a document; remember the money documents that regain credit."""
+    for a in money.active_allocations(doc):
+        money.undo(a, cause=root)
+        credited[a.source_id] = a.source
+        steps.append({"action": "unallocate", "from": a.source.number, "to": a.target.number,
+                      "amount": fen_str(a.amount)})
+
+
 def cancel_chain(user, number: str, reason: str | None, refund: bool = False, date=None) -> dict:
     require(user, CANCEL)
     if not isinstance(reason, str) or not reason.strip():
@@ -61,17 +70,9 @@ def cancel_chain(user, number: str, reason: str | None, refund: bool = False, da
         credited: dict[int, Document] = {}
         for f in fulfilments:
             for dep in Document.objects.filter(source=f, status=Document.APPROVED).order_by("-date", "-id"):
-                for a in money.active_allocations(dep):
-                    money.undo(a, cause=root)
-                    credited[a.source_id] = a.source
-                    steps.append({"action": "unallocate", "from": a.source.number, "to": a.target.number,
-                                  "amount": fen_str(a.amount)})
+                _unallocate(dep, root, credited, steps)
                 _undo_document(user, dep, reason, date, steps)
-            for a in money.active_allocations(f):
-                money.undo(a, cause=root)
-                credited[a.source_id] = a.source
-                steps.append({"action": "unallocate", "from": a.source.number, "to": a.target.number,
-                              "amount": fen_str(a.amount)})
+            _unallocate(f, root, credited, steps)
             _undo_document(user, f, reason, date, steps)
         if order is not None:
             order.refresh_from_db()
