@@ -675,6 +675,12 @@ def bench_cancel(args, books: Books, size: dict, out: dict) -> None:
 # --- 3. stock at a past date over a large ledger ----------------------------------------------
 
 
+# Columns of the approved documents the generators write in bulk.
+DOCUMENT_COLUMNS = [
+    "id", "number", "type", "status", "date", "partner_id", "warehouse_id", "amount", "tax",
+    "amount_incl_tax", "created_by_id", "approved_by_id", "approved_at",
+]
+
 class TableWriter:
     """Bulk rows for a model's table: the given columns, and every other column at its model
     default (so the writer survives added columns with defaults). COPY on PostgreSQL."""
@@ -758,21 +764,7 @@ def generate_ledger(user, n_items: int, n_moves: int, days: int = 365, lines: in
     now = timezone.now()
     docw = TableWriter(
         Document,
-        [
-            "id",
-            "number",
-            "type",
-            "status",
-            "date",
-            "partner_id",
-            "warehouse_id",
-            "amount",
-            "tax",
-            "amount_incl_tax",
-            "created_by_id",
-            "approved_by_id",
-            "approved_at",
-        ],
+        DOCUMENT_COLUMNS,
     )
     linew = TableWriter(
         DocumentLine,
@@ -1410,21 +1402,7 @@ def generate_open_items(user, n_customers: int, n_items: int) -> dict:
     now = timezone.now()
     docw = TableWriter(
         Document,
-        [
-            "id",
-            "number",
-            "type",
-            "status",
-            "date",
-            "partner_id",
-            "warehouse_id",
-            "amount",
-            "tax",
-            "amount_incl_tax",
-            "created_by_id",
-            "approved_by_id",
-            "approved_at",
-        ],
+        DOCUMENT_COLUMNS,
     )
     oiw = TableWriter(
         OpenItemEntry, ["date", "partner_id", "kind", "document_id", "entry", "amount"]

@@ -56,6 +56,15 @@ def doc(user, type, date, lines, warehouse="WH1", partner=None, approve_it=True,
     return d["number"]
 
 
+def fetch(sql: str, args=()) -> list:
+    """Rows of a plain SQL query (tests compare ledger tables directly)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(sql, list(args))
+        return cur.fetchall()
+
+
 def vouchers_of(number: str) -> list[str]:
     """The vouchers of one document as readable text, in posting order."""
     from openjxc.documents.models import Document
@@ -64,4 +73,4 @@ def vouchers_of(number: str) -> list[str]:
     return [voucher_text(v) for v in journal(document_id=doc_id)]
 
 
-__all__ = ["setup_books", "master_data", "doc", "vouchers_of", "approve", "cancel"]
+__all__ = ["setup_books", "master_data", "doc", "fetch", "vouchers_of", "approve", "cancel"]

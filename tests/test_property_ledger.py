@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
@@ -37,7 +37,7 @@ from openjxc.inventory.selectors import balances_at
 from openjxc.inventory.services import create_warehouse
 from openjxc.partners.services import create_partner
 from openjxc.posting.engine import approve, cancel
-from tests.factories import setup_books
+from tests.factories import fetch, setup_books
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -174,29 +174,23 @@ def ref_balances(rows, day: dt.date | None = None) -> dict:
 # --- engine side -----------------------------------------------------------------------------
 
 
-def _fetch(sql, args=()):
-    with connection.cursor() as cur:
-        cur.execute(sql, list(args))
-        return cur.fetchall()
-
-
 def snapshot() -> tuple:
     """What a refused action must leave exactly as it was."""
     counts = tuple(
-        int(_fetch(f"SELECT COUNT(*) FROM {t}")[0][0])
+        int(fetch(f"SELECT COUNT(*) FROM {t}")[0][0])
         for t in ("inventory_stockmove", "ledger_journalline", "ledger_openitementry", "ledger_voucher")
     )
-    balances = _fetch(
+    balances = fetch(
         "SELECT item_id, warehouse_id, qty, value, reserved, on_order FROM inventory_stockbalance "
         "ORDER BY item_id, warehouse_id"
     )
-    statuses = _fetch("SELECT number, status FROM documents_document ORDER BY number")
+    statuses = fetch("SELECT number, status FROM documents_document ORDER BY number")
     return counts, [tuple(int(x) for x in r) for r in balances], statuses
 
 
 def engine_moves() -> dict:
     """(number, line_no, wh code) -> (qty, effective value) of every live original move."""
-    rows = _fetch(
+    rows = fetch(
         "SELECT d.number, l.line_no, w.code, SUM(CASE WHEN m.kind = 0 THEN m.qty ELSE 0 END), SUM(m.value) "
         "FROM inventory_stockmove m JOIN documents_document d ON d.id = m.document_id "
         "JOIN documents_documentline l ON l.id = m.line_id JOIN inventory_warehouse w ON w.id = m.warehouse_id "
@@ -285,8 +279,8 @@ class Books:
         self.docs: dict[str, RefDoc] = {}
         self.seq = 0
         self.ids = {
-            "item": dict(_fetch("SELECT id, code FROM catalog_item")),
-            "wh": dict(_fetch("SELECT id, code FROM inventory_warehouse")),
+            "item": dict(fetch("SELECT id, code FROM catalog_item")),
+            "wh": dict(fetch("SELECT id, code FROM inventory_warehouse")),
         }
 
     # model helpers
@@ -465,7 +459,7 @@ class Books:
         """The count posted counted − book quantity (book per the model at approval)."""
         posted = {
             int(line_no): Decimal(int(q)) / 10000
-            for line_no, q in _fetch(
+            for line_no, q in fetch(
                 "SELECT l.line_no, SUM(m.qty) FROM inventory_stockmove m "
                 "JOIN documents_documentline l ON l.id = m.line_id JOIN documents_document d "
                 "ON d.id = m.document_id WHERE d.number = %s AND m.kind = 0 GROUP BY l.line_no",
@@ -504,7 +498,7 @@ class Books:
         # every live move's effective value
         assert engine_moves() == values
         # the stock account holds the model's total stock value
-        inventory = _fetch(
+        inventory = fetch(
             "SELECT COALESCE(SUM(l.debit - l.credit), 0) FROM ledger_journalline l "
             "JOIN ledger_account a ON a.id = l.account_id WHERE a.code = '1405'"
         )[0][0]
@@ -512,7 +506,7 @@ class Books:
         # the balance cache
         cache = {
             (self.ids["item"][i], self.ids["wh"][w]): (Decimal(int(q)) / 10000, Decimal(int(v)) / 100)
-            for i, w, q, v in _fetch("SELECT item_id, warehouse_id, qty, value FROM inventory_stockbalance")
+            for i, w, q, v in fetch("SELECT item_id, warehouse_id, qty, value FROM inventory_stockbalance")
         }
         assert nonzero(cache) == nonzero(ref_balances(rows))
         # balances at past dates
@@ -551,17 +545,17 @@ def test_ledger_matches_reference_model(books, first, sold, then):
     with transaction.atomic():
         try:
             model = Books(books)
-            seen = int(_fetch("SELECT COALESCE(MAX(id), 0) FROM inventory_stockmove")[0][0])
+            seen = int(fetch("SELECT COALESCE(MAX(id), 0) FROM inventory_stockmove")[0][0])
             for n, op in enumerate(first + sold + then):
                 outcome = model.apply(op)
                 note(f"step {n}: {op[0]} -> {outcome}")
                 event(f"{op[0]} -> {outcome}")
-                for (rule,) in _fetch(  # which kinds of later moves this step re-valued
+                for (rule,) in fetch(  # which kinds of later moves this step re-valued
                     "SELECT DISTINCT o.rule FROM inventory_stockmove a JOIN inventory_stockmove o "
                     "ON o.id = a.anchor_id WHERE a.kind = 2 AND a.id > %s", [seen]
                 ):
                     event(f"re-valued a later move of rule {RULES[rule]}")
-                seen = int(_fetch("SELECT COALESCE(MAX(id), 0) FROM inventory_stockmove")[0][0])
+                seen = int(fetch("SELECT COALESCE(MAX(id), 0) FROM inventory_stockmove")[0][0])
                 model.check()
         finally:
             transaction.set_rollback(True)
@@ -571,7 +565,7 @@ def test_ledger_matches_reference_model(books, first, sold, then):
 
 
 def _value(number: str, wh: str = "WH1") -> Decimal:
-    rows = _fetch(
+    rows = fetch(
         "SELECT COALESCE(SUM(m.value), 0) FROM inventory_stockmove m JOIN documents_document d "
         "ON d.id = m.document_id JOIN inventory_warehouse w ON w.id = m.warehouse_id "
         "WHERE d.number = %s AND w.code = %s AND m.kind <> 1",

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
@@ -50,7 +50,7 @@ from openjxc.posting.engine import approve, cancel
 from openjxc.posting.orders import close_order, derive
 from openjxc.posting.reversal import reverse
 from openjxc.reports.selectors import inventory_summary
-from tests.factories import setup_books
+from tests.factories import fetch, setup_books
 
 GO_LIVE = dt.date(2026, 1, 1)
 LAST_DAY = dt.date(2026, 4, 30)
@@ -69,26 +69,20 @@ ALLOWED = {"insufficient_stock", "has_dependents", "exceeds_source", "period_clo
            "reason_required"}
 
 
-def _fetch(sql, args=()):
-    with connection.cursor() as cur:
-        cur.execute(sql, list(args))
-        return cur.fetchall()
-
-
 def snapshot() -> tuple:
     """What a refused action must leave exactly as it was."""
     counts = tuple(
-        int(_fetch(f"SELECT COUNT(*) FROM {t}")[0][0])
+        int(fetch(f"SELECT COUNT(*) FROM {t}")[0][0])
         for t in ("inventory_stockmove", "ledger_journalline", "ledger_voucher", "ledger_openitementry",
                   "inventory_reservationentry", "ledger_allocation", "audit_auditentry", "documents_document",
                   "documents_documentline")
     )
-    undone = int(_fetch("SELECT COUNT(*) FROM ledger_allocation WHERE undone_at IS NOT NULL")[0][0])
-    balances = [tuple(int(x) for x in r) for r in _fetch(
+    undone = int(fetch("SELECT COUNT(*) FROM ledger_allocation WHERE undone_at IS NOT NULL")[0][0])
+    balances = [tuple(int(x) for x in r) for r in fetch(
         "SELECT item_id, warehouse_id, qty, value, reserved, on_order FROM inventory_stockbalance "
         "ORDER BY item_id, warehouse_id")]
-    statuses = _fetch("SELECT number, status FROM documents_document ORDER BY number")
-    periods = _fetch("SELECT name, status FROM ledger_period ORDER BY start")
+    statuses = fetch("SELECT number, status FROM documents_document ORDER BY number")
+    periods = fetch("SELECT name, status FROM ledger_period ORDER BY start")
     return counts, undone, balances, statuses, periods
 
 
@@ -171,9 +165,9 @@ class Books:
         self.docs: dict[str, Doc] = {}
         self.closed: dict[str, tuple] = {}  # period name -> (inventory summary, trial balance) at close
         self.ids = {
-            "item": dict(_fetch("SELECT code, id FROM catalog_item")),
-            "wh": dict(_fetch("SELECT code, id FROM inventory_warehouse")),
-            "partner": dict(_fetch("SELECT code, id FROM partners_partner")),
+            "item": dict(fetch("SELECT code, id FROM catalog_item")),
+            "wh": dict(fetch("SELECT code, id FROM inventory_warehouse")),
+            "partner": dict(fetch("SELECT code, id FROM partners_partner")),
         }
 
     # helpers
@@ -252,7 +246,7 @@ class Books:
 
     def stock(self) -> dict:
         """(item code, warehouse code) -> (quantity on hand in units, date of its last move)."""
-        rows = _fetch("SELECT i.code, w.code, SUM(m.qty), MAX(m.date) FROM inventory_stockmove m "
+        rows = fetch("SELECT i.code, w.code, SUM(m.qty), MAX(m.date) FROM inventory_stockmove m "
                       "JOIN catalog_item i ON i.id = m.item_id JOIN inventory_warehouse w ON w.id = m.warehouse_id "
                       "GROUP BY i.code, w.code")
         return {(i, w): (int(q), as_date(d)) for i, w, q, d in rows}
@@ -427,17 +421,17 @@ class Books:
         return code or "allocated"
 
     def op_unallocate(self, pick):
-        active = [a for (a,) in _fetch("SELECT id FROM ledger_allocation WHERE undone_at IS NULL ORDER BY id")]
+        active = [a for (a,) in fetch("SELECT id FROM ledger_allocation WHERE undone_at IS NULL ORDER BY id")]
         if not active:
             return "skipped"
         _, code = self.attempt(lambda: money_services.unallocate(self.user, active[pick % len(active)]))
         return code or "unallocated"
 
     def _id(self, number: str) -> int:
-        return int(_fetch("SELECT id FROM documents_document WHERE number = %s", [number])[0][0])
+        return int(fetch("SELECT id FROM documents_document WHERE number = %s", [number])[0][0])
 
     def _dependents(self, number: str) -> bool:
-        return bool(_fetch(
+        return bool(fetch(
             "SELECT 1 FROM documents_document d JOIN documents_document s ON s.id = d.source_id WHERE s.number = %s "
             "AND d.status NOT IN ('draft', 'cancelled', 'reversed') UNION ALL "
             "SELECT 1 FROM ledger_allocation a JOIN documents_document s ON s.id IN (a.source_id, a.target_id) "
@@ -521,7 +515,7 @@ class Books:
             order.status = "cancelled"
         for step in result["steps"]:
             if step["action"] == "refund":
-                day = as_date(_fetch("SELECT date FROM documents_document WHERE number = %s", [step["document"]])[0][0])
+                day = as_date(fetch("SELECT date FROM documents_document WHERE number = %s", [step["document"]])[0][0])
                 self.docs[step["document"]] = Doc(step["document"], "refund", day, order.customer)
         actions = sorted({step["action"] for step in result["steps"]})
         return "chain: " + ", ".join(actions)
@@ -557,7 +551,7 @@ class Books:
         result = reconcile()
         assert result["ok"], result["problems"]
         # open items per partner = partner balance = that partner's 1122 / 2202 lines
-        gl = {(p, code): int(v) for p, code, v in _fetch(
+        gl = {(p, code): int(v) for p, code, v in fetch(
             "SELECT l.partner_id, a.code, SUM(l.debit - l.credit) FROM ledger_journalline l JOIN ledger_account a "
             "ON a.id = l.account_id WHERE a.code IN ('1122', '2202') AND l.partner_id IS NOT NULL "
             "GROUP BY l.partner_id, a.code")}
@@ -576,7 +570,7 @@ class Books:
                 assert inventory_summary(start, end) == summary, f"{name} inventory summary changed"
                 assert trial_balance(name) == tb, f"{name} trial balance changed"
         # periods: closed exactly those we closed
-        statuses = dict(_fetch("SELECT name, status FROM ledger_period"))
+        statuses = dict(fetch("SELECT name, status FROM ledger_period"))
         for name, _, _ in PERIODS:
             assert (statuses.get(name, "open") == "closed") == (name in self.closed), name
         # reservations = Σ over approved / partial orders of (ordered − delivered)
@@ -587,11 +581,11 @@ class Books:
                 for line, (item, q) in o.lines.items():
                     key = (self.ids["item"][item], self.ids["wh"][o.warehouse])
                     model[key] = model.get(key, 0) + max(q - done.get(line, 0), 0)
-        reserved = {(i, w): int(r) for i, w, r in _fetch(
+        reserved = {(i, w): int(r) for i, w, r in fetch(
             "SELECT item_id, warehouse_id, reserved FROM inventory_stockbalance")}
         assert {k: v for k, v in reserved.items() if v} == {k: v for k, v in model.items() if v}
         # order and document statuses follow the model
-        db = dict(_fetch("SELECT number, status FROM documents_document"))
+        db = dict(fetch("SELECT number, status FROM documents_document"))
         for o in self.orders.values():
             assert db[o.number] == o.status, (o.number, db[o.number], o.status)
         for d in self.docs.values():
@@ -659,7 +653,7 @@ def _order(user, day, qty, price="10.00"):
 
 
 def _reserved() -> int:
-    return int(_fetch("SELECT COALESCE(SUM(reserved), 0) FROM inventory_stockbalance")[0][0])
+    return int(fetch("SELECT COALESCE(SUM(reserved), 0) FROM inventory_stockbalance")[0][0])
 
 
 def test_reversing_a_customer_receipt_closes_its_open_item(books):
@@ -707,7 +701,7 @@ def test_reversing_a_derived_delivery_holds_the_order_quantity_again(books):
     close(books, "2026-01")
     reverse(books, d["number"], "客户拒收", "2026-02-02")
     assert _reserved() == 4 * QTY
-    assert _fetch("SELECT status FROM documents_document WHERE number = %s", [so["number"]])[0][0] == "approved"
+    assert fetch("SELECT status FROM documents_document WHERE number = %s", [so["number"]])[0][0] == "approved"
     # an order itself is cancelled or closed, not reversed
     with pytest.raises(DomainError) as e:
         reverse(books, so["number"], "红冲", "2026-02-03")
@@ -728,7 +722,7 @@ def test_cancel_chain_with_refund_of_a_closed_period(books):
     result = cancel_chain(books, so["number"], "整单退货", refund=True)
     assert [s["action"] for s in result["steps"]] == ["unallocate", "reverse", "cancel", "refund"]
     refund = result["steps"][-1]["document"]
-    assert str(as_date(_fetch("SELECT date FROM documents_document WHERE number = %s", [refund])[0][0])) \
+    assert str(as_date(fetch("SELECT date FROM documents_document WHERE number = %s", [refund])[0][0])) \
         == "2026-02-01"
     assert partner_balance([Books(books).ids["partner"]["C1"]])["receivable"] == "0.00"
     assert reconcile() == {"ok": True, "problems": []}
