@@ -241,3 +241,45 @@ def test_cancel_chain_reverses_what_lies_in_a_closed_period(api):
     assert rev["date"] == "2026-02-02" and rev["reversal_of"] == d["number"]
     assert stock(api) == ("10", "0", "10", "50.00")
     assert api.get("/reconcile").json()["ok"]
+
+
+def test_sales_and_purchase_details_by_line_and_summary_by_period(api):
+    # given: receipts in March and April, a delivery in each month and a linked return in April
+    receive(api, qty="10", price="5.00", date="2026-03-01")
+    receive(api, qty="10", price="7.00", date="2026-04-01")
+    d1 = post(api, "/documents", {"type": "sales_delivery", "date": "2026-03-05", "partner": "C001", "warehouse": "WH1",
+                                  "salesperson": "小王", "lines": [{"item": "A001", "qty": "4", "price": "9.00"}]}, 201)
+    post(api, f"/documents/{d1['number']}/approve")
+    d2 = post(api, "/documents", {"type": "sales_delivery", "date": "2026-04-02", "partner": "C001", "warehouse": "WH1",
+                                  "lines": [{"item": "A001", "qty": "2", "price": "10.00"}]}, 201)
+    post(api, f"/documents/{d2['number']}/approve")
+    rt = post(api, "/documents", {"type": "sales_return", "date": "2026-04-03", "partner": "C001", "warehouse": "WH1",
+                                  "source": d1["number"], "lines": [{"item": "A001", "qty": "1", "price": "9.00",
+                                                                     "source_line": d1["lines"][0]["id"]}]}, 201)
+    post(api, f"/documents/{rt['number']}/approve")
+    # when: the sales detail over both months
+    detail = api.get("/reports/sales-details?from=2026-03-01&to=2026-04-30").json()
+    # then: one row per line in date order, the return negative at the delivery's cost (5.00)
+    rows = [(r["period"], r["document"], r["qty"], r["price"], r["amount"], r["cost"], r["margin"], r["salesperson"])
+            for r in detail["items"]]
+    # April's average is (6 × 5 + 10 × 7) / 16 = 6.25
+    assert rows == [("2026-03", d1["number"], "4", "9.00", "36.00", "20.00", "16.00", "小王"),
+                    ("2026-04", d2["number"], "2", "10.00", "20.00", "12.50", "7.50", ""),
+                    ("2026-04", rt["number"], "-1", "9.00", "-9.00", "-5.00", "-4.00", "")]
+    assert detail["count"] == 3 and detail["totals"] == {"qty": "5", "amount": "47.00", "tax": "6.11",
+                                                         "amount_incl_tax": "53.11", "cost": "27.50", "margin": "19.50"}
+    only_march = api.get("/reports/sales-details?from=2026-03-01&to=2026-04-30&salesperson=小王").json()
+    assert [r["document"] for r in only_march["items"]] == [d1["number"]]
+    paged = api.get("/reports/sales-details?from=2026-03-01&to=2026-04-30&limit=1&offset=1").json()
+    assert [r["document"] for r in paged["items"]] == [d2["number"]] and paged["count"] == 3
+    assert paged["totals"]["amount"] == "47.00"
+    purchases = api.get("/reports/purchase-details?from=2026-03-01&to=2026-04-30&item=A001").json()
+    assert [(r["period"], r["qty"], r["amount"]) for r in purchases["items"]] == [("2026-03", "10", "50.00"),
+                                                                                 ("2026-04", "10", "70.00")]
+    by_period = api.get("/reports/sales-summary?by=period&from=2026-03-01&to=2026-04-30").json()["items"]
+    assert [(r["period"], r["qty"], r["amount"], r["margin"]) for r in by_period] == [
+        ("2026-03", "4", "36.00", "16.00"), ("2026-04", "1", "11.00", "3.50")]
+    xlsx = api.get("/reports/purchase-details?from=2026-03-01&to=2026-04-30&format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    bad = api.get("/reports/sales-summary?by=colour")
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid"

@@ -114,6 +114,24 @@ def _account_net(code: str) -> int:
     return int(row[0][0])
 
 
+OPEN_ITEM_CACHE_DIFF = (
+    "SELECT d.id, d.number, COALESCE(o.open_amount, 0), e.total FROM (SELECT document_id, SUM(amount) AS total "
+    "FROM ledger_openitementry GROUP BY document_id) e JOIN documents_document d ON d.id = e.document_id "
+    "LEFT JOIN ledger_openitem o ON o.document_id = e.document_id WHERE o.document_id IS NULL OR o.open_amount <> e.total "
+    "UNION ALL SELECT d.id, d.number, o.open_amount, 0 FROM ledger_openitem o "
+    "JOIN documents_document d ON d.id = o.document_id WHERE o.open_amount <> 0 AND NOT EXISTS "
+    "(SELECT 1 FROM ledger_openitementry e WHERE e.document_id = o.document_id)"
+)
+
+
+def open_item_cache_equals_entries() -> list[dict]:
+    return [
+        {"check": "open_item_cache", "message": f"open amount cache of {number} is {fen_str(int(cached))} "
+         f"but its entries sum to {fen_str(int(total))}", "document": number}
+        for _, number, cached, total in _rows(OPEN_ITEM_CACHE_DIFF)
+    ]
+
+
 def subledgers_equal_control_accounts() -> list[dict]:
     problems = []
     oi = dict((k, int(v)) for k, v in _rows("SELECT kind, COALESCE(SUM(amount), 0) FROM ledger_openitementry GROUP BY kind"))
@@ -179,6 +197,7 @@ CHECKS = [
     no_negative_stock,
     vouchers_balance,
     account_cache_equals_journal,
+    open_item_cache_equals_entries,
     subledgers_equal_control_accounts,
     approved_documents_have_vouchers,
     verify_chain,

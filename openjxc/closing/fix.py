@@ -4,7 +4,9 @@ and closed periods are never touched; each change is reported and audited."""
 from django.db import connection, transaction
 
 from openjxc.audit.services import record
+from openjxc.closing.checks import OPEN_ITEM_CACHE_DIFF
 from openjxc.core.numbers import fen_str, qty_str
+from openjxc.ledger.services import REBUILD_OPEN_ITEMS
 
 
 def _changed_stock(cur) -> list:
@@ -40,6 +42,11 @@ def fix_caches(user=None) -> list[str]:
         for bid, code, bd, bc, d, c in _changed_accounts(cur):
             cur.execute("UPDATE ledger_accountbalance SET debit = %s, credit = %s WHERE id = %s", [int(d), int(c), bid])
             changes.append(f"account {code}: {fen_str(int(bd))}/{fen_str(int(bc))} → {fen_str(int(d))}/{fen_str(int(c))}")
+        cur.execute(OPEN_ITEM_CACHE_DIFF)
+        for doc_id, number, cached, total in cur.fetchall():
+            cur.execute("DELETE FROM ledger_openitem WHERE document_id = %s", [doc_id])
+            cur.execute(REBUILD_OPEN_ITEMS.replace("GROUP BY", "WHERE e.document_id = %s GROUP BY"), [doc_id])
+            changes.append(f"open item {number}: {fen_str(int(cached))} → {fen_str(int(total))}")
         if changes:
             record(user, "reconcile_fix", "books", "caches", after={"changes": changes})
     return changes

@@ -96,6 +96,23 @@ class OpenItemEntry(models.Model):
         ]
 
 
+class OpenItem(models.Model):
+    """Cache: one row per open item (the document that raised it) with its open amount, the sum
+    of its OpenItemEntry rows. Allocation and credit checks read only the rows still open, through
+    a partial index, instead of summing a partner's whole history. Reconcile proves it equal."""
+
+    document = models.OneToOneField("documents.Document", primary_key=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10)
+    date = models.DateField()
+    open_amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["partner", "kind", "date"], name="oi_still_open",
+                                condition=~models.Q(open_amount=0))]
+
+
 class Allocation(models.Model):
     """核销: part of a money document matched to an open item. Its effect lives in two
     OpenItemEntry rows (and two more when it is undone); this row links them."""

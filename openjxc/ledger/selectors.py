@@ -132,7 +132,8 @@ def partner_balance(partner_ids: list[int]) -> dict:
     marks = ",".join(["%s"] * len(partner_ids))
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT kind, COALESCE(SUM(amount), 0) FROM ledger_openitementry WHERE partner_id IN ({marks}) GROUP BY kind",
+            f"SELECT kind, COALESCE(SUM(open_amount), 0) FROM ledger_openitem WHERE partner_id IN ({marks}) "
+            "AND open_amount <> 0 GROUP BY kind",
             partner_ids,
         )
         sums = {k: int(v) for k, v in cur.fetchall()}

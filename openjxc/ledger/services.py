@@ -108,12 +108,41 @@ def negate_vouchers(document_id: int, kind: str, memo: str, kinds=("posting",), 
 
 
 def add_open_items(entries) -> None:
-    """entries: (date, partner_id, kind, document_id, cause_id|None, entry, amount_fen)."""
+    """entries: (date, partner_id, kind, document_id, cause_id|None, entry, amount_fen).
+
+    Appends the entries and adds them to the OpenItem cache; a document's first entry (its
+    'raise') creates its cache row, dated like the document."""
     rows = [e for e in entries if e[6]]
-    if rows:
-        with connection.cursor() as cur:
-            insert_rows(cur, "ledger_openitementry",
-                        ("date", "partner_id", "kind", "document_id", "cause_id", "entry", "amount"), rows)
+    if not rows:
+        return
+    deltas: dict[int, list] = {}
+    for day, partner, kind, doc, _, _, amount in rows:
+        deltas.setdefault(doc, [doc, partner, kind, day, 0])[4] += amount
+    with connection.cursor() as cur:
+        insert_rows(cur, "ledger_openitementry",
+                    ("date", "partner_id", "kind", "document_id", "cause_id", "entry", "amount"), rows)
+        one = "(%s, %s, %s, %s, %s)"
+        cur.execute(
+            "INSERT INTO ledger_openitem (document_id, partner_id, kind, date, open_amount) "
+            f"VALUES {', '.join([one] * len(deltas))} ON CONFLICT (document_id) "
+            "DO UPDATE SET open_amount = ledger_openitem.open_amount + excluded.open_amount",
+            [x for row in sorted(deltas.values()) for x in row],
+        )
+
+
+REBUILD_OPEN_ITEMS = (
+    "INSERT INTO ledger_openitem (document_id, partner_id, kind, date, open_amount) "
+    "SELECT e.document_id, MIN(e.partner_id), MIN(e.kind), d.date, SUM(e.amount) "
+    "FROM ledger_openitementry e JOIN documents_document d ON d.id = e.document_id GROUP BY e.document_id, d.date"
+)
+
+
+def open_amount(document_id: int) -> int:
+    """What is still open on one document (signed: + is owed to us / by us per its kind)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT open_amount FROM ledger_openitem WHERE document_id = %s", [document_id])
+        row = cur.fetchone()
+    return int(row[0]) if row else 0
 
 
 def reverse_open_items(document_id: int, day: dt.date, cause_id: int) -> None:

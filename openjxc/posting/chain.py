@@ -15,7 +15,7 @@ from openjxc.documents.models import Document
 from openjxc.documents.selectors import get_document
 from openjxc.documents.services import create_draft
 from openjxc.documents.types import TYPES
-from openjxc.ledger.services import closed_through
+from openjxc.ledger.services import closed_through, open_amount
 from openjxc.users.services import CANCEL, require
 
 from . import engine, money, orders, reversal
@@ -84,7 +84,7 @@ def cancel_chain(user, number: str, reason: str | None, refund: bool = False, da
                        after={"status": "cancelled", "chain": number})
         if refund:
             for m in credited.values():
-                left = abs(money.open_amount(m.id))
+                left = abs(open_amount(m.id))
                 if left:
                     refund_type = "refund" if m.type == "receipt" else "supplier_refund"
                     day = date or max(m.date, order.date if order else m.date, _first_open_day())

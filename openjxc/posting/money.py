@@ -13,7 +13,7 @@ from openjxc.core.numbers import fen_str, parse_decimal, to_fen
 from openjxc.documents.models import Document
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Allocation, Voucher
-from openjxc.ledger.services import add_open_items, ensure_open, post_voucher
+from openjxc.ledger.services import add_open_items, ensure_open, open_amount, post_voucher
 from openjxc.users.services import APPROVE, require
 
 # type -> (open-item kind, sign of its own open item, voucher: debit account, credit account)
@@ -23,13 +23,6 @@ MONEY = {
     "payment": ("payable", -1, A.PAYABLE, None),  # 借 2202 / 贷 money account
     "supplier_refund": ("payable", 1, None, A.PAYABLE),  # 借 money account / 贷 2202
 }
-
-
-def open_amount(document_id: int) -> int:
-    with connection.cursor() as cur:
-        cur.execute("SELECT COALESCE(SUM(amount), 0) FROM ledger_openitementry WHERE document_id = %s",
-                    [document_id])
-        return int(cur.fetchone()[0])
 
 
 def approve_money(doc: Document, user) -> None:
@@ -87,10 +80,10 @@ def auto_allocate(money: Document) -> None:
     left = abs(open_amount(money.id))
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT d.id, SUM(e.amount) FROM ledger_openitementry e JOIN documents_document d ON d.id = e.document_id "
-            "WHERE e.partner_id = %s AND e.kind = %s AND d.id <> %s GROUP BY d.id, d.date, d.number "
-            "HAVING SUM(e.amount) * %s < 0 ORDER BY d.date, d.number",
-            [money.partner_id, kind, money.id, sign],
+            "SELECT o.document_id, o.open_amount FROM ledger_openitem o JOIN documents_document d ON d.id = o.document_id "
+            f"WHERE o.partner_id = %s AND o.kind = %s AND o.open_amount <> 0 AND o.open_amount {'>' if sign < 0 else '<'} 0 "
+            "AND o.document_id <> %s ORDER BY o.date, d.number",
+            [money.partner_id, kind, money.id],
         )
         candidates = cur.fetchall()
     targets = {d.id: d for d in Document.objects.filter(pk__in=[c[0] for c in candidates])}

@@ -64,8 +64,8 @@ def check_credit_limit(doc: Document) -> list[dict]:
     if limit is None:
         return []
     with connection.cursor() as cur:
-        cur.execute("SELECT COALESCE(SUM(amount), 0) FROM ledger_openitementry WHERE partner_id = %s "
-                    "AND kind = 'receivable'", [doc.partner_id])
+        cur.execute("SELECT COALESCE(SUM(open_amount), 0) FROM ledger_openitem WHERE partner_id = %s "
+                    "AND kind = 'receivable' AND open_amount <> 0", [doc.partner_id])
         owed = int(cur.fetchone()[0])
     if owed + doc.amount_incl_tax <= limit:
         return []

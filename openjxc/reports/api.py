@@ -179,6 +179,28 @@ def trade_summary(request, kind: str, by: str = "item", date_from: str | None = 
     return data
 
 
+@router.get("/reports/{kind}-details", response=dict)
+def trade_details(request, kind: str, date_from: str | None = FROM, date_to: str | None = TO,
+                  partner: str | None = None, item: str | None = None, salesperson: str | None = None,
+                  format: str = "json", limit: int = 1000, offset: int = 0):
+    """Sales or purchase detail (明细表): one row per posted line, returns negative, with period;
+    sales rows carry cost and margin. Totals cover all rows, not just the page. ?format=xlsx."""
+    if kind not in trade.KINDS:
+        raise not_found("report", f"{kind}-details")
+    data = trade.details(kind, *_range(date_from, date_to), partner=partner, item=item, salesperson=salesperson)
+    if format == "xlsx":
+        columns = [("date", "日期"), ("document", "单号"), ("partner", "往来单位编码"), ("partner_name", "往来单位"),
+                   ("item", "商品编码"), ("item_name", "商品名称"), ("unit", "单位"), ("qty", "数量"), ("price", "单价"),
+                   ("amount", "金额"), ("tax", "税额"), ("amount_incl_tax", "价税合计")]
+        if kind == "sales":
+            columns[4:4] = [("salesperson", "业务员")]
+            columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
+        label = "销售明细" if kind == "sales" else "采购明细"
+        return xlsx_response(quote(f"{label}.xlsx"), label, columns, data["items"], data["totals"])
+    listing = page(data["items"], limit, offset)
+    return {**data, **listing}
+
+
 @router.get("/reports/order-follow-up", response=dict)
 def order_follow_up(request, kind: str = "sales", limit: int = 1000, offset: int = 0):
     """Ordered, delivered or received, outstanding per order line."""

@@ -2,58 +2,118 @@
 documents (returns count negative; cancelled documents are left out, reversals net out)."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import connection
 
 from openjxc.core.errors import DomainError
-from openjxc.core.numbers import fen_str, qty_str
+from openjxc.core.numbers import fen_str, price_str, qty_str
+from openjxc.inventory.costing import as_date
+from openjxc.ledger.periods import ensure_periods
 
-GROUPS = {"item": ("i.code", "i.name"), "partner": ("p.code", "p.name"), "salesperson": ("d.salesperson", "d.salesperson")}
+GROUPS = {"item": ("i.code", "i.name"), "partner": ("p.code", "p.name"), "salesperson": ("d.salesperson", "d.salesperson"),
+          "period": ("pr.name", "pr.name")}
 KINDS = {"sales": ("sales_delivery", "sales_return"), "purchase": ("purchase_receipt", "purchase_return")}
 
 
 def _group(by: str):
     if by not in GROUPS:
-        raise DomainError("invalid", "by must be item, partner or salesperson", {"field": "by"})
+        raise DomainError("invalid", "by must be item, partner, salesperson or period", {"field": "by"})
     return GROUPS[by]
 
 
-def summary(kind: str, by: str, date_from: dt.date, date_to: dt.date) -> dict:
-    """Quantity, amount, tax and gross per item / partner / salesperson; with cost and margin for sales."""
+def _signed(column: str) -> str:
+    """A line's column, negative on a return (the third parameter of the query's signs)."""
+    return f"CASE WHEN d.type = %s THEN -{column} ELSE {column} END"
+
+
+# Cost of a line = minus the value of its stock moves (original and adjustments, not cancellations).
+LINE_COST = "-COALESCE((SELECT SUM(m.value) FROM inventory_stockmove m WHERE m.line_id = l.id AND m.kind <> 1), 0)"
+POSTED_LINES = (
+    "FROM documents_documentline l JOIN documents_document d ON d.id = l.document_id "
+    "JOIN catalog_item i ON i.id = l.item_id JOIN partners_partner p ON p.id = d.partner_id "
+    "LEFT JOIN ledger_period pr ON d.date >= pr.start AND d.date <= pr.\"end\" "
+    "WHERE d.type IN (%s, %s) AND d.status IN ('approved', 'reversed') AND d.date >= %s AND d.date <= %s"
+)
+
+
+def _check_kind(kind: str) -> tuple[str, str]:
     if kind not in KINDS:
         raise DomainError("invalid", "kind must be sales or purchase", {"field": "kind"})
+    return KINDS[kind]
+
+
+def summary(kind: str, by: str, date_from: dt.date, date_to: dt.date) -> dict:
+    """Quantity, amount, tax and gross per item / partner / salesperson / period; with cost and
+    margin for sales."""
+    out_type, return_type = _check_kind(kind)
     key, name = _group(by)
-    out_type, return_type = KINDS[kind]
+    ensure_periods(date_to)
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT {key}, MIN({name}), "
-            f"SUM(CASE WHEN d.type = %s THEN -l.qty ELSE l.qty END), "
-            f"SUM(CASE WHEN d.type = %s THEN -l.amount ELSE l.amount END), "
-            f"SUM(CASE WHEN d.type = %s THEN -l.tax ELSE l.tax END), "
-            f"SUM(CASE WHEN d.type = %s THEN -l.amount_incl_tax ELSE l.amount_incl_tax END), "
-            f"SUM(COALESCE((SELECT SUM(m.value) FROM inventory_stockmove m WHERE m.line_id = l.id AND m.kind <> 1), 0)) "
-            f"FROM documents_documentline l JOIN documents_document d ON d.id = l.document_id "
-            f"JOIN catalog_item i ON i.id = l.item_id JOIN partners_partner p ON p.id = d.partner_id "
-            f"WHERE d.type IN (%s, %s) AND d.status IN ('approved', 'reversed') AND d.date >= %s AND d.date <= %s "
-            f"GROUP BY {key} ORDER BY {key}",
-            [return_type, return_type, return_type, return_type, out_type, return_type, date_from, date_to],
+            f"SELECT {key}, MIN({name}), SUM({_signed('l.qty')}), SUM({_signed('l.amount')}), "
+            f"SUM({_signed('l.tax')}), SUM({_signed('l.amount_incl_tax')}), SUM({LINE_COST}) "
+            f"{POSTED_LINES} GROUP BY {key} ORDER BY {key}",
+            [return_type] * 4 + [out_type, return_type, date_from, date_to],
         )
         rows = cur.fetchall()
     items, totals = [], [0, 0, 0, 0]
-    for code, label, qty, amount, tax, gross, stock_value in rows:
+    for code, label, qty, amount, tax, gross, cost in rows:
         row = {by: code, "name": label, "qty": qty_str(int(qty)), "amount": fen_str(int(amount)),
                "tax": fen_str(int(tax)), "amount_incl_tax": fen_str(int(gross))}
         if kind == "sales":
-            cost = -int(stock_value)
-            row.update(cost=fen_str(cost), margin=fen_str(int(amount) - cost),
-                       margin_pct=f"{(int(amount) - cost) * 100 / int(amount):.2f}" if int(amount) else None)
-        for n, v in enumerate((int(amount), int(tax), int(gross), -int(stock_value))):
+            row.update(_margin(int(amount), int(cost)))
+        for n, v in enumerate((int(amount), int(tax), int(gross), int(cost))):
             totals[n] += v
         items.append(row)
     result = {"kind": kind, "by": by, "from": str(date_from), "to": str(date_to), "items": items, "count": len(items),
               "totals": {"amount": fen_str(totals[0]), "tax": fen_str(totals[1]), "amount_incl_tax": fen_str(totals[2])}}
     if kind == "sales":
         result["totals"].update(cost=fen_str(totals[3]), margin=fen_str(totals[0] - totals[3]))
+    return result
+
+
+def _margin(amount: int, cost: int) -> dict:
+    return {"cost": fen_str(cost), "margin": fen_str(amount - cost),
+            "margin_pct": f"{(amount - cost) * 100 / amount:.2f}" if amount else None}
+
+
+def details(kind: str, date_from: dt.date, date_to: dt.date, partner: str | None = None,
+            item: str | None = None, salesperson: str | None = None) -> dict:
+    """Every posted line of deliveries and returns (sales) or receipts and returns (purchase), in
+    date order, returns negative; sales lines carry their cost and margin. Totals over all rows."""
+    out_type, return_type = _check_kind(kind)
+    ensure_periods(date_to)
+    where, args = "", []
+    for column, value in (("p.code", partner), ("i.code", item), ("d.salesperson", salesperson)):
+        if value:
+            where += f" AND {column} = %s"
+            args.append(value)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT d.date, d.number, d.type, p.code, p.name, i.code, i.name, i.unit, d.salesperson, pr.name, "
+            f"{_signed('l.qty')}, CAST(l.price AS TEXT), {_signed('l.amount')}, {_signed('l.tax')}, {_signed('l.amount_incl_tax')}, "
+            f"{LINE_COST} {POSTED_LINES}{where} ORDER BY d.date, d.number, l.line_no",
+            [return_type] * 4 + [out_type, return_type, date_from, date_to, *args],
+        )
+        rows = cur.fetchall()
+    items, totals = [], [0, 0, 0, 0, 0]
+    for day, number, type_, p_code, p_name, i_code, i_name, unit, person, period, qty, price, amount, tax, gross, cost \
+            in rows:
+        row = {"date": str(as_date(day)), "period": period, "document": number, "type": type_, "partner": p_code,
+               "partner_name": p_name, "item": i_code, "item_name": i_name, "unit": unit, "salesperson": person or "",
+               "qty": qty_str(int(qty)), "price": price_str(Decimal(price)) if price is not None else None, "amount": fen_str(int(amount)),
+               "tax": fen_str(int(tax)), "amount_incl_tax": fen_str(int(gross))}
+        if kind == "sales":
+            row.update(_margin(int(amount), int(cost)))
+        for n, v in enumerate((int(qty), int(amount), int(tax), int(gross), int(cost))):
+            totals[n] += v
+        items.append(row)
+    result = {"kind": kind, "from": str(date_from), "to": str(date_to), "items": items, "count": len(items),
+              "totals": {"qty": qty_str(totals[0]), "amount": fen_str(totals[1]), "tax": fen_str(totals[2]),
+                         "amount_incl_tax": fen_str(totals[3])}}
+    if kind == "sales":
+        result["totals"].update(cost=fen_str(totals[4]), margin=fen_str(totals[1] - totals[4]))
     return result
 
 
