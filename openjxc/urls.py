@@ -19,5 +19,6 @@ for r in (users_router, catalog_router, partners_router, inventory_router, docum
 urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<rest>.*)$", unknown_endpoint),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("openjxc.web.urls")),
 ]

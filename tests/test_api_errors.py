@@ -163,9 +163,10 @@ def test_token_of_a_deactivated_user_is_401(api, client):
 
 @pytest.fixture
 def clerk(client, user):
-    """A user who may only create and edit drafts."""
+    """A user who may only create and edit drafts of purchase documents."""
     u = get_user_model().objects.create_user("clerk", password="pw123456")
-    u.user_permissions.add(Permission.objects.get(content_type__app_label="users", codename="edit_document"))
+    u.user_permissions.add(*Permission.objects.filter(content_type__app_label="users",
+                                                      codename__in=("edit_document", "purchase_documents")))
     return As(client, token=issue_token("clerk", "pw123456"))
 
 

@@ -12,7 +12,7 @@ import openjxc
 PACKAGE = Path(openjxc.__file__).resolve().parent
 PO = PACKAGE / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
-TEMPLATES = sorted((PACKAGE / "web" / "templates" / "web").glob("*.html"))
+TEMPLATES = sorted(PACKAGE.glob("*/templates/**/*.html"))
 
 
 def parse_po(path: Path) -> list[dict]:

@@ -17,6 +17,7 @@ STATUS_BY_CODE = {
     "not_latest_closed": 409,
     "forbidden": 403,
     "unauthorized": 401,
+    "locked": 429,
 }
 
 

@@ -5,6 +5,7 @@ from pydantic import StrictInt, StrictStr
 from openjxc.core.api import Num, page_qs
 
 from . import selectors, services
+from .access import require_document, visible
 from .models import DocumentLine
 from .rules import query_date
 
@@ -60,15 +61,18 @@ def list_documents(request, type: str | None = None, status: str | None = None, 
                    date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
                    limit: int = 100, offset: int = 0):
     """List documents, newest first; ?from=&to= bound the document date."""
-    qs = selectors.list_documents(type=type, status=status, partner=partner,
-                                  date_from=query_date(date_from, "from"), date_to=query_date(date_to, "to"))
+    qs = visible(request.user, selectors.list_documents(type=type, status=status, partner=partner,
+                                                        date_from=query_date(date_from, "from"),
+                                                        date_to=query_date(date_to, "to")))
     qs = qs.prefetch_related(Prefetch("lines", DocumentLine.objects.select_related("item").order_by("line_no")))
     return page_qs(qs, lambda d: selectors.document_dict(d, list(d.lines.all())), limit, offset)
 
 
 @router.get("/documents/{number}", response=dict)
 def get_document(request, number: str):
-    return selectors.document_dict(selectors.get_document(number))
+    doc = selectors.get_document(number)
+    require_document(request.user, doc)
+    return selectors.document_dict(doc)
 
 
 @router.put("/documents/{number}", response=dict)

@@ -14,8 +14,9 @@ from openjxc.inventory.models import Warehouse
 from openjxc.ledger.models import Account
 from openjxc.ledger.services import ensure_open
 from openjxc.partners.models import Partner
-from openjxc.users.services import EDIT, require
+from openjxc.users.services import EDIT, require, require_warehouses
 
+from .access import require_document, require_type
 from .models import Document, DocumentLine
 from .rules import fen, line_amounts, parse_date, parse_line
 from .selectors import document_dict, get_document, used_quantities
@@ -243,6 +244,8 @@ def create_draft(user, data: dict) -> tuple[dict, bool]:
         if existing:
             return document_dict(existing), False
     v = _resolve(data)
+    require_type(user, v["type"].code)
+    require_warehouses(user, v["warehouse"], v["to_warehouse"])
     try:
         with transaction.atomic():
             ensure_open(v["date"])
@@ -272,7 +275,9 @@ def update_draft(user, number: str, data: dict) -> dict:
                               {"version": doc.version})
         if isinstance(data, dict) and data.get("type", doc.type) != doc.type:
             raise DomainError("invalid", "the type of a document cannot change", {"field": "type"})
+        require_document(user, doc)
         v = _resolve(data, doc.type)
+        require_warehouses(user, v["warehouse"], v["to_warehouse"])
         ensure_open(doc.date, v["date"])
         before = document_dict(doc)
         doc.lines.all().delete()
@@ -288,6 +293,7 @@ def delete_draft(user, number: str) -> None:
     require(user, EDIT)
     with transaction.atomic():
         doc = get_document(number, for_update=True)
+        require_document(user, doc)
         if doc.status != Document.DRAFT:
             raise DomainError("wrong_status", f"{number} is {doc.status}; only drafts can be deleted",
                               {"status": doc.status})

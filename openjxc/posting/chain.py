@@ -11,6 +11,7 @@ from django.db import transaction
 from openjxc.audit.services import record
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import fen_str
+from openjxc.documents.access import require_document
 from openjxc.documents.models import Document
 from openjxc.documents.selectors import get_document
 from openjxc.documents.services import create_draft
@@ -56,6 +57,7 @@ def cancel_chain(user, number: str, reason: str | None, refund: bool = False, da
     steps: list[dict] = []
     with transaction.atomic():
         root = get_document(number, for_update=True)
+        require_document(user, root)
         kind = TYPES[root.type].kind
         if kind == "order":
             order = root

@@ -19,6 +19,7 @@ from openjxc.audit.services import record
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import fen_str, to_fen
 from openjxc.core.services import get_setting
+from openjxc.documents.access import require_document
 from openjxc.documents.models import Document, DocumentLine
 from openjxc.documents.selectors import get_document, used_quantities
 from openjxc.documents.types import TYPES
@@ -120,6 +121,7 @@ def approve(user, number: str) -> Document:
     require(user, APPROVE)
     with transaction.atomic():
         doc = _lock_document(number)
+        require_document(user, doc)
         if doc.status not in (Document.DRAFT, Document.PENDING):
             raise DomainError("wrong_status", f"{number} is {doc.status}, not a draft", {"status": doc.status})
         ensure_open(doc.date)
@@ -247,6 +249,7 @@ def cancel(user, number: str, reason: str) -> Document:
         raise DomainError("reason_required", "a reason is required to cancel", {"field": "reason"})
     with transaction.atomic():
         doc = get_document(number, for_update=True)
+        require_document(user, doc)
         kind = TYPES[doc.type].kind
         allowed = (Document.APPROVED, Document.PARTIAL, Document.COMPLETED) if kind == "order" else (
             Document.APPROVED,)

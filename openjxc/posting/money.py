@@ -10,6 +10,7 @@ from django.utils import timezone
 from openjxc.audit.services import record
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import fen_str, parse_decimal, to_fen
+from openjxc.documents.access import require_document
 from openjxc.documents.models import Document
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Allocation, Voucher
@@ -106,6 +107,7 @@ def allocate(user, source: str, target: str, amount) -> dict:
         tgt = Document.objects.select_for_update().filter(number=target).first()
         if money is None or tgt is None:
             raise not_found("document", source if money is None else target)
+        require_document(user, money)
         if money.status != Document.APPROVED:
             raise DomainError("wrong_status", f"{money.number} is {money.status}", {"status": money.status})
         day = max(timezone.localdate(), money.date, tgt.date)
@@ -121,6 +123,7 @@ def unallocate(user, allocation_id: int, cause: Document | None = None) -> dict:
         a = Allocation.objects.select_for_update().select_related("source", "target").filter(pk=allocation_id).first()
         if a is None:
             raise not_found("allocation", allocation_id)
+        require_document(user, a.source)
         if a.undone_at:
             raise DomainError("wrong_status", f"allocation {allocation_id} is already undone", {})
         undo(a, cause)

@@ -11,6 +11,7 @@ from openjxc.audit.services import record
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import QTY_SCALE, fen_str
 from openjxc.core.services import get_setting
+from openjxc.documents.access import require_document
 from openjxc.documents.models import Document
 from openjxc.documents.selectors import get_document, used_quantities
 from openjxc.documents.services import create_draft
@@ -146,6 +147,7 @@ def close_order(user, number: str, reason: str | None) -> Document:
         raise DomainError("reason_required", "a reason is required to close an order", {"field": "reason"})
     with transaction.atomic():
         doc = get_document(number, for_update=True)
+        require_document(user, doc)
         if doc.type not in FIELD or doc.status not in (Document.APPROVED, Document.PARTIAL):
             raise DomainError("wrong_status", f"{number} is {doc.status}; only approved or partly fulfilled orders "
                               f"can be closed", {"status": doc.status})
@@ -162,6 +164,7 @@ def close_order(user, number: str, reason: str | None) -> Document:
 def derive(user, number: str, data: dict) -> dict:
     """A draft delivery / receipt (or invoice, return) with the source's remaining quantities."""
     source = get_document(number)
+    require_document(user, source)
     target = (data or {}).get("type")
     if target not in TYPES or source.type not in TYPES[target].source_types:
         raise DomainError("invalid", f"a {target} cannot be derived from a {source.type}", {"field": "type"})

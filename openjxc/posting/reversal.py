@@ -16,6 +16,7 @@ from django.utils import timezone
 from openjxc.audit.services import record
 from openjxc.core.errors import DomainError
 from openjxc.core.services import next_number
+from openjxc.documents.access import require_document
 from openjxc.documents.models import Document, DocumentLine
 from openjxc.documents.rules import parse_date
 from openjxc.documents.selectors import get_document
@@ -100,6 +101,7 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
         raise DomainError("reason_required", "a reason is required to reverse", {"field": "reason"})
     with transaction.atomic():
         doc = get_document(number, for_update=True)
+        require_document(user, doc)
         if doc.status != Document.APPROVED or doc.reversal_of_id:
             raise DomainError("wrong_status", f"{number} is {doc.status}; only approved documents can be reversed",
                               {"status": doc.status})

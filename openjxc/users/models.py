@@ -26,4 +26,29 @@ class Permissions(models.Model):
             ("close_period", "Can close periods"),
             ("reopen_period", "Can reopen periods"),
             ("view_cost", "Can see costs and purchase prices"),
+            ("purchase_documents", "Can work with purchase documents (采购)"),
+            ("sales_documents", "Can work with sales documents (销售)"),
+            ("stock_documents", "Can work with stock documents (库存)"),
+            ("money_documents", "Can work with money documents and invoices (资金)"),
+            ("export_data", "Can export to Excel"),
+            ("view_audit", "Can read the audit log"),
+            ("manage_users", "Can manage users and roles"),
+            ("manage_backup", "Can take, download and restore backups"),
         ]
+
+
+class WarehouseAccess(models.Model):
+    """The warehouses a user may work with. A user without rows may use every warehouse."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="warehouse_access")
+    warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        unique_together = [("user", "warehouse")]
+
+
+class LoginFailure(models.Model):
+    """A failed login (web or API token), for the lockout after repeated failures."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    at = models.DateTimeField(auto_now_add=True)

@@ -1,49 +1,35 @@
-"""Minimal pages: login, document list and stock list (the full UI is its own issue)."""
+"""Login (with the lockout of users.services.check_login) and logout."""
 
+from django import forms
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import redirect
 
-from openjxc.closing.checks import reconcile
-from openjxc.core.numbers import fen_str
-from openjxc.documents.selectors import list_documents
-from openjxc.documents.types import STATUS_LABELS, TYPES
-from openjxc.inventory.selectors import stock_rows
+from openjxc.core.errors import DomainError
+from openjxc.users.services import check_login
+
+from .errors import error_message
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with the lockout of users.services.check_login."""
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username and password:
+            try:
+                self.user_cache = check_login(username, password, self.request)
+            except DomainError as exc:
+                raise forms.ValidationError(error_message(exc), code=exc.code) from exc
+        return self.cleaned_data
 
 
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
+    authentication_form = LoginForm
 
 
 def logout_view(request):
     logout(request)
     return redirect("login")
-
-
-@login_required
-def home(request):
-    return render(request, "web/home.html", {"check": reconcile()})
-
-
-@login_required
-def documents(request):
-    doc_type = request.GET.get("type") or None
-    status = request.GET.get("status") or None
-    qs = list_documents(type=doc_type if doc_type in TYPES else None, status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    rows = [
-        {"doc": d, "type_name": TYPES[d.type].label, "status_name": STATUS_LABELS.get(d.status, d.status),
-         "amount": fen_str(d.amount_incl_tax)}
-        for d in page
-    ]
-    types = [(t.code, t.label) for t in TYPES.values() if t.posts]
-    return render(request, "web/documents.html",
-                  {"rows": rows, "page": page, "types": types, "type": doc_type, "status": status,
-                   "statuses": STATUS_LABELS.items()})
-
-
-@login_required
-def stock(request):
-    return render(request, "web/stock.html", {"rows": stock_rows()})

@@ -1,0 +1,71 @@
+"""Who may work with which documents: by area (采购, 销售, 库存, 资金) and by warehouse.
+
+A document type belongs to one or more areas; a user needs the permission of any of them
+(a warehouse keeper posts purchase receipts and sales deliveries, a purchaser does too). The
+services call `require_document` for every write; the API and the pages for every read."""
+
+from django.db.models import Q, QuerySet
+
+from openjxc.core.errors import DomainError
+from openjxc.users.services import (
+    MONEY,
+    PURCHASE,
+    SALES,
+    STOCK,
+    allowed_warehouse_ids,
+    can,
+    require_warehouses,
+)
+
+AREAS = {
+    "purchase_order": (PURCHASE,),
+    "purchase_receipt": (PURCHASE, STOCK),
+    "purchase_return": (PURCHASE, STOCK),
+    "purchase_invoice": (PURCHASE, MONEY),
+    "sales_order": (SALES,),
+    "sales_delivery": (SALES, STOCK),
+    "sales_return": (SALES, STOCK),
+    "sales_invoice": (SALES, MONEY),
+    "other_in": (STOCK,),
+    "other_out": (STOCK,),
+    "transfer": (STOCK,),
+    "stock_count": (STOCK,),
+    "assembly": (STOCK,),
+    "disassembly": (STOCK,),
+    "receipt": (MONEY,),
+    "payment": (MONEY,),
+    "refund": (MONEY,),
+    "supplier_refund": (MONEY,),
+}
+
+
+def may_use_type(user, doc_type: str) -> bool:
+    return any(can(user, p) for p in AREAS.get(doc_type, ()))
+
+
+def visible_types(user) -> list[str]:
+    return [t for t in AREAS if may_use_type(user, t)]
+
+
+def require_type(user, doc_type: str) -> None:
+    if not may_use_type(user, doc_type):
+        perms = [p.split(".")[-1] for p in AREAS.get(doc_type, ())]
+        raise DomainError("forbidden", f"no permission for {doc_type} documents (needs {' or '.join(perms)})",
+                          {"permission": perms, "type": doc_type})
+
+
+def require_document(user, doc) -> None:
+    """The user may see and act on this document (its type's area and its warehouses)."""
+    require_type(user, doc.type)
+    require_warehouses(user, doc.warehouse if doc.warehouse_id else None,
+                       doc.to_warehouse if doc.to_warehouse_id else None)
+
+
+def visible(user, qs: QuerySet) -> QuerySet:
+    """Documents of qs this user may see."""
+    qs = qs.filter(type__in=visible_types(user))
+    allowed = allowed_warehouse_ids(user)
+    if allowed is not None:
+        qs = qs.filter(Q(warehouse__isnull=True) | Q(warehouse_id__in=allowed)).filter(
+            Q(to_warehouse__isnull=True) | Q(to_warehouse_id__in=allowed))
+    return qs

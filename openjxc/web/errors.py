@@ -1,0 +1,50 @@
+"""DomainError → the sentence a user reads: Chinese by error code (translated), with the
+service's details filled in. Pages show this inline; the API keeps code + English message."""
+
+from django.utils.translation import gettext as _
+
+from openjxc.core.errors import DomainError
+
+MESSAGES = {
+    "period_closed": lambda d: _("The period %(period)s is closed: nothing dated %(date)s can be created, "
+                                 "approved or cancelled. Reverse it into the open period instead.")
+    % {"period": d.get("period") or d.get("start_date", ""), "date": d.get("date", "")},
+    "insufficient_stock": lambda d: _("Not enough stock of %(item)s in %(warehouse)s on %(date)s: %(on_hand)s on "
+                                      "hand, %(required)s required.")
+    % {k: d.get(k, "") for k in ("item", "warehouse", "date", "on_hand", "required")},
+    "wrong_status": lambda d: _("This cannot be done while the document is %(status)s.")
+    % {"status": d.get("status", "")},
+    "has_dependents": lambda d: _("Other documents depend on this one: %(documents)s. Cancel them first, or use "
+                                  "cancel chain.") % {"documents": ", ".join(_names(d))},
+    "forbidden": lambda d: _("You do not have the permission for this."),
+    "not_found": lambda d: _("Not found."),
+    "duplicate_code": lambda d: _("The code %(code)s is already used.") % {"code": d.get("code", "")},
+    "exceeds_source": lambda d: _("More than what remains on the source document."),
+    "exceeds_open_amount": lambda d: _("More than the open amount (%(open)s).") % {"open": d.get("open_amount", "")},
+    "reason_required": lambda d: _("Please give a reason."),
+    "close_check_failed": lambda d: _("The period cannot be closed yet: fix the problems listed below."),
+    "previous_period_open": lambda d: _("Close the previous period first."),
+    "already_closed": lambda d: _("This period is already closed."),
+    "not_latest_closed": lambda d: _("Only the latest closed period can be reopened."),
+    "credit_limit_exceeded": lambda d: _("Over the customer's credit limit %(limit)s (owes %(owed)s).")
+    % {"limit": d.get("credit_limit", ""), "owed": d.get("receivable", "")},
+    "version_conflict": lambda d: _("Someone else changed this document meanwhile; reload it."),
+    "locked": lambda d: _("Too many wrong passwords: this account is locked for 15 minutes."),
+    "unauthorized": lambda d: _("Wrong username or password."),
+}
+
+
+def _names(details: dict) -> list[str]:
+    allocations = [f"{a['from']}→{a['to']}" for a in details.get("allocations", [])]
+    return [str(d) for d in details.get("dependents", [])] + allocations
+
+
+def error_message(exc: DomainError) -> str:
+    """The user's sentence for exc; invalid input keeps the service's own field message."""
+    describe = MESSAGES.get(exc.code)
+    if describe is None:
+        return exc.message
+    try:
+        return describe(exc.details or {})
+    except (KeyError, TypeError, ValueError):
+        return exc.message

@@ -1,0 +1,104 @@
+"""The menu: groups of pages, each shown only to users with its permission. The pages enforce
+the same permissions on the server (see web/decorators.py); the menu only spares a click."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from openjxc.documents.access import may_use_type
+from openjxc.users.services import (
+    CLOSE,
+    MANAGE_BACKUP,
+    MANAGE_USERS,
+    MASTER_DATA,
+    MONEY,
+    PURCHASE,
+    SALES,
+    VIEW_AUDIT,
+    can,
+)
+
+
+def _doc(doc_type):
+    """A document list entry: (url name, kwargs, check)."""
+    return ("doc_list", {"doc_type": doc_type}, lambda u: may_use_type(u, doc_type))
+
+
+def _perm(*perms):
+    return lambda u: any(can(u, p) for p in perms)
+
+
+ANYONE = lambda u: True  # noqa: E731
+
+# (group label, [(entry label, url name, url kwargs, who sees it)])
+MENU = [
+    (_("Purchasing"), [
+        (_("Purchase orders"), *_doc("purchase_order")),
+        (_("Purchase receipts"), *_doc("purchase_receipt")),
+        (_("Purchase returns"), *_doc("purchase_return")),
+        (_("Purchase invoices"), *_doc("purchase_invoice")),
+    ]),
+    (_("Sales"), [
+        (_("Sales orders"), *_doc("sales_order")),
+        (_("Sales deliveries"), *_doc("sales_delivery")),
+        (_("Sales returns"), *_doc("sales_return")),
+        (_("Sales invoices"), *_doc("sales_invoice")),
+    ]),
+    (_("Inventory"), [
+        (_("Stock balances"), "stock", {}, ANYONE),
+        (_("Stock ledger"), "stock_ledger", {}, ANYONE),
+        (_("Low stock"), "low_stock", {}, ANYONE),
+        (_("Other receipts"), *_doc("other_in")),
+        (_("Other issues"), *_doc("other_out")),
+        (_("Transfers"), *_doc("transfer")),
+        (_("Stock counts"), *_doc("stock_count")),
+    ]),
+    (_("Money"), [
+        (_("Customer receipts"), *_doc("receipt")),
+        (_("Supplier payments"), *_doc("payment")),
+        (_("Customer refunds"), *_doc("refund")),
+        (_("Supplier refunds"), *_doc("supplier_refund")),
+        (_("Receivables and payables"), "receivables", {}, _perm(MONEY, SALES, PURCHASE)),
+        (_("Aging"), "aging", {}, _perm(MONEY, SALES, PURCHASE)),
+        (_("Statements"), "statements", {}, _perm(MONEY, SALES, PURCHASE)),
+    ]),
+    (_("Reports"), [
+        (_("Inventory summary"), "inventory_summary", {}, ANYONE),
+        (_("Sales summary"), "trade_summary", {"kind": "sales"}, _perm(SALES, MONEY)),
+        (_("Purchase summary"), "trade_summary", {"kind": "purchase"}, _perm(PURCHASE, MONEY)),
+        (_("Gross margin"), "margin_report", {}, _perm("users.view_cost")),
+    ]),
+    (_("Settlement"), [
+        (_("Periods and closing"), "periods", {}, _perm(CLOSE, "users.reopen_period")),
+        (_("Data check"), "data_check", {}, ANYONE),
+    ]),
+    (_("Master data"), [
+        (_("Items"), "items", {}, ANYONE),
+        (_("Customers"), "customers", {}, ANYONE),
+        (_("Suppliers"), "suppliers", {}, ANYONE),
+        (_("Warehouses"), "warehouses", {}, ANYONE),
+        (_("Excel import"), "import", {}, _perm(MASTER_DATA)),
+    ]),
+    (_("System"), [
+        (_("Users and roles"), "users", {}, _perm(MANAGE_USERS)),
+        (_("Audit log"), "audit", {}, _perm(VIEW_AUDIT)),
+        (_("Backups"), "backups", {}, _perm(MANAGE_BACKUP)),
+        (_("Settings"), "settings", {}, _perm(MANAGE_USERS)),
+    ]),
+]
+
+
+def menu_for(user) -> list[dict]:
+    """The menu groups this user sees; entries whose page does not exist (yet) are left out."""
+    groups = []
+    for label, entries in MENU:
+        links = []
+        for entry_label, name, kwargs, check in entries:
+            if not check(user):
+                continue
+            try:
+                links.append({"label": entry_label, "url": reverse(name, kwargs=kwargs)})
+            except NoReverseMatch:
+                continue
+        if links:
+            groups.append({"label": label, "links": links})
+    return groups

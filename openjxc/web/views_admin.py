@@ -1,0 +1,1 @@
+"""Master data, Excel import, users and roles, settings."""

@@ -1,0 +1,1 @@
+"""Impact previews, periods (结账), data check, audit log and backups."""
