@@ -63,3 +63,30 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def books(user):
+    """Two approved receipts, one approved delivery and one draft delivery."""
+    from tests.factories import doc
+
+    receipt = doc(
+        user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00"), ("A002", 4, "2.50")]
+    )
+    receipt2 = doc(user, "purchase_receipt", "2026-03-02", [("A003", 3, "1.20")], warehouse="WH2")
+    delivery = doc(user, "sales_delivery", "2026-03-03", [("A001", 4, "9.00")])
+    draft = doc(user, "sales_delivery", "2026-03-04", [("A002", 1, "4.00")], approve_it=False)
+    return {"receipts": [receipt, receipt2], "delivery": delivery, "draft": draft}
+
+
+
+@pytest.fixture
+def zh_page(browser, live_server):
+    """A page in a browser set to Simplified Chinese, as our users' browsers are."""
+    context = browser.new_context(
+        locale="zh-CN", base_url=live_server.url, viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

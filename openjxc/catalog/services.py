@@ -10,6 +10,16 @@ from openjxc.users.services import MASTER_DATA, require
 
 from .models import Item
 from .selectors import item_dict
+from .text import initials
+
+BARCODE_PREFIX = "20"  # EAN-13 in-store range: never collides with a manufacturer's barcode
+
+
+def ean13(number: int) -> str:
+    """An EAN-13 in the in-store range 20…: 2-digit prefix, 10-digit number, check digit."""
+    body = f"{BARCODE_PREFIX}{number:010d}"
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
 
 
 def _item_fields(data: dict, partial: bool = False) -> dict:
@@ -38,7 +48,9 @@ def create_item(user, data: dict) -> dict:
         with transaction.atomic():
             if Item.objects.filter(code=code).exists():
                 raise DomainError("duplicate_code", f"item code {code} already exists", {"code": code})
-            item = Item.objects.create(code=code, **fields)
+            item = Item.objects.create(code=code, pinyin=initials(fields["name"]), **fields)
+            if not item.barcode:  # 自动生成条码: scanning works from the first day
+                Item.objects.filter(pk=item.pk).update(barcode=ean13(item.pk))
             item.refresh_from_db()  # model defaults (tax_rate "0.13") come back as Decimal
             result = item_dict(item)
             record(user, "create", "item", code, after=result)
@@ -56,6 +68,9 @@ def update_item(user, code: str, data: dict) -> dict:
         before = item_dict(item)
         for k, v in _item_fields(data, partial=True).items():
             setattr(item, k, v)
+        item.pinyin = initials(item.name)
+        if not item.barcode:
+            item.barcode = ean13(item.pk)
         item.save()
         after = item_dict(item)
         record(user, "edit", "item", code, before=before, after=after)
