@@ -19,9 +19,9 @@ def test_stock_list(zh_page, books):
     assert headers[:4] == ["商品编码", "名称", "仓库", "结存数量"]
     stock = {(r[0], r[2]): r for r in table_rows(page, "stock")}
     assert stock[("A001", "仓库WH1")][1] == "商品A001"
-    assert (stock[("A001", "仓库WH1")][3], stock[("A001", "仓库WH1")][6]) == ("6", "30.00")
-    assert (stock[("A002", "仓库WH1")][3], stock[("A002", "仓库WH1")][6]) == ("4", "10.00")
-    assert (stock[("A003", "仓库WH2")][3], stock[("A003", "仓库WH2")][6]) == ("3", "3.60")
-    assert stock[("A001", "仓库WH1")][5].startswith("5.00")
+    assert (stock[("A001", "仓库WH1")][3], stock[("A001", "仓库WH1")][8]) == ("6", "30.00")
+    assert (stock[("A002", "仓库WH1")][3], stock[("A002", "仓库WH1")][8]) == ("4", "10.00")
+    assert (stock[("A003", "仓库WH2")][3], stock[("A003", "仓库WH2")][8]) == ("3", "3.60")
+    assert stock[("A001", "仓库WH1")][7].startswith("5.00")
     shot(page, "05-stock")
 
