@@ -1,6 +1,7 @@
 from ninja import Router
 
 from openjxc.core.api import page_qs
+from openjxc.users.services import VIEW_AUDIT, require
 
 from .models import AuditEntry
 
@@ -15,6 +16,7 @@ def entry_dict(e: AuditEntry) -> dict:
 @router.get("/audit", response=dict)
 def audit(request, object: str | None = None, user: str | None = None, action: str | None = None,
           limit: int = 100, offset: int = 0):
+    require(request.user, VIEW_AUDIT)
     qs = AuditEntry.objects.order_by("-id")
     if object:
         qs = qs.filter(object=object)

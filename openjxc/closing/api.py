@@ -11,7 +11,7 @@ from openjxc.documents.types import TYPES
 from openjxc.ledger import periods as periods_module
 from openjxc.ledger.models import Period
 from openjxc.ledger.periods import ensure_periods, period_dict
-from openjxc.users.services import CLOSE, REOPEN, require
+from openjxc.users.services import CLOSE, MANAGE_BACKUP, MANAGE_USERS, require
 
 from . import services
 from .checks import reconcile
@@ -76,17 +76,18 @@ def impact(request, name: str, action: str = "reopen"):
 
 @router.get("/backups", response=dict, tags=["backup"])
 def backups(request, limit: int = 100, offset: int = 0):
-    require(request.user, REOPEN)
+    require(request.user, MANAGE_BACKUP)
     return page(list_backups(), limit, offset)
 
 
 @router.post("/backups", response={201: dict}, tags=["backup"])
 def backup_now(request):
-    require(request.user, REOPEN)
+    require(request.user, MANAGE_BACKUP)
     return Status(201, take_backup("manual", request.user))
 
 
-SETTING_KEYS = ("company_name", "credit_limit_policy", "backup_retention")
+SETTING_KEYS = ("company_name", "company_address", "company_phone", "price_includes_tax", "credit_limit_policy",
+                "backup_retention")
 
 
 class SettingIn(Schema):
@@ -103,7 +104,7 @@ def settings_list(request):
 
 @router.put("/settings/{key}", response=dict, tags=["settings"])
 def settings_put(request, key: str, payload: SettingIn):
-    require(request.user, CLOSE)
+    require(request.user, MANAGE_USERS)
     value = payload.value.strip()
     if key == "credit_limit_policy" and value not in ("warn", "block"):
         raise DomainError("invalid", "credit_limit_policy is warn or block", {"field": "value"})
@@ -111,6 +112,8 @@ def settings_put(request, key: str, payload: SettingIn):
         if key.split(".", 1)[1] not in TYPES:
             raise DomainError("invalid", f"unknown document type in {key}", {"field": "key"})
         value = str(parse_decimal(value, "value", 2))
+    elif key == "price_includes_tax" and value not in ("0", "1"):
+        raise DomainError("invalid", "price_includes_tax is 0 or 1", {"field": "value"})
     elif key == "backup_retention":
         if not value.isdigit() or int(value) < 1:
             raise DomainError("invalid", "backup_retention is a positive number of backups", {"field": "value"})

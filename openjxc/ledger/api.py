@@ -4,6 +4,7 @@ from openjxc.core.api import page
 from openjxc.core.errors import not_found
 from openjxc.documents.rules import query_date
 from openjxc.partners.models import Partner
+from openjxc.users.services import VIEW_COST, require
 
 from . import selectors
 from .models import Account
@@ -22,7 +23,8 @@ def accounts(request, limit: int = 1000, offset: int = 0):
 def journal(request, date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
             date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
             limit: int = 1000, offset: int = 0):
-    """Vouchers with their lines."""
+    """Vouchers with their lines (they show cost of goods: needs view_cost)."""
+    require(request.user, VIEW_COST)
     return page(selectors.journal(query_date(date_from, "from"), query_date(date_to, "to")), limit, offset)
 
 
@@ -31,6 +33,7 @@ def trial_balance(request, period: str | None = None,
                   date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
                   date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD")):
     """Rows per account for ?period=YYYY-MM (or ?from=&to=); totals balance."""
+    require(request.user, VIEW_COST)
     return selectors.trial_balance(period, query_date(date_from, "from"), query_date(date_to, "to"))
 
 

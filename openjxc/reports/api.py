@@ -8,14 +8,16 @@ from openjxc.catalog.selectors import get_item
 from openjxc.core.api import Num, page
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import parse_decimal, price_str
+from openjxc.documents.access import require_document
 from openjxc.documents.rules import query_date
 from openjxc.documents.selectors import get_document
 from openjxc.inventory.selectors import get_warehouse
 from openjxc.partners.models import Partner
-from openjxc.users.services import MASTER_DATA, require
+from openjxc.users.masking import mask_cost, sees_cost
+from openjxc.users.services import MASTER_DATA, VIEW_COST, require
 
 from . import money, selectors, sharing, trade
-from .excel import xlsx_response
+from .excel import export_xlsx
 
 router = Router(tags=["reports"])
 
@@ -47,10 +49,11 @@ def inventory_summary(request, warehouse: str | None = None, by_warehouse: bool 
     wh = get_warehouse(warehouse).id if warehouse else None
     data = selectors.inventory_summary(date_from, date_to, wh, by_warehouse)
     if format == "xlsx":
+        data = mask_cost(request.user, data)
         columns = SUMMARY_COLUMNS if not by_warehouse else SUMMARY_COLUMNS[:2] + [("warehouse_name", "仓库")] + SUMMARY_COLUMNS[2:]
         name = quote(f"进销存汇总表_{date_from}_{date_to}.xlsx")
-        return xlsx_response(name, "进销存汇总表", columns, data["items"], data["totals"])
-    return data
+        return export_xlsx(request.user, name, "进销存汇总表", columns, data["items"], data["totals"])
+    return mask_cost(request.user, data)
 
 
 @router.get("/reports/stock-ledger", response=dict)
@@ -67,8 +70,8 @@ def stock_ledger(request, item: str, warehouse: str | None = None, format: str =
                    ("balance_qty", "结存数量"), ("balance_value", "结存金额")]
         opening = {"date": str(date_from), "document": "期初", "balance_qty": data["opening"]["qty"],
                    "balance_value": data["opening"]["value"]}
-        return xlsx_response(quote(f"库存台账_{item}.xlsx"), "库存台账", columns, [opening, *data["items"]])
-    return data
+        return export_xlsx(request.user, quote(f"库存台账_{item}.xlsx"), "库存台账", columns, [opening, *data["items"]])
+    return mask_cost(request.user, data)
 
 
 @router.get("/reports/aging", response=dict)
@@ -97,7 +100,7 @@ def statement(request, code: str, date_from: str | None = Query(None, alias="fro
     if format == "xlsx":
         columns = [("date", "日期"), ("document", "单据编号"), ("type", "类型"), ("kind", "应收/应付"),
                    ("amount", "金额"), ("balance", "余额")]
-        return xlsx_response(quote(f"对账单_{code}.xlsx"), "对账单", columns, data["lines"])
+        return export_xlsx(request.user, quote(f"对账单_{code}.xlsx"), "对账单", columns, data["lines"])
     return data
 
 
@@ -110,13 +113,19 @@ def suggest(request, item: str, partner: str | None = None, kind: str = "sales")
         p = Partner.objects.filter(code=partner, kind="customer" if kind == "sales" else "supplier").first()
         if p is None:
             raise not_found("partner", partner)
-    return money.suggest_price(it, p, kind)
+    prices = money.suggest_price(it, p, kind)
+    if kind == "purchase" and not sees_cost(request.user):  # purchase prices are cost
+        prices = {**prices, "last_price": None, "list_price": None, "partner_price": None}
+    return prices
 
 
 @router.get("/documents/{number}/margin", response=dict, tags=["documents"])
 def margin(request, number: str):
     """Estimated gross margin of a sales order or delivery (cost at the current average)."""
-    return money.margin(get_document(number))
+    doc = get_document(number)
+    require_document(request.user, doc)
+    require(request.user, VIEW_COST)
+    return money.margin(doc)
 
 
 class PriceIn(Schema):
@@ -175,8 +184,8 @@ def trade_summary(request, kind: str, by: str = "item", date_from: str | None = 
         if kind == "sales":
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
         label = "销售汇总" if kind == "sales" else "采购汇总"
-        return xlsx_response(quote(f"{label}.xlsx"), label, columns, data["items"], data["totals"])
-    return data
+        return export_xlsx(request.user, quote(f"{label}.xlsx"), label, columns, data["items"], data["totals"])
+    return mask_cost(request.user, data)
 
 
 @router.get("/reports/{kind}-details", response=dict)
@@ -196,9 +205,9 @@ def trade_details(request, kind: str, date_from: str | None = FROM, date_to: str
             columns[4:4] = [("salesperson", "业务员")]
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
         label = "销售明细" if kind == "sales" else "采购明细"
-        return xlsx_response(quote(f"{label}.xlsx"), label, columns, data["items"], data["totals"])
+        return export_xlsx(request.user, quote(f"{label}.xlsx"), label, columns, data["items"], data["totals"])
     listing = page(data["items"], limit, offset)
-    return {**data, **listing}
+    return mask_cost(request.user, {**data, **listing})
 
 
 @router.get("/reports/order-follow-up", response=dict)

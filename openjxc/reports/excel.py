@@ -34,6 +34,19 @@ def xlsx_response(filename: str, title: str, columns: list[tuple[str, str]], row
     return response
 
 
+def export_xlsx(user, filename: str, title: str, columns: list[tuple[str, str]], rows: list[dict],
+                totals: dict | None = None) -> HttpResponse:
+    """xlsx_response for a user: needs the export permission; cost columns are left out for a
+    user who may not see cost."""
+    from openjxc.users.masking import COST_FIELDS, sees_cost
+    from openjxc.users.services import EXPORT, require
+
+    require(user, EXPORT)
+    if not sees_cost(user):
+        columns = [(k, h) for k, h in columns if k not in COST_FIELDS]
+    return xlsx_response(filename, title, columns, rows, totals)
+
+
 def _cell(value):
     if isinstance(value, str):
         try:

@@ -1,0 +1,182 @@
+"""Every role × every action through the API: what a role may do succeeds, everything else is
+403 `forbidden` and changes nothing (documents, ledgers and the audit log stay as they were).
+
+The expected matrix below is the specification of the seeded roles (users/roles.py)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from openjxc.users.models import WarehouseAccess
+from openjxc.users.services import issue_token
+
+from .factories import doc, fetch
+
+ROLES = ("老板", "采购", "销售", "库管", "财务", "管理员")
+Y, N = True, False
+# action: allowed for (老板, 采购, 销售, 库管, 财务, 管理员)
+MATRIX = {
+    "create_purchase_receipt": (Y, Y, N, Y, N, Y),
+    "create_sales_order": (Y, N, Y, N, N, Y),
+    "create_customer_receipt": (Y, N, N, N, Y, Y),
+    "approve_purchase_receipt": (Y, N, N, N, N, Y),
+    "approve_customer_receipt": (Y, N, N, N, Y, Y),
+    "cancel_purchase_receipt": (Y, N, N, N, N, Y),
+    "reverse_purchase_receipt": (Y, N, N, N, N, Y),
+    "create_item": (Y, N, N, Y, N, Y),
+    "close_period": (Y, N, N, N, Y, Y),
+    "reopen_period": (Y, N, N, N, Y, Y),
+    "export_inventory_summary": (Y, Y, Y, N, Y, Y),
+    "see_cost": (Y, Y, N, N, Y, Y),
+    "read_journal": (Y, Y, N, N, Y, Y),
+    "read_audit": (Y, N, N, N, Y, Y),
+    "list_backups": (N, N, N, N, N, Y),
+    "change_settings": (N, N, N, N, N, Y),
+}
+
+RECEIPT = {"type": "purchase_receipt", "date": "2026-04-05", "partner": "S001", "warehouse": "WH1",
+           "lines": [{"item": "A001", "qty": "1", "price": "5.00"}]}
+
+
+class As:
+    def __init__(self, client, username):
+        self.client = client
+        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(username, 'pw-123456')}"}
+
+    def get(self, path):
+        return self.client.get("/api/v1" + path, **self.headers)
+
+    def post(self, path, body=None, method="post"):
+        return getattr(self.client, method)("/api/v1" + path, data=body or {}, content_type="application/json",
+                                            **self.headers)
+
+
+def person(role: str, warehouses=()):
+    u = get_user_model().objects.create_user(f"u-{role}", password="pw-123456")
+    u.groups.add(Group.objects.get(name=role))
+    for wh in warehouses:
+        WarehouseAccess.objects.create(user=u, warehouse_id=fetch("SELECT id FROM inventory_warehouse WHERE code = %s",
+                                                                  [wh])[0][0])
+    return u
+
+
+@pytest.fixture
+def books(user):
+    """An approved receipt in March, a draft receipt and a draft customer receipt in April;
+    January and February closed, so March may close and February may reopen."""
+    from openjxc.closing.services import close
+
+    approved = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
+    draft = doc(user, "purchase_receipt", "2026-04-02", [("A002", 2, "3.00")], approve_it=False)
+    money = doc(user, "receipt", "2026-04-03", [], partner="C001", amount="10.00", approve_it=False)
+    close(user, "2026-01")
+    close(user, "2026-02")
+    return {"approved": approved, "draft": draft, "money": money}
+
+
+def run(api: As, action: str, books: dict):
+    """Perform one action; returns the HTTP response."""
+    if action == "create_purchase_receipt":
+        return api.post("/documents", RECEIPT)
+    if action == "create_sales_order":
+        return api.post("/documents", {**RECEIPT, "type": "sales_order", "partner": "C001"})
+    if action == "create_customer_receipt":
+        return api.post("/documents", {"type": "receipt", "date": "2026-04-05", "partner": "C001", "amount": "1"})
+    if action == "approve_purchase_receipt":
+        return api.post(f"/documents/{books['draft']}/approve")
+    if action == "approve_customer_receipt":
+        return api.post(f"/documents/{books['money']}/approve")
+    if action == "cancel_purchase_receipt":
+        return api.post(f"/documents/{books['approved']}/cancel", {"reason": "录错了"})
+    if action == "reverse_purchase_receipt":
+        return api.post(f"/documents/{books['approved']}/reverse", {"reason": "退回"})
+    if action == "create_item":
+        return api.post("/items", {"code": "N001", "name": "新商品", "unit": "个"})
+    if action == "close_period":
+        return api.post("/periods/2026-03/close")
+    if action == "reopen_period":
+        return api.post("/periods/2026-02/reopen", {"reason": "补录"})
+    if action == "export_inventory_summary":
+        return api.get("/reports/inventory-summary?from=2026-03-01&to=2026-03-31&format=xlsx")
+    if action == "see_cost":
+        return api.get("/stock?item=A001&warehouse=WH1&date=2026-03-31")
+    if action == "read_journal":
+        return api.get("/journal")
+    if action == "read_audit":
+        return api.get("/audit")
+    if action == "list_backups":
+        return api.get("/backups")
+    if action == "change_settings":
+        return api.post("/settings/company_name", {"value": "新公司"}, method="put")
+    raise AssertionError(action)
+
+
+def state() -> tuple:
+    """Everything an action could change."""
+    return tuple(fetch(sql)[0] for sql in (
+        "SELECT COUNT(*), COALESCE(SUM(LENGTH(status)), 0) FROM documents_document",
+        "SELECT COUNT(*) FROM inventory_stockmove", "SELECT COUNT(*) FROM ledger_journalline",
+        "SELECT COUNT(*) FROM catalog_item", "SELECT COUNT(*) FROM ledger_period WHERE status = 'closed'",
+        "SELECT COUNT(*), MAX(id) FROM audit_auditentry", "SELECT COUNT(*) FROM core_setting",
+    ))
+
+
+@pytest.fixture(autouse=True)
+def backups_in_tmp(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+
+
+@pytest.mark.parametrize("action", list(MATRIX))
+@pytest.mark.parametrize("role", ROLES)
+def test_role_action(client, books, role, action):
+    allowed = MATRIX[action][ROLES.index(role)]
+    person(role)
+    api = As(client, f"u-{role}")
+    before = state()
+    r = run(api, action, books)
+    if action == "see_cost":  # reading stock is allowed to all; the cost is masked
+        assert r.status_code == 200, r.content
+        row = r.json()["items"][0]
+        assert row["on_hand"] == "10"
+        assert (row["unit_cost"], row["value"]) == (("5.000000", "50.00") if allowed else (None, None))
+        return
+    if allowed:
+        assert r.status_code in (200, 201), (role, action, r.content)
+    else:
+        assert r.status_code == 403, (role, action, r.content)
+        assert r.json()["error"]["code"] == "forbidden"
+        assert state() == before, f"{role} {action}: a refused action changed something"
+
+
+def test_warehouse_restriction(client, books):
+    # given: a warehouse keeper who may only use WH2
+    person("库管", warehouses=["WH2"])
+    api = As(client, "u-库管")
+    before = state()
+    # then: a document in WH1 is refused and changes nothing; WH2 is fine
+    r = api.post("/documents", RECEIPT)
+    assert r.status_code == 403 and r.json()["error"]["details"] == {"warehouse": "WH1"}
+    assert state() == before
+    assert api.post("/documents", {**RECEIPT, "warehouse": "WH2"}).status_code == 201
+    # and a transfer into WH1 is refused too; WH1's stock and documents are not listed
+    transfer = {"type": "transfer", "date": "2026-04-05", "warehouse": "WH2", "to_warehouse": "WH1",
+                "lines": [{"item": "A001", "qty": "1"}]}
+    assert api.post("/documents", transfer).status_code == 403
+    assert {r["warehouse"] for r in api.get("/stock?date=2026-03-31").json()["items"]} <= {"WH2"}
+    listed = [d["number"] for d in api.get("/documents").json()["items"]]
+    assert books["approved"] not in listed and listed
+    assert api.get(f"/documents/{books['approved']}").status_code == 403
+
+
+def test_a_sales_clerk_sees_no_purchase_price_or_cost(client, books):
+    person("销售")
+    api = As(client, "u-销售")
+    item = api.get("/items/A001").json()
+    assert item["purchase_price"] is None and item["code"] == "A001"
+    prices = api.get("/prices/suggest?item=A001&partner=S001&kind=purchase").json()
+    assert (prices["last_price"], prices["list_price"], prices["partner_price"]) == (None, None, None)
+    summary = api.get("/reports/inventory-summary?from=2026-03-01&to=2026-03-31").json()
+    row = next(r for r in summary["items"] if r["item"] == "A001")
+    assert row["closing_qty"] == "10" and row["closing_value"] is None and row["in_value"] is None
+    # purchase documents are not theirs at all
+    assert api.get(f"/documents/{books['approved']}").status_code == 403
