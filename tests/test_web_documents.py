@@ -1,0 +1,296 @@
+"""Document pages through the Django test client: lists, lookup, entry, permissions, masking."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from openjxc.catalog.models import Item
+from openjxc.documents.models import Document
+from tests.factories import doc, fetch
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, user):
+    client.force_login(user)
+    return client
+
+
+def _user(name, group):
+    u = get_user_model().objects.create_user(username=name, password="pw12345678")
+    u.groups.add(Group.objects.get(name=group))
+    return u
+
+
+def _on_hand(item, wh="WH1"):
+    rows = fetch("SELECT b.qty FROM inventory_stockbalance b JOIN catalog_item i ON i.id = b.item_id "
+                 "JOIN inventory_warehouse w ON w.id = b.warehouse_id WHERE i.code = %s AND w.code = %s", [item, wh])
+    return rows[0][0] / 10000 if rows else 0
+
+
+def _numbers(response):
+    html = response.content.decode()
+    return [line.split('data-number="')[1].split('"')[0] for line in html.splitlines() if 'data-number="' in line]
+
+
+def test_list_per_type_with_status_tabs_search_and_totals(admin_client, books):
+    # given two approved receipts and, for sales, one approved delivery and one draft
+    r = admin_client.get("/documents/purchase_receipt/")
+    assert r.status_code == 200
+    assert sorted(_numbers(r)) == sorted(books["receipts"])
+    html = r.content.decode()
+    assert 'id="total-gross">71.87<' in html  # 67.80 + 3.60 + 13 % tax of 3.60 (0.47)
+    # the sales list: status tabs count what each holds; the draft tab shows only the draft
+    r = admin_client.get("/documents/sales_delivery/")
+    assert sorted(_numbers(r)) == sorted([books["delivery"], books["draft"]])
+    r = admin_client.get("/documents/sales_delivery/?status=draft")
+    assert _numbers(r) == [books["draft"]]
+    assert 'data-status="draft" class="current"' in r.content.decode()
+    r = admin_client.get("/documents/sales_delivery/?status=approved")
+    assert _numbers(r) == [books["delivery"]]
+    # search by number, by item code, by partner name, and by date
+    assert _numbers(admin_client.get(f"/documents/sales_delivery/?q={books['draft'][4:]}")) == [books["draft"]]
+    assert _numbers(admin_client.get("/documents/sales_delivery/?q=A002")) == [books["draft"]]
+    assert sorted(_numbers(admin_client.get("/documents/sales_delivery/?q=客户一"))) == sorted(
+        [books["delivery"], books["draft"]])
+    assert _numbers(admin_client.get("/documents/purchase_receipt/?from=2026-03-02&to=2026-03-02")) == [
+        books["receipts"][1]]
+    assert _numbers(admin_client.get("/documents/sales_delivery/?q=nothing-like-this")) == []
+
+
+def test_list_paging_and_excel_export(admin_client, user):
+    for day in range(1, 29):
+        doc(user, "other_in", f"2026-02-{day:02d}", [("A001", 1, "1.00")], approve_it=False)
+    for day in range(1, 26):
+        doc(user, "other_in", f"2026-04-{day:02d}", [("A002", 1, "1.00")], approve_it=False)
+    first = _numbers(admin_client.get("/documents/other_in/"))
+    second = _numbers(admin_client.get("/documents/other_in/?page=2"))
+    assert len(first) == 50 and len(second) == 3
+    assert not set(first) & set(second)
+    # newest first
+    assert Document.objects.get(number=first[0]).date.isoformat() == "2026-04-25"
+    r = admin_client.get("/documents/other_in/?export=xlsx")
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+    import io
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws.max_row == 1 + 53 + 1  # header, rows, totals
+    assert ws.cell(ws.max_row, 1).value == "合计"
+
+
+def test_unknown_type_is_404(admin_client):
+    assert admin_client.get("/documents/no_such_type/").status_code == 404
+    assert admin_client.get("/doc/NOPE123/").status_code == 404
+
+
+def test_lookup_by_barcode_code_and_pinyin(admin_client, user):
+    from openjxc.catalog.services import create_item
+
+    create_item(user, {"code": "K100", "name": "可口可乐", "unit": "瓶", "sale_price": "3.00",
+                       "purchase_price": "2.00"})
+    barcode = Item.objects.get(code="K100").barcode
+    assert len(barcode) == 13
+    # a scanner sends the barcode: exact match
+    r = admin_client.get("/doc-lookup/items/", {"q": barcode, "type": "sales_delivery"})
+    data = r.json()
+    assert data["exact"] is True
+    assert [i["code"] for i in data["items"]] == ["K100"]
+    assert data["items"][0]["price"] == "3.00"  # the sale price for a sales document
+    assert data["items"][0]["tax_percent"] == "13"
+    # pinyin initials find it too (not exact: the user picks)
+    data = admin_client.get("/doc-lookup/items/", {"q": "kkkl", "type": "sales_delivery"}).json()
+    assert data["exact"] is False and [i["code"] for i in data["items"]] == ["K100"]
+    # the item code is an exact hit as well; a purchase document gets the purchase price
+    data = admin_client.get("/doc-lookup/items/", {"q": "K100", "type": "purchase_receipt"}).json()
+    assert data["exact"] is True and data["items"][0]["price"] == "2.00"
+    assert admin_client.get("/doc-lookup/items/", {"q": "zzzz"}).json() == {"exact": False, "items": []}
+
+
+def test_line_info_has_stock_last_price_and_cost(admin_client, books):
+    r = admin_client.get("/doc-lookup/line-info/", {"type": "sales_delivery", "item": "A001", "warehouse": "WH1",
+                                                     "partner": "C001"})
+    info = r.json()
+    assert info["on_hand"] == "6" and info["available"] == "6"  # 10 received, 4 delivered
+    assert info["last_price"] == "9.00"
+    assert info["suggested_price"] == "9.00"
+    assert info["unit_cost"] == "5.000000"
+
+
+def test_sales_clerk_gets_no_cost_in_line_info(client, books):
+    clerk = _user("xiaoshou", "销售")
+    client.force_login(clerk)
+    info = client.get("/doc-lookup/line-info/", {"type": "sales_delivery", "item": "A001", "warehouse": "WH1",
+                                                  "partner": "C001"}).json()
+    assert info["available"] == "6" and info["last_price"] == "9.00"
+    assert info["unit_cost"] is None and info["margin"] is None
+    assert "5.000000" not in json.dumps(info)
+    # the approved delivery's page shows no margin either
+    html = client.get(f"/doc/{books['delivery']}/").content.decode()
+    assert 'id="margin"' not in html
+    # and a purchase document's line info is refused (no purchase area)
+    assert client.get("/doc-lookup/line-info/", {"type": "purchase_receipt", "item": "A001"}).status_code == 403
+
+
+def test_user_without_sales_area_gets_403_on_sales_pages(client, books):
+    buyer = _user("caigou", "采购")
+    client.force_login(buyer)
+    assert client.get("/documents/sales_delivery/").status_code == 403
+    assert client.get("/documents/sales_order/").status_code == 403
+    assert client.get("/documents/sales_delivery/new/").status_code == 403
+    assert client.get(f"/doc/{books['delivery']}/").status_code == 403
+    assert client.get(f"/doc/{books['delivery']}/print/").status_code == 403
+    r = client.post(f"/doc/{books['draft']}/", {"action": "delete"})
+    assert r.status_code == 403
+    assert Document.objects.filter(number=books["draft"]).exists()
+    # their own area works
+    assert client.get("/documents/purchase_receipt/").status_code == 200
+    assert client.get(f"/doc/{books['receipts'][0]}/").status_code == 200
+
+
+def _receipt_post(**extra):
+    body = {"date": "2026-03-05", "partner": "S001", "warehouse": "WH1",
+            "line_item": ["A001", "A002"], "line_qty": ["3", "2"], "line_price": ["5.00", "2.00"],
+            "line_tax": ["13", "13"], "line_source": ["", ""], "action": "approve"}
+    body.update(extra)
+    return body
+
+
+def test_entry_saves_and_approves_in_one_step(admin_client, books):
+    before = _on_hand("A001")
+    r = admin_client.post("/documents/purchase_receipt/new/", _receipt_post())
+    assert r.status_code == 302
+    number = r["Location"].strip("/").split("/")[-1]
+    d = Document.objects.get(number=number)
+    assert d.status == "approved"
+    assert d.amount == 1900 and d.tax == 247 and d.amount_incl_tax == 2147
+    assert _on_hand("A001") == before + 3
+    page = admin_client.get(f"/doc/{number}/").content.decode()
+    assert 'data-status="approved"' in page and 'id="doc-gross">21.47<' in page
+
+
+def test_tax_inclusive_prices_follow_the_company_setting(admin_client, user):
+    from openjxc.core.services import set_setting
+
+    set_setting("price_includes_tax", "1")
+    r = admin_client.post("/documents/purchase_receipt/new/", _receipt_post(
+        line_item=["A001"], line_qty=["2"], line_price=["11.30"], line_tax=["13"], line_source=[""], action="save"))
+    assert r.status_code == 302
+    d = Document.objects.latest("id")
+    assert d.status == "draft"
+    assert d.amount_incl_tax == 2260 and d.amount == 2000
+    # the edit form shows the tax-inclusive price again
+    assert 'value="11.30"' in admin_client.get(f"/doc/{d.number}/").content.decode()
+
+
+def test_failed_approval_changes_nothing_and_keeps_the_input(admin_client, books):
+    count = Document.objects.count()
+    r = admin_client.post("/documents/sales_delivery/new/", {
+        "date": "2026-03-05", "partner": "C001", "warehouse": "WH1", "line_item": ["A001"], "line_qty": ["50"],
+        "line_price": ["9.00"], "line_tax": ["13"], "line_source": [""], "action": "approve"})
+    assert r.status_code == 409
+    html = r.content.decode()
+    assert 'class="errors"' in html and "A001" in html
+    assert 'value="50"' in html  # the user's quantity is kept
+    assert Document.objects.count() == count  # no draft left behind
+    assert _on_hand("A001") == 6
+    # an invalid line points at its field
+    r = admin_client.post("/documents/sales_delivery/new/", {
+        "date": "2026-03-05", "partner": "C001", "warehouse": "WH1", "line_item": ["A001"], "line_qty": ["-1"],
+        "line_price": ["9.00"], "line_tax": ["13"], "line_source": [""], "action": "save"})
+    assert r.status_code == 422
+    assert 'data-error="qty"' in r.content.decode()
+    # before go-live: the period error
+    r = admin_client.post("/documents/purchase_receipt/new/", _receipt_post(date="2025-12-31"))
+    assert r.status_code == 409
+    assert Document.objects.count() == count
+
+
+def test_draft_edit_approve_delete_and_version(admin_client, books):
+    number = books["draft"]
+    d = Document.objects.get(number=number)
+    r = admin_client.post(f"/doc/{number}/", {
+        "version": str(d.version), "date": "2026-03-04", "partner": "C001", "warehouse": "WH1",
+        "line_item": ["A002"], "line_qty": ["2"], "line_price": ["4.00"], "line_tax": ["13"], "line_source": [""],
+        "action": "save"})
+    assert r.status_code == 302
+    d.refresh_from_db()
+    assert d.amount == 800 and d.version == 2
+    # a stale version is refused
+    r = admin_client.post(f"/doc/{number}/", {
+        "version": "1", "date": "2026-03-04", "partner": "C001", "warehouse": "WH1", "line_item": ["A002"],
+        "line_qty": ["3"], "line_price": ["4.00"], "line_tax": ["13"], "line_source": [""], "action": "save"})
+    assert r.status_code == 409
+    d.refresh_from_db()
+    assert d.amount == 800
+    r = admin_client.post(f"/doc/{number}/", {"action": "delete"})
+    assert r.status_code == 302
+    assert not Document.objects.filter(number=number).exists()
+
+
+def test_derive_delivery_from_order_and_close(admin_client, books, user):
+    order = doc(user, "sales_order", "2026-03-05", [("A001", 5, "9.00")])
+    r = admin_client.post(f"/doc/{order}/", {"action": "derive", "target": "sales_delivery"})
+    assert r.status_code == 302
+    number = r["Location"].strip("/").split("/")[-1]
+    delivery = Document.objects.get(number=number)
+    assert delivery.type == "sales_delivery" and delivery.source.number == order
+    assert delivery.lines.get().qty == 5 * 10000
+    # the new page of a delivery offers the open order to derive from
+    assert order in admin_client.get("/documents/sales_delivery/new/").content.decode()
+    r = admin_client.post(f"/doc/{order}/", {"action": "close", "reason": ""})
+    assert r.status_code == 422
+    r = admin_client.post(f"/doc/{order}/", {"action": "close", "reason": "客户取消"})
+    assert Document.objects.get(number=order).status == "closed"
+
+
+def test_sales_clerk_cannot_approve(client, books):
+    clerk = _user("xs2", "销售")
+    client.force_login(clerk)
+    r = client.post(f"/doc/{books['draft']}/", {"action": "approve"})
+    assert r.status_code == 403
+    assert Document.objects.get(number=books["draft"]).status == "draft"
+    assert 'id="save-approve"' not in client.get(f"/doc/{books['draft']}/").content.decode()
+
+
+def test_money_document_with_allocation(admin_client, books):
+    # the delivery left 40.68 receivable (4 × 9.00 + 13 %)
+    r = admin_client.get("/doc-lookup/open-items/", {"type": "receipt", "partner": "C001"})
+    assert books["delivery"] in r.content.decode()
+    r = admin_client.post("/documents/receipt/new/", {
+        "date": "2026-03-06", "partner": "C001", "amount": "50.00", "account": "1002",
+        "alloc_document": [books["delivery"]], "alloc_amount": ["40.68"], "action": "approve"})
+    assert r.status_code == 302
+    receipt = Document.objects.latest("id")
+    assert receipt.type == "receipt" and receipt.status == "approved" and receipt.amount == 5000
+    html = admin_client.get(f"/doc/{receipt.number}/").content.decode()
+    assert books["delivery"] in html and "40.68" in html
+    assert admin_client.get("/doc-lookup/open-items/", {"type": "receipt", "partner": "C001"}).content.decode(
+    ).count(books["delivery"]) == 0
+
+
+def test_print_views(admin_client, books):
+    from openjxc.core.services import set_setting
+
+    set_setting("company_name", "测试商贸有限公司")
+    set_setting("company_phone", "010-12345678")
+    html = admin_client.get(f"/doc/{books['receipts'][0]}/print/").content.decode()
+    assert "测试商贸有限公司" in html and 'id="print-a4"' in html
+    assert 'id="print-total">67.80<' in html and "陆拾柒元捌角整" in html
+    html = admin_client.get(f"/doc/{books['receipts'][0]}/print/?format=receipt").content.decode()
+    assert 'id="print-receipt"' in html and "80mm" in html
+
+
+def test_amount_in_words():
+    from openjxc.web.views_documents import amount_in_words
+
+    assert amount_in_words(6780) == "陆拾柒元捌角整"
+    assert amount_in_words(1050000) == "壹万零伍佰元整"
+    assert amount_in_words(1234567) == "壹万贰仟叁佰肆拾伍元陆角柒分"
+    assert amount_in_words(100001) == "壹仟元零壹分"
+    assert amount_in_words(0) == "零元整"
