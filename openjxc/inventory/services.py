@@ -260,3 +260,21 @@ def create_warehouse(user, data: dict) -> dict:
     except IntegrityError:
         raise DomainError("duplicate_code", f"warehouse code {code} already exists", {"code": code}) from None
     return result
+
+
+def update_warehouse(user, code: str, data: dict) -> dict:
+    """Rename a warehouse or (de)activate it; the code stays."""
+    require(user, MASTER_DATA)
+    with transaction.atomic():
+        wh = Warehouse.objects.select_for_update().filter(code=code).first()
+        if wh is None:
+            raise DomainError("not_found", f"warehouse {code} not found", {"object": "warehouse", "ref": code})
+        before = warehouse_dict(wh)
+        if "name" in data:
+            wh.name = text_field(data, "name", 200, True)
+        if "active" in data:
+            wh.active = bool(data["active"])
+        wh.save()
+        after = warehouse_dict(wh)
+        record(user, "edit", "warehouse", code, before=before, after=after)
+    return after

@@ -29,3 +29,26 @@ def create_partner(user, kind: str, data: dict) -> dict:
     except IntegrityError:
         raise DomainError("duplicate_code", f"{kind} code {code} already exists", {"code": code}) from None
     return result
+
+
+def update_partner(user, kind: str, code: str, data: dict) -> dict:
+    """Edit a customer's or supplier's name, phone, credit limit or active flag (the code stays)."""
+    require(user, MASTER_DATA)
+    with transaction.atomic():
+        p = Partner.objects.select_for_update().filter(kind=kind, code=code).first()
+        if p is None:
+            raise DomainError("not_found", f"{kind} {code} not found", {"object": kind, "ref": code})
+        before = partner_dict(p)
+        if "name" in data:
+            p.name = text_field(data, "name", 200, True)
+        if "phone" in data:
+            p.phone = text_field(data, "phone", 50)
+        if "credit_limit" in data:
+            limit = data["credit_limit"]
+            p.credit_limit = None if limit in (None, "") else to_fen(parse_decimal(limit, "credit_limit", 2))
+        if "active" in data:
+            p.active = bool(data["active"])
+        p.save()
+        after = partner_dict(p)
+        record(user, "edit", kind, code, before=before, after=after)
+    return after

@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views_admin as v  # noqa: F401
+from . import views_admin as v
 
-urlpatterns = []
+urlpatterns = [
+    path("items/", v.items, name="items"),
+    path("items/new/", v.item_new, name="item_new"),
+    path("items/<path:code>/edit/", v.item_edit, name="item_edit"),
+    path("customers/", v.customers, name="customers"),
+    path("customers/new/", v.partner_new, {"kind": "customer"}, name="customer_new"),
+    path("customers/<path:code>/edit/", v.partner_edit, {"kind": "customer"}, name="customer_edit"),
+    path("suppliers/", v.suppliers, name="suppliers"),
+    path("suppliers/new/", v.partner_new, {"kind": "supplier"}, name="supplier_new"),
+    path("suppliers/<path:code>/edit/", v.partner_edit, {"kind": "supplier"}, name="supplier_edit"),
+    path("warehouses/", v.warehouses, name="warehouses"),
+    path("warehouses/<path:code>/edit/", v.warehouse_edit, name="warehouse_edit"),
+    path("import/", v.import_page, name="import"),
+    path("import/template/<str:kind>/", v.import_template, name="import_template"),
+    path("users/", v.users, name="users"),
+    path("users/new/", v.user_new, name="user_new"),
+    path("users/roles/", v.roles, name="roles"),
+    path("users/<str:username>/edit/", v.user_edit, name="user_edit"),
+    path("settings/", v.settings_page, name="settings"),
+]

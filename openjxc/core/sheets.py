@@ -1,0 +1,117 @@
+"""Excel import shared by the master-data and opening-stock imports: read a sheet into rows keyed
+by field, and run a row function over every row in ONE transaction — all rows or none.
+
+The preview runs exactly the same services as the import and rolls back, so a row the preview
+accepts is a row the import accepts (including duplicates within the file)."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.db import transaction
+
+from .errors import DomainError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+
+def _text(value) -> str | None:
+    """A cell as the text a user typed: 12 not 12.0, 0.13 not 0.13000000001, blanks as None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return format(Decimal(repr(value)).normalize(), "f")
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    text = str(value).strip()
+    return text or None
+
+
+def template_xlsx(title: str, columns: list[tuple[str, str, bool]], example: list | None = None) -> bytes:
+    """An empty sheet with the Chinese headers (required ones marked *) and one example row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append([header + ("*" if req else "") for _, header, req in columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for n in range(1, len(columns) + 1):
+        ws.column_dimensions[ws.cell(1, n).column_letter].width = 16
+    if example:
+        ws.append(example)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def read_rows(content: bytes, columns: list[tuple[str, str, bool]]) -> list[tuple[int, dict]]:
+    """(Excel row number, {field: text}) for every non-blank row below the header row.
+
+    Headers are matched by their Chinese name (with or without the *) or the field key."""
+    from openpyxl import load_workbook
+
+    if len(content) > MAX_BYTES:
+        raise DomainError("invalid_file", f"the file is larger than {MAX_BYTES // 1024 // 1024} MB",
+                          {"max_mb": MAX_BYTES // 1024 // 1024})
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 — any unreadable upload is the same user error
+        raise DomainError("invalid_file", "not an Excel .xlsx file") from None
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    names = {}
+    for key, label, _ in columns:
+        names[label] = key
+        names[label + "*"] = key
+        names[key] = key
+    index = {}
+    for i, cell in enumerate(header):
+        key = names.get((_text(cell) or "").replace("＊", "*").strip())
+        if key and key not in index:
+            index[key] = i
+    missing = [label for key, label, req in columns if req and key not in index]
+    if missing:
+        raise DomainError("invalid_file", f"missing columns: {', '.join(missing)}", {"columns": missing})
+    out = []
+    for number, values in enumerate(rows, start=2):
+        row = {key: _text(values[i]) if i < len(values) else None for key, i in index.items()}
+        if all(v is None for v in row.values()):
+            continue
+        out.append((number, row))
+        if len(out) > MAX_ROWS:
+            raise DomainError("invalid_file", f"more than {MAX_ROWS} rows", {"max_rows": MAX_ROWS})
+    wb.close()
+    if not out:
+        raise DomainError("invalid_file", "the sheet has no rows below the header")
+    return out
+
+
+def run_rows(rows: list[tuple[int, dict]], apply_row, commit: bool) -> dict:
+    """Apply apply_row(data) to every row inside one transaction, each row in a savepoint so that
+    every row's error is collected. Commits only when `commit` and every row succeeded.
+
+    Returns {"rows": [{"row", "data", "error", "code"}], "ok": bool, "imported": n}."""
+    results = []
+    with transaction.atomic():
+        for number, data in rows:
+            try:
+                with transaction.atomic():
+                    apply_row(data)
+                results.append({"row": number, "data": data, "error": None, "code": None})
+            except DomainError as exc:
+                results.append({"row": number, "data": data, "error": exc, "code": exc.code})
+        ok = all(r["error"] is None for r in results)
+        if not (commit and ok):
+            transaction.set_rollback(True)
+    return {"rows": results, "ok": ok, "imported": len(results) if commit and ok else 0}

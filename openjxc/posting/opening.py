@@ -1,0 +1,112 @@
+"""Opening stock (期初库存) from Excel: one approved other_in document per warehouse, dated the
+go-live date, memo "期初库存", created through documents.services.create_draft and approved by
+posting.engine.approve — so the stock ledger, the balance cache and the voucher (借 1405) are
+written exactly as for any receipt. All warehouses or none: one transaction."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+
+from openjxc.audit.services import record
+from openjxc.catalog.models import Item
+from openjxc.core.errors import DomainError
+from openjxc.core.numbers import parse_decimal
+from openjxc.core.services import start_date
+from openjxc.core.sheets import read_rows
+from openjxc.documents.models import Document, DocumentLine
+from openjxc.documents.services import create_draft
+from openjxc.inventory.models import Warehouse
+from openjxc.users.services import MASTER_DATA, require, require_warehouses
+
+from .engine import approve
+
+MEMO = "期初库存"
+COLUMNS = [
+    ("warehouse", "仓库编码", True),
+    ("item", "商品编码", True),
+    ("qty", "数量", True),
+    ("unit_cost", "单位成本", False),
+    ("amount", "金额", False),
+]
+EXAMPLE = ["WH1", "A100", "48", "2.10", ""]
+
+
+def _line(user, row: dict, warehouses: dict, items: dict, seen: set) -> tuple[str, dict]:
+    """Check one row; (warehouse code, document line body). Raises DomainError."""
+    wh = warehouses.get(row.get("warehouse"))
+    if wh is None:
+        raise DomainError("not_found", f"warehouse {row.get('warehouse')} not found",
+                          {"object": "warehouse", "ref": row.get("warehouse") or ""})
+    require_warehouses(user, wh)
+    item = items.get(row.get("item"))
+    if item is None:
+        raise DomainError("not_found", f"item {row.get('item')} not found",
+                          {"object": "item", "ref": row.get("item") or ""})
+    qty = parse_decimal(row.get("qty"), "qty", 4)
+    if qty <= 0:
+        raise DomainError("invalid", "qty must be positive", {"field": "qty"})
+    if row.get("unit_cost") is not None:
+        price = parse_decimal(row["unit_cost"], "unit_cost", 6)
+    elif row.get("amount") is not None:
+        amount = parse_decimal(row["amount"], "amount", 2)
+        price = (amount / qty).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+        if (qty * price).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) != amount:
+            raise DomainError("invalid", f"amount {amount} is not quantity × a unit cost of 6 places; give the unit "
+                              "cost instead", {"field": "amount"})
+    else:
+        raise DomainError("invalid", "unit_cost or amount is required", {"field": "unit_cost"})
+    key = (wh.code, item.code)
+    if key in seen:
+        raise DomainError("invalid", f"item {item.code} appears twice for warehouse {wh.code}", {"field": "item"})
+    seen.add(key)
+    earlier = DocumentLine.objects.filter(document__type="other_in", document__memo=MEMO, document__warehouse=wh,
+                                          item=item).exclude(document__status__in=(Document.CANCELLED,
+                                                                                    Document.REVERSED))
+    if earlier.exists():
+        raise DomainError("duplicate_opening", f"opening stock of {item.code} in {wh.code} was already imported",
+                          {"item": item.code, "warehouse": wh.code})
+    return wh.code, {"item": item.code, "qty": str(qty), "price": str(price)}
+
+
+def import_opening_stock(user, content: bytes, commit: bool) -> dict:
+    """Preview (commit=False) or import opening stock. Returns the rows with their errors, as the
+    other imports do, plus the documents created ({"documents": [numbers]} when imported)."""
+    require(user, MASTER_DATA)
+    rows = read_rows(content, COLUMNS)
+    day = start_date()
+    warehouses = {w.code: w for w in Warehouse.objects.filter(code__in={r.get("warehouse") for _, r in rows})}
+    items = {i.code: i for i in Item.objects.filter(code__in={r.get("item") for _, r in rows})}
+    results, by_wh, seen = [], {}, set()
+    for number, row in rows:
+        entry = {"row": number, "data": row, "error": None, "code": None}
+        try:
+            wh, line = _line(user, row, warehouses, items, seen)
+            by_wh.setdefault(wh, []).append((entry, line))
+        except DomainError as exc:
+            entry.update(error=exc, code=exc.code)
+        results.append(entry)
+    documents = []
+    if all(r["error"] is None for r in results):
+        with transaction.atomic():
+            for wh, lines in sorted(by_wh.items()):
+                try:
+                    with transaction.atomic():
+                        draft, _ = create_draft(user, {"type": "other_in", "date": str(day), "warehouse": wh,
+                                                       "memo": MEMO, "lines": [ln for _, ln in lines]})
+                        doc = approve(user, draft["number"])
+                        if doc.status != Document.APPROVED:
+                            raise DomainError("second_approver_required", f"{doc.number} awaits a second approver",
+                                              {"number": doc.number})
+                        documents.append(draft["number"])
+                except DomainError as exc:
+                    for entry, _ in lines:
+                        entry.update(error=exc, code=exc.code)
+            ok = all(r["error"] is None for r in results)
+            if commit and ok:
+                record(user, "import", "opening_stock", str(day), after={"documents": documents})
+            else:
+                transaction.set_rollback(True)
+    ok = all(r["error"] is None for r in results)
+    imported = len(results) if commit and ok else 0
+    return {"rows": results, "ok": ok, "imported": imported, "documents": documents if imported else [],
+            "date": str(day) if day else None}
