@@ -43,3 +43,137 @@ def test_document_list_filters(zh_page, books):
     page.wait_for_url("**status=draft**")
     assert [r[0] for r in table_rows(page, "documents")] == [books["draft"]]
 
+
+
+def _on_hand(item, wh="WH1"):
+    from tests.factories import fetch
+
+    rows = fetch("SELECT b.qty FROM inventory_stockbalance b JOIN catalog_item i ON i.id = b.item_id "
+                 "JOIN inventory_warehouse w ON w.id = b.warehouse_id WHERE i.code = %s AND w.code = %s", [item, wh])
+    return rows[0][0] / 10000 if rows else 0
+
+
+def _scan(page, code):
+    page.fill("#scan", code)
+    page.press("#scan", "Enter")
+
+
+def _line(page, item):
+    return page.locator(f'#lines tbody tr.line[data-item="{item}"]')
+
+
+def test_purchase_receipt_by_scanning_barcodes(zh_page, user):
+    from openjxc.catalog.models import Item
+
+    page = zh_page
+    barcodes = dict(Item.objects.values_list("code", "barcode"))
+    before = {code: _on_hand(code) for code in ("A001", "A002")}
+    log_in(page)
+    page.wait_for_url(lambda url: "/login/" not in url)
+    page.goto("/documents/purchase_receipt/")
+    page.click("#new-doc")
+    page.wait_for_url("**/documents/purchase_receipt/new/")
+    assert page.locator("#entry-title").inner_text().strip() == "新增采购入库单" or "采购入库单" in page.locator(
+        "#entry-title").inner_text()
+    page.select_option("#f-partner", "S001")
+    page.select_option("#f-warehouse", "WH1")
+    # the scanner types the barcode and Enter: a line is added; the same barcode again adds one
+    _scan(page, barcodes["A001"])
+    _line(page, "A001").wait_for()
+    _scan(page, barcodes["A002"])
+    _line(page, "A002").wait_for()
+    _scan(page, barcodes["A001"])
+    page.wait_for_function("document.querySelector('#lines tr.line[data-item=A001] .qty').value === '2'")
+    assert page.locator("#lines tbody tr.line").count() == 2
+    assert _line(page, "A002").locator(".qty").input_value() == "1"
+    assert page.locator("#scan").input_value() == ""  # ready for the next scan
+    # prices typed: the totals follow as you type (2 × 5.00 + 13 %, 1 × 2.50 + 13 %)
+    _line(page, "A001").locator(".price").fill("5.00")
+    _line(page, "A002").locator(".price").fill("2.50")
+    assert page.locator("#total-qty").inner_text() == "3"
+    assert page.locator("#total-amount").inner_text() == "12.50"
+    assert page.locator("#total-gross").inner_text() == "14.13"
+    shot(page, "10-receipt-entry-scanned")
+    # save the draft, then approve it
+    page.click("#save")
+    page.wait_for_url("**/doc/CGRK*/")
+    assert page.locator("#doc-status").get_attribute("data-status") == "draft"
+    assert _line(page, "A001").locator(".qty").input_value() == "2"
+    page.click("#save-approve")
+    page.locator("#doc-status[data-status=approved]").wait_for()
+    assert page.locator("#doc-status").inner_text().strip() == "已审核"
+    assert page.locator("#doc-gross").inner_text() == "14.13"
+    shot(page, "11-receipt-approved")
+    assert _on_hand("A001") == before["A001"] + 2
+    assert _on_hand("A002") == before["A002"] + 1
+
+
+def test_sales_delivery_with_line_info_and_stock_error(zh_page, books):
+    page = zh_page
+    assert _on_hand("A001") == 6
+    log_in(page)
+    page.wait_for_url(lambda url: "/login/" not in url)
+    page.goto("/documents/sales_delivery/new/")
+    page.select_option("#f-partner", "C001")
+    # search by name, pick from the suggestions
+    page.fill("#scan", "商品A001")
+    page.locator("#suggestions button").first.click()
+    row = _line(page, "A001")
+    row.wait_for()
+    # line info: available stock and the last price to this customer, which becomes the price
+    page.wait_for_function("document.querySelector('#lines tr.line[data-item=A001]').dataset.available === '6'")
+    assert "9.00" in row.locator(".info .last").inner_text()
+    assert row.locator(".price").input_value() == "9.00"
+    assert row.locator(".info .margin").count() == 1  # the admin sees the estimated margin
+    row.locator(".qty").fill("2")
+    assert page.locator("#total-gross").inner_text() == "20.34"  # 18.00 + 2.34
+    assert "8.00" in row.locator(".info .margin").inner_text()  # 2 × (9.00 − 5.00 average cost)
+    shot(page, "12-delivery-entry-line-info")
+    page.click("#save-approve")
+    page.locator("#doc-status[data-status=approved]").wait_for()
+    assert _on_hand("A001") == 4
+
+    # more than in stock: the approval fails inline, the input stays, nothing is saved
+    from openjxc.documents.models import Document
+
+    count = Document.objects.count()
+    page.goto("/documents/sales_delivery/new/")
+    page.select_option("#f-partner", "C001")
+    _scan(page, "A001")
+    _line(page, "A001").wait_for()
+    _line(page, "A001").locator(".qty").fill("50")
+    page.wait_for_function("document.querySelector('#lines tr.line[data-item=A001] .info .avail.bad') !== null")
+    page.click("#save-approve")
+    error = page.locator("#form-error")
+    error.wait_for()
+    assert "库存不足" in error.inner_text() and "A001" in error.inner_text()
+    assert _line(page, "A001").locator(".qty").input_value() == "50"
+    shot(page, "13-delivery-insufficient-stock")
+    assert Document.objects.count() == count
+    assert _on_hand("A001") == 4
+
+
+def test_print_views(zh_page, books):
+    from openjxc.core.services import set_setting
+
+    set_setting("company_name", "示例商贸有限公司")
+    set_setting("company_address", "北京市朝阳区示例路 1 号")
+    set_setting("company_phone", "010-12345678")
+    page = zh_page
+    log_in(page)
+    page.wait_for_url(lambda url: "/login/" not in url)
+    number = books["delivery"]
+    page.goto(f"/doc/{number}/")
+    assert page.locator("#doc-status").inner_text().strip() == "已审核"
+    shot(page, "14-delivery-detail")
+    page.goto(f"/doc/{number}/print/?format=a4")
+    assert page.locator("#company-name").inner_text() == "示例商贸有限公司"
+    assert page.locator("#print-title").inner_text() == "销售出库单"
+    assert page.locator("#print-total").inner_text() == "40.68"
+    assert page.locator("#print-words").inner_text() == "肆拾元陆角捌分"
+    shot(page, "15-print-a4")
+    page.goto(f"/doc/{number}/print/?format=receipt")
+    page.locator("body#print-receipt").wait_for()
+    assert page.locator("#print-total").inner_text() == "40.68"
+    page.set_viewport_size({"width": 320, "height": 800})
+    shot(page, "16-print-receipt")
