@@ -229,3 +229,19 @@ def test_import_preview_then_import(admin_client):
     assert r.status_code == 422 and 'id="form-error"' in r.content.decode()
     r = admin_client.post("/import/", {"kind": "items", "action": "import", "token": "nope"})
     assert r.status_code == 409
+
+
+def test_opening_stock_upload_shows_totals_and_posts(admin_client):
+    content = xlsx([["仓库编码", "商品编码", "数量", "单位成本", "金额"], ["WH1", "A001", 10, "5.00", None],
+                    ["WH2", "A002", 4, None, "10.00"]])
+    r = upload(admin_client, "opening", content)
+    body = r.content.decode()
+    assert 'data-bad="0"' in body and 'id="preview-totals"' in body
+    assert '<td class="num">14</td>' in body and '<td class="num">60.00</td>' in body
+    assert not fetch("SELECT 1 FROM documents_document")
+    token = admin_client.session["import"]["token"]
+    r = admin_client.post("/import/", {"kind": "opening", "action": "import", "token": token})
+    assert r.status_code == 302
+    assert [(t, str(d), m, s) for t, d, m, s in fetch("SELECT type, date, memo, status FROM documents_document")] == [
+        ("other_in", "2026-01-01", "期初库存", "approved")] * 2
+    assert fetch("SELECT SUM(qty), SUM(value) FROM inventory_stockbalance") == [(140000, 6000)]

@@ -7,6 +7,7 @@ rendered again with the user's input and the message, nothing changed."""
 
 import time
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from openjxc.catalog import imports as item_imports
 from openjxc.catalog.selectors import get_item, item_dict, search_items
 from openjxc.catalog.services import create_item, update_item
 from openjxc.core.errors import DomainError
+from openjxc.core.numbers import round_half_up
 from openjxc.core.sheets import MAX_BYTES, template_xlsx
 from openjxc.inventory.models import Warehouse
 from openjxc.inventory.selectors import warehouse_dict
@@ -310,8 +312,23 @@ def _preview(request, kind, result, name):
     rows = [{"row": r["row"], "cells": [r["data"].get(k) or "" for k, _l, _r in columns],
              "error": row_error(r["error"], columns) if r["error"] else ""} for r in result["rows"]]
     bad = sum(1 for r in rows if r["error"])
-    return {"preview": rows, "bad": bad, "ok": result["ok"], "file_name": name,
-            "headers": [label for _k, label, _r in columns]}
+    ctx = {"preview": rows, "bad": bad, "ok": result["ok"], "file_name": name,
+           "headers": [label for _k, label, _r in columns]}
+    if kind == "opening" and result["ok"]:
+        ctx["totals"] = _opening_totals(result["rows"], columns)
+    return ctx
+
+
+def _opening_totals(rows, columns) -> list[str]:
+    """The totals row of an opening-stock preview: quantity and value (qty × unit cost or the amount)."""
+    qty = value = Decimal(0)
+    for r in rows:
+        q = Decimal(r["data"]["qty"])
+        qty += q
+        cost = r["data"].get("unit_cost")
+        value += round_half_up(q * Decimal(cost)) if cost is not None else Decimal(r["data"]["amount"])
+    cells = {"qty": qty.normalize(), "amount": f"{value:.2f}"}
+    return [f"{cells[k]}" if k in cells else "" for k, _l, _r in columns]
 
 
 @page(MASTER_DATA)
