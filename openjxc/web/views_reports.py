@@ -138,7 +138,7 @@ def _bars(rows: list[dict], label_key: str, value_key: str, limit: int = 31, hor
                      "h": round(h, 1), "label": row.get(label_key) or "", "value": row.get(value_key),
                      "show_label": n % every == 0, "text_x": round(n * (bar_w + gap) + bar_w / 2, 1),
                      "negative": value < 0})
-    return {"bars": bars, "width": width, "height": height, "horizontal": False}
+    return {"bars": bars, "width": width, "height": height, "horizontal": False, "max": f"{top:.2f}" if top else ""}
 
 
 def _document_url(number: str) -> str:
