@@ -177,3 +177,31 @@ def test_print_views(zh_page, books):
     assert page.locator("#print-total").inner_text() == "40.68"
     page.set_viewport_size({"width": 320, "height": 800})
     shot(page, "16-print-receipt")
+
+
+def test_customer_receipt_allocated_to_the_delivery(zh_page, books):
+    from openjxc.documents.models import Document
+    from tests.factories import fetch
+
+    page = zh_page
+    log_in(page)
+    page.wait_for_url(lambda url: "/login/" not in url)
+    page.goto("/documents/receipt/new/")
+    # choosing the customer loads their open items (the delivery: 40.68)
+    page.select_option("#f-partner", "C001")
+    row = page.locator(f'#open-items-table tr[data-document="{books["delivery"]}"]')
+    row.wait_for()
+    assert row.locator("td").nth(4).inner_text() == "40.68"
+    page.fill("#f-amount", "50.00")
+    row.locator("input[name=alloc_amount]").fill("40.68")
+    shot(page, "17-receipt-entry")
+    page.click("#save-approve")
+    page.locator("#doc-status[data-status=approved]").wait_for()
+    assert page.locator("#money-amount").inner_text() == "50.00"
+    assert books["delivery"] in page.locator("#allocations").inner_text()
+    receipt = Document.objects.filter(type="receipt").get()
+    # the delivery is settled; 9.32 stays as the customer's credit
+    open_rows = dict(fetch("SELECT d.number, o.open_amount FROM ledger_openitem o JOIN documents_document d "
+                           "ON d.id = o.document_id"))
+    assert open_rows.get(books["delivery"], 0) == 0
+    assert open_rows[receipt.number] == -932

@@ -197,6 +197,7 @@ def test_failed_approval_changes_nothing_and_keeps_the_input(admin_client, books
     html = r.content.decode()
     assert 'class="errors"' in html and "A001" in html
     assert 'value="50"' in html  # the user's quantity is kept
+    assert 'data-item="A001" data-error="qty"' in html  # and the line is marked
     assert Document.objects.count() == count  # no draft left behind
     assert _on_hand("A001") == 6
     # an invalid line points at its field
@@ -294,3 +295,32 @@ def test_amount_in_words():
     assert amount_in_words(1234567) == "壹万贰仟叁佰肆拾伍元陆角柒分"
     assert amount_in_words(100001) == "壹仟元零壹分"
     assert amount_in_words(0) == "零元整"
+
+
+@pytest.mark.parametrize("doc_type", ["purchase_order", "purchase_receipt", "purchase_return", "purchase_invoice",
+                                      "sales_order", "sales_delivery", "sales_return", "sales_invoice", "other_in",
+                                      "other_out", "transfer", "stock_count", "receipt", "payment", "refund",
+                                      "supplier_refund"])
+def test_every_type_has_a_list_and_an_entry_page(admin_client, books, doc_type):
+    from django.urls import reverse
+
+    r = admin_client.get(reverse("doc_list", kwargs={"doc_type": doc_type}))
+    assert r.status_code == 200 and 'id="doc-list"' in r.content.decode()
+    r = admin_client.get(reverse("doc_new", kwargs={"doc_type": doc_type}))
+    html = r.content.decode()
+    assert r.status_code == 200 and 'id="doc-form"' in html
+    assert ('id="scan"' in html) == (doc_type not in ("receipt", "payment", "refund", "supplier_refund"))
+    assert 'value="2026-' in html or 'value="20' in html  # today's date as default
+
+
+def test_transfer_and_stock_count_through_the_pages(admin_client, books):
+    r = admin_client.post("/documents/transfer/new/", {
+        "date": "2026-03-10", "warehouse": "WH1", "to_warehouse": "WH2", "line_item": ["A001"], "line_qty": ["1"],
+        "line_source": [""], "action": "approve"})
+    assert r.status_code == 302
+    assert _on_hand("A001") == 5 and _on_hand("A001", "WH2") == 1
+    r = admin_client.post("/documents/stock_count/new/", {
+        "date": "2026-03-11", "warehouse": "WH1", "line_item": ["A002"], "line_qty": ["3"], "line_source": [""],
+        "action": "approve"})
+    assert r.status_code == 302
+    assert _on_hand("A002") == 3  # 4 on hand, counted 3

@@ -291,8 +291,12 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
     incl = _incl()
     partners = Partner.objects.filter(kind=t.partner, active=True).order_by("code") if t.partner else []
     error_index, error_field = _error_line(error) if error else (None, "")
+    details = (error.details or {}) if error else {}
     for n, ln in enumerate(data.get("lines", [])):
         ln["error"] = (error_field or "qty") if n == error_index else ""
+        if (error and error.code == "insufficient_stock" and ln.get("item") == details.get("item")) or (
+                error and error.code == "exceeds_source" and str(ln.get("source_line")) == str(details.get("source_line"))):
+            ln["error"] = "qty"
     ctx = {
         "t": t, "data": data, "doc": doc, "incl": incl, "partners": partners,
         "status_name": STATUS_LABELS.get(doc.status, doc.status) if doc else "",
@@ -398,9 +402,16 @@ def doc_detail(request, number):
     return _detail(request, doc, t)
 
 
+def _doc_data(doc) -> dict:
+    data = document_dict(doc)
+    for ln in data["lines"]:
+        ln["tax_percent"] = _percent(ln["tax_rate"])
+    return data
+
+
 def _detail(request, doc, t, error=None, status=200):
     user = request.user
-    data = document_dict(doc)
+    data = _doc_data(doc)
     posted = doc.status in Document.POSTED
     actions = []
     if posted and doc.status not in (Document.REVERSED,):
@@ -508,7 +519,7 @@ def doc_print(request, number):
         return denied
     t = TYPES[doc.type]
     fmt = "receipt" if request.GET.get("format") == "receipt" else "a4"
-    data = document_dict(doc)
+    data = _doc_data(doc)
     return render(request, "web/documents/print.html", {
         "t": t, "doc": doc, "data": data, "format": fmt,
         "status_name": STATUS_LABELS.get(doc.status, doc.status),
