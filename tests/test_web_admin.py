@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from openpyxl import Workbook, load_workbook
 
 from openjxc.catalog.models import Item
+from openjxc.catalog.selectors import item_by_barcode
 from openjxc.core.services import get_setting
 from openjxc.partners.models import Partner
 from openjxc.users import admin as users_admin
@@ -61,11 +62,21 @@ def test_item_create_with_generated_barcode_and_inline_error(admin_client):
     assert Item.objects.get(code="N001").sale_price == 2
     # edit: clearing the barcode regenerates one, the price changes
     r = admin_client.post("/items/N001/edit/", {"name": "农夫山泉 550ml", "unit": "瓶", "tax_rate": "0.09",
-                                                "barcode": "", "purchase_price": "1.10", "sale_price": "2.50"})
+                                                "barcode": "", "purchase_price": "1.10", "sale_price": "2.50",
+                                                "active": "1"})
     assert r.status_code == 302
     item.refresh_from_db()
-    assert (item.name, str(item.tax_rate), str(item.sale_price), len(item.barcode)) == (
-        "农夫山泉 550ml", "0.0900", "2.500000", 13)
+    assert (item.name, str(item.tax_rate), str(item.sale_price), len(item.barcode), item.active) == (
+        "农夫山泉 550ml", "0.0900", "2.500000", 13, True)
+    # unticking "active" deactivates it: the scanner no longer finds it by barcode
+    r = admin_client.post("/items/N001/edit/", {"name": "农夫山泉 550ml", "unit": "瓶", "tax_rate": "0.09",
+                                                "barcode": item.barcode, "sale_price": "2.50"})
+    assert r.status_code == 302
+    item.refresh_from_db()
+    assert not item.active and item_by_barcode(item.barcode) is None
+    assert str(item.purchase_price) == "1.100000"  # a field not sent is left as it was
+    export = admin_client.get("/customers/?export=1")
+    assert load_workbook(io.BytesIO(export.content)).active["A2"].value == "C001"
 
 
 def test_sales_clerk_sees_no_purchase_price_and_cannot_write(client, user):

@@ -75,3 +75,19 @@ def update_item(user, code: str, data: dict) -> dict:
         after = item_dict(item)
         record(user, "edit", "item", code, before=before, after=after)
     return after
+
+
+def set_item_active(user, code: str, active: bool) -> dict:
+    """停用 / 启用 an item: an inactive item is no longer found by the barcode scanner; its history stays."""
+    require(user, MASTER_DATA)
+    with transaction.atomic():
+        item = Item.objects.select_for_update().filter(code=code).first()
+        if item is None:
+            raise not_found("item", code)
+        before = item_dict(item)
+        item.active = bool(active)
+        item.save(update_fields=["active"])
+        after = item_dict(item)
+        if before != after:
+            record(user, "edit", "item", code, before=before, after=after)
+    return after

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from openjxc.catalog import imports as item_imports
 from openjxc.catalog.selectors import get_item, item_dict, search_items
-from openjxc.catalog.services import create_item, update_item
+from openjxc.catalog.services import create_item, set_item_active, update_item
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import round_half_up
 from openjxc.core.sheets import MAX_BYTES, template_xlsx
@@ -92,7 +93,8 @@ def items(request):
 
 
 def _item_data(request, new: bool) -> dict:
-    keys = [k for k in ITEM_KEYS if (new or k != "code") and (k != "purchase_price" or sees_cost(request.user))]
+    keys = [k for k in ITEM_KEYS if (new or (k != "code" and k in request.POST))
+            and (k != "purchase_price" or sees_cost(request.user))]
     data = _form(request, keys)
     for k in ("tax_rate", "safety_stock"):
         if data.get(k) == "":
@@ -126,9 +128,11 @@ def item_edit(request, code):
     values = mask_cost(request.user, item_dict(item))
     values["safety_stock"] = values["safety_stock"] if values["safety_stock"] != "0" else ""
     if request.method == "POST":
-        values = {**_form(request, ITEM_KEYS), "code": code}
+        values = {**_form(request, ITEM_KEYS), "code": code, "active": bool(request.POST.get("active"))}
         try:
-            update_item(request.user, code, _item_data(request, new=False))
+            with transaction.atomic():
+                update_item(request.user, code, _item_data(request, new=False))
+                set_item_active(request.user, code, bool(request.POST.get("active")))
         except DomainError as exc:
             return render(request, "web/admin/item_form.html", {"new": False, "v": values, "tax_rates": TAX_RATES,
                                                                  **_error(request, exc)}, status=exc.status)
@@ -148,8 +152,16 @@ def partners(request, kind):
     qs = Partner.objects.filter(kind=kind).order_by("code")
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(phone__icontains=q))
+    if request.GET.get("export"):
+        if not can(request.user, EXPORT):
+            return forbidden(request)
+        columns = [("code", "编码"), ("name", "名称"), ("phone", "电话")]
+        if kind == "customer":
+            columns.append(("credit_limit", "信用额度"))
+        name = "客户" if kind == "customer" else "供应商"
+        return xlsx_response(f"{kind}s.xlsx", name, columns, [partner_dict(p) for p in qs])
     page_ = _paged(request, qs)
-    return render(request, "web/admin/partners.html", {
+    return render(request, "web/admin/partners.html", {"may_export": can(request.user, EXPORT),
         "kind": kind, "title": KIND_LABELS[kind], "rows": [partner_dict(p) for p in page_], "page": page_, "q": q,
         "may_edit": can(request.user, MASTER_DATA)})
 
