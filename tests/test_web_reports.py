@@ -172,7 +172,9 @@ def test_aging_buckets(client, user, books):
     assert data_rows(html, "aging", "data-partner")["S001"][0][2] == "71.87"
     # receivables page and statement agree
     html = client.get("/reports/receivables/").content.decode()
-    assert data_rows(html, "receivables", "data-partner")["C001"][0][2] == "61.02"
+    rows = data_rows(html, "receivables", "data-partner")
+    assert rows["C001"][0][2:4] == ["61.02", "0.00"] and rows["S001"][0][2:4] == ["0.00", "71.87"]
+    assert cells(html, "receivables-totals")[1:3] == ["61.02", "71.87"]
     html = client.get("/reports/statements/?kind=customer&partner=C001&from=2026-03-01&to=2026-04-30").content.decode()
     assert cells(html, "statement-closing")[-1] == "61.02"
     assert "/statement/customer/C001/?from=2026-03-01" in html
@@ -194,6 +196,9 @@ def test_sales_clerk_sees_no_cost(client, books):
     assert client.get("/reports/margin/").status_code == 403
     html = client.get("/stock/ledger/?item=A001&from=2026-03-01&to=2026-03-31").content.decode()
     assert "单位成本" not in html and "30.00" not in html
+    # receivables and payables: a sales clerk sees customers only
+    html = client.get("/reports/receivables/").content.decode()
+    assert set(data_rows(html, "receivables", "data-partner")) == {"C001"}
     # no purchase permission: no order from the low-stock list
     assert client.post("/stock/low/", {"supplier": "S001", "pick_A002": "1"}).status_code == 403
     # a warehouse keeper may not export at all
@@ -249,3 +254,21 @@ def test_low_stock_creates_a_draft_purchase_order(client, user, books):
     assert order.status == "draft" and order.partner.code == "S001" and order.warehouse.code == "WH1"
     assert [(ln.item.code, ln.qty, ln.amount) for ln in order.lines.all()] == [("A002", 120000, 3000)]
     assert order.number in response["Location"] or response["Location"].startswith("/documents/")
+
+
+def test_bad_filters_and_forbidden_reports(client, user, books):
+    client.force_login(user)
+    # a bad date: the page again with the message, status 422
+    response = client.get("/reports/inventory-summary/?from=2026-13-01")
+    assert response.status_code == 422 and 'id="errors"' in response.content.decode()
+    response = client.get("/reports/sales/summary/?from=2026-03-31&to=2026-03-01")
+    assert response.status_code == 422 and 'id="errors"' in response.content.decode()
+    assert client.get("/reports/unknown/summary/").status_code == 404
+    # a warehouse keeper: no sales or purchase summary, no receivables
+    client.force_login(person("库管"))
+    for url in ("/reports/sales/summary/", "/reports/purchase/details/", "/reports/receivables/", "/reports/aging/",
+                "/reports/statements/", "/reports/margin/"):
+        response = client.get(url)
+        assert response.status_code == 403 and 'id="forbidden"' in response.content.decode(), url
+    # the stock pages are open to them
+    assert client.get("/stock/").status_code == 200 and client.get("/stock/low/").status_code == 200

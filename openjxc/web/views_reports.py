@@ -213,8 +213,9 @@ def stock(request):
     if _wants_xlsx(request):
         columns = _cost_columns(request, STOCK_COLUMNS, {"unit_cost", "value"})
         return _export(request, f"库存余额_{day}.xlsx", "库存余额", columns, rows, totals)
+    pager = Paginator(rows, 200).get_page(request.GET.get("page"))
     return render(request, "web/stock.html", {
-        "rows": rows, "totals": totals, "warehouses": choices, "warehouse": wh, "q": q, "date": day,
+        "rows": pager, "page": pager, "page_query": _query(request), "count": len(rows), "totals": totals, "warehouses": choices, "warehouse": wh, "q": q, "date": day,
         "error": error, "export_query": _query(request, format="xlsx")}, status=422 if error else 200)
 
 
