@@ -106,6 +106,16 @@ def test_purchase_receipt_by_scanning_barcodes(zh_page, user):
     shot(page, "11-receipt-approved")
     assert _on_hand("A001") == before["A001"] + 2
     assert _on_hand("A002") == before["A002"] + 1
+    # the list shows it under the approved tab, also on a phone
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/documents/purchase_receipt/?status=approved")
+    number = page.url and table_rows(page, "doc-list")[0][0]
+    assert number.startswith("CGRK")
+    shot(page, "18-receipt-list-phone")
+    page.goto("/documents/sales_delivery/new/")
+    _scan(page, "A001")
+    _line(page, "A001").wait_for()
+    shot(page, "19-delivery-entry-phone")
 
 
 def test_sales_delivery_with_line_info_and_stock_error(zh_page, books):

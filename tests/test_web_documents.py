@@ -324,3 +324,40 @@ def test_transfer_and_stock_count_through_the_pages(admin_client, books):
         "action": "approve"})
     assert r.status_code == 302
     assert _on_hand("A002") == 3  # 4 on hand, counted 3
+
+
+def test_money_draft_keeps_its_planned_allocations(admin_client, books):
+    r = admin_client.post("/documents/receipt/new/", {
+        "date": "2026-03-06", "partner": "C001", "amount": "40.68", "account": "1001",
+        "alloc_document": [books["delivery"]], "alloc_amount": ["40.68"], "action": "save"})
+    assert r.status_code == 302
+    receipt = Document.objects.latest("id")
+    assert receipt.status == "draft" and receipt.account.code == "1001"
+    html = admin_client.get(f"/doc/{receipt.number}/").content.decode()
+    assert 'value="40.68" placeholder' in html  # the planned allocation is shown for editing
+    # over-allocation is refused inline and changes nothing
+    r = admin_client.post(f"/doc/{receipt.number}/", {
+        "version": str(receipt.version), "date": "2026-03-06", "partner": "C001", "amount": "10.00",
+        "account": "1001", "alloc_document": [books["delivery"]], "alloc_amount": ["40.68"], "action": "save"})
+    assert r.status_code == 422 and 'class="errors"' in r.content.decode()
+    receipt.refresh_from_db()
+    assert receipt.amount == 4068
+    r = admin_client.post(f"/doc/{receipt.number}/", {"action": "approve"})
+    assert r.status_code == 302
+    receipt.refresh_from_db()
+    assert receipt.status == "approved"
+    assert fetch("SELECT o.open_amount FROM ledger_openitem o JOIN documents_document d ON d.id = o.document_id "
+                 "WHERE d.number = %s", [books["delivery"]]) in ([], [(0,)])
+
+
+def test_credit_limit_warning_on_approval(admin_client, books):
+    from openjxc.partners.models import Partner
+
+    Partner.objects.filter(code="C001").update(credit_limit=5000)  # 50.00, the customer owes 40.68
+    r = admin_client.post("/documents/sales_order/new/", {
+        "date": "2026-03-06", "partner": "C001", "warehouse": "WH1", "line_item": ["A001"], "line_qty": ["2"],
+        "line_price": ["9.00"], "line_tax": ["13"], "line_source": [""], "action": "approve"}, follow=True)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'data-status="approved"' in html
+    assert "50.00" in html and "40.68" in html  # the credit-limit sentence with limit and what is owed

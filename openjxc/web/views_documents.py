@@ -197,17 +197,14 @@ def doc_list(request, doc_type):
 
 # ---------------------------------------------------------------- entry
 
-def _form_data(doc_dict: dict, incl: bool) -> dict:
-    """A document dict (service's format) as the entry form shows it."""
-    data = dict(doc_dict)
-    rates = {}
-    lines = []
-    for ln in doc_dict.get("lines", []):
-        rate = ln.get("tax_rate")
-        rates[ln["item"]] = rate
-        price = ln.get("price_incl_tax") if incl else ln.get("price")
-        lines.append({**ln, "price_entry": price or "", "tax_percent": _percent(rate)})
-    data["lines"] = lines
+def _form_data(doc, incl: bool) -> dict:
+    """A draft as the entry form shows it (prices as the user types them, tax rates in %)."""
+    data = document_dict(doc)
+    data["lines"] = [{**ln, "price_entry": (ln.get("price_incl_tax") if incl else ln.get("price")) or "",
+                      "tax_percent": _percent(ln.get("tax_rate"))} for ln in data["lines"]]
+    plan = doc.allocation_plan or {}
+    data["allocations"] = {a["document"]: fen_str(a["amount"]) for a in plan.get("allocations", [])}
+    data["auto_allocate"] = bool(plan.get("auto"))
     return data
 
 
@@ -354,7 +351,8 @@ def _approved_messages(request, approved, number):
     else:
         messages.success(request, _("Approved %(number)s.") % {"number": number})
     for w in getattr(approved, "warnings", None) or []:
-        messages.warning(request, _("Over the credit limit: %(detail)s") % {"detail": w.get("message", w)})
+        messages.warning(request, error_message(DomainError(w.get("code", ""), w.get("message", ""),
+                                                            w.get("details"))))
 
 
 @page(EDIT)
@@ -398,7 +396,7 @@ def doc_detail(request, number):
     if request.method == "POST":
         return _detail_post(request, doc, t)
     if doc.status == Document.DRAFT and can(user, EDIT):
-        return _entry(request, t, _form_data(document_dict(doc), _incl()), doc)
+        return _entry(request, t, _form_data(doc, _incl()), doc)
     return _detail(request, doc, t)
 
 
@@ -474,7 +472,7 @@ def _detail_post(request, doc, t):
             raise Http404(action)
     except DomainError as exc:
         if doc.status == Document.DRAFT and can(user, EDIT):
-            return _entry(request, t, _form_data(document_dict(doc), _incl()), doc, exc, status=exc.status)
+            return _entry(request, t, _form_data(doc, _incl()), doc, exc, status=exc.status)
         return _detail(request, doc, t, exc, status=exc.status)
     return redirect("doc_detail", number=doc.number)
 
