@@ -129,6 +129,7 @@ def test_sales_and_purchase_summary_totals(client, user, books):
     # by period: March
     html = client.get("/reports/sales/summary/?by=period&from=2026-03-01&to=2026-03-31").content.decode()
     assert list(data_rows(html, "summary", "data-key")) == ["2026-03"]
+    assert "/reports/sales/details/?from=2026-03-01&amp;to=2026-03-31" in html
     # the Excel has the same totals
     rows = sheet(client.get("/reports/sales/summary/?from=2026-03-01&to=2026-03-31&format=xlsx"))
     assert rows[0] == ["编码", "名称", "数量", "金额", "税额", "价税合计", "成本", "毛利", "毛利率%"]

@@ -23,6 +23,7 @@ from openjxc.documents.services import create_draft
 from openjxc.documents.types import STATUS_LABELS, TYPES
 from openjxc.inventory.models import Warehouse
 from openjxc.inventory.selectors import stock_rows
+from openjxc.ledger.models import Period
 from openjxc.partners.models import Partner
 from openjxc.reports import dashboard, money, selectors, trade
 from openjxc.reports.excel import xlsx_response
@@ -371,10 +372,15 @@ def _trade_summary(request, kind, margin: bool):
     data = mask_cost(user, data)
     if margin:
         data["items"].sort(key=lambda r: -Decimal(r.get("margin") or 0))
+    periods = {name: (start, end) for name, start, end in Period.objects.filter(
+        name__in=[r.get("period") for r in data["items"]]).values_list("name", "start", "end")} if by == "period" else {}
     for r in data["items"]:
         r["key"] = r.get(by)
-        if by != "period":
-            r["details_query"] = urlencode({"from": date_from, "to": date_to, by: r["key"] or ""})
+        if by == "period":
+            start, end = periods.get(r["key"], (None, None))
+            r["details_query"] = urlencode({"from": max(start, date_from), "to": min(end, date_to)}) if start else None
+        else:  # no link for lines without a salesperson: the details cannot filter on "none"
+            r["details_query"] = urlencode({"from": date_from, "to": date_to, by: r["key"]}) if r["key"] else None
     label = {"sales": "销售汇总", "purchase": "采购汇总"}[kind] if not margin else "毛利分析"
     if _wants_xlsx(request) and not error:
         columns = [(by, "编码"), ("name", "名称"), ("qty", "数量"), ("amount", "金额"), ("tax", "税额"),
