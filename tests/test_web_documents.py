@@ -361,3 +361,24 @@ def test_credit_limit_warning_on_approval(admin_client, books):
     html = r.content.decode()
     assert 'data-status="approved"' in html
     assert "50.00" in html and "40.68" in html  # the credit-limit sentence with limit and what is owed
+
+
+def test_maker_checker_through_the_pages(admin_client, client, user):
+    from openjxc.core.services import set_setting
+
+    set_setting("approval_threshold.purchase_receipt", "10")
+    r = admin_client.post("/documents/purchase_receipt/new/", _receipt_post(), follow=True)
+    d = Document.objects.latest("id")
+    assert d.status == "pending_approval"
+    assert 'data-status="pending_approval"' in r.content.decode()
+    # the maker cannot approve it a second time; the boss can
+    r = admin_client.post(f"/doc/{d.number}/", {"action": "approve"})
+    assert r.status_code == 409 and 'class="errors"' in r.content.decode()
+    boss = _user("laoban", "老板")
+    client.force_login(boss)
+    assert 'id="approve"' in client.get(f"/doc/{d.number}/").content.decode()
+    r = client.post(f"/doc/{d.number}/", {"action": "approve"})
+    assert r.status_code == 302
+    d.refresh_from_db()
+    assert d.status == "approved"
+    assert _on_hand("A001") == 3
