@@ -6,6 +6,7 @@ A refusal (DomainError) is shown inline and nothing has changed, as the services
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -65,11 +66,15 @@ def doc_url(number: str) -> str:
     return _url("doc_detail", "/documents/", number=number)
 
 
-def stock_ledger_url(item: str | None, warehouse: str | None) -> str | None:
+def stock_ledger_url(item: str | None, warehouse: str | None, period: Period | None = None) -> str | None:
+    """库存台账 of one item (and warehouse), over the period when one is given."""
     base = _url("stock_ledger")
     if base is None or not item:
         return None
-    return f"{base}?item={item}" + (f"&warehouse={warehouse}" if warehouse else "")
+    query = {"item": item, "warehouse": warehouse or ""}
+    if period is not None:
+        query.update({"from": period.start.isoformat(), "to": period.end.isoformat()})
+    return f"{base}?{urlencode(query)}"
 
 
 def _blocked_error(blocked: dict | None) -> DomainError | None:
@@ -89,7 +94,7 @@ VOUCHER_KINDS = {
     "cost_adjustment": gettext_lazy("Cost adjustment"),
     "reversal": gettext_lazy("Reversal"),
 }
-OPEN_ITEM_KINDS = {"receivable": gettext_lazy("Receivable"), "payable": gettext_lazy("Payable")}
+OPEN_ITEM_KINDS = {"receivable": gettext_lazy("Accounts receivable"), "payable": gettext_lazy("Accounts payable")}
 OPEN_ITEM_ENTRIES = {"raise": gettext_lazy("Raised"), "cancel": gettext_lazy("Cancelled"),
                      "allocation": gettext_lazy("Allocation")}
 STEP_ACTIONS = {"cancel": gettext_lazy("Cancel"), "reverse": gettext_lazy("Reverse"),
@@ -236,7 +241,7 @@ def _close_info(period: Period) -> dict | None:
     }
 
 
-def _readable_problems(problems: list[dict]) -> list[dict]:
+def _readable_problems(problems: list[dict], period: Period | None = None) -> list[dict]:
     """Close-check problems with a link to where each is fixed."""
     item_codes = dict(Item.objects.filter(id__in=[p["item_id"] for p in problems if p.get("item_id")])
                       .values_list("id", "code"))
@@ -250,7 +255,7 @@ def _readable_problems(problems: list[dict]) -> list[dict]:
         if p.get("item_id"):
             item, wh = item_codes.get(p["item_id"], ""), wh_codes.get(p.get("warehouse_id"), "")
             row["item"], row["warehouse"] = item, wh
-            url = stock_ledger_url(item, wh)
+            url = stock_ledger_url(item, wh, period)
             row["links"].append({"text": f"{item} @ {wh}", "url": url})
         if p["check"].startswith("ledger_"):
             row["links"].append({"text": _("Data check"), "url": reverse("data_check")})
@@ -304,10 +309,11 @@ def periods(request):
 def period_check(request, name: str):
     """结账检查: every problem, each with a link to where it is fixed (HTMX partial or full page)."""
     try:
+        period = get_period(name)
         check = closing.close_check(name)
     except DomainError as exc:
         raise Http404 from exc
-    context = {"name": name, "check": check, "problems": _readable_problems(check["problems"])}
+    context = {"name": name, "check": check, "problems": _readable_problems(check["problems"], period)}
     if request.htmx:
         return render(request, "web/settlement/_close_check.html", context)
     return render(request, "web/settlement/period_check.html", context)
@@ -323,7 +329,7 @@ def period_close(request, name: str):
         result = closing.close(request.user, name)
     except DomainError as exc:
         context.update(error=error_message(exc),
-                       problems=_readable_problems(exc.details.get("problems", [])))
+                       problems=_readable_problems(exc.details.get("problems", []), Period.objects.filter(name=name).first()))
         status = _status(exc, bool(request.htmx))
     else:
         period = Period.objects.get(name=name)
