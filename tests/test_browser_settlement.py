@@ -118,3 +118,48 @@ def test_close_a_period_and_see_a_back_dated_cancel_refused(zh_page, user):
     assert status(receipt) == "approved"
     assert on_hand("A001", "WH1") == 10
     assert fetch("SELECT COUNT(*) FROM audit_auditentry WHERE action = 'cancel'") == [(0,)]
+
+
+def test_reopen_then_audit_backups_and_data_check(zh_page, user):
+    from openjxc.closing.services import close
+
+    page = zh_page
+    doc(user, "purchase_receipt", "2026-01-10", [("A001", 10, "5.00")])
+    close(user, "2026-01")
+    log_in(page)
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+    # reopen: the impact first, then the reason; afterwards the backup it took
+    page.goto("/periods/")
+    page.click("#reopen-link")
+    page.wait_for_url("**/periods/2026-01/reopen/")
+    assert page.locator("#editable-again").inner_text().strip() == "1"
+    shot(page, "settlement-08-reopen-impact")
+    page.fill("#reason", "补录一张入库单")
+    page.once("dialog", lambda d: d.accept())
+    page.click("#confirm-reopen")
+    page.locator("#reopened").wait_for()
+    backup_id = page.locator("#reopen-backup").inner_text().strip()
+    assert fetch("SELECT status FROM ledger_period WHERE name = '2026-01'") == [("open",)]
+    shot(page, "settlement-09-reopened")
+
+    # the audit log shows the reopen with its reason and the intact hash chain
+    page.goto("/audit/?action=reopen")
+    assert page.locator("#chain-status").get_attribute("data-ok") == "1"
+    rows = table_rows(page, "audit")
+    assert len(rows) == 1 and "2026-01" in rows[0][3] and rows[0][4] == "补录一张入库单" and backup_id in rows[0][6]
+    shot(page, "settlement-10-audit")
+
+    # the backups page lists both automatic backups, verified, and takes a new one
+    page.goto("/backups/")
+    assert page.locator(f"#backups tr[data-id='{backup_id}'] td.checksum").get_attribute("data-verified") == "1"
+    assert page.locator("#backups tbody tr").count() == 2
+    page.click("#take-backup")
+    page.wait_for_url("**/backups/")
+    assert page.locator("#backups tbody tr").count() == 3
+    shot(page, "settlement-11-backups")
+
+    # the data check passes
+    page.goto("/check/")
+    assert page.locator("#check-status").get_attribute("data-ok") == "1"
+    shot(page, "settlement-12-data-check")

@@ -5,6 +5,7 @@ it back (posting/impact.py), close/reopen are closing/services.py, the data chec
 A refusal (DomainError) is shown inline and nothing has changed, as the services are transactional."""
 
 import datetime as dt
+import json
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -412,6 +413,10 @@ def _parse_day(text: str | None) -> dt.date | None:
         return None
 
 
+def _json(value) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
 @page(VIEW_AUDIT)
 def audit(request):
     f = {k: request.GET.get(k, "").strip() for k in ("user", "object", "action", "date_from", "date_to")}
@@ -431,7 +436,8 @@ def audit(request):
     query = "&".join(f"{k}={v}" for k, v in f.items() if v)
     chain_problems = verify_chain()
     return render(request, "web/settlement/audit.html", {
-        "entries": [{"e": e, "action_label": AUDIT_ACTIONS.get(e.action, e.action)} for e in listed],
+        "entries": [{"e": e, "action_label": AUDIT_ACTIONS.get(e.action, e.action), "before": _json(e.before),
+                     "after": _json(e.after)} for e in listed],
         "pager": listed, "f": f, "query": query, "chain_ok": not chain_problems, "chain_problems": chain_problems,
         "users": AuditEntry.objects.order_by("user").values_list("user", flat=True).distinct(),
         "actions": [(a, AUDIT_ACTIONS.get(a, a)) for a in
