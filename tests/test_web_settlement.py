@@ -294,3 +294,28 @@ def test_restore_into_a_new_folder_is_verified(admin_client, tmp_path, receipt):
     assert (target / "openjxc.sqlite3").exists()
     assert f"jxc serve --data-dir {target}" in html
     assert AuditEntry.objects.filter(action="restore", object=manifest["id"]).exists()
+
+
+def test_impact_preview_hides_cost_from_a_user_without_view_cost(client, user, receipt):
+    from django.contrib.auth.models import Permission
+
+    # given a clerk who may cancel purchase documents but not see cost
+    clerk = get_user_model().objects.create_user("clerk", password="pw-123456")
+    clerk.user_permissions.set(Permission.objects.filter(
+        content_type__app_label="users", codename__in=["cancel_document", "purchase_documents"]))
+    client.login(username="clerk", password="pw-123456")
+    html = client.get(f"/doc/{receipt}/impact/cancel/").content.decode()
+    # then quantities show, values and voucher amounts do not
+    assert 'data-item="A001"' in html and "-10" in html
+    assert "50.00" not in html and "-50.00" not in html
+    assert 'data-account="1405"' in html and "***" in html
+    # and reverse (no REVERSE permission) is refused
+    assert client.get(f"/doc/{receipt}/impact/reverse/").status_code == 403
+    assert client.post(f"/doc/{receipt}/impact/reverse/", {"reason": "x"}).status_code == 403
+    assert status(receipt) == "approved"
+
+
+def test_reverse_with_a_bad_date_shows_the_error_and_changes_nothing(admin_client, receipt):
+    r = admin_client.post(f"/doc/{receipt}/impact/reverse/", {"reason": "退回", "date": "2025-12-31"})
+    assert r.status_code in (409, 422) and 'id="action-error"' in r.content.decode()
+    assert status(receipt) == "approved" and on_hand("A001") == 10
