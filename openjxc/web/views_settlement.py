@@ -399,7 +399,7 @@ AUDIT_ACTIONS = {
     "approve": gettext_lazy("Approve"), "submit": gettext_lazy("Submit for approval"),
     "cancel": gettext_lazy("Cancel"), "reverse": gettext_lazy("Reverse"), "cancel_chain": gettext_lazy("Cancel chain"),
     "close": gettext_lazy("Close period"), "reopen": gettext_lazy("Reopen period"),
-    "allocate": gettext_lazy("Allocate"), "unallocate": gettext_lazy("Undo allocation"),
+    "allocate": gettext_lazy("Allocation"), "unallocate": gettext_lazy("Undo allocation"),
     "create": gettext_lazy("Create"), "edit": gettext_lazy("Edit"), "delete": gettext_lazy("Delete"),
     "import": gettext_lazy("Import"), "setting": gettext_lazy("Setting"),
     "reconcile_fix": gettext_lazy("Fix caches"), "restore": gettext_lazy("Restore backup"),
