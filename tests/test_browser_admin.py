@@ -145,3 +145,17 @@ def test_create_sales_user_with_warehouse_restriction(zh_page, user):
     shot(page, "d14-items-sales-clerk")
     response = page.goto("/users/")
     assert response.status == 403 and page.locator("#forbidden").count() == 1
+
+
+def test_item_list_on_a_phone(browser, live_server, user):
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        logged_in(page)
+        page.goto("/items/")
+        # the table scrolls inside its box; the page itself does not get wider than the phone
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.locator('#items tr[data-code="A001"]').count() == 1
+        shot(page, "d15-items-phone")
+    finally:
+        context.close()
