@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 PO = Path(__file__).resolve().parent.parent / "openjxc" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+LONE_PERCENT = re.compile(r"%(?![(%])")
 ENTRY = re.compile(r'((?:#[^\n]*\n)*)msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ((?:"(?:[^"\\]|\\.)*"\n)+)')
 
 
@@ -19,7 +20,10 @@ def unquote(block: str) -> str:
 def main(paths: list[str]) -> int:
     wanted: dict[str, str] = {}
     for p in paths:
-        wanted.update(json.loads(Path(p).read_text(encoding="utf-8")))
+        for msgid, msgstr in json.loads(Path(p).read_text(encoding="utf-8")).items():
+            wanted[msgid] = msgstr
+            # templates' {% translate %} escapes a lone % as %% in the catalogue
+            wanted.setdefault(LONE_PERCENT.sub("%%", msgid), LONE_PERCENT.sub("%%", msgstr))
     text = PO.read_text(encoding="utf-8")
     missing = []
 

@@ -23,7 +23,7 @@ def test_login_home_and_logout(zh_page, books):
     log_in(page)
     page.wait_for_url(lambda url: "/login/" not in url)
     menu = page.locator("nav.side").inner_text()
-    for entry in ("库存余额",):
+    for entry in ("库存余额", "采购入库", "销售出库", "期间与结账", "用户与角色", "进销存汇总表"):
         assert entry in menu
 
     # logging out returns to the login page

@@ -180,3 +180,60 @@ def test_a_sales_clerk_sees_no_purchase_price_or_cost(client, books):
     assert row["closing_qty"] == "10" and row["closing_value"] is None and row["in_value"] is None
     # purchase documents are not theirs at all
     assert api.get(f"/documents/{books['approved']}").status_code == 403
+
+
+# --- the same roles through the pages ---------------------------------------------------------
+
+# page: allowed for (老板, 采购, 销售, 库管, 财务, 管理员)
+PAGES = {
+    "/": (Y, Y, Y, Y, Y, Y),
+    "/stock/": (Y, Y, Y, Y, Y, Y),
+    "/documents/purchase_receipt/": (Y, Y, N, Y, N, Y),
+    "/documents/sales_order/": (Y, N, Y, N, N, Y),
+    "/documents/receipt/": (Y, N, N, N, Y, Y),
+    "/documents/sales_order/new/": (Y, N, Y, N, N, Y),
+    "/reports/margin/": (Y, Y, N, N, Y, Y),
+    "/reports/inventory-summary/?from=2026-03-01&to=2026-03-31&format=xlsx": MATRIX["export_inventory_summary"],
+    "/periods/": (Y, N, N, N, Y, Y),
+    "/audit/": MATRIX["read_audit"],
+    "/backups/": MATRIX["list_backups"],
+    "/users/": (N, N, N, N, N, Y),
+    "/settings/": MATRIX["change_settings"],
+    "/import/": (Y, N, N, Y, N, Y),
+    "/items/new/": MATRIX["create_item"],
+}
+
+# a write through a page → the API action whose permission it needs (same expectation)
+PAGE_POSTS = {
+    "approve_purchase_receipt": lambda b: (f"/doc/{b['draft']}/", {"action": "approve"}),
+    "cancel_purchase_receipt": lambda b: (f"/doc/{b['approved']}/impact/cancel/", {"reason": "录错了"}),
+    "reverse_purchase_receipt": lambda b: (f"/doc/{b['approved']}/impact/reverse/", {"reason": "退回"}),
+    "close_period": lambda b: ("/periods/2026-03/close/", {}),
+    "reopen_period": lambda b: ("/periods/2026-02/reopen/", {"reason": "补录"}),
+    "create_item": lambda b: ("/items/new/", {"code": "N001", "name": "新商品", "unit": "个", "tax_rate": "0.13"}),
+    "change_settings": lambda b: ("/settings/", {"company_name": "新公司", "price_includes_tax": "0",
+                                                      "credit_limit_policy": "warn"}),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_pages(client, books, role):
+    client.force_login(person(role))
+    for url, allowed_by in PAGES.items():
+        status = client.get(url).status_code
+        assert status == (200 if allowed_by[ROLES.index(role)] else 403), (role, url, status)
+
+
+@pytest.mark.parametrize("action", list(PAGE_POSTS))
+@pytest.mark.parametrize("role", ROLES)
+def test_role_page_writes(client, books, role, action):
+    client.force_login(person(role))
+    url, form = PAGE_POSTS[action](books)
+    before = state()
+    status = client.post(url, form).status_code
+    if MATRIX[action][ROLES.index(role)]:
+        assert status in (200, 302), (role, action, status)
+        assert state() != before, f"{role} {action} through the page changed nothing"
+    else:
+        assert status == 403, (role, action, status)
+        assert state() == before, f"{role} {action}: a refused page action changed something"

@@ -4,6 +4,7 @@ service's details filled in. Pages show this inline; the API keeps code + Englis
 from django.utils.translation import gettext as _
 
 from openjxc.core.errors import DomainError
+from openjxc.documents.types import STATUS_LABELS
 
 MESSAGES = {
     "period_closed": lambda d: _("The period %(period)s is closed: nothing dated %(date)s can be created, "
@@ -13,7 +14,7 @@ MESSAGES = {
                                       "hand, %(required)s required.")
     % {k: d.get(k, "") for k in ("item", "warehouse", "date", "on_hand", "required")},
     "wrong_status": lambda d: _("This cannot be done while the document is %(status)s.")
-    % {"status": d.get("status", "")},
+    % {"status": STATUS_LABELS.get(d.get("status", ""), d.get("status", ""))},
     "has_dependents": lambda d: _("Other documents depend on this one: %(documents)s. Cancel them first, or use "
                                   "cancel chain.") % {"documents": ", ".join(_names(d))},
     "forbidden": lambda d: _("You do not have the permission for this."),
@@ -43,7 +44,7 @@ def error_message(exc: DomainError) -> str:
     """The user's sentence for exc; invalid input keeps the service's own field message."""
     describe = MESSAGES.get(exc.code)
     if describe is None:
-        return exc.message
+        return _("Invalid input: %(message)s") % {"message": exc.message}
     try:
         return describe(exc.details or {})
     except (KeyError, TypeError, ValueError):
