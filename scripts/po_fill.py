@@ -1,4 +1,5 @@
-"""Fill the zh_Hans catalogue from JSON fragments ({"English msgid": "中文"}), clear fuzzy
+"""Fill the zh_Hans catalogue from JSON files ({"English msgid": "中文"}; e.g. written by people
+working on separate pages at once, merged here and then deleted — the .po stays the source), clear fuzzy
 flags of the entries it fills, and compile the .mo. Run after `django-admin makemessages
 -l zh_Hans --no-location` (from openjxc/): python scripts/po_fill.py openjxc/locale/fragments/*.json"""
 
