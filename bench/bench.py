@@ -1331,9 +1331,10 @@ def bench_orders(args, books: Books, size: dict, out: dict) -> None:
                 },
             )[0]
             engine.approve(user, rc["number"])
-        t1 = time.perf_counter()
-        result = cancel_chain(user, so["number"], "bench")
-        chain_times.append(time.perf_counter() - t1)
+        with profiled(args, f"{books.backend}-cancel-chain", out):
+            t1 = time.perf_counter()
+            result = cancel_chain(user, so["number"], "bench")
+            chain_times.append(time.perf_counter() - t1)
         steps = len(result["steps"])
     rec_s, rec = reconcile_timed()
     res.update(

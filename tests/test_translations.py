@@ -101,3 +101,15 @@ def test_login_page_wrong_password_message_in_chinese(client):
     response = client.post("/login/", {"username": "nobody", "password": "wrong"})
     assert response.status_code == 200
     assert "用户名或密码错误。" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_language_switch_shows_english_and_back(client, user):
+    client.force_login(user)
+    assert "退出登录" in client.get("/stock/").content.decode()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/stock/"})
+    assert response.status_code == 302 and response["Location"] == "/stock/"
+    html = client.get("/stock/").content.decode()
+    assert "Log out" in html and "退出登录" not in html and "简体中文" in html
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/stock/"})
+    assert "退出登录" in client.get("/stock/").content.decode()

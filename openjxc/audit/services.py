@@ -52,7 +52,7 @@ def record(user, action: str, object_type: str, obj: str, *, reason: str = "", b
             "user": getattr(user, "username", None) or str(user or "system"),
             "action": action,
             "object_type": object_type,
-            "object": obj,
+            "object": str(obj)[:100],  # the column's width: a long name must not fail the action
             "reason": (reason or "").strip()[:500],  # as stored on the document
             "before": before,
             "after": after,
@@ -65,7 +65,7 @@ def record(user, action: str, object_type: str, obj: str, *, reason: str = "", b
         )
         params = [
             connection.ops.adapt_datetimefield_value(fields["at"]),
-            fields["user"], action, object_type, obj, fields["reason"],
+            fields["user"], action, object_type, fields["object"], fields["reason"],
             json_field.get_db_prep_save(before, connection),
             json_field.get_db_prep_save(after, connection),
             prev, digest,

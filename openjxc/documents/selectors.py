@@ -11,10 +11,12 @@ def get_document(number: str, *, for_update: bool = False) -> Document:
     qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source", "reversal_of", "account")
     if for_update:
         qs = qs.select_for_update(of=("self",))
-    doc = qs.filter(number=number).first()
-    if doc is None:
-        raise not_found("document", number)
-    return doc
+    # .get(), not .first(): first() orders by id, and PostgreSQL may then walk the primary key
+    # instead of the number's unique index (seen on fresh books whose statistics are stale)
+    try:
+        return qs.get(number=number)
+    except Document.DoesNotExist:
+        raise not_found("document", number) from None
 
 
 def line_dict(line: DocumentLine, show_cost: bool = True) -> dict:

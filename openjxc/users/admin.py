@@ -240,6 +240,6 @@ def update_settings(actor, data: dict) -> dict:
         after = current_settings()
         changed = {k: after[k] for k in after if after[k] != before[k]}
         if changed:
-            record(actor, "setting", "setting", ",".join(sorted(changed)),
+            record(actor, "setting", "setting", "settings",
                    before={k: before[k] for k in changed}, after=changed)
     return after
