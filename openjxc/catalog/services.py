@@ -59,35 +59,35 @@ def create_item(user, data: dict) -> dict:
     return result
 
 
-def update_item(user, code: str, data: dict) -> dict:
+def _edit_item(user, code: str, change) -> dict:
+    """Lock the item, apply change(item), save and audit what changed."""
     require(user, MASTER_DATA)
     with transaction.atomic():
         item = Item.objects.select_for_update().filter(code=code).first()
         if item is None:
             raise not_found("item", code)
         before = item_dict(item)
-        for k, v in _item_fields(data, partial=True).items():
-            setattr(item, k, v)
-        item.pinyin = initials(item.name)
-        if not item.barcode:
-            item.barcode = ean13(item.pk)
+        change(item)
         item.save()
-        after = item_dict(item)
-        record(user, "edit", "item", code, before=before, after=after)
-    return after
-
-
-def set_item_active(user, code: str, active: bool) -> dict:
-    """停用 / 启用 an item: an inactive item is no longer found by the barcode scanner; its history stays."""
-    require(user, MASTER_DATA)
-    with transaction.atomic():
-        item = Item.objects.select_for_update().filter(code=code).first()
-        if item is None:
-            raise not_found("item", code)
-        before = item_dict(item)
-        item.active = bool(active)
-        item.save(update_fields=["active"])
         after = item_dict(item)
         if before != after:
             record(user, "edit", "item", code, before=before, after=after)
     return after
+
+
+def update_item(user, code: str, data: dict) -> dict:
+    require(user, MASTER_DATA)
+    fields = _item_fields(data, partial=True)
+
+    def change(item):
+        for k, v in fields.items():
+            setattr(item, k, v)
+        item.pinyin = initials(item.name)
+        item.barcode = item.barcode or ean13(item.pk)
+
+    return _edit_item(user, code, change)
+
+
+def set_item_active(user, code: str, active: bool) -> dict:
+    """停用 / 启用 an item: an inactive item is no longer found by the barcode scanner; its history stays."""
+    return _edit_item(user, code, lambda item: setattr(item, "active", bool(active)))
