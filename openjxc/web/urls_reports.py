@@ -4,6 +4,7 @@ from . import views_reports as v
 
 urlpatterns = [
     path("", v.home, name="home"),
+    path("home/check/", v.home_check, name="home_check"),
     path("stock/", v.stock, name="stock"),
     path("stock/ledger/", v.stock_ledger, name="stock_ledger"),
     path("stock/low/", v.low_stock, name="low_stock"),
