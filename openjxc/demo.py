@@ -98,3 +98,9 @@ def load_demo(user, start: dt.date, days: int = 28, seed: int = 7) -> None:
     # One draft waiting for approval, as in a real shop.
     create_draft(user, {"type": "purchase_receipt", "date": str(last), "partner": "S001", "warehouse": "WH1",
                         "lines": [{"item": "A001", "qty": "200", "price": "1.20"}]})
+    # One user per role (password demo1234), to see what each role may do and see.
+    from openjxc.users.admin import create_user
+
+    for username, role, warehouses in (("laoban", "老板", []), ("caigou", "采购", []), ("xiaoshou", "销售", []),
+                                       ("kuguan", "库管", ["WH2"]), ("caiwu", "财务", [])):
+        create_user(user, {"username": username, "password": "demo1234", "roles": [role], "warehouses": warehouses})
