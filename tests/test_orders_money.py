@@ -267,7 +267,8 @@ def test_sales_and_purchase_details_by_line_and_summary_by_period(api):
                     ("2026-04", d2["number"], "2", "10.00", "20.00", "12.50", "7.50", ""),
                     ("2026-04", rt["number"], "-1", "9.00", "-9.00", "-5.00", "-4.00", "")]
     assert detail["count"] == 3 and detail["totals"] == {"qty": "5", "amount": "47.00", "tax": "6.11",
-                                                         "amount_incl_tax": "53.11", "cost": "27.50", "margin": "19.50"}
+                                                         "amount_incl_tax": "53.11", "cost": "27.50", "margin": "19.50",
+                                                         "margin_pct": "41.49"}
     only_march = api.get("/reports/sales-details?from=2026-03-01&to=2026-04-30&salesperson=小王").json()
     assert [r["document"] for r in only_march["items"]] == [d1["number"]]
     paged = api.get("/reports/sales-details?from=2026-03-01&to=2026-04-30&limit=1&offset=1").json()

@@ -32,7 +32,12 @@ def _check_target(target: str) -> Path:
     text = (target or "").strip()
     if not text:
         raise DomainError("invalid", "give the path of a new data folder", {"field": "target"})
-    path = Path(text).expanduser()
+    try:
+        path = Path(text).expanduser()
+        if path.is_absolute():
+            path.resolve().exists()  # a NUL byte or an unusable path fails here, as a user error
+    except (RuntimeError, ValueError, OSError):
+        raise DomainError("invalid", f"{text!r} is not a usable folder path", {"field": "target"}) from None
     if not path.is_absolute():
         raise DomainError("invalid", "the data folder must be an absolute path, e.g. /srv/openjxc/restored",
                           {"field": "target"})
@@ -59,10 +64,15 @@ def restore_to_folder(user, backup_id: str, target: str, timeout: int = 600) -> 
     env = {k: v for k, v in os.environ.items()
            if k not in ("OPENJXC_DATA_DIR", "OPENJXC_DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env["DJANGO_SETTINGS_MODULE"] = "openjxc.settings"
-    proc = subprocess.run(
-        [sys.executable, "-m", "openjxc.cli", "restore", "--from", str(path), "--data-dir", str(folder)],
-        capture_output=True, text=True, env=env, timeout=timeout, cwd=str(Path(settings.BASE_DIR).parent),
-    )
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "openjxc.cli", "restore", "--from", str(path), "--data-dir", str(folder)],
+            capture_output=True, text=True, env=env, timeout=timeout, cwd=str(Path(settings.BASE_DIR).parent),
+        )
+    except subprocess.TimeoutExpired:
+        raise DomainError("restore_timeout", f"the restore did not finish within {timeout} s; run "
+                          f"`jxc restore --from {path} --data-dir {folder}` on the server instead",
+                          {"field": "target"}) from None
     restored = (folder / "openjxc.sqlite3").exists()
     result = {
         "backup": backup_id,

@@ -6,6 +6,7 @@ from openjxc.audit.services import record
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import QTY_SCALE, parse_decimal
 from openjxc.core.validation import text_field
+from openjxc.users.masking import sees_cost
 from openjxc.users.services import MASTER_DATA, require
 
 from .models import Item
@@ -40,8 +41,16 @@ def _item_fields(data: dict, partial: bool = False) -> dict:
     return out
 
 
+def _visible_fields(user, data: dict) -> dict:
+    """A user who may not see purchase prices may not set them either (form, API and import alike)."""
+    if not sees_cost(user) and isinstance(data, dict):
+        return {k: v for k, v in data.items() if k != "purchase_price"}
+    return data
+
+
 def create_item(user, data: dict) -> dict:
     require(user, MASTER_DATA)
+    data = _visible_fields(user, data)
     code = text_field(data, "code", 64, True)
     fields = _item_fields(data)
     try:
@@ -77,7 +86,7 @@ def _edit_item(user, code: str, change) -> dict:
 
 def update_item(user, code: str, data: dict) -> dict:
     require(user, MASTER_DATA)
-    fields = _item_fields(data, partial=True)
+    fields = _item_fields(_visible_fields(user, data), partial=True)
 
     def change(item):
         for k, v in fields.items():

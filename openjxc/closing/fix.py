@@ -7,6 +7,7 @@ from openjxc.audit.services import record
 from openjxc.closing.checks import OPEN_ITEM_CACHE_DIFF
 from openjxc.core.numbers import fen_str, qty_str
 from openjxc.ledger.services import REBUILD_OPEN_ITEMS
+from openjxc.users.services import CLOSE, require
 
 
 def _changed_stock(cur) -> list:
@@ -32,7 +33,10 @@ def _changed_accounts(cur) -> list:
 
 
 def fix_caches(user=None) -> list[str]:
-    """Rewrite every balance cache row that differs from its ledger; returns what changed."""
+    """Rewrite every balance cache row that differs from its ledger; returns what changed.
+    user None is the command line (the server's operator)."""
+    if user is not None:
+        require(user, CLOSE)
     changes = []
     with transaction.atomic(), connection.cursor() as cur:
         for bid, item, wh, bq, bv, q, v in _changed_stock(cur):

@@ -67,6 +67,17 @@ def read_rows(content: bytes, columns: list[tuple[str, str, bool]]) -> list[tupl
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 — any unreadable upload is the same user error
         raise DomainError("invalid_file", "not an Excel .xlsx file") from None
+    try:
+        return _read_rows(wb, columns)
+    except DomainError:
+        raise
+    except Exception:  # noqa: BLE001 — a damaged sheet is read lazily, row by row: still the user's file
+        raise DomainError("invalid_file", "the Excel file is damaged and cannot be read") from None
+    finally:
+        wb.close()
+
+
+def _read_rows(wb, columns) -> list:
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = next(rows, None) or ()
@@ -91,7 +102,6 @@ def read_rows(content: bytes, columns: list[tuple[str, str, bool]]) -> list[tupl
         out.append((number, row))
         if len(out) > MAX_ROWS:
             raise DomainError("invalid_file", f"more than {MAX_ROWS} rows", {"max_rows": MAX_ROWS})
-    wb.close()
     if not out:
         raise DomainError("invalid_file", "the sheet has no rows below the header")
     return out

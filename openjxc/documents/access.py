@@ -39,6 +39,23 @@ AREAS = {
 }
 
 
+def partner_kinds(user) -> list[str]:
+    """The partners whose statements and balances a user may see: customers for sales and money
+    users, suppliers for purchase and money users."""
+    kinds = []
+    if can(user, SALES) or can(user, MONEY):
+        kinds.append("customer")
+    if can(user, PURCHASE) or can(user, MONEY):
+        kinds.append("supplier")
+    return kinds
+
+
+def require_partner(user, partner) -> None:
+    if partner.kind not in partner_kinds(user):
+        raise DomainError("forbidden", f"no permission for {partner.kind} {partner.code}",
+                          {"permission": "sales_documents, purchase_documents or money_documents"})
+
+
 def may_use_type(user, doc_type: str) -> bool:
     return any(can(user, p) for p in AREAS.get(doc_type, ()))
 

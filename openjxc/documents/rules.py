@@ -6,14 +6,18 @@ from decimal import Decimal
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import QTY_SCALE, parse_decimal, round_half_up, to_fen
 
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)  # beyond these a date is a typing error
+
 
 def parse_date(value, field: str = "date") -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        raise DomainError("invalid", f"{field} must be a date like 2026-11-25", {"field": field}) from None
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except (TypeError, ValueError):
+            raise DomainError("invalid", f"{field} must be a date like 2026-11-25", {"field": field}) from None
+    if not EARLIEST <= value <= LATEST:
+        raise DomainError("invalid", f"{field} must lie between {EARLIEST} and {LATEST}", {"field": field})
+    return value
 
 
 def optional_date(request, name: str) -> dt.date | None:

@@ -8,13 +8,13 @@ from openjxc.catalog.selectors import get_item
 from openjxc.core.api import Num, page
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import parse_decimal, price_str
-from openjxc.documents.access import require_document
+from openjxc.documents.access import partner_kinds, require_document, require_partner
 from openjxc.documents.rules import query_date
 from openjxc.documents.selectors import get_document
 from openjxc.inventory.selectors import get_warehouse
 from openjxc.partners.models import Partner
 from openjxc.users.masking import mask_cost, sees_cost
-from openjxc.users.services import MASTER_DATA, VIEW_COST, require
+from openjxc.users.services import MASTER_DATA, VIEW_COST, allowed_warehouse_ids, require
 
 from . import money, selectors, sharing, trade
 from .excel import export_xlsx
@@ -91,9 +91,12 @@ def uninvoiced(request, limit: int = 1000, offset: int = 0):
 def statement(request, code: str, date_from: str | None = Query(None, alias="from"),
               date_to: str | None = Query(None, alias="to"), format: str = "json"):
     """对账单: opening, every document and payment, closing (?format=xlsx for Excel)."""
-    ids = list(Partner.objects.filter(code=code).values_list("id", flat=True))
-    if not ids:
+    partners = list(Partner.objects.filter(code=code))
+    if not partners:
         raise not_found("partner", code)
+    ids = [p.id for p in partners if p.kind in partner_kinds(request.user)]
+    if not ids:
+        require_partner(request.user, partners[0])
     today = timezone.localdate()
     data = money.statement(ids, query_date(date_from, "from") or today.replace(day=1),
                            query_date(date_to, "to") or today)
@@ -164,8 +167,14 @@ def share_statement(request, code: str, payload: ShareIn):
 
 @router.delete("/share-links/{link_id}", response=dict, tags=["money"])
 def revoke_share(request, link_id: int):
-    sharing.revoke(link_id)
+    sharing.revoke(request.user, link_id)
     return {"id": link_id, "revoked": True}
+
+
+def _require_trade(user, kind: str) -> None:
+    """Sales figures for sales and money users, purchase figures for purchase and money users."""
+    if ("customer" if kind == "sales" else "supplier") not in partner_kinds(user):
+        raise DomainError("forbidden", f"no permission for {kind} reports", {"permission": f"{kind}_documents"})
 
 
 @router.get("/reports/{kind}-summary", response=dict)
@@ -175,9 +184,10 @@ def trade_summary(request, kind: str, by: str = "item", date_from: str | None = 
     include cost and gross margin. ?format=xlsx for Excel."""
     if kind not in trade.KINDS:
         raise not_found("report", f"{kind}-summary")
+    _require_trade(request.user, kind)
     today = timezone.localdate()
     data = trade.summary(kind, by, query_date(date_from, "from") or today.replace(day=1),
-                         query_date(date_to, "to") or today)
+                         query_date(date_to, "to") or today, allowed_warehouse_ids(request.user))
     if format == "xlsx":
         columns = [(by, "编码"), ("name", "名称"), ("qty", "数量"), ("amount", "金额"), ("tax", "税额"),
                    ("amount_incl_tax", "价税合计")]
@@ -196,7 +206,9 @@ def trade_details(request, kind: str, date_from: str | None = FROM, date_to: str
     sales rows carry cost and margin. Totals cover all rows, not just the page. ?format=xlsx."""
     if kind not in trade.KINDS:
         raise not_found("report", f"{kind}-details")
-    data = trade.details(kind, *_range(date_from, date_to), partner=partner, item=item, salesperson=salesperson)
+    _require_trade(request.user, kind)
+    data = trade.details(kind, *_range(date_from, date_to), partner=partner, item=item, salesperson=salesperson,
+                         warehouse_ids=allowed_warehouse_ids(request.user))
     if format == "xlsx":
         columns = [("date", "日期"), ("document", "单号"), ("partner", "往来单位编码"), ("partner_name", "往来单位"),
                    ("item", "商品编码"), ("item_name", "商品名称"), ("unit", "单位"), ("qty", "数量"), ("price", "单价"),

@@ -34,16 +34,15 @@ def sales_by_day(date_from: dt.date, date_to: dt.date) -> list[dict]:
     return days
 
 
-def sales_figures(today: dt.date) -> dict:
+def sales_figures(today: dt.date, warehouse_ids=None) -> dict:
     """Today's and this month's sales, this month's cost and gross margin, and the top 10 items."""
-    month = trade.summary("sales", "item", today.replace(day=1), today)
-    day = trade.summary("sales", "item", today, today)
+    month = trade.summary("sales", "item", today.replace(day=1), today, warehouse_ids)
+    day = trade.summary("sales", "item", today, today, warehouse_ids)
     top = sorted(month["items"], key=lambda r: -Decimal(r["amount"]))[:10]
     amount = month["totals"]["amount"]
     margin = month["totals"]["margin"]
-    pct = f"{Decimal(margin) * 100 / Decimal(amount):.2f}" if Decimal(amount) else None
     return {"today": day["totals"]["amount"], "month": amount, "cost": month["totals"]["cost"],
-            "margin": margin, "margin_pct": pct, "top_items": top}
+            "margin": margin, "margin_pct": month["totals"]["margin_pct"], "top_items": top}
 
 
 def receivables_due(today: dt.date) -> dict:

@@ -47,12 +47,17 @@ def export_xlsx(user, filename: str, title: str, columns: list[tuple[str, str]],
     return xlsx_response(filename, title, columns, rows, totals)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value):
+    """Decimal strings become numbers; other text never becomes a formula (a name typed as
+    =HYPERLINK(…) must not run in the spreadsheet of whoever exports it)."""
     if isinstance(value, str):
         try:
             d = Decimal(value)
         except ArithmeticError:
-            return value
+            return "'" + value if value.startswith(FORMULA_START) else value
         if d.is_finite() and value.strip() and value.lstrip("-").replace(".", "", 1).isdigit():
             return float(d) if d != d.to_integral_value() else int(d)
     return value

@@ -6,7 +6,9 @@ import datetime as dt
 from django.core import signing
 from django.utils import timezone
 
+from openjxc.audit.services import record
 from openjxc.core.errors import DomainError, not_found
+from openjxc.documents.access import require_partner
 
 from .models import ShareLink
 
@@ -14,12 +16,15 @@ SALT = "openjxc.statement-share"
 
 
 def create_link(user, partner, date_from: dt.date, date_to: dt.date, days: int = 7) -> dict:
+    require_partner(user, partner)
     if not 1 <= days <= 90:
         raise DomainError("invalid", "a link lasts 1 to 90 days", {"field": "days"})
     link = ShareLink.objects.create(partner=partner, date_from=date_from, date_to=date_to,
                                     expires_at=timezone.now() + dt.timedelta(days=days),
                                     created_by=getattr(user, "username", ""))
     token = signing.dumps({"id": link.id}, salt=SALT)
+    record(user, "share_statement", "partner", partner.code,
+           after={"link": link.id, "from": str(date_from), "to": str(date_to), "days": days})
     return {"id": link.id, "token": token, "url": f"/share/statement/{token}/",
             "expires_at": link.expires_at.isoformat()}
 
@@ -35,6 +40,10 @@ def resolve(token: str) -> ShareLink:
     return link
 
 
-def revoke(link_id: int) -> None:
-    if not ShareLink.objects.filter(pk=link_id, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+def revoke(user, link_id: int) -> None:
+    link = ShareLink.objects.select_related("partner").filter(pk=link_id, revoked_at__isnull=True).first()
+    if link is None:
         raise not_found("share link", link_id)
+    require_partner(user, link.partner)
+    ShareLink.objects.filter(pk=link_id).update(revoked_at=timezone.now())
+    record(user, "revoke_share_link", "partner", link.partner.code, after={"link": link_id})

@@ -5,9 +5,10 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import connection
+from django.utils import timezone
 
 from openjxc.core.errors import DomainError
-from openjxc.core.numbers import fen_str, price_str, qty_str
+from openjxc.core.numbers import fen_str, price_str, qty_str, round_half_up
 from openjxc.inventory.costing import as_date
 from openjxc.ledger.periods import ensure_periods
 
@@ -43,18 +44,27 @@ def _check_kind(kind: str) -> tuple[str, str]:
     return KINDS[kind]
 
 
-def summary(kind: str, by: str, date_from: dt.date, date_to: dt.date) -> dict:
+def _in_warehouses(warehouse_ids) -> tuple[str, list]:
+    """SQL restricting the lines to a user's warehouses (None: all)."""
+    if warehouse_ids is None:
+        return "", []
+    ids = sorted(warehouse_ids) or [0]
+    return f" AND d.warehouse_id IN ({', '.join(['%s'] * len(ids))})", ids
+
+
+def summary(kind: str, by: str, date_from: dt.date, date_to: dt.date, warehouse_ids=None) -> dict:
     """Quantity, amount, tax and gross per item / partner / salesperson / period; with cost and
-    margin for sales."""
+    margin for sales. warehouse_ids: only those warehouses' documents (None: all)."""
     out_type, return_type = _check_kind(kind)
     key, name = _group(by)
-    ensure_periods(date_to)
+    wh_sql, wh_args = _in_warehouses(warehouse_ids)
+    ensure_periods(min(date_to, timezone.localdate()))  # a read creates no future periods
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT {key}, MIN({name}), SUM({_signed('l.qty')}), SUM({_signed('l.amount')}), "
             f"SUM({_signed('l.tax')}), SUM({_signed('l.amount_incl_tax')}), SUM({LINE_COST}) "
-            f"{POSTED_LINES} GROUP BY {key} ORDER BY {key}",
-            [return_type] * 4 + [out_type, return_type, date_from, date_to],
+            f"{POSTED_LINES}{wh_sql} GROUP BY {key} ORDER BY {key}",
+            [return_type] * 4 + [out_type, return_type, date_from, date_to, *wh_args],
         )
         rows = cur.fetchall()
     items, totals = [], [0, 0, 0, 0]
@@ -69,26 +79,32 @@ def summary(kind: str, by: str, date_from: dt.date, date_to: dt.date) -> dict:
     result = {"kind": kind, "by": by, "from": str(date_from), "to": str(date_to), "items": items, "count": len(items),
               "totals": {"amount": fen_str(totals[0]), "tax": fen_str(totals[1]), "amount_incl_tax": fen_str(totals[2])}}
     if kind == "sales":
-        result["totals"].update(cost=fen_str(totals[3]), margin=fen_str(totals[0] - totals[3]))
+        result["totals"].update(_margin(totals[0], totals[3]))
     return result
 
 
+def margin_pct(amount: int, cost: int) -> str | None:
+    """Gross margin in percent of the amount, 2 places, ROUND_HALF_UP (exact: fen are integers)."""
+    return str(round_half_up(Decimal(amount - cost) * 100 / Decimal(amount))) if amount else None
+
+
 def _margin(amount: int, cost: int) -> dict:
-    return {"cost": fen_str(cost), "margin": fen_str(amount - cost),
-            "margin_pct": f"{(amount - cost) * 100 / amount:.2f}" if amount else None}
+    return {"cost": fen_str(cost), "margin": fen_str(amount - cost), "margin_pct": margin_pct(amount, cost)}
 
 
 def details(kind: str, date_from: dt.date, date_to: dt.date, partner: str | None = None,
-            item: str | None = None, salesperson: str | None = None) -> dict:
+            item: str | None = None, salesperson: str | None = None, warehouse_ids=None) -> dict:
     """Every posted line of deliveries and returns (sales) or receipts and returns (purchase), in
     date order, returns negative; sales lines carry their cost and margin. Totals over all rows."""
     out_type, return_type = _check_kind(kind)
-    ensure_periods(date_to)
+    ensure_periods(min(date_to, timezone.localdate()))  # a read creates no future periods
     where, args = "", []
     for column, value in (("p.code", partner), ("i.code", item), ("d.salesperson", salesperson)):
         if value:
             where += f" AND {column} = %s"
             args.append(value)
+    wh_sql, wh_args = _in_warehouses(warehouse_ids)
+    where, args = where + wh_sql, args + wh_args
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT d.date, d.number, d.type, p.code, p.name, i.code, i.name, i.unit, d.salesperson, pr.name, "
@@ -113,7 +129,7 @@ def details(kind: str, date_from: dt.date, date_to: dt.date, partner: str | None
               "totals": {"qty": qty_str(totals[0]), "amount": fen_str(totals[1]), "tax": fen_str(totals[2]),
                          "amount_incl_tax": fen_str(totals[3])}}
     if kind == "sales":
-        result["totals"].update(cost=fen_str(totals[4]), margin=fen_str(totals[1] - totals[4]))
+        result["totals"].update(_margin(totals[1], totals[4]))
     return result
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from openjxc.core.errors import DomainError
 from openjxc.core.services import get_setting
+from openjxc.documents.access import partner_kinds
 from openjxc.documents.rules import parse_date
 from openjxc.partners.models import Partner
 
@@ -25,6 +26,8 @@ def statement_page(request, kind: str, code: str):
     partner = Partner.objects.filter(kind=kind, code=code).first()
     if partner is None:
         raise Http404
+    if partner.kind not in partner_kinds(request.user):
+        return render(request, "web/403.html", status=403)
     today = timezone.localdate()
     try:
         date_from = parse_date(request.GET.get("from") or today.replace(day=1), "from")

@@ -16,7 +16,7 @@ from openjxc.catalog.models import Item
 from openjxc.catalog.selectors import search_items
 from openjxc.closing.checks import reconcile
 from openjxc.core.errors import DomainError
-from openjxc.documents.access import visible
+from openjxc.documents.access import partner_kinds, visible
 from openjxc.documents.models import Document
 from openjxc.documents.rules import parse_date
 from openjxc.documents.services import create_draft
@@ -159,7 +159,7 @@ def home(request):
     sales_ok = can(user, SALES) or can(user, MONEY) or can(user, VIEW_COST)
     context = {"today": today}
     if sales_ok:
-        figures = mask_cost(user, dashboard.sales_figures(today))
+        figures = mask_cost(user, dashboard.sales_figures(today, allowed_warehouse_ids(user)))
         trend = dashboard.sales_by_day(today - dt.timedelta(days=29), today)
         for d in trend:
             d["label"] = d["date"][5:]
@@ -371,7 +371,7 @@ def _trade_summary(request, kind, margin: bool):
     data, error = {"items": [], "totals": {}}, None
     try:
         date_from, date_to = _range(request)
-        data = trade.summary(kind, by, date_from, date_to)
+        data = trade.summary(kind, by, date_from, date_to, allowed_warehouse_ids(request.user))
     except DomainError as exc:
         error = error_message(exc)
         date_from, date_to = _today().replace(day=1), _today()
@@ -395,9 +395,6 @@ def _trade_summary(request, kind, margin: bool):
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
         columns = _cost_columns(request, columns, {"cost", "margin", "margin_pct"})
         return _export(request, f"{label}_{date_from}_{date_to}.xlsx", label, columns, data["items"], data["totals"])
-    totals = data["totals"]
-    if kind == "sales" and totals.get("margin") is not None and Decimal(totals.get("amount") or 0):
-        totals["margin_pct"] = f"{Decimal(totals['margin']) * 100 / Decimal(totals['amount']):.2f}"
     chart_rows = sorted(data["items"], key=lambda r: -Decimal(r.get("margin" if margin else "amount") or 0))
     if by == "period":
         chart_rows = data["items"]
@@ -434,7 +431,8 @@ def trade_details(request, kind):
     data, error = {"items": [], "totals": {}}, None
     try:
         date_from, date_to = _range(request)
-        data = mask_cost(user, trade.details(kind, date_from, date_to, **filters))
+        data = mask_cost(user, trade.details(kind, date_from, date_to, **filters,
+                                                  warehouse_ids=allowed_warehouse_ids(user)))
     except DomainError as exc:
         error = error_message(exc)
         date_from, date_to = _today().replace(day=1), _today()
@@ -463,13 +461,7 @@ def trade_details(request, kind):
 
 
 def _partner_kinds(user) -> list[str]:
-    """Customers for sales and money users, suppliers for purchase and money users."""
-    kinds = []
-    if can(user, SALES) or can(user, MONEY):
-        kinds.append(Partner.CUSTOMER)
-    if can(user, PURCHASE) or can(user, MONEY):
-        kinds.append(Partner.SUPPLIER)
-    return kinds
+    return partner_kinds(user)
 
 
 @page(MONEY, SALES, PURCHASE)

@@ -39,6 +39,7 @@ from openjxc.closing.models import (
 from openjxc.core.errors import DomainError
 from openjxc.documents.access import require_document
 from openjxc.documents.models import Document
+from openjxc.documents.rules import parse_date
 from openjxc.documents.selectors import get_document
 from openjxc.documents.types import STATUS_LABELS, TYPES
 from openjxc.inventory.models import Warehouse
@@ -407,9 +408,10 @@ AUDIT_ACTIONS = {
 
 
 def _parse_day(text: str | None) -> dt.date | None:
+    """A filter date, or None when absent or unusable (dates outside the sane window included)."""
     try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
+        return parse_date(text, "date") if text else None
+    except DomainError:
         return None
 
 
