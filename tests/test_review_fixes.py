@@ -125,3 +125,20 @@ def test_who_may_not_see_purchase_prices_may_not_set_them(user):
     keeper = person("库管")
     item = create_item(keeper, {"code": "K1", "name": "库管建的", "unit": "个", "purchase_price": "9.99"})
     assert Item.objects.get(code="K1").purchase_price is None and item["purchase_price"] is None
+
+
+def test_purchase_prices_on_documents_are_hidden_from_who_may_not_see_cost(client, user):
+    number = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
+    keeper = person("库管")
+    client.force_login(keeper)
+    html = client.get(f"/doc/{number}/").content.decode()
+    assert "5.00" not in html and "50.00" not in html and "56.50" not in html and number in html
+    assert "56.50" not in client.get("/documents/purchase_receipt/").content.decode()
+    assert "56.50" not in client.get(f"/doc/{number}/print/").content.decode()
+    from openjxc.users.services import issue_token
+
+    token = issue_token("u-库管", "pw-123456")
+    data = client.get(f"/api/v1/documents/{number}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert data["amount"] is None and data["lines"][0]["price"] is None and data["lines"][0]["qty"] == "10"
+    client.force_login(user)
+    assert "56.50" in client.get(f"/doc/{number}/").content.decode()

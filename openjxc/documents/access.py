@@ -7,6 +7,7 @@ services call `require_document` for every write; the API and the pages for ever
 from django.db.models import Q, QuerySet
 
 from openjxc.core.errors import DomainError
+from openjxc.users.masking import sees_cost
 from openjxc.users.services import (
     MONEY,
     PURCHASE,
@@ -76,6 +77,24 @@ def require_document(user, doc) -> None:
     require_type(user, doc.type)
     require_warehouses(user, doc.warehouse if doc.warehouse_id else None,
                        doc.to_warehouse if doc.to_warehouse_id else None)
+
+
+# documents whose prices are purchase prices or costs (other_in is valued at cost)
+PRICED_AT_COST = ("purchase_order", "purchase_receipt", "purchase_return", "purchase_invoice", "other_in")
+MONEY_FIELDS = ("price", "price_incl_tax", "amount", "tax", "amount_incl_tax")
+
+
+def hides_prices(user, doc_type: str) -> bool:
+    return doc_type in PRICED_AT_COST and not sees_cost(user)
+
+
+def mask_document(user, data: dict, placeholder=None) -> dict:
+    """A document as `document_dict` gives it, without its prices and amounts when they are
+    purchase prices or costs and the user may not see cost (quantities stay)."""
+    if not hides_prices(user, data["type"]):
+        return data
+    lines = [{**ln, **{k: placeholder for k in MONEY_FIELDS if k in ln}} for ln in data["lines"]]
+    return {**data, **{k: placeholder for k in MONEY_FIELDS if k in data}, "lines": lines}
 
 
 def visible(user, qs: QuerySet) -> QuerySet:

@@ -21,7 +21,13 @@ from openjxc.catalog.selectors import item_by_barcode, search_items
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import COST_PLACES, fen_str, price_str, round_half_up
 from openjxc.core.services import get_setting
-from openjxc.documents.access import may_use_type, require_document, visible
+from openjxc.documents.access import (
+    hides_prices,
+    mask_document,
+    may_use_type,
+    require_document,
+    visible,
+)
 from openjxc.documents.models import Document, DocumentLine
 from openjxc.documents.selectors import document_dict, get_document, list_documents
 from openjxc.documents.services import create_draft, delete_draft, update_draft
@@ -64,7 +70,7 @@ def documents(request):
     page_ = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {"doc": d, "type_name": TYPES[d.type].label, "status_name": STATUS_LABELS.get(d.status, d.status),
-         "amount": fen_str(d.amount_incl_tax)}
+         "amount": "—" if hides_prices(request.user, d.type) else fen_str(d.amount_incl_tax)}
         for d in page_
     ]
     types = [(t.code, t.label) for t in TYPES.values() if t.posts and may_use_type(request.user, t.code)]
@@ -157,12 +163,13 @@ def doc_list(request, doc_type):
     counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
     qs = base.filter(status=status) if status else base
     total = qs.aggregate(amount=Sum("amount"), tax=Sum("tax"), gross=Sum("amount_incl_tax"))
-    totals = {k: fen_str(v or 0) for k, v in total.items()}
+    totals = {k: "—" if hides_prices(request.user, doc_type) else fen_str(v or 0) for k, v in total.items()}
     rows = [
         {"number": d.number, "date": d.date.isoformat(), "partner": d.partner.name if d.partner_id else "",
          "warehouse": d.warehouse.name if d.warehouse_id else "",
          "to_warehouse": d.to_warehouse.name if d.to_warehouse_id else "",
-         "amount": fen_str(d.amount), "tax": fen_str(d.tax), "amount_incl_tax": fen_str(d.amount_incl_tax),
+         **({k: "—" for k in ("amount", "tax", "amount_incl_tax")} if hides_prices(request.user, d.type) else
+            {"amount": fen_str(d.amount), "tax": fen_str(d.tax), "amount_incl_tax": fen_str(d.amount_incl_tax)}),
          "status": d.status, "status_name": STATUS_LABELS.get(d.status, d.status), "memo": d.memo,
          "salesperson": d.salesperson}
         for d in (qs if request.GET.get("export") == "xlsx" else Paginator(qs, PAGE_SIZE).get_page(
@@ -409,7 +416,7 @@ def _doc_data(doc) -> dict:
 
 def _detail(request, doc, t, error=None, status=200):
     user = request.user
-    data = _doc_data(doc)
+    data = mask_document(user, _doc_data(doc), "—")
     posted = doc.status in Document.POSTED
     actions = []
     if posted and doc.status not in (Document.REVERSED,):
@@ -517,13 +524,13 @@ def doc_print(request, number):
         return denied
     t = TYPES[doc.type]
     fmt = "receipt" if request.GET.get("format") == "receipt" else "a4"
-    data = _doc_data(doc)
+    data = mask_document(request.user, _doc_data(doc), "—")
     return render(request, "web/documents/print.html", {
         "t": t, "doc": doc, "data": data, "format": fmt,
         "status_name": STATUS_LABELS.get(doc.status, doc.status),
         "company": {"name": get_setting("company_name") or "", "address": get_setting("company_address") or "",
                     "phone": get_setting("company_phone") or ""},
-        "words": amount_in_words(doc.amount_incl_tax),
+        "words": "" if hides_prices(request.user, doc.type) else amount_in_words(doc.amount_incl_tax),
         "qty_total": sum(Decimal(ln["qty"]) for ln in data["lines"]),
         "printed_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
         "maker": doc.created_by.username if doc.created_by_id else "",
