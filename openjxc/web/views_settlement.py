@@ -48,7 +48,16 @@ from openjxc.ledger.periods import ensure_periods, get_period
 from openjxc.posting import chain, engine, reversal
 from openjxc.posting.impact import preview
 from openjxc.users.masking import sees_cost
-from openjxc.users.services import CANCEL, CLOSE, MANAGE_BACKUP, REOPEN, REVERSE, VIEW_AUDIT, can
+from openjxc.users.services import (
+    CANCEL,
+    CLOSE,
+    MANAGE_BACKUP,
+    REOPEN,
+    REVERSE,
+    VIEW_AUDIT,
+    VIEW_COST,
+    can,
+)
 
 from .decorators import forbidden, page
 from .errors import error_message
@@ -373,7 +382,7 @@ def _check_rows(problems):
             for p in problems]
 
 
-@page()
+@page(CLOSE, VIEW_COST)  # the problems quote stock values and account balances
 def data_check(request):
     result = reconcile()
     return render(request, "web/settlement/data_check.html", {
