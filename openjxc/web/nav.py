@@ -69,7 +69,7 @@ MENU = [
     ]),
     (_("Settlement"), [
         (_("Periods and closing"), "periods", {}, _perm(CLOSE, "users.reopen_period")),
-        (_("Data check"), "data_check", {}, ANYONE),
+        (_("Data check"), "data_check", {}, _perm(CLOSE, "users.view_cost")),
     ]),
     (_("Master data"), [
         (_("Items"), "items", {}, ANYONE),
