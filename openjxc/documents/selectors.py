@@ -8,9 +8,13 @@ from .types import TYPES
 
 
 def get_document(number: str, *, for_update: bool = False) -> Document:
-    qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source", "reversal_of", "account")
     if for_update:
-        qs = qs.select_for_update(of=("self",))
+        # the posting paths read ids, not the related rows; a 7-table join costs PostgreSQL ~2.5 ms
+        # of planning per call (most of a cancel-chain's time), a lazy load of one relation ~0.2 ms
+        qs = Document.objects.select_for_update()
+    else:
+        qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source", "reversal_of",
+                                             "account")
     # .get(), not .first(): first() orders by id, and PostgreSQL may then walk the primary key
     # instead of the number's unique index (seen on fresh books whose statistics are stale)
     try:
