@@ -75,8 +75,9 @@ def require_type(user, doc_type: str) -> None:
 def require_document(user, doc) -> None:
     """The user may see and act on this document (its type's area and its warehouses)."""
     require_type(user, doc.type)
-    require_warehouses(user, doc.warehouse if doc.warehouse_id else None,
-                       doc.to_warehouse if doc.to_warehouse_id else None)
+    if allowed_warehouse_ids(user) is not None:  # load the warehouses only when they matter (hot path)
+        require_warehouses(user, doc.warehouse if doc.warehouse_id else None,
+                           doc.to_warehouse if doc.to_warehouse_id else None)
 
 
 # documents whose prices are purchase prices or costs (other_in is valued at cost)

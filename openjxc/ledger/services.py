@@ -118,16 +118,21 @@ def add_open_items(entries) -> None:
     deltas: dict[int, list] = {}
     for day, partner, kind, doc, _, _, amount in rows:
         deltas.setdefault(doc, [doc, partner, kind, day, 0])[4] += amount
+    columns = ("date", "partner_id", "kind", "document_id", "cause_id", "entry", "amount")
+    upsert = (
+        "INSERT INTO ledger_openitem (document_id, partner_id, kind, date, open_amount) "
+        f"VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(deltas))} ON CONFLICT (document_id) "
+        "DO UPDATE SET open_amount = ledger_openitem.open_amount + excluded.open_amount"
+    )
+    upsert_args = [x for row in sorted(deltas.values()) for x in row]
     with connection.cursor() as cur:
-        insert_rows(cur, "ledger_openitementry",
-                    ("date", "partner_id", "kind", "document_id", "cause_id", "entry", "amount"), rows)
-        one = "(%s, %s, %s, %s, %s)"
-        cur.execute(
-            "INSERT INTO ledger_openitem (document_id, partner_id, kind, date, open_amount) "
-            f"VALUES {', '.join([one] * len(deltas))} ON CONFLICT (document_id) "
-            "DO UPDATE SET open_amount = ledger_openitem.open_amount + excluded.open_amount",
-            [x for row in sorted(deltas.values()) for x in row],
-        )
+        if connection.vendor == "postgresql" and len(rows) <= 100:  # one round trip on the posting path
+            values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+            cur.execute(f"WITH e AS (INSERT INTO ledger_openitementry ({', '.join(columns)}) VALUES {values}) "
+                        + upsert, [x for row in rows for x in row] + upsert_args)
+            return
+        insert_rows(cur, "ledger_openitementry", columns, rows)
+        cur.execute(upsert, upsert_args)
 
 
 REBUILD_OPEN_ITEMS = (
