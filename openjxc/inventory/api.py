@@ -4,7 +4,6 @@ from openjxc.catalog.selectors import get_item
 from openjxc.core.api import page, page_qs
 from openjxc.documents.rules import query_date
 from openjxc.users.masking import mask_cost
-from openjxc.users.services import allowed_warehouse_ids
 
 from . import selectors
 from .models import Warehouse
@@ -33,15 +32,6 @@ def get_warehouse(request, code: str):
     return selectors.warehouse_dict(selectors.get_warehouse(code))
 
 
-def in_allowed_warehouses(user, rows: list[dict]) -> list[dict]:
-    """Rows (with a "warehouse" code) of the warehouses this user may see."""
-    allowed = allowed_warehouse_ids(user)
-    if allowed is None:
-        return rows
-    codes = set(Warehouse.objects.filter(id__in=allowed).values_list("code", flat=True))
-    return [r for r in rows if r["warehouse"] in codes]
-
-
 def _ids(item, warehouse):
     return (get_item(item).id if item else None, selectors.get_warehouse(warehouse).id if warehouse else None)
 
@@ -53,7 +43,7 @@ def stock(request, item: str | None = None, warehouse: str | None = None,
     """Stock per item × warehouse as of ?date= (default today)."""
     item_id, wh_id = _ids(item, warehouse)
     rows = selectors.stock_rows(query_date(date, "date"), item_id, wh_id)
-    return mask_cost(request.user, page(in_allowed_warehouses(request.user, rows), limit, offset))
+    return mask_cost(request.user, page(selectors.in_allowed_warehouses(request.user, rows), limit, offset))
 
 
 @router.get("/stock/moves", response=dict)
@@ -65,4 +55,4 @@ def moves(request, item: str | None = None, warehouse: str | None = None, includ
     item_id, wh_id = _ids(item, warehouse)
     rows = selectors.move_rows(item_id, wh_id, query_date(date_from, "from"), query_date(date_to, "to"),
                                include_cancelled)
-    return mask_cost(request.user, page(in_allowed_warehouses(request.user, rows), limit, offset))
+    return mask_cost(request.user, page(selectors.in_allowed_warehouses(request.user, rows), limit, offset))

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from openjxc.core.errors import not_found
 from openjxc.core.numbers import fen_str, qty_str, unit_cost_str
+from openjxc.users.services import allowed_warehouse_ids
 
 from .costing import as_date
 from .models import Warehouse
@@ -188,3 +189,12 @@ def move_rows(item_id=None, warehouse_id=None, date_from=None, date_to=None, inc
             }
         )
     return out
+
+
+def in_allowed_warehouses(user, rows: list[dict]) -> list[dict]:
+    """Rows (with a "warehouse" code) of the warehouses this user may see."""
+    allowed = allowed_warehouse_ids(user)
+    if allowed is None:
+        return rows
+    codes = set(Warehouse.objects.filter(id__in=allowed).values_list("code", flat=True))
+    return [r for r in rows if r["warehouse"] in codes]

@@ -22,7 +22,7 @@ from openjxc.documents.rules import parse_date
 from openjxc.documents.services import create_draft
 from openjxc.documents.types import STATUS_LABELS, TYPES
 from openjxc.inventory.models import Warehouse
-from openjxc.inventory.selectors import stock_rows
+from openjxc.inventory.selectors import in_allowed_warehouses, stock_rows
 from openjxc.ledger.models import Period
 from openjxc.partners.models import Partner
 from openjxc.reports import dashboard, money, selectors, trade
@@ -202,7 +202,6 @@ def home_check(request):
 def stock(request):
     user = request.user
     choices = _warehouses(user)
-    restricted = allowed_warehouse_ids(user) is not None
     wh = _pick_warehouse(request, choices, required=False)
     q = (request.GET.get("q") or "").strip()
     error, rows = None, []
@@ -211,9 +210,7 @@ def stock(request):
         rows = stock_rows(day, warehouse_id=wh.id if wh else None)
     except DomainError as exc:
         error, day = error_message(exc), _today()
-    if restricted:
-        codes = {w.code for w in choices}
-        rows = [r for r in rows if r["warehouse"] in codes]
+    rows = in_allowed_warehouses(user, rows)
     if q:
         codes = set(search_items(q).values_list("code", flat=True)[:5000])
         rows = [r for r in rows if r["item"] in codes]
