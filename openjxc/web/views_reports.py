@@ -85,6 +85,14 @@ def _pick_warehouse(request, choices: list[Warehouse], required: bool) -> Wareho
     return chosen
 
 
+def _warehouse_choice(request, one_when_restricted: bool) -> tuple[list[Warehouse], bool, Warehouse | None]:
+    """(the user's warehouses, whether they are restricted, the chosen one): a restricted user gets
+    one of theirs when the page needs a single warehouse."""
+    choices = _warehouses(request.user)
+    restricted = allowed_warehouse_ids(request.user) is not None
+    return choices, restricted, _pick_warehouse(request, choices, required=restricted and one_when_restricted)
+
+
 def _wants_xlsx(request) -> bool:
     return request.GET.get("format") == "xlsx"
 
@@ -201,8 +209,7 @@ def home_check(request):
 @page()
 def stock(request):
     user = request.user
-    choices = _warehouses(user)
-    wh = _pick_warehouse(request, choices, required=False)
+    choices, _, wh = _warehouse_choice(request, one_when_restricted=False)
     q = (request.GET.get("q") or "").strip()
     error, rows = None, []
     try:
@@ -229,9 +236,7 @@ def stock(request):
 @page()
 def stock_ledger(request):
     user = request.user
-    choices = _warehouses(user)
-    restricted = allowed_warehouse_ids(user) is not None
-    wh = _pick_warehouse(request, choices, required=restricted)
+    choices, restricted, wh = _warehouse_choice(request, one_when_restricted=True)
     code = (request.GET.get("item") or "").strip()
     item = Item.objects.filter(code=code).first() if code else None
     if item is None and code:
@@ -266,9 +271,7 @@ def stock_ledger(request):
 @page()
 def low_stock(request):
     user = request.user
-    choices = _warehouses(user)
-    restricted = allowed_warehouse_ids(user) is not None
-    wh = _pick_warehouse(request, choices, required=False)
+    choices, restricted, wh = _warehouse_choice(request, one_when_restricted=False)
     ids = {wh.id} if wh else allowed_warehouse_ids(user)
     rows = mask_cost(user, dashboard.low_stock(ids))
     error, status = None, 200
@@ -328,9 +331,7 @@ SUMMARY_COST = {"opening_value", "in_value", "out_value", "closing_value", "clos
 @page()
 def inventory_summary(request):
     user = request.user
-    choices = _warehouses(user)
-    restricted = allowed_warehouse_ids(user) is not None
-    wh = _pick_warehouse(request, choices, required=restricted)
+    choices, restricted, wh = _warehouse_choice(request, one_when_restricted=True)
     by_warehouse = request.GET.get("by_warehouse") == "1"
     data, error = {"items": [], "totals": {}}, None
     try:
