@@ -103,7 +103,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "openjxc.web.context.shell",
-            ]
+            ],
+            "builtins": ["openjxc.core.templatetags.numbers"],
         },
     }
 ]

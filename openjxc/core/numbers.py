@@ -92,3 +92,22 @@ def price_str(d: Decimal | None) -> str | None:
         return None
     d = d.normalize()
     return format(d.quantize(MONEY_PLACES) if -d.as_tuple().exponent < 2 else d, "f")
+
+
+def grouped(value) -> str:
+    """A number for people: thousands grouped, its decimals kept as given ("11636.70" →
+    "11,636.70"); None is blank and anything not a number (a mask "—", a word) stays as it is."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    try:
+        d = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return text
+    if not d.is_finite():
+        return text
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text.lstrip("+"))
+    whole, dot, fraction = digits.partition(".")
+    if not whole.isdigit():  # an exponent or other unusual spelling: keep it readable
+        return f"{d:,f}"
+    return f"{sign}{int(whole):,}{dot}{fraction}"

@@ -17,7 +17,13 @@
     return isFinite(n) ? n : 0;
   }
   function cents(x) { return Math.round((x + (x >= 0 ? 1e-9 : -1e-9)) * 100) / 100; }
-  function money(x) { return cents(x).toFixed(2); }
+  // thousands grouped like the server's `grouped` filter: 11,636.70
+  function grouped(text) {
+    var parts = text.split(".");
+    parts[0] = parts[0].replace(/\B(?=(\d{3})+$)/g, ",");
+    return parts.join(".");
+  }
+  function money(x) { return grouped(cents(x).toFixed(2)); }
   function qtyText(x) { return String(Math.round(x * 10000) / 10000); }
   function field(name) { return form.querySelector("[name=" + name + "]"); }
   function value(name) { var f = field(name); return f ? f.value : ""; }
@@ -54,7 +60,7 @@
       var warn = row.querySelector(".info .avail");
       if (warn && avail !== undefined) warn.classList.toggle("bad", isOutgoing() && qty > num(avail));
     });
-    setText("total-qty", qtyText(tq));
+    setText("total-qty", grouped(qtyText(tq)));
     setText("total-amount", money(ta));
     setText("total-tax", money(tt));
     setText("total-gross", money(tg));
