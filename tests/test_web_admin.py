@@ -76,7 +76,7 @@ def test_item_create_with_generated_barcode_and_inline_error(admin_client):
     assert not item.active and item_by_barcode(item.barcode) is None
     assert str(item.purchase_price) == "1.100000"  # a field not sent is left as it was
     export = admin_client.get("/customers/?export=1")
-    assert load_workbook(io.BytesIO(export.content)).active["A2"].value == "C001"
+    assert load_workbook(io.BytesIO(export.content)).active["A4"].value == "C001"  # below the title block
 
 
 def test_sales_clerk_sees_no_purchase_price_and_cannot_write(client, user):
@@ -91,7 +91,7 @@ def test_sales_clerk_sees_no_purchase_price_and_cannot_write(client, user):
     export = client.get("/items/?q=A001&export=1")
     assert export.status_code == 200
     ws = load_workbook(io.BytesIO(export.content)).active
-    assert "采购价" not in [c.value for c in ws[1]] and 7.77 not in [c.value for c in ws[2]]
+    assert "采购价" not in [c.value for c in ws[3]] and 7.77 not in [c.value for c in ws[4]]
     # no master-data permission: new/edit/import are 403 pages, and the POST changes nothing
     for url in ("/items/new/", "/items/A001/edit/", "/customers/new/", "/import/"):
         assert client.get(url).status_code == 403, url

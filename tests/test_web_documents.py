@@ -79,8 +79,10 @@ def test_list_paging_and_excel_export(admin_client, user):
 
     from openpyxl import load_workbook
 
+    from openjxc.reports.excel import TITLE_ROWS
+
     ws = load_workbook(io.BytesIO(r.content)).active
-    assert ws.max_row == 1 + 53 + 1  # header, rows, totals
+    assert ws.max_row == TITLE_ROWS + 1 + 53 + 1  # title block, header, rows, totals
     assert ws.cell(ws.max_row, 1).value == "合计"
 
 

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from openjxc.catalog.services import update_item
 from openjxc.documents.models import Document
 from openjxc.reports import dashboard, money, selectors, trade
+from openjxc.reports.excel import TITLE_ROWS
 from openjxc.users.models import WarehouseAccess
 
 from .factories import doc
@@ -60,7 +61,7 @@ def sheet(response) -> list[list]:
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content)).active
-    return [list(r) for r in ws.iter_rows(values_only=True)]
+    return [list(r) for r in ws.iter_rows(min_row=TITLE_ROWS + 1, values_only=True)]  # from the header row
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ accepts is a row the import accepts (including duplicates within the file)."""
 
 import datetime as dt
 import io
+import itertools
+import unicodedata
 from decimal import Decimal
 
 from django.db import transaction
@@ -14,6 +16,7 @@ from .errors import DomainError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+HEADER_SEARCH = 5  # rows searched for the header row
 
 
 def _text(value) -> str | None:
@@ -34,6 +37,11 @@ def _text(value) -> str | None:
     return text or None
 
 
+def display_width(text: str) -> int:
+    """Width of text in a spreadsheet column, in Latin characters: a CJK character is two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def template_xlsx(title: str, columns: list[tuple[str, str, bool]], example: list | None = None) -> bytes:
     """An empty sheet with the Chinese headers (required ones marked *) and one example row."""
     from openpyxl import Workbook
@@ -45,8 +53,8 @@ def template_xlsx(title: str, columns: list[tuple[str, str, bool]], example: lis
     ws.append([header + ("*" if req else "") for _, header, req in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for n in range(1, len(columns) + 1):
-        ws.column_dimensions[ws.cell(1, n).column_letter].width = 16
+    for n, (_key, header, _req) in enumerate(columns, start=1):
+        ws.column_dimensions[ws.cell(1, n).column_letter].width = max(16, display_width(header) + 4)
     if example:
         ws.append(example)
     buf = io.BytesIO()
@@ -80,22 +88,22 @@ def read_rows(content: bytes, columns: list[tuple[str, str, bool]]) -> list[tupl
 def _read_rows(wb, columns) -> list:
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
-    header = next(rows, None) or ()
     names = {}
     for key, label, _ in columns:
         names[label] = key
         names[label + "*"] = key
         names[key] = key
-    index = {}
-    for i, cell in enumerate(header):
-        key = names.get((_text(cell) or "").replace("＊", "*").strip())
-        if key and key not in index:
-            index[key] = i
+    # an exported sheet has its title block above the header: take the row naming most columns
+    top = [r for _n, r in zip(range(HEADER_SEARCH), rows, strict=False)]
+    found = [_header_index(r, names) for r in top] or [{}]
+    at = max(range(len(found)), key=lambda n: len(found[n]))
+    index = found[at]
+    rows = itertools.chain(top[at + 1:], rows)
     missing = [label for key, label, req in columns if req and key not in index]
     if missing:
         raise DomainError("invalid_file", f"missing columns: {', '.join(missing)}", {"columns": missing})
     out = []
-    for number, values in enumerate(rows, start=2):
+    for number, values in enumerate(rows, start=at + 2):
         row = {key: _text(values[i]) if i < len(values) else None for key, i in index.items()}
         if all(v is None for v in row.values()):
             continue
@@ -105,6 +113,16 @@ def _read_rows(wb, columns) -> list:
     if not out:
         raise DomainError("invalid_file", "the sheet has no rows below the header")
     return out
+
+
+def _header_index(row, names: dict) -> dict:
+    """{field: column index} of the cells of a row that name a column."""
+    index = {}
+    for i, cell in enumerate(row):
+        key = names.get((_text(cell) or "").replace("＊", "*").strip())
+        if key and key not in index:
+            index[key] = i
+    return index
 
 
 def run_rows(rows: list[tuple[int, dict]], apply_row, commit: bool) -> dict:

@@ -1,6 +1,7 @@
 from urllib.parse import quote
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from openjxc.catalog.models import PriceListEntry
@@ -17,7 +18,7 @@ from openjxc.users.masking import mask_cost, sees_cost
 from openjxc.users.services import MASTER_DATA, VIEW_COST, allowed_warehouse_ids, require
 
 from . import money, selectors, sharing, trade
-from .excel import export_xlsx
+from .excel import export_xlsx, period_text, query_filters
 
 router = Router(tags=["reports"])
 
@@ -52,7 +53,8 @@ def inventory_summary(request, warehouse: str | None = None, by_warehouse: bool 
         data = mask_cost(request.user, data)
         columns = SUMMARY_COLUMNS if not by_warehouse else SUMMARY_COLUMNS[:2] + [("warehouse_name", "仓库")] + SUMMARY_COLUMNS[2:]
         name = quote(f"进销存汇总表_{date_from}_{date_to}.xlsx")
-        return export_xlsx(request.user, name, "进销存汇总表", columns, data["items"], data["totals"])
+        return export_xlsx(request.user, name, "进销存汇总表", columns, data["items"], data["totals"],
+                           period=period_text(date_from, date_to), filters=query_filters(request.GET))
     return mask_cost(request.user, data)
 
 
@@ -70,7 +72,8 @@ def stock_ledger(request, item: str, warehouse: str | None = None, format: str =
                    ("balance_qty", "结存数量"), ("balance_value", "结存金额")]
         opening = {"date": str(date_from), "document": "期初", "balance_qty": data["opening"]["qty"],
                    "balance_value": data["opening"]["value"]}
-        return export_xlsx(request.user, quote(f"库存台账_{item}.xlsx"), "库存台账", columns, [opening, *data["items"]])
+        return export_xlsx(request.user, quote(f"库存台账_{item}.xlsx"), "库存台账", columns, [opening, *data["items"]],
+                           period=period_text(date_from, date_to), filters=query_filters(request.GET))
     return mask_cost(request.user, data)
 
 
@@ -98,12 +101,14 @@ def statement(request, code: str, date_from: str | None = Query(None, alias="fro
     if not ids:
         require_partner(request.user, partners[0])
     today = timezone.localdate()
-    data = money.statement(ids, query_date(date_from, "from") or today.replace(day=1),
-                           query_date(date_to, "to") or today)
+    date_from = query_date(date_from, "from") or today.replace(day=1)
+    date_to = query_date(date_to, "to") or today
+    data = money.statement(ids, date_from, date_to)
     if format == "xlsx":
         columns = [("date", "日期"), ("document", "单据编号"), ("type", "类型"), ("kind", "应收/应付"),
                    ("amount", "金额"), ("balance", "余额")]
-        return export_xlsx(request.user, quote(f"对账单_{code}.xlsx"), "对账单", columns, data["lines"])
+        return export_xlsx(request.user, quote(f"对账单_{code}.xlsx"), "对账单", columns, data["lines"],
+                           period=period_text(date_from, date_to), filters=[(_("Partner"), code)])
     return data
 
 
@@ -186,15 +191,17 @@ def trade_summary(request, kind: str, by: str = "item", date_from: str | None = 
         raise not_found("report", f"{kind}-summary")
     _require_trade(request.user, kind)
     today = timezone.localdate()
-    data = trade.summary(kind, by, query_date(date_from, "from") or today.replace(day=1),
-                         query_date(date_to, "to") or today, allowed_warehouse_ids(request.user))
+    date_from = query_date(date_from, "from") or today.replace(day=1)
+    date_to = query_date(date_to, "to") or today
+    data = trade.summary(kind, by, date_from, date_to, allowed_warehouse_ids(request.user))
     if format == "xlsx":
         columns = [(by, "编码"), ("name", "名称"), ("qty", "数量"), ("amount", "金额"), ("tax", "税额"),
                    ("amount_incl_tax", "价税合计")]
         if kind == "sales":
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
         label = "销售汇总" if kind == "sales" else "采购汇总"
-        return export_xlsx(request.user, quote(f"{label}.xlsx"), label, columns, data["items"], data["totals"])
+        return export_xlsx(request.user, quote(f"{label}.xlsx"), label, columns, data["items"], data["totals"],
+                           period=period_text(date_from, date_to), filters=query_filters(request.GET))
     return mask_cost(request.user, data)
 
 
@@ -207,7 +214,8 @@ def trade_details(request, kind: str, date_from: str | None = FROM, date_to: str
     if kind not in trade.KINDS:
         raise not_found("report", f"{kind}-details")
     _require_trade(request.user, kind)
-    data = trade.details(kind, *_range(date_from, date_to), partner=partner, item=item, salesperson=salesperson,
+    date_from, date_to = _range(date_from, date_to)
+    data = trade.details(kind, date_from, date_to, partner=partner, item=item, salesperson=salesperson,
                          warehouse_ids=allowed_warehouse_ids(request.user))
     if format == "xlsx":
         columns = [("date", "日期"), ("document", "单号"), ("partner", "往来单位编码"), ("partner_name", "往来单位"),
@@ -217,7 +225,8 @@ def trade_details(request, kind: str, date_from: str | None = FROM, date_to: str
             columns[4:4] = [("salesperson", "业务员")]
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
         label = "销售明细" if kind == "sales" else "采购明细"
-        return export_xlsx(request.user, quote(f"{label}.xlsx"), label, columns, data["items"], data["totals"])
+        return export_xlsx(request.user, quote(f"{label}.xlsx"), label, columns, data["items"], data["totals"],
+                           period=period_text(date_from, date_to), filters=query_filters(request.GET))
     listing = page(data["items"], limit, offset)
     return mask_cost(request.user, {**data, **listing})
 

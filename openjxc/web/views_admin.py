@@ -35,7 +35,7 @@ from openjxc.partners.models import Partner
 from openjxc.partners.selectors import get_partner, partner_dict
 from openjxc.partners.services import create_partner, update_partner
 from openjxc.posting import opening
-from openjxc.reports.excel import XLSX, xlsx_response
+from openjxc.reports.excel import XLSX, query_filters, xlsx_response
 from openjxc.users import admin as users_admin
 from openjxc.users.masking import mask_cost, sees_cost
 from openjxc.users.roles import ALL
@@ -84,7 +84,7 @@ def items(request):
         if sees_cost(request.user):
             columns.append(("purchase_price", "采购价"))
         columns += [("sale_price", "销售价"), ("safety_stock", "安全库存")]
-        return xlsx_response("items.xlsx", "商品", columns, rows)
+        return xlsx_response("items.xlsx", "商品", columns, rows, filters=query_filters(request.GET))
     page_ = _paged(request, qs)
     rows = mask_cost(request.user, [item_dict(i) for i in page_])
     return render(request, "web/admin/items.html", {
@@ -159,7 +159,7 @@ def partners(request, kind):
         if kind == "customer":
             columns.append(("credit_limit", "信用额度"))
         name = "客户" if kind == "customer" else "供应商"
-        return xlsx_response(f"{kind}s.xlsx", name, columns, [partner_dict(p) for p in qs])
+        return xlsx_response(f"{kind}s.xlsx", name, columns, [partner_dict(p) for p in qs], filters=query_filters(request.GET))
     page_ = _paged(request, qs)
     return render(request, "web/admin/partners.html", {"may_export": can(request.user, EXPORT),
         "kind": kind, "title": KIND_LABELS[kind], "rows": [partner_dict(p) for p in page_], "page": page_, "q": q,

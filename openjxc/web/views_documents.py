@@ -40,7 +40,7 @@ from openjxc.partners.models import Partner
 from openjxc.posting.engine import approve
 from openjxc.posting.money import MONEY
 from openjxc.posting.orders import close_order, derive
-from openjxc.reports.excel import xlsx_response
+from openjxc.reports.excel import query_filters, query_period, xlsx_response
 from openjxc.reports.money import margin, suggest_price
 from openjxc.users.masking import mask_cost, sees_cost
 from openjxc.users.services import (
@@ -189,7 +189,7 @@ def doc_list(request, doc_type):
             columns += [("amount", "金额"), ("tax", "税额"), ("amount_incl_tax", "价税合计")]
         columns += [("status_name", "状态"), ("memo", "备注")]
         return xlsx_response(f"{t.label}.xlsx", t.label, columns, rows, totals if t.priced or t.kind == "money"
-                             else None)
+                             else None, period=query_period(request.GET), filters=query_filters(request.GET))
     page_ = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     order = ORDER_TABS if t.kind == "order" else OTHER_TABS
     tabs = [{"code": "", "label": _("All"), "count": sum(counts.values())}] + [

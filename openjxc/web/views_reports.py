@@ -26,7 +26,7 @@ from openjxc.inventory.selectors import in_allowed_warehouses, stock_rows
 from openjxc.ledger.models import Period
 from openjxc.partners.models import Partner
 from openjxc.reports import dashboard, money, selectors, trade
-from openjxc.reports.excel import xlsx_response
+from openjxc.reports.excel import period_text, query_filters, xlsx_response
 from openjxc.users.masking import mask_cost, sees_cost
 from openjxc.users.services import (
     EXPORT,
@@ -108,11 +108,13 @@ def _query(request, **changes) -> str:
     return urlencode(params)
 
 
-def _export(request, filename, title, columns, rows, totals=None):
-    """The Excel file of a report, for users holding the export permission (403 page otherwise)."""
+def _export(request, filename, title, columns, rows, totals=None, *, period: str, formats=None):
+    """The Excel file of a report, for users holding the export permission (403 page otherwise);
+    its title block names the period and the filters of the query string."""
     if not can(request.user, EXPORT):
         return forbidden(request)
-    return xlsx_response(quote(filename), title, columns, rows, totals)
+    return xlsx_response(quote(filename), title, columns, rows, totals, period=period,
+                         filters=query_filters(request.GET), formats=formats)
 
 
 def _cost_columns(request, columns, cost_keys):
@@ -226,7 +228,8 @@ def stock(request):
     rows, totals = mask_cost(user, rows), mask_cost(user, totals)
     if _wants_xlsx(request):
         columns = _cost_columns(request, STOCK_COLUMNS, {"unit_cost", "value"})
-        return _export(request, f"库存余额_{day}.xlsx", "库存余额", columns, rows, totals)
+        return _export(request, f"库存余额_{day}.xlsx", "库存余额", columns, rows, totals,
+                       period=period_text(day))
     pager = Paginator(rows, 200).get_page(request.GET.get("page"))
     return render(request, "web/stock.html", {
         "rows": pager, "page": pager, "page_query": _query(request), "count": len(rows), "totals": totals, "warehouses": choices, "warehouse": wh, "q": q, "date": day,
@@ -260,7 +263,8 @@ def stock_ledger(request):
             columns = _cost_columns(request, columns, {"unit_cost", "value", "balance_value"})
             opening = {"date": str(date_from), "document": "期初", "balance_qty": data["opening"]["qty"],
                        "balance_value": data["opening"]["value"]}
-            return _export(request, f"库存台账_{item.code}.xlsx", "库存台账", columns, [opening, *data["items"]])
+            return _export(request, f"库存台账_{item.code}.xlsx", "库存台账", columns, [opening, *data["items"]],
+                           period=period_text(date_from, date_to))
     return render(request, "web/reports/stock_ledger.html", {
         "item": item, "code": code, "data": data, "warehouses": choices, "warehouse": wh, "restricted": restricted,
         "date_from": date_from, "date_to": date_to, "error": error,
@@ -289,7 +293,7 @@ def low_stock(request):
         columns = [("item", "商品编码"), ("item_name", "商品名称"), ("unit", "单位"), ("safety_stock", "安全库存"),
                    ("on_hand", "结存数量"), ("reserved", "预留数量"), ("available", "可用数量"),
                    ("on_order", "在单数量"), ("shortage", "缺口"), ("suggested", "建议采购数量")]
-        return _export(request, "库存预警.xlsx", "库存预警", columns, rows)
+        return _export(request, "库存预警.xlsx", "库存预警", columns, rows, period=period_text(_today()))
     return render(request, "web/reports/low_stock.html", {
         "rows": rows, "warehouses": choices, "warehouse": wh, "restricted": restricted, "suppliers": suppliers,
         "may_order": may_order, "error": error, "posted": request.POST if request.method == "POST" else None,
@@ -348,7 +352,7 @@ def inventory_summary(request):
             SUMMARY_COLUMNS[2:]
         columns = _cost_columns(request, columns, SUMMARY_COST)
         return _export(request, f"进销存汇总表_{date_from}_{date_to}.xlsx", "进销存汇总表", columns, data["items"],
-                       data["totals"])
+                       data["totals"], period=period_text(date_from, date_to))
     return render(request, "web/reports/inventory_summary.html", {
         "data": data, "warehouses": choices, "warehouse": wh, "restricted": restricted, "by_warehouse": by_warehouse,
         "date_from": date_from, "date_to": date_to, "error": error,
@@ -395,7 +399,8 @@ def _trade_summary(request, kind, margin: bool):
         if kind == "sales":
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
         columns = _cost_columns(request, columns, {"cost", "margin", "margin_pct"})
-        return _export(request, f"{label}_{date_from}_{date_to}.xlsx", label, columns, data["items"], data["totals"])
+        return _export(request, f"{label}_{date_from}_{date_to}.xlsx", label, columns, data["items"], data["totals"],
+                       period=period_text(date_from, date_to))
     chart_rows = sorted(data["items"], key=lambda r: -Decimal(r.get("margin" if margin else "amount") or 0))
     if by == "period":
         chart_rows = data["items"]
@@ -449,7 +454,8 @@ def trade_details(request, kind):
             columns[5:5] = [("salesperson", "业务员")]
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
         columns = _cost_columns(request, columns, {"cost", "margin", "margin_pct"})
-        return _export(request, f"{label}_{date_from}_{date_to}.xlsx", label, columns, data["items"], data["totals"])
+        return _export(request, f"{label}_{date_from}_{date_to}.xlsx", label, columns, data["items"], data["totals"],
+                       period=period_text(date_from, date_to))
     pager = Paginator(data["items"], 100).get_page(request.GET.get("page"))
     return render(request, "web/reports/trade_details.html", {
         "kind": kind, "data": data, "rows": pager, "page": pager, "filters": filters, "date_from": date_from,
@@ -478,7 +484,7 @@ def receivables(request):
         columns = [("kind_label", "类别"), ("partner", "往来单位编码"), ("partner_name", "往来单位"),
                    ("receivable", "应收余额"), ("payable", "应付余额"), ("net", "净额"), ("open_items", "未核销单据"),
                    ("oldest", "最早单据日期")]
-        return _export(request, "应收应付.xlsx", "应收应付", columns, rows, totals)
+        return _export(request, "应收应付.xlsx", "应收应付", columns, rows, totals, period=period_text(_today()))
     return render(request, "web/reports/receivables.html", {
         "rows": rows, "totals": totals, "kinds": kinds, "kind": kind, "today": _today(),
         "export_query": _query(request, format="xlsx")})
@@ -500,7 +506,8 @@ def aging(request):
         columns = [("partner", "往来单位编码"), ("partner_name", "往来单位"), ("total", "未核销合计")] + \
             [(b, f"{b}天") for b in buckets]
         name = "应收账龄" if kind == "receivable" else "应付账龄"
-        return _export(request, f"{name}_{as_of}.xlsx", name, columns, data["items"], data["totals"])
+        return _export(request, f"{name}_{as_of}.xlsx", name, columns, data["items"], data["totals"],
+                       period=period_text(as_of), formats=dict.fromkeys(buckets, "money"))
     partner_kind = Partner.CUSTOMER if kind == "receivable" else Partner.SUPPLIER
     for r in data["items"]:
         r["cells"] = [r[b] for b in buckets]
@@ -535,7 +542,7 @@ def statements(request):
             columns = [("date", "日期"), ("document", "单据编号"), ("type_label", "类型"), ("kind_label", "应收/应付"),
                        ("amount", "金额"), ("balance", "余额")]
             return _export(request, f"对账单_{partner.code}_{date_from}_{date_to}.xlsx", "对账单", columns,
-                           data["lines"])
+                           data["lines"], period=period_text(date_from, date_to))
     print_url = None
     if partner is not None:
         print_url = reverse("statement", kwargs={"kind": kind, "code": partner.code}) + "?" + urlencode(
