@@ -2,6 +2,7 @@
 
 import pytest
 
+from openjxc.reports.excel import TITLE_ROWS
 from tests.browser import log_in, shot, table_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -135,7 +136,7 @@ def test_export_inventory_summary_to_excel(zh_page, books):
     download = info.value
     assert download.suggested_filename.endswith(".xlsx") and "进销存汇总表" in download.suggested_filename
     ws = load_workbook(io.BytesIO(open(download.path(), "rb").read())).active
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    rows = [list(r) for r in ws.iter_rows(min_row=TITLE_ROWS + 1, values_only=True)]  # from the header
     assert rows[0] == ["商品编码", "商品名称", "单位", "期初数量", "期初金额", "入库数量", "入库金额", "出库数量",
                        "出库金额", "结存数量", "结存金额"]
     a001 = next(r for r in rows if r[0] == "A001")
@@ -168,7 +169,7 @@ def test_sales_clerk_cannot_see_cost(zh_page, books):
     with page.expect_download() as info:
         page.click("#export")
     rows = [list(r) for r in load_workbook(io.BytesIO(open(info.value.path(), "rb").read())).active
-            .iter_rows(values_only=True)]
+            .iter_rows(min_row=TITLE_ROWS + 1, values_only=True)]
     assert rows[0] == ["商品编码", "商品名称", "单位", "期初数量", "入库数量", "出库数量", "结存数量"]
     # the margin report is refused with the 403 page
     response = page.goto("/reports/margin/")
