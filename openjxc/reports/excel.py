@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from openjxc.core.services import get_setting
 from openjxc.core.sheets import display_width
 from openjxc.documents.types import STATUS_LABELS
 
@@ -104,8 +105,6 @@ def xlsx_bytes(title: str, columns: list[tuple[str, str]], rows: list[dict],
                formats: dict | None = None) -> bytes:
     """columns: (key, Chinese header). formats: number format kind ("money", "qty", …) of
     columns whose key says nothing (an aging bucket "31-60")."""
-    from openjxc.core.services import get_setting
-
     fmts = [FORMATS.get((formats or {}).get(key)) or number_format(key) for key, _h in columns]
     wb = Workbook()
     ws = wb.active
