@@ -38,12 +38,13 @@ def export_xlsx(user, filename: str, title: str, columns: list[tuple[str, str]],
                 totals: dict | None = None) -> HttpResponse:
     """xlsx_response for a user: needs the export permission; cost columns are left out for a
     user who may not see cost."""
-    from openjxc.users.masking import COST_FIELDS, sees_cost
+    from openjxc.users.masking import is_cost_field, masked, sees_cost
     from openjxc.users.services import EXPORT, require
 
     require(user, EXPORT)
     if not sees_cost(user):
-        columns = [(k, h) for k, h in columns if k not in COST_FIELDS]
+        columns = [(k, h) for k, h in columns if not is_cost_field(k)]
+        rows, totals = masked(rows), masked(totals)
     return xlsx_response(filename, title, columns, rows, totals)
 
 
