@@ -649,10 +649,13 @@ def test_409_in_a_closed_period(api):
 def test_external_ref_is_idempotent(api):
     first = created(api.post("/documents", receipt_body(external_ref="shop-1001")))
     before = snapshot()
-    again = api.post("/documents", receipt_body(external_ref="shop-1001", lines=_line(qty="99")))
+    again = api.post("/documents", receipt_body(external_ref="shop-1001"))
     assert again.status_code in (200, 201)
     assert again.json()["number"] == first["number"]
     assert again.json()["lines"][0]["qty"] == "10"
+    # another body under the same key is a conflict (issue 9), not the first document
+    conflict = api.post("/documents", receipt_body(external_ref="shop-1001", lines=_line(qty="99")))
+    assert conflict.status_code == 409 and conflict.json()["error"]["code"] == "idempotency_conflict"
     assert snapshot() == before
     assert Document.objects.filter(external_ref="shop-1001").count() == 1
     # the same ref on another type is another document

@@ -237,3 +237,128 @@ def test_role_page_writes(client, books, role, action):
     else:
         assert status == 403, (role, action, status)
         assert state() == before, f"{role} {action}: a refused page action changed something"
+
+
+# --- every read endpoint × role, and cost found by class in every response ---------------------
+
+ALL = (Y, Y, Y, Y, Y, Y)
+CUSTOMERS = (Y, N, Y, N, Y, Y)  # sales or money
+SUPPLIERS = (Y, Y, N, N, Y, Y)  # purchase or money
+# endpoint: allowed for (老板, 采购, 销售, 库管, 财务, 管理员); {approved} is the books' receipt
+ENDPOINTS = {
+    "/items": ALL, "/items/A001": ALL, "/warehouses": ALL, "/warehouses/WH1": ALL,
+    "/customers": ALL, "/customers/C001": ALL, "/suppliers": ALL, "/suppliers/S001": ALL,
+    "/stock": ALL, "/stock/moves": ALL, "/documents": ALL,
+    "/documents/{approved}": (Y, Y, N, Y, N, Y),
+    "/accounts": ALL, "/periods": ALL, "/settings": ALL,
+    "/journal": MATRIX["read_journal"], "/reports/trial-balance?period=2026-03": MATRIX["see_cost"],
+    "/partners/C001/balance": CUSTOMERS, "/partners/C001/open-items": CUSTOMERS,
+    "/partners/C001/statement": CUSTOMERS,
+    "/partners/S001/balance": SUPPLIERS, "/partners/S001/open-items": SUPPLIERS,
+    "/partners/S001/statement": SUPPLIERS,
+    "/reports/aging?kind=receivable": CUSTOMERS, "/reports/aging?kind=payable": SUPPLIERS,
+    "/reports/uninvoiced": (Y, Y, Y, N, Y, Y),
+    "/prices/suggest?item=A001&kind=sales": ALL, "/prices/suggest?item=A001&kind=purchase": ALL,
+    "/reports/inventory-summary?from=2026-03-01&to=2026-03-31": ALL,
+    "/reports/inventory-summary?from=2026-03-01&to=2026-03-31&by_warehouse=true": ALL,
+    "/reports/stock-ledger?item=A001&from=2026-03-01&to=2026-03-31": ALL,
+    "/reports/sales-summary": CUSTOMERS, "/reports/sales-details": CUSTOMERS,
+    "/reports/purchase-summary": SUPPLIERS, "/reports/purchase-details?from=2026-03-01&to=2026-03-31": SUPPLIERS,
+    "/reports/order-follow-up?kind=sales": (Y, N, Y, N, N, Y),
+    "/reports/order-follow-up?kind=purchase": (Y, Y, N, N, N, Y),
+    "/reconcile": (Y, N, N, N, Y, Y),
+    "/periods/2026-03/close-check": MATRIX["close_period"],
+    "/periods/2026-02/impact?action=reopen": MATRIX["reopen_period"],
+    "/audit": MATRIX["read_audit"], "/backups": MATRIX["list_backups"],
+}
+
+
+def cost_values(data, path="") -> list[str]:
+    """Where a response carries cost: a field of the cost class with a value, or a price or amount
+    of a document priced at cost (users/masking.py defines both classes)."""
+    from openjxc.users.masking import MONEY_FIELDS, is_cost_field, is_priced_at_cost
+
+    found = []
+    if isinstance(data, dict):
+        setting = "key" in data and len(data) == 2
+        at_cost = is_priced_at_cost(data)
+        for k, v in data.items():
+            if v is not None and ((is_cost_field(k) and not setting) or (at_cost and k in MONEY_FIELDS)):
+                found.append(f"{path}.{k}")
+            if at_cost and k == "lines":
+                found += [f"{path}.lines.{f}" for ln in v for f in MONEY_FIELDS if ln.get(f) is not None]
+            found += cost_values(v, f"{path}.{k}")
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            found += cost_values(v, f"{path}[{i}]")
+    return found
+
+
+def no_cost_role():
+    """A role with every permission but view_cost (and user/backup administration)."""
+    from django.contrib.auth.models import Permission
+
+    from openjxc.users.roles import ALL as PERMS
+
+    group = Group.objects.create(name="无成本")
+    group.permissions.set(Permission.objects.filter(
+        content_type__app_label="users", codename__in=[p for p in PERMS if p not in ("view_cost",)]))
+    u = get_user_model().objects.create_user("u-无成本", password="pw-123456")
+    u.groups.add(group)
+    return u
+
+
+# a purchase price no response may show to a user without view_cost (3.17 × 10 = 31.70)
+SECRET = ("3.17", "31.7", "35.82")
+
+
+@pytest.fixture
+def priced_books(books, user):
+    """The books plus a receipt at a price that appears nowhere else, a sales order and a
+    delivery (so that every report has rows)."""
+    books["secret"] = doc(user, "purchase_receipt", "2026-03-02", [("A003", 10, "3.17")])
+    doc(user, "sales_order", "2026-03-03", [("A001", 2, "9.00")])
+    doc(user, "sales_delivery", "2026-03-03", [("A001", 1, "9.00")])
+    doc(user, "purchase_order", "2026-03-03", [("A002", 5, "3.17")])
+    return books
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_endpoint_by_role(client, priced_books, role):
+    person(role)
+    api = As(client, f"u-{role}")
+    sees_cost = MATRIX["see_cost"][ROLES.index(role)]
+    for template, allowed_by in ENDPOINTS.items():
+        path = template.format(**priced_books)
+        r = api.get(path)
+        allowed = allowed_by[ROLES.index(role)]
+        assert r.status_code == (200 if allowed else 403), (role, path, r.status_code, r.content[:300])
+        if not sees_cost:
+            assert cost_values(r.json()) == [], (role, path)
+            assert not any(s in r.content.decode() for s in SECRET), (role, path, r.content[:500])
+
+
+def test_no_response_carries_cost_without_view_cost(client, priced_books):
+    """A user with every permission but view_cost: every read and every write response is free of
+    cost, found by class (payables stay: they are money, not cost)."""
+    no_cost_role()
+    api = As(client, "u-无成本")
+    needs_cost = ("/journal", "/reports/trial-balance?period=2026-03", "/backups")  # 403 for this role
+    responses = [api.get(t.format(**priced_books)) for t in ENDPOINTS if t not in needs_cost]
+    body = {**RECEIPT, "lines": [{"item": "A003", "qty": "2", "price": "3.17"}]}
+    created = api.post("/documents", body)
+    number = created.json()["number"]
+    responses += [
+        created,
+        api.post(f"/documents/{number}", {**body, "memo": "改"}, method="put"),
+        api.post(f"/documents/{number}/approve"),
+        api.get(f"/documents/{number}/impact?action=cancel"),
+        api.post(f"/documents/{number}/reverse", {"reason": "退回"}),
+        api.post("/documents", {"type": "other_in", "date": "2026-04-05", "warehouse": "WH1",
+                                "lines": [{"item": "A002", "qty": "1", "price": "3.17"}]}),
+        api.post("/items/A003", {"purchase_price": "3.17"}, method="put"),
+        api.post("/items", {"code": "N9", "name": "新", "unit": "个", "purchase_price": "3.17"}),
+    ]
+    for r in responses:
+        assert r.status_code in (200, 201), (r.request["PATH_INFO"], r.content[:300])
+        assert cost_values(r.json()) == [], (r.request["PATH_INFO"], cost_values(r.json()))

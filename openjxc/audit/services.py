@@ -96,3 +96,20 @@ def verify_chain() -> list[dict]:
     if head and head.last_hash != prev and not problems:
         problems.append({"check": "audit_chain", "message": "audit chain head does not match the last entry"})
     return problems
+
+
+AMOUNT_KEYS = ("amount", "tax", "amount_incl_tax")
+LINE_AMOUNT_KEYS = ("item", "qty", "price", "price_incl_tax", "tax_rate", "amount", "tax", "amount_incl_tax")
+
+
+def _amounts(doc: dict | None):
+    doc = doc or {}
+    lines = [tuple(ln.get(k) for k in LINE_AMOUNT_KEYS) for ln in doc.get("lines") or []]
+    return tuple(doc.get(k) for k in AMOUNT_KEYS), lines
+
+
+def amount_editors(number: str) -> set[str]:
+    """Users whose edits of this document changed its amounts, prices or quantities (its edit
+    entries hold the document before and after)."""
+    edits = AuditEntry.objects.filter(object_type="document", object=number, action="edit")
+    return {e.user for e in edits.only("user", "before", "after") if _amounts(e.before) != _amounts(e.after)}

@@ -1,7 +1,6 @@
 from ninja import Router, Schema, Status
 
 from openjxc.core.api import Num, page_qs
-from openjxc.users.masking import mask_cost
 
 from . import selectors, services
 
@@ -38,12 +37,12 @@ def create_item(request, payload: ItemIn):
 
 @router.get("/items", response=dict)
 def list_items(request, search: str | None = None, limit: int = 100, offset: int = 0):
-    return mask_cost(request.user, page_qs(selectors.search_items(search), selectors.item_dict, limit, offset))
+    return page_qs(selectors.search_items(search), selectors.item_dict, limit, offset)
 
 
 @router.get("/items/{code}", response=dict)
 def get_item(request, code: str):
-    return mask_cost(request.user, selectors.item_dict(selectors.get_item(code)))
+    return selectors.item_dict(selectors.get_item(code))
 
 
 @router.put("/items/{code}", response=dict)

@@ -11,7 +11,15 @@ from openjxc.documents.types import TYPES
 from openjxc.ledger import periods as periods_module
 from openjxc.ledger.models import Period
 from openjxc.ledger.periods import ensure_periods, period_dict
-from openjxc.users.services import CLOSE, MANAGE_BACKUP, MANAGE_USERS, require
+from openjxc.users.services import (
+    CLOSE,
+    MANAGE_BACKUP,
+    MANAGE_USERS,
+    REOPEN,
+    VIEW_AUDIT,
+    require,
+    require_any,
+)
 
 from . import services
 from .checks import reconcile
@@ -30,7 +38,9 @@ class CycleIn(Schema):
 @router.get("/reconcile", response=dict, tags=["checks"])
 def reconcile_view(request):
     """Prove every cache equals its ledger, every voucher balances, subledgers = control accounts,
-    closed periods' snapshots and digests are unchanged."""
+    closed periods' snapshots and digests are unchanged. For who closes periods or audits the books
+    (the problems quote stock values and balances)."""
+    require_any(request.user, CLOSE, VIEW_AUDIT)
     return reconcile()
 
 
@@ -50,7 +60,8 @@ def set_cycle(request, payload: CycleIn):
 
 @router.get("/periods/{name}/close-check", response=dict)
 def close_check(request, name: str):
-    """Run the named pre-checks without closing."""
+    """Run the named pre-checks without closing (for who may close)."""
+    require(request.user, CLOSE)
     return services.close_check(name)
 
 
@@ -71,6 +82,7 @@ def impact(request, name: str, action: str = "reopen"):
     """What reopening the period would change (nothing is changed)."""
     if action != "reopen":
         raise DomainError("invalid", "action must be reopen", {"field": "action"})
+    require(request.user, REOPEN)
     return services.reopen_impact(request.user, name)
 
 

@@ -7,6 +7,7 @@ from django.db import DataError
 from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from pydantic import StrictFloat, StrictInt, StrictStr
 
@@ -27,6 +28,17 @@ class BearerToken(HttpBearer):
         return user
 
 
+class CostMaskingRenderer(JSONRenderer):
+    """Every JSON response passes here: fields of the cost class are masked for a user without
+    view_cost (users/masking.py), whatever endpoint produced them."""
+
+    def render(self, request, data, *, response_status):
+        from openjxc.users.masking import mask_cost
+
+        return super().render(request, mask_cost(getattr(request, "user", None), data),
+                              response_status=response_status)
+
+
 api = NinjaAPI(
     title="OpenJXC API",
     version="1",
@@ -34,6 +46,7 @@ api = NinjaAPI(
     '{"error": {"code", "message", "details"}}.',
     auth=BearerToken(),
     urls_namespace="api",
+    renderer=CostMaskingRenderer(),
 )
 
 

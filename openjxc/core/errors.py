@@ -15,6 +15,7 @@ STATUS_BY_CODE = {
     "previous_period_open": 409,
     "close_check_failed": 409,
     "not_latest_closed": 409,
+    "idempotency_conflict": 409,
     "forbidden": 403,
     "unauthorized": 401,
     "locked": 429,

@@ -6,8 +6,9 @@ services call `require_document` for every write; the API and the pages for ever
 
 from django.db.models import Q, QuerySet
 
-from openjxc.core.errors import DomainError
-from openjxc.users.masking import sees_cost
+from openjxc.core.errors import DomainError, not_found
+from openjxc.partners.models import Partner
+from openjxc.users.masking import PRICED_AT_COST, mask_cost, sees_cost
 from openjxc.users.services import (
     MONEY,
     PURCHASE,
@@ -57,6 +58,18 @@ def require_partner(user, partner) -> None:
                           {"permission": "sales_documents, purchase_documents or money_documents"})
 
 
+def visible_partner_ids(user, code: str) -> list[int]:
+    """The customer and/or supplier with this code whose balances the user may see: 404 when
+    there is none, 403 when the user may see none of them."""
+    partners = list(Partner.objects.filter(code=code))
+    if not partners:
+        raise not_found("partner", code)
+    ids = [p.id for p in partners if p.kind in partner_kinds(user)]
+    if not ids:
+        require_partner(user, partners[0])
+    return ids
+
+
 def may_use_type(user, doc_type: str) -> bool:
     return any(can(user, p) for p in AREAS.get(doc_type, ()))
 
@@ -80,22 +93,14 @@ def require_document(user, doc) -> None:
                            doc.to_warehouse if doc.to_warehouse_id else None)
 
 
-# documents whose prices are purchase prices or costs (other_in is valued at cost)
-PRICED_AT_COST = ("purchase_order", "purchase_receipt", "purchase_return", "purchase_invoice", "other_in")
-MONEY_FIELDS = ("price", "price_incl_tax", "amount", "tax", "amount_incl_tax")
-
-
 def hides_prices(user, doc_type: str) -> bool:
     return doc_type in PRICED_AT_COST and not sees_cost(user)
 
 
 def mask_document(user, data: dict, placeholder=None) -> dict:
-    """A document as `document_dict` gives it, without its prices and amounts when they are
-    purchase prices or costs and the user may not see cost (quantities stay)."""
-    if not hides_prices(user, data["type"]):
-        return data
-    lines = [{**ln, **{k: placeholder for k in MONEY_FIELDS if k in ln}} for ln in data["lines"]]
-    return {**data, **{k: placeholder for k in MONEY_FIELDS if k in data}, "lines": lines}
+    """A document as `document_dict` gives it, without what is cost to a user who may not see
+    cost: its prices and amounts when they are purchase prices, and every cost-class field."""
+    return mask_cost(user, data, placeholder)
 
 
 def visible(user, qs: QuerySet) -> QuerySet:

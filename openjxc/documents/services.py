@@ -23,7 +23,7 @@ from .selectors import document_dict, get_document, used_quantities
 from .types import MONEY_ACCOUNTS, TYPES
 
 
-def _resolve(data: dict, doc_type: str | None = None) -> dict:
+def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = True) -> dict:
     """Validate a request body and resolve its references; raises DomainError, writes nothing."""
     if not isinstance(data, dict):
         raise DomainError("invalid", "body must be a JSON object")
@@ -60,7 +60,7 @@ def _resolve(data: dict, doc_type: str | None = None) -> dict:
             raise not_found("document", data["source"])
         if src.type not in t.source_types:
             raise DomainError("invalid", f"a {t.code} cannot derive from a {src.type}", {"field": "source"})
-        if src.status not in (Document.APPROVED, Document.PARTIAL):
+        if check_remaining and src.status not in (Document.APPROVED, Document.PARTIAL):
             raise DomainError("wrong_status", f"source {src.number} is {src.status}", {"source": src.number})
         if src.partner_id != (out["partner"].id if out["partner"] else None):
             raise DomainError("invalid", "source belongs to another partner", {"field": "source"})
@@ -101,7 +101,7 @@ def _resolve(data: dict, doc_type: str | None = None) -> dict:
         elif p["qty_units"] <= 0:
             raise DomainError("invalid", f"lines[{i}].qty must be positive", {"field": f"lines[{i}].qty"})
         _price_line(t, p, item, i)
-    _check_source_lines(out["source"], parsed)
+    _check_source_lines(out["source"], parsed, check_remaining)
     out["lines"] = parsed
     return out
 
@@ -172,7 +172,7 @@ def _price_line(t, p: dict, item: Item, i: int) -> None:
     p.update(price=price, price_incl_tax=pit, tax_rate=rate, amount=fen(amount), tax=fen(tax), gross=fen(gross))
 
 
-def _check_source_lines(source: Document | None, parsed: list) -> None:
+def _check_source_lines(source: Document | None, parsed: list, check_remaining: bool = True) -> None:
     """A derived line names its source line; its quantity may not exceed what remains."""
     if source is None:
         for p in parsed:
@@ -180,7 +180,7 @@ def _check_source_lines(source: Document | None, parsed: list) -> None:
                 raise DomainError("invalid", "source_line needs a source document", {"field": "source"})
         return
     src_lines = {ln.id: ln for ln in source.lines.all()}
-    used = used_quantities(source)
+    used = used_quantities(source) if check_remaining else {}
     asked: dict[int, int] = {}
     for i, p in enumerate(parsed):
         sl = p["source_line"]
@@ -233,19 +233,21 @@ def _write_lines(doc: Document, parsed: list) -> None:
 
 
 def create_draft(user, data: dict) -> tuple[dict, bool]:
-    """Create a draft; returns (document, created). The same type + external_ref returns the first."""
+    """Create a draft; returns (document, created). The same type + external_ref replays the
+    first: after every check a create makes (the body, area, warehouses), and only when the body
+    describes that document (409 idempotency_conflict otherwise)."""
     require(user, EDIT)
     ext = data.get("external_ref") if isinstance(data, dict) else None
     if ext is not None and (not isinstance(ext, str) or not ext or len(ext) > 100):
         raise DomainError("invalid", "external_ref must be a non-empty string of at most 100 characters",
                           {"field": "external_ref"})
-    if ext:
-        existing = Document.objects.filter(type=data.get("type"), external_ref=ext).first()
-        if existing:
-            return document_dict(existing), False
-    v = _resolve(data)
+    existing = Document.objects.filter(type=data.get("type"), external_ref=ext).first() if ext else None
+    # a replay is not refused for what its own first create changed since (remaining quantities)
+    v = _resolve(data, check_remaining=existing is None)
     require_type(user, v["type"].code)
     require_warehouses(user, v["warehouse"], v["to_warehouse"])
+    if existing:
+        return _replay(user, existing, v), False
     try:
         with transaction.atomic():
             ensure_open(v["date"])
@@ -256,11 +258,45 @@ def create_draft(user, data: dict) -> tuple[dict, bool]:
             result = document_dict(doc)
             record(user, "create", "document", doc.number, after=result)
     except IntegrityError:
-        existing = Document.objects.filter(type=data.get("type"), external_ref=ext).first() if ext else None
+        existing = Document.objects.filter(type=v["type"].code, external_ref=ext).first() if ext else None
         if existing is None:
             raise
-        return document_dict(existing), False
+        return _replay(user, existing, v), False
     return result, True
+
+
+def _replay(user, doc: Document, v: dict) -> dict:
+    """The document an idempotent create already made, if the user may see it and the body
+    describes it."""
+    require_document(user, doc)
+    if _fingerprint_of(doc) != _fingerprint(v):
+        raise DomainError("idempotency_conflict",
+                          f"external_ref {doc.external_ref} was used for {doc.number} with another body",
+                          {"document": doc.number, "external_ref": doc.external_ref})
+    return document_dict(doc)
+
+
+def _fingerprint(v: dict) -> tuple:
+    """What a resolved body says about a document (compared with `_fingerprint_of`)."""
+    lines = tuple((p["item_obj"].id, p["qty_units"], p["amount"], p["tax"], p["gross"], p["source_line"])
+                  for p in v["lines"])
+    plan = v.get("allocation_plan")
+    return (v["date"], _id(v["partner"]), _id(v["warehouse"]), _id(v["to_warehouse"]), _id(v["source"]),
+            v["memo"], v.get("salesperson", ""), v.get("invoice_no", ""), v.get("invoice_type", ""),
+            _id(v.get("account")), v.get("amount"), plan or None, lines)
+
+
+def _fingerprint_of(doc: Document) -> tuple:
+    lines = tuple(doc.lines.order_by("line_no").values_list("item_id", "qty", "amount", "tax", "amount_incl_tax",
+                                                            "source_line_id"))
+    money = doc.amount if doc.account_id else None
+    return (doc.date, doc.partner_id, doc.warehouse_id, doc.to_warehouse_id, doc.source_id, doc.memo,
+            doc.salesperson, doc.invoice_no, doc.invoice_type, doc.account_id, money, doc.allocation_plan or None,
+            lines)
+
+
+def _id(obj):
+    return obj.id if obj is not None else None
 
 
 def update_draft(user, number: str, data: dict) -> dict:

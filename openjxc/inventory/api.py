@@ -3,7 +3,6 @@ from ninja import Query, Router, Schema, Status
 from openjxc.catalog.selectors import get_item
 from openjxc.core.api import page, page_qs
 from openjxc.documents.rules import query_date
-from openjxc.users.masking import mask_cost
 
 from . import selectors
 from .models import Warehouse
@@ -43,7 +42,7 @@ def stock(request, item: str | None = None, warehouse: str | None = None,
     """Stock per item × warehouse as of ?date= (default today)."""
     item_id, wh_id = _ids(item, warehouse)
     rows = selectors.stock_rows(query_date(date, "date"), item_id, wh_id)
-    return mask_cost(request.user, page(selectors.in_allowed_warehouses(request.user, rows), limit, offset))
+    return page(selectors.in_allowed_warehouses(request.user, rows), limit, offset)
 
 
 @router.get("/stock/moves", response=dict)
@@ -55,4 +54,4 @@ def moves(request, item: str | None = None, warehouse: str | None = None, includ
     item_id, wh_id = _ids(item, warehouse)
     rows = selectors.move_rows(item_id, wh_id, query_date(date_from, "from"), query_date(date_to, "to"),
                                include_cancelled)
-    return mask_cost(request.user, page(selectors.in_allowed_warehouses(request.user, rows), limit, offset))
+    return page(selectors.in_allowed_warehouses(request.user, rows), limit, offset)

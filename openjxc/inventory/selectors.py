@@ -26,12 +26,17 @@ def get_warehouse(code: str) -> Warehouse:
     return wh
 
 
-def _filters(item_id, warehouse_id, alias=""):
+def stock_filters(item_id, warehouse_id, alias=""):
+    """SQL conditions for one item and one warehouse id or a list of them (a user's warehouses)."""
     sql, params = [], []
     if item_id:
         sql.append(f"{alias}item_id = %s")
         params.append(item_id)
-    if warehouse_id:
+    if isinstance(warehouse_id, list | tuple | set | frozenset):
+        ids = sorted(warehouse_id) or [0]
+        sql.append(f"{alias}warehouse_id IN ({', '.join(['%s'] * len(ids))})")
+        params += ids
+    elif warehouse_id:
         sql.append(f"{alias}warehouse_id = %s")
         params.append(warehouse_id)
     return sql, params
@@ -50,7 +55,7 @@ def balances_at(day: dt.date | None = None, item_id=None, warehouse_id=None) -> 
     The cache holds everything posted; moves dated after `day` are taken back out — or, when
     most of the ledger lies after `day`, the moves up to `day` are summed instead."""
     day = day or timezone.localdate()
-    where, params = _filters(item_id, warehouse_id)
+    where, params = stock_filters(item_id, warehouse_id)
     cond = (" AND " + " AND ".join(where)) if where else ""
     with connection.cursor() as cur:
         cur.execute(
@@ -130,7 +135,7 @@ def move_rows(item_id=None, warehouse_id=None, date_from=None, date_to=None, inc
               per_item=False, opening=None):
     """Stock ledger rows in posting order with the running balance per item × warehouse (or per
     item across warehouses with per_item=True). `opening` may give the balances before date_from."""
-    where, params = _filters(item_id, warehouse_id, "m.")
+    where, params = stock_filters(item_id, warehouse_id, "m.")
     known_opening = opening is not None
     opening = dict(opening or {})
     with connection.cursor() as cur:

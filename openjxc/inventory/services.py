@@ -10,7 +10,7 @@ from openjxc.audit.services import record
 from openjxc.core.db import insert_rows
 from openjxc.core.errors import DomainError
 from openjxc.core.validation import text_field
-from openjxc.users.services import MASTER_DATA, require
+from openjxc.users.services import MASTER_DATA, require, require_warehouses
 
 from .costing import INSERT_MOVE, MOVE_COLUMNS, Restatement, as_date, shortage, value_for
 from .models import StockMove as M
@@ -269,6 +269,7 @@ def update_warehouse(user, code: str, data: dict) -> dict:
         wh = Warehouse.objects.select_for_update().filter(code=code).first()
         if wh is None:
             raise DomainError("not_found", f"warehouse {code} not found", {"object": "warehouse", "ref": code})
+        require_warehouses(user, wh)  # a keeper limited to some warehouses manages only those
         before = warehouse_dict(wh)
         if "name" in data:
             wh.name = text_field(data, "name", 200, True)

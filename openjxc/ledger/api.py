@@ -1,9 +1,8 @@
 from ninja import Query, Router
 
 from openjxc.core.api import page
-from openjxc.core.errors import not_found
+from openjxc.documents.access import visible_partner_ids
 from openjxc.documents.rules import query_date
-from openjxc.partners.models import Partner
 from openjxc.users.services import VIEW_COST, require
 
 from . import selectors
@@ -37,19 +36,13 @@ def trial_balance(request, period: str | None = None,
     return selectors.trial_balance(period, query_date(date_from, "from"), query_date(date_to, "to"))
 
 
-def _partner_ids(code: str) -> list[int]:
-    ids = list(Partner.objects.filter(code=code).values_list("id", flat=True))
-    if not ids:
-        raise not_found("partner", code)
-    return ids
-
-
 @router.get("/partners/{code}/balance", response=dict, tags=["accounting"])
 def balance(request, code: str):
-    """Open receivable and payable of the customer and/or supplier with this code."""
-    return {"partner": code, **selectors.partner_balance(_partner_ids(code))}
+    """Open receivable and payable of the customer and/or supplier with this code (the ones of
+    the user's areas: customers for sales and money users, suppliers for purchase and money)."""
+    return {"partner": code, **selectors.partner_balance(visible_partner_ids(request.user, code))}
 
 
 @router.get("/partners/{code}/open-items", response=dict, tags=["accounting"])
 def open_items(request, code: str, limit: int = 1000, offset: int = 0):
-    return page(selectors.open_items(_partner_ids(code)), limit, offset)
+    return page(selectors.open_items(visible_partner_ids(request.user, code)), limit, offset)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from openjxc.audit.services import record
+from openjxc.audit.services import amount_editors, record
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import fen_str, to_fen
 from openjxc.core.services import get_setting
@@ -204,11 +204,12 @@ def _post_stock_document(doc: Document, lines) -> list[int]:
 
 def _needs_second_approver(doc: Document, user) -> bool:
     """Maker ≠ checker above the amount set for the type (setting approval_threshold.<type>):
-    the maker's approval only moves the document to pending_approval."""
+    a maker's approval only moves the document to pending_approval. The makers are its creator
+    and everyone who changed its amounts (editing a draft and approving it is no second look)."""
     threshold = get_setting(f"approval_threshold.{doc.type}")
     if threshold is None or doc.amount_incl_tax <= to_fen(Decimal(threshold)):
         return False
-    if doc.created_by_id != user.id:
+    if doc.created_by_id != user.id and user.get_username() not in amount_editors(doc.number):
         return False
     if doc.status == Document.PENDING:
         raise DomainError("second_approver_required", f"{doc.number} must be approved by someone other than "

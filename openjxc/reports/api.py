@@ -9,13 +9,25 @@ from openjxc.catalog.selectors import get_item
 from openjxc.core.api import Num, page
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import parse_decimal, price_str
-from openjxc.documents.access import partner_kinds, require_document, require_partner
+from openjxc.documents.access import (
+    partner_kinds,
+    require_document,
+    require_type,
+    visible_partner_ids,
+)
 from openjxc.documents.rules import query_date
 from openjxc.documents.selectors import get_document
+from openjxc.documents.types import TYPES
 from openjxc.inventory.selectors import get_warehouse
 from openjxc.partners.models import Partner
-from openjxc.users.masking import mask_cost, sees_cost
-from openjxc.users.services import MASTER_DATA, VIEW_COST, allowed_warehouse_ids, require
+from openjxc.users.masking import sees_cost
+from openjxc.users.services import (
+    MASTER_DATA,
+    VIEW_COST,
+    allowed_warehouse_ids,
+    require,
+    require_warehouses,
+)
 
 from . import money, selectors, sharing, trade
 from .excel import export_xlsx, period_text, query_filters
@@ -42,20 +54,29 @@ def _range(date_from: str | None, date_to: str | None):
     return date_from, date_to
 
 
+def _warehouse_scope(user, code: str | None) -> list[int] | None:
+    """The warehouses a stock report may read: the one asked for, which must be the user's (403
+    otherwise), else all of them — for a user limited to some warehouses, those."""
+    if code:
+        wh = get_warehouse(code)
+        require_warehouses(user, wh)
+        return [wh.id]
+    allowed = allowed_warehouse_ids(user)
+    return None if allowed is None else sorted(allowed)
+
+
 @router.get("/reports/inventory-summary", response=dict)
 def inventory_summary(request, warehouse: str | None = None, by_warehouse: bool = False, format: str = "json",
                       date_from: str | None = FROM, date_to: str | None = TO):
     """进销存汇总表: ?from=&to=&warehouse=&by_warehouse=true&format=xlsx."""
     date_from, date_to = _range(date_from, date_to)
-    wh = get_warehouse(warehouse).id if warehouse else None
-    data = selectors.inventory_summary(date_from, date_to, wh, by_warehouse)
+    data = selectors.inventory_summary(date_from, date_to, _warehouse_scope(request.user, warehouse), by_warehouse)
     if format == "xlsx":
-        data = mask_cost(request.user, data)
         columns = SUMMARY_COLUMNS if not by_warehouse else SUMMARY_COLUMNS[:2] + [("warehouse_name", "仓库")] + SUMMARY_COLUMNS[2:]
         name = quote(f"进销存汇总表_{date_from}_{date_to}.xlsx")
         return export_xlsx(request.user, name, "进销存汇总表", columns, data["items"], data["totals"],
                            period=period_text(date_from, date_to), filters=query_filters(request.GET))
-    return mask_cost(request.user, data)
+    return data
 
 
 @router.get("/reports/stock-ledger", response=dict)
@@ -64,8 +85,7 @@ def stock_ledger(request, item: str, warehouse: str | None = None, format: str =
     """库存台账 of one item: ?item=&warehouse=&from=&to=&format=xlsx."""
     date_from, date_to = _range(date_from, date_to)
     it = get_item(item)
-    wh = get_warehouse(warehouse).id if warehouse else None
-    data = selectors.stock_ledger(it.id, wh, date_from, date_to)
+    data = selectors.stock_ledger(it.id, _warehouse_scope(request.user, warehouse), date_from, date_to)
     if format == "xlsx":
         columns = [("date", "日期"), ("document", "单据编号"), ("type", "类型"), ("warehouse", "仓库"),
                    ("in_qty", "入库数量"), ("out_qty", "出库数量"), ("unit_cost", "单位成本"), ("value", "金额"),
@@ -74,32 +94,44 @@ def stock_ledger(request, item: str, warehouse: str | None = None, format: str =
                    "balance_value": data["opening"]["value"]}
         return export_xlsx(request.user, quote(f"库存台账_{item}.xlsx"), "库存台账", columns, [opening, *data["items"]],
                            period=period_text(date_from, date_to), filters=query_filters(request.GET))
-    return mask_cost(request.user, data)
+    return data
+
+
+def _require_kind(user, kind: str) -> None:
+    """Receivables (customers) for sales and money users, payables (suppliers) for purchase and
+    money users."""
+    partner = {"receivable": "customer", "payable": "supplier"}
+    if kind not in partner:
+        raise DomainError("invalid", "kind must be receivable or payable", {"field": "kind"})
+    if partner[kind] not in partner_kinds(user):
+        raise DomainError("forbidden", f"no permission for {kind} figures",
+                          {"permission": "sales_documents, purchase_documents or money_documents"})
 
 
 @router.get("/reports/aging", response=dict)
 def aging(request, kind: str = "receivable",
           as_of: str | None = Query(None, description="YYYY-MM-DD, default today")):
     """账龄分析: open amounts per partner by days since the document date."""
+    _require_kind(request.user, kind)
     return money.aging(kind, query_date(as_of, "as_of") or timezone.localdate())
 
 
 @router.get("/reports/uninvoiced", response=dict)
 def uninvoiced(request, limit: int = 1000, offset: int = 0):
-    """Approved deliveries and receipts not (fully) covered by an approved invoice."""
-    return page(money.uninvoiced(), limit, offset)
+    """Approved deliveries and receipts not (fully) covered by an approved invoice: the ones of
+    the user's areas (deliveries for sales and money users, receipts for purchase and money)."""
+    types = [t for t in ("sales_delivery", "purchase_receipt")
+             if TYPES[t].partner in partner_kinds(request.user)]
+    if not types:
+        _require_kind(request.user, "receivable")
+    return page([r for r in money.uninvoiced() if r["type"] in types], limit, offset)
 
 
 @router.get("/partners/{code}/statement", response=dict, tags=["money"])
 def statement(request, code: str, date_from: str | None = Query(None, alias="from"),
               date_to: str | None = Query(None, alias="to"), format: str = "json"):
     """对账单: opening, every document and payment, closing (?format=xlsx for Excel)."""
-    partners = list(Partner.objects.filter(code=code))
-    if not partners:
-        raise not_found("partner", code)
-    ids = [p.id for p in partners if p.kind in partner_kinds(request.user)]
-    if not ids:
-        require_partner(request.user, partners[0])
+    ids = visible_partner_ids(request.user, code)
     today = timezone.localdate()
     date_from = query_date(date_from, "from") or today.replace(day=1)
     date_to = query_date(date_to, "to") or today
@@ -202,7 +234,7 @@ def trade_summary(request, kind: str, by: str = "item", date_from: str | None = 
         label = "销售汇总" if kind == "sales" else "采购汇总"
         return export_xlsx(request.user, quote(f"{label}.xlsx"), label, columns, data["items"], data["totals"],
                            period=period_text(date_from, date_to), filters=query_filters(request.GET))
-    return mask_cost(request.user, data)
+    return data
 
 
 @router.get("/reports/{kind}-details", response=dict)
@@ -228,10 +260,13 @@ def trade_details(request, kind: str, date_from: str | None = FROM, date_to: str
         return export_xlsx(request.user, quote(f"{label}.xlsx"), label, columns, data["items"], data["totals"],
                            period=period_text(date_from, date_to), filters=query_filters(request.GET))
     listing = page(data["items"], limit, offset)
-    return mask_cost(request.user, {**data, **listing})
+    return {**data, **listing}
 
 
 @router.get("/reports/order-follow-up", response=dict)
 def order_follow_up(request, kind: str = "sales", limit: int = 1000, offset: int = 0):
-    """Ordered, delivered or received, outstanding per order line."""
+    """Ordered, delivered or received, outstanding per order line (sales or purchase orders, for
+    the users who work with them)."""
+    if kind in trade.ORDER_TYPES:
+        require_type(request.user, trade.ORDER_TYPES[kind])
     return page(trade.order_follow_up(kind), limit, offset)

@@ -157,12 +157,13 @@ def export_xlsx(user, filename: str, title: str, columns: list[tuple[str, str]],
                 totals: dict | None = None, **title_block) -> HttpResponse:
     """xlsx_response for a user: needs the export permission; cost columns are left out for a
     user who may not see cost."""
-    from openjxc.users.masking import COST_FIELDS, sees_cost
+    from openjxc.users.masking import is_cost_field, masked, sees_cost
     from openjxc.users.services import EXPORT, require
 
     require(user, EXPORT)
     if not sees_cost(user):
-        columns = [(k, h) for k, h in columns if k not in COST_FIELDS]
+        columns = [(k, h) for k, h in columns if not is_cost_field(k)]
+        rows, totals = masked(rows), masked(totals)
     return xlsx_response(filename, title, columns, rows, totals, **title_block)
 
 
@@ -172,7 +173,7 @@ def _fit_widths(ws, header_row: int, fmts: list) -> None:
         widest = 0
         for (cell,) in ws.iter_rows(min_row=header_row, min_col=n, max_col=n):
             value = cell.value
-            if isinstance(value, (int, float)) and fmt:
+            if isinstance(value, (int, Decimal)) and fmt:
                 text = f"{value:,.2f}" if fmt in (MONEY, RATE) else f"{value:,}"
             else:
                 text = "" if value is None else str(value)
@@ -197,5 +198,5 @@ def _cell(value, fmt: str | None):
         except (InvalidOperation, ValueError):
             d = None
         if d is not None and d.is_finite():
-            return float(d) if d != d.to_integral_value() else int(d)
+            return d if d != d.to_integral_value() else int(d)
     return "'" + value if value.startswith(FORMULA_START) else value

@@ -8,14 +8,19 @@ from django.db import connection
 
 from openjxc.closing.snapshots import latest_snapshot_before
 from openjxc.core.numbers import fen_str, qty_str, unit_cost_str
-from openjxc.inventory.selectors import by_date_index, move_rows
+from openjxc.inventory.selectors import by_date_index, move_rows, stock_filters
+
+
+def _warehouse_filter(warehouses, alias: str = "") -> tuple[str, list]:
+    """The " AND …" condition for None (all warehouses), one id or a list of ids."""
+    where, params = stock_filters(None, warehouses, alias)
+    return ("".join(" AND " + w for w in where), params)
 
 
 def _opening(day: dt.date, warehouse_id, by_warehouse: bool) -> dict:
     snap = latest_snapshot_before(day)
     key = "item_id, warehouse_id" if by_warehouse else "item_id"
-    wh = " AND warehouse_id = %s" if warehouse_id else ""
-    whp = [warehouse_id] if warehouse_id else []
+    wh, whp = _warehouse_filter(warehouse_id)
     if snap:
         sql = (f"SELECT {key}, SUM(qty), SUM(value) FROM ("
                f"SELECT item_id, warehouse_id, qty, value FROM closing_stocksnapshot WHERE period_id = %s{wh} "
@@ -35,9 +40,10 @@ def _opening(day: dt.date, warehouse_id, by_warehouse: bool) -> dict:
 
 
 def inventory_summary(date_from: dt.date, date_to: dt.date, warehouse_id=None, by_warehouse=False) -> dict:
+    """warehouse_id: None for all warehouses, one id, or a list of ids."""
     opening = _opening(date_from, warehouse_id, by_warehouse)
     key = "m.item_id, m.warehouse_id" if by_warehouse else "m.item_id"
-    wh = " AND m.warehouse_id = %s" if warehouse_id else ""
+    wh, whp = _warehouse_filter(warehouse_id, "m.")
     direction = "COALESCE(a.qty, m.qty)"
     sql = (
         f"SELECT {key}, "
@@ -48,7 +54,7 @@ def inventory_summary(date_from: dt.date, date_to: dt.date, warehouse_id=None, b
         f"WHERE m.date >= %s AND m.date <= %s AND d.status <> 'cancelled'{wh} GROUP BY {key}"
     )
     with connection.cursor() as cur:
-        cur.execute(sql, [date_from, date_to, *([warehouse_id] if warehouse_id else [])])
+        cur.execute(sql, [date_from, date_to, *whp])
         moves = cur.fetchall()
     n = 2 if by_warehouse else 1
     flows = {tuple(r[:n]): tuple(int(x) for x in r[n:]) for r in moves}

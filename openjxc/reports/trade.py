@@ -133,9 +133,12 @@ def details(kind: str, date_from: dt.date, date_to: dt.date, partner: str | None
     return result
 
 
+ORDER_TYPES = {"sales": "sales_order", "purchase": "purchase_order"}
+
+
 def order_follow_up(kind: str) -> list[dict]:
     """Per open order line: ordered, fulfilled by approved deliveries/receipts, outstanding."""
-    order_type = {"sales": "sales_order", "purchase": "purchase_order"}.get(kind)
+    order_type = ORDER_TYPES.get(kind)
     if order_type is None:
         raise DomainError("invalid", "kind must be sales or purchase", {"field": "kind"})
     with connection.cursor() as cur:

@@ -36,6 +36,13 @@ def require(user, perm: str) -> None:
         raise DomainError("forbidden", f"permission {perm.split('.')[-1]} required", {"permission": perm})
 
 
+def require_any(user, *perms: str) -> None:
+    """At least one of perms (a read shared by several roles)."""
+    if not any(can(user, p) for p in perms):
+        names = [p.split(".")[-1] for p in perms]
+        raise DomainError("forbidden", f"permission {' or '.join(names)} required", {"permission": names})
+
+
 def can(user, perm: str) -> bool:
     return user is not None and user.is_active and user.has_perm(perm)
 

@@ -29,6 +29,9 @@ MESSAGES = {
     "not_latest_closed": lambda d: _("Only the latest closed period can be reopened."),
     "credit_limit_exceeded": lambda d: _("Over the customer's credit limit %(limit)s (owes %(owed)s).")
     % {"limit": d.get("credit_limit", ""), "owed": d.get("receivable", "")},
+    "idempotency_conflict": lambda d: _("The reference %(ref)s was already used for %(document)s with "
+                                        "other content.") % {"ref": d.get("external_ref", ""),
+                                                             "document": d.get("document", "")},
     "version_conflict": lambda d: _("Someone else changed this document meanwhile; reload it."),
     "locked": lambda d: _("Too many wrong passwords: this account is locked for 15 minutes."),
     "unauthorized": lambda d: _("Wrong username or password."),

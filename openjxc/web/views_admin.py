@@ -39,7 +39,7 @@ from openjxc.reports.excel import XLSX, query_filters, xlsx_response
 from openjxc.users import admin as users_admin
 from openjxc.users.masking import mask_cost, sees_cost
 from openjxc.users.roles import ALL
-from openjxc.users.services import EXPORT, MANAGE_USERS, MASTER_DATA, can
+from openjxc.users.services import EXPORT, MANAGE_USERS, MASTER_DATA, allowed_warehouse_ids, can
 
 from .decorators import forbidden, page
 from .errors import error_message
@@ -243,6 +243,9 @@ def warehouse_edit(request, code):
     wh = Warehouse.objects.filter(code=code).first()
     if wh is None:
         raise Http404
+    allowed = allowed_warehouse_ids(request.user)
+    if allowed is not None and wh.id not in allowed:  # not one of the keeper's warehouses
+        return forbidden(request)
     values = warehouse_dict(wh)
     if request.method == "POST":
         values = {"code": code, "name": request.POST.get("name", "").strip(), "active": bool(request.POST.get("active"))}

@@ -307,6 +307,8 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
         "warehouses": _warehouses(user), "error": error_message(error) if error else None,
         "error_field": error_field if error_index is None else "",
         "can_approve": can(user, APPROVE), "is_sales": t.price_field == "sale_price",
+        # purchase prices are cost: a user who may not see them gets the form without them
+        "show_prices": t.priced and not hides_prices(user, t.code),
         "sources": _open_sources(user, t) if doc is None and t.source_types else [],
     }
     if t.kind == "money":
@@ -331,6 +333,8 @@ def _save(request, t, doc=None):
     user = request.user
     incl = _incl()
     body = _body_from_post(request.POST, t, incl)
+    if doc is not None and hides_prices(user, t.code):
+        _keep_prices(doc, body)
     action = request.POST.get("action")
     try:
         with transaction.atomic():
@@ -348,6 +352,20 @@ def _save(request, t, doc=None):
     if approved is None:
         messages.success(request, _("Saved %(number)s.") % {"number": result["number"]})
     return redirect("doc_detail", number=result["number"])
+
+
+def _keep_prices(doc, body: dict) -> None:
+    """The form without prices (a user who may not see purchase prices) keeps each line's price
+    and tax rate: those of the draft's line for the same item, in order; a new item gets its
+    default price from the service."""
+    kept: dict = {}
+    for ln in doc.lines.select_related("item").order_by("line_no"):
+        kept.setdefault(ln.item.code, []).append((ln.price, ln.tax_rate))
+    for line in body.get("lines", []):
+        prices = kept.get(line["item"])
+        if prices:
+            price, rate = prices.pop(0) if len(prices) > 1 else prices[0]
+            line["price"], line["tax_rate"] = str(price), str(rate)
 
 
 def _approved_messages(request, approved, number):
