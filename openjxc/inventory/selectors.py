@@ -198,3 +198,14 @@ def in_allowed_warehouses(user, rows: list[dict]) -> list[dict]:
         return rows
     codes = set(Warehouse.objects.filter(id__in=allowed).values_list("code", flat=True))
     return [r for r in rows if r["warehouse"] in codes]
+
+
+def held_for_line(line_id, warehouse_id: int) -> int:
+    """What an order line still reserves in a warehouse (1/10,000 units): a delivery made from
+    that line takes its own reservation, so this is available to it."""
+    if not str(line_id or "").isdigit():
+        return 0
+    with connection.cursor() as cur:
+        cur.execute("SELECT COALESCE(SUM(reserved), 0) FROM inventory_reservationentry "
+                    "WHERE line_id = %s AND warehouse_id = %s", [int(line_id), warehouse_id])
+        return max(int(cur.fetchone()[0]), 0)
