@@ -115,7 +115,7 @@ def test_a_delivery_without_an_order_cannot_take_reserved_stock(api, user):
     )
     assert api.get(f"/documents/{free['number']}").json()["status"] == "draft"
     assert (stock_row(api)["on_hand"], stock_row(api)["reserved"]) == ("10", "8")
-    assert not api.get(f"/stock/moves?item=A001").json()["items"][1:]
+    assert not api.get("/stock/moves?item=A001").json()["items"][1:]
     # what no order reserves may go
     small = delivery(api, "2")
     assert post(api, f"/documents/{small['number']}/approve")["warnings"] == []

@@ -222,7 +222,7 @@ def update_settings(actor, data: dict) -> dict:
             raise DomainError("invalid", "price_includes_tax is 0 or 1", {"field": "price_includes_tax"})
         values["price_includes_tax"] = v
     for key in POLICIES:
-        if key in data:
+        if data.get(key) not in (None, ""):
             values[key] = policy_value(key, data[key])
     for t in THRESHOLD_TYPES:
         key = f"approval_threshold.{t}"
