@@ -400,3 +400,31 @@ def test_entry_form_refuses_a_full_width_tax_percent(client, user):
     assert r.status_code == 422
     assert "不是有效数字" in r.content.decode()
     assert not Document.objects.exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_entry_page_of_a_delivery_from_an_order_shows_its_reservation_as_available(zh_page, user):
+    from openjxc.posting.orders import derive
+    from tests.browser import log_in, shot
+
+    # given 60 on hand, an approved order of 50 and the delivery drafted from it
+    doc(user, "purchase_receipt", "2026-03-01", [("A001", 60, "5.00")])
+    so = doc(user, "sales_order", "2026-03-02", [("A001", 50, "10.00")])
+    number = derive(user, so, {"type": "sales_delivery", "date": "2026-03-03"})["number"]
+    page = zh_page
+    log_in(page)
+    page.wait_for_url(lambda url: "/login/" not in url)
+    # when the clerk opens the draft
+    page.goto(f"/doc/{number}/")
+    row = page.locator("#lines tr.line[data-item=A001]")
+    page.wait_for_function(
+        "document.querySelector('#lines tr.line[data-item=A001]').dataset.available === '60'"
+    )
+    # then the order's own 50 count as available: no red warning
+    avail = row.locator(".info .avail")
+    assert avail.inner_text().startswith("可用数量 60")
+    assert "bad" not in (avail.get_attribute("class") or "")
+    shot(page, "issue9-delivery-from-order-available")
+    page.click("#save-approve")
+    page.locator("#doc-status[data-status=approved]").wait_for()
