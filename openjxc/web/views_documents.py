@@ -19,15 +19,7 @@ from django.utils.translation import gettext as _
 from openjxc.catalog.models import Item
 from openjxc.catalog.selectors import item_by_barcode, search_items
 from openjxc.core.errors import DomainError
-from openjxc.core.numbers import (
-    COST_PLACES,
-    PLAIN_NUMBER,
-    QTY_SCALE,
-    fen_str,
-    price_str,
-    qty_str,
-    round_half_up,
-)
+from openjxc.core.numbers import COST_PLACES, PLAIN_NUMBER, fen_str, price_str, round_half_up
 from openjxc.core.services import get_setting
 from openjxc.documents.access import (
     hides_prices,
@@ -606,7 +598,7 @@ def line_info(request):
     suggested = conv["partner_price"] or conv["last_price"] or conv["list_price"]
     data = {"item": item.code, "name": item.name, "unit": item.unit, "warehouse": wh.code if wh else None,
             "on_hand": row["on_hand"] if row else "0", "reserved": row["reserved"] if row else "0",
-            "available": qty_str(int(Decimal(row["available"] if row else "0") * QTY_SCALE) + held), **conv, "suggested_price": suggested,
+            "available": format(Decimal(row["available"] if row else "0") + held, "f"), **conv, "suggested_price": suggested,
             "tax_percent": _percent(rate), "unit_cost": row["unit_cost"] if row else None,
             "margin": None}
     return JsonResponse(mask_cost(request.user, data))
