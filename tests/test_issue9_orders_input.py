@@ -428,3 +428,18 @@ def test_entry_page_of_a_delivery_from_an_order_shows_its_reservation_as_availab
     shot(page, "issue9-delivery-from-order-available")
     page.click("#save-approve")
     page.locator("#doc-status[data-status=approved]").wait_for()
+
+
+def test_item_import_refuses_full_width_percent_and_names_the_column(user):
+    from openjxc.catalog.imports import import_items
+    from openjxc.web.views_admin import row_error
+    from tests.test_imports import xlsx
+
+    header = ["商品编码", "商品名称", "单位", "税率", "销售价"]
+    content = xlsx(header, ["K1", "可乐", "瓶", "１３%", None], ["K2", "雪碧", "瓶", "13%", "1_0"])
+    result = import_items(user, content, commit=True)
+    assert [r["code"] for r in result["rows"]] == ["invalid_number", "invalid_number"]
+    with translation.override("zh-hans"):
+        assert row_error(result["rows"][1]["error"], [("sale_price", "销售价", False)]) == (
+            "“销售价”不是数字。"
+        )
