@@ -258,9 +258,15 @@ BAD_BODIES = {
 }
 
 
+# cases refused with a more precise code than "invalid" (issue 9, item 15)
+REFINED = {"non-numeric qty": "invalid_number", "NaN qty": "invalid_number", "infinite qty": "invalid_number",
+           "non-numeric price": "invalid_number", "tax rate of 1 or more": "invalid_tax_rate",
+           "bad date": "invalid_date", "impossible date": "invalid_date", "date as text": "invalid_date"}
+
+
 @pytest.mark.parametrize("case", list(BAD_BODIES))
 def test_422_invalid_document_bodies(api, case):
-    err = refused(lambda: api.post("/documents", BAD_BODIES[case]), 422, "invalid")
+    err = refused(lambda: api.post("/documents", BAD_BODIES[case]), 422, REFINED.get(case, "invalid"))
     if "problems" in err["details"]:  # schema errors name their fields
         assert all("field" in p and "message" in p for p in err["details"]["problems"])
 
@@ -279,7 +285,7 @@ def test_422_on_edit_cancel_and_queries(api):
     refused(lambda: api.put(f"/documents/{number}", receipt_body(lines=_line(qty="1.23456"))), 422, "invalid")
     refused(lambda: api.put(f"/documents/{number}", {**receipt_body(), "type": "sales_delivery",
                                                      "partner": "C001"}), 422, "invalid")
-    refused(lambda: api.put(f"/documents/{number}", receipt_body(date="2026-02-31")), 422, "invalid")
+    refused(lambda: api.put(f"/documents/{number}", receipt_body(date="2026-02-31")), 422, "invalid_date")
     assert api.get(f"/documents/{number}").json()["lines"][0]["qty"] == "10"
     approved(api, number)
     # a cancel needs a reason
@@ -287,7 +293,9 @@ def test_422_on_edit_cancel_and_queries(api):
     refused(lambda: api.post(f"/documents/{number}/cancel", {"reason": "   "}), 422, "reason_required")
     assert api.get(f"/documents/{number}").json()["status"] == "approved"
     for q in ("/stock?date=2026-99-01", "/stock/moves?from=yesterday", "/documents?from=2026-1-1x",
-              "/documents?limit=abc", "/journal?to=never", "/stock/moves?include_cancelled=maybe"):
+              "/journal?to=never"):
+        refused(lambda q=q: api.get(q), 422, "invalid_date")
+    for q in ("/documents?limit=abc", "/stock/moves?include_cancelled=maybe"):
         refused(lambda q=q: api.get(q), 422, "invalid")
 
 
@@ -312,7 +320,10 @@ MASTER_BAD = [
 
 @pytest.mark.parametrize("path,body", MASTER_BAD)
 def test_422_invalid_master_data(api, path, body):
-    refused(lambda: api.post(path, body), 422, "invalid")
+    values = set(map(str, body.values()))
+    code = ("invalid_tax_rate" if body.get("tax_rate") == "1" else "invalid_number" if "abc" in values
+            else "too_long" if "X" * 65 in values else "invalid")
+    refused(lambda: api.post(path, body), 422, code)
 
 
 def test_422_invalid_item_edit(api):

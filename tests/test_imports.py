@@ -74,7 +74,7 @@ def test_partners_import(user):
     content = xlsx(["客户编码", "客户名称", "电话", "信用额度"], ["C100", "城东便利店", 13800000000, 5000],
                    ["C101", "城西超市", None, "abc"])
     bad = import_partners(user, "customer", content, commit=True)
-    assert [r["code"] for r in bad["rows"]] == [None, "invalid"] and bad["rows"][1]["row"] == 3
+    assert [r["code"] for r in bad["rows"]] == [None, "invalid_number"] and bad["rows"][1]["row"] == 3
     assert not Partner.objects.filter(code="C100").exists()
     good = xlsx(["客户编码", "客户名称", "电话", "信用额度"], ["C100", "城东便利店", 13800000000, 5000])
     assert import_partners(user, "customer", good, commit=True)["imported"] == 1

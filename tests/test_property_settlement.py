@@ -66,7 +66,7 @@ QTY = 10000  # quantities are stored in 1/10,000 units
 # every refusal the services may answer with in this test
 ALLOWED = {"insufficient_stock", "has_dependents", "exceeds_source", "period_closed", "wrong_status",
            "not_latest_closed", "previous_period_open", "close_check_failed", "exceeds_open_amount", "invalid",
-           "reason_required"}
+           "reason_required", "reserved_for_orders"}
 
 
 def snapshot() -> tuple:

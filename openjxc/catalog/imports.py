@@ -1,8 +1,9 @@
 """Excel import of items (商品): every row through catalog.services.create_item, all or nothing."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from openjxc.audit.services import record
+from openjxc.core.numbers import PLAIN_NUMBER
 from openjxc.core.sheets import read_rows, run_rows
 from openjxc.users.services import MASTER_DATA, require
 
@@ -28,11 +29,8 @@ def tax_rate(text: str | None) -> str | None:
     if text is None:
         return None
     text = text.strip()
-    if text.endswith(("%", "％")):
-        try:
-            return format((Decimal(text[:-1].strip()) / 100).normalize(), "f")
-        except InvalidOperation:
-            return text
+    if text.endswith(("%", "％")) and PLAIN_NUMBER.match(text[:-1].strip()):
+        return format((Decimal(text[:-1].strip()) / 100).normalize(), "f")
     return text
 
 

@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 
 from openjxc.audit.services import record
 from openjxc.core.errors import DomainError, not_found
-from openjxc.core.numbers import QTY_SCALE, parse_decimal
+from openjxc.core.numbers import QTY_SCALE, parse_decimal, parse_tax_rate
 from openjxc.core.validation import text_field
 from openjxc.users.masking import sees_cost
 from openjxc.users.services import MASTER_DATA, require
@@ -29,10 +29,7 @@ def _item_fields(data: dict, partial: bool = False) -> dict:
         if not partial or key in data:
             out[key] = text_field(data, key, n, req)
     if "tax_rate" in data and data["tax_rate"] is not None:
-        rate = parse_decimal(data["tax_rate"], "tax_rate", 4)
-        if rate >= 1:
-            raise DomainError("invalid", "tax_rate must be below 1 (e.g. 0.13)", {"field": "tax_rate"})
-        out["tax_rate"] = rate
+        out["tax_rate"] = parse_tax_rate(data["tax_rate"], "tax_rate")
     for key in ("purchase_price", "sale_price"):
         if key in data:
             out[key] = None if data[key] is None else parse_decimal(data[key], key, 6)

@@ -6,7 +6,7 @@ from openjxc.core.api import page
 from openjxc.core.errors import DomainError
 from openjxc.core.models import Setting
 from openjxc.core.numbers import parse_decimal
-from openjxc.core.services import set_setting
+from openjxc.core.services import POLICIES, policy_value, set_setting
 from openjxc.documents.types import TYPES
 from openjxc.ledger import periods as periods_module
 from openjxc.ledger.models import Period
@@ -98,7 +98,7 @@ def backup_now(request):
     return Status(201, take_backup("manual", request.user))
 
 
-SETTING_KEYS = ("company_name", "company_address", "company_phone", "price_includes_tax", "credit_limit_policy",
+SETTING_KEYS = ("company_name", "company_address", "company_phone", "price_includes_tax", *POLICIES,
                 "backup_retention")
 
 
@@ -108,8 +108,9 @@ class SettingIn(Schema):
 
 @router.get("/settings", response=dict, tags=["settings"])
 def settings_list(request):
-    """Company settings: company_name, credit_limit_policy (warn|block), backup_retention,
-    approval_threshold.<document type> (amount above which maker ≠ checker), settlement_cycle."""
+    """Company settings: company_name, credit_limit_policy and oversell (warn|block),
+    reserved_stock_policy (block|warn: a delivery without an order taking reserved stock),
+    backup_retention, approval_threshold.<document type> (amount above which maker ≠ checker), settlement_cycle."""
     rows = {s.key: s.value for s in Setting.objects.exclude(key="initialized")}
     return {"items": [{"key": k, "value": v} for k, v in sorted(rows.items())], "count": len(rows)}
 
@@ -118,9 +119,9 @@ def settings_list(request):
 def settings_put(request, key: str, payload: SettingIn):
     require(request.user, MANAGE_USERS)
     value = payload.value.strip()
-    if key == "credit_limit_policy" and value not in ("warn", "block"):
-        raise DomainError("invalid", "credit_limit_policy is warn or block", {"field": "value"})
-    if key.startswith("approval_threshold."):
+    if key in POLICIES:
+        value = policy_value(key, value)
+    elif key.startswith("approval_threshold."):
         if key.split(".", 1)[1] not in TYPES:
             raise DomainError("invalid", f"unknown document type in {key}", {"field": "key"})
         value = str(parse_decimal(value, "value", 2))

@@ -76,13 +76,15 @@ def close_check(name: str) -> dict:
 
 def close(user, name: str) -> dict:
     require(user, CLOSE)
-    period = get_period(name)
-    if period.status == Period.CLOSED:
-        raise DomainError("already_closed", f"period {name} is already closed", {"period": name})
-    prev = _previous(period)
-    if prev and prev.status != Period.CLOSED:
-        raise DomainError("previous_period_open", f"close {prev.name} first", {"period": name, "previous": prev.name})
-    check = close_check(name)
+    with transaction.atomic():  # a refusal keeps no period rows that naming a future period made
+        period = get_period(name)
+        if period.status == Period.CLOSED:
+            raise DomainError("already_closed", f"period {name} is already closed", {"period": name})
+        prev = _previous(period)
+        if prev and prev.status != Period.CLOSED:
+            raise DomainError("previous_period_open", f"close {prev.name} first",
+                              {"period": name, "previous": prev.name})
+    check = close_check(name)  # outside: on SQLite an atomic block would hold the write lock
     if not check["ok"]:
         raise DomainError("close_check_failed", f"period {name} cannot be closed yet",
                           {"period": name, "problems": check["problems"]})
@@ -115,11 +117,12 @@ def _check_reopen(user, name: str, reason: str | None) -> Period:
     require(user, REOPEN)
     if not isinstance(reason, str) or not reason.strip():
         raise DomainError("reason_required", "a reason is required to reopen a period", {"field": "reason"})
-    period = get_period(name)
-    latest = Period.objects.filter(status=Period.CLOSED).order_by("-start").first()
-    if latest is None or latest.pk != period.pk:
-        raise DomainError("not_latest_closed", f"only the latest closed period ({latest.name if latest else '-'}) "
-                          f"can be reopened", {"period": name, "latest_closed": latest.name if latest else None})
+    with transaction.atomic():  # a refusal keeps no period rows that naming a future period made
+        period = get_period(name)
+        latest = Period.objects.filter(status=Period.CLOSED).order_by("-start").first()
+        if latest is None or latest.pk != period.pk:
+            raise DomainError("not_latest_closed", f"only the latest closed period ({latest.name if latest else '-'}) "
+                              f"can be reopened", {"period": name, "latest_closed": latest.name if latest else None})
     return period
 
 

@@ -4,6 +4,7 @@ Storing integers keeps SQL sums exact on SQLite (whose SUM over decimals returns
 PostgreSQL alike. All rounding is ROUND_HALF_UP and happens here, in one place.
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import DomainError
@@ -14,16 +15,31 @@ MONEY_PLACES = Decimal("0.01")
 COST_PLACES = Decimal("0.000001")
 
 
+# Text a person types as a number: ASCII digits, one optional point and sign. Decimal() alone
+# would also read "1_000", full-width "１２", "1e3" and "NaN" — typing slips, not amounts.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
+MAX_TAX_RATE = Decimal("0.17")  # the highest VAT rate China has had; 0.5 or 13 is a typing slip
+
+
+def _not_a_number(value, field: str) -> DomainError:
+    shown = value[:50] if isinstance(value, str) else str(value)[:50]
+    return DomainError("invalid_number", f"{field} is not a number like 12.50: {shown!r}",
+                       {"field": field, "value": shown})
+
+
 def parse_decimal(value, field: str, places: int, *, allow_negative: bool = False) -> Decimal:
-    """Parse client input (string or number) into a Decimal with at most `places` decimals."""
+    """Parse client input (plain decimal text or a JSON number) into a Decimal with at most
+    `places` decimals."""
     if value is None or isinstance(value, bool):
         raise DomainError("invalid", f"{field} is required", {"field": field})
+    if isinstance(value, str) and not PLAIN_NUMBER.match(value.strip()):
+        raise _not_a_number(value, field)
     try:
         d = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise DomainError("invalid", f"{field} is not a number: {value!r}", {"field": field}) from None
+        raise _not_a_number(value, field) from None
     if not d.is_finite():
-        raise DomainError("invalid", f"{field} is not a number: {value!r}", {"field": field})
+        raise _not_a_number(value, field)
     if abs(d) >= Decimal(10) ** 13:
         raise DomainError("invalid", f"{field} is too large", {"field": field})
     if d != d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):
@@ -33,6 +49,15 @@ def parse_decimal(value, field: str, places: int, *, allow_negative: bool = Fals
     if d < 0 and not allow_negative:
         raise DomainError("invalid", f"{field} must not be negative", {"field": field})
     return d
+
+
+def parse_tax_rate(value, field: str) -> Decimal:
+    """A VAT rate as a fraction (0.13), from 0 up to MAX_TAX_RATE."""
+    rate = parse_decimal(value, field, 4)
+    if rate > MAX_TAX_RATE:
+        raise DomainError("invalid_tax_rate", f"{field} must lie between 0 and {MAX_TAX_RATE} (e.g. 0.13)",
+                          {"field": field, "value": str(rate), "max": str(MAX_TAX_RATE)})
+    return rate
 
 
 def round_half_up(value: Decimal, places: Decimal = MONEY_PLACES) -> Decimal:

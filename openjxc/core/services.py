@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import connection
 
+from .errors import DomainError
 from .models import Setting
 
 
@@ -38,3 +39,25 @@ def next_number(prefix: str, day: dt.date) -> str:
         )
         serial = cur.fetchone()[0]
     return f"{prefix}{key}{serial:04d}"
+
+
+# Company policies chosen on the settings page: key -> allowed values, the first is the default.
+POLICIES = {
+    "credit_limit_policy": ("warn", "block"),  # a sales order over the customer's credit limit
+    "oversell": ("warn", "block"),  # a sales order beyond the available stock
+    "reserved_stock_policy": ("block", "warn"),  # a delivery without an order taking reserved stock
+}
+
+
+def policy(key: str) -> str:
+    """The policy's value, or its default when unset or unknown."""
+    value = get_setting(key)
+    return value if value in POLICIES[key] else POLICIES[key][0]
+
+
+def policy_value(key: str, value) -> str:
+    """A policy value as given by a client or form, checked against its choices."""
+    value = str(value).strip()
+    if value not in POLICIES[key]:
+        raise DomainError("invalid", f"{key} is {' or '.join(POLICIES[key])}", {"field": key})
+    return value

@@ -17,5 +17,6 @@ def text_field(data: dict, key: str, max_len: int, required: bool = False) -> st
     if required and not value:
         raise DomainError("invalid", f"{key} is required", {"field": key})
     if len(value) > max_len:
-        raise DomainError("invalid", f"{key} is longer than {max_len} characters", {"field": key})
+        raise DomainError("too_long", f"{key} is longer than {max_len} characters",
+                          {"field": key, "max": max_len, "length": len(value)})
     return value

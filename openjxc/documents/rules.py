@@ -1,20 +1,31 @@
 """Pure checks and line arithmetic for drafts (no database writes)."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from openjxc.core.errors import DomainError
-from openjxc.core.numbers import QTY_SCALE, parse_decimal, round_half_up, to_fen
+from openjxc.core.numbers import QTY_SCALE, parse_decimal, parse_tax_rate, round_half_up, to_fen
 
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)  # beyond these a date is a typing error
 
 
+# Only YYYY-MM-DD: date.fromisoformat alone also reads "20261129" and "2026-W48-7".
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
 def parse_date(value, field: str = "date") -> dt.date:
+    if value is None or value == "":
+        raise DomainError("invalid", f"{field} is required", {"field": field})
     if not isinstance(value, dt.date):
+        text = value.strip() if isinstance(value, str) else ""
         try:
-            value = dt.date.fromisoformat(str(value))
-        except (TypeError, ValueError):
-            raise DomainError("invalid", f"{field} must be a date like 2026-11-25", {"field": field}) from None
+            if not ISO_DATE.match(text):
+                raise ValueError(text)
+            value = dt.date.fromisoformat(text)
+        except ValueError:
+            raise DomainError("invalid_date", f"{field} must be a date like 2026-11-25",
+                              {"field": field, "value": str(value)[:50]}) from None
     if not EARLIEST <= value <= LATEST:
         raise DomainError("invalid", f"{field} must lie between {EARLIEST} and {LATEST}", {"field": field})
     return value
@@ -44,6 +55,18 @@ def line_amounts(qty: Decimal, price: Decimal | None, price_incl_tax: Decimal | 
     return price, pit, amount, tax, amount + tax
 
 
+def check_prices_agree(price: Decimal, price_incl_tax: Decimal, rate: Decimal, where: str) -> None:
+    """A line that gives both prices must give one price with and without tax (to the fen,
+    either way round); otherwise one of them would be silently dropped."""
+    gross = round_half_up(price * (1 + rate))
+    if gross == round_half_up(price_incl_tax) or round_half_up(price_incl_tax / (1 + rate)) == round_half_up(price):
+        return
+    raise DomainError("price_mismatch", f"{where}: price {price} at tax rate {rate} is {gross} with tax, "
+                      f"not price_incl_tax {price_incl_tax}",
+                      {"field": f"{where}.price_incl_tax", "price": str(price), "price_incl_tax": str(price_incl_tax),
+                       "tax_rate": str(rate), "expected": str(gross)})
+
+
 def parse_line(raw: dict, index: int) -> dict:
     """Validate one request line's numbers; references are resolved by the service."""
     if not isinstance(raw, dict):
@@ -54,10 +77,10 @@ def parse_line(raw: dict, index: int) -> dict:
         raise DomainError("invalid", f"{where}.item is required", {"field": f"{where}.item"})
     qty = parse_decimal(raw.get("qty"), f"{where}.qty", 4)
     out = {"item": item, "qty": qty, "qty_units": int(qty * QTY_SCALE)}
-    for key, places in (("price", 6), ("price_incl_tax", 6), ("tax_rate", 4)):
-        out[key] = None if raw.get(key) is None else parse_decimal(raw[key], f"{where}.{key}", places)
-    if out["tax_rate"] is not None and out["tax_rate"] >= 1:
-        raise DomainError("invalid", f"{where}.tax_rate must be below 1 (e.g. 0.13)", {"field": f"{where}.tax_rate"})
+    for key in ("price", "price_incl_tax"):
+        out[key] = None if raw.get(key) is None else parse_decimal(raw[key], f"{where}.{key}", 6)
+    rate = raw.get("tax_rate")
+    out["tax_rate"] = None if rate is None else parse_tax_rate(rate, f"{where}.tax_rate")
     sl = raw.get("source_line")
     if sl is not None and (isinstance(sl, bool) or not str(sl).isdigit()):
         raise DomainError("invalid", f"{where}.source_line must be a line id", {"field": f"{where}.source_line"})

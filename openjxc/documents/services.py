@@ -18,7 +18,7 @@ from openjxc.users.services import EDIT, require, require_warehouses
 
 from .access import require_document, require_type
 from .models import Document, DocumentLine
-from .rules import fen, line_amounts, parse_date, parse_line
+from .rules import check_prices_agree, fen, line_amounts, parse_date, parse_line
 from .selectors import document_dict, get_document, used_quantities
 from .types import MONEY_ACCOUNTS, TYPES
 
@@ -35,7 +35,7 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
         raise DomainError("invalid", f"document type {doc_type} is not available yet", {"field": "type"})
     day = parse_date(data.get("date"))
     out = {"type": t, "date": day, "partner": None, "warehouse": None, "to_warehouse": None,
-           "source": None, "memo": str(data.get("memo") or "")[:500]}
+           "source": None, "memo": text_field(data, "memo", 500)}
     code = data.get("partner")
     if t.partner and code:
         out["partner"] = Partner.objects.filter(kind=t.partner, code=code).first()
@@ -68,7 +68,7 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
             raise DomainError("invalid", f"date {day} is before the source {src.number} ({src.date})",
                               {"field": "date", "source": src.number})
         out["source"] = src
-    out["salesperson"] = str(data.get("salesperson") or "")[:64]
+    out["salesperson"] = text_field(data, "salesperson", 64)
     if t.kind == "money":
         return _resolve_money(t, data, out)
     raw_lines = data.get("lines")
@@ -155,6 +155,8 @@ def _price_line(t, p: dict, item: Item, i: int) -> None:
         return
     rate = p["tax_rate"] if p["tax_rate"] is not None else (item.tax_rate if t.partner else Decimal(0))
     price, pit = p["price"], p["price_incl_tax"]
+    if price is not None and pit is not None:
+        check_prices_agree(price, pit, rate, f"lines[{i}]")
     if price is None and pit is None:
         if t.code == "stock_count":
             p.update(tax_rate=Decimal(0), amount=0, tax=0, gross=0)

@@ -1,12 +1,13 @@
 """Stock reads: balances at any date and the stock ledger with running balances."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
 
 from openjxc.core.errors import not_found
-from openjxc.core.numbers import fen_str, qty_str, unit_cost_str
+from openjxc.core.numbers import fen_str, qty_dec, qty_str, unit_cost_str
 from openjxc.users.services import allowed_warehouse_ids
 
 from .costing import as_date
@@ -203,3 +204,14 @@ def in_allowed_warehouses(user, rows: list[dict]) -> list[dict]:
         return rows
     codes = set(Warehouse.objects.filter(id__in=allowed).values_list("code", flat=True))
     return [r for r in rows if r["warehouse"] in codes]
+
+
+def held_for_line(line_id, warehouse_id: int) -> Decimal:
+    """What an order line still reserves in a warehouse: a delivery made from that line takes
+    its own reservation, so this is available to it."""
+    if not str(line_id or "").isdigit():
+        return Decimal(0)
+    with connection.cursor() as cur:
+        cur.execute("SELECT COALESCE(SUM(reserved), 0) FROM inventory_reservationentry "
+                    "WHERE line_id = %s AND warehouse_id = %s", [int(line_id), warehouse_id])
+        return qty_dec(max(int(cur.fetchone()[0]), 0))

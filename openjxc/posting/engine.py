@@ -36,7 +36,7 @@ from openjxc.ledger.services import (
 )
 from openjxc.users.services import APPROVE, CANCEL, require
 
-from . import money, orders, recipes
+from . import availability, money, orders, recipes
 
 
 def retry_on_conflict(fn):
@@ -117,7 +117,8 @@ def post_adjustment_vouchers(adjustments, cause_id: int, ids=None) -> None:
 @retry_on_conflict
 def approve(user, number: str) -> Document:
     """审核. Returns the document (status approved, or pending_approval when a second person
-    must approve it); `doc.warnings` lists what the user should know (credit limit)."""
+    must approve it); `doc.warnings` lists what the user should know (credit limit, stock
+    availability)."""
     require(user, APPROVE)
     with transaction.atomic():
         doc = _lock_document(number)
@@ -135,7 +136,7 @@ def approve(user, number: str) -> Document:
         values = []
         if kind == "order":
             if doc.type == "sales_order":
-                doc.warnings = orders.check_credit_limit(doc)
+                doc.warnings = orders.check_credit_limit(doc) + availability.check_order(doc, lines)
             orders.approve_order(doc, lines)
         elif kind == "money":
             money.approve_money(doc, user)
@@ -145,6 +146,7 @@ def approve(user, number: str) -> Document:
         _status(doc, Document.APPROVED, approved_by=user, approved_at=timezone.now())
         if kind == "stock":
             orders.fulfil(doc, lines)  # after the status: the order counts approved fulfilments
+            doc.warnings = availability.check_delivery(doc, lines)
         record(user, "approve", "document", doc.number,
                before={"status": before}, after={"status": "approved", "stock_value": str(sum(values))})
     return doc

@@ -10,7 +10,7 @@ from django.utils import timezone
 from openjxc.audit.services import record
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import QTY_SCALE, fen_str
-from openjxc.core.services import get_setting
+from openjxc.core.services import policy
 from openjxc.documents.access import require_document
 from openjxc.documents.models import Document
 from openjxc.documents.selectors import get_document, used_quantities
@@ -73,7 +73,7 @@ def check_credit_limit(doc: Document) -> list[dict]:
     details = {"credit_limit": fen_str(limit), "receivable": fen_str(owed), "order": fen_str(doc.amount_incl_tax)}
     message = (f"超出信用额度: {doc.partner.code} owes {fen_str(owed)}, this order {fen_str(doc.amount_incl_tax)}, "
                f"limit {fen_str(limit)}")
-    if (get_setting("credit_limit_policy", "warn") or "warn") == "block":
+    if policy("credit_limit_policy") == "block":
         raise DomainError("credit_limit_exceeded", message, details)
     return [{"code": "credit_limit_exceeded", "message": message, "details": details}]
 

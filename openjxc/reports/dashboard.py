@@ -54,8 +54,10 @@ def receivables_due(today: dt.date) -> dict:
 
 
 def low_stock(warehouse_ids=None) -> list[dict]:
-    """Items whose available quantity (on hand − reserved, over the given warehouses or all)
-    is below their safety stock, with the quantity to order to reach twice the safety stock."""
+    """Items whose projected quantity (on hand − reserved + on order, over the given warehouses
+    or all) is below their safety stock, with the quantity to order to bring the projected stock
+    to twice the safety stock: what is already ordered is not suggested again, what orders
+    reserve is."""
     cond, args = "", []
     if warehouse_ids is not None:
         ids = sorted(warehouse_ids) or [0]
@@ -75,12 +77,14 @@ def low_stock(warehouse_ids=None) -> list[dict]:
     for code, name, unit, safety, qty, reserved, on_order, price in rows:
         safety, qty, reserved, on_order = int(safety), int(qty), int(reserved), int(on_order)
         available = qty - reserved
-        if available >= safety:
+        projected = available + on_order
+        if projected >= safety:
             continue
         out.append({"item": code, "item_name": name, "unit": unit, "safety_stock": qty_str(safety),
                     "on_hand": qty_str(qty), "reserved": qty_str(reserved), "available": qty_str(available),
-                    "on_order": qty_str(on_order), "shortage": qty_str(safety - available),
-                    "suggested": qty_str(max(safety * 2 - qty, 0)), "purchase_price": price})
+                    "on_order": qty_str(on_order), "projected": qty_str(projected),
+                    "shortage": qty_str(safety - projected), "suggested": qty_str(safety * 2 - projected),
+                    "purchase_price": price})
     return out
 
 

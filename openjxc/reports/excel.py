@@ -30,7 +30,7 @@ RATE = "0.00"
 COUNT = "#,##0"
 FORMATS = {"money": MONEY, "qty": QTY, "price": PRICE, "rate": RATE, "count": COUNT}
 
-QTY_KEYS = {"qty", "on_hand", "reserved", "on_order", "available", "shortage", "suggested",
+QTY_KEYS = {"qty", "on_hand", "reserved", "on_order", "available", "shortage", "suggested", "projected",
             "safety_stock"}
 PRICE_KEYS = {"price", "unit_cost", "purchase_price", "sale_price", "closing_unit_cost"}
 RATE_KEYS = {"tax_rate", "margin_pct"}

@@ -17,6 +17,9 @@ SALT = "openjxc.statement-share"
 
 def create_link(user, partner, date_from: dt.date, date_to: dt.date, days: int = 7) -> dict:
     require_partner(user, partner)
+    if date_from > date_to:
+        raise DomainError("invalid_range", f"from {date_from} is after to {date_to}",
+                          {"field": "from", "from": str(date_from), "to": str(date_to)})
     if not 1 <= days <= 90:
         raise DomainError("invalid", "a link lasts 1 to 90 days", {"field": "days"})
     link = ShareLink.objects.create(partner=partner, date_from=date_from, date_to=date_to,

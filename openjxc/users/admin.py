@@ -10,7 +10,7 @@ from django.db import transaction
 from openjxc.audit.services import record
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import parse_decimal
-from openjxc.core.services import get_setting, set_setting
+from openjxc.core.services import POLICIES, get_setting, policy, policy_value, set_setting
 from openjxc.core.validation import text_field
 
 from .models import WarehouseAccess
@@ -200,7 +200,7 @@ THRESHOLD_TYPES = ("purchase_order", "purchase_receipt", "sales_order", "sales_d
 def current_settings() -> dict:
     out = {k: get_setting(k, "") or "" for k in TEXT_SETTINGS}
     out["price_includes_tax"] = get_setting("price_includes_tax", "0") or "0"
-    out["credit_limit_policy"] = get_setting("credit_limit_policy", "warn") or "warn"
+    out.update({key: policy(key) for key in POLICIES})
     for t in THRESHOLD_TYPES:
         out[f"approval_threshold.{t}"] = get_setting(f"approval_threshold.{t}", "") or ""
     return out
@@ -221,11 +221,9 @@ def update_settings(actor, data: dict) -> dict:
         if v not in ("0", "1"):
             raise DomainError("invalid", "price_includes_tax is 0 or 1", {"field": "price_includes_tax"})
         values["price_includes_tax"] = v
-    if "credit_limit_policy" in data:
-        v = str(data["credit_limit_policy"])
-        if v not in ("warn", "block"):
-            raise DomainError("invalid", "credit_limit_policy is warn or block", {"field": "credit_limit_policy"})
-        values["credit_limit_policy"] = v
+    for key in POLICIES:
+        if data.get(key) not in (None, ""):
+            values[key] = policy_value(key, data[key])
     for t in THRESHOLD_TYPES:
         key = f"approval_threshold.{t}"
         if key in data:

@@ -1,6 +1,9 @@
 """DomainError → the sentence a user reads: Chinese by error code (translated), with the
 service's details filled in. Pages show this inline; the API keeps code + English message."""
 
+import re
+from decimal import Decimal, InvalidOperation
+
 from django.utils.translation import gettext as _
 
 from openjxc.core.errors import DomainError
@@ -35,7 +38,46 @@ MESSAGES = {
     "version_conflict": lambda d: _("Someone else changed this document meanwhile; reload it."),
     "locked": lambda d: _("Too many wrong passwords: this account is locked for 15 minutes."),
     "unauthorized": lambda d: _("Wrong username or password."),
+    "exceeds_available": lambda d: _("Not enough available stock of %(item)s in %(warehouse)s: %(available)s "
+                                     "available (on hand minus reserved), %(required)s ordered.")
+    % {k: d.get(k, "") for k in ("item", "warehouse", "available", "required")},
+    "reserved_for_orders": lambda d: _("The stock of %(item)s in %(warehouse)s is reserved for sales orders: only "
+                                       "%(free)s is free, %(required)s delivered without an order. Deliver from "
+                                       "the order instead.")
+    % {k: d.get(k, "") for k in ("item", "warehouse", "free", "required")},
+    "invalid_number": lambda d: _("%(field)s: %(value)s is not a number. Type digits like 1000 or 12.50.")
+    % {"field": field_label(d.get("field")), "value": d.get("value", "")},
+    "invalid_date": lambda d: _("%(field)s: %(value)s is not a date. Type it like 2026-11-25.")
+    % {"field": field_label(d.get("field")), "value": d.get("value", "")},
+    "invalid_tax_rate": lambda d: _("The tax rate %(rate)s is not possible: VAT rates lie between 0%% and %(max)s.")
+    % {"rate": _percent(d.get("value")), "max": _percent(d.get("max"))},
+    "too_long": lambda d: _("%(field)s is too long: %(length)s characters, at most %(max)s.")
+    % {"field": field_label(d.get("field")), "length": d.get("length", ""), "max": d.get("max", "")},
+    "price_mismatch": lambda d: _("%(field)s: the price %(price)s and the price incl. tax %(price_incl_tax)s "
+                                  "disagree (with tax it is %(expected)s). Give only one of them.")
+    % {"field": field_label(d.get("field")), **{k: d.get(k, "") for k in ("price", "price_incl_tax", "expected")}},
+    "invalid_range": lambda d: _("The start date %(from)s is after the end date %(to)s.")
+    % {"from": d.get("from", ""), "to": d.get("to", "")},
 }
+
+
+def _percent(rate) -> str:
+    try:
+        return f"{(Decimal(str(rate)) * 100).normalize():f}%"
+    except (InvalidOperation, ValueError):
+        return str(rate or "")
+
+
+def field_label(field) -> str:
+    """A request field as the user knows it: "lines[0].qty" → "第 1 行 数量"."""
+    labels = {"memo": _("Memo"), "salesperson": _("Salesperson"), "date": _("Date"), "qty": _("Quantity"),
+              "price": _("Price"), "price_incl_tax": _("Price incl. tax"), "tax_rate": _("Tax rate"),
+              "amount": _("Amount"), "name": _("Name"), "from": _("From"), "to": _("To")}
+    found = re.fullmatch(r"lines\[(\d+)\]\.(\w+)", str(field or ""))
+    if found:
+        return _("Line %(n)s %(field)s") % {"n": int(found[1]) + 1,
+                                            "field": labels.get(found[2], found[2])}
+    return labels.get(str(field or ""), str(field or ""))
 
 
 def _names(details: dict) -> list[str]:

@@ -296,15 +296,15 @@ def row_error(exc: DomainError, columns) -> str:
     labels = {key: label for key, label, _ in columns}
     column = labels.get(str(d.get("field", "")).split(".")[-1], d.get("field", ""))
     msg = exc.message
+    by_code = {"invalid_number": _("%(column)s is not a number."), "too_long": _("%(column)s is too long.")}
+    if exc.code in by_code and column:
+        return by_code[exc.code] % {"column": column}
     if exc.code == "invalid" and column:
         for needle, text in (("is required", _("%(column)s is required.")),
-                             ("is not a number", _("%(column)s is not a number.")),
                              ("must not be negative", _("%(column)s must not be negative.")),
                              ("must be positive", _("%(column)s must be greater than 0.")),
                              ("decimal places", _("%(column)s has too many decimal places.")),
                              ("is too large", _("%(column)s is too large.")),
-                             ("is longer than", _("%(column)s is too long.")),
-                             ("must be below 1", _("%(column)s must be below 1, e.g. 13%% or 0.13.")),
                              ("appears twice", _("%(column)s appears twice in this file.")),
                              ("unit_cost or amount", _("Give the unit cost or the amount.")),
                              ("6 places", _("%(column)s cannot be divided into a unit cost; give the unit cost.")),

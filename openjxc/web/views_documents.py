@@ -4,7 +4,7 @@ Thin views: every write goes through documents.services / posting (which check p
 business rules); a DomainError re-renders the form with the user's input and the message."""
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from openjxc.catalog.models import Item
 from openjxc.catalog.selectors import item_by_barcode, search_items
 from openjxc.core.errors import DomainError
-from openjxc.core.numbers import COST_PLACES, fen_str, price_str, round_half_up
+from openjxc.core.numbers import COST_PLACES, PLAIN_NUMBER, fen_str, price_str, round_half_up
 from openjxc.core.services import get_setting
 from openjxc.documents.access import (
     hides_prices,
@@ -33,7 +33,7 @@ from openjxc.documents.selectors import document_dict, get_document, list_docume
 from openjxc.documents.services import create_draft, delete_draft, update_draft
 from openjxc.documents.types import MONEY_ACCOUNTS, STATUS_LABELS, TYPES
 from openjxc.inventory.models import Warehouse
-from openjxc.inventory.selectors import stock_rows
+from openjxc.inventory.selectors import held_for_line, stock_rows
 from openjxc.ledger.models import Account
 from openjxc.ledger.selectors import open_items
 from openjxc.partners.models import Partner
@@ -246,11 +246,9 @@ def _body_from_post(post, t, incl: bool) -> dict:
         line = {"item": item.strip(), "qty": qty.strip() or None}
         if price.strip():
             line["price_incl_tax" if incl else "price"] = price.strip()
-        if tax.strip():
-            try:
-                line["tax_rate"] = str(Decimal(tax.strip().rstrip("%")) / 100)
-            except InvalidOperation:
-                line["tax_rate"] = tax.strip()  # the service says what is wrong with it
+        if tax.strip():  # a percentage; anything else goes on as typed for the service to refuse
+            percent = tax.strip().rstrip("%")
+            line["tax_rate"] = str(Decimal(percent) / 100) if PLAIN_NUMBER.match(percent) else tax.strip()
         if source_line.strip():
             line["source_line"] = source_line.strip()
         lines.append(line)
@@ -606,6 +604,7 @@ def line_info(request):
     partner = Partner.objects.filter(kind=t.partner, code=request.GET.get("partner") or "").first() \
         if t.partner else None
     row = next(iter(stock_rows(item_id=item.id, warehouse_id=wh.id, include_zero=True)), None) if wh else None
+    held = held_for_line(request.GET.get("source_line"), wh.id) if wh else 0
     kind = "sales" if t.price_field == "sale_price" else "purchase"
     prices = suggest_price(item, partner, kind)
     rate = item.tax_rate if t.partner else Decimal(0)
@@ -617,7 +616,7 @@ def line_info(request):
     suggested = conv["partner_price"] or conv["last_price"] or conv["list_price"]
     data = {"item": item.code, "name": item.name, "unit": item.unit, "warehouse": wh.code if wh else None,
             "on_hand": row["on_hand"] if row else "0", "reserved": row["reserved"] if row else "0",
-            "available": row["available"] if row else "0", **conv, "suggested_price": suggested,
+            "available": format(Decimal(row["available"] if row else "0") + held, "f"), **conv, "suggested_price": suggested,
             "tax_percent": _percent(rate), "unit_cost": row["unit_cost"] if row else None,
             "margin": None}
     return JsonResponse(mask_cost(request.user, data))

@@ -292,7 +292,8 @@ def low_stock(request):
     if _wants_xlsx(request):
         columns = [("item", "商品编码"), ("item_name", "商品名称"), ("unit", "单位"), ("safety_stock", "安全库存"),
                    ("on_hand", "结存数量"), ("reserved", "预留数量"), ("available", "可用数量"),
-                   ("on_order", "在单数量"), ("shortage", "缺口"), ("suggested", "建议采购数量")]
+                   ("on_order", "在单数量"), ("projected", "预计数量"), ("shortage", "缺口"),
+                   ("suggested", "建议采购数量")]
         return _export(request, "库存预警.xlsx", "库存预警", columns, rows, period=period_text(_today()))
     return render(request, "web/reports/low_stock.html", {
         "rows": rows, "warehouses": choices, "warehouse": wh, "restricted": restricted, "suppliers": suppliers,

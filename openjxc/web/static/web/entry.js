@@ -74,7 +74,9 @@
   function lineInfo(row) {
     var item = row.dataset.item;
     if (!item || !row.querySelector(".info")) return;
-    var params = new URLSearchParams({type: d.type, item: item, warehouse: value("warehouse"), partner: value("partner")});
+    var source = row.querySelector("[name=line_source]");
+    var params = new URLSearchParams({type: d.type, item: item, warehouse: value("warehouse"), partner: value("partner"),
+                                      source_line: source ? source.value : ""});
     fetch(d.infoUrl + "?" + params.toString(), {credentials: "same-origin"})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (info) {
