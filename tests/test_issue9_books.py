@@ -378,6 +378,11 @@ def test_a_count_that_found_the_book_quantity_is_re_stated_too(api, user):
     assert on_hand(api, day="2026-03-05") == ("6", "30.00")
     assert on_hand(api) == ("6", "30.00")
     assert count_moves(api, count) == [("adjustment", "-8", "-40.00")]
+    summary = api.get("/reports/inventory-summary?from=2026-03-01&to=2026-03-31").json()["items"]
+    assert [
+        (r["in_qty"], r["in_value"], r["out_qty"], r["out_value"], r["closing_qty"])
+        for r in summary
+    ] == [("14", "70.00", "8", "40.00", "6")]
     assert vouchers_of(late)[1:] == ["借 1901 待处理财产损溢 40.00 / 贷 1405 库存商品 40.00"]
     reconciled(api)
 
