@@ -12,6 +12,8 @@ time. After every step:
   value of every live stock move equal a plain reference model below, which replays the surviving
   documents in (date, approval order) with moving weighted average in Decimal, ROUND_HALF_UP,
   exactly as API.md's valuation rules say;
+* every live stock count states its quantity: the stock just after it is what was counted,
+  however the history before it changed (the model posts counted − book at replay time);
 * the engine refuses exactly what the model says it must (insufficient_stock, has_dependents,
   exceeds_source, a return dated before its source), and a refused action changes nothing.
 
@@ -49,7 +51,7 @@ ITEMS = {  # code -> (tax rate, purchase price: the fallback unit cost of an emp
     "P3": (Decimal("0.09"), Decimal("12.5")),
 }
 WAREHOUSES = ("WH1", "WH2")
-RULES = {1: "fixed_in", 2: "average_out", 3: "average_in", 4: "linked_in", 5: "capped_out"}
+RULES = {1: "fixed_in", 2: "average_out", 3: "average_in", 4: "linked_in", 5: "capped_out", 6: "counted"}
 
 
 def r2(x: Decimal) -> Decimal:
@@ -73,7 +75,7 @@ def share(qty: Decimal, value: Decimal, of_qty: Decimal) -> Decimal:
 class RefLine:
     line_no: int
     item: str
-    qty: Decimal  # the line's quantity; for a stock count the posted difference (signed)
+    qty: Decimal  # the line's quantity; for a stock count the counted quantity
     amount: Decimal | None = None  # incoming at this fixed value (receipt, other in)
     source: tuple | None = None  # (document number, line_no) of the linked source line
     fallback: Decimal = ZERO  # unit cost of an average-in when the balance is empty
@@ -115,8 +117,8 @@ def ref_moves(doc: RefDoc) -> list:
         elif t == "transfer":
             out.append((key, doc.wh, ln, -ln.qty, "avg_out"))
             out.append(((doc.date, doc.seq, 1, ln.line_no), doc.to_wh, ln, ln.qty, "transfer_in"))
-        elif t == "stock_count" and ln.qty:
-            out.append((key, doc.wh, ln, ln.qty, "avg_in" if ln.qty > 0 else "avg_out"))
+        elif t == "stock_count":  # the difference depends on the book just before it
+            out.append((key, doc.wh, ln, None, "count"))
     return out
 
 
@@ -134,6 +136,8 @@ def replay(docs) -> tuple[dict, list]:
     rows = []
     for (key, wh, ln, qty, rule), d in moves:
         bq, bv = state.get((ln.item, wh), (ZERO, ZERO))
+        if rule == "count":  # a count states the quantity at its place: it posts counted − book
+            qty = ln.qty - bq
         if qty < 0:
             if bq + qty < 0:
                 raise Negative(f"{d.number} line {ln.line_no}: {ln.item}@{wh} {bq} on hand, {-qty} out")
@@ -152,7 +156,7 @@ def replay(docs) -> tuple[dict, list]:
             src_doc = by_number[ln.source[0]]
             sq, sv = values[(src_doc.number, ln.source[1], src_doc.wh)]  # must come first
             value = share(qty, sv, sq)
-        elif bq > 0:  # avg_in
+        elif bq > 0:  # avg_in, a count's gain
             value = share(qty, bv, bq)
         else:
             value = r2(qty * ln.fallback)
@@ -191,7 +195,7 @@ def snapshot() -> tuple:
 def engine_moves() -> dict:
     """(number, line_no, wh code) -> (qty, effective value) of every live original move."""
     rows = fetch(
-        "SELECT d.number, l.line_no, w.code, SUM(CASE WHEN m.kind = 0 THEN m.qty ELSE 0 END), SUM(m.value) "
+        "SELECT d.number, l.line_no, w.code, SUM(m.qty), SUM(m.value) "
         "FROM inventory_stockmove m JOIN documents_document d ON d.id = m.document_id "
         "JOIN documents_documentline l ON l.id = m.line_id JOIN inventory_warehouse w ON w.id = m.warehouse_id "
         "WHERE m.kind <> 1 AND d.status <> 'cancelled' "
@@ -356,8 +360,7 @@ class Books:
                 if price is not None:
                     line["price"] = str(price)
                     fallback = price
-                book = ref_balances(rows, day).get((item, wh), (ZERO, ZERO))[0]
-                qty = counted - book  # what the count must post
+                qty = counted
             body["lines"].append(line)
             ref.lines.append(RefLine(n, item, qty, amount=amount, fallback=fallback, tax=tax))
         return self.post(body, ref)
@@ -442,8 +445,6 @@ class Books:
         ref.seq = self.seq
         for ln, line in zip(ref.lines, draft["lines"], strict=True):
             ln.line_id = line["id"]
-        if ref.type == "stock_count":
-            self.check_count(ref)
         self.docs[ref.number] = ref
         return "approved"
 
@@ -455,19 +456,18 @@ class Books:
                 assert (Decimal(line["amount"]), Decimal(line["tax"])) == (ln.amount, ln.tax), (line, ln)
                 assert Decimal(line["amount_incl_tax"]) == ln.amount + ln.tax
 
-    def check_count(self, ref: RefDoc):
-        """The count posted counted − book quantity (book per the model at approval)."""
-        posted = {
-            int(line_no): Decimal(int(q)) / 10000
-            for line_no, q in fetch(
-                "SELECT l.line_no, SUM(m.qty) FROM inventory_stockmove m "
-                "JOIN documents_documentline l ON l.id = m.line_id JOIN documents_document d "
-                "ON d.id = m.document_id WHERE d.number = %s AND m.kind = 0 GROUP BY l.line_no",
-                [ref.number],
-            )
-        }
-        for ln in ref.lines:
-            assert posted.get(ln.line_no, ZERO) == ln.qty, (ref.number, ln, posted)
+    def check_counts(self):
+        """Every live count states the quantity at its place in the timeline: the stock just
+        after its move — whatever was approved or cancelled before it since — is what was
+        counted (the book of its date up to it, plus its own difference and re-statements)."""
+        for d in self.live(["stock_count"]):
+            for ln in d.lines:
+                (held,) = fetch(
+                    "SELECT COALESCE(SUM(x.qty), 0) FROM inventory_stockmove m JOIN inventory_stockmove x "
+                    "ON x.item_id = m.item_id AND x.warehouse_id = m.warehouse_id AND (x.date < m.date OR "
+                    "(x.date = m.date AND COALESCE(x.anchor_id, x.id) <= m.id)) "
+                    "WHERE m.line_id = %s AND m.kind = 0", [ln.line_id])[0]
+                assert Decimal(int(held)) / 10000 == ln.qty, (d.number, ln, held)
 
     def cancel(self, pick):
         docs = self.live()
@@ -494,6 +494,7 @@ class Books:
     def check(self):
         result = reconcile()
         assert result["ok"], result["problems"]
+        self.check_counts()
         values, rows = replay(list(self.docs.values()))
         # every live move's effective value
         assert engine_moves() == values
@@ -591,10 +592,10 @@ def test_restated_average_in_on_an_empty_balance_takes_the_fallback_cost(books):
     ret = _approved(user, {"type": "sales_return", "date": "2026-01-06", "partner": "C001", "warehouse": "WH2",
                            "lines": [{"item": "P1", "qty": "1", "price": "9.00"}]})
     assert (_value(count), _value(ret, "WH2")) == (Decimal("0.01"), Decimal("3.34"))
-    # when the receipt is cancelled, the count's gain sits on an empty balance
+    # when the receipt is cancelled, the count (which states 2) gains both on an empty balance
     cancel(user, r1, "录错了")
-    # then it is re-valued like a new gain there: at the purchase price, 3.335 → 3.34
-    assert _value(count) == Decimal("3.34")
+    # then it is re-valued like a new gain there: at the purchase price, 2 × 3.335 → 6.67
+    assert _value(count) == Decimal("6.67")
     # and when a back-dated transfer empties WH2 before the return came back, likewise
     _approved(user, {"type": "purchase_receipt", "date": "2026-01-05", "partner": "S001", "warehouse": "WH2",
                      "lines": [{"item": "P1", "qty": "2", "price": "1.00"}]})

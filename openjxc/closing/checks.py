@@ -78,6 +78,27 @@ def no_negative_stock() -> list[dict]:
     ]
 
 
+def counts_hold() -> list[dict]:
+    """Every approved stock count states the quantity at its place in the timeline: the stock
+    just after its move (its own adjustments included) is what was counted."""
+    rows = _rows(
+        "SELECT d.number, i.code, w.code, l.qty, m.date, (SELECT COALESCE(SUM(x.qty), 0) "
+        "  FROM inventory_stockmove x WHERE x.item_id = m.item_id AND x.warehouse_id = m.warehouse_id "
+        "  AND (x.date < m.date OR (x.date = m.date AND COALESCE(x.anchor_id, x.id) <= m.id))) "
+        "FROM inventory_stockmove m JOIN documents_document d ON d.id = m.document_id "
+        "JOIN documents_documentline l ON l.id = m.line_id "
+        "JOIN catalog_item i ON i.id = m.item_id JOIN inventory_warehouse w ON w.id = m.warehouse_id "
+        "WHERE m.kind = 0 AND d.type = 'stock_count' AND d.status = 'approved' AND d.reversal_of_id IS NULL "
+        "ORDER BY m.date, m.id"
+    )
+    return [
+        {"check": "stock_count", "document": n, "item": i, "warehouse": w,
+         "message": f"{n}: {i} @ {w} was counted at {qty_str(int(counted))} on {day} "
+         f"but the ledger holds {qty_str(int(held))} there"}
+        for n, i, w, counted, day, held in rows if int(counted) != int(held)
+    ]
+
+
 def vouchers_balance() -> list[dict]:
     rows = _rows(
         "SELECT v.id, v.date, SUM(l.debit), SUM(l.credit) FROM ledger_voucher v "
@@ -195,6 +216,7 @@ CHECKS = [
     stock_cache_equals_ledger,
     reservations_equal_ledger,
     no_negative_stock,
+    counts_hold,
     vouchers_balance,
     account_cache_equals_journal,
     open_item_cache_equals_entries,

@@ -6,6 +6,8 @@ from openjxc.core.numbers import fen_str, price_str, qty_str
 from .models import Document, DocumentLine
 from .types import TYPES
 
+INVOICE_TYPES = tuple(code for code, t in TYPES.items() if t.kind == "invoice")
+
 
 def get_document(number: str, *, for_update: bool = False) -> Document:
     if for_update:
@@ -97,12 +99,19 @@ def list_documents(*, type=None, status=None, partner=None, date_from=None, date
     return qs.order_by("-date", "-id")
 
 
-def used_quantities(source: Document) -> dict:
-    """Quantities of each source line already taken by approved derived documents."""
+def used_quantities(source: Document, *, by_invoice: bool = False) -> dict:
+    """Quantities of each source line already taken by approved derived documents.
+
+    An invoice registers tax on goods that were delivered and kept; it never takes quantity a
+    return (or a fulfilment) could still take. So invoices count only when the question is what
+    is left to invoice (`by_invoice`): delivered − returned − invoiced."""
     used: dict[int, int] = {}
     # through document.source (indexed): filtering on the status first would scan every approved document
-    for sl, qty in DocumentLine.objects.filter(
+    qs = DocumentLine.objects.filter(
         document__source_id=source.id, source_line__document_id=source.id, document__status=Document.APPROVED
-    ).order_by().values_list("source_line_id", "qty"):
+    )
+    if not by_invoice:
+        qs = qs.exclude(document__type__in=INVOICE_TYPES)
+    for sl, qty in qs.order_by().values_list("source_line_id", "qty"):
         used[sl] = used.get(sl, 0) + qty
     return used

@@ -82,6 +82,9 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
                               {"field": "source"})
         if not raw_lines:
             raw_lines = _source_line_bodies(out["source"])
+            if not raw_lines:
+                raise DomainError("exceeds_source", f"nothing remains to invoice on {out['source'].number}",
+                                  {"source": out["source"].number})
     if not isinstance(raw_lines, list) or not raw_lines:
         raise DomainError("invalid", "at least one line is required", {"field": "lines"})
     if len(raw_lines) > 1000:
@@ -101,15 +104,17 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
         elif p["qty_units"] <= 0:
             raise DomainError("invalid", f"lines[{i}].qty must be positive", {"field": f"lines[{i}].qty"})
         _price_line(t, p, item, i)
-    _check_source_lines(out["source"], parsed, check_remaining)
+    _check_source_lines(out["source"], parsed, check_remaining, by_invoice=t.kind == "invoice")
     out["lines"] = parsed
     return out
 
 
 def _source_line_bodies(source: Document) -> list[dict]:
-    return [{"item": ln.item.code, "qty": str(Decimal(ln.qty) / QTY_SCALE), "price": str(ln.price),
-             "tax_rate": str(ln.tax_rate), "source_line": ln.id}
-            for ln in source.lines.select_related("item").order_by("line_no")]
+    """An invoice without lines covers what is left to invoice: delivered − returned − invoiced."""
+    used = used_quantities(source, by_invoice=True)
+    return [{"item": ln.item.code, "qty": str(Decimal(ln.qty - used.get(ln.id, 0)) / QTY_SCALE),
+             "price": str(ln.price), "tax_rate": str(ln.tax_rate), "source_line": ln.id}
+            for ln in source.lines.select_related("item").order_by("line_no") if ln.qty > used.get(ln.id, 0)]
 
 
 def _resolve_money(t, data: dict, out: dict) -> dict:
@@ -174,7 +179,8 @@ def _price_line(t, p: dict, item: Item, i: int) -> None:
     p.update(price=price, price_incl_tax=pit, tax_rate=rate, amount=fen(amount), tax=fen(tax), gross=fen(gross))
 
 
-def _check_source_lines(source: Document | None, parsed: list, check_remaining: bool = True) -> None:
+def _check_source_lines(source: Document | None, parsed: list, check_remaining: bool = True,
+                        by_invoice: bool = False) -> None:
     """A derived line names its source line; its quantity may not exceed what remains."""
     if source is None:
         for p in parsed:
@@ -182,7 +188,7 @@ def _check_source_lines(source: Document | None, parsed: list, check_remaining: 
                 raise DomainError("invalid", "source_line needs a source document", {"field": "source"})
         return
     src_lines = {ln.id: ln for ln in source.lines.all()}
-    used = used_quantities(source) if check_remaining else {}
+    used = used_quantities(source, by_invoice=by_invoice) if check_remaining else {}
     asked: dict[int, int] = {}
     for i, p in enumerate(parsed):
         sl = p["source_line"]

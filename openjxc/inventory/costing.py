@@ -14,6 +14,12 @@ an ADJUSTMENT row is appended (rows inserted in the same transaction are simply 
 value before commit). A changed outgoing move propagates along explicit links (transfer in,
 linked return) to other timelines, earliest position first. The replay also proves that no
 balance goes negative at any point after the change.
+
+A stock count states the quantity at its position, not a difference: when the replay reaches
+the move of an approved count, its quantity becomes counted − book before it, and where that
+differs, the ADJUSTMENT row carries the quantity change too (valued like the count's gain or
+loss). So a back-dated receipt before a count (or the cancel of one) leaves the stock on the
+count's date at what was counted, and the stock after it unchanged.
 """
 
 import datetime as dt
@@ -42,6 +48,8 @@ FALLBACK_LOADERS: list = []
 
 def value_for(rule, qty, bal_qty, bal_value, *, fixed=None, src_qty=None, src_value=None, fallback=None):
     """The value (fen, signed) of a move by its valuation rule, given the balance before it."""
+    if rule == M.COUNTED:
+        rule = M.AVERAGE_OUT if qty < 0 else M.AVERAGE_IN
     if rule == M.FIXED_IN:
         return fixed
     if qty < 0:
@@ -86,6 +94,9 @@ class Restatement:
     fresh: set = field(default_factory=set)  # ids inserted in this transaction
     fresh_value: dict = field(default_factory=dict)  # id -> final value of a fresh row
     delta: dict = field(default_factory=dict)  # id -> value change of an older row
+    fresh_qty: dict = field(default_factory=dict)  # id -> final quantity of a fresh count row
+    qty_delta: dict = field(default_factory=dict)  # id -> quantity change of an older count row
+    db_qty: dict = field(default_factory=dict)  # id -> effective quantity as committed
     pending: dict = field(default_factory=dict)  # (item, wh) -> earliest (date, id) to replay
     info: dict = field(default_factory=dict)  # id -> (date, item, wh, document_id, line_id)
     db_value: dict = field(default_factory=dict)  # id -> effective value as committed
@@ -112,6 +123,11 @@ class Restatement:
             return self.fresh_value[move_id]
         return self.db_value[move_id] + self.delta.get(move_id, 0)
 
+    def current_qty(self, move_id):
+        if move_id in self.fresh_qty:
+            return self.fresh_qty[move_id]
+        return self.db_qty[move_id] + self.qty_delta.get(move_id, 0)
+
     def _base(self, key, pos):
         item, wh = key
         day, first_id = pos
@@ -125,14 +141,14 @@ class Restatement:
             q, v = cur.fetchone()
         q, v = int(q), int(v)
         # Changes this restatement already decided for rows before the position.
-        for mid, d in self.delta.items():
+        def before(mid):
             i = self.info[mid]
-            if (i[1], i[2]) == key and (i[0], mid) < pos:
-                v += d
-        for mid, fv in self.fresh_value.items():
-            i = self.info[mid]
-            if (i[1], i[2]) == key and (i[0], mid) < pos:
-                v += fv - self.db_value[mid]
+            return (i[1], i[2]) == key and (i[0], mid) < pos
+
+        v += sum(d for mid, d in self.delta.items() if before(mid))
+        v += sum(fv - self.db_value[mid] for mid, fv in self.fresh_value.items() if before(mid))
+        q += sum(d for mid, d in self.qty_delta.items() if before(mid))
+        q += sum(fq - self.db_qty[mid] for mid, fq in self.fresh_qty.items() if before(mid))
         return q, v
 
     def _load(self, key, pos):
@@ -141,11 +157,14 @@ class Restatement:
         live = "d.status <> 'cancelled'"
         later = "(m.date > %s OR (m.date = %s AND m.id >= %s))"
         with connection.cursor() as cur:
+            # a count's counted quantity, unless the count was reversed (it then states nothing)
             cur.execute(
-                f"SELECT m.id, m.date, m.qty, m.value + COALESCE(a.adj, 0), m.rule, m.source_move_id, "
-                f"m.document_id, m.line_id FROM inventory_stockmove m "
+                f"SELECT m.id, m.date, m.qty + COALESCE(a.adj_qty, 0), m.value + COALESCE(a.adj, 0), "
+                f"m.rule, m.source_move_id, m.document_id, m.line_id, "
+                f"CASE WHEN d.status <> 'reversed' THEN l.qty END FROM inventory_stockmove m "
                 f"JOIN documents_document d ON d.id = m.document_id "
-                f"LEFT JOIN (SELECT anchor_id, SUM(value) AS adj FROM inventory_stockmove "
+                f"LEFT JOIN documents_documentline l ON l.id = m.line_id AND m.rule = {M.COUNTED} "
+                f"LEFT JOIN (SELECT anchor_id, SUM(qty) AS adj_qty, SUM(value) AS adj FROM inventory_stockmove "
                 f"  WHERE kind = 2 AND item_id = %s AND warehouse_id = %s AND date >= %s "
                 f"  GROUP BY anchor_id) a ON a.anchor_id = m.id "
                 f"WHERE m.item_id = %s AND m.warehouse_id = %s AND m.kind = 0 AND {live} AND {later} "
@@ -168,7 +187,7 @@ class Restatement:
             sources = {r[5] for r in rows if r[5] is not None} - set(self.db_value)
             if sources:
                 self._load_values(cur, sources)
-        averaged = [r[0] for r in rows if r[4] == M.AVERAGE_IN and r[0] not in self.fallback]
+        averaged = [r[0] for r in rows if r[4] in (M.AVERAGE_IN, M.COUNTED) and r[0] not in self.fallback]
         for loader in FALLBACK_LOADERS if averaged else ():
             self.fallback.update(loader(averaged))
         return rows, dependents
@@ -179,7 +198,7 @@ class Restatement:
             chunk = ids[i : i + 500]
             marks = ",".join(["%s"] * len(chunk))
             cur.execute(
-                f"SELECT COALESCE(anchor_id, id), SUM(value), SUM(CASE WHEN kind = 0 THEN qty ELSE 0 END), "
+                f"SELECT COALESCE(anchor_id, id), SUM(value), SUM(qty), "
                 f"MIN(date), MIN(item_id), MIN(warehouse_id), MIN(document_id), MIN(line_id) "
                 f"FROM inventory_stockmove WHERE kind <> 1 AND (id IN ({marks}) OR anchor_id IN ({marks})) "
                 f"GROUP BY COALESCE(anchor_id, id)",
@@ -193,21 +212,28 @@ class Restatement:
     def _replay(self, key, pos):
         bal_q, bal_v = self._base(key, pos)
         rows, dependents = self._load(key, pos)
-        for mid, day, qty, effective, rule, src, doc, line in rows:
+        for mid, day, qty, effective, rule, src, doc, line, counted in rows:
             effective = int(effective)
             day = as_date(day)
-            if mid not in self.db_value:
-                self.db_value[mid] = effective
+            self.db_value.setdefault(mid, effective)
+            self.db_qty.setdefault(mid, int(qty))
             self.info.setdefault(mid, (day, key[0], key[1], doc, line))
+            was = self.current_qty(mid)
+            qty = was if counted is None else int(counted) - bal_q
             if bal_q + qty < 0:
                 raise shortage(key[0], key[1], day, bal_q, qty)
+            if qty != was:
+                if mid in self.fresh:
+                    self.fresh_qty[mid] = qty
+                else:
+                    self.qty_delta[mid] = qty - self.db_qty[mid]
             before = self.current(mid)
             kwargs = {}
             if src is not None:
                 kwargs = {"src_qty": self.src_qty[src], "src_value": self.current(src)}
             if rule == M.FIXED_IN:
                 kwargs["fixed"] = before
-            if rule == M.AVERAGE_IN:
+            if rule in (M.AVERAGE_IN, M.COUNTED):
                 kwargs["fallback"] = self.fallback.get(mid)
             new = value_for(rule, qty, bal_q, bal_v, **kwargs)
             if new != before:
@@ -222,26 +248,34 @@ class Restatement:
             self.src_qty.setdefault(mid, qty)
 
     def write(self):
-        """Give fresh rows their final values and append adjustments; returns
-        (cache deltas per key, adjustments as (date, document_id, item, wh, delta))."""
-        cache: dict[tuple, int] = {}
+        """Give fresh rows their final values and append adjustments; returns (cache deltas
+        per key as (qty, value), value adjustments as (date, document_id, item, wh, delta))."""
+        cache: dict[tuple, tuple[int, int]] = {}
+
+        def add(key, dq, dv):
+            q0, v0 = cache.get(key, (0, 0))
+            cache[key] = (q0 + dq, v0 + dv)
+
         adjustments = []
         updates = []
-        for mid, fv in self.fresh_value.items():
+        for mid in self.fresh_value.keys() | self.fresh_qty.keys():
             day, item, wh, doc, line = self.info[mid]
-            cache[(item, wh)] = cache.get((item, wh), 0) + fv - self.db_value[mid]
-            updates.append((fv, mid))
+            fq, fv = self.current_qty(mid), self.current(mid)
+            add((item, wh), fq - self.db_qty[mid], fv - self.db_value[mid])
+            updates.append((fq, fv, mid))
         rows = []
-        for mid, d in sorted(self.delta.items()):
-            if not d:
+        for mid in sorted(self.delta.keys() | self.qty_delta.keys()):
+            d, dq = self.delta.get(mid, 0), self.qty_delta.get(mid, 0)
+            if not d and not dq:
                 continue
             day, item, wh, doc, line = self.info[mid]
-            cache[(item, wh)] = cache.get((item, wh), 0) + d
-            rows.append((day, doc, line, item, wh, 0, d, M.ADJUSTMENT, 0, mid, None, self.cause_id))
-            adjustments.append((day, doc, item, wh, d))
+            add((item, wh), dq, d)
+            rows.append((day, doc, line, item, wh, dq, d, M.ADJUSTMENT, 0, mid, None, self.cause_id))
+            if d:
+                adjustments.append((day, doc, item, wh, d))
         with connection.cursor() as cur:
             if updates:
-                cur.executemany("UPDATE inventory_stockmove SET value = %s WHERE id = %s", updates)
+                cur.executemany("UPDATE inventory_stockmove SET qty = %s, value = %s WHERE id = %s", updates)
             if rows:
                 cur.executemany(INSERT_MOVE, rows)
         return cache, adjustments

@@ -16,8 +16,9 @@ class StockMove(models.Model):
     """One immutable stock ledger row. qty in 1/10,000 units and value in fen, both signed.
 
     kind ORIGINAL rows are the timeline: ordered by (date, id). REVERSAL rows undo an original
-    when its document is cancelled (dated like it, anchored to it); ADJUSTMENT rows change only
-    the value of the original they are anchored to, when a back-dated change alters its cost.
+    when its document is cancelled (dated like it, anchored to it); ADJUSTMENT rows change the
+    value of the original they are anchored to, when a back-dated change alters its cost — and,
+    for a stock count, its quantity, so that the count keeps stating the counted quantity.
     """
 
     ORIGINAL, REVERSAL, ADJUSTMENT = 0, 1, 2
@@ -29,6 +30,9 @@ class StockMove(models.Model):
     AVERAGE_IN = 3  # incoming at the moving average (count gain, unlinked sales return)
     LINKED_IN = 4  # incoming at a linked outgoing move's unit cost (transfer in, linked return)
     CAPPED_OUT = 5  # linked purchase return: receipt line's unit cost, capped at the average
+    # stock count: its quantity is the counted quantity less the book quantity just before it
+    # (re-stated when history before it changes); a gain comes in at the average, a loss goes out
+    COUNTED = 6
 
     date = models.DateField()
     document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")

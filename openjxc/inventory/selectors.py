@@ -161,6 +161,7 @@ def move_rows(item_id=None, warehouse_id=None, date_from=None, date_to=None, inc
             args.append(date_to)
         if not include_cancelled:
             conds.append("d.status <> 'cancelled'")
+        conds.append("(m.qty <> 0 OR m.value <> 0)")  # a count that found the book quantity
         cur.execute(
             "SELECT m.date, d.number, d.type, i.code, w.code, m.qty, m.value, m.kind, c.number, "
             "m.item_id, m.warehouse_id, d.status FROM inventory_stockmove m "

@@ -85,7 +85,7 @@ def _source_values(ids) -> dict:
     marks = ",".join(["%s"] * len(ids))
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT COALESCE(anchor_id, id), SUM(CASE WHEN kind = 0 THEN qty ELSE 0 END), SUM(value) "
+            f"SELECT COALESCE(anchor_id, id), SUM(qty), SUM(value) "
             f"FROM inventory_stockmove WHERE kind <> 1 AND (id IN ({marks}) OR anchor_id IN ({marks})) "
             f"GROUP BY COALESCE(anchor_id, id)",
             list(ids) + list(ids),
@@ -203,9 +203,9 @@ def _post_back_dated(document_id, day, specs, sources):
         changes[(item, wh)] = (q0 + qty, v0 + value)
     r.run()
     cache, adjustments = r.write()
-    for k, dv in cache.items():
+    for k, (dq, dv) in cache.items():
         q0, v0 = changes.get(k, (0, 0))
-        changes[k] = (q0, v0 + dv)
+        changes[k] = (q0 + dq, v0 + dv)
     _update_cache(changes, day)
     final = {mid: r.fresh_value.get(mid, value) for mid, _, _, _, _, value in fresh}
     by_spec = {(line, item, wh): final[mid] for mid, item, wh, line, _, _ in fresh}
@@ -219,7 +219,7 @@ def cancel_moves(document_id: int, cause_id: int) -> list:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT COALESCE(anchor_id, id), MIN(date), MIN(line_id), MIN(item_id), MIN(warehouse_id), "
-            "SUM(CASE WHEN kind = 0 THEN qty ELSE 0 END), SUM(value) FROM inventory_stockmove "
+            "SUM(qty), SUM(value) FROM inventory_stockmove "
             "WHERE document_id = %s AND kind <> 1 GROUP BY COALESCE(anchor_id, id) ORDER BY 1",
             [document_id],
         )
@@ -239,9 +239,9 @@ def cancel_moves(document_id: int, cause_id: int) -> list:
         cur.executemany(INSERT_MOVE, rows)
     r.run()
     cache, adjustments = r.write()
-    for k, dv in cache.items():
+    for k, (dq, dv) in cache.items():
         q0, v0 = changes.get(k, (0, 0))
-        changes[k] = (q0, v0 + dv)
+        changes[k] = (q0 + dq, v0 + dv)
     _update_cache(changes, None)
     return adjustments
 

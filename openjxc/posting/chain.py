@@ -22,6 +22,8 @@ from openjxc.users.services import CANCEL, require
 from . import engine, money, orders, reversal
 
 LIVE = (Document.APPROVED, Document.PARTIAL, Document.COMPLETED)
+# Money paid in that a refund pays back (a receipt's or payment's open item is a credit).
+REFUND_OF = {"receipt": "refund", "payment": "supplier_refund"}
 
 
 def _undo_document(user, doc: Document, reason: str, date, steps: list) -> None:
@@ -41,10 +43,11 @@ def _first_open_day() -> dt.date:
 
 
 def _unallocate(doc: Document, root: Document, credited: dict, steps: list) -> None:
-    """Undo every allocation on a document; remember the money documents that regain credit."""
+    """Undo every allocation on a document; remember how much each money document regains."""
     for a in money.active_allocations(doc):
         money.undo(a, cause=root)
-        credited[a.source_id] = a.source
+        m, amount = credited.get(a.source_id, (a.source, 0))
+        credited[a.source_id] = (m, amount + a.amount)
         steps.append({"action": "unallocate", "from": a.source.number, "to": a.target.number,
                       "amount": fen_str(a.amount)})
 
@@ -69,7 +72,7 @@ def cancel_chain(user, number: str, reason: str | None, refund: bool = False, da
             raise DomainError("invalid", "cancel-chain starts from an order, a delivery or a receipt", {})
         if not fulfilments and (order is None or order.status not in LIVE + (Document.PENDING,)):
             raise DomainError("wrong_status", f"{number} is {root.status}: nothing to cancel", {"status": root.status})
-        credited: dict[int, Document] = {}
+        credited: dict[int, tuple[Document, int]] = {}
         for f in fulfilments:
             for dep in Document.objects.filter(source=f, status=Document.APPROVED).order_by("-date", "-id"):
                 _unallocate(dep, root, credited, steps)
@@ -85,10 +88,11 @@ def cancel_chain(user, number: str, reason: str | None, refund: bool = False, da
                 record(user, "cancel", "document", order.number, reason=reason, before={"status": order.status},
                        after={"status": "cancelled", "chain": number})
         if refund:
-            for m in credited.values():
-                left = abs(open_amount(m.id))
-                if left:
-                    refund_type = "refund" if m.type == "receipt" else "supplier_refund"
+            for m, paid in credited.values():
+                refund_type = REFUND_OF.get(m.type)
+                # what was paid against this chain, not the money document's older credit
+                left = min(paid, -open_amount(m.id)) if refund_type else 0
+                if left > 0:
                     day = date or max(m.date, order.date if order else m.date, _first_open_day())
                     body = {"type": refund_type, "date": str(day),
                             "partner": m.partner.code, "amount": fen_str(left),

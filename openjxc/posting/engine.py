@@ -233,7 +233,7 @@ def _check_remaining(doc: Document, lines) -> None:
     if doc.date < source.date:
         raise DomainError("invalid", f"{doc.number} ({doc.date}) cannot be dated before its source "
                           f"{source.number} ({source.date})", {"field": "date", "source": source.number})
-    used = used_quantities(doc.source)
+    used = used_quantities(doc.source, by_invoice=TYPES[doc.type].kind == "invoice")
     src_qty = dict(doc.source.lines.values_list("id", "qty"))
     asked: dict = defaultdict(int)
     for ln in lines:

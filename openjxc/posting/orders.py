@@ -170,7 +170,7 @@ def derive(user, number: str, data: dict) -> dict:
         raise DomainError("invalid", f"a {target} cannot be derived from a {source.type}", {"field": "type"})
     if source.status not in (Document.APPROVED, Document.PARTIAL):
         raise DomainError("wrong_status", f"{number} is {source.status}", {"status": source.status})
-    used = used_quantities(source)
+    used = used_quantities(source, by_invoice=TYPES[target].kind == "invoice")
     lines = {ln.id: ln for ln in source.lines.select_related("item").order_by("line_no")}
     asked = (data or {}).get("lines")
     if asked:

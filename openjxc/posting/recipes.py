@@ -59,12 +59,11 @@ def stock_specs(doc, lines, balances, source_moves) -> list[MoveSpec]:
             specs.append(MoveSpec(ln.id, ln.item_id, doc.to_warehouse_id, ln.qty, M.LINKED_IN,
                                   link_same_line=True))
         elif t == "stock_count":
+            # a move even for no difference: it marks where the count stands in the timeline,
+            # so that a back-dated change before it can re-state it
             book, _ = balance_at(key, doc.date, balances)
-            diff = ln.qty - book
-            if diff:
-                rule = M.AVERAGE_IN if diff > 0 else M.AVERAGE_OUT
-                specs.append(MoveSpec(ln.id, ln.item_id, wh, diff, rule,
-                                      fallback=fallback_cost(t, ln.price, ln.item.purchase_price)))
+            specs.append(MoveSpec(ln.id, ln.item_id, wh, ln.qty - book, M.COUNTED,
+                                  fallback=fallback_cost(t, ln.price, ln.item.purchase_price)))
     return specs
 
 

@@ -50,7 +50,7 @@ def _original_moves(document_id: int) -> list:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT COALESCE(anchor_id, id), MIN(line_id), MIN(item_id), MIN(warehouse_id), "
-            "SUM(CASE WHEN kind = 0 THEN qty ELSE 0 END), SUM(value), "
+            "SUM(qty), SUM(value), "
             "SUM(CASE WHEN kind = 0 THEN value ELSE 0 END) FROM inventory_stockmove "
             "WHERE document_id = %s AND kind <> 1 GROUP BY COALESCE(anchor_id, id) ORDER BY 1",
             [document_id],

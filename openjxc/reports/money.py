@@ -78,20 +78,30 @@ def statement(partner_ids: list[int], date_from: dt.date, date_to: dt.date) -> d
 
 
 def uninvoiced() -> list[dict]:
-    """Approved deliveries and receipts with quantities no approved invoice covers yet."""
+    """Approved deliveries and receipts with amounts no approved invoice covers yet; what was
+    returned from them is not to be invoiced (an invoice covers what was kept)."""
+    derived = (
+        "COALESCE((SELECT SUM(il.amount_incl_tax) FROM documents_documentline il "
+        "  JOIN documents_document i ON i.id = il.document_id WHERE i.source_id = d.id "
+        "  AND i.status = 'approved' AND i.type IN ({})), 0)"
+    )
     with connection.cursor() as cur:
         cur.execute(
             "SELECT d.number, d.type, d.date, p.code, d.amount_incl_tax, "
-            "COALESCE((SELECT SUM(il.amount_incl_tax) FROM documents_documentline il "
-            "  JOIN documents_document i ON i.id = il.document_id WHERE i.source_id = d.id "
-            "  AND i.status = 'approved' AND i.type IN ('sales_invoice', 'purchase_invoice')), 0) "
+            + derived.format("'sales_invoice', 'purchase_invoice'") + ", "
+            + derived.format("'sales_return', 'purchase_return'") + " "
             "FROM documents_document d JOIN partners_partner p ON p.id = d.partner_id "
             "WHERE d.status = 'approved' AND d.type IN ('sales_delivery', 'purchase_receipt') ORDER BY d.date, d.number"
         )
         rows = cur.fetchall()
-    return [{"document": n, "type": t, "date": str(as_date(day)), "partner": p, "amount": fen_str(int(total)),
-             "invoiced": fen_str(int(inv)), "uninvoiced": fen_str(int(total) - int(inv))}
-            for n, t, day, p, total, inv in rows if int(total) != int(inv)]
+    out = []
+    for n, t, day, p, total, inv, ret in rows:
+        left = int(total) - int(ret) - int(inv)
+        if left:
+            out.append({"document": n, "type": t, "date": str(as_date(day)), "partner": p,
+                        "amount": fen_str(int(total)), "returned": fen_str(int(ret)),
+                        "invoiced": fen_str(int(inv)), "uninvoiced": fen_str(left)})
+    return out
 
 
 def suggest_price(item, partner, kind: str) -> dict:

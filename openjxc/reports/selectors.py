@@ -44,7 +44,12 @@ def inventory_summary(date_from: dt.date, date_to: dt.date, warehouse_id=None, b
     opening = _opening(date_from, warehouse_id, by_warehouse)
     key = "m.item_id, m.warehouse_id" if by_warehouse else "m.item_id"
     wh, whp = _warehouse_filter(warehouse_id, "m.")
-    direction = "COALESCE(a.qty, m.qty)"
+    # in or out: a row's own quantity; a value-only adjustment follows the move it adjusts, and
+    # one of a count that found the book quantity (a zero move) follows what the count now posts
+    direction = (
+        "CASE WHEN m.qty <> 0 THEN m.qty WHEN a.qty <> 0 THEN a.qty ELSE COALESCE((SELECT SUM(x.qty) "
+        "FROM inventory_stockmove x WHERE x.anchor_id = a.id AND x.kind = 2), 0) END"
+    )
     sql = (
         f"SELECT {key}, "
         f"SUM(CASE WHEN {direction} > 0 THEN m.qty ELSE 0 END), SUM(CASE WHEN {direction} > 0 THEN m.value ELSE 0 END), "

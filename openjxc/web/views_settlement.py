@@ -280,6 +280,7 @@ CHECK_LABELS = {
     "documents_without_vouchers": gettext_lazy("Approved documents without vouchers"),
     "pending_pl_not_cleared": gettext_lazy("Pending inventory gains and losses (1901) not cleared"),
     "stock_cache": gettext_lazy("Stock balance differs from the stock ledger"),
+    "stock_count": gettext_lazy("Stock on a count's date differs from what was counted"),
     "reservation_cache": gettext_lazy("Reserved / on-order quantity differs from the orders"),
     "voucher_balance": gettext_lazy("Voucher does not balance"),
     "account_cache": gettext_lazy("Account balance differs from the journal"),
