@@ -313,7 +313,7 @@ MASTER_BAD = [
 @pytest.mark.parametrize("path,body", MASTER_BAD)
 def test_422_invalid_master_data(api, path, body):
     # text a database cannot store (NUL) is refused before any service, as invalid_text
-    code = "invalid_text" if "\x00" in str(body) else "invalid"
+    code = "invalid_text" if any("\x00" in str(v) for v in body.values()) else "invalid"
     refused(lambda: api.post(path, body), 422, code)
 
 
