@@ -32,6 +32,12 @@ MESSAGES = {
     "version_conflict": lambda d: _("Someone else changed this document meanwhile; reload it."),
     "locked": lambda d: _("Too many wrong passwords: this account is locked for 15 minutes."),
     "unauthorized": lambda d: _("Wrong username or password."),
+    "too_many_attempts": lambda d: _("Too many failed logins from this computer: try again in %(minutes)s "
+                                     "minutes.") % {"minutes": d.get("minutes", "")},
+    "invalid_text": lambda d: _("The text contains characters that cannot be stored (a NUL or a broken "
+                                "character)."),
+    "too_large": lambda d: _("The request is too large."),
+    "uri_too_long": lambda d: _("The address is too long."),
 }
 
 
