@@ -318,3 +318,37 @@ def test_logout_needs_a_post(user, admin_client):
     r = admin_client.post("/logout/")
     assert r.status_code == 302 and r.url == "/login/"
     assert admin_client.get("/documents/").status_code == 302
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_pages_work_under_the_policy_in_a_real_browser(zh_page, books):
+    from tests.browser import log_in, shot
+
+    page = zh_page
+    refused = []
+    page.on(
+        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
+    )
+    log_in(page)
+    page.wait_for_url(lambda url: "/login/" not in url)
+    # htmx (the home page's data check loads by itself) and the static app.js run
+    page.locator("#data-check-slot").wait_for(state="detached")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.click("header >> button.menu-toggle")
+    assert "menu-open" in page.evaluate("document.body.className")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    # a confirmed form asks first (the dialog comes from app.js, not an inline handler)
+    page.goto("/users/admin/edit/")
+    page.locator("#token-list, #no-tokens").first.wait_for()
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.click("#deactivate")
+    assert asked and "停用" in asked[0]
+    page.goto(f"/doc/{books['delivery']}/print/")
+    shot(page, "i9-print-under-csp")
+    # logging out is the header's button (a POST)
+    page.goto("/")
+    page.click("header >> #logout")
+    page.wait_for_url("**/login/**")
+    assert refused == []
