@@ -22,6 +22,7 @@ STATUS_BY_CODE = {
     "invalid_text": 422,
     "too_large": 413,
     "uri_too_long": 414,
+    "restore_failed": 422,
 }
 
 

@@ -38,6 +38,8 @@ MESSAGES = {
                                 "character)."),
     "too_large": lambda d: _("The request is too large."),
     "uri_too_long": lambda d: _("The address is too long."),
+    "restore_failed": lambda d: _("The restore failed: the backup is damaged, does not match its manifest, or "
+                                  "the folder cannot be used. Nothing was left in the folder."),
 }
 
 
