@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its API docs page then uses its own static files: no CDN, no inline script (CSP)
     "openjxc.core",
     "openjxc.users",
     "openjxc.catalog",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "openjxc.web.middleware.FormTextGuard",
     "openjxc.core.middleware.ApiErrorFormat",
 ]
 
