@@ -62,7 +62,7 @@ def require_warehouses(user, *warehouses) -> None:
 
 
 def client_of(request) -> str:
-    """The client address of a request (REMOTE_ADDR: a proxy in front must pass the real one)."""
+    """The client address of a request: REMOTE_ADDR (X-Forwarded-For can be forged)."""
     return (request.META.get("REMOTE_ADDR") or "")[:45] if request is not None else ""
 
 
