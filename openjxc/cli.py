@@ -236,8 +236,8 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     """Restore a backup into a NEW data folder (or database) and verify it: checksum, the
     manifest's row counts per table, reconcile. Every failure is one sentence on stderr and
-    leaves nothing behind: what this command created in the folder is removed again, and a
-    database target is loaded in one transaction that a failure rolls back."""
+    leaves nothing behind: what this command created in the folder is removed again, and on a
+    database target the tables it made are dropped."""
     from openjxc.backup.files import BackupError
 
     source = Path(args.from_file).resolve()
@@ -311,7 +311,6 @@ def _restore_into(args, source: Path, target: Path) -> dict:
         return manifest
     _setup(args, must_exist=False)
     import gzip
-    from contextlib import nullcontext
 
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -322,17 +321,22 @@ def _restore_into(args, source: Path, target: Path) -> dict:
     if is_initialized():
         raise BackupError("the target database already holds a set of books")
     check_counts(manifest, dump_counts(source), source.name)
-    # PostgreSQL: schema and data roll back together on failure (SQLite cannot migrate inside a
-    # transaction; its new folder is removed instead)
-    with transaction.atomic() if connection.vendor == "postgresql" else nullcontext():
+    tables_before = set(connection.introspection.table_names())
+    try:
         call_command("migrate", verbosity=0, interactive=False)
-        with gzip.open(source, "rt", encoding="utf-8") as f, open(target / "restore.json", "w") as out:
+        with open(target / "restore.json", "w") as out, gzip.open(source, "rt", encoding="utf-8") as f:
             shutil.copyfileobj(f, out)
-        try:
+        with transaction.atomic():  # the data and the check stand or fall together
             call_command("loaddata", str(target / "restore.json"), verbosity=0)
-        finally:
-            (target / "restore.json").unlink()
-        _verify_restored()
+            _verify_restored()
+    except Exception:
+        if connection.vendor == "postgresql":  # a database target: drop what migrate made
+            with connection.cursor() as cur:
+                for table in set(connection.introspection.table_names()) - tables_before:
+                    cur.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE")
+        raise
+    finally:
+        (target / "restore.json").unlink(missing_ok=True)
     return manifest
 
 
