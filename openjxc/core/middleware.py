@@ -7,7 +7,6 @@ import json
 import re
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 
 from .errors import STATUS_BY_CODE
@@ -60,15 +59,13 @@ class ApiRequestGuard:
     @staticmethod
     def _refusal(request):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        too_large = _error("too_large", f"the request body is larger than {limit} bytes", {"limit": limit})
         try:
-            if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
-                return too_large
-            body = request.body
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return None  # a malformed Content-Length: Django and ninja answer it as before
-        except RequestDataTooBig:
-            return too_large
+        if length > limit:
+            return _error("too_large", f"the request body is larger than {limit} bytes", {"limit": limit})
+        body = request.body
         if not body:
             return None
         try:
