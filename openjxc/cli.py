@@ -234,59 +234,120 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    """Restore a backup into a NEW data folder (or database), then verify it with reconcile."""
-    import shutil
-
-    from openjxc.backup.files import BackupError, verify_file
+    """Restore a backup into a NEW data folder (or database) and verify it: checksum, the
+    manifest's row counts per table, reconcile. Every failure is one sentence on stderr and
+    leaves nothing behind: what this command created in the folder is removed again, and on a
+    database target the tables it made are dropped."""
+    from openjxc.backup.files import BackupError
 
     source = Path(args.from_file).resolve()
-    try:
-        manifest = verify_file(source)
-    except BackupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
     target = Path(args.data_dir or "data").resolve()
-    if (target / "openjxc.sqlite3").exists():
-        print(f"error: {target} already holds a set of books; restore into a new folder", file=sys.stderr)
-        return 1
-    target.mkdir(parents=True, exist_ok=True)
-    key = target / "secret_key"
-    if not key.exists():
-        import secrets
+    try:
+        before = set(target.iterdir()) if target.is_dir() else None
+        if target.exists() and before is None:
+            raise BackupError(f"{target} is not a folder")
+    except OSError as exc:
+        return _restore_failed(f"{target} cannot be used as a data folder ({exc.strerror})")
+    if before and (target / "openjxc.sqlite3").exists():
+        return _restore_failed(f"{target} already holds a set of books; restore into a new folder")
+    try:
+        manifest = _restore_into(args, source, target)
+    except BackupError as exc:
+        message = str(exc)
+    except Exception as exc:  # a damaged file fails deep inside SQLite, migrate or loaddata
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        message = f"{source.name} could not be restored: {detail}"
+    else:
+        print(f"restored backup {manifest['id']} into {args.database_url or target}")
+        print("verified: row counts match the manifest")
+        print("verified: reconcile OK")
+        return 0
+    _remove_new(target, before)
+    return _restore_failed(message)
 
-        key.write_text(secrets.token_urlsafe(50))
+
+def _restore_failed(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 1
+
+
+def _remove_new(target: Path, before) -> None:
+    """Undo a failed restore in the folder: remove it if it was new, else what was added."""
+    import shutil
+
+    if "django" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+    if before is None:
+        shutil.rmtree(target, ignore_errors=True)
+        return
+    for path in set(target.iterdir()) - before:
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def _restore_into(args, source: Path, target: Path) -> dict:
+    import secrets
+    import shutil
+
+    from openjxc.backup.files import BackupError, check_counts, sqlite_counts, verify_file
+
+    manifest = verify_file(source)
+    if manifest["format"] == "sqlite" and args.database_url:
+        raise BackupError("a SQLite backup restores into a data folder, not --database-url")
     if manifest["format"] == "sqlite":
-        if args.database_url:
-            print("error: a SQLite backup restores into a data folder, not --database-url", file=sys.stderr)
-            return 1
+        check_counts(manifest, sqlite_counts(source, manifest["counts"]), source.name)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        key = target / "secret_key"
+        if not key.exists():
+            key.write_text(secrets.token_urlsafe(50))
+    except OSError as exc:
+        raise BackupError(f"{target} cannot be used as a data folder ({exc.strerror})") from None
+    if manifest["format"] == "sqlite":
         shutil.copyfile(source, target / "openjxc.sqlite3")
         _setup(args)
-    else:
-        _setup(args, must_exist=False)
-        import gzip
+        _verify_restored()
+        return manifest
+    _setup(args, must_exist=False)
+    import gzip
 
-        from django.core.management import call_command
+    from django.core.management import call_command
+    from django.db import connection, transaction
 
-        from openjxc.setup import is_initialized
+    from openjxc.backup.services import dump_counts
+    from openjxc.setup import is_initialized
 
-        if is_initialized():
-            print("error: the target database already holds a set of books", file=sys.stderr)
-            return 1
+    if is_initialized():
+        raise BackupError("the target database already holds a set of books")
+    check_counts(manifest, dump_counts(source), source.name)
+    tables_before = set(connection.introspection.table_names())
+    try:
         call_command("migrate", verbosity=0, interactive=False)
-        with gzip.open(source, "rt", encoding="utf-8") as f, open(target / "restore.json", "w") as out:
+        with open(target / "restore.json", "w") as out, gzip.open(source, "rt", encoding="utf-8") as f:
             shutil.copyfileobj(f, out)
-        call_command("loaddata", str(target / "restore.json"), verbosity=0)
-        (target / "restore.json").unlink()
+        with transaction.atomic():  # the data and the check stand or fall together
+            call_command("loaddata", str(target / "restore.json"), verbosity=0)
+            _verify_restored()
+    except Exception:
+        if connection.vendor == "postgresql":  # a database target: drop what migrate made
+            with connection.cursor() as cur:
+                for table in set(connection.introspection.table_names()) - tables_before:
+                    cur.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE")
+        raise
+    finally:
+        (target / "restore.json").unlink(missing_ok=True)
+    return manifest
+
+
+def _verify_restored() -> None:
+    from openjxc.backup.files import BackupError
     from openjxc.closing.checks import reconcile
 
     result = reconcile()
-    print(f"restored backup {manifest['id']} into {args.database_url or target}")
-    if result["ok"]:
-        print("verified: reconcile OK")
-        return 0
-    for p in result["problems"]:
-        print(f"[{p['check']}] {p['message']}")
-    return 1
+    if not result["ok"]:
+        problems = "; ".join(f"[{p['check']}] {p['message']}" for p in result["problems"][:3])
+        raise BackupError(f"the restored books do not reconcile: {problems}")
 
 
 def build_parser() -> argparse.ArgumentParser:

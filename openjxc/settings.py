@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its API docs page then uses its own static files: no CDN, no inline script (CSP)
     "openjxc.core",
     "openjxc.users",
     "openjxc.catalog",
@@ -79,15 +80,39 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "openjxc.core.middleware.ApiRequestGuard",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "openjxc.web.middleware.FormTextGuard",
     "openjxc.core.middleware.ApiErrorFormat",
 ]
+
+# Limits (README "Limits"): a request body over this answers 413 too_large on the API.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, stated so that docs can cite it
+
+# No page may be framed (clickjacking), and pages run only this site's own scripts: every
+# script is a static file, so no inline script or event handler is allowed. Styles may be
+# inline (print pages carry their own <style>; htmx adds its indicator style).
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "openjxc.urls"
 WSGI_APPLICATION = "openjxc.wsgi.application"

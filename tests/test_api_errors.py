@@ -321,7 +321,8 @@ MASTER_BAD = [
 @pytest.mark.parametrize("path,body", MASTER_BAD)
 def test_422_invalid_master_data(api, path, body):
     values = set(map(str, body.values()))
-    code = ("invalid_tax_rate" if body.get("tax_rate") == "1" else "invalid_number" if "abc" in values
+    code = ("invalid_text" if any("\x00" in str(v) for v in body.values())
+            else "invalid_tax_rate" if body.get("tax_rate") == "1" else "invalid_number" if "abc" in values
             else "too_long" if "X" * 65 in values else "invalid")
     refused(lambda: api.post(path, body), 422, code)
 

@@ -135,7 +135,7 @@ def test_create_sales_user_with_warehouse_restriction(zh_page, user):
         shot(page, name)
 
     # the sales clerk: no purchase price column, no user administration
-    page.click("header >> a[href='/logout/']")
+    page.click("header >> #logout")
     page.wait_for_url("**/login/**")
     log_in(page, username="xiaoli", password="secret123")
     page.wait_for_url(lambda url: "/login/" not in url)

@@ -1,6 +1,7 @@
 """Document pages in a real browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import log_in, shot, table_rows
 
@@ -83,7 +84,7 @@ def test_purchase_receipt_by_scanning_barcodes(zh_page, user):
     _scan(page, barcodes["A002"])
     _line(page, "A002").wait_for()
     _scan(page, barcodes["A001"])
-    page.wait_for_function("document.querySelector('#lines tr.line[data-item=A001] .qty').value === '2'")
+    expect(page.locator("#lines tr.line[data-item=A001] .qty")).to_have_value("2")  # CSP: no eval
     assert page.locator("#lines tbody tr.line").count() == 2
     assert _line(page, "A002").locator(".qty").input_value() == "1"
     assert page.locator("#scan").input_value() == ""  # ready for the next scan
@@ -131,7 +132,7 @@ def test_sales_delivery_with_line_info_and_stock_error(zh_page, books):
     row = _line(page, "A001")
     row.wait_for()
     # line info: available stock and the last price to this customer, which becomes the price
-    page.wait_for_function("document.querySelector('#lines tr.line[data-item=A001]').dataset.available === '6'")
+    expect(page.locator("#lines tr.line[data-item=A001]")).to_have_attribute("data-available", "6")
     assert "9.00" in row.locator(".info .last").inner_text()
     assert row.locator(".price").input_value() == "9.00"
     assert row.locator(".info .margin").count() == 1  # the admin sees the estimated margin
@@ -152,7 +153,7 @@ def test_sales_delivery_with_line_info_and_stock_error(zh_page, books):
     _scan(page, "A001")
     _line(page, "A001").wait_for()
     _line(page, "A001").locator(".qty").fill("50")
-    page.wait_for_function("document.querySelector('#lines tr.line[data-item=A001] .info .avail.bad') !== null")
+    page.locator("#lines tr.line[data-item=A001] .info .avail.bad").wait_for()
     page.click("#save-approve")
     error = page.locator("#form-error")
     error.wait_for()

@@ -178,6 +178,7 @@ def test_sales_clerk_cannot_see_cost(zh_page, books):
     # a warehouse keeper has no export permission at all: the Excel link gives the 403 page
     _clerk("库管", "keeper")
     page.goto("/logout/")
+    page.click("#logout-confirm")
     log_in(page, username="keeper", password="clerk-pw-1")
     page.wait_for_url(lambda url: "/login/" not in url)
     response = page.goto("/reports/inventory-summary/?from=2026-03-01&to=2026-03-31&format=xlsx")

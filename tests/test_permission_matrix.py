@@ -198,6 +198,7 @@ PAGES = {
     "/audit/": MATRIX["read_audit"],
     "/backups/": MATRIX["list_backups"],
     "/users/": (N, N, N, N, N, Y),
+    "/users/admin/tokens/": (N, N, N, N, N, Y),
     "/settings/": MATRIX["change_settings"],
     "/import/": (Y, N, N, Y, N, Y),
     "/items/new/": MATRIX["create_item"],

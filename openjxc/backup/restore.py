@@ -73,13 +73,18 @@ def restore_to_folder(user, backup_id: str, target: str, timeout: int = 600) -> 
         raise DomainError("restore_timeout", f"the restore did not finish within {timeout} s; run "
                           f"`jxc restore --from {path} --data-dir {folder}` on the server instead",
                           {"field": "target"}) from None
-    restored = (folder / "openjxc.sqlite3").exists()
+    if proc.returncode != 0:  # jxc restore said why in one sentence and left nothing behind
+        reason = proc.stderr.strip().removeprefix("error: ") or f"jxc restore exited with {proc.returncode}"
+        with transaction.atomic():
+            record(user, "restore", "backup", backup_id, after={"target": str(folder), "verified": False,
+                                                                "reason": reason})
+        raise DomainError("restore_failed", reason, {"field": "target", "reason": reason})
     result = {
         "backup": backup_id,
         "target": str(folder),
-        "restored": restored,
-        "verified": proc.returncode == 0,
-        "output": (proc.stdout + proc.stderr).strip(),
+        "restored": True,
+        "verified": True,
+        "output": proc.stdout.strip(),
         "command": f"jxc serve --data-dir {folder}",
         "created_at": manifest.get("created_at"),
     }

@@ -9,15 +9,17 @@ import gzip
 import json
 import secrets
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
 from openjxc.core.services import get_setting
 
-from .files import sha256_file
+from .files import sha256_file, sqlite_counts
 
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "users.permissions"]
 
@@ -28,14 +30,17 @@ def backup_dir() -> Path:
     return path
 
 
-def _counts() -> dict:
-    with connection.cursor() as cur:
-        out = {}
-        for table in ("documents_document", "inventory_stockmove", "ledger_journalline", "ledger_openitementry",
-                      "audit_auditentry"):
-            cur.execute(f"SELECT COUNT(*) FROM {table}")
-            out[table] = int(cur.fetchone()[0])
-    return out
+def backed_up_models() -> list:
+    """The models a backup holds: every concrete model but what EXCLUDE leaves out."""
+    return [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy
+            and m._meta.app_label not in EXCLUDE and m._meta.label_lower not in EXCLUDE]
+
+
+def dump_counts(path: Path) -> dict:
+    """Rows per table in a JSON backup file, read from the file itself."""
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        per_label = Counter(obj["model"] for obj in json.load(f))
+    return {m._meta.db_table: per_label.get(m._meta.label_lower, 0) for m in backed_up_models()}
 
 
 def take_backup(reason: str = "manual", user=None) -> dict:
@@ -54,12 +59,14 @@ def take_backup(reason: str = "manual", user=None) -> dict:
             dst.close()
             src.close()
         fmt = "sqlite"
+        counts = sqlite_counts(target, [m._meta.db_table for m in backed_up_models()])
     else:
         target = folder / f"{backup_id}.json.gz"
         with gzip.open(target, "wt", encoding="utf-8") as out:
             call_command("dumpdata", exclude=EXCLUDE, natural_foreign=True, natural_primary=True, stdout=out,
                          verbosity=0)
         fmt = "json"
+        counts = dump_counts(target)
     manifest = {
         "id": backup_id,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
@@ -70,7 +77,7 @@ def take_backup(reason: str = "manual", user=None) -> dict:
         "size": target.stat().st_size,
         "sha256": sha256_file(target),
         "company": get_setting("company_name"),
-        "counts": _counts(),
+        "counts": counts,  # of the file itself, so that a restore can check what it loads
     }
     (folder / f"{backup_id}.manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
     prune(keep=int(get_setting("backup_retention", "30") or 30))

@@ -11,6 +11,7 @@ from openjxc.documents.types import TYPES
 from openjxc.ledger import periods as periods_module
 from openjxc.ledger.models import Period
 from openjxc.ledger.periods import ensure_periods, period_dict
+from openjxc.users.admin import token_days_value
 from openjxc.users.services import (
     CLOSE,
     MANAGE_BACKUP,
@@ -110,7 +111,8 @@ class SettingIn(Schema):
 def settings_list(request):
     """Company settings: company_name, credit_limit_policy and oversell (warn|block),
     reserved_stock_policy (block|warn: a delivery without an order taking reserved stock),
-    backup_retention, approval_threshold.<document type> (amount above which maker ≠ checker), settlement_cycle."""
+    backup_retention, approval_threshold.<document type> (amount above which maker ≠ checker), settlement_cycle,
+    api_token_days (how long a new API token lives, default 30)."""
     rows = {s.key: s.value for s in Setting.objects.exclude(key="initialized")}
     return {"items": [{"key": k, "value": v} for k, v in sorted(rows.items())], "count": len(rows)}
 
@@ -127,6 +129,8 @@ def settings_put(request, key: str, payload: SettingIn):
         value = str(parse_decimal(value, "value", 2))
     elif key == "price_includes_tax" and value not in ("0", "1"):
         raise DomainError("invalid", "price_includes_tax is 0 or 1", {"field": "value"})
+    elif key == "api_token_days":
+        value = token_days_value(value, "value")
     elif key == "backup_retention":
         if not value.isdigit() or int(value) < 1:
             raise DomainError("invalid", "backup_retention is a positive number of backups", {"field": "value"})

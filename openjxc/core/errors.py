@@ -27,6 +27,11 @@ STATUS_BY_CODE = {
     "forbidden": 403,
     "unauthorized": 401,
     "locked": 429,
+    "too_many_attempts": 429,
+    "invalid_text": 422,
+    "too_large": 413,
+    "uri_too_long": 414,
+    "restore_failed": 422,
 }
 
 

@@ -1,9 +1,82 @@
 """Keep every API answer in the error format of API.md, also the ones Django or ninja make
-before our handlers run (wrong method, 404 of a route that exists for other methods)."""
+before our handlers run (wrong method, 404 of a route that exists for other methods), and
+refuse what no endpoint may receive (an oversized body, text a database cannot store) before
+ninja parses it, so that no handler ever sees it."""
 
+import json
+import re
+
+from django.conf import settings
 from django.http import JsonResponse
 
+from .errors import STATUS_BY_CODE
+
 CODES = {404: "not_found", 405: "method_not_allowed"}
+# NUL is refused by PostgreSQL and would be stored by SQLite; a lone UTF-16 surrogate cannot be
+# encoded as UTF-8 at all. Refusing both here keeps the two databases alike.
+BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def _error(code: str, message: str, details: dict | None = None) -> JsonResponse:
+    body = {"error": {"code": code, "message": message, "details": details or {}}}
+    return JsonResponse(body, status=STATUS_BY_CODE[code])
+
+
+def bad_text_path(data, path: str = "") -> str | None:
+    """The dotted path of the first key or string value holding NUL or a lone surrogate."""
+    if isinstance(data, str):
+        return path if BAD_TEXT.search(data) else None
+    if isinstance(data, dict):
+        items = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        return None
+    for key, value in items:
+        here = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and BAD_TEXT.search(key):
+            return here
+        found = bad_text_path(value, here)
+        if found is not None:
+            return found
+    return None
+
+
+class ApiRequestGuard:
+    """Refuse an API body over DATA_UPLOAD_MAX_MEMORY_SIZE (413 too_large) and JSON text with
+    NUL or a lone surrogate in any key or value (422 invalid_text); pass the rest on."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            refused = self._refusal(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    @staticmethod
+    def _refusal(request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None  # a malformed Content-Length: Django and ninja answer it as before
+        if length > limit:
+            return _error("too_large", f"the request body is larger than {limit} bytes", {"limit": limit})
+        body = request.body
+        if not body:
+            return None
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return None  # not JSON: ninja answers 422 invalid
+        field = bad_text_path(data)
+        if field is None:
+            return None
+        return _error("invalid_text", f"{field or 'the body'} contains a NUL character or a lone "
+                      "surrogate", {"field": field})
 
 
 class ApiErrorFormat:

@@ -1,6 +1,34 @@
 """`jxc serve`: gunicorn (threaded workers) in-process, not Django's runserver."""
 
+import json
+
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
+from gunicorn.http.errors import LimitRequestLine
+from gunicorn.workers.gthread import ThreadWorker
+
+# gunicorn's largest request line (method + URL + version); README "Limits" cites it.
+MAX_REQUEST_LINE = 8190
+
+
+class JsonErrorWorker(ThreadWorker):
+    """gunicorn refuses an over-long request line before Django sees it, with an HTML page;
+    this worker answers it in the error format of API.md, like every other refusal."""
+
+    def handle_error(self, req, client, addr, exc):
+        if not isinstance(exc, LimitRequestLine):
+            return super().handle_error(req, client, addr, exc)
+        body = json.dumps({"error": {
+            "code": "uri_too_long",
+            "message": f"the request line is longer than {MAX_REQUEST_LINE} bytes",
+            "details": {"limit": MAX_REQUEST_LINE},
+        }}).encode()
+        head = (f"HTTP/1.1 414 URI Too Long\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        try:
+            util.write_nonblock(client, head + body)
+        except OSError:
+            self.log.debug("Failed to send error message.")
 
 
 class _App(BaseApplication):
@@ -23,12 +51,13 @@ def serve(host: str, port: int, workers: int) -> None:
         {
             "bind": f"{host}:{port}",
             "workers": max(1, workers),
-            "worker_class": "gthread",
+            "worker_class": "openjxc.core.server.JsonErrorWorker",
             "threads": 4,
             "timeout": 300,
             "graceful_timeout": 10,
             "accesslog": None,
             "preload_app": True,
+            "limit_request_line": MAX_REQUEST_LINE,
             # gunicorn's control socket defaults to one per user ($HOME/.gunicorn/gunicorn.ctl):
             # two `jxc serve` (two sets of books) would take over each other's. Nothing uses it.
             "control_socket_disable": True,

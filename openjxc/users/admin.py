@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 
 from openjxc.audit.services import record
 from openjxc.core.errors import DomainError
@@ -13,11 +14,12 @@ from openjxc.core.numbers import parse_decimal
 from openjxc.core.services import POLICIES, get_setting, policy, policy_value, set_setting
 from openjxc.core.validation import text_field
 
-from .models import WarehouseAccess
+from .models import ApiToken, WarehouseAccess
 from .roles import ALL, ROLES
-from .services import MANAGE_USERS, require
+from .services import MANAGE_USERS, TOKEN_DAYS, require
 
 MIN_PASSWORD = 6
+MAX_TOKEN_DAYS = 3650
 
 
 def role_names() -> list[str]:
@@ -143,13 +145,50 @@ def update_user(actor, username: str, data: dict) -> dict:
 
 
 def reset_password(actor, username: str, password: str) -> None:
+    """A new password ends every API token of the user (whoever knew the old one may hold one)."""
     require(actor, MANAGE_USERS)
     pw = _password({"password": password})
     with transaction.atomic():
         u = get_user(username)
         u.set_password(pw)
         u.save(update_fields=["password"])
-        record(actor, "reset_password", "user", username)
+        revoked, _ = ApiToken.objects.filter(user=u).delete()
+        record(actor, "reset_password", "user", username, after={"tokens_revoked": revoked})
+
+
+def list_tokens(actor, username: str) -> list[dict]:
+    """The user's API tokens, newest first (the keys themselves are never stored)."""
+    require(actor, MANAGE_USERS)
+    now = timezone.now()
+    return [{"id": t.id, "created_at": t.created_at, "last_used_at": t.last_used_at,
+             "expires_at": t.expires_at, "expired": t.expires_at is None or t.expires_at <= now}
+            for t in ApiToken.objects.filter(user=get_user(username)).order_by("-created_at", "-id")]
+
+
+def revoke_token(actor, username: str, token_id) -> None:
+    require(actor, MANAGE_USERS)
+    with transaction.atomic():
+        deleted, _ = ApiToken.objects.filter(user=get_user(username), pk=_int(token_id, "token")).delete()
+        if not deleted:
+            raise DomainError("not_found", f"token {token_id} not found", {"object": "token", "ref": str(token_id)})
+        record(actor, "revoke_token", "user", username, after={"token": int(token_id)})
+
+
+def token_days_value(raw, field: str = "api_token_days") -> str:
+    """The setting api_token_days as stored: whole days from 1 to MAX_TOKEN_DAYS (blank: default)."""
+    if raw is None or str(raw).strip() == "":
+        return str(TOKEN_DAYS)
+    days = _int(raw, field)
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise DomainError("invalid", f"api_token_days is between 1 and {MAX_TOKEN_DAYS}", {"field": field})
+    return str(days)
+
+
+def _int(value, field: str) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise DomainError("invalid", f"{field} must be a whole number", {"field": field}) from None
 
 
 def deactivate_user(actor, username: str) -> dict:
@@ -201,6 +240,7 @@ def current_settings() -> dict:
     out = {k: get_setting(k, "") or "" for k in TEXT_SETTINGS}
     out["price_includes_tax"] = get_setting("price_includes_tax", "0") or "0"
     out.update({key: policy(key) for key in POLICIES})
+    out["api_token_days"] = get_setting("api_token_days", "") or str(TOKEN_DAYS)
     for t in THRESHOLD_TYPES:
         out[f"approval_threshold.{t}"] = get_setting(f"approval_threshold.{t}", "") or ""
     return out
@@ -224,6 +264,8 @@ def update_settings(actor, data: dict) -> dict:
     for key in POLICIES:
         if data.get(key) not in (None, ""):
             values[key] = policy_value(key, data[key])
+    if "api_token_days" in data:
+        values["api_token_days"] = token_days_value(data["api_token_days"])
     for t in THRESHOLD_TYPES:
         key = f"approval_threshold.{t}"
         if key in data:

@@ -1,6 +1,6 @@
 from ninja import Router, Schema
 
-from openjxc.users.services import issue_token
+from openjxc.users.services import client_of, issue_token
 
 router = Router(tags=["auth"])
 
@@ -17,4 +17,4 @@ class TokenOut(Schema):
 @router.post("/auth/token", auth=None, response=TokenOut)
 def token(request, payload: TokenIn):
     """Log in: exchange a username and password for a bearer token."""
-    return {"token": issue_token(payload.username, payload.password)}
+    return {"token": issue_token(payload.username, payload.password, client_of(request))}

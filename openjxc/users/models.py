@@ -3,12 +3,15 @@ from django.db import models
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API; only its SHA-256 is stored."""
+    """A bearer token for the API; only its SHA-256 is stored. It ends at expires_at, and with
+    the password it was issued under (auth_hash: Django's session hash of that password)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True)
+    expires_at = models.DateTimeField(null=True)
+    auth_hash = models.CharField(max_length=128, default="")
 
 
 class Permissions(models.Model):
@@ -48,7 +51,9 @@ class WarehouseAccess(models.Model):
 
 
 class LoginFailure(models.Model):
-    """A failed login (web or API token), for the lockout after repeated failures."""
+    """A failed login (web or API token) and the client address it came from, for the
+    per-client throttle and the lockout of a username from that client."""
 
     username = models.CharField(max_length=150, db_index=True)
+    client = models.CharField(max_length=45, default="", db_index=True)
     at = models.DateTimeField(auto_now_add=True)

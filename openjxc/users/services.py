@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.utils import timezone
 
 from openjxc.core.errors import DomainError
+from openjxc.core.services import get_setting
 
 from .models import ApiToken, LoginFailure, WarehouseAccess
 
@@ -27,8 +28,10 @@ MANAGE_BACKUP = "users.manage_backup"
 PURCHASE, SALES, STOCK, MONEY = ("users.purchase_documents", "users.sales_documents", "users.stock_documents",
                                  "users.money_documents")
 
-LOCKOUT_FAILURES = 5
+LOCKOUT_FAILURES = 5  # wrong passwords for one username from one client
 LOCKOUT_MINUTES = 15
+CLIENT_FAILURES = 20  # wrong passwords from one client, whatever the usernames
+TOKEN_DAYS = 30  # default of the setting api_token_days
 
 
 def require(user, perm: str) -> None:
@@ -65,44 +68,72 @@ def require_warehouses(user, *warehouses) -> None:
             raise DomainError("forbidden", f"no access to warehouse {wh.code}", {"warehouse": wh.code})
 
 
-def locked_until(username: str):
-    """When repeated failures lock this username: the time the lock ends, else None."""
+def client_of(request) -> str:
+    """The client address of a request: REMOTE_ADDR (X-Forwarded-For can be forged)."""
+    return (request.META.get("REMOTE_ADDR") or "")[:45] if request is not None else ""
+
+
+def _recent_failures(**where) -> list:
     since = timezone.now() - dt.timedelta(minutes=LOCKOUT_MINUTES)
-    recent = list(LoginFailure.objects.filter(username=username, at__gte=since).order_by("-at")
-                  .values_list("at", flat=True)[:LOCKOUT_FAILURES])
+    return list(LoginFailure.objects.filter(at__gte=since, **where).order_by("-at").values_list("at", flat=True))
+
+
+def locked_until(username: str, client: str = ""):
+    """When repeated failures from this client lock this username: the time the lock ends.
+
+    The lock is per client so that nobody can lock a user out from another machine; the
+    per-client throttle of check_login stops one client from trying many usernames."""
+    recent = _recent_failures(username=username, client=client)[:LOCKOUT_FAILURES]
     if len(recent) < LOCKOUT_FAILURES:
         return None
     return recent[0] + dt.timedelta(minutes=LOCKOUT_MINUTES)
 
 
-def check_login(username: str, password: str, request=None):
-    """authenticate() with a lockout: after LOCKOUT_FAILURES failures in LOCKOUT_MINUTES the
-    username is refused (even with the right password) until the window has passed."""
-    until = locked_until(username)
+def check_login(username: str, password: str, request=None, client: str | None = None):
+    """authenticate() with two brakes, both checked before the password: a client with
+    CLIENT_FAILURES failures in LOCKOUT_MINUTES is refused (too_many_attempts), and a username
+    with LOCKOUT_FAILURES failures from this client is locked there until the window has passed."""
+    client = client_of(request) if client is None else client
+    if len(_recent_failures(client=client)[:CLIENT_FAILURES]) >= CLIENT_FAILURES:
+        raise DomainError("too_many_attempts", "too many failed logins from this client: try again "
+                          f"in {LOCKOUT_MINUTES} minutes", {"minutes": LOCKOUT_MINUTES})
+    until = locked_until(username, client)
     if until is not None:
         raise DomainError("locked", f"账户已锁定: {LOCKOUT_FAILURES} 次密码错误, 请于 "
                           f"{timezone.localtime(until):%H:%M} 后重试 (account locked)",
                           {"until": until.isoformat()})
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
-        LoginFailure.objects.create(username=username)
+        LoginFailure.objects.create(username=username, client=client)
         raise DomainError("unauthorized", "用户名或密码错误 (wrong username or password)")
-    LoginFailure.objects.filter(username=username).delete()
+    LoginFailure.objects.filter(username=username, client=client).delete()
     return user
 
 
-def issue_token(username: str, password: str) -> str:
-    user = check_login(username, password)
+def token_days() -> int:
+    """How long a new API token lives (the setting api_token_days, default TOKEN_DAYS)."""
+    return int(get_setting("api_token_days", "") or TOKEN_DAYS)
+
+
+def issue_token(username: str, password: str, client: str = "") -> str:
+    user = check_login(username, password, client=client)
     key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=hashlib.sha256(key.encode()).hexdigest())
+    ApiToken.objects.create(user=user, key_hash=hashlib.sha256(key.encode()).hexdigest(),
+                            expires_at=timezone.now() + dt.timedelta(days=token_days()),
+                            auth_hash=user.get_session_auth_hash())
     return key
 
 
 def user_for_token(key: str):
+    """The user of a live token, else None: unknown, expired, issued under a password that has
+    changed since (however it changed), or its user deactivated."""
     digest = hashlib.sha256(key.encode()).hexdigest()
     token = ApiToken.objects.select_related("user").filter(key_hash=digest).first()
-    if token is None or not token.user.is_active:
+    now = timezone.now()
+    if token is None or not token.user.is_active or token.expires_at is None or token.expires_at <= now:
         return None
-    if token.last_used_at is None or (timezone.now() - token.last_used_at).total_seconds() > 300:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    if not secrets.compare_digest(token.auth_hash, token.user.get_session_auth_hash()):
+        return None
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -58,6 +58,14 @@ MESSAGES = {
     % {"field": field_label(d.get("field")), **{k: d.get(k, "") for k in ("price", "price_incl_tax", "expected")}},
     "invalid_range": lambda d: _("The start date %(from)s is after the end date %(to)s.")
     % {"from": d.get("from", ""), "to": d.get("to", "")},
+    "too_many_attempts": lambda d: _("Too many failed logins from this computer: try again in %(minutes)s "
+                                     "minutes.") % {"minutes": d.get("minutes", "")},
+    "invalid_text": lambda d: _("The text contains characters that cannot be stored (a NUL or a broken "
+                                "character)."),
+    "too_large": lambda d: _("The request is too large."),
+    "uri_too_long": lambda d: _("The address is too long."),
+    "restore_failed": lambda d: _("The restore failed: the backup is damaged, does not match its manifest, or "
+                                  "the folder cannot be used. Nothing was left in the folder."),
 }
 
 

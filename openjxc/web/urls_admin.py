@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views_admin as v
+from . import views_users
 
 urlpatterns = [
     path("items/", v.items, name="items"),
@@ -20,5 +21,6 @@ urlpatterns = [
     path("users/new/", v.user_new, name="user_new"),
     path("users/roles/", v.roles, name="roles"),
     path("users/<str:username>/edit/", v.user_edit, name="user_edit"),
+    path("users/<str:username>/tokens/", views_users.user_tokens, name="user_tokens"),
     path("settings/", v.settings_page, name="settings"),
 ]

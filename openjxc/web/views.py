@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from openjxc.core.errors import DomainError
 from openjxc.users.services import check_login
@@ -31,5 +31,9 @@ class LoginView(auth_views.LoginView):
 
 
 def logout_view(request):
+    """Log out by POST only: a GET (a link, an <img> on another site) shows a button instead,
+    so that no page elsewhere can log a user out behind their back."""
+    if request.method != "POST":
+        return render(request, "web/logout.html")
     logout(request)
     return redirect("login")

@@ -1,0 +1,373 @@
+"""Issue 9, items 6, 7, 13 and 14: tokens that expire and die with the password, a per-client
+login throttle, no framing and a content security policy, logout only by POST, and every API
+refusal (oversized body, unstorable text, unknown path, over-long request line) in the JSON
+error body."""
+
+import datetime as dt
+import re
+import socket
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from openjxc.documents.models import Document
+from tests.test_api_errors import assert_error, refused
+
+# --- item 13: NUL and lone surrogates --------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ['"a\\ud800b"', '"a\\udfffb"', '"a\\u0000b"'])
+def test_unstorable_text_in_a_document_is_refused_with_422(api, client, text):
+    # given a document body whose line memo holds a lone surrogate or a NUL (raw JSON escapes)
+    body = (
+        '{"type": "purchase_receipt", "date": "2026-03-01", "partner": "S001", '
+        '"warehouse": "WH1", "lines": [{"item": "A001", "qty": "1", "price": "1.00", '
+        f'"memo": {text}}}]}}'
+    )
+
+    def call():
+        return client.post(
+            "/api/v1/documents", data=body, content_type="application/json", **api.headers
+        )
+
+    # when it is posted / then 422 invalid_text naming the field, and nothing is created
+    err = refused(call, 422, "invalid_text")
+    assert err["details"] == {"field": "lines.0.memo"}
+    assert Document.objects.count() == 0
+
+
+def test_unstorable_text_in_a_key_or_master_data_is_refused(api, client):
+    body = '{"code": "X\\u0000", "name": "n", "unit": "个"}'
+    err = refused(
+        lambda: client.post(
+            "/api/v1/items", data=body, content_type="application/json", **api.headers
+        ),
+        422,
+        "invalid_text",
+    )
+    assert err["details"] == {"field": "code"}
+    body = '{"code": "X1", "name": "n", "unit": "个", "\\ud800": 1}'
+    refused(
+        lambda: client.post(
+            "/api/v1/items", data=body, content_type="application/json", **api.headers
+        ),
+        422,
+        "invalid_text",
+    )
+
+
+def test_a_nul_in_a_page_form_is_refused_in_chinese_and_changes_nothing(user, admin_client):
+    from openjxc.catalog.models import Item
+
+    r = admin_client.post(
+        "/items/new/",
+        {"code": "N1", "name": "坏\x00名", "unit": "个", "tax_rate": "0.13"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert r.status_code == 422
+    assert "无法保存的字符" in r.content.decode()
+    assert not Item.objects.filter(code="N1").exists()
+
+
+def test_ordinary_chinese_and_emoji_text_still_passes(api):
+    r = api.post("/items", {"code": "X2", "name": "苹果 🍎", "unit": "个"})
+    assert r.status_code == 201, r.content
+    assert r.json()["name"] == "苹果 🍎"
+
+
+# --- item 14: JSON errors for size, unknown paths and long request lines ---------------------
+
+
+def test_a_body_over_the_limit_answers_413_too_large(api, client, settings):
+    big = '{"code": "X3", "name": "' + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10) + '"}'
+    err = refused(
+        lambda: client.post(
+            "/api/v1/items", data=big, content_type="application/json", **api.headers
+        ),
+        413,
+        "too_large",
+    )
+    assert err["details"] == {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+def test_unknown_api_path_is_a_json_404_for_every_method_despite_csrf(user, method):
+    # given a browser-like client that enforces CSRF and holds a session cookie
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(user)
+    # when it calls a path that does not exist under /api/v1/
+    body = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
+    r = getattr(c, method)("/api/v1/no-such-thing", **body)
+    # then 404 not_found in the JSON error body (not Django's CSRF page)
+    assert_error(r, 404, "not_found")
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A real `jxc serve` (gunicorn with the project's worker) on fresh books."""
+    from tests.test_server import Server, jxc
+
+    data_dir = tmp_path / "books"
+    result = jxc(
+        "init", "--data-dir", str(data_dir), "--admin-user", "admin", "--admin-password", "admin123"
+    )
+    assert result.returncode == 0, result.stderr
+    server = Server(data_dir, [], tmp_path / "serve.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+def _raw(port: int, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(request)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_served_limits_answer_in_the_json_error_body(served):
+    from openjxc.core.server import MAX_REQUEST_LINE
+
+    # an over-long request line: gunicorn refuses it, in the API's error format
+    answer = _raw(
+        served.port,
+        b"GET /api/v1/items?q=" + b"a" * (MAX_REQUEST_LINE + 100) + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    )
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 414"), answer[:300]
+    assert b"application/json" in head
+    assert b'"code": "uri_too_long"' in body
+    # a line just inside the limit reaches Django (401: no token), also as JSON
+    line = (
+        b"GET /api/v1/items?q=" + b"a" * 6000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    assert _raw(served.port, line).startswith(b"HTTP/1.1 401")
+    # a 10 MB body: 413 too_large, read no further than its Content-Length header
+    size = 10 * 1024 * 1024
+    with socket.create_connection(("127.0.0.1", served.port), timeout=30) as s:
+        s.sendall(
+            b"POST /api/v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {size}\r\nConnection: close\r\n\r\n".encode()
+            + b"{" * 65536
+        )
+        answer = b"".join(iter(lambda: s.recv(65536), b""))
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
+    assert b'"too_large"' in answer
+
+
+# --- item 6: API tokens expire, die with the password, can be listed and revoked ------------
+
+
+def _token(client, username="admin", password="admin123", addr="127.0.0.1"):
+    return client.post(
+        "/api/v1/auth/token",
+        data={"username": username, "password": password},
+        content_type="application/json",
+        REMOTE_ADDR=addr,
+    )
+
+
+def _items(client, token):
+    return client.get("/api/v1/items", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_a_token_lives_as_long_as_the_setting_says_then_answers_401(api, client):
+    from openjxc.users.models import ApiToken
+
+    # given the setting api_token_days = 7
+    r = api.put("/settings/api_token_days", {"value": "7"})
+    assert r.status_code == 200, r.content
+    # when a token is issued
+    token = _token(client).json()["token"]
+    row = ApiToken.objects.latest("id")
+    # then it expires in 7 days and works until then
+    assert abs(row.expires_at - (timezone.now() + dt.timedelta(days=7))) < dt.timedelta(minutes=1)
+    assert _items(client, token).status_code == 200
+    # once expired it is refused
+    ApiToken.objects.filter(pk=row.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert_error(_items(client, token), 401, "unauthorized")
+    # the setting refuses nonsense
+    assert_error(api.put("/settings/api_token_days", {"value": "0"}), 422, "invalid")
+    assert_error(api.put("/settings/api_token_days", {"value": "abc"}), 422, "invalid")
+
+
+def test_the_default_token_lifetime_is_30_days(user, client):
+    from openjxc.users.models import ApiToken
+
+    _token(client)
+    row = ApiToken.objects.latest("id")
+    assert abs(row.expires_at - (timezone.now() + dt.timedelta(days=30))) < dt.timedelta(minutes=1)
+
+
+def test_a_password_reset_revokes_every_token_of_the_user(user, admin_client, client):
+    from django.contrib.auth import get_user_model
+
+    from openjxc.users.admin import create_user
+    from openjxc.users.models import ApiToken
+
+    create_user(user, {"username": "clerk", "password": "old-pw-1", "roles": ["销售"]})
+    tokens = [_token(client, "clerk", "old-pw-1").json()["token"] for _ in range(2)]
+    assert _items(client, tokens[0]).status_code == 200
+    # when the administrator resets the clerk's password on the user page
+    r = admin_client.post("/users/clerk/edit/", {"action": "password", "password": "new-pw-1"})
+    assert r.status_code == 302
+    # then both tokens are gone and refused
+    assert not ApiToken.objects.filter(user__username="clerk").exists()
+    for t in tokens:
+        assert_error(_items(client, t), 401, "unauthorized")
+    # a password changed any other way (e.g. `manage.py changepassword`) ends its tokens too
+    token = _token(client, "clerk", "new-pw-1").json()["token"]
+    clerk = get_user_model().objects.get(username="clerk")
+    clerk.set_password("third-pw-1")
+    clerk.save()
+    assert_error(_items(client, token), 401, "unauthorized")
+
+
+def test_the_user_page_lists_and_revokes_tokens(user, admin_client, client):
+    from openjxc.users.models import ApiToken
+
+    token = _token(client).json()["token"]
+    _token(client)
+    # the user page loads the token list; the list shows created, last used and expiry
+    assert (
+        'hx-get="/users/admin/tokens/"' in admin_client.get("/users/admin/edit/").content.decode()
+    )
+    html = admin_client.get("/users/admin/tokens/").content.decode()
+    rows = list(ApiToken.objects.filter(user=user).order_by("-id"))
+    assert html.count("data-token=") == 2 and "data-confirm=" in html
+    assert timezone.localtime(rows[0].expires_at).strftime("%Y-%m-%d %H:%M") in html
+    # a GET revokes nothing; the POST revokes exactly the token named
+    first = rows[-1]
+    r = admin_client.post("/users/admin/tokens/", {"token": str(first.id)})
+    assert r.status_code == 302 and r.url == "/users/admin/edit/"
+    assert list(ApiToken.objects.filter(user=user)) == rows[:1]
+    assert_error(_items(client, token), 401, "unauthorized")
+    # an unknown token is a clear error, not a 500
+    r = admin_client.post("/users/admin/tokens/", {"token": "99999"})
+    assert r.status_code == 404 and 'id="form-error"' in r.content.decode()
+
+
+def test_one_client_is_throttled_without_locking_the_user_out_elsewhere(user, client):
+    # given an attacker at 10.0.0.66 trying many usernames
+    for i in range(20):
+        assert _token(client, f"guess{i}", "x", addr="10.0.0.66").status_code == 401
+    # then that client is refused even with the right password: 429 too_many_attempts
+    err = assert_error(_token(client, addr="10.0.0.66"), 429, "too_many_attempts")
+    assert err["details"] == {"minutes": 15}
+    # and the real user, elsewhere, still logs in
+    assert _token(client, addr="10.0.0.2").status_code == 200
+
+
+def test_wrong_passwords_lock_the_account_only_for_the_client_that_sent_them(user, client):
+    for _ in range(5):
+        assert _token(client, password="wrong", addr="10.0.0.66").status_code == 401
+    assert_error(_token(client, addr="10.0.0.66"), 429, "locked")
+    assert _token(client, addr="10.0.0.2").status_code == 200
+
+
+def test_the_login_page_says_when_the_client_is_throttled(user, client):
+    from django.utils import translation
+
+    for i in range(20):
+        client.post("/login/", {"username": f"guess{i}", "password": "x"}, REMOTE_ADDR="10.0.0.7")
+    with translation.override("zh-hans"):
+        r = client.post(
+            "/login/",
+            {"username": "admin", "password": "admin123"},
+            REMOTE_ADDR="10.0.0.7",
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
+    assert r.status_code == 200 and "这台电脑登录失败次数过多" in r.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+# --- item 7: no framing, a content security policy, logout by POST ---------------------------
+
+INLINE_SCRIPT = re.compile(
+    r'<script(?![^>]*\b(?:src=|type="application/json"))[^>]*>|\son[a-z]+\s*=', re.I
+)
+
+
+def test_pages_forbid_framing_and_inline_script(books, admin_client):
+    r = admin_client.get("/")
+    assert r["X-Frame-Options"] == "DENY"
+    policy = dict(
+        p.strip().split(" ", 1) for p in r["Content-Security-Policy"].split(";") if p.strip()
+    )
+    assert policy["frame-ancestors"] == "'none'"
+    assert policy["script-src"] == "'self'"
+    assert "unsafe-inline" not in policy["script-src"] and "unsafe-eval" not in policy["script-src"]
+    # so no page may carry an inline script or event handler (they would silently stop working)
+    delivery = books["delivery"]
+    for url in (
+        "/",
+        "/login/",
+        "/documents/sales_delivery/new/",
+        f"/doc/{delivery}/",
+        f"/doc/{delivery}/print/",
+        "/stock/low/",
+        "/reports/statements/",
+        "/statement/customer/C001/",
+        "/users/admin/edit/",
+        "/users/admin/tokens/",
+        "/periods/",
+        "/settings/",
+        "/logout/",
+        "/api/v1/docs",
+    ):
+        r = admin_client.get(url)
+        assert r.status_code == 200, (url, r.status_code)
+        found = INLINE_SCRIPT.findall(r.content.decode())
+        assert not found, (url, found)
+
+
+def test_logout_needs_a_post(user, admin_client):
+    # a GET (a link or an image on another site) does not log out: it asks
+    r = admin_client.get("/logout/")
+    assert r.status_code == 200 and 'id="logout-confirm"' in r.content.decode()
+    assert admin_client.get("/documents/").status_code == 200
+    # the header's button posts
+    assert 'action="/logout/" method="post"' in admin_client.get("/").content.decode()
+    r = admin_client.post("/logout/")
+    assert r.status_code == 302 and r.url == "/login/"
+    assert admin_client.get("/documents/").status_code == 302
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_pages_work_under_the_policy_in_a_real_browser(zh_page, books):
+    from tests.browser import log_in, shot
+
+    page = zh_page
+    refused = []
+    page.on(
+        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
+    )
+    log_in(page)
+    page.wait_for_url(lambda url: "/login/" not in url)
+    # htmx (the home page's data check loads by itself) and the static app.js run
+    page.locator("#data-check-slot").wait_for(state="detached")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.click("header >> button.menu-toggle")
+    assert "menu-open" in page.evaluate("document.body.className")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    # a confirmed form asks first (the dialog comes from app.js, not an inline handler)
+    page.goto("/users/admin/edit/")
+    page.locator("#token-list, #no-tokens").first.wait_for()
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.click("#deactivate")
+    assert asked and "停用" in asked[0]
+    page.goto(f"/doc/{books['delivery']}/print/")
+    shot(page, "i9-print-under-csp")
+    # the API's interactive docs run from ninja's static files
+    page.goto("/api/v1/docs")
+    page.locator("#swagger-ui .info .title").wait_for()
+    # logging out is the header's button (a POST)
+    page.goto("/")
+    page.click("header >> #logout")
+    page.wait_for_url("**/login/**")
+    assert refused == []
