@@ -4,6 +4,7 @@ Storing integers keeps SQL sums exact on SQLite (whose SUM over decimals returns
 PostgreSQL alike. All rounding is ROUND_HALF_UP and happens here, in one place.
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import DomainError
@@ -12,12 +13,16 @@ FEN = 100  # money units per yuan
 QTY_SCALE = 10_000  # quantity units per unit of measure
 MONEY_PLACES = Decimal("0.01")
 COST_PLACES = Decimal("0.000001")
+PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)")
 
 
 def parse_decimal(value, field: str, places: int, *, allow_negative: bool = False) -> Decimal:
     """Parse client input (string or number) into a Decimal with at most `places` decimals."""
     if value is None or isinstance(value, bool):
         raise DomainError("invalid", f"{field} is required", {"field": field})
+    if isinstance(value, str) and not PLAIN_DECIMAL.fullmatch(value.strip()):
+        # Decimal() also reads "1e3", "1_000" and full-width digits: what a person types by mistake
+        raise DomainError("invalid", f"{field} is not a number: {value!r}", {"field": field})
     try:
         d = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):

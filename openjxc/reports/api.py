@@ -8,7 +8,7 @@ from openjxc.catalog.selectors import get_item
 from openjxc.core.api import Num, page
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import parse_decimal, price_str
-from openjxc.documents.access import partner_kinds, require_document, require_partner
+from openjxc.documents.access import partner_kinds, require_partner, require_readable
 from openjxc.documents.rules import query_date
 from openjxc.documents.selectors import get_document
 from openjxc.inventory.selectors import get_warehouse
@@ -126,7 +126,7 @@ def suggest(request, item: str, partner: str | None = None, kind: str = "sales")
 def margin(request, number: str):
     """Estimated gross margin of a sales order or delivery (cost at the current average)."""
     doc = get_document(number)
-    require_document(request.user, doc)
+    require_readable(request.user, doc)
     require(request.user, VIEW_COST)
     return money.margin(doc)
 

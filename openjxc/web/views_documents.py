@@ -9,7 +9,8 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -24,8 +25,9 @@ from openjxc.core.services import get_setting
 from openjxc.documents.access import (
     hides_prices,
     mask_document,
+    may_read_type,
     may_use_type,
-    require_document,
+    require_readable,
     visible,
 )
 from openjxc.documents.models import Document, DocumentLine
@@ -35,11 +37,12 @@ from openjxc.documents.types import MONEY_ACCOUNTS, STATUS_LABELS, TYPES
 from openjxc.inventory.models import Warehouse
 from openjxc.inventory.selectors import stock_rows
 from openjxc.ledger.models import Account
+from openjxc.ledger.periods import default_date
 from openjxc.ledger.selectors import open_items
 from openjxc.partners.models import Partner
 from openjxc.posting.engine import approve
 from openjxc.posting.money import MONEY
-from openjxc.posting.orders import close_order, derive
+from openjxc.posting.orders import close_order, derive, receivables
 from openjxc.reports.excel import xlsx_response
 from openjxc.reports.money import margin, suggest_price
 from openjxc.users.masking import mask_cost, sees_cost
@@ -57,6 +60,7 @@ from .decorators import forbidden, page
 from .errors import error_message
 
 PAGE_SIZE = 50
+MARGIN_TYPES = ("sales_order", "sales_delivery")  # a margin means something on what is sold only
 ORDER_TABS = ["draft", "approved", "partial", "completed", "closed", "cancelled"]
 OTHER_TABS = ["draft", "pending_approval", "approved", "cancelled", "reversed"]
 
@@ -73,7 +77,7 @@ def documents(request):
          "amount": "—" if hides_prices(request.user, d.type) else fen_str(d.amount_incl_tax)}
         for d in page_
     ]
-    types = [(t.code, t.label) for t in TYPES.values() if t.posts and may_use_type(request.user, t.code)]
+    types = [(t.code, t.label) for t in TYPES.values() if t.posts and may_read_type(request.user, t.code)]
     return render(request, "web/documents.html",
                   {"rows": rows, "page": page_, "types": types, "type": doc_type, "status": status,
                    "statuses": STATUS_LABELS.items()})
@@ -89,13 +93,14 @@ def _doc_type(doc_type: str):
 
 
 def _load(request, number: str):
-    """(document, None) or (None, response): 404 for an unknown number, 403 without access."""
+    """(document, None) or (None, response): 404 for an unknown number, 403 when the user may
+    not read it (acting on it is checked by the services)."""
     try:
         doc = get_document(number)
     except DomainError:
         raise Http404(number) from None
     try:
-        require_document(request.user, doc)
+        require_readable(request.user, doc)
     except DomainError:
         return None, forbidden(request)
     return doc, None
@@ -148,7 +153,7 @@ def _warehouses(user):
 def doc_list(request, doc_type):
     t = _doc_type(doc_type)
     user = request.user
-    if not may_use_type(user, doc_type):
+    if not may_read_type(user, doc_type):
         return forbidden(request)
     status = request.GET.get("status") or ""
     q = (request.GET.get("q") or "").strip()
@@ -198,7 +203,7 @@ def doc_list(request, doc_type):
     keep = {"q": q, "from": request.GET.get("from") or "", "to": request.GET.get("to") or ""}
     return render(request, "web/documents/list.html", {
         "t": t, "rows": rows, "page": page_, "tabs": tabs, "status": status, "keep": keep, "totals": totals,
-        "show_amounts": t.priced or t.kind == "money", "can_edit": can(user, EDIT), "can_export": can(user, EXPORT),
+        "show_amounts": t.priced or t.kind == "money", "can_edit": can(user, EDIT) and may_use_type(user, doc_type), "can_export": can(user, EXPORT),
     })
 
 
@@ -290,24 +295,56 @@ def _error_line(exc: DomainError):
     return None, field
 
 
+def _all_errors(error) -> list[DomainError]:
+    """The error and, when the service found several mistakes, each of them."""
+    if error is None:
+        return []
+    more = (error.details or {}).get("errors") or []
+    return [DomainError(e["code"], e["message"], e.get("details")) for e in more] or [error]
+
+
+def _head_field(error) -> str:
+    """The head field the error is about ("" when it is about a line)."""
+    index, field = _error_line(error) if error else (None, "")
+    return field if index is None else ""
+
+
+def _line_message(exc: DomainError) -> str:
+    """The user's sentence, prefixed with the line it is about."""
+    index, _field = _error_line(exc)
+    text = error_message(exc)
+    return _("Line %(line)s: %(message)s") % {"line": index + 1, "message": text} if index is not None else text
+
+
 def _entry(request, t, data: dict, doc=None, error=None, status=200):
     user = request.user
     incl = _incl()
     partners = Partner.objects.filter(kind=t.partner, active=True).order_by("code") if t.partner else []
-    error_index, error_field = _error_line(error) if error else (None, "")
-    details = (error.details or {}) if error else {}
-    for n, ln in enumerate(data.get("lines", [])):
-        ln["error"] = (error_field or "qty") if n == error_index else ""
-        if (error and error.code == "insufficient_stock" and ln.get("item") == details.get("item")) or (
-                error and error.code == "exceeds_source" and str(ln.get("source_line")) == str(details.get("source_line"))):
-            ln["error"] = "qty"
+    errors = _all_errors(error)
+    head_fields = set()
+    for ln in data.get("lines", []):
+        ln["error"] = ""
+    for exc in errors:
+        error_index, error_field = _error_line(exc)
+        if error_index is None:
+            head_fields.add(error_field)
+        details = exc.details or {}
+        for n, ln in enumerate(data.get("lines", [])):
+            if n == error_index:
+                ln["error"] = error_field or "qty"
+            if (exc.code == "insufficient_stock" and ln.get("item") == details.get("item")) or (
+                    exc.code == "exceeds_source" and str(ln.get("source_line")) == str(details.get("source_line"))):
+                ln["error"] = "qty"
+    if t.code == "sales_order":
+        partners = _with_credit(partners)
     ctx = {
         "t": t, "data": data, "doc": doc, "incl": incl, "partners": partners,
         "status_name": STATUS_LABELS.get(doc.status, doc.status) if doc else "",
         "warehouses": _warehouses(user), "error": error_message(error) if error else None,
-        "error_field": error_field if error_index is None else "",
+        "errors": [_line_message(exc) for exc in errors],
+        "error_fields": head_fields, "error_field": _head_field(error),
         "can_approve": can(user, APPROVE), "is_sales": t.price_field == "sale_price",
-        "sources": _open_sources(user, t) if doc is None and t.source_types else [],
+        "sources": _open_sources(user, t, data.get("partner")) if doc is None and t.source_types else [],
     }
     if t.kind == "money":
         ctx["accounts"] = Account.objects.filter(
@@ -318,10 +355,27 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
     return render(request, "web/documents/entry.html", ctx, status=status)
 
 
-def _open_sources(user, t) -> list:
-    """Approved or partly fulfilled source documents a new document of type t may derive from."""
+def _with_credit(partners) -> list:
+    """Customers with their credit limit and what they owe, so the entry page warns before approval."""
+    partners = list(partners)
+    owed = receivables([p.id for p in partners if p.credit_limit is not None])
+    for p in partners:
+        if p.credit_limit is not None:
+            p.credit = {"limit": fen_str(p.credit_limit), "owed": fen_str(owed.get(p.id, 0))}
+    return partners
+
+
+def _open_sources(user, t, partner: str | None = None) -> list:
+    """Approved or partly fulfilled source documents a new document of type t may derive from (of
+    the chosen partner); for an invoice, only what its approved invoices do not cover yet."""
     qs = visible(user, Document.objects.filter(type__in=t.source_types, status__in=(Document.APPROVED,
                                                                                     Document.PARTIAL)))
+    if partner:
+        qs = qs.filter(partner__code=partner)
+    if t.kind == "invoice":
+        invoiced = (Document.objects.filter(source=OuterRef("pk"), type=t.code, status=Document.APPROVED)
+                    .order_by().values("source").annotate(s=Sum("amount_incl_tax")).values("s"))
+        qs = qs.annotate(invoiced=Coalesce(Subquery(invoiced), 0)).filter(invoiced__lt=F("amount_incl_tax"))
     return list(qs.select_related("partner").order_by("-date", "-id")[:50])
 
 
@@ -373,7 +427,7 @@ def doc_new(request, doc_type):
         return _save(request, t)
     warehouses = _warehouses(request.user)
     first = warehouses.first()
-    data = {"date": timezone.localdate().isoformat(), "warehouse": first.code if first else None,
+    data = {"date": default_date().isoformat(), "warehouse": first.code if first else None,
             "to_warehouse": None, "lines": [], "partner": request.GET.get("partner") or None}
     if t.kind == "money":
         data["account"] = "1002"
@@ -402,9 +456,22 @@ def doc_detail(request, number):
     user = request.user
     if request.method == "POST":
         return _detail_post(request, doc, t)
-    if doc.status == Document.DRAFT and can(user, EDIT):
+    if doc.status == Document.DRAFT and _may_edit(user, doc):
         return _entry(request, t, _form_data(doc, _incl()), doc)
     return _detail(request, doc, t)
+
+
+def _may_edit(user, doc) -> bool:
+    """Edit, approve and cancel need the type's own area; a reading area only sees the document."""
+    return can(user, EDIT) and may_use_type(user, doc.type)
+
+
+def _readable_numbers(user, numbers) -> set[str]:
+    """Which of these documents the page may link for this user (the others show as text)."""
+    numbers = {n for n in numbers if n}
+    if not numbers:
+        return set()
+    return set(visible(user, Document.objects.filter(number__in=numbers)).values_list("number", flat=True))
 
 
 def _doc_data(doc) -> dict:
@@ -414,12 +481,13 @@ def _doc_data(doc) -> dict:
     return data
 
 
-def _detail(request, doc, t, error=None, status=200):
+def _detail(request, doc, t, error=None, status=200, notice=None):
     user = request.user
     data = mask_document(user, _doc_data(doc), "—")
     posted = doc.status in Document.POSTED
+    writable = may_use_type(user, doc.type)
     actions = []
-    if posted and doc.status not in (Document.REVERSED,):
+    if posted and doc.status not in (Document.REVERSED,) and writable:
         for action, perm, label in (("cancel", CANCEL, _("Cancel (void)")), ("reverse", REVERSE, _("Reverse")),
                                     ("cancel-chain", CANCEL, _("Cancel chain"))):
             if action == "cancel-chain" and t.kind not in ("order", "stock") or not can(user, perm):
@@ -434,7 +502,7 @@ def _detail(request, doc, t, error=None, status=200):
         derive_to = [(code, tt.label) for code, tt in TYPES.items()
                      if tt.posts and doc.type in tt.source_types and may_use_type(user, code)]
     margin_info = None
-    if doc.type in ("sales_order", "sales_delivery") and sees_cost(user) and doc.lines.exists():
+    if doc.type in MARGIN_TYPES and sees_cost(user) and doc.lines.exists():
         margin_info = margin(doc)
     allocations = []
     if t.kind == "money" or t.partner:
@@ -444,23 +512,33 @@ def _detail(request, doc, t, error=None, status=200):
                        for a in Allocation.objects.filter(Q(source=doc) | Q(target=doc))
                        .select_related("source", "target").order_by("date", "id")]
     derived = list(Document.objects.filter(source=doc).order_by("date", "id"))
+    linked = _readable_numbers(user, [data.get("source"), data.get("reversal_of"), data.get("reversal")]
+                               + [a["number"] for a in allocations] + [d.number for d in derived])
     return render(request, "web/documents/detail.html", {
         "t": t, "doc": doc, "data": data, "actions": actions, "derive_to": derive_to, "margin": margin_info,
-        "status_name": STATUS_LABELS.get(doc.status, doc.status), "error": error_message(error) if error else None,
-        "can_approve": can(user, APPROVE) and doc.status in (Document.DRAFT, Document.PENDING),
-        "can_close": can(user, APPROVE) and t.kind == "order" and doc.status in (Document.APPROVED,
-                                                                                  Document.PARTIAL),
-        "allocations": allocations, "derived": derived,
+        "status_name": STATUS_LABELS.get(doc.status, doc.status),
+        "error": notice or (error_message(error) if error else None),
+        "can_approve": writable and can(user, APPROVE) and doc.status in (Document.DRAFT, Document.PENDING),
+        "can_close": writable and can(user, APPROVE) and t.kind == "order" and doc.status in (
+            Document.APPROVED, Document.PARTIAL),
+        "allocations": allocations, "derived": derived, "linked": linked,
         "account_name": doc.account.name if doc.account_id else "",
+        "maker": doc.created_by.username if doc.created_by_id else "",
+        "approver": doc.approved_by.username if doc.approved_by_id else "",
     }, status=status)
 
 
 def _detail_post(request, doc, t):
     user = request.user
     action = request.POST.get("action")
-    if action in ("save", "approve") and doc.status == Document.DRAFT and "date" in request.POST:
-        if not can(user, EDIT):
+    if action in ("save", "approve") and "date" in request.POST:  # the entry form
+        if not _may_edit(user, doc):
             return forbidden(request)
+        if doc.status != Document.DRAFT:  # approved (or cancelled) in another tab meanwhile
+            return _detail(request, doc, t, DomainError("wrong_status", f"{doc.number} is {doc.status}",
+                                                        {"status": doc.status}), status=409,
+                           notice=_("This document is already approved and cannot be changed.")
+                           if doc.status != Document.CANCELLED else None)
         return _save(request, t, doc)
     try:
         if action == "approve":
@@ -478,7 +556,7 @@ def _detail_post(request, doc, t):
         else:
             raise Http404(action)
     except DomainError as exc:
-        if doc.status == Document.DRAFT and can(user, EDIT):
+        if doc.status == Document.DRAFT and _may_edit(user, doc):
             return _entry(request, t, _form_data(doc, _incl()), doc, exc, status=exc.status)
         return _detail(request, doc, t, exc, status=exc.status)
     return redirect("doc_detail", number=doc.number)
@@ -600,7 +678,8 @@ def line_info(request):
     data = {"item": item.code, "name": item.name, "unit": item.unit, "warehouse": wh.code if wh else None,
             "on_hand": row["on_hand"] if row else "0", "reserved": row["reserved"] if row else "0",
             "available": row["available"] if row else "0", **conv, "suggested_price": suggested,
-            "tax_percent": _percent(rate), "unit_cost": row["unit_cost"] if row else None,
+            "tax_percent": _percent(rate),
+            "unit_cost": row["unit_cost"] if row and t.code in MARGIN_TYPES else None,
             "margin": None}
     return JsonResponse(mask_cost(request.user, data))
 
