@@ -137,9 +137,7 @@ def _resolve_lines(t, raw_lines: list, errors: list) -> list:
             continue
         item = items.get(p["item"])
         if item is None:
-            exc = not_found("item", p["item"])
-            exc.details["field"] = f"lines[{i}].item"
-            errors.append(exc)
+            errors.append(not_found("item", p["item"]))
             continue
         p["item_obj"] = item
         if t.code == "stock_count":
