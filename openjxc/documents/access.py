@@ -82,10 +82,16 @@ def require_type(user, doc_type: str) -> None:
                           {"permission": perms, "type": doc_type})
 
 
+def guarded_warehouses(doc_type: str, warehouse, to_warehouse) -> tuple:
+    """The warehouses a user must have to work with a document: a transfer belongs to the
+    warehouse it leaves (a keeper sends goods to any warehouse), every other one to all it names."""
+    return (warehouse,) if doc_type == "transfer" else (warehouse, to_warehouse)
+
+
 def _require_doc_warehouses(user, doc) -> None:
     if allowed_warehouse_ids(user) is not None:  # load the warehouses only when they matter (hot path)
-        require_warehouses(user, doc.warehouse if doc.warehouse_id else None,
-                           doc.to_warehouse if doc.to_warehouse_id else None)
+        require_warehouses(user, *guarded_warehouses(doc.type, doc.warehouse if doc.warehouse_id else None,
+                                                     doc.to_warehouse if doc.to_warehouse_id else None))
 
 
 def require_document(user, doc) -> None:
@@ -134,5 +140,5 @@ def visible(user, qs: QuerySet) -> QuerySet:
     allowed = allowed_warehouse_ids(user)
     if allowed is not None:
         qs = qs.filter(Q(warehouse__isnull=True) | Q(warehouse_id__in=allowed)).filter(
-            Q(to_warehouse__isnull=True) | Q(to_warehouse_id__in=allowed))
+            Q(to_warehouse__isnull=True) | Q(to_warehouse_id__in=allowed) | Q(type="transfer"))
     return qs

@@ -16,7 +16,7 @@ from openjxc.ledger.services import ensure_open
 from openjxc.partners.models import Partner
 from openjxc.users.services import EDIT, require, require_warehouses
 
-from .access import require_document, require_type
+from .access import guarded_warehouses, require_document, require_type
 from .models import Document, DocumentLine
 from .rules import fen, line_amounts, parse_date, parse_line
 from .selectors import document_dict, get_document, used_quantities
@@ -290,7 +290,7 @@ def create_draft(user, data: dict) -> tuple[dict, bool]:
             return document_dict(existing), False
     v = _resolve(data)
     require_type(user, v["type"].code)
-    require_warehouses(user, v["warehouse"], v["to_warehouse"])
+    require_warehouses(user, *guarded_warehouses(v["type"].code, v["warehouse"], v["to_warehouse"]))
     try:
         with transaction.atomic():
             ensure_open(v["date"])
@@ -322,7 +322,7 @@ def update_draft(user, number: str, data: dict) -> dict:
             raise DomainError("invalid", "the type of a document cannot change", {"field": "type"})
         require_document(user, doc)
         v = _resolve(data, doc.type)
-        require_warehouses(user, v["warehouse"], v["to_warehouse"])
+        require_warehouses(user, *guarded_warehouses(v["type"].code, v["warehouse"], v["to_warehouse"]))
         ensure_open(doc.date, v["date"])
         before = document_dict(doc)
         doc.lines.all().delete()

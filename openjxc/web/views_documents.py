@@ -341,6 +341,7 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
         "t": t, "data": data, "doc": doc, "incl": incl, "partners": partners,
         "status_name": STATUS_LABELS.get(doc.status, doc.status) if doc else "",
         "warehouses": _warehouses(user), "error": error_message(error) if error else None,
+        "to_warehouses": Warehouse.objects.filter(active=True).order_by("code") if t.to_warehouse else [],
         "errors": [_line_message(exc) for exc in errors],
         "error_fields": head_fields, "error_field": _head_field(error),
         "can_approve": can(user, APPROVE), "is_sales": t.price_field == "sale_price",
