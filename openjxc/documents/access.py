@@ -20,6 +20,8 @@ from openjxc.users.services import (
     require_warehouses,
 )
 
+from .models import Document
+
 AREAS = {
     "purchase_order": (PURCHASE,),
     "purchase_receipt": (PURCHASE, STOCK),
@@ -142,3 +144,11 @@ def visible(user, qs: QuerySet) -> QuerySet:
         qs = qs.filter(Q(warehouse__isnull=True) | Q(warehouse_id__in=allowed)).filter(
             Q(to_warehouse__isnull=True) | Q(to_warehouse_id__in=allowed) | Q(type="transfer"))
     return qs
+
+
+def readable_numbers(user, numbers) -> set[str]:
+    """The documents among `numbers` this user may open: pages link only those."""
+    numbers = {n for n in numbers if n}
+    if not numbers:
+        return set()
+    return set(visible(user, Document.objects.filter(number__in=numbers)).values_list("number", flat=True))

@@ -27,6 +27,7 @@ from openjxc.documents.access import (
     mask_document,
     may_read_type,
     may_use_type,
+    readable_numbers,
     require_readable,
     visible,
 )
@@ -467,14 +468,6 @@ def _may_edit(user, doc) -> bool:
     return can(user, EDIT) and may_use_type(user, doc.type)
 
 
-def _readable_numbers(user, numbers) -> set[str]:
-    """Which of these documents the page may link for this user (the others show as text)."""
-    numbers = {n for n in numbers if n}
-    if not numbers:
-        return set()
-    return set(visible(user, Document.objects.filter(number__in=numbers)).values_list("number", flat=True))
-
-
 def _doc_data(doc) -> dict:
     data = document_dict(doc)
     for ln in data["lines"]:
@@ -513,7 +506,7 @@ def _detail(request, doc, t, error=None, status=200, notice=None):
                        for a in Allocation.objects.filter(Q(source=doc) | Q(target=doc))
                        .select_related("source", "target").order_by("date", "id")]
     derived = list(Document.objects.filter(source=doc).order_by("date", "id"))
-    linked = _readable_numbers(user, [data.get("source"), data.get("reversal_of"), data.get("reversal")]
+    linked = readable_numbers(user, [data.get("source"), data.get("reversal_of"), data.get("reversal")]
                                + [a["number"] for a in allocations] + [d.number for d in derived])
     return render(request, "web/documents/detail.html", {
         "t": t, "doc": doc, "data": data, "actions": actions, "derive_to": derive_to, "margin": margin_info,
