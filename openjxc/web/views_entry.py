@@ -14,6 +14,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from openjxc.catalog.models import Item
 from openjxc.catalog.selectors import item_by_barcode, search_items
@@ -142,10 +143,24 @@ def _head_field(error) -> str:
     return field if index is None else ""
 
 
-def _line_message(exc: DomainError) -> str:
-    """The user's sentence, prefixed with the line it is about."""
-    index, _field = _error_line(exc)
-    text = error_message(exc)
+FIELD_LABELS = {
+    "date": gettext_lazy("Date"), "warehouse": gettext_lazy("Warehouse"),
+    "to_warehouse": gettext_lazy("To warehouse"), "source": gettext_lazy("Source document"),
+    "invoice_no": gettext_lazy("Invoice number"), "invoice_type": gettext_lazy("Invoice type"),
+    "amount": gettext_lazy("Amount"), "account": gettext_lazy("Cash/bank account"),
+    "item": gettext_lazy("Goods"), "lines": gettext_lazy("Goods"), "qty": gettext_lazy("Quantity"), "price": gettext_lazy("Price"),
+    "price_incl_tax": gettext_lazy("Price"), "tax_rate": gettext_lazy("Tax rate %"),
+}
+
+
+def _line_message(t, exc: DomainError) -> str:
+    """The user's sentence, prefixed with the line it is about; a field the service refused is
+    named in the user's language (the service's own sentence is English)."""
+    index, field = _error_line(exc)
+    label = FIELD_LABELS.get(field) if field != "partner" else (
+        _("Customer") if t.partner == "customer" else _("Supplier"))
+    text = _("%(field)s is missing or not valid.") % {"field": label} if (
+        exc.code == "invalid" and label) else error_message(exc)
     return _("Line %(line)s: %(message)s") % {"line": index + 1, "message": text} if index is not None else text
 
 
@@ -173,9 +188,9 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
     ctx = {
         "t": t, "data": data, "doc": doc, "incl": incl, "partners": partners,
         "status_name": STATUS_LABELS.get(doc.status, doc.status) if doc else "",
-        "warehouses": _warehouses(user), "error": error_message(error) if error else None,
+        "warehouses": _warehouses(user), "error": _line_message(t, errors[0]) if errors else None,
         "to_warehouses": Warehouse.objects.filter(active=True).order_by("code") if t.to_warehouse else [],
-        "errors": [_line_message(exc) for exc in errors],
+        "errors": [_line_message(t, exc) for exc in errors],
         "error_fields": head_fields, "error_field": _head_field(error),
         "can_approve": can(user, APPROVE), "is_sales": t.price_field == "sale_price",
         "sources": _open_sources(user, t, data.get("partner")) if doc is None and t.source_types else [],
