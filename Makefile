@@ -4,9 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DATA ?= data
 PORT ?= 8000
+HOST ?= 127.0.0.1
 PG_URL ?= $(OPENJXC_TEST_DATABASE_URL)
 
-.PHONY: run install install-test test test-sqlite test-pg browser-deps bench lint clean
+.PHONY: run reset-demo install install-test test test-sqlite test-pg browser-deps bench lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,8 +25,14 @@ install-test: $(VENV)/.installed-test
 
 run: install
 	@test -f $(DATA)/openjxc.sqlite3 || $(BIN)/jxc init --data-dir $(DATA) --admin-user admin --admin-password admin123 --demo
-	@echo "OpenJXC: http://127.0.0.1:$(PORT)/  (user admin, password admin123)"
-	$(BIN)/jxc serve --data-dir $(DATA) --port $(PORT)
+	@echo "OpenJXC: http://$(if $(filter 0.0.0.0,$(HOST)),<this computer's address>,$(HOST)):$(PORT)/  (user admin, password admin123; Ctrl+C stops it)"
+	$(BIN)/jxc serve --data-dir $(DATA) --host $(HOST) --port $(PORT)
+
+# Throw the demo books away and start again with fresh ones (asks first).
+reset-demo: install
+	@printf "Delete $(DATA) (all its books and backups) and create new demo books? [y/N] " && read answer && [ "$$answer" = y ]
+	rm -rf $(DATA)
+	$(BIN)/jxc init --data-dir $(DATA) --admin-user admin --admin-password admin123 --demo
 
 # Chromium for the browser tests (Debian package; skipped where apt is not available).
 browser-deps:

@@ -186,6 +186,27 @@ def cmd_reopen(args) -> int:
     return _domain(run)
 
 
+def cmd_passwd(args) -> int:
+    """Set a user's password (the admin's, when it is forgotten): asked twice unless --password."""
+    _setup(args)
+    from openjxc.users.admin import reset_password
+
+    password = args.password
+    if password is None:
+        import getpass
+
+        password = getpass.getpass(f"new password for {args.username}: ")
+        if getpass.getpass("again: ") != password:
+            print("error: the two passwords differ; nothing changed", file=sys.stderr)
+            return 1
+
+    def run():
+        reset_password(_admin(), args.username, password)
+        print(f"password of {args.username} changed")
+
+    return _domain(run)
+
+
 def cmd_impact(args) -> int:
     """Print the impact preview of cancel / reverse of a document or reopen of a period."""
     _setup(args)
@@ -384,6 +405,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("period")
     p.add_argument("--reason", required=True)
     p.set_defaults(func=cmd_reopen)
+    p = sub.add_parser("passwd", help="set a user's password, e.g. jxc passwd admin")
+    _common(p)
+    p.add_argument("username")
+    p.add_argument("--password", help="the new password (asked twice when left out)")
+    p.set_defaults(func=cmd_passwd)
     p = sub.add_parser("impact", help="preview what cancel/reverse of a document or reopen of a period changes")
     _common(p)
     p.add_argument("target", help="document number, or period name with --action reopen")

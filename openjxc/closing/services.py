@@ -4,6 +4,8 @@ close = named pre-checks → automatic backup → snapshots, gapless voucher num
 reopen = permission + reason → automatic backup → remove exactly what close created → unlock.
 Both are audited; the engine refuses every write dated in a closed period (ensure_open)."""
 
+import datetime as dt
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -13,7 +15,7 @@ from openjxc.core.errors import DomainError
 from openjxc.core.numbers import fen_str, qty_str
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Period
-from openjxc.ledger.periods import get_period, period_dict
+from openjxc.ledger.periods import ensure_periods, get_period, period_dict
 from openjxc.users.services import CLOSE, REOPEN, require
 
 from . import snapshots
@@ -107,6 +109,7 @@ def close(user, name: str) -> dict:
                                    backup_id=backup["id"], rows=rows)
         period.status, period.closed_at = Period.CLOSED, timezone.now()
         period.save(update_fields=["status", "closed_at"])
+        ensure_periods(period.end + dt.timedelta(days=1))  # there is always an open period to work in
         record(user, "close", "period", name, before={"status": "open"},
                after={"status": "closed", "digest": digest, "vouchers": len(vouchers), "backup": backup["id"]})
     return {**period_dict(period), "digest": digest, "vouchers": len(vouchers), "backup_id": backup["id"],

@@ -42,21 +42,28 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+EXAMPLE_SHEET = "填写示例"  # the example row lives on its own sheet: the import reads the first only
+
+
 def template_xlsx(title: str, columns: list[tuple[str, str, bool]], example: list | None = None) -> bytes:
-    """An empty sheet with the Chinese headers (required ones marked *) and one example row."""
+    """An empty first sheet with the Chinese headers (required ones marked *) to fill in, and the
+    example row on a second sheet, so that a template filled in above it never imports the example."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append([header + ("*" if req else "") for _, header, req in columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for n, (_key, header, _req) in enumerate(columns, start=1):
-        ws.column_dimensions[ws.cell(1, n).column_letter].width = max(16, display_width(header) + 4)
+    sheets = [wb.active]
+    sheets[0].title = title[:31]
     if example:
-        ws.append(example)
+        sheets.append(wb.create_sheet(EXAMPLE_SHEET))
+    for ws in sheets:
+        ws.append([header + ("*" if req else "") for _, header, req in columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for n, (_key, header, _req) in enumerate(columns, start=1):
+            ws.column_dimensions[ws.cell(1, n).column_letter].width = max(16, display_width(header) + 4)
+    if example:
+        sheets[1].append(example)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -1,8 +1,10 @@
 """Who may work with which documents: by area (采购, 销售, 库存, 资金) and by warehouse.
 
 A document type belongs to one or more areas; a user needs the permission of any of them
-(a warehouse keeper posts purchase receipts and sales deliveries, a purchaser does too). The
-services call `require_document` for every write; the API and the pages for every read."""
+(a warehouse keeper posts purchase receipts and sales deliveries, a purchaser does too). Some
+areas may also read a type they do not write: finance invoices and settles the receipts and
+deliveries the purchase and sales areas post. The services call `require_document` for every
+write; the API and the pages call `require_readable` for every read."""
 
 from django.db.models import Q, QuerySet
 
@@ -18,6 +20,8 @@ from openjxc.users.services import (
     can,
     require_warehouses,
 )
+
+from .models import Document
 
 AREAS = {
     "purchase_order": (PURCHASE,),
@@ -39,6 +43,9 @@ AREAS = {
     "refund": (MONEY,),
     "supplier_refund": (MONEY,),
 }
+
+# Areas that may read (never write) a type: what finance invoices, allocates and closes against.
+READ_ALSO = {t: (MONEY,) for t in ("purchase_receipt", "purchase_return", "sales_delivery", "sales_return")}
 
 
 def partner_kinds(user) -> list[str]:
@@ -74,8 +81,13 @@ def may_use_type(user, doc_type: str) -> bool:
     return any(can(user, p) for p in AREAS.get(doc_type, ()))
 
 
+def may_read_type(user, doc_type: str) -> bool:
+    return may_use_type(user, doc_type) or any(can(user, p) for p in READ_ALSO.get(doc_type, ()))
+
+
 def visible_types(user) -> list[str]:
-    return [t for t in AREAS if may_use_type(user, t)]
+    """The types whose documents this user may read."""
+    return [t for t in AREAS if may_read_type(user, t)]
 
 
 def require_type(user, doc_type: str) -> None:
@@ -85,12 +97,38 @@ def require_type(user, doc_type: str) -> None:
                           {"permission": perms, "type": doc_type})
 
 
-def require_document(user, doc) -> None:
-    """The user may see and act on this document (its type's area and its warehouses)."""
-    require_type(user, doc.type)
+def guarded_warehouses(doc_type: str, warehouse, to_warehouse) -> tuple:
+    """The warehouses a user must have to work with a document: a transfer belongs to the
+    warehouse it leaves (a keeper sends goods to any warehouse), every other one to all it names."""
+    return (warehouse,) if doc_type == "transfer" else (warehouse, to_warehouse)
+
+
+def _require_doc_warehouses(user, doc) -> None:
     if allowed_warehouse_ids(user) is not None:  # load the warehouses only when they matter (hot path)
-        require_warehouses(user, doc.warehouse if doc.warehouse_id else None,
-                           doc.to_warehouse if doc.to_warehouse_id else None)
+        require_warehouses(user, *guarded_warehouses(doc.type, doc.warehouse if doc.warehouse_id else None,
+                                                     doc.to_warehouse if doc.to_warehouse_id else None))
+
+
+def require_document(user, doc) -> None:
+    """The user may act on this document (its type's area and its warehouses)."""
+    require_type(user, doc.type)
+    _require_doc_warehouses(user, doc)
+
+
+def require_readable(user, doc) -> None:
+    """The user may see this document (its type's area or a reading area, and its warehouses)."""
+    if not may_read_type(user, doc.type):
+        require_type(user, doc.type)  # raises the same forbidden error as a write
+    _require_doc_warehouses(user, doc)
+
+
+def may_read(user, doc) -> bool:
+    """Whether a page may link this document for this user."""
+    try:
+        require_readable(user, doc)
+    except DomainError:
+        return False
+    return True
 
 
 def hides_prices(user, doc_type: str) -> bool:
@@ -109,5 +147,13 @@ def visible(user, qs: QuerySet) -> QuerySet:
     allowed = allowed_warehouse_ids(user)
     if allowed is not None:
         qs = qs.filter(Q(warehouse__isnull=True) | Q(warehouse_id__in=allowed)).filter(
-            Q(to_warehouse__isnull=True) | Q(to_warehouse_id__in=allowed))
+            Q(to_warehouse__isnull=True) | Q(to_warehouse_id__in=allowed) | Q(type="transfer"))
     return qs
+
+
+def readable_numbers(user, numbers) -> set[str]:
+    """The documents among `numbers` this user may open: pages link only those."""
+    numbers = {n for n in numbers if n}
+    if not numbers:
+        return set()
+    return set(visible(user, Document.objects.filter(number__in=numbers)).values_list("number", flat=True))

@@ -5,7 +5,7 @@ from pydantic import StrictInt, StrictStr
 from openjxc.core.api import Num, page_qs
 
 from . import selectors, services
-from .access import require_document, visible
+from .access import require_readable, visible
 from .models import DocumentLine
 from .rules import query_date
 
@@ -71,7 +71,7 @@ def list_documents(request, type: str | None = None, status: str | None = None, 
 @router.get("/documents/{number}", response=dict)
 def get_document(request, number: str):
     doc = selectors.get_document(number)
-    require_document(request.user, doc)
+    require_readable(request.user, doc)
     return selectors.document_dict(doc)
 
 

@@ -16,7 +16,7 @@ from openjxc.ledger.services import ensure_open
 from openjxc.partners.models import Partner
 from openjxc.users.services import EDIT, require, require_warehouses
 
-from .access import require_document, require_type
+from .access import guarded_warehouses, require_document, require_type
 from .models import Document, DocumentLine
 from .rules import check_prices_agree, fen, line_amounts, parse_date, parse_line
 from .selectors import document_dict, get_document, used_quantities
@@ -24,7 +24,9 @@ from .types import MONEY_ACCOUNTS, TYPES
 
 
 def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = True) -> dict:
-    """Validate a request body and resolve its references; raises DomainError, writes nothing."""
+    """Validate a request body and resolve its references; raises DomainError, writes nothing.
+    Independent mistakes (head fields, each line) are all reported: the first is the error, and
+    details.errors lists every one when there are several."""
     if not isinstance(data, dict):
         raise DomainError("invalid", "body must be a JSON object")
     doc_type = doc_type or data.get("type")
@@ -33,80 +35,124 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
         raise DomainError("invalid", f"unknown document type {doc_type!r}", {"field": "type"})
     if not t.posts:
         raise DomainError("invalid", f"document type {doc_type} is not available yet", {"field": "type"})
-    day = parse_date(data.get("date"))
-    out = {"type": t, "date": day, "partner": None, "warehouse": None, "to_warehouse": None,
-           "source": None, "memo": text_field(data, "memo", 500)}
-    code = data.get("partner")
-    if t.partner and code:
-        out["partner"] = Partner.objects.filter(kind=t.partner, code=code).first()
-        if out["partner"] is None:
-            raise not_found(t.partner, code)
-    elif t.partner_required:
-        raise DomainError("invalid", f"partner ({t.partner}) is required", {"field": "partner"})
+    errors: list[DomainError] = []
+    day = _collect(errors, parse_date, data.get("date"))
+    out = {"type": t, "date": day, "partner": _collect(errors, _partner, t, data.get("partner")),
+           "warehouse": None, "to_warehouse": None, "source": None,
+           "memo": _collect(errors, text_field, data, "memo", 500)}
     for key in ("warehouse", "to_warehouse"):
-        needed = t.warehouse if key == "warehouse" else t.to_warehouse
-        code = data.get(key)
-        if needed and not code:
-            raise DomainError("invalid", f"{key} is required for {t.code}", {"field": key})
-        if needed:
-            out[key] = Warehouse.objects.filter(code=code).first()
-            if out[key] is None:
-                raise not_found("warehouse", code)
-    if t.to_warehouse and out["to_warehouse"] == out["warehouse"]:
-        raise DomainError("invalid", "to_warehouse must differ from warehouse", {"field": "to_warehouse"})
-    if data.get("source"):
-        src = Document.objects.filter(number=data["source"]).first()
-        if src is None:
-            raise not_found("document", data["source"])
-        if src.type not in t.source_types:
-            raise DomainError("invalid", f"a {t.code} cannot derive from a {src.type}", {"field": "source"})
-        if check_remaining and src.status not in (Document.APPROVED, Document.PARTIAL):
-            raise DomainError("wrong_status", f"source {src.number} is {src.status}", {"source": src.number})
-        if src.partner_id != (out["partner"].id if out["partner"] else None):
-            raise DomainError("invalid", "source belongs to another partner", {"field": "source"})
-        if day < src.date:
-            raise DomainError("invalid", f"date {day} is before the source {src.number} ({src.date})",
-                              {"field": "date", "source": src.number})
-        out["source"] = src
-    out["salesperson"] = text_field(data, "salesperson", 64)
+        if t.warehouse if key == "warehouse" else t.to_warehouse:
+            out[key] = _collect(errors, _warehouse, t, key, data.get(key))
+    if t.to_warehouse and out["to_warehouse"] and out["to_warehouse"] == out["warehouse"]:
+        errors.append(DomainError("invalid", "to_warehouse must differ from warehouse", {"field": "to_warehouse"}))
+    if data.get("source") and not errors:
+        out["source"] = _source(t, data["source"], out["partner"], day, check_remaining)
+    out["salesperson"] = _collect(errors, text_field, data, "salesperson", 64)
     if t.kind == "money":
+        _raise_all(errors)
         return _resolve_money(t, data, out)
     raw_lines = data.get("lines")
     if t.kind == "invoice":
-        out["invoice_no"] = text_field(data, "invoice_no", 64, required=True)
+        out["invoice_no"] = _collect(errors, text_field, data, "invoice_no", 64, required=True)
         out["invoice_type"] = data.get("invoice_type") or "special"
         if out["invoice_type"] not in ("special", "ordinary"):
-            raise DomainError("invalid", "invoice_type must be special or ordinary", {"field": "invoice_type"})
+            errors.append(DomainError("invalid", "invoice_type must be special or ordinary",
+                                      {"field": "invoice_type"}))
         if out["source"] is None:
-            raise DomainError("invalid", f"a {t.code} needs the delivery or receipt it invoices as source",
-                              {"field": "source"})
-        if not raw_lines:
+            errors.append(DomainError("invalid", f"a {t.code} needs the delivery or receipt it invoices as source",
+                                      {"field": "source"}))
+        elif not raw_lines:
             raw_lines = _source_line_bodies(out["source"])
             if not raw_lines:
                 raise DomainError("exceeds_source", f"nothing remains to invoice on {out['source'].number}",
                                   {"source": out["source"].number})
     if not isinstance(raw_lines, list) or not raw_lines:
-        raise DomainError("invalid", "at least one line is required", {"field": "lines"})
+        errors.append(DomainError("invalid", "at least one line is required", {"field": "lines"}))
+        _raise_all(errors)
     if len(raw_lines) > 1000:
         raise DomainError("invalid", "at most 1000 lines per document", {"field": "lines"})
-    parsed = [parse_line(raw, i) for i, raw in enumerate(raw_lines)]
-    items = {i.code: i for i in Item.objects.filter(code__in={p["item"] for p in parsed})}
+    out["lines"] = _resolve_lines(t, raw_lines, errors)
+    _raise_all(errors)
+    _check_source_lines(out["source"], out["lines"], check_remaining, by_invoice=t.kind == "invoice")
+    return out
+
+
+def _collect(errors: list, check, *args, **kwargs):
+    """check(*args) or, when it refuses, None with its error kept for the combined report."""
+    try:
+        return check(*args, **kwargs)
+    except DomainError as exc:
+        errors.append(exc)
+        return None
+
+
+def _raise_all(errors: list) -> None:
+    if not errors:
+        return
+    first = errors[0]
+    if len(errors) > 1:
+        first.details = {**first.details, "errors": [e.as_dict()["error"] for e in errors]}
+    raise first
+
+
+def _partner(t, code):
+    if t.partner and code:
+        partner = Partner.objects.filter(kind=t.partner, code=code).first()
+        if partner is None:
+            raise not_found(t.partner, code)
+        return partner
+    if t.partner_required:
+        raise DomainError("invalid", f"partner ({t.partner}) is required", {"field": "partner"})
+    return None
+
+
+def _warehouse(t, key: str, code):
+    if not code:
+        raise DomainError("invalid", f"{key} is required for {t.code}", {"field": key})
+    wh = Warehouse.objects.filter(code=code).first()
+    if wh is None:
+        raise not_found("warehouse", code)
+    return wh
+
+
+def _source(t, number, partner, day, check_remaining: bool = True) -> Document:
+    src = Document.objects.filter(number=number).first()
+    if src is None:
+        raise not_found("document", number)
+    if src.type not in t.source_types:
+        raise DomainError("invalid", f"a {t.code} cannot derive from a {src.type}", {"field": "source"})
+    if check_remaining and src.status not in (Document.APPROVED, Document.PARTIAL):
+        raise DomainError("wrong_status", f"source {src.number} is {src.status}", {"source": src.number})
+    if src.partner_id != (partner.id if partner else None):
+        raise DomainError("invalid", "source belongs to another partner", {"field": "source"})
+    if day < src.date:
+        raise DomainError("invalid", f"date {day} is before the source {src.number} ({src.date})",
+                          {"field": "date", "source": src.number})
+    return src
+
+
+def _resolve_lines(t, raw_lines: list, errors: list) -> list:
+    """Each line parsed, its item resolved and priced; every line's mistake goes to errors."""
+    parsed = [_collect(errors, parse_line, raw, i) for i, raw in enumerate(raw_lines)]
+    items = {i.code: i for i in Item.objects.filter(code__in={p["item"] for p in parsed if p})}
     seen = set()
     for i, p in enumerate(parsed):
+        if p is None:
+            continue
         item = items.get(p["item"])
         if item is None:
-            raise not_found("item", p["item"])
+            errors.append(not_found("item", p["item"]))
+            continue
         p["item_obj"] = item
         if t.code == "stock_count":
             if item.id in seen:
-                raise DomainError("invalid", f"item {item.code} is counted twice", {"line": i + 1})
+                errors.append(DomainError("invalid", f"item {item.code} is counted twice", {"line": i + 1}))
             seen.add(item.id)
         elif p["qty_units"] <= 0:
-            raise DomainError("invalid", f"lines[{i}].qty must be positive", {"field": f"lines[{i}].qty"})
-        _price_line(t, p, item, i)
-    _check_source_lines(out["source"], parsed, check_remaining, by_invoice=t.kind == "invoice")
-    out["lines"] = parsed
-    return out
+            errors.append(DomainError("invalid", f"lines[{i}].qty must be positive", {"field": f"lines[{i}].qty"}))
+            continue
+        _collect(errors, _price_line, t, p, item, i)
+    return parsed
 
 
 def _source_line_bodies(source: Document) -> list[dict]:
@@ -253,7 +299,7 @@ def create_draft(user, data: dict) -> tuple[dict, bool]:
     # a replay is not refused for what its own first create changed since (remaining quantities)
     v = _resolve(data, check_remaining=existing is None)
     require_type(user, v["type"].code)
-    require_warehouses(user, v["warehouse"], v["to_warehouse"])
+    require_warehouses(user, *guarded_warehouses(v["type"].code, v["warehouse"], v["to_warehouse"]))
     if existing:
         return _replay(user, existing, v), False
     try:
@@ -321,7 +367,7 @@ def update_draft(user, number: str, data: dict) -> dict:
             raise DomainError("invalid", "the type of a document cannot change", {"field": "type"})
         require_document(user, doc)
         v = _resolve(data, doc.type)
-        require_warehouses(user, v["warehouse"], v["to_warehouse"])
+        require_warehouses(user, *guarded_warehouses(v["type"].code, v["warehouse"], v["to_warehouse"]))
         ensure_open(doc.date, v["date"])
         before = document_dict(doc)
         doc.lines.all().delete()

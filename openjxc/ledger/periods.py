@@ -57,6 +57,20 @@ def ensure_periods(through: dt.date | None = None) -> None:
         Period.objects.bulk_create(new, ignore_conflicts=True)
 
 
+def default_date() -> dt.date:
+    """Where new work is dated (a new document, a red-letter reversal): today, or the first open
+    period's first day when today lies in a closed period."""
+    ensure_periods()
+    first_open = Period.objects.filter(status=Period.OPEN).order_by("start").first()
+    if first_open is None:
+        last = Period.objects.order_by("-end").first()
+        if last is not None:  # books closed up to and beyond today: the next period opens
+            ensure_periods(last.end + dt.timedelta(days=1))
+            first_open = Period.objects.filter(status=Period.OPEN).order_by("start").first()
+    today = timezone.localdate()
+    return max(first_open.start, today) if first_open else today
+
+
 def get_period(name: str) -> Period:
     ensure_periods()
     period = Period.objects.filter(name=name).first()

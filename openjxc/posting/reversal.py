@@ -8,7 +8,6 @@ cost they left with), appends a red copy of the original's voucher plus the cost
 cap or earlier adjustments leave, and closes the original's open item. The original becomes
 `reversed`."""
 
-import datetime as dt
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -25,8 +24,8 @@ from openjxc.inventory.costing import as_date
 from openjxc.inventory.models import StockMove as M
 from openjxc.inventory.services import MoveSpec, lock_balances, post_moves
 from openjxc.ledger import chart as A
-from openjxc.ledger.models import Period, Voucher
-from openjxc.ledger.periods import ensure_periods
+from openjxc.ledger.models import Voucher
+from openjxc.ledger.periods import default_date
 from openjxc.ledger.services import add_open_items, ensure_open, negate_vouchers, post_voucher
 from openjxc.users.services import REVERSE, require
 
@@ -36,14 +35,6 @@ from .money import MONEY
 
 # Where the stock value a reversal cannot take back at the original cost is booked.
 REVERSAL_COUNTER = recipes.REVERSAL_COUNTER
-
-
-def default_date() -> dt.date:
-    """The first open period's first day, or today if that is later."""
-    ensure_periods()
-    first_open = Period.objects.filter(status=Period.OPEN).order_by("start").first()
-    today = timezone.localdate()
-    return max(first_open.start, today) if first_open else today
 
 
 def _original_moves(document_id: int) -> list:

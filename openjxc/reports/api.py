@@ -11,7 +11,7 @@ from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import parse_decimal, price_str
 from openjxc.documents.access import (
     partner_kinds,
-    require_document,
+    require_readable,
     require_type,
     visible_partner_ids,
 )
@@ -163,7 +163,7 @@ def suggest(request, item: str, partner: str | None = None, kind: str = "sales")
 def margin(request, number: str):
     """Estimated gross margin of a sales order or delivery (cost at the current average)."""
     doc = get_document(number)
-    require_document(request.user, doc)
+    require_readable(request.user, doc)
     require(request.user, VIEW_COST)
     return money.margin(doc)
 

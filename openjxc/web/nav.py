@@ -4,7 +4,7 @@ the same permissions on the server (see web/decorators.py); the menu only spares
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from openjxc.documents.access import may_use_type
+from openjxc.documents.access import may_read_type
 from openjxc.users.services import (
     CLOSE,
     MANAGE_BACKUP,
@@ -20,7 +20,7 @@ from openjxc.users.services import (
 
 def _doc(doc_type):
     """A document list entry: (url name, kwargs, check)."""
-    return ("doc_list", {"doc_type": doc_type}, lambda u: may_use_type(u, doc_type))
+    return ("doc_list", {"doc_type": doc_type}, lambda u: may_read_type(u, doc_type))
 
 
 def _perm(*perms):

@@ -1,14 +1,16 @@
 from django.urls import path
 
 from . import views_documents as v
+from . import views_entry as e
+from . import views_lookup as lookup
 
 urlpatterns = [
     path("documents/", v.documents, name="documents"),
-    path("doc-lookup/items/", v.item_lookup, name="doc_item_lookup"),
-    path("doc-lookup/line-info/", v.line_info, name="doc_line_info"),
-    path("doc-lookup/open-items/", v.money_open_items, name="doc_open_items"),
+    path("doc-lookup/items/", lookup.item_lookup, name="doc_item_lookup"),
+    path("doc-lookup/line-info/", lookup.line_info, name="doc_line_info"),
+    path("doc-lookup/open-items/", lookup.money_open_items, name="doc_open_items"),
     path("documents/<str:doc_type>/", v.doc_list, name="doc_list"),
-    path("documents/<str:doc_type>/new/", v.doc_new, name="doc_new"),
+    path("documents/<str:doc_type>/new/", e.doc_new, name="doc_new"),
     path("doc/<str:number>/", v.doc_detail, name="doc_detail"),
     path("doc/<str:number>/print/", v.doc_print, name="doc_print"),
 ]

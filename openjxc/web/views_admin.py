@@ -27,6 +27,7 @@ from openjxc.catalog.services import create_item, set_item_active, update_item
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import round_half_up
 from openjxc.core.sheets import MAX_BYTES, template_xlsx
+from openjxc.documents.access import partner_kinds
 from openjxc.inventory.models import Warehouse
 from openjxc.inventory.selectors import warehouse_dict
 from openjxc.inventory.services import create_warehouse, update_warehouse
@@ -163,7 +164,7 @@ def partners(request, kind):
     page_ = _paged(request, qs)
     return render(request, "web/admin/partners.html", {"may_export": can(request.user, EXPORT),
         "kind": kind, "title": KIND_LABELS[kind], "rows": [partner_dict(p) for p in page_], "page": page_, "q": q,
-        "may_edit": can(request.user, MASTER_DATA)})
+        "may_edit": can(request.user, MASTER_DATA), "may_statement": kind in partner_kinds(request.user)})
 
 
 @page()

@@ -167,7 +167,7 @@ def _document_url(number: str) -> str:
 def home(request):
     user, today = request.user, _today()
     sales_ok = can(user, SALES) or can(user, MONEY) or can(user, VIEW_COST)
-    context = {"today": today}
+    context = {"today": today, "may_sales_summary": any(can(user, p) for p in KIND_PERMS["sales"])}
     if sales_ok:
         figures = mask_cost(user, dashboard.sales_figures(today, allowed_warehouse_ids(user)))
         trend = dashboard.sales_by_day(today - dt.timedelta(days=29), today)
@@ -410,6 +410,7 @@ def _trade_summary(request, kind, margin: bool):
     return render(request, "web/reports/trade_summary.html", {
         "kind": kind, "by": by, "data": data, "date_from": date_from, "date_to": date_to, "error": error,
         "margin": margin, "chart": chart, "by_choices": BY_CHOICES,
+        "may_details": _kind_allowed(request, kind),  # the margin report reaches cost users without sales
         "export_query": _query(request, format="xlsx")}, status=422 if error else 200)
 
 

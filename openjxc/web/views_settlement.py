@@ -37,7 +37,7 @@ from openjxc.closing.models import (
     VoucherNumber,
 )
 from openjxc.core.errors import DomainError
-from openjxc.documents.access import require_document
+from openjxc.documents.access import readable_numbers, require_document
 from openjxc.documents.models import Document
 from openjxc.documents.rules import parse_date
 from openjxc.documents.selectors import get_document
@@ -252,8 +252,10 @@ def _close_info(period: Period) -> dict | None:
     }
 
 
-def _readable_problems(problems: list[dict], period: Period | None = None) -> list[dict]:
-    """Close-check problems with a link to where each is fixed."""
+def _readable_problems(user, problems: list[dict], period: Period | None = None) -> list[dict]:
+    """Close-check problems with a link to where each is fixed (a document the user may not open
+    is named without a link)."""
+    readable = readable_numbers(user, [n for p in problems for n in p.get("documents", [])])
     item_codes = dict(Item.objects.filter(id__in=[p["item_id"] for p in problems if p.get("item_id")])
                       .values_list("id", "code"))
     wh_codes = dict(Warehouse.objects.filter(id__in=[p["warehouse_id"] for p in problems if p.get("warehouse_id")])
@@ -262,7 +264,7 @@ def _readable_problems(problems: list[dict], period: Period | None = None) -> li
     for p in problems:
         row = {**p, "links": [], "label": CHECK_LABELS.get(p["check"], p["check"])}
         for number in p.get("documents", []):
-            row["links"].append({"text": number, "url": doc_url(number)})
+            row["links"].append({"text": number, "url": doc_url(number) if number in readable else None})
         if p.get("item_id"):
             item, wh = item_codes.get(p["item_id"], ""), wh_codes.get(p.get("warehouse_id"), "")
             row["item"], row["warehouse"] = item, wh
@@ -325,7 +327,7 @@ def period_check(request, name: str):
         check = closing.close_check(name)
     except DomainError as exc:
         raise Http404 from exc
-    context = {"name": name, "check": check, "problems": _readable_problems(check["problems"], period)}
+    context = {"name": name, "check": check, "problems": _readable_problems(request.user, check["problems"], period)}
     if request.htmx:
         return render(request, "web/settlement/_close_check.html", context)
     return render(request, "web/settlement/period_check.html", context)
@@ -341,12 +343,13 @@ def period_close(request, name: str):
         result = closing.close(request.user, name)
     except DomainError as exc:
         context.update(error=error_message(exc),
-                       problems=_readable_problems(exc.details.get("problems", []), Period.objects.filter(name=name).first()))
+                       problems=_readable_problems(request.user, exc.details.get("problems", []),
+                                                   Period.objects.filter(name=name).first()))
         status = _status(exc, bool(request.htmx))
     else:
         period = Period.objects.get(name=name)
         context.update(result=result, info=_close_info(period),
-                       warnings=_readable_problems(result.get("warnings", [])))
+                       warnings=_readable_problems(request.user, result.get("warnings", [])))
     template = "web/settlement/_close_result.html" if request.htmx else "web/settlement/period_closed.html"
     return render(request, template, context, status=status)
 
@@ -377,9 +380,11 @@ def period_reopen(request, name: str):
 # ---------------------------------------------------------------- data check (数据核对)
 
 
-def _check_rows(problems):
+def _check_rows(user, problems):
+    readable = readable_numbers(user, [p["document"] for p in problems if p.get("document")])
     return [{**p, "label": CHECK_LABELS.get(p["check"], p["check"]),
-             "url": doc_url(p["document"]) if p.get("document") else stock_ledger_url(p.get("item"), p.get("warehouse"))}
+             "url": (doc_url(p["document"]) if p["document"] in readable else None) if p.get("document")
+             else stock_ledger_url(p.get("item"), p.get("warehouse"))}
             for p in problems]
 
 
@@ -387,7 +392,7 @@ def _check_rows(problems):
 def data_check(request):
     result = reconcile()
     return render(request, "web/settlement/data_check.html", {
-        "result": result, "problems": _check_rows(result["problems"]), "may_fix": can(request.user, CLOSE),
+        "result": result, "problems": _check_rows(request.user, result["problems"]), "may_fix": can(request.user, CLOSE),
         "checked_at": timezone.localtime(),
     })
 
@@ -399,7 +404,7 @@ def data_check_fix(request):
     changes = fix_caches(request.user)
     result = reconcile()
     return render(request, "web/settlement/data_check.html", {
-        "result": result, "problems": _check_rows(result["problems"]), "may_fix": True, "fixed": True,
+        "result": result, "problems": _check_rows(request.user, result["problems"]), "may_fix": True, "fixed": True,
         "changes": changes, "checked_at": timezone.localtime(),
     })
 

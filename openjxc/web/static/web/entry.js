@@ -65,6 +65,17 @@
     setText("total-tax", money(tt));
     setText("total-gross", money(tg));
     setText("total-margin", hasMargin ? d.tMargin + " " + money(tm) : "");
+    creditCheck(tg);
+  }
+  // a customer over the credit limit is told before approval (the server checks again on approval)
+  function creditCheck(gross) {
+    var box = document.getElementById("credit-warning"), f = field("partner");
+    if (!box || !f || f.selectedIndex < 0) return;
+    var o = f.options[f.selectedIndex].dataset;
+    var over = o.creditLimit !== undefined && num(o.owed) + gross > num(o.creditLimit);
+    box.hidden = !over;
+    box.textContent = over ? d.tCredit.replace("{limit}", o.creditLimit).replace("{owed}", o.owed)
+      .replace("{order}", money(gross)) : "";
   }
   function setText(id, text) { var el = document.getElementById(id); if (el) el.textContent = text; }
   function isOutgoing() {
@@ -215,10 +226,40 @@
     recalc();
   }
 
+  // leaving with unsaved changes asks first; saving (or deleting) the form does not
+  var dirty = false;
+  function markDirty() { dirty = true; }
+  form.addEventListener("input", markDirty);
+  form.addEventListener("change", markDirty);
+  if (tbody) new MutationObserver(markDirty).observe(tbody, {childList: true});
+  window.addEventListener("beforeunload", function (e) {
+    if (!dirty) return;
+    e.preventDefault();
+    e.returnValue = "";
+  });
+
   form.addEventListener("submit", function (e) {
     var by = e.submitter;
-    if (by && by.dataset.confirm && !window.confirm(d.tConfirmDelete)) e.preventDefault();
+    if (by && by.dataset.confirm && !window.confirm(d.tConfirmDelete)) { e.preventDefault(); return; }
+    dirty = false;
   });
+
+  // 选择源单 is linked: choosing a source copies its remaining lines at once (the server derives a
+  // draft from it); the list shows the chosen customer's or supplier's documents only
+  var source = document.getElementById("derive-source");
+  if (source) {
+    source.addEventListener("change", function () {
+      if (source.value) source.form.requestSubmit();
+    });
+    var partner = field("partner");
+    var filterSources = function () {
+      Array.prototype.forEach.call(source.options, function (o) {
+        o.hidden = !!(o.value && partner && partner.value && o.dataset.partner !== partner.value);
+      });
+    };
+    if (partner) partner.addEventListener("change", filterSources);
+    filterSources();
+  }
   // no scanner Enter outside the grid submits the form by accident
   form.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && e.target.tagName === "INPUT" && e.target.type !== "submit" && e.target.id !== "scan") {
