@@ -418,9 +418,8 @@ def test_entry_page_of_a_delivery_from_an_order_shows_its_reservation_as_availab
     # when the clerk opens the draft
     page.goto(f"/doc/{number}/")
     row = page.locator("#lines tr.line[data-item=A001]")
-    page.wait_for_function(
-        "document.querySelector('#lines tr.line[data-item=A001]').dataset.available === '60'"
-    )
+    # (a locator wait: the pages' CSP forbids the eval that wait_for_function needs)
+    page.locator("#lines tr.line[data-item=A001][data-available='60']").wait_for()
     # then the order's own 50 count as available: no red warning
     avail = row.locator(".info .avail")
     assert avail.inner_text().startswith("可用数量 60")

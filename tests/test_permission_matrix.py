@@ -259,7 +259,7 @@ ENDPOINTS = {
     "/items": ALL, "/items/A001": ALL, "/warehouses": ALL, "/warehouses/WH1": ALL,
     "/customers": ALL, "/customers/C001": ALL, "/suppliers": ALL, "/suppliers/S001": ALL,
     "/stock": ALL, "/stock/moves": ALL, "/documents": ALL,
-    "/documents/{approved}": (Y, Y, N, Y, N, Y),
+    "/documents/{approved}": MATRIX["read_purchase_receipt"],
     "/accounts": ALL, "/periods": ALL, "/settings": ALL,
     "/journal": MATRIX["read_journal"], "/reports/trial-balance?period=2026-03": MATRIX["see_cost"],
     "/partners/C001/balance": CUSTOMERS, "/partners/C001/open-items": CUSTOMERS,

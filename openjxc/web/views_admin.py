@@ -224,8 +224,12 @@ def partner_edit(request, kind, code):
 
 @page()
 def warehouses(request):
-    rows = [warehouse_dict(w) for w in Warehouse.objects.order_by("code")]
-    ctx = {"rows": rows, "may_edit": can(request.user, MASTER_DATA), "v": {}}
+    allowed = allowed_warehouse_ids(request.user)
+    may_edit = can(request.user, MASTER_DATA)
+    # a keeper limited to some warehouses edits only those: no link to one he may not change
+    rows = [{**warehouse_dict(w), "editable": may_edit and (allowed is None or w.id in allowed)}
+            for w in Warehouse.objects.order_by("code")]
+    ctx = {"rows": rows, "may_edit": may_edit, "v": {}}
     if request.method == "POST":
         if not can(request.user, MASTER_DATA):
             return forbidden(request)
