@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PG_URL ?= $(OPENJXC_TEST_DATABASE_URL)
 
-.PHONY: run reset-demo install install-test test test-sqlite test-pg browser-deps bench lint clean
+.PHONY: run reset-demo install install-test test test-sqlite test-pg browser-deps bench fuzz lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -50,6 +50,11 @@ test-pg: install-test
 
 bench: install-test
 	$(BIN)/python bench/bench.py
+
+# schema fuzzing of the served OpenAPI document against a real `jxc serve` (minutes; not part of `make test`)
+fuzz: install-test
+	$(BIN)/pip install -q -e '.[test,fuzz]'
+	$(BIN)/python scripts/fuzz.py
 
 lint: install-test
 	$(BIN)/ruff check openjxc tests bench
