@@ -16,6 +16,7 @@ from openjxc.ledger.services import ensure_open
 from openjxc.partners.models import Partner
 from openjxc.users.services import EDIT, require, require_warehouses
 
+from . import workflow
 from .access import guarded_warehouses, require_document, require_type
 from .models import Document, DocumentLine
 from .rules import check_prices_agree, fen, line_amounts, parse_date, parse_line
@@ -121,8 +122,8 @@ def _source(t, number, partner, day, check_remaining: bool = True) -> Document:
         raise not_found("document", number)
     if src.type not in t.source_types:
         raise DomainError("invalid", f"a {t.code} cannot derive from a {src.type}", {"field": "source"})
-    if check_remaining and src.status not in (Document.APPROVED, Document.PARTIAL):
-        raise DomainError("wrong_status", f"source {src.number} is {src.status}", {"source": src.number})
+    if check_remaining:
+        workflow.check(src, "derive", source=src.number)
     if src.partner_id != (partner.id if partner else None):
         raise DomainError("invalid", "source belongs to another partner", {"field": "source"})
     if day < src.date:
@@ -357,9 +358,7 @@ def update_draft(user, number: str, data: dict) -> dict:
     require(user, EDIT)
     with transaction.atomic():
         doc = get_document(number, for_update=True)
-        if doc.status != Document.DRAFT:
-            raise DomainError("wrong_status", f"{number} is {doc.status}; only drafts can be edited",
-                              {"status": doc.status})
+        workflow.check(doc, "edit")
         if isinstance(data, dict) and data.get("version") is not None and str(data["version"]) != str(doc.version):
             raise DomainError("version_conflict", f"{number} was changed by someone else; reload it",
                               {"version": doc.version})
@@ -384,9 +383,7 @@ def delete_draft(user, number: str) -> None:
     with transaction.atomic():
         doc = get_document(number, for_update=True)
         require_document(user, doc)
-        if doc.status != Document.DRAFT:
-            raise DomainError("wrong_status", f"{number} is {doc.status}; only drafts can be deleted",
-                              {"status": doc.status})
+        workflow.check(doc, "delete")
         ensure_open(doc.date)
         before = document_dict(doc)
         doc.lines.all().delete()

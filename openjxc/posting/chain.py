@@ -7,10 +7,12 @@ partner credit, or is paid back with refund: true. If any step is refused, nothi
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from openjxc.audit.services import record
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import fen_str
+from openjxc.documents import workflow
 from openjxc.documents.access import require_document
 from openjxc.documents.models import Document
 from openjxc.documents.selectors import get_document
@@ -21,7 +23,6 @@ from openjxc.users.services import CANCEL, require
 
 from . import engine, money, orders, reversal
 
-LIVE = (Document.APPROVED, Document.PARTIAL, Document.COMPLETED)
 # Money paid in that a refund pays back (a receipt's or payment's open item is a credit).
 REFUND_OF = {"receipt": "refund", "payment": "supplier_refund"}
 
@@ -52,6 +53,11 @@ def _unallocate(doc: Document, root: Document, credited: dict, steps: list) -> N
                       "amount": fen_str(a.amount)})
 
 
+def _cancels(order: Document) -> bool:
+    """Whether the chain cancels the order itself (a closed order keeps its status)."""
+    return Document.CANCELLED in workflow.targets(order, "cancel_chain")
+
+
 def cancel_chain(user, number: str, reason: str | None, refund: bool = False, date=None) -> dict:
     require(user, CANCEL)
     if not isinstance(reason, str) or not reason.strip():
@@ -70,8 +76,8 @@ def cancel_chain(user, number: str, reason: str | None, refund: bool = False, da
             fulfilments = [root] if root.status == Document.APPROVED else []
         else:
             raise DomainError("invalid", "cancel-chain starts from an order, a delivery or a receipt", {})
-        if not fulfilments and (order is None or order.status not in LIVE + (Document.PENDING,)):
-            raise DomainError("wrong_status", f"{number} is {root.status}: nothing to cancel", {"status": root.status})
+        if not fulfilments and (order is None or not _cancels(order)):
+            raise workflow.refusal(root, "cancel_chain")
         credited: dict[int, tuple[Document, int]] = {}
         for f in fulfilments:
             for dep in Document.objects.filter(source=f, status=Document.APPROVED).order_by("-date", "-id"):
@@ -81,12 +87,11 @@ def cancel_chain(user, number: str, reason: str | None, refund: bool = False, da
             _undo_document(user, f, reason, date, steps)
         if order is not None:
             order.refresh_from_db()
-            if order.status in LIVE or order.status == Document.PENDING:
+            if _cancels(order):
                 orders.release_all(order, order.id)
-                Document.objects.filter(pk=order.pk).update(status=Document.CANCELLED, cancel_reason=reason[:500])
+                workflow.transition(order, "cancel_chain", user=user, reason=reason, after={"chain": number},
+                                    fields={"cancelled_at": timezone.now(), "cancel_reason": reason[:500]})
                 steps.append({"action": "cancel", "document": order.number})
-                record(user, "cancel", "document", order.number, reason=reason, before={"status": order.status},
-                       after={"status": "cancelled", "chain": number})
         if refund:
             for m, paid in credited.values():
                 refund_type = REFUND_OF.get(m.type)

@@ -15,10 +15,11 @@ from decimal import Decimal
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from openjxc.audit.services import amount_editors, record
+from openjxc.audit.services import amount_editors
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import fen_str, to_fen
 from openjxc.core.services import get_setting
+from openjxc.documents import workflow
 from openjxc.documents.access import require_document
 from openjxc.documents.models import Document, DocumentLine
 from openjxc.documents.selectors import get_document, used_quantities
@@ -73,25 +74,6 @@ def _source_moves(lines) -> dict:
         return dict(cur.fetchall())
 
 
-def _status(doc: Document, status: str, approved_by=None, approved_at=None, **fields) -> None:
-    if fields:
-        Document.objects.filter(pk=doc.pk).update(status=status, **fields)
-    else:
-        with connection.cursor() as cur:
-            if approved_by is None:
-                cur.execute("UPDATE documents_document SET status = %s WHERE id = %s", [status, doc.pk])
-            else:
-                cur.execute(
-                    "UPDATE documents_document SET status = %s, approved_by_id = %s, approved_at = %s WHERE id = %s",
-                    [status, approved_by.pk, connection.ops.adapt_datetimefield_value(approved_at), doc.pk],
-                )
-    doc.status = status
-    if approved_by is not None:
-        doc.approved_by, doc.approved_at = approved_by, approved_at
-    for k, v in fields.items():
-        setattr(doc, k, v)
-
-
 def post_adjustment_vouchers(adjustments, cause_id: int, ids=None) -> None:
     """One cost-adjustment voucher per date: 1405 against each adjusted document's counter."""
     if not adjustments:
@@ -123,8 +105,7 @@ def approve(user, number: str) -> Document:
     with transaction.atomic():
         doc = _lock_document(number)
         require_document(user, doc)
-        if doc.status not in (Document.DRAFT, Document.PENDING):
-            raise DomainError("wrong_status", f"{number} is {doc.status}, not a draft", {"status": doc.status})
+        workflow.check(doc, "approve")
         ensure_open(doc.date)
         doc.warnings = []
         if _needs_second_approver(doc, user):
@@ -142,13 +123,11 @@ def approve(user, number: str) -> Document:
             money.approve_money(doc, user)
         elif kind == "stock":
             values = _post_stock_document(doc, lines)
-        before = doc.status
-        _status(doc, Document.APPROVED, approved_by=user, approved_at=timezone.now())
+        workflow.transition(doc, "approve", user=user, fields={"approved_by": user, "approved_at": timezone.now()},
+                            after={"stock_value": str(sum(values))})
         if kind == "stock":
             orders.fulfil(doc, lines)  # after the status: the order counts approved fulfilments
             doc.warnings = availability.check_delivery(doc, lines)
-        record(user, "approve", "document", doc.number,
-               before={"status": before}, after={"status": "approved", "stock_value": str(sum(values))})
     return doc
 
 
@@ -216,9 +195,7 @@ def _needs_second_approver(doc: Document, user) -> bool:
     if doc.status == Document.PENDING:
         raise DomainError("second_approver_required", f"{doc.number} must be approved by someone other than "
                           f"its maker (amount above {threshold})", {"threshold": threshold})
-    _status(doc, Document.PENDING)
-    record(user, "submit", "document", doc.number, before={"status": "draft"},
-           after={"status": "pending_approval"})
+    workflow.transition(doc, "submit", user=user)
     return True
 
 
@@ -227,9 +204,7 @@ def _check_remaining(doc: Document, lines) -> None:
     document (a return linked to a later delivery would take its cost from a move that comes
     after it, a cycle), and that derived quantities still fit what remains on it."""
     source = get_document(doc.source.number, for_update=True)
-    if source.status not in (Document.APPROVED, Document.PARTIAL):
-        raise DomainError("wrong_status", f"source {source.number} is {source.status}",
-                          {"source": source.number, "status": source.status})
+    workflow.check(source, "derive", source=source.number)
     if doc.date < source.date:
         raise DomainError("invalid", f"{doc.number} ({doc.date}) cannot be dated before its source "
                           f"{source.number} ({source.date})", {"field": "date", "source": source.number})
@@ -254,15 +229,11 @@ def cancel(user, number: str, reason: str) -> Document:
         doc = get_document(number, for_update=True)
         require_document(user, doc)
         kind = TYPES[doc.type].kind
-        allowed = (Document.APPROVED, Document.PARTIAL, Document.COMPLETED) if kind == "order" else (
-            Document.APPROVED,)
-        if doc.status not in allowed or doc.reversal_of_id:
-            raise DomainError("wrong_status", f"{number} is {doc.status}; only approved documents can be cancelled",
-                              {"status": doc.status})
+        workflow.check(doc, "cancel")
         ensure_open(doc.date)
         check_no_dependents(doc)
-        before = doc.status
-        _status(doc, Document.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason.strip()[:500])
+        workflow.transition(doc, "cancel", user=user, reason=reason,
+                            fields={"cancelled_at": timezone.now(), "cancel_reason": reason.strip()[:500]})
         if kind == "order":
             orders.release_all(doc, doc.id)
         elif kind == "money":
@@ -271,8 +242,6 @@ def cancel(user, number: str, reason: str) -> Document:
         elif kind == "stock":
             _cancel_stock_document(doc)
             orders.unfulfil(doc)
-        record(user, "cancel", "document", doc.number, reason=reason.strip(),
-               before={"status": before}, after={"status": "cancelled"})
     return doc
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from openjxc.audit.services import record
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import fen_str, parse_decimal, to_fen
+from openjxc.documents import workflow
 from openjxc.documents.access import require_document
 from openjxc.documents.models import Document
 from openjxc.ledger import chart as A
@@ -50,10 +51,7 @@ def _check_pair(money: Document, target: Document, amount: int) -> tuple[str, in
     if target.partner_id != money.partner_id or target.id == money.id:
         raise DomainError("invalid", f"{target.number} is not an open item of {money.partner.code}",
                           {"field": "to"})
-    if money.status != Document.APPROVED and money.status != Document.DRAFT:
-        raise DomainError("wrong_status", f"{money.number} is {money.status}", {"status": money.status})
-    if target.status not in Document.POSTED or target.status == Document.REVERSED:
-        raise DomainError("wrong_status", f"{target.number} is {target.status}", {"status": target.status})
+    workflow.check(target, "settle", document=target.number)
     target_open = open_amount(target.id)
     money_open = open_amount(money.id)
     # the target's open amount has the opposite sign of the money document's own
@@ -108,8 +106,7 @@ def allocate(user, source: str, target: str, amount) -> dict:
         if money is None or tgt is None:
             raise not_found("document", source if money is None else target)
         require_document(user, money)
-        if money.status != Document.APPROVED:
-            raise DomainError("wrong_status", f"{money.number} is {money.status}", {"status": money.status})
+        workflow.check(money, "allocate", document=money.number)
         day = max(timezone.localdate(), money.date, tgt.date)
         ensure_open(day)
         allocation = allocate_between(money, tgt, fen, day)
@@ -125,7 +122,8 @@ def unallocate(user, allocation_id: int, cause: Document | None = None) -> dict:
             raise not_found("allocation", allocation_id)
         require_document(user, a.source)
         if a.undone_at:
-            raise DomainError("wrong_status", f"allocation {allocation_id} is already undone", {})
+            raise DomainError("wrong_status", f"allocation {allocation_id} is already undone",
+                              {"allocation": allocation_id, "status": "undone"})
         undo(a, cause)
         record(user, "unallocate", "document", a.source.number, after={"to": a.target.number,
                                                                        "amount": fen_str(a.amount)})

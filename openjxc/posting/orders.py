@@ -7,10 +7,10 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from openjxc.audit.services import record
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import QTY_SCALE, fen_str
 from openjxc.core.services import policy
+from openjxc.documents import workflow
 from openjxc.documents.access import require_document, require_readable
 from openjxc.documents.models import Document
 from openjxc.documents.selectors import get_document, used_quantities
@@ -123,7 +123,7 @@ def unfulfil(doc: Document, day=None) -> None:
     """Cancelling (or reversing, dated `day`) a derived delivery / receipt holds its quantities
     for the order again — unless the order no longer holds anything (closed or cancelled)."""
     order = doc.source if doc.source_id and doc.source.type == ORDER_OF.get(doc.type) else None
-    if order is None or order.status not in (Document.APPROVED, Document.PARTIAL, Document.COMPLETED):
+    if order is None or not workflow.can(order, "fulfil"):
         return
     with connection.cursor() as cur:
         cur.execute(
@@ -138,7 +138,9 @@ def unfulfil(doc: Document, day=None) -> None:
 
 
 def refresh_status(order: Document) -> None:
-    if order.status not in (Document.APPROVED, Document.PARTIAL, Document.COMPLETED):
+    """Fulfilment progress moves an order between approved, partial and completed (not audited:
+    the delivery or receipt that moved it is)."""
+    if not workflow.can(order, "fulfil"):
         return
     used = used_quantities(order)
     lines = list(order.lines.values_list("id", "qty"))
@@ -146,8 +148,7 @@ def refresh_status(order: Document) -> None:
     status = Document.COMPLETED if done >= sum(q for _, q in lines) else (
         Document.PARTIAL if done > 0 else Document.APPROVED)
     if status != order.status:
-        Document.objects.filter(pk=order.pk).update(status=status)
-        order.status = status
+        workflow.transition(order, "fulfil", user=None, to=status, audit=False)
 
 
 def close_order(user, number: str, reason: str | None) -> Document:
@@ -158,16 +159,10 @@ def close_order(user, number: str, reason: str | None) -> Document:
     with transaction.atomic():
         doc = get_document(number, for_update=True)
         require_document(user, doc)
-        if doc.type not in FIELD or doc.status not in (Document.APPROVED, Document.PARTIAL):
-            raise DomainError("wrong_status", f"{number} is {doc.status}; only approved or partly fulfilled orders "
-                              f"can be closed", {"status": doc.status})
+        workflow.check(doc, "close")
         ensure_open(timezone.localdate())
         release_all(doc, doc.id)
-        before = doc.status
-        Document.objects.filter(pk=doc.pk).update(status=Document.CLOSED, closed_reason=reason.strip()[:500])
-        doc.status = Document.CLOSED
-        record(user, "close", "document", number, reason=reason.strip(), before={"status": before},
-               after={"status": "closed"})
+        workflow.transition(doc, "close", user=user, reason=reason, fields={"closed_reason": reason.strip()[:500]})
     return doc
 
 
@@ -178,8 +173,7 @@ def derive(user, number: str, data: dict) -> dict:
     target = (data or {}).get("type")
     if target not in TYPES or source.type not in TYPES[target].source_types:
         raise DomainError("invalid", f"a {target} cannot be derived from a {source.type}", {"field": "type"})
-    if source.status not in (Document.APPROVED, Document.PARTIAL):
-        raise DomainError("wrong_status", f"{number} is {source.status}", {"status": source.status})
+    workflow.check(source, "derive", source=number)
     used = used_quantities(source, by_invoice=TYPES[target].kind == "invoice")
     lines = {ln.id: ln for ln in source.lines.select_related("item").order_by("line_no")}
     asked = (data or {}).get("lines")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from openjxc.audit.services import record
 from openjxc.core.errors import DomainError
 from openjxc.core.services import next_number
+from openjxc.documents import workflow
 from openjxc.documents.access import require_document
 from openjxc.documents.models import Document, DocumentLine
 from openjxc.documents.rules import parse_date
@@ -93,12 +94,10 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
     with transaction.atomic():
         doc = get_document(number, for_update=True)
         require_document(user, doc)
-        if doc.status != Document.APPROVED or doc.reversal_of_id:
-            raise DomainError("wrong_status", f"{number} is {doc.status}; only approved documents can be reversed",
-                              {"status": doc.status})
-        if TYPES[doc.type].kind == "order":
+        if TYPES[doc.type].kind == "order" and doc.status == Document.APPROVED:
             raise DomainError("invalid", f"{number} is an order: cancel or close it instead of reversing it",
                               {"type": doc.type})
+        workflow.check(doc, "reverse")
         check_no_dependents(doc)
         day = parse_date(date) if date else default_date()
         if day < doc.date:
@@ -128,11 +127,9 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
         oi = recipes.open_item_amount(doc) or _money_open_item(doc)
         if oi:
             add_open_items([(day, doc.partner_id, oi[0], doc.id, rev.id, "reverse", -oi[1])])
-        Document.objects.filter(pk=doc.pk).update(status=Document.REVERSED)
+        workflow.transition(doc, "reverse", user=user, reason=reason,
+                            after={"reversal": rev.number, "date": str(as_date(day))})
         orders.unfulfil(doc, day)  # a delivery / receipt derived from an order: the order holds it again
-        record(user, "reverse", "document", doc.number, reason=reason.strip(),
-               before={"status": "approved"}, after={"status": "reversed", "reversal": rev.number,
-                                                     "date": str(as_date(day))})
         record(user, "create", "document", rev.number, reason=reason.strip(),
                after={"status": "approved", "reversal_of": doc.number})
     return rev

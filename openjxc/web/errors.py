@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from openjxc.core.errors import DomainError
-from openjxc.documents.types import STATUS_LABELS
+from openjxc.documents.workflow import ACTION_NAMES, STATUS_NAMES
 
 MESSAGES = {
     "period_closed": lambda d: _("The period %(period)s is closed: nothing dated %(date)s can be created, "
@@ -16,8 +16,7 @@ MESSAGES = {
     "insufficient_stock": lambda d: _("Not enough stock of %(item)s in %(warehouse)s on %(date)s: %(on_hand)s on "
                                       "hand, %(required)s required.")
     % {k: d.get(k, "") for k in ("item", "warehouse", "date", "on_hand", "required")},
-    "wrong_status": lambda d: _("This cannot be done while the document is %(status)s.")
-    % {"status": STATUS_LABELS.get(d.get("status", ""), d.get("status", ""))},
+    "wrong_status": lambda d: _wrong_status(d),
     "has_dependents": lambda d: _("Other documents depend on this one: %(documents)s. Cancel them first, or use "
                                   "cancel chain.") % {"documents": ", ".join(_names(d))},
     "forbidden": lambda d: _("You do not have the permission for this."),
@@ -67,6 +66,28 @@ MESSAGES = {
     "restore_failed": lambda d: _("The restore failed: the backup is damaged, does not match its manifest, or "
                                   "the folder cannot be used. Nothing was left in the folder."),
 }
+
+
+def _wrong_status(d: dict) -> str:
+    """What was refused, the status that refused it, and what can be done now (workflow labels)."""
+    if "allocation" in d:
+        return _("This allocation has already been undone.")
+    if d.get("setting") == "settlement_cycle":
+        return _("The settlement cycle cannot change once a period has been closed.")
+    if "status" not in d:
+        return _("This cannot be done in the current state.")
+    names = {"status": STATUS_NAMES.get(d["status"], d["status"]), "number": d.get("source", "")}
+    action = ACTION_NAMES.get(d.get("action", ""))
+    if d.get("source"):
+        refused = _("The source document %(number)s is %(status)s: nothing can be derived from it.") % names
+    elif action:
+        refused = _("Cannot %(action)s: the document is %(status)s.") % {**names, "action": action}
+    else:
+        refused = _("This cannot be done while the document is %(status)s.") % names
+    allowed = [str(ACTION_NAMES[a]) for a in d.get("allowed", []) if a in ACTION_NAMES]
+    if not allowed:
+        return refused + " " + _("No further action is possible on it.")
+    return refused + " " + _("What can be done now: %(actions)s.") % {"actions": _(", ").join(allowed)}
 
 
 def _percent(rate) -> str:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import fen_str
 from openjxc.core.services import get_setting
+from openjxc.documents import workflow
 from openjxc.documents.access import (
     hides_prices,
     mask_document,
@@ -244,9 +245,8 @@ def _detail_post(request, doc, t):
     if action in ("save", "approve") and "date" in request.POST:  # the entry form
         if not _may_edit(user, doc):
             return forbidden(request)
-        if doc.status != Document.DRAFT:  # approved (or cancelled) in another tab meanwhile
-            return _detail(request, doc, t, DomainError("wrong_status", f"{doc.number} is {doc.status}",
-                                                        {"status": doc.status}), status=409,
+        if not workflow.can(doc, "edit"):  # approved (or cancelled) in another tab meanwhile
+            return _detail(request, doc, t, workflow.refusal(doc, "edit"), status=409,
                            notice=_("This document is already approved and cannot be changed.")
                            if doc.status != Document.CANCELLED else None)
         return _save(request, t, doc)
