@@ -420,7 +420,7 @@ def test_409_wrong_status(api):
     refused(lambda: api.post(f"/documents/{number}/cancel", {"reason": "草稿不能作废"}), 409, "wrong_status")
     approved(api, number)
     err = refused(lambda: api.put(f"/documents/{number}", receipt_body(lines=_line(qty="1"))), 409, "wrong_status")
-    assert err["details"] == {"status": "approved"}
+    assert err["details"] == {"status": "approved", "action": "edit", "allowed": ["cancel", "reverse"]}
     refused(lambda: api.delete(f"/documents/{number}"), 409, "wrong_status")
     refused(lambda: api.post(f"/documents/{number}/approve"), 409, "wrong_status")
     assert stock_of(api) == ("10", "50.00")
@@ -428,7 +428,7 @@ def test_409_wrong_status(api):
     r = api.post(f"/documents/{number}/cancel", {"reason": "录错了"})
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
     err = refused(lambda: api.post(f"/documents/{number}/cancel", {"reason": "again"}), 409, "wrong_status")
-    assert err["details"] == {"status": "cancelled"}
+    assert err["details"] == {"status": "cancelled", "action": "cancel", "allowed": []}
     refused(lambda: api.post(f"/documents/{number}/approve"), 409, "wrong_status")
     refused(lambda: api.put(f"/documents/{number}", receipt_body()), 409, "wrong_status")
     refused(lambda: api.delete(f"/documents/{number}"), 409, "wrong_status")

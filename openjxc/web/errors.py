@@ -4,6 +4,7 @@ service's details filled in. Pages show this inline; the API keeps code + Englis
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from openjxc.core.errors import DomainError
@@ -87,7 +88,8 @@ def _wrong_status(d: dict) -> str:
     allowed = [str(ACTION_NAMES[a]) for a in d.get("allowed", []) if a in ACTION_NAMES]
     if not allowed:
         return refused + " " + _("No further action is possible on it.")
-    return refused + " " + _("What can be done now: %(actions)s.") % {"actions": _(", ").join(allowed)}
+    comma = "、" if (get_language() or "").startswith("zh") else ", "
+    return refused + " " + _("What can be done now: %(actions)s.") % {"actions": comma.join(allowed)}
 
 
 def _percent(rate) -> str:
