@@ -142,3 +142,72 @@ def test_given_an_api_client_when_a_rule_is_broken_then_code_status_and_message_
     err = r.json()["error"]
     assert r.status_code == 422 and err["code"] == "invalid"
     assert err["message"] == "name is required" and err["details"] == {"field": "name"}
+
+
+# ---------------------------------------------------------------- pages a Chinese user reads
+
+
+@pytest.mark.django_db
+def test_given_a_missing_page_then_the_404_is_chinese_inside_the_layout(client, user):
+    client.force_login(user)
+    r = client.get("/no-such-page/")
+    html = r.content.decode()
+    assert r.status_code == 404 and "页面不存在" in html and 'id="menu"' in html
+    assert "Not Found" not in html
+
+
+@pytest.mark.django_db
+def test_given_a_permission_denied_then_the_403_is_chinese_inside_the_layout(rf, user):
+    from django.core.exceptions import PermissionDenied
+    from django.views.defaults import permission_denied
+
+    request = rf.get("/somewhere/")
+    request.user = user
+    with translation.override("zh-hans"):
+        html = permission_denied(request, PermissionDenied()).content.decode()
+    assert "没有权限" in html or "无权" in html
+    assert "403 Forbidden" not in html and 'id="forbidden"' in html
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("before closing 2026-11", "结账前备份（2026-11 期）"),
+        ("before reopening 2026-11", "反结账前备份（2026-11 期）"),
+        ("manual (web)", "手动备份（网页）"),
+        ("manual", "手动备份"),
+    ],
+)
+def test_given_a_backup_reason_then_it_is_shown_in_chinese(reason, expected):
+    from openjxc.backup.services import reason_label
+
+    with translation.override("zh-hans"):
+        assert reason_label(reason) == expected
+
+
+@pytest.mark.django_db
+def test_given_a_draft_in_the_period_then_the_close_check_speaks_only_chinese(
+    user, settings, tmp_path
+):
+    from openjxc.closing.services import close_check
+    from tests.factories import doc
+
+    settings.DATA_DIR = tmp_path / "books"
+    doc(user, "purchase_receipt", "2026-01-20", [("A002", 1, "3.00")], approve_it=False)
+    with translation.override("zh-hans"):
+        problem = close_check("2026-01")["problems"][0]
+    assert problem["check"] == "drafts_in_period"
+    assert problem["message"] == "1 张草稿单据日期在本期内"
+    assert problem["action"] == "审核或删除这些草稿。"
+
+
+def test_given_an_audit_entry_with_utc_times_then_the_page_shows_local_time(settings):
+    from openjxc.web.audit_display import readable
+
+    settings.TIME_ZONE = "Asia/Shanghai"
+    shown = readable({"status": "closed", "closed_at": "2026-11-30T10:05:00+00:00"})
+    assert shown == "status: closed; closed_at: 2026-11-30 18:05:00"
+    assert readable({"steps": [{"at": "2026-01-01T00:00:00Z"}]}) == (
+        'steps: [{"at": "2026-01-01 08:00:00"}]'
+    )
+    assert readable(None) == ""
