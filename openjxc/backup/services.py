@@ -16,6 +16,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from openjxc.core.services import get_setting
 
@@ -82,6 +84,28 @@ def take_backup(reason: str = "manual", user=None) -> dict:
     (folder / f"{backup_id}.manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
     prune(keep=int(get_setting("backup_retention", "30") or 30))
     return manifest
+
+
+REASONS = {
+    "manual": N_("Manual"),
+    "manual (web)": N_("Manual (web page)"),
+    "manual (jxc backup)": N_("Manual (jxc backup)"),
+}
+PERIOD_REASONS = {
+    "before closing": N_("Before closing period %(period)s"),
+    "before reopening": N_("Before reopening period %(period)s"),
+}
+
+
+def reason_label(reason: str) -> str:
+    """A manifest's reason in the user's language; manifests keep the English words they were
+    written with (older backups included), so they are read, not rewritten."""
+    if reason in REASONS:
+        return _(REASONS[reason])
+    for prefix, label in PERIOD_REASONS.items():
+        if reason.startswith(prefix + " "):
+            return _(label) % {"period": reason.removeprefix(prefix + " ")}
+    return reason
 
 
 def list_backups() -> list[dict]:

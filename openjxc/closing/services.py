@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from openjxc.audit.services import record
 from openjxc.backup.services import take_backup
@@ -42,16 +43,18 @@ def close_check(name: str) -> dict:
         [period.start, period.end])]
     if drafts:
         problems.append({"check": "drafts_in_period", "severity": "error",
-                         "message": f"{len(drafts)} 张草稿单据日期在本期内 (drafts dated in the period)",
-                         "action": "审核或删除这些草稿 (approve or delete them)", "documents": drafts})
+                         "message": _("%(n)s drafts are dated in the period") % {"n": len(drafts)},
+                         "action": _("Approve or delete these drafts."), "documents": drafts})
     prev = _previous(period)
     prev = prev if prev and prev.status == Period.CLOSED else None
     sql, args = snapshots.stock_at_end_sql(period, prev)
     negative = [(i, w, q, v) for i, w, q, v in _rows(sql, args) if int(q) < 0 or int(v) < 0]
     for i, w, q, v in negative:
         problems.append({"check": "negative_stock", "severity": "error",
-                         "message": f"期末库存为负: item {i} warehouse {w}: {qty_str(int(q))} / {fen_str(int(v))}",
-                         "action": "补录入库单或作废多余的出库单 (enter the missing receipt)",
+                         "message": _("Negative stock at the end of the period: item %(item)s, warehouse "
+                                     "%(warehouse)s: %(qty)s / %(value)s")
+                         % {"item": i, "warehouse": w, "qty": qty_str(int(q)), "value": fen_str(int(v))},
+                         "action": _("Enter the missing receipt or cancel the surplus issue."),
                          "item_id": i, "warehouse_id": w})
     missing = [n for (n,) in _rows(
         "SELECT d.number FROM documents_document d WHERE d.status IN ('approved', 'reversed') "
@@ -61,8 +64,9 @@ def close_check(name: str) -> dict:
         [period.start, period.end])]
     if missing:
         problems.append({"check": "documents_without_vouchers", "severity": "error",
-                         "message": f"{len(missing)} 张已审核单据没有凭证 (approved documents without vouchers)",
-                         "action": "运行 jxc reconcile --fix 或联系管理员", "documents": missing})
+                         "message": _("%(n)s approved documents have no voucher") % {"n": len(missing)},
+                         "action": _("Run jxc reconcile --fix or ask the administrator."),
+                         "documents": missing})
     pending = _rows(
         "SELECT COALESCE(SUM(l.debit - l.credit), 0) FROM ledger_journalline l JOIN ledger_account a "
         "ON a.id = l.account_id WHERE a.code = %s AND l.date <= %s", [A.PENDING_PL, period.end])
@@ -72,7 +76,7 @@ def close_check(name: str) -> dict:
                          "action": "经批准后转入 5711 营业外支出 / 5301 营业外收入 或 5602 管理费用"})
     for p in reconcile()["problems"]:
         problems.append({"check": f"ledger_{p['check']}", "severity": "error", "message": p["message"],
-                         "action": "运行 jxc reconcile 查看详情 (run jxc reconcile)"})
+                         "action": _("Run jxc reconcile for the details.")})
     return {"period": period.name, "ok": not any(p["severity"] == "error" for p in problems), "problems": problems}
 
 

@@ -12,6 +12,7 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from pydantic import StrictFloat, StrictInt, StrictStr
 
+from .error_codes import status_of
 from .errors import DomainError
 
 # A decimal in a request body: a string or a JSON number, never a boolean (pydantic would
@@ -51,15 +52,17 @@ api = NinjaAPI(
 )
 
 
-def error(request, status: int, code: str, message: str, details=None):
+def error(request, code: str, message: str, details=None, *, status: int | None = None):
+    """The error body of API.md; the status is the registered one of code."""
     return api.create_response(
-        request, {"error": {"code": code, "message": message, "details": details or {}}}, status=status
+        request, {"error": {"code": code, "message": message, "details": details or {}}},
+        status=status or status_of(code),
     )
 
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
-    return error(request, exc.status, exc.code, exc.message, exc.details)
+    return error(request, exc.code, exc.message, exc.details)
 
 
 @api.exception_handler(ValidationError)
@@ -69,17 +72,17 @@ def validation_error(request, exc: ValidationError):
         loc = [str(x) for x in e.get("loc", []) if x not in ("body", "payload", "query", "path")]
         problems.append({"field": ".".join(loc), "message": e.get("msg", "invalid")})
     message = "; ".join(f"{p['field']}: {p['message']}" for p in problems) or "invalid input"
-    return error(request, 422, "invalid", message, {"problems": problems})
+    return error(request, "invalid", message, {"problems": problems})
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
-    return error(request, 401, "unauthorized", "authentication required: send Authorization: Bearer <token>")
+    return error(request, "unauthorized", "authentication required: send Authorization: Bearer <token>")
 
 
 @api.exception_handler(Http404)
 def not_found_error(request, exc):
-    return error(request, 404, "not_found", "not found")
+    return error(request, "not_found", "not found")
 
 
 @api.exception_handler(HttpError)
@@ -87,19 +90,19 @@ def http_error(request, exc: HttpError):
     # A body that cannot be parsed (malformed JSON) is invalid input: 422, like every other.
     status = 422 if exc.status_code == 400 else exc.status_code
     code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 422: "invalid"}
-    return error(request, status, code.get(status, "error"), str(exc))
+    return error(request, code.get(status, "error"), str(exc), status=status)
 
 
 @api.exception_handler(DataError)
 def data_error(request, exc: DataError):
     """The database refused a value (a NUL character on PostgreSQL, a number out of range): the
     input is invalid. The service's transaction has rolled back, so nothing changed."""
-    return error(request, 422, "invalid", "the input contains a value the database cannot store")
+    return error(request, "invalid", "the input contains a value the database cannot store")
 
 
 @api.exception_handler(json.JSONDecodeError)
 def json_error(request, exc):
-    return error(request, 422, "invalid", "the body is not valid JSON")
+    return error(request, "invalid", "the body is not valid JSON")
 
 
 MAX_LIMIT = 10_000

@@ -9,9 +9,9 @@ import re
 from django.conf import settings
 from django.http import JsonResponse
 
-from .errors import STATUS_BY_CODE
+from .error_codes import status_of
 
-CODES = {404: "not_found", 405: "method_not_allowed"}
+CODES = {404: "not_found", 405: "method_not_allowed"}  # registered in error_codes.py
 # NUL is refused by PostgreSQL and would be stored by SQLite; a lone UTF-16 surrogate cannot be
 # encoded as UTF-8 at all. Refusing both here keeps the two databases alike.
 BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
@@ -19,7 +19,7 @@ BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 def _error(code: str, message: str, details: dict | None = None) -> JsonResponse:
     body = {"error": {"code": code, "message": message, "details": details or {}}}
-    return JsonResponse(body, status=STATUS_BY_CODE[code])
+    return JsonResponse(body, status=status_of(code))
 
 
 def bad_text_path(data, path: str = "") -> str | None:

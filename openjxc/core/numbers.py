@@ -31,7 +31,7 @@ def parse_decimal(value, field: str, places: int, *, allow_negative: bool = Fals
     """Parse client input (plain decimal text or a JSON number) into a Decimal with at most
     `places` decimals."""
     if value is None or isinstance(value, bool):
-        raise DomainError("invalid", f"{field} is required", {"field": field})
+        raise DomainError("invalid", f"{field} is required", {"field": field}, kind="required")
     if isinstance(value, str) and not PLAIN_NUMBER.match(value.strip()):
         raise _not_a_number(value, field)
     try:
@@ -41,13 +41,15 @@ def parse_decimal(value, field: str, places: int, *, allow_negative: bool = Fals
     if not d.is_finite():
         raise _not_a_number(value, field)
     if abs(d) >= Decimal(10) ** 13:
-        raise DomainError("invalid", f"{field} is too large", {"field": field})
+        raise DomainError("invalid", f"{field} is too large", {"field": field}, kind="too_large")
     if d != d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):
         raise DomainError(
-            "invalid", f"{field} has more than {places} decimal places", {"field": field}
+            "invalid", f"{field} has more than {places} decimal places", {"field": field},
+            kind="decimals",
         )
     if d < 0 and not allow_negative:
-        raise DomainError("invalid", f"{field} must not be negative", {"field": field})
+        raise DomainError("invalid", f"{field} must not be negative", {"field": field},
+                          kind="negative")
     return d
 
 

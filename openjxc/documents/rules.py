@@ -16,7 +16,7 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 def parse_date(value, field: str = "date") -> dt.date:
     if value is None or value == "":
-        raise DomainError("invalid", f"{field} is required", {"field": field})
+        raise DomainError("invalid", f"{field} is required", {"field": field}, kind="required")
     if not isinstance(value, dt.date):
         text = value.strip() if isinstance(value, str) else ""
         try:
@@ -74,7 +74,8 @@ def parse_line(raw: dict, index: int) -> dict:
     where = f"lines[{index}]"
     item = raw.get("item")
     if not item or not isinstance(item, str):
-        raise DomainError("invalid", f"{where}.item is required", {"field": f"{where}.item"})
+        raise DomainError("invalid", f"{where}.item is required", {"field": f"{where}.item"},
+                          kind="required")
     qty = parse_decimal(raw.get("qty"), f"{where}.qty", 4)
     out = {"item": item, "qty": qty, "qty_units": int(qty * QTY_SCALE)}
     for key in ("price", "price_incl_tax"):

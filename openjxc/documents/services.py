@@ -68,7 +68,8 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
                 raise DomainError("exceeds_source", f"nothing remains to invoice on {out['source'].number}",
                                   {"source": out["source"].number})
     if not isinstance(raw_lines, list) or not raw_lines:
-        errors.append(DomainError("invalid", "at least one line is required", {"field": "lines"}))
+        errors.append(DomainError("invalid", "at least one line is required", {"field": "lines"},
+                                  kind="required"))
         _raise_all(errors)
     if len(raw_lines) > 1000:
         raise DomainError("invalid", "at most 1000 lines per document", {"field": "lines"})
@@ -103,13 +104,14 @@ def _partner(t, code):
             raise not_found(t.partner, code)
         return partner
     if t.partner_required:
-        raise DomainError("invalid", f"partner ({t.partner}) is required", {"field": "partner"})
+        raise DomainError("invalid", f"partner ({t.partner}) is required", {"field": "partner"},
+                          kind="required")
     return None
 
 
 def _warehouse(t, key: str, code):
     if not code:
-        raise DomainError("invalid", f"{key} is required for {t.code}", {"field": key})
+        raise DomainError("invalid", f"{key} is required for {t.code}", {"field": key}, kind="required")
     wh = Warehouse.objects.filter(code=code).first()
     if wh is None:
         raise not_found("warehouse", code)
@@ -150,7 +152,8 @@ def _resolve_lines(t, raw_lines: list, errors: list) -> list:
                 errors.append(DomainError("invalid", f"item {item.code} is counted twice", {"line": i + 1}))
             seen.add(item.id)
         elif p["qty_units"] <= 0:
-            errors.append(DomainError("invalid", f"lines[{i}].qty must be positive", {"field": f"lines[{i}].qty"}))
+            errors.append(DomainError("invalid", f"lines[{i}].qty must be positive",
+                                      {"field": f"lines[{i}].qty"}, kind="positive"))
             continue
         _collect(errors, _price_line, t, p, item, i)
     return parsed
@@ -168,7 +171,7 @@ def _resolve_money(t, data: dict, out: dict) -> dict:
     """receipt / payment / refund / supplier_refund: an amount, a money account, allocations."""
     out["amount"] = to_fen(parse_decimal(data.get("amount"), "amount", 2))
     if out["amount"] <= 0:
-        raise DomainError("invalid", "amount must be positive", {"field": "amount"})
+        raise DomainError("invalid", "amount must be positive", {"field": "amount"}, kind="positive")
     code = data.get("account") or "1002"
     account = Account.objects.filter(code=str(code)).first()
     if account is None or not str(code).startswith(MONEY_ACCOUNTS):
@@ -189,7 +192,8 @@ def _resolve_money(t, data: dict, out: dict) -> dict:
             raise not_found("document", a["document"])
         plan.append({"document": a["document"], "amount": amount})
     if sum(a["amount"] for a in plan) > out["amount"]:
-        raise DomainError("invalid", "allocations exceed the amount", {"field": "allocations"})
+        raise DomainError("invalid", "allocations exceed the amount", {"field": "allocations"},
+                          kind="allocations_exceed")
     out["allocation_plan"] = {"allocations": plan, "auto": bool(data.get("auto_allocate"))}
     out["lines"] = []
     return out

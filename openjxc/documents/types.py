@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from openjxc.core.error_codes import register_labels
+
 
 @dataclass(frozen=True)
 class DocType:
@@ -65,5 +67,6 @@ STATUS_LABELS = {
     "completed": "已完成",
     "closed": "已关闭",
 }
+register_labels("status", STATUS_LABELS)
 
 MONEY_ACCOUNTS = ("1001", "1002", "1012")  # 结算账户 and their sub-accounts

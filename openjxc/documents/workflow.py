@@ -9,9 +9,11 @@ so no caller words its own (possibly self-contradicting) message."""
 
 from django.db import connection
 from django.db.models import Model
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from openjxc.audit.services import record
+from openjxc.core.error_codes import register_describer
 from openjxc.core.errors import DomainError
 
 from .models import Document
@@ -175,3 +177,30 @@ def _write(pk: int, values: dict) -> None:
         params.append(field.get_db_prep_save(value, connection) if not field.is_relation else value)
     with connection.cursor() as cur:
         cur.execute(f"UPDATE documents_document SET {', '.join(cols)} WHERE id = %s", [*params, pk])
+
+
+def describe_refusal(d: dict) -> str:
+    """wrong_status as a user reads it: what was refused, the status that refused it, and what
+    can be done now (from the table above)."""
+    if "allocation" in d:
+        return gettext("This allocation has already been undone.")
+    if d.get("setting") == "settlement_cycle":
+        return gettext("The settlement cycle cannot change once a period has been closed.")
+    if "status" not in d:
+        return gettext("This cannot be done in the current state.")
+    names = {"status": STATUS_NAMES.get(d["status"], d["status"]), "number": d.get("source", "")}
+    action = ACTION_NAMES.get(d.get("action", ""))
+    if d.get("source"):
+        refused = gettext("The source document %(number)s is %(status)s: nothing can be derived from it.") % names
+    elif action:
+        refused = gettext("Cannot %(action)s: the document is %(status)s.") % {**names, "action": action}
+    else:
+        refused = gettext("This cannot be done while the document is %(status)s.") % names
+    allowed = [str(ACTION_NAMES[a]) for a in d.get("allowed", []) if a in ACTION_NAMES]
+    if not allowed:
+        return refused + " " + gettext("No further action is possible on it.")
+    comma = "、" if (get_language() or "").startswith("zh") else ", "
+    return refused + " " + gettext("What can be done now: %(actions)s.") % {"actions": comma.join(allowed)}
+
+
+register_describer("wrong_status", describe_refusal)

@@ -99,7 +99,7 @@ def allocate(user, source: str, target: str, amount) -> dict:
     require(user, APPROVE)
     fen = to_fen(parse_decimal(amount, "amount", 2))
     if fen <= 0:
-        raise DomainError("invalid", "amount must be positive", {"field": "amount"})
+        raise DomainError("invalid", "amount must be positive", {"field": "amount"}, kind="positive")
     with transaction.atomic():
         money = Document.objects.select_for_update().filter(number=source).first()
         tgt = Document.objects.select_for_update().filter(number=target).first()

@@ -44,7 +44,7 @@ def _line(user, row: dict, warehouses: dict, items: dict, seen: set) -> tuple[st
                           {"object": "item", "ref": row.get("item") or ""})
     qty = parse_decimal(row.get("qty"), "qty", 4)
     if qty <= 0:
-        raise DomainError("invalid", "qty must be positive", {"field": "qty"})
+        raise DomainError("invalid", "qty must be positive", {"field": "qty"}, kind="positive")
     if row.get("unit_cost") is not None:
         price = parse_decimal(row["unit_cost"], "unit_cost", 6)
     elif row.get("amount") is not None:

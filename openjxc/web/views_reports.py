@@ -51,10 +51,7 @@ def _today() -> dt.date:
 
 def _date(request, name: str, default: dt.date) -> dt.date:
     """?name= as a date (default when empty); a DomainError with a sentence for the user otherwise."""
-    try:
-        return parse_date(request.GET.get(name) or default, name)
-    except DomainError:
-        raise DomainError("invalid", _("Please enter dates like 2026-11-25."), {"field": name}) from None
+    return parse_date(request.GET.get(name) or default, name)
 
 
 def _range(request) -> tuple[dt.date, dt.date]:
@@ -63,7 +60,8 @@ def _range(request) -> tuple[dt.date, dt.date]:
     date_from = _date(request, "from", today.replace(day=1))
     date_to = _date(request, "to", today)
     if date_to < date_from:
-        raise DomainError("invalid", _("The end date must not be before the start date."), {"field": "to"})
+        raise DomainError("invalid_range", "to must not be before from",
+                          {"field": "to", "from": str(date_from), "to": str(date_to)})
     return date_from, date_to
 
 
@@ -315,7 +313,7 @@ def _create_purchase_order(request, rows, choices) -> str:
             line["price"] = price
         lines.append(line)
     if not lines:
-        raise DomainError("invalid", _("Tick at least one item to order."), {"field": "lines"})
+        raise DomainError("invalid", "tick at least one item", {"field": "lines"}, kind="tick")
     doc, _created = create_draft(request.user, {
         "type": "purchase_order", "date": str(_today()), "partner": post.get("supplier") or None,
         "warehouse": wh_code, "memo": _("Created from the low-stock list"), "lines": lines})

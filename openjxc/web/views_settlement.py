@@ -5,7 +5,6 @@ it back (posting/impact.py), close/reopen are closing/services.py, the data chec
 A refusal (DomainError) is shown inline and nothing has changed, as the services are transactional."""
 
 import datetime as dt
-import json
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -24,7 +23,7 @@ from openjxc.audit.models import AuditEntry
 from openjxc.audit.services import verify_chain
 from openjxc.backup.files import BackupError, verify_file
 from openjxc.backup.restore import find_backup, restore_to_folder
-from openjxc.backup.services import backup_dir, list_backups, take_backup
+from openjxc.backup.services import backup_dir, list_backups, reason_label, take_backup
 from openjxc.catalog.models import Item
 from openjxc.closing import services as closing
 from openjxc.closing.checks import reconcile
@@ -59,6 +58,7 @@ from openjxc.users.services import (
     can,
 )
 
+from .audit_display import readable
 from .decorators import forbidden, page
 from .errors import error_message
 
@@ -430,10 +430,6 @@ def _parse_day(text: str | None) -> dt.date | None:
         return None
 
 
-def _json(value) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, default=str)
-
-
 @page(VIEW_AUDIT)
 def audit(request):
     f = {k: request.GET.get(k, "").strip() for k in ("user", "object", "action", "date_from", "date_to")}
@@ -453,8 +449,8 @@ def audit(request):
     query = "&".join(f"{k}={v}" for k, v in f.items() if v)
     chain_problems = verify_chain()
     return render(request, "web/settlement/audit.html", {
-        "entries": [{"e": e, "action_label": AUDIT_ACTIONS.get(e.action, e.action), "before": _json(e.before),
-                     "after": _json(e.after)} for e in listed],
+        "entries": [{"e": e, "action_label": AUDIT_ACTIONS.get(e.action, e.action), "before": readable(e.before),
+                     "after": readable(e.after)} for e in listed],
         "pager": listed, "f": f, "query": query, "chain_ok": not chain_problems, "chain_problems": chain_problems,
         "users": AuditEntry.objects.order_by("user").values_list("user", flat=True).distinct(),
         "actions": [(a, AUDIT_ACTIONS.get(a, a)) for a in
@@ -484,16 +480,19 @@ def _verified(manifest: dict) -> bool:
     return _VERIFIED[key]
 
 
+def _backup_row(m: dict) -> dict:
+    """A manifest as shown: local time, the reason in the user's language."""
+    created = m.get("created_at")
+    try:
+        created = timezone.localtime(dt.datetime.fromisoformat(created)) if created else None
+    except ValueError:
+        pass
+    return {**m, "reason_label": reason_label(m.get("reason") or ""), "created": created}
+
+
 def _backup_rows() -> list[dict]:
-    rows = []
-    for m in list_backups():
-        created = m.get("created_at")
-        try:
-            created = timezone.localtime(dt.datetime.fromisoformat(created)) if created else None
-        except ValueError:
-            pass
-        rows.append({**m, "created": created, "verified": _verified(m), "size_kb": (m.get("size") or 0) / 1024})
-    return rows
+    return [{**_backup_row(m), "verified": _verified(m), "size_kb": (m.get("size") or 0) / 1024}
+            for m in list_backups()]
 
 
 @page(MANAGE_BACKUP)
@@ -535,7 +534,7 @@ def backup_restore(request, backup_id: str):
         except DomainError as exc:
             error = exc
     return render(request, "web/settlement/restore.html", {
-        "m": manifest, "target": target, "result": result, "error": error_message(error) if error else None,
+        "m": _backup_row(manifest), "target": target, "result": result, "error": error_message(error) if error else None,
         "suggested": str(Path(settings.DATA_DIR).resolve().parent / f"restored-{backup_id}"),
     }, status=error.status if error else 200)
 
