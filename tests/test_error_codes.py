@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 import openjxc
-from openjxc.core.error_codes import CODES, INVALID_KINDS, describe, status_of
+from openjxc.core.error_codes import CODES, DESCRIBERS, INVALID_KINDS, describe, status_of
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import parse_decimal
 from openjxc.web.errors import error_message
@@ -97,6 +97,8 @@ def test_given_a_code_when_shown_in_chinese_then_its_sentence_is_translated(code
         filled = describe(code, {})
     assert chinese != message and CHINESE.search(chinese), f"{code}: no zh-hans for {message!r}"
     assert not english(filled), f"{code}: English in {filled!r}"
+    if code in DESCRIBERS:  # its own describer (wrong_status: the workflow's, tested there)
+        return
     with translation.override("en"):
         given = {"field": "amount"}
         assert describe(code, given) == message % CODES[code].params(given)
