@@ -32,6 +32,7 @@ STATUS_BY_CODE = {
     "too_large": 413,
     "uri_too_long": 414,
     "restore_failed": 422,
+    "unknown_field": 422,
 }
 
 

@@ -66,6 +66,8 @@ MESSAGES = {
     "uri_too_long": lambda d: _("The address is too long."),
     "restore_failed": lambda d: _("The restore failed: the backup is damaged, does not match its manifest, or "
                                   "the folder cannot be used. Nothing was left in the folder."),
+    "unknown_field": lambda d: _("The field %(field)s is not known here (a typo?); nothing was saved.")
+    % {"field": d.get("field", "")},
 }
 
 
