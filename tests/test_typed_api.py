@@ -155,3 +155,17 @@ def test_masked_cost_fields_fit_their_schema(client, user):
     assert body.status_code == 200, body.content
     assert body.json()["amount"] is None and body.json()["lines"][0]["price"] is None
     assert body.json()["lines"][0]["qty"] == "10"
+
+
+def test_schema_names_are_unique():
+    # the OpenAPI document names components by class name: two classes of one name would
+    # describe one of them with the other's fields
+    from openjxc.core.api import Input, Output
+
+    def family(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from family(sub)
+
+    names = [c.__name__ for base in (Input, Output) for c in family(base)]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []

@@ -2,7 +2,7 @@ from ninja import Router, Status
 
 from openjxc.audit.services import record
 from openjxc.backup.services import list_backups, take_backup
-from openjxc.core.api import Input, page, page_of, typed
+from openjxc.core.api import Input, ReasonIn, page, page_of, typed
 from openjxc.core.errors import DomainError
 from openjxc.core.models import Setting
 from openjxc.core.numbers import parse_decimal
@@ -38,10 +38,6 @@ from .schemas import (
 )
 
 router = Router(tags=["periods"])
-
-
-class ReasonIn(Input):
-    reason: str | None = None
 
 
 class CycleIn(Input):

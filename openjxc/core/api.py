@@ -28,6 +28,12 @@ class Input(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+class ReasonIn(Input):
+    """The body of an action that needs only a reason (cancel, close, reopen)."""
+
+    reason: str | None = None
+
+
 class Output(Schema):
     """A response body. The declared fields document it in the OpenAPI document; fields a
     service adds pass through, and a declared field the service did not give is not invented

@@ -1,6 +1,6 @@
 from ninja import Field, Router, Status
 
-from openjxc.core.api import Input, Num, typed
+from openjxc.core.api import Input, Num, ReasonIn, typed
 from openjxc.core.errors import DomainError
 from openjxc.documents.schemas import DocumentOut
 from openjxc.documents.selectors import document_dict
@@ -10,10 +10,6 @@ from .impact import preview
 from .schemas import AllocationOut, ChainOut, ImpactOut
 
 router = Router(tags=["documents"])
-
-
-class ReasonIn(Input):
-    reason: str | None = None
 
 
 class ReverseIn(Input):
@@ -60,7 +56,7 @@ class ChainIn(Input):
     date: str | None = None
 
 
-class AllocationIn(Input):
+class AllocateIn(Input):
     from_: str = Field(..., alias="from")
     to: str
     amount: Num
@@ -85,7 +81,7 @@ def cancel_chain(request, number: str, payload: ChainIn):
 
 
 @router.post("/allocations", response=typed(AllocationOut, 201), tags=["money"])
-def allocate(request, payload: AllocationIn):
+def allocate(request, payload: AllocateIn):
     """核销: allocate part of an approved receipt / payment to an open item."""
     return Status(201, money.allocate(request.user, payload.from_, payload.to, payload.amount))
 

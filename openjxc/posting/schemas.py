@@ -54,18 +54,18 @@ class CostChangeOut(Output):
     change: str | None
 
 
-class VoucherLineOut(Output):
+class ImpactVoucherLineOut(Output):
     account: str
     account_name: str
     debit: str
     credit: str
 
 
-class VoucherOut(Output):
+class ImpactVoucherOut(Output):
     date: str
     kind: str
     memo: str | None
-    lines: list[VoucherLineOut]
+    lines: list[ImpactVoucherLineOut]
 
 
 class OpenItemChangeOut(Output):
@@ -86,5 +86,5 @@ class ImpactOut(Output):
     blocked_by: ErrorBody | None
     stock: list[StockChangeOut] = []
     cost_changes: list[CostChangeOut] = []
-    vouchers: list[VoucherOut] = []
+    vouchers: list[ImpactVoucherOut] = []
     open_items: list[OpenItemChangeOut] = []
