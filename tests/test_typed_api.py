@@ -169,3 +169,16 @@ def test_schema_names_are_unique():
 
     names = [c.__name__ for base in (Input, Output) for c in family(base)]
     assert sorted(n for n in set(names) if names.count(n) > 1) == []
+
+
+def test_fields_a_schema_does_not_declare_pass_through(api, user):
+    # given: a receivable; when: reports whose rows carry more than their schema declares
+    doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
+    doc(user, "sales_delivery", "2026-03-02", [("A001", 2, "9.00")])
+    aging = api.get("/reports/aging?as_of=2026-03-10").json()
+    summary = api.get("/reports/inventory-summary?from=2026-03-01&to=2026-03-31").json()
+    # then: the age buckets, the range and the closing unit cost are still there
+    row = next(r for r in aging["items"] if r["partner"] == "C001")
+    assert row["0-30"] == row["total"] == "20.34"
+    a001 = next(r for r in summary["items"] if r["item"] == "A001")
+    assert a001["closing_unit_cost"] == "5.000000" and summary["from"] == "2026-03-01"

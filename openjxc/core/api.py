@@ -12,7 +12,15 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import codes_4xx
 from ninja.security import HttpBearer
-from pydantic import ConfigDict, StrictFloat, StrictInt, StrictStr, create_model, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    create_model,
+    model_serializer,
+)
 
 from .errors import DomainError
 
@@ -34,11 +42,12 @@ class ReasonIn(Input):
     reason: str | None = None
 
 
-class Output(Schema):
+class Output(BaseModel):
     """A response body. The declared fields document it in the OpenAPI document; fields a
     service adds pass through, and a declared field the service did not give is not invented
     (so declaring a schema never changes a response). Cost-class fields are declared nullable:
-    the renderer masks them after validation."""
+    the renderer masks them after validation. A plain pydantic model, not ninja's Schema: that
+    one reads its input as attributes, which loses the fields it does not declare."""
 
     model_config = ConfigDict(extra="allow")
 
