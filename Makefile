@@ -53,7 +53,6 @@ bench: install-test
 
 # schema fuzzing of the served OpenAPI document against a real `jxc serve` (minutes; not part of `make test`)
 fuzz: install-test
-	$(BIN)/pip install -q -e '.[test,fuzz]'
 	$(BIN)/python scripts/fuzz.py
 
 lint: install-test

@@ -25,11 +25,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_ready(url: str, seconds: float = 30) -> None:
+def wait_ready(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(url, timeout=2)
+            urllib.request.urlopen(url, timeout=30)
             return
         except OSError:
             time.sleep(0.3)
@@ -47,6 +47,7 @@ def main() -> int:
     ap.add_argument("--max-examples", type=int, default=30)
     ap.add_argument("--database-url", default=None, help="an empty PostgreSQL database instead of SQLite")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--phases", default=None, help="e.g. examples,fuzzing (default: all)")
     args = ap.parse_args()
     data = Path(tempfile.mkdtemp(prefix="jxc-fuzz-"))
     where = ["--database-url", args.database_url] if args.database_url else ["--data-dir", str(data)]
@@ -63,6 +64,8 @@ def main() -> int:
                f"Authorization: Bearer {token(base)}", "--max-examples", str(args.max_examples),
                "--workers", str(args.workers), "--checks", "not_a_server_error,response_schema_conformance",
                "--generation-allow-x00", "true", "--suppress-health-check", "all", "--seed", "20261129"]
+        if args.phases:
+            run += ["--phases", args.phases]
         return subprocess.run(run).returncode
     finally:
         os.killpg(server.pid, 15)

@@ -1,6 +1,8 @@
+from typing import Any
+
 from ninja import Router
 
-from openjxc.core.api import page_qs
+from openjxc.core.api import Output, page_of, page_qs, typed
 from openjxc.users.services import VIEW_AUDIT, require
 
 from .models import AuditEntry
@@ -8,12 +10,25 @@ from .models import AuditEntry
 router = Router(tags=["checks"])
 
 
+class AuditOut(Output):
+    id: int
+    at: str
+    user: str | None
+    action: str
+    object_type: str
+    object: str
+    reason: str | None
+    before: Any
+    after: Any
+    hash: str
+
+
 def entry_dict(e: AuditEntry) -> dict:
     return {"id": e.id, "at": e.at.isoformat(), "user": e.user, "action": e.action, "object_type": e.object_type,
             "object": e.object, "reason": e.reason, "before": e.before, "after": e.after, "hash": e.hash}
 
 
-@router.get("/audit", response=dict)
+@router.get("/audit", response=typed(page_of(AuditOut)))
 def audit(request, object: str | None = None, user: str | None = None, action: str | None = None,
           limit: int = 100, offset: int = 0):
     require(request.user, VIEW_AUDIT)

@@ -1,13 +1,13 @@
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
-from openjxc.core.api import Num, page_qs
+from openjxc.core.api import Input, Num, Output, page_of, page_qs, typed
 
 from . import selectors, services
 
 router = Router(tags=["master data"])
 
 
-class ItemIn(Schema):
+class ItemIn(Input):
     code: str
     name: str
     unit: str
@@ -19,7 +19,7 @@ class ItemIn(Schema):
     safety_stock: Num | None = None
 
 
-class ItemPatch(Schema):
+class ItemPatch(Input):
     name: str | None = None
     unit: str | None = None
     spec: str | None = None
@@ -30,21 +30,35 @@ class ItemPatch(Schema):
     safety_stock: Num | None = None
 
 
-@router.post("/items", response={201: dict})
+class ItemOut(Output):
+    id: int
+    code: str
+    name: str
+    unit: str
+    spec: str | None
+    barcode: str | None
+    tax_rate: str | None
+    purchase_price: str | None  # cost: masked without view_cost
+    sale_price: str | None
+    safety_stock: str | None
+    active: bool
+
+
+@router.post("/items", response=typed(ItemOut, 201))
 def create_item(request, payload: ItemIn):
     return Status(201, services.create_item(request.user, payload.model_dump(exclude_unset=True)))
 
 
-@router.get("/items", response=dict)
+@router.get("/items", response=typed(page_of(ItemOut)))
 def list_items(request, search: str | None = None, limit: int = 100, offset: int = 0):
     return page_qs(selectors.search_items(search), selectors.item_dict, limit, offset)
 
 
-@router.get("/items/{code}", response=dict)
+@router.get("/items/{code}", response=typed(ItemOut))
 def get_item(request, code: str):
     return selectors.item_dict(selectors.get_item(code))
 
 
-@router.put("/items/{code}", response=dict)
+@router.put("/items/{code}", response=typed(ItemOut))
 def update_item(request, code: str, payload: ItemPatch):
     return services.update_item(request.user, code, payload.model_dump(exclude_unset=True))

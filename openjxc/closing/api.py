@@ -1,8 +1,8 @@
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from openjxc.audit.services import record
 from openjxc.backup.services import list_backups, take_backup
-from openjxc.core.api import page
+from openjxc.core.api import Input, ReasonIn, page, page_of, typed
 from openjxc.core.errors import DomainError
 from openjxc.core.models import Setting
 from openjxc.core.numbers import parse_decimal
@@ -24,19 +24,27 @@ from openjxc.users.services import (
 
 from . import services
 from .checks import reconcile
+from .schemas import (
+    BackupOut,
+    CloseCheckOut,
+    ClosedOut,
+    CycleOut,
+    PeriodOut,
+    ReconcileOut,
+    ReopenedOut,
+    ReopenImpactOut,
+    SettingOut,
+    SettingsOut,
+)
 
 router = Router(tags=["periods"])
 
 
-class ReasonIn(Schema):
-    reason: str | None = None
-
-
-class CycleIn(Schema):
+class CycleIn(Input):
     cycle: str
 
 
-@router.get("/reconcile", response=dict, tags=["checks"])
+@router.get("/reconcile", response=typed(ReconcileOut), tags=["checks"])
 def reconcile_view(request):
     """Prove every cache equals its ledger, every voucher balances, subledgers = control accounts,
     closed periods' snapshots and digests are unchanged. For who closes periods or audits the books
@@ -45,13 +53,13 @@ def reconcile_view(request):
     return reconcile()
 
 
-@router.get("/periods", response=dict)
+@router.get("/periods", response=typed(page_of(PeriodOut)))
 def periods(request, limit: int = 1000, offset: int = 0):
     ensure_periods()
     return page([period_dict(p) for p in Period.objects.order_by("start")], limit, offset)
 
 
-@router.put("/periods/cycle", response=dict)
+@router.put("/periods/cycle", response=typed(CycleOut))
 def set_cycle(request, payload: CycleIn):
     """Settlement cycle: monthly (default), weekly or daily — only before the first close."""
     require(request.user, CLOSE)
@@ -59,26 +67,26 @@ def set_cycle(request, payload: CycleIn):
     return {"cycle": periods_module.cycle(), "items": [period_dict(p) for p in Period.objects.order_by("start")]}
 
 
-@router.get("/periods/{name}/close-check", response=dict)
+@router.get("/periods/{name}/close-check", response=typed(CloseCheckOut))
 def close_check(request, name: str):
     """Run the named pre-checks without closing (for who may close)."""
     require(request.user, CLOSE)
     return services.close_check(name)
 
 
-@router.post("/periods/{name}/close", response=dict)
+@router.post("/periods/{name}/close", response=typed(ClosedOut))
 def close(request, name: str):
     """结账: snapshots, gapless voucher numbers, digest, lock (a backup is taken first)."""
     return services.close(request.user, name)
 
 
-@router.post("/periods/{name}/reopen", response=dict)
+@router.post("/periods/{name}/reopen", response=typed(ReopenedOut))
 def reopen(request, name: str, payload: ReasonIn):
     """反结账 of the latest closed period; needs period.reopen and a reason; a backup is taken first."""
     return services.reopen(request.user, name, payload.reason)
 
 
-@router.get("/periods/{name}/impact", response=dict)
+@router.get("/periods/{name}/impact", response=typed(ReopenImpactOut))
 def impact(request, name: str, action: str = "reopen"):
     """What reopening the period would change (nothing is changed)."""
     if action != "reopen":
@@ -87,13 +95,13 @@ def impact(request, name: str, action: str = "reopen"):
     return services.reopen_impact(request.user, name)
 
 
-@router.get("/backups", response=dict, tags=["backup"])
+@router.get("/backups", response=typed(page_of(BackupOut)), tags=["backup"])
 def backups(request, limit: int = 100, offset: int = 0):
     require(request.user, MANAGE_BACKUP)
     return page(list_backups(), limit, offset)
 
 
-@router.post("/backups", response={201: dict}, tags=["backup"])
+@router.post("/backups", response=typed(BackupOut, 201), tags=["backup"])
 def backup_now(request):
     require(request.user, MANAGE_BACKUP)
     return Status(201, take_backup("manual", request.user))
@@ -103,11 +111,11 @@ SETTING_KEYS = ("company_name", "company_address", "company_phone", "price_inclu
                 "backup_retention")
 
 
-class SettingIn(Schema):
+class SettingIn(Input):
     value: str
 
 
-@router.get("/settings", response=dict, tags=["settings"])
+@router.get("/settings", response=typed(SettingsOut), tags=["settings"])
 def settings_list(request):
     """Company settings: company_name, credit_limit_policy and oversell (warn|block),
     reserved_stock_policy (block|warn: a delivery without an order taking reserved stock),
@@ -117,7 +125,7 @@ def settings_list(request):
     return {"items": [{"key": k, "value": v} for k, v in sorted(rows.items())], "count": len(rows)}
 
 
-@router.put("/settings/{key}", response=dict, tags=["settings"])
+@router.put("/settings/{key}", response=typed(SettingOut), tags=["settings"])
 def settings_put(request, key: str, payload: SettingIn):
     require(request.user, MANAGE_USERS)
     value = payload.value.strip()

@@ -2,15 +2,25 @@
 
 import json
 from decimal import Decimal
+from typing import Any
 
 from django.db import DataError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
+from ninja.responses import codes_4xx
 from ninja.security import HttpBearer
-from pydantic import StrictFloat, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    create_model,
+    model_serializer,
+)
 
 from .error_codes import status_of
 from .errors import DomainError
@@ -18,6 +28,58 @@ from .errors import DomainError
 # A decimal in a request body: a string or a JSON number, never a boolean (pydantic would
 # otherwise turn true into 1); the services parse and range-check it.
 Num = StrictStr | StrictInt | StrictFloat | Decimal
+
+
+class Input(Schema):
+    """A request body: a field the endpoint does not know answers 422 unknown_field instead of
+    being silently dropped (a typo such as "categroy" must not vanish)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReasonIn(Input):
+    """The body of an action that needs only a reason (cancel, close, reopen)."""
+
+    reason: str | None = None
+
+
+class Output(BaseModel):
+    """A response body. The declared fields document it in the OpenAPI document; fields a
+    service adds pass through, and a declared field the service did not give is not invented
+    (so declaring a schema never changes a response). Cost-class fields are declared nullable:
+    the renderer masks them after validation. A plain pydantic model, not ninja's Schema: that
+    one reads its input as attributes, which loses the fields it does not declare."""
+
+    model_config = ConfigDict(extra="allow")
+
+    @model_serializer(mode="wrap")
+    def _as_given(self, handler):
+        data = handler(self)
+        given = self.model_fields_set | set(self.model_extra or ())
+        return {k: v for k, v in data.items() if k in given}
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class ErrorOut(Schema):
+    """The error format of API.md, for every 4xx answer."""
+
+    error: ErrorBody
+
+
+def typed(schema, status: int = 200) -> dict:
+    """The `response=` of an endpoint: its body schema, and the error body for 4xx."""
+    return {status: schema, codes_4xx: ErrorOut}
+
+
+def page_of(schema) -> type[Output]:
+    """The list envelope {"items": [...], "count": N} of schema, as its own named schema."""
+    return create_model(f"{schema.__name__}Page", __base__=Output, items=(list[schema], ...),
+                        count=(int, ...))
 
 
 class BearerToken(HttpBearer):
@@ -65,8 +127,23 @@ def domain_error(request, exc: DomainError):
     return error(request, exc.code, exc.message, exc.details)
 
 
+def _field_path(loc) -> str:
+    """("lines", 0, "discount") → "lines[0].discount", the way services name fields."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part not in ("body", "payload", "query", "path"):
+            path += f".{part}" if path else str(part)
+    return path
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
+    unknown = [_field_path(e.get("loc", ())) for e in exc.errors if e.get("type") == "extra_forbidden"]
+    if unknown:
+        return error(request, 422, "unknown_field", f"unknown field: {', '.join(unknown)}",
+                     {"field": unknown[0], "fields": unknown})
     problems = []
     for e in exc.errors:
         loc = [str(x) for x in e.get("loc", []) if x not in ("body", "payload", "query", "path")]

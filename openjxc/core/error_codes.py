@@ -160,6 +160,11 @@ CODES: dict[str, ErrorCode] = {
             "folder cannot be used. Nothing was left in the folder."
         ),
     ),
+    "unknown_field": ErrorCode(
+        422,
+        N_("The field %(field)s is not known here (a typo?); nothing was saved."),
+        _keys("field"),
+    ),
     "not_found": ErrorCode(404, N_("Not found.")),
     "method_not_allowed": ErrorCode(405, N_("This address does not accept this kind of request.")),
     "duplicate_code": ErrorCode(409, N_("The code %(code)s is already used."), _keys("code")),

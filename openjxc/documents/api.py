@@ -1,18 +1,19 @@
 from django.db.models import Prefetch
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from pydantic import StrictInt, StrictStr
 
-from openjxc.core.api import Num, page_qs
+from openjxc.core.api import Input, Num, page_of, page_qs, typed
 
 from . import selectors, services
 from .access import require_readable, visible
 from .models import DocumentLine
 from .rules import query_date
+from .schemas import DocumentOut
 
 router = Router(tags=["documents"])
 
 
-class LineIn(Schema):
+class LineIn(Input):
     item: str
     qty: Num
     price: Num | None = None
@@ -21,12 +22,12 @@ class LineIn(Schema):
     source_line: StrictInt | StrictStr | None = None
 
 
-class AllocationIn(Schema):
+class AllocationIn(Input):
     document: str
     amount: Num
 
 
-class DocumentIn(Schema):
+class DocumentIn(Input):
     type: str
     date: str
     partner: str | None = None
@@ -48,14 +49,14 @@ class DocumentIn(Schema):
     invoice_type: str | None = None
 
 
-@router.post("/documents", response={201: dict})
+@router.post("/documents", response=typed(DocumentOut, 201))
 def create_document(request, payload: DocumentIn):
     """Create a draft. The same type + external_ref returns the first document."""
     doc, _created = services.create_draft(request.user, payload.model_dump(exclude_unset=True))
     return Status(201, doc)
 
 
-@router.get("/documents", response=dict)
+@router.get("/documents", response=typed(page_of(DocumentOut)))
 def list_documents(request, type: str | None = None, status: str | None = None, partner: str | None = None,
                    date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
                    date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
@@ -68,19 +69,19 @@ def list_documents(request, type: str | None = None, status: str | None = None, 
     return page_qs(qs, lambda d: selectors.document_dict(d, list(d.lines.all())), limit, offset)
 
 
-@router.get("/documents/{number}", response=dict)
+@router.get("/documents/{number}", response=typed(DocumentOut))
 def get_document(request, number: str):
     doc = selectors.get_document(number)
     require_readable(request.user, doc)
     return selectors.document_dict(doc)
 
 
-@router.put("/documents/{number}", response=dict)
+@router.put("/documents/{number}", response=typed(DocumentOut))
 def update_document(request, number: str, payload: DocumentIn):
     return services.update_draft(request.user, number, payload.model_dump(exclude_unset=True))
 
 
-@router.delete("/documents/{number}", response={204: None})
+@router.delete("/documents/{number}", response=typed(None, 204))
 def delete_document(request, number: str):
     services.delete_draft(request.user, number)
     return Status(204, None)

@@ -1,7 +1,7 @@
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from openjxc.catalog.selectors import get_item
-from openjxc.core.api import page, page_qs
+from openjxc.core.api import Input, Output, page, page_of, page_qs, typed
 from openjxc.documents.rules import query_date
 
 from . import selectors
@@ -11,22 +11,60 @@ from .services import create_warehouse
 router = Router(tags=["stock"])
 
 
-class WarehouseIn(Schema):
+class WarehouseIn(Input):
     code: str
     name: str
 
 
-@router.post("/warehouses", response={201: dict}, tags=["master data"])
+class WarehouseOut(Output):
+    id: int
+    code: str
+    name: str
+    active: bool
+
+
+class StockOut(Output):
+    """Cost fields are nullable: masked without view_cost."""
+
+    item: str
+    item_name: str
+    warehouse: str
+    warehouse_name: str
+    on_hand: str
+    reserved: str
+    on_order: str
+    available: str
+    unit_cost: str | None
+    value: str | None
+
+
+class MoveOut(Output):
+    date: str
+    document: str
+    type: str
+    item: str
+    warehouse: str
+    qty: str
+    unit_cost: str | None
+    value: str | None
+    balance_qty: str
+    balance_value: str | None
+    kind: str
+    cause: str | None
+    status: str
+
+
+@router.post("/warehouses", response=typed(WarehouseOut, 201), tags=["master data"])
 def create(request, payload: WarehouseIn):
     return Status(201, create_warehouse(request.user, payload.model_dump()))
 
 
-@router.get("/warehouses", response=dict, tags=["master data"])
+@router.get("/warehouses", response=typed(page_of(WarehouseOut)), tags=["master data"])
 def list_warehouses(request, limit: int = 100, offset: int = 0):
     return page_qs(Warehouse.objects.order_by("code"), selectors.warehouse_dict, limit, offset)
 
 
-@router.get("/warehouses/{code}", response=dict, tags=["master data"])
+@router.get("/warehouses/{code}", response=typed(WarehouseOut), tags=["master data"])
 def get_warehouse(request, code: str):
     return selectors.warehouse_dict(selectors.get_warehouse(code))
 
@@ -35,7 +73,7 @@ def _ids(item, warehouse):
     return (get_item(item).id if item else None, selectors.get_warehouse(warehouse).id if warehouse else None)
 
 
-@router.get("/stock", response=dict)
+@router.get("/stock", response=typed(page_of(StockOut)))
 def stock(request, item: str | None = None, warehouse: str | None = None,
           date: str | None = Query(None, description="YYYY-MM-DD, default today"),
           limit: int = 1000, offset: int = 0):
@@ -45,7 +83,7 @@ def stock(request, item: str | None = None, warehouse: str | None = None,
     return page(selectors.in_allowed_warehouses(request.user, rows), limit, offset)
 
 
-@router.get("/stock/moves", response=dict)
+@router.get("/stock/moves", response=typed(page_of(MoveOut)))
 def moves(request, item: str | None = None, warehouse: str | None = None, include_cancelled: bool = False,
           date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
           date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),

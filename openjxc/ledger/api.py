@@ -1,6 +1,6 @@
 from ninja import Query, Router
 
-from openjxc.core.api import page
+from openjxc.core.api import Output, page, page_of, typed
 from openjxc.documents.access import visible_partner_ids
 from openjxc.documents.rules import query_date
 from openjxc.users.services import VIEW_COST, require
@@ -11,14 +11,87 @@ from .models import Account
 router = Router(tags=["accounting"])
 
 
-@router.get("/accounts", response=dict)
+class AccountOut(Output):
+    code: str
+    name: str
+    category: str
+    direction: str
+
+
+class JournalLineOut(Output):
+    account: str
+    account_name: str
+    debit: str
+    credit: str
+    partner: str | None
+
+
+class VoucherOut(Output):
+    id: int
+    date: str
+    number: str | None
+    kind: str
+    memo: str | None
+    document: str | None
+    lines: list[JournalLineOut]
+
+
+class TrialRowOut(Output):
+    account: str
+    name: str
+    parent: str | None
+    opening_debit: str
+    opening_credit: str
+    debit: str
+    credit: str
+    closing_debit: str
+    closing_credit: str
+
+
+class TrialTotalsOut(Output):
+    opening_debit: str
+    opening_credit: str
+    debit: str
+    credit: str
+    closing_debit: str
+    closing_credit: str
+
+
+class TrialBalanceOut(Output):
+    """Also carries `from` and `to` (the dates asked for)."""
+
+    period: str | None
+    items: list[TrialRowOut]
+    count: int
+    totals: TrialTotalsOut
+    balanced: bool
+
+
+class BalanceOut(Output):
+    partner: str
+    receivable: str
+    payable: str
+
+
+class OpenItemOut(Output):
+    """amount and open_amount are masked on purchase documents without view_cost."""
+
+    document: str
+    date: str
+    type: str
+    kind: str
+    amount: str | None
+    open_amount: str | None
+
+
+@router.get("/accounts", response=typed(page_of(AccountOut)))
 def accounts(request, limit: int = 1000, offset: int = 0):
     rows = [{"code": a.code, "name": a.name, "category": a.category, "direction": a.direction}
             for a in Account.objects.order_by("code")]
     return page(rows, limit, offset)
 
 
-@router.get("/journal", response=dict)
+@router.get("/journal", response=typed(page_of(VoucherOut)))
 def journal(request, date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
             date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
             limit: int = 1000, offset: int = 0):
@@ -27,7 +100,7 @@ def journal(request, date_from: str | None = Query(None, alias="from", descripti
     return page(selectors.journal(query_date(date_from, "from"), query_date(date_to, "to")), limit, offset)
 
 
-@router.get("/reports/trial-balance", response=dict)
+@router.get("/reports/trial-balance", response=typed(TrialBalanceOut))
 def trial_balance(request, period: str | None = None,
                   date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
                   date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD")):
@@ -36,13 +109,13 @@ def trial_balance(request, period: str | None = None,
     return selectors.trial_balance(period, query_date(date_from, "from"), query_date(date_to, "to"))
 
 
-@router.get("/partners/{code}/balance", response=dict, tags=["accounting"])
+@router.get("/partners/{code}/balance", response=typed(BalanceOut), tags=["accounting"])
 def balance(request, code: str):
     """Open receivable and payable of the customer and/or supplier with this code (the ones of
     the user's areas: customers for sales and money users, suppliers for purchase and money)."""
     return {"partner": code, **selectors.partner_balance(visible_partner_ids(request.user, code))}
 
 
-@router.get("/partners/{code}/open-items", response=dict, tags=["accounting"])
+@router.get("/partners/{code}/open-items", response=typed(page_of(OpenItemOut)), tags=["accounting"])
 def open_items(request, code: str, limit: int = 1000, offset: int = 0):
     return page(selectors.open_items(visible_partner_ids(request.user, code)), limit, offset)

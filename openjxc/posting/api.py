@@ -1,50 +1,48 @@
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
-from openjxc.core.api import Num
+from openjxc.core.api import Input, Num, ReasonIn, typed
 from openjxc.core.errors import DomainError
+from openjxc.documents.schemas import DocumentOut
 from openjxc.documents.selectors import document_dict
 
 from . import chain, engine, money, orders, reversal
 from .impact import preview
+from .schemas import AllocationOut, ChainOut, ImpactOut
 
 router = Router(tags=["documents"])
 
 
-class ReasonIn(Schema):
-    reason: str | None = None
-
-
-class ReverseIn(Schema):
+class ReverseIn(Input):
     reason: str | None = None
     date: str | None = None
 
 
-@router.post("/documents/{number}/approve", response=dict)
+@router.post("/documents/{number}/approve", response=typed(DocumentOut))
 def approve(request, number: str):
     """审核: post the document to the stock ledger, the general ledger and the open items."""
     doc = engine.approve(request.user, number)
     return {**document_dict(doc), "warnings": getattr(doc, "warnings", [])}
 
 
-@router.post("/documents/{number}/cancel", response=dict)
+@router.post("/documents/{number}/cancel", response=typed(DocumentOut))
 def cancel(request, number: str, payload: ReasonIn):
     """反审核/作废 in an open period, as if the document never happened."""
     return document_dict(engine.cancel(request.user, number, payload.reason))
 
 
-@router.post("/documents/{number}/reverse", response=dict)
+@router.post("/documents/{number}/reverse", response=typed(DocumentOut))
 def reverse(request, number: str, payload: ReverseIn):
     """红字冲销: a new approved reversal document dated `date` (default: the first open period's
     first day, or today if later) undoes the original, which becomes `reversed`."""
     return document_dict(reversal.reverse(request.user, number, payload.reason, payload.date))
 
 
-class DeriveLineIn(Schema):
+class DeriveLineIn(Input):
     source_line: int
     qty: Num | None = None
 
 
-class DeriveIn(Schema):
+class DeriveIn(Input):
     type: str
     date: str | None = None
     lines: list[DeriveLineIn] | None = None
@@ -52,48 +50,48 @@ class DeriveIn(Schema):
     invoice_type: str | None = None
 
 
-class ChainIn(Schema):
+class ChainIn(Input):
     reason: str | None = None
     refund: bool = False
     date: str | None = None
 
 
-class AllocationIn(Schema):
+class AllocateIn(Input):
     from_: str = Field(..., alias="from")
     to: str
     amount: Num
 
 
-@router.post("/documents/{number}/derive", response={201: dict})
+@router.post("/documents/{number}/derive", response=typed(DocumentOut, 201))
 def derive(request, number: str, payload: DeriveIn):
     """A draft of `type` with the source's remaining quantities (all lines, or the ones given)."""
     return Status(201, orders.derive(request.user, number, payload.model_dump(exclude_unset=True)))
 
 
-@router.post("/documents/{number}/close", response=dict)
+@router.post("/documents/{number}/close", response=typed(DocumentOut))
 def close_order(request, number: str, payload: ReasonIn):
     """强制结单: an order stops; what it still reserves / has on order is released."""
     return document_dict(orders.close_order(request.user, number, payload.reason))
 
 
-@router.post("/documents/{number}/cancel-chain", response=dict)
+@router.post("/documents/{number}/cancel-chain", response=typed(ChainOut))
 def cancel_chain(request, number: str, payload: ChainIn):
     """Cancel an order (or delivery / receipt) and everything settled on it, in one transaction."""
     return chain.cancel_chain(request.user, number, payload.reason, payload.refund, payload.date)
 
 
-@router.post("/allocations", response={201: dict}, tags=["money"])
-def allocate(request, payload: AllocationIn):
+@router.post("/allocations", response=typed(AllocationOut, 201), tags=["money"])
+def allocate(request, payload: AllocateIn):
     """核销: allocate part of an approved receipt / payment to an open item."""
     return Status(201, money.allocate(request.user, payload.from_, payload.to, payload.amount))
 
 
-@router.delete("/allocations/{allocation_id}", response=dict, tags=["money"])
+@router.delete("/allocations/{allocation_id}", response=typed(AllocationOut), tags=["money"])
 def unallocate(request, allocation_id: int):
     return money.unallocate(request.user, allocation_id)
 
 
-@router.get("/documents/{number}/impact", response=dict)
+@router.get("/documents/{number}/impact", response=typed(ImpactOut))
 def impact(request, number: str, action: str = "cancel"):
     """What cancel (or reverse) would change — stock, later costs, vouchers, open items, what
     blocks it — computed by running it and rolling back; nothing changes."""

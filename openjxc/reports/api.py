@@ -2,11 +2,11 @@ from urllib.parse import quote
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from openjxc.catalog.models import PriceListEntry
 from openjxc.catalog.selectors import get_item
-from openjxc.core.api import Num, page
+from openjxc.core.api import Input, Num, page, page_of, typed
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import parse_decimal, price_str
 from openjxc.documents.access import (
@@ -31,6 +31,20 @@ from openjxc.users.services import (
 
 from . import money, selectors, sharing, trade
 from .excel import export_xlsx, period_text, query_filters
+from .schemas import (
+    AgingOut,
+    FollowUpRowOut,
+    InventorySummaryOut,
+    MarginOut,
+    PartnerPriceOut,
+    RevokedOut,
+    ShareLinkOut,
+    StatementOut,
+    StockLedgerOut,
+    SuggestOut,
+    TradeReportOut,
+    UninvoicedOut,
+)
 
 router = Router(tags=["reports"])
 
@@ -65,7 +79,7 @@ def _warehouse_scope(user, code: str | None) -> list[int] | None:
     return None if allowed is None else sorted(allowed)
 
 
-@router.get("/reports/inventory-summary", response=dict)
+@router.get("/reports/inventory-summary", response=typed(InventorySummaryOut))
 def inventory_summary(request, warehouse: str | None = None, by_warehouse: bool = False, format: str = "json",
                       date_from: str | None = FROM, date_to: str | None = TO):
     """进销存汇总表: ?from=&to=&warehouse=&by_warehouse=true&format=xlsx."""
@@ -79,7 +93,7 @@ def inventory_summary(request, warehouse: str | None = None, by_warehouse: bool 
     return data
 
 
-@router.get("/reports/stock-ledger", response=dict)
+@router.get("/reports/stock-ledger", response=typed(StockLedgerOut))
 def stock_ledger(request, item: str, warehouse: str | None = None, format: str = "json",
                  date_from: str | None = FROM, date_to: str | None = TO):
     """库存台账 of one item: ?item=&warehouse=&from=&to=&format=xlsx."""
@@ -108,7 +122,7 @@ def _require_kind(user, kind: str) -> None:
                           {"permission": "sales_documents, purchase_documents or money_documents"})
 
 
-@router.get("/reports/aging", response=dict)
+@router.get("/reports/aging", response=typed(AgingOut))
 def aging(request, kind: str = "receivable",
           as_of: str | None = Query(None, description="YYYY-MM-DD, default today")):
     """账龄分析: open amounts per partner by days since the document date."""
@@ -116,7 +130,7 @@ def aging(request, kind: str = "receivable",
     return money.aging(kind, query_date(as_of, "as_of") or timezone.localdate())
 
 
-@router.get("/reports/uninvoiced", response=dict)
+@router.get("/reports/uninvoiced", response=typed(page_of(UninvoicedOut)))
 def uninvoiced(request, limit: int = 1000, offset: int = 0):
     """Approved deliveries and receipts not (fully) covered by an approved invoice: the ones of
     the user's areas (deliveries for sales and money users, receipts for purchase and money)."""
@@ -127,7 +141,7 @@ def uninvoiced(request, limit: int = 1000, offset: int = 0):
     return page([r for r in money.uninvoiced() if r["type"] in types], limit, offset)
 
 
-@router.get("/partners/{code}/statement", response=dict, tags=["money"])
+@router.get("/partners/{code}/statement", response=typed(StatementOut), tags=["money"])
 def statement(request, code: str, date_from: str | None = Query(None, alias="from"),
               date_to: str | None = Query(None, alias="to"), format: str = "json"):
     """对账单: opening, every document and payment, closing (?format=xlsx for Excel)."""
@@ -144,7 +158,7 @@ def statement(request, code: str, date_from: str | None = Query(None, alias="fro
     return data
 
 
-@router.get("/prices/suggest", response=dict, tags=["money"])
+@router.get("/prices/suggest", response=typed(SuggestOut), tags=["money"])
 def suggest(request, item: str, partner: str | None = None, kind: str = "sales"):
     """Last price to this partner, list price and the partner's own price list price."""
     it = get_item(item)
@@ -159,7 +173,7 @@ def suggest(request, item: str, partner: str | None = None, kind: str = "sales")
     return prices
 
 
-@router.get("/documents/{number}/margin", response=dict, tags=["documents"])
+@router.get("/documents/{number}/margin", response=typed(MarginOut), tags=["documents"])
 def margin(request, number: str):
     """Estimated gross margin of a sales order or delivery (cost at the current average)."""
     doc = get_document(number)
@@ -168,11 +182,11 @@ def margin(request, number: str):
     return money.margin(doc)
 
 
-class PriceIn(Schema):
+class PriceIn(Input):
     price: Num
 
 
-@router.put("/price-lists/{partner}/{item}", response=dict, tags=["master data"])
+@router.put("/price-lists/{partner}/{item}", response=typed(PartnerPriceOut), tags=["master data"])
 def set_partner_price(request, partner: str, item: str, payload: PriceIn):
     """A customer's (or supplier's) own price for an item."""
     require(request.user, MASTER_DATA)
@@ -184,13 +198,13 @@ def set_partner_price(request, partner: str, item: str, payload: PriceIn):
     return {"partner": partner, "item": item, "price": price_str(price)}
 
 
-class ShareIn(Schema):
+class ShareIn(Input):
     date_from: str | None = Field(None, alias="from")
     date_to: str | None = Field(None, alias="to")
     days: int = 7
 
 
-@router.post("/partners/{code}/statement/share", response={201: dict}, tags=["money"])
+@router.post("/partners/{code}/statement/share", response=typed(ShareLinkOut, 201), tags=["money"])
 def share_statement(request, code: str, payload: ShareIn):
     """A signed, expiring, revocable read-only link to this partner's statement."""
     p = Partner.objects.filter(code=code).first()
@@ -202,7 +216,7 @@ def share_statement(request, code: str, payload: ShareIn):
     return Status(201, link)
 
 
-@router.delete("/share-links/{link_id}", response=dict, tags=["money"])
+@router.delete("/share-links/{link_id}", response=typed(RevokedOut), tags=["money"])
 def revoke_share(request, link_id: int):
     sharing.revoke(request.user, link_id)
     return {"id": link_id, "revoked": True}
@@ -214,7 +228,7 @@ def _require_trade(user, kind: str) -> None:
         raise DomainError("forbidden", f"no permission for {kind} reports", {"permission": f"{kind}_documents"})
 
 
-@router.get("/reports/{kind}-summary", response=dict)
+@router.get("/reports/{kind}-summary", response=typed(TradeReportOut))
 def trade_summary(request, kind: str, by: str = "item", date_from: str | None = Query(None, alias="from"),
                   date_to: str | None = Query(None, alias="to"), format: str = "json"):
     """Sales or purchase summary (kind = sales | purchase) by item, partner or salesperson; sales
@@ -237,7 +251,7 @@ def trade_summary(request, kind: str, by: str = "item", date_from: str | None = 
     return data
 
 
-@router.get("/reports/{kind}-details", response=dict)
+@router.get("/reports/{kind}-details", response=typed(TradeReportOut))
 def trade_details(request, kind: str, date_from: str | None = FROM, date_to: str | None = TO,
                   partner: str | None = None, item: str | None = None, salesperson: str | None = None,
                   format: str = "json", limit: int = 1000, offset: int = 0):
@@ -263,7 +277,7 @@ def trade_details(request, kind: str, date_from: str | None = FROM, date_to: str
     return {**data, **listing}
 
 
-@router.get("/reports/order-follow-up", response=dict)
+@router.get("/reports/order-follow-up", response=typed(page_of(FollowUpRowOut)))
 def order_follow_up(request, kind: str = "sales", limit: int = 1000, offset: int = 0):
     """Ordered, delivered or received, outstanding per order line (sales or purchase orders, for
     the users who work with them)."""

@@ -1,0 +1,86 @@
+"""Typed response bodies of periods, checks, backups and settings."""
+
+from openjxc.core.api import ErrorBody, Output
+
+
+class PeriodOut(Output):
+    name: str
+    start: str
+    end: str
+    status: str
+    closed_at: str | None
+
+
+class CycleOut(Output):
+    cycle: str
+    items: list[PeriodOut]
+
+
+class ProblemOut(Output):
+    """One finding of a check; each check adds the figures it found."""
+
+    check: str
+    message: str | None = None
+    severity: str | None = None
+    period: str | None = None
+
+
+class ReconcileOut(Output):
+    ok: bool
+    problems: list[ProblemOut]
+
+
+class CloseCheckOut(ReconcileOut):
+    period: str
+
+
+class ClosedOut(PeriodOut):
+    digest: str
+    vouchers: int
+    backup_id: str
+    warnings: list[ProblemOut]
+
+
+class ReopenedOut(PeriodOut):
+    backup_id: str
+
+
+class ReopenRemovesOut(Output):
+    stock_snapshots: int
+    account_snapshots: int
+    partner_snapshots: int
+    voucher_numbers: int
+    digest: str | None
+
+
+class ReopenImpactOut(Output):
+    period: str
+    action: str
+    allowed: bool
+    blocked_by: ErrorBody | None
+    backup: str | None = None
+    removes: ReopenRemovesOut | None = None
+    documents_editable_again: int | None = None
+
+
+class BackupOut(Output):
+    id: str
+    created_at: str
+    reason: str
+    user: str | None
+    format: str | None = None
+    file: str
+    size: int
+    sha256: str
+    company: str | None = None
+    counts: dict[str, int] | None = None
+
+
+class SettingOut(Output):
+    key: str
+    value: str
+
+
+class SettingsOut(Output):
+    items: list[SettingOut]
+    count: int

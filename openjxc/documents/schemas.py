@@ -1,0 +1,65 @@
+"""Typed response bodies of documents (API.md "Documents"), for the served OpenAPI document.
+
+Money fields are nullable: a document priced at cost has them masked for a user without
+view_cost."""
+
+from typing import Any
+
+from ninja import Schema
+
+from openjxc.core.api import Output
+
+
+class LineOut(Output):
+    id: int
+    line_no: int
+    item: str
+    item_name: str
+    unit: str
+    qty: str
+    price: str | None
+    price_incl_tax: str | None
+    tax_rate: str | None
+    amount: str | None
+    tax: str | None
+    amount_incl_tax: str | None
+    source_line: int | None
+    fulfilled_qty: str | None = None  # orders only
+    remaining_qty: str | None = None  # orders only
+
+
+class WarningOut(Schema):
+    code: str
+    message: str
+    details: dict[str, Any]
+
+
+class DocumentOut(Output):
+    id: int
+    number: str
+    type: str
+    type_name: str
+    status: str
+    date: str
+    partner: str | None
+    partner_name: str | None
+    warehouse: str | None
+    to_warehouse: str | None
+    source: str | None
+    external_ref: str | None
+    reversal_of: str | None
+    reversal: str | None
+    memo: str | None
+    salesperson: str | None
+    account: str | None
+    invoice_no: str | None
+    invoice_type: str | None
+    version: int
+    lines: list[LineOut]
+    amount: str | None
+    tax: str | None
+    amount_incl_tax: str | None
+    approved_at: str | None
+    cancelled_at: str | None
+    cancel_reason: str | None
+    warnings: list[WarningOut] | None = None  # approve only

@@ -1,0 +1,159 @@
+"""Typed response bodies of the reports. Cost-class fields (and the money of purchase
+documents, for a row carrying its document type) are nullable: masked without view_cost.
+Rows also carry the `from` / `to` of the range asked for where they echo it."""
+
+from openjxc.core.api import Output
+
+Totals = dict[str, str | None]
+
+
+class SummaryRowOut(Output):
+    item: str
+    item_name: str
+    opening_qty: str
+    opening_value: str | None
+    in_qty: str
+    in_value: str | None
+    out_qty: str
+    out_value: str | None
+    closing_qty: str
+    closing_value: str | None
+
+
+class InventorySummaryOut(Output):
+    items: list[SummaryRowOut]
+    count: int
+    totals: Totals
+
+
+class LedgerRowOut(Output):
+    date: str
+    document: str
+    type: str
+    warehouse: str
+    in_qty: str
+    out_qty: str
+    unit_cost: str | None
+    value: str | None
+    balance_qty: str
+    balance_value: str | None
+
+
+class StockLedgerOut(Output):
+    opening: Totals
+    items: list[LedgerRowOut]
+    count: int
+    closing: Totals | None
+
+
+class AgingRowOut(Output):
+    """Also one field per age bucket ("0-30", "31-60", …)."""
+
+    partner: str
+    partner_name: str
+    total: str
+
+
+class AgingOut(Output):
+    kind: str
+    as_of: str
+    items: list[AgingRowOut]
+    count: int
+    totals: Totals
+
+
+class UninvoicedOut(Output):
+    document: str
+    type: str
+    date: str
+    partner: str
+    amount: str | None
+    returned: str | None
+    invoiced: str | None
+    uninvoiced: str | None
+
+
+class StatementLineOut(Output):
+    date: str
+    document: str
+    type: str
+    kind: str
+    entry: str
+    amount: str | None
+    balance: str | None
+
+
+class StatementOut(Output):
+    opening: Totals
+    lines: list[StatementLineOut]
+    items: list[StatementLineOut]
+    count: int
+    closing: Totals
+
+
+class SuggestOut(Output):
+    item: str
+    partner: str | None
+    kind: str
+    last_price: str | None
+    list_price: str | None
+    partner_price: str | None
+
+
+class MarginOut(Output):
+    document: str
+    revenue: str
+    cost: str | None
+    margin: str | None
+    margin_pct: str | None
+    lines: list[Output]
+
+
+class PartnerPriceOut(Output):
+    partner: str
+    item: str
+    price: str | None
+
+
+class ShareLinkOut(Output):
+    id: int
+    token: str
+    url: str
+    expires_at: str
+
+
+class RevokedOut(Output):
+    id: int
+    revoked: bool
+
+
+class TradeRowOut(Output):
+    """A summary or detail row; sales rows carry cost and margin."""
+
+    qty: str | None = None
+    amount: str | None = None
+    tax: str | None = None
+    amount_incl_tax: str | None = None
+    cost: str | None = None
+    margin: str | None = None
+    margin_pct: str | None = None
+
+
+class TradeReportOut(Output):
+    kind: str
+    items: list[TradeRowOut]
+    count: int
+    totals: Totals
+
+
+class FollowUpRowOut(Output):
+    """One order line: ordered, fulfilled by approved deliveries / receipts, outstanding."""
+
+    order: str
+    date: str
+    status: str
+    partner: str
+    item: str
+    ordered: str
+    fulfilled: str
+    outstanding: str
