@@ -142,7 +142,7 @@ def _field_path(loc) -> str:
 def validation_error(request, exc: ValidationError):
     unknown = [_field_path(e.get("loc", ())) for e in exc.errors if e.get("type") == "extra_forbidden"]
     if unknown:
-        return error(request, 422, "unknown_field", f"unknown field: {', '.join(unknown)}",
+        return error(request, "unknown_field", f"unknown field: {', '.join(unknown)}",
                      {"field": unknown[0], "fields": unknown})
     problems = []
     for e in exc.errors:
