@@ -176,15 +176,16 @@ def documents_without_vouchers(statuses: tuple, start=None, end=None) -> list[st
     vouchers (the registry's `makes_vouchers`) and that have something to book — an amount or a
     stock move with a value — but no posting or reversal voucher."""
     types = codes(makes_vouchers=True)
+    priced = codes(makes_vouchers=True, priced=True)  # their amounts are booked; a count's price is not
     dated = " AND d.date >= %s AND d.date <= %s" if start is not None else ""
     rows = _rows(
         f"SELECT d.number FROM documents_document d WHERE d.status IN ({_marks(statuses)}) "
-        f"AND d.type IN ({_marks(types)}){dated} "
-        "AND (d.amount_incl_tax <> 0 OR EXISTS (SELECT 1 FROM inventory_stockmove m "
-        "  WHERE m.document_id = d.id AND m.kind = 0 AND m.value <> 0)) "
+        f"AND d.type IN ({_marks(types)}) "
+        f"AND ((d.type IN ({_marks(priced)}) AND d.amount_incl_tax <> 0) OR EXISTS (SELECT 1 FROM "
+        f"  inventory_stockmove m WHERE m.document_id = d.id AND m.kind = 0 AND m.value <> 0)){dated} "
         "AND NOT EXISTS (SELECT 1 FROM ledger_voucher v WHERE v.document_id = d.id "
         "  AND v.kind IN ('posting', 'reversal')) ORDER BY d.date, d.number",
-        [*statuses, *types, *([start, end] if start is not None else [])],
+        [*statuses, *types, *priced, *([start, end] if start is not None else [])],
     )
     return [n for (n,) in rows]
 
