@@ -33,6 +33,7 @@ class DocType:
     price_field: str = "purchase_price"  # item default price
     priced_at_cost: bool = False  # its prices are purchase prices or costs (masked without view_cost)
     margin: bool = False  # a gross margin means something on it (what is sold)
+    counted: bool = False  # lines give the counted quantity (each item once; a price values a gain)
     source_types: tuple = ()  # types a document of this type may derive from (linked lines)
     refunded_by: str | None = None  # the money type that pays it back (cancel-chain with refund)
     side: str | None = None  # "sales" | "purchase": which trade reports count it
@@ -96,7 +97,8 @@ TYPES = {
         DocType("transfer", "DBD", _("Transfer"), _("Transfers"), **_STOCK, to_warehouse=True,
                 priced=False, posts=True, recipe=_recipe("warehouse", "TRANSFER")),
         DocType("stock_count", "PDD", _("Stock count"), _("Stock counts"), **_STOCK, priced=False,
-                posts=True, makes_vouchers=True, recipe=_recipe("warehouse", "STOCK_COUNT")),
+                counted=True, posts=True, makes_vouchers=True,
+                recipe=_recipe("warehouse", "STOCK_COUNT")),
         DocType("assembly", "ZZD", _("Assembly"), _("Assemblies"), areas=(STOCK,), priced=False),
         DocType("disassembly", "CXD", _("Disassembly"), _("Disassemblies"), areas=(STOCK,),
                 priced=False),
@@ -144,6 +146,18 @@ def trade_types(side: str) -> tuple:
 def order_type(side: str) -> str | None:
     return next(iter(codes(side=side, kind="order")), None)
 
+
+def invoiced_types() -> tuple:
+    """The types invoices are derived from (deliveries, receipts)."""
+    return tuple(dict.fromkeys(s for c in codes(kind="invoice") for s in TYPES[c].source_types))
+
+
+def returns_of(sources: tuple) -> tuple:
+    """The stock types that return what a document of one of `sources` moved."""
+    return tuple(c for c, t in TYPES.items() if t.kind == "stock" and set(t.source_types) & set(sources))
+
+
+OPENING_STOCK_TYPE = "other_in"  # opening stock is posted as one approved document of this type
 
 STATUS_LABELS = {
     "draft": "草稿",

@@ -20,7 +20,7 @@ from openjxc.documents.access import partner_kinds, visible
 from openjxc.documents.models import Document
 from openjxc.documents.rules import parse_date
 from openjxc.documents.services import create_draft
-from openjxc.documents.types import STATUS_LABELS, TYPES
+from openjxc.documents.types import STATUS_LABELS, TYPES, order_type
 from openjxc.inventory.models import Warehouse
 from openjxc.inventory.selectors import in_allowed_warehouses, stock_rows
 from openjxc.ledger.models import Period
@@ -317,7 +317,7 @@ def _create_purchase_order(request, rows, choices) -> str:
     if not lines:
         raise DomainError("invalid", _("Tick at least one item to order."), {"field": "lines"})
     doc, _created = create_draft(request.user, {
-        "type": "purchase_order", "date": str(_today()), "partner": post.get("supplier") or None,
+        "type": order_type("purchase"), "date": str(_today()), "partner": post.get("supplier") or None,
         "warehouse": wh_code, "memo": _("Created from the low-stock list"), "lines": lines})
     return doc["number"]
 
