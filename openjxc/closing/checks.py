@@ -9,7 +9,6 @@ from django.db import connection, transaction
 from openjxc.audit.services import verify_chain
 from openjxc.core.numbers import fen_str, qty_str
 from openjxc.documents.types import codes
-from openjxc.inventory.models import StockMove
 from openjxc.ledger import chart as A
 
 from . import snapshots
@@ -83,6 +82,7 @@ def no_negative_stock() -> list[dict]:
 def counts_hold() -> list[dict]:
     """Every approved stock count states the quantity at its place in the timeline: the stock
     just after its move (its own adjustments included) is what was counted."""
+    counted = codes(counted=True)
     rows = _rows(
         "SELECT d.number, i.code, w.code, l.qty, m.date, (SELECT COALESCE(SUM(x.qty), 0) "
         "  FROM inventory_stockmove x WHERE x.item_id = m.item_id AND x.warehouse_id = m.warehouse_id "
@@ -90,8 +90,8 @@ def counts_hold() -> list[dict]:
         "FROM inventory_stockmove m JOIN documents_document d ON d.id = m.document_id "
         "JOIN documents_documentline l ON l.id = m.line_id "
         "JOIN catalog_item i ON i.id = m.item_id JOIN inventory_warehouse w ON w.id = m.warehouse_id "
-        "WHERE m.kind = 0 AND m.rule = %s AND d.status = 'approved' AND d.reversal_of_id IS NULL "
-        "ORDER BY m.date, m.id", [StockMove.COUNTED]
+        f"WHERE m.kind = 0 AND d.type IN ({_marks(counted)}) AND d.status = 'approved' "
+        "AND d.reversal_of_id IS NULL ORDER BY m.date, m.id", counted
     )
     return [
         {"check": "stock_count", "document": n, "item": i, "warehouse": w,
