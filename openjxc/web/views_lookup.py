@@ -9,7 +9,7 @@ from django.shortcuts import render
 from openjxc.catalog.models import Item
 from openjxc.catalog.selectors import item_by_barcode, search_items
 from openjxc.documents.access import may_use_type
-from openjxc.documents.types import TYPES
+from openjxc.documents.types import TYPES, type_label
 from openjxc.inventory.models import Warehouse
 from openjxc.inventory.selectors import held_for_line, stock_rows
 from openjxc.ledger.selectors import open_items
@@ -136,7 +136,7 @@ def money_open_item_rows(t, partner_code, typed: dict, exclude=None) -> list[dic
         out.append(
             {
                 **r,
-                "type_name": TYPES[r["type"]].label if r["type"] in TYPES else r["type"],
+                "type_name": type_label(r["type"]),
                 "open": str(abs(amount)),
                 "typed": typed.get(r["document"], ""),
             }

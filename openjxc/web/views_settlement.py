@@ -41,7 +41,7 @@ from openjxc.documents.access import readable_numbers, require_document
 from openjxc.documents.models import Document
 from openjxc.documents.rules import parse_date
 from openjxc.documents.selectors import get_document
-from openjxc.documents.types import STATUS_LABELS, TYPES, type_label
+from openjxc.documents.types import STATUS_LABELS, type_label
 from openjxc.inventory.models import Warehouse
 from openjxc.ledger.models import Period
 from openjxc.ledger.periods import ensure_periods, get_period
@@ -155,7 +155,7 @@ def _readable(user, result: dict, steps: list) -> dict:
     open_items = [{**e, "kind_label": OPEN_ITEM_KINDS.get(e["kind"], e["kind"]),
                    "entry_label": OPEN_ITEM_ENTRIES.get(e["entry"], e["entry"]), "url": doc_url(e["document"])}
                   for e in result.get("open_items", [])]
-    costs = [{**c, "type_label": TYPES[c["type"]].label if c["type"] in TYPES else c["type"],
+    costs = [{**c, "type_label": type_label(c["type"]),
               "item_name": items.get(c["item"], ""), "url": doc_url(c["document"])}
              for c in result.get("cost_changes", [])] if show_cost else []
     readable_steps = [{**s, "label": STEP_ACTIONS.get(s["action"], s["action"]),
