@@ -8,6 +8,7 @@ from django.db import connection, transaction
 
 from openjxc.audit.services import verify_chain
 from openjxc.core.numbers import fen_str, qty_str
+from openjxc.documents.types import codes
 from openjxc.ledger import chart as A
 
 from . import snapshots
@@ -81,6 +82,7 @@ def no_negative_stock() -> list[dict]:
 def counts_hold() -> list[dict]:
     """Every approved stock count states the quantity at its place in the timeline: the stock
     just after its move (its own adjustments included) is what was counted."""
+    counted = codes(counted=True)
     rows = _rows(
         "SELECT d.number, i.code, w.code, l.qty, m.date, (SELECT COALESCE(SUM(x.qty), 0) "
         "  FROM inventory_stockmove x WHERE x.item_id = m.item_id AND x.warehouse_id = m.warehouse_id "
@@ -88,8 +90,8 @@ def counts_hold() -> list[dict]:
         "FROM inventory_stockmove m JOIN documents_document d ON d.id = m.document_id "
         "JOIN documents_documentline l ON l.id = m.line_id "
         "JOIN catalog_item i ON i.id = m.item_id JOIN inventory_warehouse w ON w.id = m.warehouse_id "
-        "WHERE m.kind = 0 AND d.type = 'stock_count' AND d.status = 'approved' AND d.reversal_of_id IS NULL "
-        "ORDER BY m.date, m.id"
+        f"WHERE m.kind = 0 AND d.type IN ({_marks(counted)}) AND d.status = 'approved' "
+        "AND d.reversal_of_id IS NULL ORDER BY m.date, m.id", counted
     )
     return [
         {"check": "stock_count", "document": n, "item": i, "warehouse": w,
@@ -169,13 +171,31 @@ def subledgers_equal_control_accounts() -> list[dict]:
     return problems
 
 
-def approved_documents_have_vouchers() -> list[dict]:
+def documents_without_vouchers(statuses: tuple, start=None, end=None) -> list[str]:
+    """Numbers of documents in `statuses` (dated start..end when given) whose type's recipe makes
+    vouchers (the registry's `makes_vouchers`) and that have something to book — an amount or a
+    stock move with a value — but no posting or reversal voucher."""
+    types = codes(makes_vouchers=True)
+    priced = codes(makes_vouchers=True, priced=True)  # their amounts are booked; a count's price is not
+    dated = " AND d.date >= %s AND d.date <= %s" if start is not None else ""
     rows = _rows(
-        "SELECT d.number FROM documents_document d WHERE d.status IN ('approved', 'reversed', 'cancelled') "
-        "AND d.type IN ('purchase_receipt', 'purchase_return', 'sales_delivery', 'sales_return') "
-        "AND d.amount_incl_tax <> 0 "
-        "AND NOT EXISTS (SELECT 1 FROM ledger_voucher v WHERE v.document_id = d.id AND v.kind IN ('posting', 'reversal'))"
+        f"SELECT d.number FROM documents_document d WHERE d.status IN ({_marks(statuses)}) "
+        f"AND d.type IN ({_marks(types)}) "
+        f"AND ((d.type IN ({_marks(priced)}) AND d.amount_incl_tax <> 0) OR EXISTS (SELECT 1 FROM "
+        f"  inventory_stockmove m WHERE m.document_id = d.id AND m.kind = 0 AND m.value <> 0)){dated} "
+        "AND NOT EXISTS (SELECT 1 FROM ledger_voucher v WHERE v.document_id = d.id "
+        "  AND v.kind IN ('posting', 'reversal')) ORDER BY d.date, d.number",
+        [*statuses, *types, *priced, *([start, end] if start is not None else [])],
     )
+    return [n for (n,) in rows]
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def approved_documents_have_vouchers() -> list[dict]:
+    rows = [(n,) for n in documents_without_vouchers(("approved", "reversed", "cancelled"))]
     return [{"check": "document_voucher", "message": f"approved document {n} has no voucher", "document": n}
             for (n,) in rows]
 

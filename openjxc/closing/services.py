@@ -20,7 +20,7 @@ from openjxc.ledger.periods import ensure_periods, get_period, period_dict
 from openjxc.users.services import CLOSE, REOPEN, require
 
 from . import snapshots
-from .checks import reconcile
+from .checks import documents_without_vouchers, reconcile
 from .models import AccountSnapshot, PartnerSnapshot, PeriodClose, StockSnapshot, VoucherNumber
 
 
@@ -56,12 +56,7 @@ def close_check(name: str) -> dict:
                          % {"item": i, "warehouse": w, "qty": qty_str(int(q)), "value": fen_str(int(v))},
                          "action": _("Enter the missing receipt or cancel the surplus issue."),
                          "item_id": i, "warehouse_id": w})
-    missing = [n for (n,) in _rows(
-        "SELECT d.number FROM documents_document d WHERE d.status IN ('approved', 'reversed') "
-        "AND d.date >= %s AND d.date <= %s AND d.amount_incl_tax <> 0 "
-        "AND d.type IN ('purchase_receipt', 'purchase_return', 'sales_delivery', 'sales_return') "
-        "AND NOT EXISTS (SELECT 1 FROM ledger_voucher v WHERE v.document_id = d.id AND v.kind IN ('posting', 'reversal'))",
-        [period.start, period.end])]
+    missing = documents_without_vouchers(("approved", "reversed"), period.start, period.end)
     if missing:
         problems.append({"check": "documents_without_vouchers", "severity": "error",
                          "message": _("%(n)s approved documents have no voucher") % {"n": len(missing)},

@@ -1,6 +1,6 @@
 """Who may work with which documents: by area (采购, 销售, 库存, 资金) and by warehouse.
 
-A document type belongs to one or more areas; a user needs the permission of any of them
+A document type belongs to one or more areas (its `areas` in documents/types.py); a user needs the permission of any of them
 (a warehouse keeper posts purchase receipts and sales deliveries, a purchaser does too). Some
 areas may also read a type they do not write: finance invoices and settles the receipts and
 deliveries the purchase and sales areas post. The services call `require_document` for every
@@ -15,37 +15,13 @@ from openjxc.users.services import (
     MONEY,
     PURCHASE,
     SALES,
-    STOCK,
     allowed_warehouse_ids,
     can,
     require_warehouses,
 )
 
 from .models import Document
-
-AREAS = {
-    "purchase_order": (PURCHASE,),
-    "purchase_receipt": (PURCHASE, STOCK),
-    "purchase_return": (PURCHASE, STOCK),
-    "purchase_invoice": (PURCHASE, MONEY),
-    "sales_order": (SALES,),
-    "sales_delivery": (SALES, STOCK),
-    "sales_return": (SALES, STOCK),
-    "sales_invoice": (SALES, MONEY),
-    "other_in": (STOCK,),
-    "other_out": (STOCK,),
-    "transfer": (STOCK,),
-    "stock_count": (STOCK,),
-    "assembly": (STOCK,),
-    "disassembly": (STOCK,),
-    "receipt": (MONEY,),
-    "payment": (MONEY,),
-    "refund": (MONEY,),
-    "supplier_refund": (MONEY,),
-}
-
-# Areas that may read (never write) a type: what finance invoices, allocates and closes against.
-READ_ALSO = {t: (MONEY,) for t in ("purchase_receipt", "purchase_return", "sales_delivery", "sales_return")}
+from .types import TYPES
 
 
 def partner_kinds(user) -> list[str]:
@@ -77,22 +53,27 @@ def visible_partner_ids(user, code: str) -> list[int]:
     return ids
 
 
+def _areas(doc_type: str) -> tuple:
+    t = TYPES.get(doc_type)
+    return t.areas if t else ()
+
+
 def may_use_type(user, doc_type: str) -> bool:
-    return any(can(user, p) for p in AREAS.get(doc_type, ()))
+    return any(can(user, p) for p in _areas(doc_type))
 
 
 def may_read_type(user, doc_type: str) -> bool:
-    return may_use_type(user, doc_type) or any(can(user, p) for p in READ_ALSO.get(doc_type, ()))
+    return may_use_type(user, doc_type) or doc_type in TYPES and any(can(user, p) for p in TYPES[doc_type].read_areas)
 
 
 def visible_types(user) -> list[str]:
     """The types whose documents this user may read."""
-    return [t for t in AREAS if may_read_type(user, t)]
+    return [t for t in TYPES if may_read_type(user, t)]
 
 
 def require_type(user, doc_type: str) -> None:
     if not may_use_type(user, doc_type):
-        perms = [p.split(".")[-1] for p in AREAS.get(doc_type, ())]
+        perms = [p.split(".")[-1] for p in _areas(doc_type)]
         raise DomainError("forbidden", f"no permission for {doc_type} documents (needs {' or '.join(perms)})",
                           {"permission": perms, "type": doc_type})
 
@@ -100,7 +81,11 @@ def require_type(user, doc_type: str) -> None:
 def guarded_warehouses(doc_type: str, warehouse, to_warehouse) -> tuple:
     """The warehouses a user must have to work with a document: a transfer belongs to the
     warehouse it leaves (a keeper sends goods to any warehouse), every other one to all it names."""
-    return (warehouse,) if doc_type == "transfer" else (warehouse, to_warehouse)
+    return (warehouse,) if _moves_between(doc_type) else (warehouse, to_warehouse)
+
+
+def _moves_between(doc_type: str) -> bool:
+    return doc_type in TYPES and TYPES[doc_type].to_warehouse
 
 
 def _require_doc_warehouses(user, doc) -> None:
@@ -147,7 +132,8 @@ def visible(user, qs: QuerySet) -> QuerySet:
     allowed = allowed_warehouse_ids(user)
     if allowed is not None:
         qs = qs.filter(Q(warehouse__isnull=True) | Q(warehouse_id__in=allowed)).filter(
-            Q(to_warehouse__isnull=True) | Q(to_warehouse_id__in=allowed) | Q(type="transfer"))
+            Q(to_warehouse__isnull=True) | Q(to_warehouse_id__in=allowed)
+            | Q(type__in=[c for c, t in TYPES.items() if t.to_warehouse]))
     return qs
 
 

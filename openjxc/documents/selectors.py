@@ -4,7 +4,7 @@ from openjxc.core.errors import not_found
 from openjxc.core.numbers import fen_str, price_str, qty_str
 
 from .models import Document, DocumentLine
-from .types import TYPES
+from .types import TYPES, type_label
 
 INVOICE_TYPES = tuple(code for code, t in TYPES.items() if t.kind == "invoice")
 
@@ -57,7 +57,7 @@ def document_dict(doc: Document, lines=None) -> dict:
         "id": doc.id,
         "number": doc.number,
         "type": doc.type,
-        "type_name": TYPES[doc.type].label,
+        "type_name": type_label(doc.type),
         "status": doc.status,
         "date": doc.date.isoformat(),
         "partner": doc.partner.code if doc.partner_id else None,

@@ -147,7 +147,7 @@ def _resolve_lines(t, raw_lines: list, errors: list) -> list:
             errors.append(not_found("item", p["item"]))
             continue
         p["item_obj"] = item
-        if t.code == "stock_count":
+        if t.counted:
             if item.id in seen:
                 errors.append(DomainError("invalid", f"item {item.code} is counted twice", {"line": i + 1}))
             seen.add(item.id)
@@ -206,7 +206,7 @@ MAX_LINE_AMOUNT = Decimal(10) ** 13
 
 def _price_line(t, p: dict, item: Item, i: int) -> None:
     qty = Decimal(p["qty_units"]) / QTY_SCALE
-    if not t.priced and t.code != "stock_count":
+    if not t.priced and not t.counted:
         p.update(price=None, price_incl_tax=None, tax_rate=Decimal(0), amount=0, tax=0, gross=0)
         return
     rate = p["tax_rate"] if p["tax_rate"] is not None else (item.tax_rate if t.partner else Decimal(0))
@@ -214,7 +214,7 @@ def _price_line(t, p: dict, item: Item, i: int) -> None:
     if price is not None and pit is not None:
         check_prices_agree(price, pit, rate, f"lines[{i}]")
     if price is None and pit is None:
-        if t.code == "stock_count":
+        if t.counted:
             p.update(tax_rate=Decimal(0), amount=0, tax=0, gross=0)
             return
         default = getattr(item, t.price_field)

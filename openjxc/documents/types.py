@@ -1,61 +1,164 @@
-"""Document types as data: number prefix, partner kind, warehouses, and which statuses exist."""
+"""The registry of document types: each type is declared once here and owns everything about it.
+
+Access, masking, the menu, the approval thresholds, the reports, the posting engine and the
+integrity checks ask this registry instead of naming types; a type's posting recipe lives in
+`posting/recipes/<family>.py` and is found through `recipe` (a dotted path, resolved by the
+posting app, so that this module stays below it). How to add a type: docs/architecture.md."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from openjxc.core.error_codes import register_labels
+from openjxc.users.admin import THRESHOLD_TYPES
+from openjxc.users.masking import PRICED_AT_COST
+from openjxc.users.services import MONEY, PURCHASE, SALES, STOCK
+
+# navigation groups (web/nav.py shows a group's types in declaration order)
+PURCHASING, SELLING, INVENTORY, MONEY_GROUP = "purchasing", "sales", "inventory", "money"
 
 
 @dataclass(frozen=True)
 class DocType:
     code: str
-    prefix: str
-    label: str  # Chinese name shown in the UI
+    prefix: str  # document number prefix
+    label: str  # singular name (translatable)
+    plural: str  # the menu entry (translatable)
+    areas: tuple  # permission areas that may write it (any one of them)
+    read_areas: tuple = ()  # areas that may also read (never write) it
     partner: str | None = None  # "customer" | "supplier" | None
     partner_required: bool = False
     warehouse: bool = True
-    to_warehouse: bool = False
+    to_warehouse: bool = False  # moves goods between two warehouses
     priced: bool = True  # lines carry prices and tax
     price_field: str = "purchase_price"  # item default price
+    priced_at_cost: bool = False  # its prices are purchase prices or costs (masked without view_cost)
+    margin: bool = False  # a gross margin means something on it (what is sold)
+    counted: bool = False  # lines give the counted quantity (each item once; a price values a gain)
     source_types: tuple = ()  # types a document of this type may derive from (linked lines)
-    posts: bool = False  # available for approval in this build
-    kind: str = "stock"  # stock | order | money | invoice
+    refunded_by: str | None = None  # the money type that pays it back (cancel-chain with refund)
+    side: str | None = None  # "sales" | "purchase": which trade reports count it
+    threshold: bool = False  # an approval threshold (maker ≠ checker) may be set for it
+    nav: str | None = None  # navigation group
+    posts: bool = False  # available for entry and approval in this build
+    kind: str = "stock"  # how it posts: stock | order | money | invoice
+    makes_vouchers: bool = False  # its approval writes a posting voucher (checked by reconcile)
+    recipe: str | None = None  # dotted path of its posting recipe (posting/recipes/)
 
+
+def _recipe(family: str, name: str) -> str:
+    return f"openjxc.posting.recipes.{family}.{name}"
+
+
+_P, _S = "supplier", "customer"
+_PURCHASE = {"areas": (PURCHASE,), "partner": _P, "partner_required": True, "side": "purchase",
+             "priced_at_cost": True, "nav": PURCHASING, "posts": True}
+_SALES = {"areas": (SALES,), "partner": _S, "partner_required": True, "side": "sales",
+          "price_field": "sale_price", "nav": SELLING, "posts": True}
+_STOCK = {"areas": (STOCK,), "nav": INVENTORY}
+_MONEY = {"areas": (MONEY,), "partner_required": True, "warehouse": False, "nav": MONEY_GROUP,
+          "posts": True, "kind": "money", "makes_vouchers": True}
 
 TYPES = {
     t.code: t
     for t in [
-        DocType("purchase_order", "CGDD", "采购订单", "supplier", True, posts=True, kind="order"),
-        DocType("purchase_receipt", "CGRK", "采购入库单", "supplier", True, source_types=("purchase_order",),
-                posts=True),
-        DocType(
-            "purchase_return", "CGTH", "采购退货单", "supplier", True,
-            source_types=("purchase_receipt",), posts=True,
-        ),
-        DocType("purchase_invoice", "CGFP", "采购发票", "supplier", True, warehouse=False,
-                source_types=("purchase_receipt",), posts=True, kind="invoice"),
-        DocType("sales_order", "XSDD", "销售订单", "customer", True, price_field="sale_price", posts=True,
-                kind="order"),
-        DocType("sales_delivery", "XSCK", "销售出库单", "customer", True, price_field="sale_price",
-                source_types=("sales_order",), posts=True),
-        DocType(
-            "sales_return", "XSTH", "销售退货单", "customer", True, price_field="sale_price",
-            source_types=("sales_delivery",), posts=True,
-        ),
-        DocType("sales_invoice", "XSFP", "销售发票", "customer", True, warehouse=False, price_field="sale_price",
-                source_types=("sales_delivery",), posts=True, kind="invoice"),
-        DocType("other_in", "QTRK", "其他入库单", posts=True),
-        DocType("other_out", "QTCK", "其他出库单", priced=False, posts=True),
-        DocType("transfer", "DBD", "调拨单", to_warehouse=True, priced=False, posts=True),
-        DocType("stock_count", "PDD", "盘点单", priced=False, posts=True),
-        DocType("assembly", "ZZD", "组装单", priced=False),
-        DocType("disassembly", "CXD", "拆卸单", priced=False),
-        DocType("receipt", "SKD", "收款单", "customer", True, warehouse=False, posts=True, kind="money"),
-        DocType("payment", "FKD", "付款单", "supplier", True, warehouse=False, posts=True, kind="money"),
-        DocType("refund", "TKD", "退款单", "customer", True, warehouse=False, posts=True, kind="money"),
-        DocType("supplier_refund", "STKD", "供应商退款单", "supplier", True, warehouse=False, posts=True,
-                kind="money"),
+        DocType("purchase_order", "CGDD", _("Purchase order"), _("Purchase orders"), **_PURCHASE,
+                threshold=True, kind="order", recipe=_recipe("orders", "PURCHASE_ORDER")),
+        DocType("purchase_receipt", "CGRK", _("Purchase receipt"), _("Purchase receipts"),
+                **{**_PURCHASE, "areas": (PURCHASE, STOCK)}, read_areas=(MONEY,), threshold=True,
+                source_types=("purchase_order",), makes_vouchers=True,
+                recipe=_recipe("stock_in", "PURCHASE_RECEIPT")),
+        DocType("purchase_return", "CGTH", _("Purchase return"), _("Purchase returns"),
+                **{**_PURCHASE, "areas": (PURCHASE, STOCK)}, read_areas=(MONEY,),
+                source_types=("purchase_receipt",), makes_vouchers=True,
+                recipe=_recipe("stock_out", "PURCHASE_RETURN")),
+        DocType("purchase_invoice", "CGFP", _("Purchase invoice"), _("Purchase invoices"),
+                **{**_PURCHASE, "areas": (PURCHASE, MONEY), "side": None}, warehouse=False,
+                source_types=("purchase_receipt",), kind="invoice",
+                recipe=_recipe("invoices", "INVOICE")),
+        DocType("sales_order", "XSDD", _("Sales order"), _("Sales orders"), **_SALES, margin=True,
+                threshold=True, kind="order", recipe=_recipe("orders", "SALES_ORDER")),
+        DocType("sales_delivery", "XSCK", _("Sales delivery"), _("Sales deliveries"),
+                **{**_SALES, "areas": (SALES, STOCK)}, read_areas=(MONEY,), margin=True,
+                threshold=True, source_types=("sales_order",), makes_vouchers=True,
+                recipe=_recipe("stock_out", "SALES_DELIVERY")),
+        DocType("sales_return", "XSTH", _("Sales return"), _("Sales returns"),
+                **{**_SALES, "areas": (SALES, STOCK)}, read_areas=(MONEY,),
+                source_types=("sales_delivery",), makes_vouchers=True,
+                recipe=_recipe("stock_in", "SALES_RETURN")),
+        DocType("sales_invoice", "XSFP", _("Sales invoice"), _("Sales invoices"),
+                **{**_SALES, "areas": (SALES, MONEY), "side": None}, warehouse=False,
+                source_types=("sales_delivery",), kind="invoice",
+                recipe=_recipe("invoices", "INVOICE")),
+        DocType("other_in", "QTRK", _("Other receipt"), _("Other receipts"), **_STOCK,
+                priced_at_cost=True, posts=True, makes_vouchers=True,
+                recipe=_recipe("stock_in", "OTHER_IN")),
+        DocType("other_out", "QTCK", _("Other issue"), _("Other issues"), **_STOCK, priced=False,
+                posts=True, makes_vouchers=True, recipe=_recipe("stock_out", "OTHER_OUT")),
+        DocType("transfer", "DBD", _("Transfer"), _("Transfers"), **_STOCK, to_warehouse=True,
+                priced=False, posts=True, recipe=_recipe("warehouse", "TRANSFER")),
+        DocType("stock_count", "PDD", _("Stock count"), _("Stock counts"), **_STOCK, priced=False,
+                counted=True, posts=True, makes_vouchers=True,
+                recipe=_recipe("warehouse", "STOCK_COUNT")),
+        DocType("assembly", "ZZD", _("Assembly"), _("Assemblies"), areas=(STOCK,), priced=False),
+        DocType("disassembly", "CXD", _("Disassembly"), _("Disassemblies"), areas=(STOCK,),
+                priced=False),
+        DocType("receipt", "SKD", _("Customer receipt"), _("Customer receipts"), **_MONEY,
+                partner=_S, refunded_by="refund", recipe=_recipe("money", "RECEIPT")),
+        DocType("payment", "FKD", _("Supplier payment"), _("Supplier payments"), **_MONEY,
+                partner=_P, threshold=True, refunded_by="supplier_refund",
+                recipe=_recipe("money", "PAYMENT")),
+        DocType("refund", "TKD", _("Customer refund"), _("Customer refunds"), **_MONEY,
+                partner=_S, threshold=True, recipe=_recipe("money", "REFUND")),
+        DocType("supplier_refund", "STKD", _("Supplier refund"), _("Supplier refunds"), **_MONEY,
+                partner=_P, recipe=_recipe("money", "SUPPLIER_REFUND")),
     ]
 }
+
+# masking and the settings live below the documents app: they are told which types are priced
+# at cost and which take an approval threshold
+PRICED_AT_COST.update(code for code, t in TYPES.items() if t.priced_at_cost)
+THRESHOLD_TYPES.extend(code for code, t in TYPES.items() if t.threshold)
+
+
+def type_label(code: str) -> str:
+    """The type's name in the active language; an unknown code is shown as it is."""
+    t = TYPES.get(code)
+    return str(t.label) if t else code
+
+
+def codes(**where) -> tuple:
+    """The codes of the types whose fields equal `where` (e.g. codes(kind="invoice")), in
+    declaration order."""
+    return tuple(c for c, t in TYPES.items() if all(getattr(t, k) == v for k, v in where.items()))
+
+
+def order_of(code: str) -> str | None:
+    """The order type a delivery / receipt of this type fulfils (its source of kind order)."""
+    t = TYPES.get(code)
+    return next((s for s in t.source_types if TYPES[s].kind == "order"), None) if t else None
+
+
+def trade_types(side: str) -> tuple:
+    """The stock types a trade report on `side` counts: (outgoing or incoming, its return)."""
+    return codes(side=side, kind="stock")
+
+
+def order_type(side: str) -> str | None:
+    return next(iter(codes(side=side, kind="order")), None)
+
+
+def invoiced_types() -> tuple:
+    """The types invoices are derived from (deliveries, receipts)."""
+    return tuple(dict.fromkeys(s for c in codes(kind="invoice") for s in TYPES[c].source_types))
+
+
+def returns_of(sources: tuple) -> tuple:
+    """The stock types that return what a document of one of `sources` moved."""
+    return tuple(c for c, t in TYPES.items() if t.kind == "stock" and set(t.source_types) & set(sources))
+
+
+OPENING_STOCK_TYPE = "other_in"  # opening stock is posted as one approved document of this type
 
 STATUS_LABELS = {
     "draft": "草稿",

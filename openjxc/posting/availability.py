@@ -12,9 +12,10 @@ from openjxc.core.errors import DomainError
 from openjxc.core.numbers import qty_str
 from openjxc.core.services import policy
 from openjxc.documents.models import Document
+from openjxc.documents.types import order_of
 from openjxc.inventory.services import lock_balances
 
-from .orders import ORDER_OF
+from .recipes import recipe_of
 
 
 def _balances(keys) -> dict:
@@ -70,9 +71,10 @@ def check_order(doc: Document, lines) -> list[dict]:
 def check_delivery(doc: Document, lines) -> list[dict]:
     """After a delivery has posted (and released its own order's reservation): lines not derived
     from an order must not have left the stock below what orders reserve."""
-    if ORDER_OF.get(doc.type) != "sales_order":
+    order = order_of(doc.type)
+    if order is None or recipe_of(order).reservation != "reserved":
         return []
-    derived = doc.source_id is not None and doc.source.type == ORDER_OF[doc.type]
+    derived = doc.source_id is not None and doc.source.type == order
     free_lines: dict = defaultdict(int)
     for ln in lines:
         if not (derived and ln.source_line_id):

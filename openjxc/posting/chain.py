@@ -17,14 +17,13 @@ from openjxc.documents.access import require_document
 from openjxc.documents.models import Document
 from openjxc.documents.selectors import get_document
 from openjxc.documents.services import create_draft
-from openjxc.documents.types import TYPES
+from openjxc.documents.types import TYPES, order_of
 from openjxc.ledger.services import closed_through, open_amount
 from openjxc.users.services import CANCEL, require
 
 from . import engine, money, orders, reversal
 
 # Money paid in that a refund pays back (a receipt's or payment's open item is a credit).
-REFUND_OF = {"receipt": "refund", "payment": "supplier_refund"}
 
 
 def _undo_document(user, doc: Document, reason: str, date, steps: list) -> None:
@@ -71,8 +70,8 @@ def cancel_chain(user, number: str, reason: str | None, refund: bool = False, da
         if kind == "order":
             order = root
             fulfilments = list(Document.objects.filter(source=order, status=Document.APPROVED).order_by("-date", "-id"))
-        elif kind == "stock" and root.type in orders.ORDER_OF:
-            order = root.source if root.source_id and root.source.type == orders.ORDER_OF[root.type] else None
+        elif kind == "stock" and order_of(root.type):
+            order = root.source if root.source_id and root.source.type == order_of(root.type) else None
             fulfilments = [root] if root.status == Document.APPROVED else []
         else:
             raise DomainError("invalid", "cancel-chain starts from an order, a delivery or a receipt", {})
@@ -94,7 +93,7 @@ def cancel_chain(user, number: str, reason: str | None, refund: bool = False, da
                 steps.append({"action": "cancel", "document": order.number})
         if refund:
             for m, paid in credited.values():
-                refund_type = REFUND_OF.get(m.type)
+                refund_type = TYPES[m.type].refunded_by
                 # what was paid against this chain, not the money document's older credit
                 left = min(paid, -open_amount(m.id)) if refund_type else 0
                 if left > 0:

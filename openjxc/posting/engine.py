@@ -80,7 +80,7 @@ def post_adjustment_vouchers(adjustments, cause_id: int, ids=None) -> None:
         return
     doc_ids = {a[1] for a in adjustments}
     counters = {
-        doc_id: (recipes.REVERSAL_COUNTER if reversal_of else recipes.ADJUSTMENT_COUNTER).get(doc_type)
+        doc_id: recipes.counter(doc_type, reversal=reversal_of is not None)
         for doc_id, doc_type, reversal_of in Document.objects.filter(pk__in=doc_ids).values_list(
             "id", "type", "reversal_of_id")
     }
@@ -116,7 +116,7 @@ def approve(user, number: str) -> Document:
             _check_remaining(doc, lines)
         values = []
         if kind == "order":
-            if doc.type == "sales_order":
+            if recipes.recipe_of(doc.type).checks_credit:
                 doc.warnings = orders.check_credit_limit(doc) + availability.check_order(doc, lines)
             orders.approve_order(doc, lines)
         elif kind == "money":
@@ -267,7 +267,7 @@ def _cancel_stock_document(doc: Document) -> None:
         ensure_open(dates[0])
     ids = cached_account_ids()
     negate_vouchers(doc.id, Voucher.CANCELLATION, f"作废 {doc.number}", kinds=(Voucher.POSTING,))
-    counter = recipes.ADJUSTMENT_COUNTER.get(doc.type)
+    counter = recipes.counter(doc.type)
     for day, amount in _own_adjustments(doc.id):
         if counter:
             post_voucher(day, doc.id, Voucher.CANCELLATION,

@@ -18,17 +18,17 @@ from openjxc.ledger.models import Allocation, Voucher
 from openjxc.ledger.services import add_open_items, ensure_open, open_amount, post_voucher
 from openjxc.users.services import APPROVE, require
 
-# type -> (open-item kind, sign of its own open item, voucher: debit account, credit account)
-MONEY = {
-    "receipt": ("receivable", -1, None, A.RECEIVABLE),  # 借 money account / 贷 1122
-    "refund": ("receivable", 1, A.RECEIVABLE, None),  # 借 1122 / 贷 money account
-    "payment": ("payable", -1, A.PAYABLE, None),  # 借 2202 / 贷 money account
-    "supplier_refund": ("payable", 1, None, A.PAYABLE),  # 借 money account / 贷 2202
-}
+from .recipes import recipe_of
+
+
+def money_side(doc_type: str) -> tuple | None:
+    """(open-item kind, sign of its own open item, voucher debit, credit) of a money type, from
+    its recipe (posting/recipes/money.py); None for any other type."""
+    return recipe_of(doc_type).money
 
 
 def approve_money(doc: Document, user) -> None:
-    kind, sign, debit, credit = MONEY[doc.type]
+    kind, sign, debit, credit = money_side(doc.type)
     account = doc.account.code if doc.account_id else A.BANK
     lines = [(debit or account, doc.amount, 0, doc.partner_id if debit else None),
              (credit or account, 0, doc.amount, doc.partner_id if credit else None)]
@@ -45,9 +45,9 @@ def approve_money(doc: Document, user) -> None:
 
 
 def _check_pair(money: Document, target: Document, amount: int) -> tuple[str, int]:
-    if money.type not in MONEY:
+    if money_side(money.type) is None:
         raise DomainError("invalid", f"{money.number} is not a receipt, payment or refund", {"field": "from"})
-    kind, sign, _, _ = MONEY[money.type]
+    kind, sign, _, _ = money_side(money.type)
     if target.partner_id != money.partner_id or target.id == money.id:
         raise DomainError("invalid", f"{target.number} is not an open item of {money.partner.code}",
                           {"field": "to"})
@@ -75,7 +75,7 @@ def allocate_between(money: Document, target: Document, amount: int, day) -> All
 
 def auto_allocate(money: Document) -> None:
     """Allocate what is left of a money document to the partner's oldest open items."""
-    kind, sign, _, _ = MONEY[money.type]
+    kind, sign, _, _ = money_side(money.type)
     left = abs(open_amount(money.id))
     with connection.cursor() as cur:
         cur.execute(
@@ -132,7 +132,7 @@ def unallocate(user, allocation_id: int, cause: Document | None = None) -> dict:
 
 def undo(a: Allocation, cause: Document | None = None) -> None:
     """Append the entries that take an allocation back (dated today, or its own date if later)."""
-    _, sign, _, _ = MONEY[a.source.type]
+    _, sign, _, _ = money_side(a.source.type)
     day = max(timezone.localdate(), a.date)
     ensure_open(day)
     add_open_items([

@@ -15,6 +15,7 @@ from openjxc.core.services import start_date
 from openjxc.core.sheets import read_rows
 from openjxc.documents.models import Document, DocumentLine
 from openjxc.documents.services import create_draft
+from openjxc.documents.types import OPENING_STOCK_TYPE
 from openjxc.inventory.models import Warehouse
 from openjxc.users.services import MASTER_DATA, require, require_warehouses
 
@@ -59,7 +60,7 @@ def _line(user, row: dict, warehouses: dict, items: dict, seen: set) -> tuple[st
     if key in seen:
         raise DomainError("invalid", f"item {item.code} appears twice for warehouse {wh.code}", {"field": "item"})
     seen.add(key)
-    earlier = DocumentLine.objects.filter(document__type="other_in", document__memo=MEMO, document__warehouse=wh,
+    earlier = DocumentLine.objects.filter(document__type=OPENING_STOCK_TYPE, document__memo=MEMO, document__warehouse=wh,
                                           item=item).exclude(document__status__in=(Document.CANCELLED,
                                                                                     Document.REVERSED))
     if earlier.exists():
@@ -91,7 +92,7 @@ def import_opening_stock(user, content: bytes, commit: bool) -> dict:
             for wh, lines in sorted(by_wh.items()):
                 try:
                     with transaction.atomic():
-                        draft, _ = create_draft(user, {"type": "other_in", "date": str(day), "warehouse": wh,
+                        draft, _ = create_draft(user, {"type": OPENING_STOCK_TYPE, "date": str(day), "warehouse": wh,
                                                        "memo": MEMO, "lines": [ln for _, ln in lines]})
                         doc = approve(user, draft["number"])
                         if doc.status != Document.APPROVED:

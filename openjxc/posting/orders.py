@@ -15,14 +15,18 @@ from openjxc.documents.access import require_document, require_readable
 from openjxc.documents.models import Document
 from openjxc.documents.selectors import get_document, used_quantities
 from openjxc.documents.services import create_draft
-from openjxc.documents.types import TYPES
+from openjxc.documents.types import TYPES, order_of
 from openjxc.inventory.services import lock_balances
 from openjxc.ledger.periods import default_date
 from openjxc.ledger.services import ensure_open
 from openjxc.users.services import APPROVE, require
 
-ORDER_OF = {"sales_delivery": "sales_order", "purchase_receipt": "purchase_order"}
-FIELD = {"sales_order": "reserved", "purchase_order": "on_order"}
+from .recipes import recipe_of
+
+
+def _field(order_type: str) -> str | None:
+    """The balance column an order of this type holds (its recipe's reservation)."""
+    return recipe_of(order_type).reservation
 
 
 def _append(entries) -> None:
@@ -89,13 +93,13 @@ def check_credit_limit(doc: Document) -> list[dict]:
 
 
 def approve_order(doc: Document, lines) -> None:
-    field = FIELD[doc.type]
+    field = _field(doc.type)
     _append([(doc.date, doc.id, ln.id, ln.item_id, doc.warehouse_id, field, ln.qty, doc.id) for ln in lines])
 
 
 def release_all(doc: Document, cause_id: int) -> None:
     """Give back everything an order still holds (cancel, close)."""
-    field = FIELD[doc.type]
+    field = _field(doc.type)
     _append([(doc.date, doc.id, line, item, wh, field, -qty, cause_id)
              for line, (item, wh, qty) in _open_per_line(doc.id).items() if qty])
 
@@ -103,10 +107,10 @@ def release_all(doc: Document, cause_id: int) -> None:
 def fulfil(doc: Document, lines) -> None:
     """A delivery / receipt derived from an order releases what it fulfils and moves the order on."""
     order = doc.source
-    if order is None or order.type != ORDER_OF.get(doc.type):
+    if order is None or order.type != order_of(doc.type):
         return
     held = _open_per_line(order.id)
-    field = FIELD[order.type]
+    field = _field(order.type)
     entries = []
     for ln in lines:
         if ln.source_line_id in held:
@@ -122,7 +126,7 @@ def fulfil(doc: Document, lines) -> None:
 def unfulfil(doc: Document, day=None) -> None:
     """Cancelling (or reversing, dated `day`) a derived delivery / receipt holds its quantities
     for the order again — unless the order no longer holds anything (closed or cancelled)."""
-    order = doc.source if doc.source_id and doc.source.type == ORDER_OF.get(doc.type) else None
+    order = doc.source if doc.source_id and doc.source.type == order_of(doc.type) else None
     if order is None or not workflow.can(order, "fulfil"):
         return
     with connection.cursor() as cur:

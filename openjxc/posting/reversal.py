@@ -32,10 +32,9 @@ from openjxc.users.services import REVERSE, require
 
 from . import orders, recipes
 from .engine import check_no_dependents, post_adjustment_vouchers, retry_on_conflict
-from .money import MONEY
+from .money import money_side
 
 # Where the stock value a reversal cannot take back at the original cost is booked.
-REVERSAL_COUNTER = recipes.REVERSAL_COUNTER
 
 
 def _original_moves(document_id: int) -> list:
@@ -66,7 +65,7 @@ def _copy_lines(doc: Document, rev: Document) -> dict:
 def _specs(doc: Document, moves: list, line_map: dict) -> list[MoveSpec]:
     specs = []
     for mid, line, item, wh, qty, _value, _v0 in moves:
-        if doc.type == "transfer":
+        if TYPES[doc.type].to_warehouse:
             if qty > 0:  # back out of the target at its average, into the source at that value
                 specs.insert(0, MoveSpec(line_map[line], item, wh, -qty, M.AVERAGE_OUT))
             else:
@@ -80,9 +79,10 @@ def _specs(doc: Document, moves: list, line_map: dict) -> list[MoveSpec]:
 
 def _money_open_item(doc: Document) -> tuple[str, int] | None:
     """A money document is its own open item (a receipt a credit on the customer)."""
-    if doc.type not in MONEY:
+    side = money_side(doc.type)
+    if side is None:
         return None
-    kind, sign, _, _ = MONEY[doc.type]
+    kind, sign, _, _ = side
     return kind, sign * doc.amount
 
 
@@ -119,7 +119,7 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
             values, adjustments = post_moves(rev.id, day, specs, balances)
         memo = f"红字冲销 {doc.number}"
         negate_vouchers(doc.id, Voucher.REVERSAL, memo, kinds=(Voucher.POSTING,), day=day, target_id=rev.id)
-        counter = REVERSAL_COUNTER.get(doc.type) if doc.type != "transfer" else None
+        counter = recipes.counter(doc.type, reversal=True)
         remaining = sum(values) + sum(m[6] for m in moves)
         if counter and remaining:
             post_voucher(day, rev.id, Voucher.REVERSAL, recipes.pair(A.INVENTORY, counter, remaining), memo)

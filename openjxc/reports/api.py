@@ -17,7 +17,7 @@ from openjxc.documents.access import (
 )
 from openjxc.documents.rules import query_date
 from openjxc.documents.selectors import get_document
-from openjxc.documents.types import TYPES
+from openjxc.documents.types import TYPES, invoiced_types
 from openjxc.inventory.selectors import get_warehouse
 from openjxc.partners.models import Partner
 from openjxc.users.masking import sees_cost
@@ -134,8 +134,7 @@ def aging(request, kind: str = "receivable",
 def uninvoiced(request, limit: int = 1000, offset: int = 0):
     """Approved deliveries and receipts not (fully) covered by an approved invoice: the ones of
     the user's areas (deliveries for sales and money users, receipts for purchase and money)."""
-    types = [t for t in ("sales_delivery", "purchase_receipt")
-             if TYPES[t].partner in partner_kinds(request.user)]
+    types = [t for t in invoiced_types() if TYPES[t].partner in partner_kinds(request.user)]
     if not types:
         _require_kind(request.user, "receivable")
     return page([r for r in money.uninvoiced() if r["type"] in types], limit, offset)

@@ -9,6 +9,14 @@ from openjxc.catalog.models import PriceListEntry
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import QTY_SCALE, div_half_up, fen_str, price_str
 from openjxc.documents.models import Document
+from openjxc.documents.types import (
+    TYPES,
+    codes,
+    invoiced_types,
+    order_type,
+    returns_of,
+    trade_types,
+)
 from openjxc.inventory.costing import as_date
 
 BUCKETS = (("0-30", 30), ("31-60", 60), ("61-90", 90), ("91-180", 180), ("181-365", 365), ("365+", None))
@@ -85,13 +93,19 @@ def uninvoiced() -> list[dict]:
         "  JOIN documents_document i ON i.id = il.document_id WHERE i.source_id = d.id "
         "  AND i.status = 'approved' AND i.type IN ({})), 0)"
     )
+    invoices, invoiced = codes(kind="invoice"), invoiced_types()
+    returns = returns_of(invoiced)
+
+    def marks(types):
+        return ", ".join(["%s"] * len(types))
+
     with connection.cursor() as cur:
         cur.execute(
             "SELECT d.number, d.type, d.date, p.code, d.amount_incl_tax, "
-            + derived.format("'sales_invoice', 'purchase_invoice'") + ", "
-            + derived.format("'sales_return', 'purchase_return'") + " "
+            + derived.format(marks(invoices)) + ", " + derived.format(marks(returns)) + " "
             "FROM documents_document d JOIN partners_partner p ON p.id = d.partner_id "
-            "WHERE d.status = 'approved' AND d.type IN ('sales_delivery', 'purchase_receipt') ORDER BY d.date, d.number"
+            f"WHERE d.status = 'approved' AND d.type IN ({marks(invoiced)}) ORDER BY d.date, d.number",
+            [*invoices, *returns, *invoiced],
         )
         rows = cur.fetchall()
     out = []
@@ -107,7 +121,7 @@ def uninvoiced() -> list[dict]:
 def suggest_price(item, partner, kind: str) -> dict:
     if kind not in ("sales", "purchase"):
         raise DomainError("invalid", "kind must be sales or purchase", {"field": "kind"})
-    types = ("sales_delivery", "sales_order") if kind == "sales" else ("purchase_receipt", "purchase_order")
+    types = (trade_types(kind)[0], order_type(kind))  # the last price it was sold / bought at
     last = None
     if partner is not None:
         line = (Document.objects.filter(partner=partner, type__in=types, status__in=Document.POSTED,
@@ -124,7 +138,7 @@ def suggest_price(item, partner, kind: str) -> dict:
 
 def margin(doc: Document) -> dict:
     """Estimated gross margin of a sales order or delivery at the current average cost."""
-    if doc.type not in ("sales_order", "sales_delivery"):
+    if not TYPES[doc.type].margin:
         raise DomainError("invalid", "margin is for sales orders and deliveries", {"field": "number"})
     lines = list(doc.lines.select_related("item"))
     keys = {(ln.item_id, doc.warehouse_id) for ln in lines}
@@ -138,7 +152,7 @@ def margin(doc: Document) -> dict:
     out_lines, revenue, cost = [], 0, 0
     for ln in lines:
         q, v = avg[ln.item_id]
-        if doc.type == "sales_delivery" and doc.status != Document.DRAFT:
+        if TYPES[doc.type].kind == "stock" and doc.status != Document.DRAFT:  # its own cost
             with connection.cursor() as cur:
                 cur.execute("SELECT COALESCE(-SUM(value), 0) FROM inventory_stockmove WHERE line_id = %s AND kind <> 1",
                             [ln.id])

@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import fen_str, price_str, qty_str, round_half_up
+from openjxc.documents.types import order_type, trade_types
 from openjxc.inventory.costing import as_date
 from openjxc.ledger.periods import ensure_periods
 
 GROUPS = {"item": ("i.code", "i.name"), "partner": ("p.code", "p.name"), "salesperson": ("d.salesperson", "d.salesperson"),
           "period": ("pr.name", "pr.name")}
-KINDS = {"sales": ("sales_delivery", "sales_return"), "purchase": ("purchase_receipt", "purchase_return")}
+SIDES = ("sales", "purchase")
+KINDS = {side: trade_types(side) for side in SIDES}  # (outgoing or incoming type, its return)
 
 
 def _group(by: str):
@@ -133,7 +135,7 @@ def details(kind: str, date_from: dt.date, date_to: dt.date, partner: str | None
     return result
 
 
-ORDER_TYPES = {"sales": "sales_order", "purchase": "purchase_order"}
+ORDER_TYPES = {side: order_type(side) for side in SIDES}
 
 
 def order_follow_up(kind: str) -> list[dict]:

@@ -14,10 +14,10 @@ COST_NAMES = frozenset({"cost", "value", "margin", "purchase_price"})
 COST_SUFFIXES = ("_cost", "_value", "_margin", "_margin_pct", "margin_pct", "_purchase_price")
 COST_PREFIXES = ("cost_", "value_", "margin_")
 
-# documents whose prices are purchase prices or costs (other_in is valued at cost), and the
-# fields of such a document (and of its lines) that carry them
-PRICED_AT_COST = frozenset({"purchase_order", "purchase_receipt", "purchase_return", "purchase_invoice",
-                            "other_in"})
+# document types whose prices are purchase prices or costs, filled in by the registry of types
+# (documents/types.py: `priced_at_cost`), and the fields of such a document (and of its lines)
+# that carry them
+PRICED_AT_COST: set[str] = set()
 MONEY_FIELDS = ("price", "price_incl_tax", "amount", "tax", "amount_incl_tax")
 
 

@@ -7,11 +7,11 @@ from django.http import Http404
 
 from openjxc.core.numbers import COST_PLACES, price_str, round_half_up
 from openjxc.core.services import get_setting
-from openjxc.documents.types import TYPES
+from openjxc.documents.types import TYPES, codes
 from openjxc.inventory.models import Warehouse
 from openjxc.users.services import allowed_warehouse_ids
 
-MARGIN_TYPES = ("sales_order", "sales_delivery")  # a margin means something on what is sold only
+MARGIN_TYPES = codes(margin=True)  # a margin means something on what is sold only
 
 
 def _doc_type(doc_type: str):

@@ -5,6 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from openjxc.documents.access import may_read_type
+from openjxc.documents.types import INVENTORY, MONEY_GROUP, PURCHASING, SELLING, TYPES
 from openjxc.users.services import (
     CLOSE,
     MANAGE_BACKUP,
@@ -18,9 +19,11 @@ from openjxc.users.services import (
 )
 
 
-def _doc(doc_type):
-    """A document list entry: (url name, kwargs, check)."""
-    return ("doc_list", {"doc_type": doc_type}, lambda u: may_read_type(u, doc_type))
+def _docs(group: str) -> list:
+    """The document list entries of a navigation group, from the registry of types:
+    (label, url name, kwargs, check)."""
+    return [(t.plural, "doc_list", {"doc_type": code}, lambda u, code=code: may_read_type(u, code))
+            for code, t in TYPES.items() if t.posts and t.nav == group]
 
 
 def _perm(*perms):
@@ -31,32 +34,16 @@ ANYONE = lambda u: True  # noqa: E731
 
 # (group label, [(entry label, url name, url kwargs, who sees it)])
 MENU = [
-    (_("Purchasing"), [
-        (_("Purchase orders"), *_doc("purchase_order")),
-        (_("Purchase receipts"), *_doc("purchase_receipt")),
-        (_("Purchase returns"), *_doc("purchase_return")),
-        (_("Purchase invoices"), *_doc("purchase_invoice")),
-    ]),
-    (_("Sales"), [
-        (_("Sales orders"), *_doc("sales_order")),
-        (_("Sales deliveries"), *_doc("sales_delivery")),
-        (_("Sales returns"), *_doc("sales_return")),
-        (_("Sales invoices"), *_doc("sales_invoice")),
-    ]),
+    (_("Purchasing"), _docs(PURCHASING)),
+    (_("Sales"), _docs(SELLING)),
     (_("Inventory"), [
         (_("Stock balances"), "stock", {}, ANYONE),
         (_("Stock ledger"), "stock_ledger", {}, ANYONE),
         (_("Low stock"), "low_stock", {}, ANYONE),
-        (_("Other receipts"), *_doc("other_in")),
-        (_("Other issues"), *_doc("other_out")),
-        (_("Transfers"), *_doc("transfer")),
-        (_("Stock counts"), *_doc("stock_count")),
+        *_docs(INVENTORY),
     ]),
     (_("Money"), [
-        (_("Customer receipts"), *_doc("receipt")),
-        (_("Supplier payments"), *_doc("payment")),
-        (_("Customer refunds"), *_doc("refund")),
-        (_("Supplier refunds"), *_doc("supplier_refund")),
+        *_docs(MONEY_GROUP),
         (_("Receivables and payables"), "receivables", {}, _perm(MONEY, SALES, PURCHASE)),
         (_("Aging"), "aging", {}, _perm(MONEY, SALES, PURCHASE)),
         (_("Statements"), "statements", {}, _perm(MONEY, SALES, PURCHASE)),

@@ -534,7 +534,7 @@ def roles(request):
 
 @page(MANAGE_USERS)
 def settings_page(request):
-    from openjxc.documents.types import TYPES
+    from openjxc.documents.types import type_label
 
     values = users_admin.current_settings()
     ctx = {}
@@ -546,7 +546,7 @@ def settings_page(request):
             return redirect("settings")
         except DomainError as exc:
             ctx = _error(request, exc)
-    thresholds = [{"key": f"approval_threshold.{t}", "label": TYPES[t].label,
+    thresholds = [{"key": f"approval_threshold.{t}", "label": type_label(t),
                    "value": values[f"approval_threshold.{t}"]} for t in users_admin.THRESHOLD_TYPES]
     return render(request, "web/admin/settings.html", {"v": values, "thresholds": thresholds, **ctx},
                   status=422 if ctx else 200)

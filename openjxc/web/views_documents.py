@@ -31,7 +31,7 @@ from openjxc.documents.access import (
 from openjxc.documents.models import Document, DocumentLine
 from openjxc.documents.selectors import document_dict, get_document, list_documents
 from openjxc.documents.services import delete_draft
-from openjxc.documents.types import STATUS_LABELS, TYPES
+from openjxc.documents.types import STATUS_LABELS, TYPES, type_label
 from openjxc.posting.engine import approve
 from openjxc.posting.orders import close_order
 from openjxc.reports.excel import query_filters, query_period, xlsx_response
@@ -64,11 +64,11 @@ def documents(request):
     qs = visible(request.user, list_documents(type=doc_type if doc_type in TYPES else None, status=status))
     page_ = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        {"doc": d, "type_name": TYPES[d.type].label, "status_name": STATUS_LABELS.get(d.status, d.status),
+        {"doc": d, "type_name": type_label(d.type), "status_name": STATUS_LABELS.get(d.status, d.status),
          "amount": "—" if hides_prices(request.user, d.type) else fen_str(d.amount_incl_tax)}
         for d in page_
     ]
-    types = [(t.code, t.label) for t in TYPES.values() if t.posts and may_read_type(request.user, t.code)]
+    types = [(t.code, str(t.label)) for t in TYPES.values() if t.posts and may_read_type(request.user, t.code)]
     return render(request, "web/documents.html",
                   {"rows": rows, "page": page_, "types": types, "type": doc_type, "status": status,
                    "statuses": STATUS_LABELS.items()})
@@ -150,7 +150,7 @@ def doc_list(request, doc_type):
         if t.priced or t.kind == "money":
             columns += [("amount", "金额"), ("tax", "税额"), ("amount_incl_tax", "价税合计")]
         columns += [("status_name", "状态"), ("memo", "备注")]
-        return xlsx_response(f"{t.label}.xlsx", t.label, columns, rows, totals if t.priced or t.kind == "money"
+        return xlsx_response(f"{t.label}.xlsx", str(t.label), columns, rows, totals if t.priced or t.kind == "money"
                              else None, period=query_period(request.GET), filters=query_filters(request.GET))
     page_ = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     order = ORDER_TABS if t.kind == "order" else OTHER_TABS
@@ -210,7 +210,7 @@ def _detail(request, doc, t, error=None, status=200, notice=None):
                 actions.append({"label": label, "url": url, "action": action})
     derive_to = []
     if doc.status in (Document.APPROVED, Document.PARTIAL) and can(user, EDIT):
-        derive_to = [(code, tt.label) for code, tt in TYPES.items()
+        derive_to = [(code, str(tt.label)) for code, tt in TYPES.items()
                      if tt.posts and doc.type in tt.source_types and may_use_type(user, code)]
     margin_info = None
     if doc.type in MARGIN_TYPES and sees_cost(user) and doc.lines.exists():

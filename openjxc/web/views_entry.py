@@ -28,6 +28,7 @@ from openjxc.ledger.periods import default_date
 from openjxc.partners.models import Partner
 from openjxc.posting.engine import approve
 from openjxc.posting.orders import derive, receivables
+from openjxc.posting.recipes import recipe_of
 from openjxc.users.services import APPROVE, EDIT, can
 
 from .decorators import forbidden, page
@@ -166,7 +167,7 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
                 and str(ln.get("source_line")) == str(details.get("source_line"))
             ):
                 ln["error"] = "qty"
-    if t.code == "sales_order":
+    if recipe_of(t.code).checks_credit:
         partners = _with_credit(partners)
     ctx = {
         "t": t,

@@ -9,12 +9,12 @@ from django.shortcuts import render
 from openjxc.catalog.models import Item
 from openjxc.catalog.selectors import item_by_barcode, search_items
 from openjxc.documents.access import may_use_type
-from openjxc.documents.types import TYPES
+from openjxc.documents.types import TYPES, type_label
 from openjxc.inventory.models import Warehouse
 from openjxc.inventory.selectors import held_for_line, stock_rows
 from openjxc.ledger.selectors import open_items
 from openjxc.partners.models import Partner
-from openjxc.posting.money import MONEY
+from openjxc.posting.money import money_side
 from openjxc.reports.money import suggest_price
 from openjxc.users.masking import mask_cost, sees_cost
 from openjxc.users.services import allowed_warehouse_ids
@@ -127,7 +127,7 @@ def money_open_item_rows(t, partner_code, typed: dict, exclude=None) -> list[dic
     partner = Partner.objects.filter(kind=t.partner, code=partner_code or "").first()
     if partner is None:
         return []
-    kind, sign, _d, _c = MONEY[t.code]
+    kind, sign, _d, _c = money_side(t.code)
     out = []
     for r in open_items([partner.id]):
         amount = Decimal(r["open_amount"])
@@ -136,7 +136,7 @@ def money_open_item_rows(t, partner_code, typed: dict, exclude=None) -> list[dic
         out.append(
             {
                 **r,
-                "type_name": TYPES[r["type"]].label if r["type"] in TYPES else r["type"],
+                "type_name": type_label(r["type"]),
                 "open": str(abs(amount)),
                 "typed": typed.get(r["document"], ""),
             }

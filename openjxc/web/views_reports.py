@@ -20,7 +20,7 @@ from openjxc.documents.access import partner_kinds, visible
 from openjxc.documents.models import Document
 from openjxc.documents.rules import parse_date
 from openjxc.documents.services import create_draft
-from openjxc.documents.types import STATUS_LABELS, TYPES
+from openjxc.documents.types import STATUS_LABELS, order_type, type_label
 from openjxc.inventory.models import Warehouse
 from openjxc.inventory.selectors import in_allowed_warehouses, stock_rows
 from openjxc.ledger.models import Period
@@ -178,7 +178,7 @@ def home(request):
     context["low_stock"] = dashboard.low_stock(allowed_warehouse_ids(user))
     waiting = dashboard.waiting_documents(visible(user, Document.objects.all()))
     for w in waiting:
-        w["label"] = TYPES[w["type"]].label if w["type"] in TYPES else w["type"]
+        w["label"] = type_label(w["type"])
         w["status_label"] = STATUS_LABELS.get(w["status"], w["status"])
         w["url"] = reverse("documents") + "?" + urlencode({"type": w["type"], "status": w["status"]})
     context["waiting"] = waiting
@@ -252,7 +252,7 @@ def stock_ledger(request):
         date_from, date_to = _today().replace(day=1), _today()
     if data is not None:
         for r in data["items"]:
-            r["type_label"] = TYPES[r["type"]].label if r["type"] in TYPES else r["type"]
+            r["type_label"] = type_label(r["type"])
             r["url"] = _document_url(r["document"])
         if _wants_xlsx(request):
             columns = [("date", "日期"), ("document", "单据编号"), ("type_label", "类型"), ("warehouse", "仓库"),
@@ -315,7 +315,7 @@ def _create_purchase_order(request, rows, choices) -> str:
     if not lines:
         raise DomainError("invalid", "tick at least one item", {"field": "lines"}, kind="tick")
     doc, _created = create_draft(request.user, {
-        "type": "purchase_order", "date": str(_today()), "partner": post.get("supplier") or None,
+        "type": order_type("purchase"), "date": str(_today()), "partner": post.get("supplier") or None,
         "warehouse": wh_code, "memo": _("Created from the low-stock list"), "lines": lines})
     return doc["number"]
 
@@ -443,7 +443,7 @@ def trade_details(request, kind):
         error = error_message(exc)
         date_from, date_to = _today().replace(day=1), _today()
     for r in data["items"]:
-        r["type_label"] = TYPES[r["type"]].label if r["type"] in TYPES else r["type"]
+        r["type_label"] = type_label(r["type"])
     label = "销售明细" if kind == "sales" else "采购明细"
     if _wants_xlsx(request) and not error:
         columns = [("date", "日期"), ("document", "单号"), ("type_label", "类型"), ("partner", "往来单位编码"),
@@ -536,7 +536,7 @@ def statements(request):
         date_from, date_to = _today().replace(day=1), _today()
     if data is not None:
         for r in data["lines"]:
-            r["type_label"] = TYPES[r["type"]].label if r["type"] in TYPES else r["type"]
+            r["type_label"] = type_label(r["type"])
             r["kind_label"] = "应收" if r["kind"] == "receivable" else "应付"
         if _wants_xlsx(request):
             columns = [("date", "日期"), ("document", "单据编号"), ("type_label", "类型"), ("kind_label", "应收/应付"),

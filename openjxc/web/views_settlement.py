@@ -40,7 +40,7 @@ from openjxc.documents.access import readable_numbers, require_document
 from openjxc.documents.models import Document
 from openjxc.documents.rules import parse_date
 from openjxc.documents.selectors import get_document
-from openjxc.documents.types import STATUS_LABELS, TYPES
+from openjxc.documents.types import STATUS_LABELS, type_label
 from openjxc.inventory.models import Warehouse
 from openjxc.ledger.models import Period
 from openjxc.ledger.periods import ensure_periods, get_period
@@ -155,7 +155,7 @@ def _readable(user, result: dict, steps: list) -> dict:
     open_items = [{**e, "kind_label": OPEN_ITEM_KINDS.get(e["kind"], e["kind"]),
                    "entry_label": OPEN_ITEM_ENTRIES.get(e["entry"], e["entry"]), "url": doc_url(e["document"])}
                   for e in result.get("open_items", [])]
-    costs = [{**c, "type_label": TYPES[c["type"]].label if c["type"] in TYPES else c["type"],
+    costs = [{**c, "type_label": type_label(c["type"]),
               "item_name": items.get(c["item"], ""), "url": doc_url(c["document"])}
              for c in result.get("cost_changes", [])] if show_cost else []
     readable_steps = [{**s, "label": STEP_ACTIONS.get(s["action"], s["action"]),
@@ -166,7 +166,7 @@ def _readable(user, result: dict, steps: list) -> dict:
 
 def _dependents(doc: Document) -> list[dict]:
     """Documents derived from this one (those still live block a plain cancel)."""
-    return [{"number": d.number, "type": TYPES[d.type].label if d.type in TYPES else d.type, "date": d.date,
+    return [{"number": d.number, "type": type_label(d.type), "date": d.date,
              "status": d.status, "status_label": STATUS_LABELS.get(d.status, d.status), "url": doc_url(d.number)}
             for d in Document.objects.filter(source=doc).order_by("date", "id")]
 
@@ -183,7 +183,7 @@ def _impact_context(request, doc: Document, action: str, form: dict) -> dict:
     blocked = _blocked_error(result.get("blocked_by"))
     dependents = (result.get("blocked_by") or {}).get("details", {}).get("dependents", [])
     return {
-        "doc": doc, "type_label": TYPES[doc.type].label if doc.type in TYPES else doc.type,
+        "doc": doc, "type_label": type_label(doc.type),
         "status_label": STATUS_LABELS.get(doc.status, doc.status), "doc_url": doc_url(doc.number),
         "action": action, "action_label": ACTIONS[action][0], "allowed": result["allowed"],
         "blocked_message": error_message(blocked) if blocked else None,

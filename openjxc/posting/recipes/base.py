@@ -1,0 +1,33 @@
+"""What a posting recipe is: the stock moves a document type makes, its voucher, its open item
+and where later changes in its stock value are booked. One module per family of types declares
+them (stock_in, stock_out, warehouse, orders, money, invoices); the registry of types
+(documents/types.py) names each type's recipe.
+
+Amounts are integer fen; `values` are the stock values the ledger gave each move (signed)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Recipe:
+    moves: Callable | None = None  # (doc, line, source move id, balances) -> [MoveSpec]
+    voucher: Callable | None = None  # (doc, move values) -> voucher lines
+    open_item: Callable | None = None  # doc -> (open-item kind, signed amount)
+    counter: str | None = None  # account a change in its stock value is booked against (1405)
+    reversal_counter: str | None = None  # the same for its red-letter reversal (default: counter)
+    own_price_fallback: bool = False  # an average-in on an empty balance takes the line's price
+    reservation: str | None = None  # an order: the balance column it holds (reserved / on_order)
+    checks_credit: bool = False  # an order checked against the customer's credit limit
+    money: tuple | None = None  # a money document: (open-item kind, sign, debit, credit account)
+
+    @property
+    def makes_vouchers(self) -> bool:
+        return self.voucher is not None or self.money is not None
+
+
+def pair(debit: str, credit: str, amount: int, partner=None) -> list:
+    """借 debit / 贷 credit amount; a negative amount is written with the sides swapped."""
+    if amount >= 0:
+        return [(debit, amount, 0, partner), (credit, 0, amount, partner)]
+    return [(credit, -amount, 0, partner), (debit, 0, -amount, partner)]
