@@ -4,6 +4,7 @@ A document type is declared once, in the registry (documents/types.py); its post
 in posting/recipes/. Everywhere else code asks the registry, so a new type is one module and one
 registration — a literal type name elsewhere is a place a new type would be forgotten."""
 
+import ast
 import io
 import re
 import tokenize
@@ -20,9 +21,9 @@ SQL_LITERAL = re.compile(r"'([a-z_]+)'")
 NOT_TYPE_NAMES = {
     ("posting/chain.py", "refund"): 1,  # the cancel-chain step "refund"
     ("posting/api.py", "refund"): 1,  # the cancel-chain query parameter
-    ("web/views_settlement.py", "refund"): 5,  # the same on the impact page
+    ("web/views_impact.py", "refund"): 5,  # the same on the impact page
     ("closing/checks.py", "stock_count"): 1,  # the reconcile check's id
-    ("web/views_settlement.py", "stock_count"): 1,  # its label on the data-check page
+    ("web/views_closing.py", "stock_count"): 1,  # its label on the data-check page
     ("web/views_documents.py", "receipt"): 2,  # the 80 mm receipt print format
 }
 # The demo data set still names the types of the documents it posts. Target: 0 (a ratchet: the
@@ -70,3 +71,92 @@ def test_the_counter_sees_a_type_name_in_code_and_in_sql(tmp_path):
     assert type_name_literals(tmp_path) == Counter(
         {("x/m.py", "sales_order"): 1, ("x/m.py", "transfer"): 1}
     )
+
+
+# Module sizes: past these a module holds more than one job. Lines counted as they are.
+MAX_LINES = 600
+MAX_WEB_LINES = 400
+
+
+def module_sizes(root: Path = ROOT) -> dict[str, int]:
+    """Lines of every module (migrations excluded), by path relative to openjxc/."""
+    return {path.relative_to(root).as_posix(): len(path.read_text().splitlines())
+            for path in sorted(root.rglob("*.py")) if "migrations" not in path.parts}
+
+
+def test_no_module_is_over_600_lines_and_no_web_module_over_400():
+    sizes = module_sizes()
+    too_long = {rel: n for rel, n in sizes.items()
+                if n > (MAX_WEB_LINES if rel.startswith("web/") else MAX_LINES)}
+    assert too_long == {}, f"split these modules: {too_long}"
+
+
+def test_the_size_check_sees_a_long_web_module(tmp_path):
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "views_x.py").write_text("x = 1\n" * 401)
+    (tmp_path / "web" / "migrations").mkdir()
+    (tmp_path / "web" / "migrations" / "0001_x.py").write_text("x = 1\n" * 900)
+    assert module_sizes(tmp_path) == {"web/views_x.py": 401}
+
+
+# The apps in the order of docs/architecture.md "Apps (imports go downward only)": an app imports
+# only from the apps before it. The top-level modules (cli, setup, demo, urls…) wire everything.
+LAYERS = ("core", "users", "catalog", "partners", "documents", "inventory", "ledger", "audit",
+          "posting", "closing", "backup", "reports", "web")
+# Upward imports that exist today: (file, app imported) -> occurrences. A ratchet: an entry may
+# only shrink or go; a new upward import fails the test.
+UPWARD_RATCHET = {
+    ("catalog/imports.py", "audit"): 1,
+    ("catalog/services.py", "audit"): 1,
+    ("closing/api.py", "backup"): 1,
+    ("closing/services.py", "backup"): 1,
+    ("core/api.py", "users"): 2,
+    ("documents/services.py", "audit"): 1,
+    ("documents/services.py", "inventory"): 1,
+    ("documents/services.py", "ledger"): 2,
+    ("documents/workflow.py", "audit"): 1,
+    ("inventory/services.py", "audit"): 1,
+    ("partners/imports.py", "audit"): 1,
+    ("partners/services.py", "audit"): 1,
+    ("users/admin.py", "audit"): 1,
+    ("users/admin.py", "inventory"): 1,
+}
+
+
+def upward_imports(root: Path = ROOT) -> Counter:
+    """(file, app) -> how often a module imports from an app listed after its own (function-level
+    imports included)."""
+    found: Counter = Counter()
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root).parts
+        if len(parts) < 2 or parts[0] not in LAYERS or "migrations" in parts:
+            continue
+        rank = LAYERS.index(parts[0])
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top, _, rest = name.partition(".")
+                app = rest.split(".")[0]
+                if top == "openjxc" and app in LAYERS and LAYERS.index(app) > rank:
+                    found[("/".join(parts), app)] += 1
+    return found
+
+
+def test_imports_run_downward():
+    found = upward_imports()
+    new = {k: n for k, n in found.items() if n > UPWARD_RATCHET.get(k, 0)}
+    assert new == {}, f"imports against the app order of docs/architecture.md: {new}"
+
+
+def test_the_import_check_sees_an_upward_import(tmp_path):
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "m.py").write_text(
+        "from openjxc.core import numbers\nfrom openjxc.web import nav\n\n"
+        "def f():\n    import openjxc.reports.money\n"
+    )
+    assert upward_imports(tmp_path) == Counter({("core/m.py", "web"): 1, ("core/m.py", "reports"): 1})

@@ -431,7 +431,7 @@ def test_entry_page_of_a_delivery_from_an_order_shows_its_reservation_as_availab
 
 def test_item_import_refuses_full_width_percent_and_names_the_column(user):
     from openjxc.catalog.imports import import_items
-    from openjxc.web.views_admin import row_error
+    from openjxc.web.views_imports import row_error
     from tests.test_imports import xlsx
 
     header = ["商品编码", "商品名称", "单位", "税率", "销售价"]

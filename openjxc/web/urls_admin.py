@@ -1,7 +1,9 @@
 from django.urls import path
 
-from . import views_admin as v
-from . import views_users
+from . import views_imports as imports
+from . import views_master_data as v
+from . import views_settings
+from . import views_users as u
 
 urlpatterns = [
     path("items/", v.items, name="items"),
@@ -15,12 +17,12 @@ urlpatterns = [
     path("suppliers/<path:code>/edit/", v.partner_edit, {"kind": "supplier"}, name="supplier_edit"),
     path("warehouses/", v.warehouses, name="warehouses"),
     path("warehouses/<path:code>/edit/", v.warehouse_edit, name="warehouse_edit"),
-    path("import/", v.import_page, name="import"),
-    path("import/template/<str:kind>/", v.import_template, name="import_template"),
-    path("users/", v.users, name="users"),
-    path("users/new/", v.user_new, name="user_new"),
-    path("users/roles/", v.roles, name="roles"),
-    path("users/<str:username>/edit/", v.user_edit, name="user_edit"),
-    path("users/<str:username>/tokens/", views_users.user_tokens, name="user_tokens"),
-    path("settings/", v.settings_page, name="settings"),
+    path("import/", imports.import_page, name="import"),
+    path("import/template/<str:kind>/", imports.import_template, name="import_template"),
+    path("users/", u.users, name="users"),
+    path("users/new/", u.user_new, name="user_new"),
+    path("users/roles/", u.roles, name="roles"),
+    path("users/<str:username>/edit/", u.user_edit, name="user_edit"),
+    path("users/<str:username>/tokens/", u.user_tokens, name="user_tokens"),
+    path("settings/", views_settings.settings_page, name="settings"),
 ]

@@ -1,18 +1,19 @@
 from django.urls import path
 
-from . import views_settlement as v
+from . import views_audit, views_backups, views_impact
+from . import views_closing as closing
 
 urlpatterns = [
-    path("doc/<str:number>/impact/<str:action>/", v.doc_impact, name="doc_impact"),
-    path("periods/", v.periods, name="periods"),
-    path("periods/<str:name>/check/", v.period_check, name="period_check"),
-    path("periods/<str:name>/close/", v.period_close, name="period_close"),
-    path("periods/<str:name>/reopen/", v.period_reopen, name="period_reopen"),
-    path("check/", v.data_check, name="data_check"),
-    path("check/fix/", v.data_check_fix, name="data_check_fix"),
-    path("audit/", v.audit, name="audit"),
-    path("backups/", v.backups, name="backups"),
-    path("backups/take/", v.backup_take, name="backup_take"),
-    path("backups/<str:backup_id>/download/", v.backup_download, name="backup_download"),
-    path("backups/<str:backup_id>/restore/", v.backup_restore, name="backup_restore"),
+    path("doc/<str:number>/impact/<str:action>/", views_impact.doc_impact, name="doc_impact"),
+    path("periods/", closing.periods, name="periods"),
+    path("periods/<str:name>/check/", closing.period_check, name="period_check"),
+    path("periods/<str:name>/close/", closing.period_close, name="period_close"),
+    path("periods/<str:name>/reopen/", closing.period_reopen, name="period_reopen"),
+    path("check/", closing.data_check, name="data_check"),
+    path("check/fix/", closing.data_check_fix, name="data_check_fix"),
+    path("audit/", views_audit.audit, name="audit"),
+    path("backups/", views_backups.backups, name="backups"),
+    path("backups/take/", views_backups.backup_take, name="backup_take"),
+    path("backups/<str:backup_id>/download/", views_backups.backup_download, name="backup_download"),
+    path("backups/<str:backup_id>/restore/", views_backups.backup_restore, name="backup_restore"),
 ]

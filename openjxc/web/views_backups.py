@@ -1,0 +1,101 @@
+"""Backups (备份): list with checksums, take, download, restore into a new data folder."""
+
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openjxc.backup.files import BackupError, verify_file
+from openjxc.backup.restore import find_backup, restore_to_folder
+from openjxc.backup.services import backup_dir, list_backups, reason_label, take_backup
+from openjxc.core.errors import DomainError
+from openjxc.users.services import (
+    MANAGE_BACKUP,
+)
+
+from .decorators import page
+from .errors import error_message
+
+_VERIFIED: dict = {}
+
+
+def _verified(manifest: dict) -> bool:
+    """Checksum of the file against its manifest (remembered per file size and time)."""
+    path = backup_dir() / manifest["file"]
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    key = (str(path), stat.st_size, stat.st_mtime)
+    if key not in _VERIFIED:
+        try:
+            verify_file(path)
+            _VERIFIED[key] = True
+        except BackupError:
+            _VERIFIED[key] = False
+    return _VERIFIED[key]
+
+
+def _backup_row(m: dict) -> dict:
+    """A manifest as shown: local time, the reason in the user's language."""
+    created = m.get("created_at")
+    try:
+        created = timezone.localtime(dt.datetime.fromisoformat(created)) if created else None
+    except ValueError:
+        pass
+    return {**m, "reason_label": reason_label(m.get("reason") or ""), "created": created}
+
+
+def _backup_rows() -> list[dict]:
+    return [{**_backup_row(m), "verified": _verified(m), "size_kb": (m.get("size") or 0) / 1024}
+            for m in list_backups()]
+
+
+@page(MANAGE_BACKUP)
+def backups(request):
+    return render(request, "web/settlement/backups.html", {"rows": _backup_rows()})
+
+
+@require_POST
+@page(MANAGE_BACKUP)
+def backup_take(request):
+    manifest = take_backup("manual (web)", request.user)
+    messages.success(request, _("Backup %(id)s taken.") % {"id": manifest["id"]})
+    return redirect("backups")
+
+
+@page(MANAGE_BACKUP)
+def backup_download(request, backup_id: str):
+    try:
+        manifest, path = find_backup(backup_id)
+    except DomainError as exc:
+        raise Http404 from exc
+    if not path.exists():
+        raise Http404
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=manifest["file"])
+
+
+@page(MANAGE_BACKUP)
+def backup_restore(request, backup_id: str):
+    """Restore into a NEW data folder given by the administrator; the running books stay as they are."""
+    try:
+        manifest, _path = find_backup(backup_id)
+    except DomainError as exc:
+        raise Http404 from exc
+    target = request.POST.get("target", "").strip()
+    error = result = None
+    if request.method == "POST":
+        try:
+            result = restore_to_folder(request.user, backup_id, target)
+        except DomainError as exc:
+            error = exc
+    return render(request, "web/settlement/restore.html", {
+        "m": _backup_row(manifest), "target": target, "result": result, "error": error_message(error) if error else None,
+        "suggested": str(Path(settings.DATA_DIR).resolve().parent / f"restored-{backup_id}"),
+    }, status=error.status if error else 200)

@@ -1,0 +1,226 @@
+"""Master data: items, customers, suppliers, warehouses.
+
+Thin views: every write goes through a service, which checks the permission again and raises
+DomainError; the page is then rendered again with the user's input and the message, nothing changed."""
+
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from openjxc.catalog.selectors import get_item, item_dict, search_items
+from openjxc.catalog.services import create_item, set_item_active, update_item
+from openjxc.core.errors import DomainError
+from openjxc.documents.access import partner_kinds
+from openjxc.inventory.models import Warehouse
+from openjxc.inventory.selectors import warehouse_dict
+from openjxc.inventory.services import create_warehouse, update_warehouse
+from openjxc.partners.models import Partner
+from openjxc.partners.selectors import get_partner, partner_dict
+from openjxc.partners.services import create_partner, update_partner
+from openjxc.reports.excel import query_filters, xlsx_response
+from openjxc.users.masking import mask_cost, sees_cost
+from openjxc.users.services import EXPORT, MASTER_DATA, allowed_warehouse_ids, can
+
+from .admin_forms import _blank_to_none, _error, _form, _paged
+from .decorators import forbidden, page
+
+ITEM_KEYS = ("code", "name", "unit", "spec", "barcode", "tax_rate", "purchase_price", "sale_price", "safety_stock")
+TAX_RATES = ("0.13", "0.09", "0.06", "0.03", "0.01", "0")
+
+
+@page()
+def items(request):
+    q = request.GET.get("q", "").strip()
+    qs = search_items(q)
+    if request.GET.get("export"):
+        if not can(request.user, EXPORT):
+            return forbidden(request)
+        rows = mask_cost(request.user, [item_dict(i) for i in qs])
+        columns = [("code", "商品编码"), ("name", "商品名称"), ("spec", "规格型号"), ("unit", "单位"),
+                   ("barcode", "条码"), ("tax_rate", "税率")]
+        if sees_cost(request.user):
+            columns.append(("purchase_price", "采购价"))
+        columns += [("sale_price", "销售价"), ("safety_stock", "安全库存")]
+        return xlsx_response("items.xlsx", "商品", columns, rows, filters=query_filters(request.GET))
+    page_ = _paged(request, qs)
+    rows = mask_cost(request.user, [item_dict(i) for i in page_])
+    return render(request, "web/admin/items.html", {
+        "rows": rows, "page": page_, "q": q, "may_edit": can(request.user, MASTER_DATA),
+        "may_export": can(request.user, EXPORT)})
+
+
+def _item_data(request, new: bool) -> dict:
+    keys = [k for k in ITEM_KEYS if (new or (k != "code" and k in request.POST))
+            and (k != "purchase_price" or sees_cost(request.user))]
+    data = _form(request, keys)
+    for k in ("tax_rate", "safety_stock"):
+        if data.get(k) == "":
+            data.pop(k)
+    return _blank_to_none(data, ("purchase_price", "sale_price"))
+
+
+@page(MASTER_DATA)
+def item_new(request):
+    values = {"tax_rate": "0.13", "unit": ""}
+    if request.method == "POST":
+        values = _form(request, ITEM_KEYS)
+        try:
+            item = create_item(request.user, _item_data(request, new=True))
+        except DomainError as exc:
+            return render(request, "web/admin/item_form.html", {"new": True, "v": values, "tax_rates": TAX_RATES,
+                                                                 **_error(request, exc)}, status=exc.status)
+        messages.success(request, _("Item %(code)s saved, barcode %(barcode)s.") % item)
+        if request.POST.get("again"):
+            return redirect("item_new")
+        return redirect(reverse("items") + f"?q={item['code']}")
+    return render(request, "web/admin/item_form.html", {"new": True, "v": values, "tax_rates": TAX_RATES})
+
+
+@page(MASTER_DATA)
+def item_edit(request, code):
+    try:
+        item = get_item(code)
+    except DomainError:
+        raise Http404 from None
+    values = mask_cost(request.user, item_dict(item))
+    values["safety_stock"] = values["safety_stock"] if values["safety_stock"] != "0" else ""
+    if request.method == "POST":
+        values = {**_form(request, ITEM_KEYS), "code": code, "active": bool(request.POST.get("active"))}
+        try:
+            with transaction.atomic():
+                update_item(request.user, code, _item_data(request, new=False))
+                set_item_active(request.user, code, bool(request.POST.get("active")))
+        except DomainError as exc:
+            return render(request, "web/admin/item_form.html", {"new": False, "v": values, "tax_rates": TAX_RATES,
+                                                                 **_error(request, exc)}, status=exc.status)
+        messages.success(request, _("Item %(code)s saved.") % {"code": code})
+        return redirect(reverse("items") + f"?q={code}")
+    return render(request, "web/admin/item_form.html", {"new": False, "v": values, "tax_rates": TAX_RATES})
+
+
+# ---------------------------------------------------------------- customers and suppliers
+
+KIND_LABELS = {"customer": gettext_lazy("Customers"), "supplier": gettext_lazy("Suppliers")}
+LIST_URL = {"customer": "customers", "supplier": "suppliers"}
+
+
+def partners(request, kind):
+    q = request.GET.get("q", "").strip()
+    qs = Partner.objects.filter(kind=kind).order_by("code")
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(phone__icontains=q))
+    if request.GET.get("export"):
+        if not can(request.user, EXPORT):
+            return forbidden(request)
+        columns = [("code", "编码"), ("name", "名称"), ("phone", "电话")]
+        if kind == "customer":
+            columns.append(("credit_limit", "信用额度"))
+        name = "客户" if kind == "customer" else "供应商"
+        return xlsx_response(f"{kind}s.xlsx", name, columns, [partner_dict(p) for p in qs], filters=query_filters(request.GET))
+    page_ = _paged(request, qs)
+    return render(request, "web/admin/partners.html", {"may_export": can(request.user, EXPORT),
+        "kind": kind, "title": KIND_LABELS[kind], "rows": [partner_dict(p) for p in page_], "page": page_, "q": q,
+        "may_edit": can(request.user, MASTER_DATA), "may_statement": kind in partner_kinds(request.user)})
+
+
+@page()
+def customers(request):
+    return partners(request, "customer")
+
+
+@page()
+def suppliers(request):
+    return partners(request, "supplier")
+
+
+PARTNER_KEYS = ("code", "name", "phone", "credit_limit")
+
+
+@page(MASTER_DATA)
+def partner_new(request, kind):
+    values = {}
+    if request.method == "POST":
+        values = _form(request, PARTNER_KEYS)
+        data = _blank_to_none(values, ("credit_limit",))
+        if kind != "customer":
+            data.pop("credit_limit")
+        try:
+            p = create_partner(request.user, kind, data)
+        except DomainError as exc:
+            return render(request, "web/admin/partner_form.html", {"kind": kind, "new": True, "v": values,
+                                                                    **_error(request, exc)}, status=exc.status)
+        messages.success(request, _("%(code)s %(name)s saved.") % p)
+        return redirect(LIST_URL[kind])
+    return render(request, "web/admin/partner_form.html", {"kind": kind, "new": True, "v": values})
+
+
+@page(MASTER_DATA)
+def partner_edit(request, kind, code):
+    try:
+        values = partner_dict(get_partner(kind, code))
+    except DomainError:
+        raise Http404 from None
+    if request.method == "POST":
+        values = {**_form(request, PARTNER_KEYS), "code": code, "active": bool(request.POST.get("active"))}
+        data = _blank_to_none({k: values[k] for k in ("name", "phone", "credit_limit", "active")}, ("credit_limit",))
+        if kind != "customer":
+            data.pop("credit_limit")
+        try:
+            update_partner(request.user, kind, code, data)
+        except DomainError as exc:
+            return render(request, "web/admin/partner_form.html", {"kind": kind, "new": False, "v": values,
+                                                                    **_error(request, exc)}, status=exc.status)
+        messages.success(request, _("%(code)s saved.") % {"code": code})
+        return redirect(LIST_URL[kind])
+    return render(request, "web/admin/partner_form.html", {"kind": kind, "new": False, "v": values})
+
+
+# ---------------------------------------------------------------- warehouses
+
+
+@page()
+def warehouses(request):
+    allowed = allowed_warehouse_ids(request.user)
+    may_edit = can(request.user, MASTER_DATA)
+    # a keeper limited to some warehouses edits only those: no link to one he may not change
+    rows = [{**warehouse_dict(w), "editable": may_edit and (allowed is None or w.id in allowed)}
+            for w in Warehouse.objects.order_by("code")]
+    ctx = {"rows": rows, "may_edit": may_edit, "v": {}}
+    if request.method == "POST":
+        if not can(request.user, MASTER_DATA):
+            return forbidden(request)
+        ctx["v"] = values = _form(request, ("code", "name"))
+        try:
+            wh = create_warehouse(request.user, values)
+        except DomainError as exc:
+            return render(request, "web/admin/warehouses.html", {**ctx, **_error(request, exc)}, status=exc.status)
+        messages.success(request, _("%(code)s %(name)s saved.") % wh)
+        return redirect("warehouses")
+    return render(request, "web/admin/warehouses.html", ctx)
+
+
+@page(MASTER_DATA)
+def warehouse_edit(request, code):
+    wh = Warehouse.objects.filter(code=code).first()
+    if wh is None:
+        raise Http404
+    allowed = allowed_warehouse_ids(request.user)
+    if allowed is not None and wh.id not in allowed:  # not one of the keeper's warehouses
+        return forbidden(request)
+    values = warehouse_dict(wh)
+    if request.method == "POST":
+        values = {"code": code, "name": request.POST.get("name", "").strip(), "active": bool(request.POST.get("active"))}
+        try:
+            update_warehouse(request.user, code, {"name": values["name"], "active": values["active"]})
+        except DomainError as exc:
+            return render(request, "web/admin/warehouse_form.html", {"v": values, **_error(request, exc)},
+                          status=exc.status)
+        messages.success(request, _("%(code)s saved.") % {"code": code})
+        return redirect("warehouses")
+    return render(request, "web/admin/warehouse_form.html", {"v": values})
