@@ -1,4 +1,5 @@
-"""Settings: company details and the approval thresholds per document type."""
+"""Settings (系统设置): company texts, pricing and stock policies, API token life, approval
+thresholds per document type."""
 
 
 from django.contrib import messages
