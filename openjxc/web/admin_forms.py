@@ -1,6 +1,5 @@
 """What the administration pages share: the posted form, the inline error, paging."""
 
-
 from django.core.paginator import Paginator
 
 from openjxc.core.errors import DomainError

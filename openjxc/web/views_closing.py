@@ -1,7 +1,6 @@
 """Periods (结账 wizard, 反结账) and the data check (数据核对): closing/services.py and
 reconcile(), the same as the API. A refusal is shown inline and nothing has changed."""
 
-
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render

@@ -1,7 +1,6 @@
 """Impact preview of cancel / reverse / cancel-chain: it runs the real action and rolls it
 back (posting/impact.py); POST does it, with the reason."""
 
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render

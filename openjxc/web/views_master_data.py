@@ -3,7 +3,6 @@
 Thin views: every write goes through a service, which checks the permission again and raises
 DomainError; the page is then rendered again with the user's input and the message, nothing changed."""
 
-
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Q

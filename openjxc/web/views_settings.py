@@ -1,7 +1,6 @@
 """Settings (系统设置): company texts, pricing and stock policies, API token life, approval
 thresholds per document type."""
 
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
