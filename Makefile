@@ -41,7 +41,8 @@ browser-deps:
 		echo "note: /usr/bin/chromium missing and cannot be installed here; browser tests will fail"; }
 
 test: install-test browser-deps
-	$(BIN)/ruff check openjxc tests bench
+	$(BIN)/ruff check openjxc tests bench scripts
+	$(BIN)/ruff format --check openjxc tests bench scripts
 	$(BIN)/pytest -q -n 2
 	@if [ -n "$(PG_URL)" ]; then $(MAKE) --no-print-directory test-pg; fi
 
@@ -56,8 +57,8 @@ fuzz: install-test
 	$(BIN)/python scripts/fuzz.py
 
 lint: install-test
-	$(BIN)/ruff check openjxc tests bench
-	$(BIN)/ruff format --check openjxc tests bench
+	$(BIN)/ruff check openjxc tests bench scripts
+	$(BIN)/ruff format --check openjxc tests bench scripts
 
 clean:
 	rm -rf $(VENV) *.egg-info

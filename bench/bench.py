@@ -677,9 +677,21 @@ def bench_cancel(args, books: Books, size: dict, out: dict) -> None:
 
 # Columns of the approved documents the generators write in bulk.
 DOCUMENT_COLUMNS = [
-    "id", "number", "type", "status", "date", "partner_id", "warehouse_id", "amount", "tax",
-    "amount_incl_tax", "created_by_id", "approved_by_id", "approved_at",
+    "id",
+    "number",
+    "type",
+    "status",
+    "date",
+    "partner_id",
+    "warehouse_id",
+    "amount",
+    "tax",
+    "amount_incl_tax",
+    "created_by_id",
+    "approved_by_id",
+    "approved_at",
 ]
+
 
 class TableWriter:
     """Bulk rows for a model's table: the given columns, and every other column at its model

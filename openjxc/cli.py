@@ -10,8 +10,15 @@ from pathlib import Path
 
 def _setup(args, must_exist: bool = True) -> None:
     data_dir = Path(args.data_dir or "data").resolve()
-    if must_exist and not getattr(args, "database_url", None) and not (data_dir / "openjxc.sqlite3").exists():
-        print(f"error: no set of books in {data_dir}; run `jxc init --data-dir {data_dir}` first", file=sys.stderr)
+    if (
+        must_exist
+        and not getattr(args, "database_url", None)
+        and not (data_dir / "openjxc.sqlite3").exists()
+    ):
+        print(
+            f"error: no set of books in {data_dir}; run `jxc init --data-dir {data_dir}` first",
+            file=sys.stderr,
+        )
         sys.exit(1)
     os.environ["OPENJXC_DATA_DIR"] = str(data_dir)
     if getattr(args, "database_url", None):
@@ -36,14 +43,20 @@ def _upgrade_schema() -> None:
 
 
 def _common(p: argparse.ArgumentParser, data_dir_required: bool = False) -> None:
-    p.add_argument("--data-dir", required=False, help="data folder (SQLite database, secret key, backups)")
-    p.add_argument("--database-url", help="postgresql://user@host:port/db — keep the books in PostgreSQL")
+    p.add_argument(
+        "--data-dir", required=False, help="data folder (SQLite database, secret key, backups)"
+    )
+    p.add_argument(
+        "--database-url", help="postgresql://user@host:port/db — keep the books in PostgreSQL"
+    )
 
 
 def cmd_init(args) -> int:
     data_dir = Path(args.data_dir or "data").resolve()
     if not args.database_url and (data_dir / "openjxc.sqlite3").exists():
-        print(f"error: {data_dir} already holds a set of books; nothing was changed", file=sys.stderr)
+        print(
+            f"error: {data_dir} already holds a set of books; nothing was changed", file=sys.stderr
+        )
         return 1
     start = None
     if args.start_date:
@@ -141,7 +154,10 @@ def _domain(fn) -> int:
     except DomainError as exc:
         print(f"error [{exc.code}]: {exc.message}", file=sys.stderr)
         for p in exc.details.get("problems", []):
-            print(f"  - [{p.get('severity', 'error')}] {p['message']} → {p.get('action', '')}", file=sys.stderr)
+            print(
+                f"  - [{p.get('severity', 'error')}] {p['message']} → {p.get('action', '')}",
+                file=sys.stderr,
+            )
         return 1
     return 0
 
@@ -158,7 +174,9 @@ def cmd_periods(args) -> int:
     print(f"settlement cycle: {cycle()}")
     print(f"{'period':<12} {'start':<11} {'end':<11} status")
     for p in Period.objects.order_by("start"):
-        print(f"{p.name:<12} {p.start!s:<11} {p.end!s:<11} {'已结账 closed' if p.status == 'closed' else '未结账 open'}")
+        print(
+            f"{p.name:<12} {p.start!s:<11} {p.end!s:<11} {'已结账 closed' if p.status == 'closed' else '未结账 open'}"
+        )
     return 0
 
 
@@ -168,7 +186,9 @@ def cmd_close(args) -> int:
 
     def run():
         result = close(_admin(), args.period)
-        print(f"period {result['name']} closed: {result['vouchers']} vouchers numbered, backup {result['backup_id']}")
+        print(
+            f"period {result['name']} closed: {result['vouchers']} vouchers numbered, backup {result['backup_id']}"
+        )
         for w in result["warnings"]:
             print(f"  warning: {w['message']}")
 
@@ -230,13 +250,20 @@ def cmd_impact(args) -> int:
     if result["blocked_by"]:
         print(f"  [{result['blocked_by']['code']}] {result['blocked_by']['message']}")
     for row in result.get("stock", []):
-        print(f"  stock  {row['item']:<10} {row['warehouse']:<6} qty {row['qty_before']:>10} → {row['qty_after']:<10}"
-              f" value {row['value_before']:>12} → {row['value_after']}")
+        print(
+            f"  stock  {row['item']:<10} {row['warehouse']:<6} qty {row['qty_before']:>10} → {row['qty_after']:<10}"
+            f" value {row['value_before']:>12} → {row['value_after']}"
+        )
     for row in result.get("cost_changes", []):
-        print(f"  cost   {row['document']:<18} {row['item']:<10} {row['cost_before']:>12} → {row['cost_after']}")
+        print(
+            f"  cost   {row['document']:<18} {row['item']:<10} {row['cost_before']:>12} → {row['cost_after']}"
+        )
     for v in result.get("vouchers", []):
-        lines = " / ".join(f"{'借' if ln['debit'] != '0.00' else '贷'} {ln['account']} "
-                           f"{ln['debit'] if ln['debit'] != '0.00' else ln['credit']}" for ln in v["lines"])
+        lines = " / ".join(
+            f"{'借' if ln['debit'] != '0.00' else '贷'} {ln['account']} "
+            f"{ln['debit'] if ln['debit'] != '0.00' else ln['credit']}"
+            for ln in v["lines"]
+        )
         print(f"  voucher {v['date']} {v['kind']}: {lines}")
     for e in result.get("open_items", []):
         print(f"  open item {e['partner']} {e['kind']} {e['document']} {e['amount']}")
@@ -250,7 +277,9 @@ def cmd_backup(args) -> int:
     from openjxc.backup.services import take_backup
 
     manifest = take_backup("manual (jxc backup)")
-    print(f"backup {manifest['id']}: {manifest['file']} ({manifest['size']} bytes, sha256 {manifest['sha256'][:12]}…)")
+    print(
+        f"backup {manifest['id']}: {manifest['file']} ({manifest['size']} bytes, sha256 {manifest['sha256'][:12]}…)"
+    )
     return 0
 
 
@@ -345,7 +374,10 @@ def _restore_into(args, source: Path, target: Path) -> dict:
     tables_before = set(connection.introspection.table_names())
     try:
         call_command("migrate", verbosity=0, interactive=False)
-        with open(target / "restore.json", "w") as out, gzip.open(source, "rt", encoding="utf-8") as f:
+        with (
+            open(target / "restore.json", "w") as out,
+            gzip.open(source, "rt", encoding="utf-8") as f,
+        ):
             shutil.copyfileobj(f, out)
         with transaction.atomic():  # the data and the check stand or fall together
             call_command("loaddata", str(target / "restore.json"), verbosity=0)
@@ -372,16 +404,24 @@ def _verify_restored() -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jxc", description="OpenJXC 进销存 — purchase, sales, inventory and accounts")
+    parser = argparse.ArgumentParser(
+        prog="jxc", description="OpenJXC 进销存 — purchase, sales, inventory and accounts"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    p = sub.add_parser("init", help="create a new set of books (data folder or PostgreSQL database)")
+    p = sub.add_parser(
+        "init", help="create a new set of books (data folder or PostgreSQL database)"
+    )
     _common(p)
     p.add_argument("--admin-user", required=True)
     p.add_argument("--admin-password", required=True)
-    p.add_argument("--start-date", help="go-live date YYYY-MM-DD (default: first day of this month)")
+    p.add_argument(
+        "--start-date", help="go-live date YYYY-MM-DD (default: first day of this month)"
+    )
     p.add_argument("--demo", action="store_true", help="load Chinese demo data")
     p.set_defaults(func=cmd_init)
-    p = sub.add_parser("serve", help="serve the web UI at / and the API at /api/v1/ (production server)")
+    p = sub.add_parser(
+        "serve", help="serve the web UI at / and the API at /api/v1/ (production server)"
+    )
     _common(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
@@ -390,11 +430,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reconcile", help="prove caches equal ledgers; non-zero exit on problems")
     _common(p)
     p.add_argument("--json", action="store_true")
-    p.add_argument("--fix", action="store_true", help="re-settle caches from the ledgers (never a closed period)")
+    p.add_argument(
+        "--fix",
+        action="store_true",
+        help="re-settle caches from the ledgers (never a closed period)",
+    )
     p.set_defaults(func=cmd_reconcile)
     p = sub.add_parser("periods", help="list the accounting periods and their status")
     _common(p)
-    p.add_argument("--cycle", choices=["monthly", "weekly", "daily"], help="change the cycle (before the first close)")
+    p.add_argument(
+        "--cycle",
+        choices=["monthly", "weekly", "daily"],
+        help="change the cycle (before the first close)",
+    )
     p.set_defaults(func=cmd_periods)
     p = sub.add_parser("close", help="close (结账) a period, e.g. jxc close 2026-09")
     _common(p)
@@ -410,7 +458,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--password", help="the new password (asked twice when left out)")
     p.set_defaults(func=cmd_passwd)
-    p = sub.add_parser("impact", help="preview what cancel/reverse of a document or reopen of a period changes")
+    p = sub.add_parser(
+        "impact", help="preview what cancel/reverse of a document or reopen of a period changes"
+    )
     _common(p)
     p.add_argument("target", help="document number, or period name with --action reopen")
     p.add_argument("--action", choices=["cancel", "reverse", "reopen"], default="cancel")
@@ -422,7 +472,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_backup)
     p = sub.add_parser("restore", help="restore a backup into a NEW data folder and verify it")
     _common(p)
-    p.add_argument("--from", dest="from_file", required=True, help="backup file (.sqlite3 or .json.gz)")
+    p.add_argument(
+        "--from", dest="from_file", required=True, help="backup file (.sqlite3 or .json.gz)"
+    )
     p.set_defaults(func=cmd_restore)
     return parser
 

@@ -16,7 +16,9 @@ def _secret_key() -> str:
     path = DATA_DIR / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    return os.environ.get("OPENJXC_SECRET_KEY", "openjxc-insecure-key-for-tests-and-unset-data-dirs")
+    return os.environ.get(
+        "OPENJXC_SECRET_KEY", "openjxc-insecure-key-for-tests-and-unset-data-dirs"
+    )
 
 
 def database_from_url(url: str) -> dict:

@@ -20,7 +20,9 @@ def is_initialized() -> bool:
     return get_setting("initialized") is not None
 
 
-def initialize(admin_user: str, admin_password: str, start: dt.date | None, demo: bool = False) -> None:
+def initialize(
+    admin_user: str, admin_password: str, start: dt.date | None, demo: bool = False
+) -> None:
     if is_initialized():
         raise AlreadyInitialized("this database already holds a set of books")
     call_command("migrate", verbosity=0, interactive=False)

@@ -12,8 +12,18 @@ from openjxc.posting.api import router as posting_router
 from openjxc.reports.api import router as reports_router
 from openjxc.users.api import router as users_router
 
-for r in (users_router, catalog_router, partners_router, inventory_router, documents_router, posting_router,
-          ledger_router, closing_router, reports_router, audit_router):
+for r in (
+    users_router,
+    catalog_router,
+    partners_router,
+    inventory_router,
+    documents_router,
+    posting_router,
+    ledger_router,
+    closing_router,
+    reports_router,
+    audit_router,
+):
     api.add_router("/", r)
 
 urlpatterns = [

@@ -38,32 +38,66 @@ def wait_ready(url: str, seconds: float = 60) -> None:
 
 def token(base: str) -> str:
     body = json.dumps({"username": "admin", "password": "admin123"}).encode()
-    req = urllib.request.Request(f"{base}/api/v1/auth/token", body, {"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        f"{base}/api/v1/auth/token", body, {"Content-Type": "application/json"}
+    )
     return json.load(urllib.request.urlopen(req, timeout=10))["token"]
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--max-examples", type=int, default=30)
-    ap.add_argument("--database-url", default=None, help="an empty PostgreSQL database instead of SQLite")
+    ap.add_argument(
+        "--database-url", default=None, help="an empty PostgreSQL database instead of SQLite"
+    )
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--phases", default=None, help="e.g. examples,fuzzing (default: all)")
     args = ap.parse_args()
     data = Path(tempfile.mkdtemp(prefix="jxc-fuzz-"))
-    where = ["--database-url", args.database_url] if args.database_url else ["--data-dir", str(data)]
+    where = (
+        ["--database-url", args.database_url] if args.database_url else ["--data-dir", str(data)]
+    )
     env = {**os.environ, "OPENJXC_LANGUAGE": "zh-hans"}
-    subprocess.run([BIN / "jxc", "init", *where, "--admin-user", "admin", "--admin-password", "admin123",
-                    "--demo"], check=True, env=env)
+    subprocess.run(
+        [
+            BIN / "jxc",
+            "init",
+            *where,
+            "--admin-user",
+            "admin",
+            "--admin-password",
+            "admin123",
+            "--demo",
+        ],
+        check=True,
+        env=env,
+    )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([BIN / "jxc", "serve", *where, "--port", str(port)], env=env,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [BIN / "jxc", "serve", *where, "--port", str(port)], env=env, start_new_session=True
+    )
     try:
         wait_ready(f"{base}/api/v1/openapi.json")
-        run = [BIN / "schemathesis", "run", f"{base}/api/v1/openapi.json", "-H",
-               f"Authorization: Bearer {token(base)}", "--max-examples", str(args.max_examples),
-               "--workers", str(args.workers), "--checks", "not_a_server_error,response_schema_conformance",
-               "--generation-allow-x00", "true", "--suppress-health-check", "all", "--seed", "20261129"]
+        run = [
+            BIN / "schemathesis",
+            "run",
+            f"{base}/api/v1/openapi.json",
+            "-H",
+            f"Authorization: Bearer {token(base)}",
+            "--max-examples",
+            str(args.max_examples),
+            "--workers",
+            str(args.workers),
+            "--checks",
+            "not_a_server_error,response_schema_conformance",
+            "--generation-allow-x00",
+            "true",
+            "--suppress-health-check",
+            "all",
+            "--seed",
+            "20261129",
+        ]
         if args.phases:
             run += ["--phases", args.phases]
         return subprocess.run(run).returncode

@@ -9,9 +9,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-PO = Path(__file__).resolve().parent.parent / "openjxc" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+PO = (
+    Path(__file__).resolve().parent.parent
+    / "openjxc"
+    / "locale"
+    / "zh_Hans"
+    / "LC_MESSAGES"
+    / "django.po"
+)
 LONE_PERCENT = re.compile(r"%(?![(%])")
-ENTRY = re.compile(r'((?:#[^\n]*\n)*)msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ((?:"(?:[^"\\]|\\.)*"\n)+)')
+ENTRY = re.compile(
+    r'((?:#[^\n]*\n)*)msgid ((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ((?:"(?:[^"\\]|\\.)*"\n)+)'
+)
 
 
 def unquote(block: str) -> str:
@@ -32,8 +41,11 @@ def main(paths: list[str]) -> int:
         comments, msgid = m.group(1), unquote(m.group(2))
         msgstr = unquote(m.group(3))
         if msgid and msgid in wanted:
-            comments = "".join(c for c in comments.splitlines(True) if not c.startswith("#, fuzzy") and
-                               not c.startswith("#| "))
+            comments = "".join(
+                c
+                for c in comments.splitlines(True)
+                if not c.startswith("#, fuzzy") and not c.startswith("#| ")
+            )
             return f"{comments}msgid {m.group(2)}msgstr {json.dumps(wanted[msgid], ensure_ascii=False)}\n"
         if msgid and not msgstr:
             missing.append(msgid)

@@ -79,7 +79,6 @@ def books(user):
     return {"receipts": [receipt, receipt2], "delivery": delivery, "draft": draft}
 
 
-
 @pytest.fixture
 def zh_page(browser, live_server):
     """A page in a browser set to Simplified Chinese, as our users' browsers are."""

@@ -41,7 +41,14 @@ def doc(user, type, date, lines, warehouse="WH1", partner=None, approve_it=True,
         partner = "S001"
     if partner is None and type.startswith("sales"):
         partner = "C001"
-    body = {"type": type, "date": date, "warehouse": warehouse, "partner": partner, **extra, "lines": []}
+    body = {
+        "type": type,
+        "date": date,
+        "warehouse": warehouse,
+        "partner": partner,
+        **extra,
+        "lines": [],
+    }
     for ln in lines:
         if isinstance(ln, dict):
             body["lines"].append(ln)

@@ -1,5 +1,6 @@
 """Wrong methods and absurd periods still answer in the error format of API.md."""
 
+
 def test_wrong_method_is_json(api):
     r = api.put("/documents", {"x": 1})
     assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"

@@ -80,14 +80,20 @@ MAX_WEB_LINES = 400
 
 def module_sizes(root: Path = ROOT) -> dict[str, int]:
     """Lines of every module (migrations excluded), by path relative to openjxc/."""
-    return {path.relative_to(root).as_posix(): len(path.read_text().splitlines())
-            for path in sorted(root.rglob("*.py")) if "migrations" not in path.parts}
+    return {
+        path.relative_to(root).as_posix(): len(path.read_text().splitlines())
+        for path in sorted(root.rglob("*.py"))
+        if "migrations" not in path.parts
+    }
 
 
 def test_no_module_is_over_600_lines_and_no_web_module_over_400():
     sizes = module_sizes()
-    too_long = {rel: n for rel, n in sizes.items()
-                if n > (MAX_WEB_LINES if rel.startswith("web/") else MAX_LINES)}
+    too_long = {
+        rel: n
+        for rel, n in sizes.items()
+        if n > (MAX_WEB_LINES if rel.startswith("web/") else MAX_LINES)
+    }
     assert too_long == {}, f"split these modules: {too_long}"
 
 
@@ -101,8 +107,21 @@ def test_the_size_check_sees_a_long_web_module(tmp_path):
 
 # The apps in the order of docs/architecture.md "Apps (imports go downward only)": an app imports
 # only from the apps before it. The top-level modules (cli, setup, demo, urls…) wire everything.
-LAYERS = ("core", "users", "catalog", "partners", "documents", "inventory", "ledger", "audit",
-          "posting", "closing", "backup", "reports", "web")
+LAYERS = (
+    "core",
+    "users",
+    "catalog",
+    "partners",
+    "documents",
+    "inventory",
+    "ledger",
+    "audit",
+    "posting",
+    "closing",
+    "backup",
+    "reports",
+    "web",
+)
 # Upward imports that exist today: (file, app imported) -> occurrences. A ratchet: an entry may
 # only shrink or go; a new upward import fails the test.
 UPWARD_RATCHET = {
@@ -159,4 +178,6 @@ def test_the_import_check_sees_an_upward_import(tmp_path):
         "from openjxc.core import numbers\nfrom openjxc.web import nav\n\n"
         "def f():\n    import openjxc.reports.money\n"
     )
-    assert upward_imports(tmp_path) == Counter({("core/m.py", "web"): 1, ("core/m.py", "reports"): 1})
+    assert upward_imports(tmp_path) == Counter(
+        {("core/m.py", "web"): 1, ("core/m.py", "reports"): 1}
+    )

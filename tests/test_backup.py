@@ -36,15 +36,27 @@ def test_backup_restore_round_trip(user, settings, tmp_path):
     assert manifest["id"] in [m["id"] for m in list_backups()]
     backup_file = tmp_path / "books" / "backups" / manifest["file"]
     target = tmp_path / "restored"
-    out = subprocess.run([JXC, "restore", "--from", str(backup_file), "--data-dir", str(target)],
-                         capture_output=True, text=True, timeout=120, env=ENV)
+    out = subprocess.run(
+        [JXC, "restore", "--from", str(backup_file), "--data-dir", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=ENV,
+    )
     # then the restore verified itself, and its reconcile output equals the original's
     assert out.returncode == 0, out.stdout + out.stderr
     assert "verified: reconcile OK" in out.stdout
-    restored = subprocess.run([JXC, "reconcile", "--json", "--data-dir", str(target)],
-                              capture_output=True, text=True, timeout=120, env=ENV)
+    restored = subprocess.run(
+        [JXC, "reconcile", "--json", "--data-dir", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=ENV,
+    )
     assert json.loads(restored.stdout) == original == {"ok": True, "problems": []}
-    periods = subprocess.run([JXC, "periods", "--data-dir", str(target)], capture_output=True, text=True, env=ENV)
+    periods = subprocess.run(
+        [JXC, "periods", "--data-dir", str(target)], capture_output=True, text=True, env=ENV
+    )
     assert "2026-01" in periods.stdout and "closed" in periods.stdout
     assert original_tb["balanced"]
 
@@ -57,7 +69,12 @@ def test_restore_refuses_a_damaged_backup(user, settings, tmp_path):
     data = bytearray(backup_file.read_bytes())
     data[len(data) // 2] ^= 0xFF
     backup_file.write_bytes(bytes(data))
-    out = subprocess.run([JXC, "restore", "--from", str(backup_file), "--data-dir", str(tmp_path / "x")],
-                         capture_output=True, text=True, timeout=60, env=ENV)
+    out = subprocess.run(
+        [JXC, "restore", "--from", str(backup_file), "--data-dir", str(tmp_path / "x")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=ENV,
+    )
     assert out.returncode == 1 and "checksum" in out.stderr
     assert not (tmp_path / "x" / "openjxc.sqlite3").exists()

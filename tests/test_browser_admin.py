@@ -7,7 +7,17 @@ from tests.browser import log_in, shot, table_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-HEADER = ["商品编码*", "商品名称*", "单位*", "规格型号", "条码", "税率", "采购价", "销售价", "安全库存"]
+HEADER = [
+    "商品编码*",
+    "商品名称*",
+    "单位*",
+    "规格型号",
+    "条码",
+    "税率",
+    "采购价",
+    "销售价",
+    "安全库存",
+]
 
 
 def workbook(path, rows):
@@ -66,9 +76,15 @@ def test_import_items_with_a_bad_row_then_fixed(zh_page, user, tmp_path):
     page = zh_page
     logged_in(page)
     page.goto("/import/?kind=items")
-    bad = workbook(tmp_path / "bad.xlsx", [HEADER, ["K001", "可乐", "瓶", "330ml", None, "13%", 2.1, 3.5, 24],
-                                           ["K002", "雪碧", None, None, None, None, None, None, None],
-                                           ["K003", "芬达", "瓶", None, None, None, None, "abc", None]])
+    bad = workbook(
+        tmp_path / "bad.xlsx",
+        [
+            HEADER,
+            ["K001", "可乐", "瓶", "330ml", None, "13%", 2.1, 3.5, 24],
+            ["K002", "雪碧", None, None, None, None, None, None, None],
+            ["K003", "芬达", "瓶", None, None, None, None, "abc", None],
+        ],
+    )
     page.set_input_files("#file", bad)
     page.click("#preview-button")
     page.locator("#preview").wait_for()
@@ -83,9 +99,15 @@ def test_import_items_with_a_bad_row_then_fixed(zh_page, user, tmp_path):
     page.goto("/items/?q=K00")
     assert table_rows(page, "items")[0][0] != "K001"
 
-    good = workbook(tmp_path / "good.xlsx", [HEADER, ["K001", "可乐", "瓶", "330ml", None, "13%", 2.1, 3.5, 24],
-                                             ["K002", "雪碧", "瓶", None, None, None, None, None, None],
-                                             ["K003", "芬达", "瓶", None, None, None, None, "3.00", None]])
+    good = workbook(
+        tmp_path / "good.xlsx",
+        [
+            HEADER,
+            ["K001", "可乐", "瓶", "330ml", None, "13%", 2.1, 3.5, 24],
+            ["K002", "雪碧", "瓶", None, None, None, None, None, None],
+            ["K003", "芬达", "瓶", None, None, None, None, "3.00", None],
+        ],
+    )
     page.goto("/import/?kind=items")
     page.set_input_files("#file", good)
     page.click("#preview-button")
@@ -129,8 +151,12 @@ def test_create_sales_user_with_warehouse_restriction(zh_page, user):
     page.wait_for_url("**/settings/")
     assert page.input_value("#id_company_name") == "示例商贸有限公司"
     shot(page, "d09-settings")
-    for url, name in (("/customers/", "d10-customers"), ("/suppliers/", "d11-suppliers"),
-                      ("/warehouses/", "d12-warehouses"), ("/import/?kind=opening", "d13-import-opening")):
+    for url, name in (
+        ("/customers/", "d10-customers"),
+        ("/suppliers/", "d11-suppliers"),
+        ("/warehouses/", "d12-warehouses"),
+        ("/import/?kind=opening", "d13-import-opening"),
+    ):
         page.goto(url)
         shot(page, name)
 
@@ -148,7 +174,9 @@ def test_create_sales_user_with_warehouse_restriction(zh_page, user):
 
 
 def test_item_list_on_a_phone(browser, live_server, user):
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        locale="zh-CN", base_url=live_server.url, viewport={"width": 390, "height": 844}
+    )
     page = context.new_page()
     try:
         logged_in(page)

@@ -8,7 +8,6 @@ from tests.browser import log_in, shot, table_rows
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 def test_document_list_filters(zh_page, books):
     page = zh_page
     log_in(page)
@@ -45,12 +44,14 @@ def test_document_list_filters(zh_page, books):
     assert [r[0] for r in table_rows(page, "documents")] == [books["draft"]]
 
 
-
 def _on_hand(item, wh="WH1"):
     from tests.factories import fetch
 
-    rows = fetch("SELECT b.qty FROM inventory_stockbalance b JOIN catalog_item i ON i.id = b.item_id "
-                 "JOIN inventory_warehouse w ON w.id = b.warehouse_id WHERE i.code = %s AND w.code = %s", [item, wh])
+    rows = fetch(
+        "SELECT b.qty FROM inventory_stockbalance b JOIN catalog_item i ON i.id = b.item_id "
+        "JOIN inventory_warehouse w ON w.id = b.warehouse_id WHERE i.code = %s AND w.code = %s",
+        [item, wh],
+    )
     return rows[0][0] / 10000 if rows else 0
 
 
@@ -74,8 +75,10 @@ def test_purchase_receipt_by_scanning_barcodes(zh_page, user):
     page.goto("/documents/purchase_receipt/")
     page.click("#new-doc")
     page.wait_for_url("**/documents/purchase_receipt/new/")
-    assert page.locator("#entry-title").inner_text().strip() == "新增采购入库单" or "采购入库单" in page.locator(
-        "#entry-title").inner_text()
+    assert (
+        page.locator("#entry-title").inner_text().strip() == "新增采购入库单"
+        or "采购入库单" in page.locator("#entry-title").inner_text()
+    )
     page.select_option("#f-partner", "S001")
     page.select_option("#f-warehouse", "WH1")
     # the scanner types the barcode and Enter: a line is added; the same barcode again adds one
@@ -212,7 +215,11 @@ def test_customer_receipt_allocated_to_the_delivery(zh_page, books):
     assert books["delivery"] in page.locator("#allocations").inner_text()
     receipt = Document.objects.filter(type="receipt").get()
     # the delivery is settled; 9.32 stays as the customer's credit
-    open_rows = dict(fetch("SELECT d.number, o.open_amount FROM ledger_openitem o JOIN documents_document d "
-                           "ON d.id = o.document_id"))
+    open_rows = dict(
+        fetch(
+            "SELECT d.number, o.open_amount FROM ledger_openitem o JOIN documents_document d "
+            "ON d.id = o.document_id"
+        )
+    )
     assert open_rows.get(books["delivery"], 0) == 0
     assert open_rows[receipt.number] == -932

@@ -8,7 +8,6 @@ from tests.browser import log_in, shot, table_rows
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 def test_stock_list(zh_page, books):
     page = zh_page
     log_in(page)
@@ -134,11 +133,27 @@ def test_export_inventory_summary_to_excel(zh_page, books):
     with page.expect_download() as info:
         page.click("#export")
     download = info.value
-    assert download.suggested_filename.endswith(".xlsx") and "进销存汇总表" in download.suggested_filename
+    assert (
+        download.suggested_filename.endswith(".xlsx")
+        and "进销存汇总表" in download.suggested_filename
+    )
     ws = load_workbook(io.BytesIO(open(download.path(), "rb").read())).active
-    rows = [list(r) for r in ws.iter_rows(min_row=TITLE_ROWS + 1, values_only=True)]  # from the header
-    assert rows[0] == ["商品编码", "商品名称", "单位", "期初数量", "期初金额", "入库数量", "入库金额", "出库数量",
-                       "出库金额", "结存数量", "结存金额"]
+    rows = [
+        list(r) for r in ws.iter_rows(min_row=TITLE_ROWS + 1, values_only=True)
+    ]  # from the header
+    assert rows[0] == [
+        "商品编码",
+        "商品名称",
+        "单位",
+        "期初数量",
+        "期初金额",
+        "入库数量",
+        "入库金额",
+        "出库数量",
+        "出库金额",
+        "结存数量",
+        "结存金额",
+    ]
     a001 = next(r for r in rows if r[0] == "A001")
     assert a001[-2:] == [6, 30]
     assert rows[-1][0] == "合计" and rows[-1][-2:] == [13, 43.6]
@@ -168,9 +183,21 @@ def test_sales_clerk_cannot_see_cost(zh_page, books):
     # the export leaves the amounts out
     with page.expect_download() as info:
         page.click("#export")
-    rows = [list(r) for r in load_workbook(io.BytesIO(open(info.value.path(), "rb").read())).active
-            .iter_rows(min_row=TITLE_ROWS + 1, values_only=True)]
-    assert rows[0] == ["商品编码", "商品名称", "单位", "期初数量", "入库数量", "出库数量", "结存数量"]
+    rows = [
+        list(r)
+        for r in load_workbook(io.BytesIO(open(info.value.path(), "rb").read())).active.iter_rows(
+            min_row=TITLE_ROWS + 1, values_only=True
+        )
+    ]
+    assert rows[0] == [
+        "商品编码",
+        "商品名称",
+        "单位",
+        "期初数量",
+        "入库数量",
+        "出库数量",
+        "结存数量",
+    ]
     # the margin report is refused with the 403 page
     response = page.goto("/reports/margin/")
     assert response.status == 403 and page.locator("#forbidden").is_visible()

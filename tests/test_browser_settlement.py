@@ -15,8 +15,11 @@ def backups_in_tmp(settings, tmp_path):
 
 
 def on_hand(item: str, wh: str) -> str:
-    rows = fetch("SELECT b.qty FROM inventory_stockbalance b JOIN catalog_item i ON i.id = b.item_id "
-                 "JOIN inventory_warehouse w ON w.id = b.warehouse_id WHERE i.code = %s AND w.code = %s", [item, wh])
+    rows = fetch(
+        "SELECT b.qty FROM inventory_stockbalance b JOIN catalog_item i ON i.id = b.item_id "
+        "JOIN inventory_warehouse w ON w.id = b.warehouse_id WHERE i.code = %s AND w.code = %s",
+        [item, wh],
+    )
     return int(rows[0][0]) // 10000 if rows else 0
 
 
@@ -45,7 +48,9 @@ def test_cancel_a_document_through_the_impact_preview(zh_page, books):
     # red-letter (红字): the receipt's 借 1405 3.60 comes back negative
     assert voucher.locator("tr[data-account='1405'] td.debit").inner_text() == "-3.60"
     assert page.locator("#impact-open-items").count() == 1  # the payable is cancelled too
-    assert status(receipt) == "approved" and on_hand("A003", "WH2") == 3  # the preview changed nothing
+    assert (
+        status(receipt) == "approved" and on_hand("A003", "WH2") == 3
+    )  # the preview changed nothing
     shot(page, "settlement-01-impact-preview")
 
     # when the user gives a reason and confirms
@@ -60,8 +65,9 @@ def test_cancel_a_document_through_the_impact_preview(zh_page, books):
     assert on_hand("A003", "WH2") == 0
     assert receipt in page.locator("ul.messages").inner_text()
     assert "已作废" in page.content()
-    assert fetch("SELECT reason FROM audit_auditentry WHERE action = 'cancel' AND object = %s", [receipt]) == [
-        ("供应商送错货",)]
+    assert fetch(
+        "SELECT reason FROM audit_auditentry WHERE action = 'cancel' AND object = %s", [receipt]
+    ) == [("供应商送错货",)]
     shot(page, "settlement-03-cancelled")
 
 
@@ -95,12 +101,16 @@ def test_close_a_period_and_see_a_back_dated_cancel_refused(zh_page, user):
     # the list below shows it closed without a reload, and the wizard's start button is gone
     page.locator("#periods tr[data-period='2026-01'][data-status='closed']").wait_for()
     assert page.locator("#run-check").count() == 0
-    assert fetch("SELECT c.backup_id FROM closing_periodclose c JOIN ledger_period p ON p.id = c.period_id "
-                 "WHERE p.name = '2026-01'") == [(backup_id,)]
+    assert fetch(
+        "SELECT c.backup_id FROM closing_periodclose c JOIN ledger_period p ON p.id = c.period_id "
+        "WHERE p.name = '2026-01'"
+    ) == [(backup_id,)]
     shot(page, "settlement-06-closed")
 
     page.goto("/periods/")
-    assert page.locator("#periods tr[data-period='2026-01']").get_attribute("data-status") == "closed"
+    assert (
+        page.locator("#periods tr[data-period='2026-01']").get_attribute("data-status") == "closed"
+    )
     assert page.locator("#close-wizard").get_attribute("data-period") == "2026-02"
 
     # a cancel of a document dated in the closed period: the clear Chinese reason, no confirm button
@@ -147,12 +157,22 @@ def test_reopen_then_audit_backups_and_data_check(zh_page, user):
     page.goto("/audit/?action=reopen")
     assert page.locator("#chain-status").get_attribute("data-ok") == "1"
     rows = table_rows(page, "audit")
-    assert len(rows) == 1 and "2026-01" in rows[0][3] and rows[0][4] == "补录一张入库单" and backup_id in rows[0][6]
+    assert (
+        len(rows) == 1
+        and "2026-01" in rows[0][3]
+        and rows[0][4] == "补录一张入库单"
+        and backup_id in rows[0][6]
+    )
     shot(page, "settlement-10-audit")
 
     # the backups page lists both automatic backups, verified, and takes a new one
     page.goto("/backups/")
-    assert page.locator(f"#backups tr[data-id='{backup_id}'] td.checksum").get_attribute("data-verified") == "1"
+    assert (
+        page.locator(f"#backups tr[data-id='{backup_id}'] td.checksum").get_attribute(
+            "data-verified"
+        )
+        == "1"
+    )
     assert page.locator("#backups tbody tr").count() == 2
     page.click("#take-backup")
     page.wait_for_url("**/backups/")

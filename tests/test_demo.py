@@ -22,9 +22,19 @@ def test_demo_books_reconcile_and_have_a_user_per_role():
     assert get_setting("company_name") == "演示商贸有限公司"
     assert Document.objects.filter(status="approved").count() > 20
     assert Document.objects.filter(status="draft").count() == 1
-    roles = {u.username: [g.name for g in u.groups.all()] for u in get_user_model().objects.exclude(username="admin")}
-    assert roles == {"laoban": ["老板"], "caigou": ["采购"], "xiaoshou": ["销售"], "kuguan": ["库管"], "caiwu": ["财务"]}
+    roles = {
+        u.username: [g.name for g in u.groups.all()]
+        for u in get_user_model().objects.exclude(username="admin")
+    }
+    assert roles == {
+        "laoban": ["老板"],
+        "caigou": ["采购"],
+        "xiaoshou": ["销售"],
+        "kuguan": ["库管"],
+        "caiwu": ["财务"],
+    }
     clerk = check_login("xiaoshou", "demo1234")
     assert not sees_cost(clerk) and sees_cost(check_login("laoban", "demo1234"))
     assert allowed_warehouse_ids(check_login("kuguan", "demo1234")) == {
-        get_user_model().objects.get(username="kuguan").warehouse_access.get().warehouse_id}
+        get_user_model().objects.get(username="kuguan").warehouse_access.get().warehouse_id
+    }

@@ -31,16 +31,28 @@ def xlsx(header, *rows) -> bytes:
     return buf.getvalue()
 
 
-ITEM_HEADER = ["商品编码*", "商品名称*", "单位*", "规格型号", "条码", "税率", "采购价", "销售价", "安全库存"]
+ITEM_HEADER = [
+    "商品编码*",
+    "商品名称*",
+    "单位*",
+    "规格型号",
+    "条码",
+    "税率",
+    "采购价",
+    "销售价",
+    "安全库存",
+]
 
 
 def test_one_bad_row_imports_nothing_and_names_the_row(user):
     # given a file whose third data row has no unit and whose fourth repeats a code
-    content = xlsx(ITEM_HEADER,
-                   ["B001", "可乐", "瓶", "330ml", None, "13%", 2.1, 3.5, 24],
-                   ["B002", "雪碧", "瓶", None, "6901234567890", 0.13, "2.00", None, None],
-                   ["B003", "芬达", None, None, None, None, None, None, None],
-                   ["B001", "重复", "个", None, None, None, None, None, None])
+    content = xlsx(
+        ITEM_HEADER,
+        ["B001", "可乐", "瓶", "330ml", None, "13%", 2.1, 3.5, 24],
+        ["B002", "雪碧", "瓶", None, "6901234567890", 0.13, "2.00", None, None],
+        ["B003", "芬达", None, None, None, None, None, None, None],
+        ["B001", "重复", "个", None, None, None, None, None, None],
+    )
     # when it is imported
     result = import_items(user, content, commit=True)
     # then nothing was written and rows 4 and 5 carry their errors
@@ -53,30 +65,51 @@ def test_one_bad_row_imports_nothing_and_names_the_row(user):
 
 
 def test_a_valid_file_imports_every_row(user):
-    content = xlsx(ITEM_HEADER,
-                   ["B001", "可乐", "瓶", "330ml", None, "13%", 2.1, 3.5, 24],
-                   ["B002", "雪碧", "瓶", None, 6901234567890, 0.09, "2.00", None, None])
+    content = xlsx(
+        ITEM_HEADER,
+        ["B001", "可乐", "瓶", "330ml", None, "13%", 2.1, 3.5, 24],
+        ["B002", "雪碧", "瓶", None, 6901234567890, 0.09, "2.00", None, None],
+    )
     preview = import_items(user, content, commit=False)
     assert preview["ok"] and preview["imported"] == 0
     assert not Item.objects.filter(code="B001").exists()  # the preview wrote nothing
     result = import_items(user, content, commit=True)
     assert result["ok"] and result["imported"] == 2
     b1, b2 = Item.objects.get(code="B001"), Item.objects.get(code="B002")
-    assert (b1.name, b1.unit, b1.spec, b1.tax_rate, b1.purchase_price, b1.sale_price, b1.safety_stock) == (
-        "可乐", "瓶", "330ml", Decimal("0.13"), Decimal("2.1"), Decimal("3.5"), 240000)
+    assert (
+        b1.name,
+        b1.unit,
+        b1.spec,
+        b1.tax_rate,
+        b1.purchase_price,
+        b1.sale_price,
+        b1.safety_stock,
+    ) == ("可乐", "瓶", "330ml", Decimal("0.13"), Decimal("2.1"), Decimal("3.5"), 240000)
     assert len(b1.barcode) == 13 and b1.barcode.startswith("20")  # generated
     assert b1.pinyin == "kl"
     assert (b2.barcode, b2.tax_rate) == ("6901234567890", Decimal("0.09"))
-    assert fetch("SELECT COUNT(*) FROM audit_auditentry WHERE action = 'import' AND object_type = 'item'")[0][0] == 1
+    assert (
+        fetch(
+            "SELECT COUNT(*) FROM audit_auditentry WHERE action = 'import' AND object_type = 'item'"
+        )[0][0]
+        == 1
+    )
 
 
 def test_partners_import(user):
-    content = xlsx(["客户编码", "客户名称", "电话", "信用额度"], ["C100", "城东便利店", 13800000000, 5000],
-                   ["C101", "城西超市", None, "abc"])
+    content = xlsx(
+        ["客户编码", "客户名称", "电话", "信用额度"],
+        ["C100", "城东便利店", 13800000000, 5000],
+        ["C101", "城西超市", None, "abc"],
+    )
     bad = import_partners(user, "customer", content, commit=True)
-    assert [r["code"] for r in bad["rows"]] == [None, "invalid_number"] and bad["rows"][1]["row"] == 3
+    assert [r["code"] for r in bad["rows"]] == [None, "invalid_number"] and bad["rows"][1][
+        "row"
+    ] == 3
     assert not Partner.objects.filter(code="C100").exists()
-    good = xlsx(["客户编码", "客户名称", "电话", "信用额度"], ["C100", "城东便利店", 13800000000, 5000])
+    good = xlsx(
+        ["客户编码", "客户名称", "电话", "信用额度"], ["C100", "城东便利店", 13800000000, 5000]
+    )
     assert import_partners(user, "customer", good, commit=True)["imported"] == 1
     c = Partner.objects.get(kind="customer", code="C100")
     assert (c.phone, c.credit_limit) == ("13800000000", 500000)
@@ -98,10 +131,12 @@ def test_missing_columns_and_bad_files(user):
 
 
 def test_opening_stock_posts_one_document_per_warehouse_on_the_go_live_date(user):
-    content = xlsx(["仓库编码", "商品编码", "数量", "单位成本", "金额"],
-                   ["WH1", "A001", 10, "5.00", None],
-                   ["WH1", "A002", 3, None, "10.00"],
-                   ["WH2", "A001", 2.5, 4, None])
+    content = xlsx(
+        ["仓库编码", "商品编码", "数量", "单位成本", "金额"],
+        ["WH1", "A001", 10, "5.00", None],
+        ["WH1", "A002", 3, None, "10.00"],
+        ["WH2", "A001", 2.5, 4, None],
+    )
     preview = import_opening_stock(user, content, commit=False)
     assert preview["ok"] and not Document.objects.exists()
     result = import_opening_stock(user, content, commit=True)
@@ -109,10 +144,17 @@ def test_opening_stock_posts_one_document_per_warehouse_on_the_go_live_date(user
     docs = Document.objects.filter(number__in=result["documents"]).order_by("warehouse__code")
     assert [(d.type, str(d.date), d.memo, d.status, d.warehouse.code) for d in docs] == [
         ("other_in", "2026-01-01", "期初库存", "approved", "WH1"),
-        ("other_in", "2026-01-01", "期初库存", "approved", "WH2")]
-    balances = fetch("SELECT i.code, w.code, b.qty, b.value FROM inventory_stockbalance b JOIN catalog_item i "
-                     "ON i.id = b.item_id JOIN inventory_warehouse w ON w.id = b.warehouse_id ORDER BY 1, 2")
-    assert balances == [("A001", "WH1", 100000, 5000), ("A001", "WH2", 25000, 1000), ("A002", "WH1", 30000, 1000)]
+        ("other_in", "2026-01-01", "期初库存", "approved", "WH2"),
+    ]
+    balances = fetch(
+        "SELECT i.code, w.code, b.qty, b.value FROM inventory_stockbalance b JOIN catalog_item i "
+        "ON i.id = b.item_id JOIN inventory_warehouse w ON w.id = b.warehouse_id ORDER BY 1, 2"
+    )
+    assert balances == [
+        ("A001", "WH1", 100000, 5000),
+        ("A001", "WH2", 25000, 1000),
+        ("A002", "WH1", 30000, 1000),
+    ]
     assert any("1405" in v and "60.00" in v for v in vouchers_of(docs[0].number))
     # importing the same opening stock again is refused for every row, nothing changes
     again = import_opening_stock(user, content, commit=True)
@@ -121,10 +163,22 @@ def test_opening_stock_posts_one_document_per_warehouse_on_the_go_live_date(user
 
 
 def test_opening_stock_row_errors(user):
-    content = xlsx(["仓库编码", "商品编码", "数量", "单位成本"],
-                   ["WH9", "A001", 1, 1], ["WH1", "NOPE", 1, 1], ["WH1", "A001", -1, 1], ["WH1", "A002", 1, None],
-                   ["WH1", "A003", 1, 1], ["WH1", "A003", 2, 1])
+    content = xlsx(
+        ["仓库编码", "商品编码", "数量", "单位成本"],
+        ["WH9", "A001", 1, 1],
+        ["WH1", "NOPE", 1, 1],
+        ["WH1", "A001", -1, 1],
+        ["WH1", "A002", 1, None],
+        ["WH1", "A003", 1, 1],
+        ["WH1", "A003", 2, 1],
+    )
     result = import_opening_stock(user, content, commit=True)
     assert [(r["row"], r["code"]) for r in result["rows"]] == [
-        (2, "not_found"), (3, "not_found"), (4, "invalid"), (5, "invalid"), (6, None), (7, "invalid")]
+        (2, "not_found"),
+        (3, "not_found"),
+        (4, "invalid"),
+        (5, "invalid"),
+        (6, None),
+        (7, "invalid"),
+    ]
     assert not Document.objects.exists()

@@ -308,7 +308,11 @@ def test_every_form_error_is_shown_and_marked(client, user):
     )
     err = r.json()["error"]
     assert r.status_code == 422 and err["details"]["field"] == "partner"
-    assert [e["code"] for e in err["details"]["errors"]] == ["invalid", "invalid_number", "not_found"]
+    assert [e["code"] for e in err["details"]["errors"]] == [
+        "invalid",
+        "invalid_number",
+        "not_found",
+    ]
 
 
 def test_a_price_like_1e3_is_refused_on_the_form(client, user):

@@ -46,7 +46,10 @@ def test_pages_and_prints_group_digits(client, user, big):
     # given a receipt of 11,636.70 and a delivery of 9,000.00 (600 × 15.00)
     client.force_login(user)
     receipt = Document.objects.get(number=big["receipt"])
-    assert (receipt.amount, receipt.amount_incl_tax) == (1164670, 1316077)  # fen: + 4 × 2.50, + 13 % tax
+    assert (receipt.amount, receipt.amount_incl_tax) == (
+        1164670,
+        1316077,
+    )  # fen: + 4 × 2.50, + 13 % tax
     # when the pages show them, then the digits are grouped
     detail = client.get(f"/doc/{big['receipt']}/").content.decode()
     assert ">11,636.70<" in detail and ">1,000<" in detail  # the first line's amount and quantity
@@ -270,7 +273,9 @@ def test_an_exported_item_sheet_imports_again(client, user, big):
     buf = io.BytesIO()
     ws.parent.save(buf)
     result = import_items(user, buf.getvalue(), commit=False)
-    assert [(r["row"], r["code"]) for r in result["rows"]][:1] == [(TITLE_ROWS + 2, None)], result["rows"][:1]
+    assert [(r["row"], r["code"]) for r in result["rows"]][:1] == [(TITLE_ROWS + 2, None)], result[
+        "rows"
+    ][:1]
     assert result["ok"]
 
 

@@ -37,12 +37,17 @@ def test_close_refuses_with_problems_then_closes_and_locks(user):
     result = close(user, "2026-01")
     assert result["status"] == "closed" and result["vouchers"] == 3 and result["backup_id"]
     assert list(VoucherNumber.objects.order_by("number").values_list("number", flat=True)) == [
-        "记-0001", "记-0002", "记-0003"]
+        "记-0001",
+        "记-0002",
+        "记-0003",
+    ]
     snap = {(s.item.code, s.qty, s.value) for s in StockSnapshot.objects.select_related("item")}
     assert snap == {("A001", 60000, 3000), ("A002", 10000, 100)}
     # then nothing dated in January can change
     for action in (
-        lambda: doc(user, "purchase_receipt", "2026-01-31", [("A001", 1, "5.00")], approve_it=False),
+        lambda: doc(
+            user, "purchase_receipt", "2026-01-31", [("A001", 1, "5.00")], approve_it=False
+        ),
         lambda: cancel(user, r, "too late"),
     ):
         with pytest.raises(DomainError) as e:
@@ -109,6 +114,13 @@ def test_inventory_summary_uses_snapshot_and_adds_up(user):
 def test_draft_dated_in_closed_period_cannot_be_created(user):
     close(user, "2026-01")
     with pytest.raises(DomainError) as e:
-        create_draft(user, {"type": "other_in", "date": "2026-01-15", "warehouse": "WH1",
-                            "lines": [{"item": "A001", "qty": "1", "price": "1"}]})
+        create_draft(
+            user,
+            {
+                "type": "other_in",
+                "date": "2026-01-15",
+                "warehouse": "WH1",
+                "lines": [{"item": "A001", "qty": "1", "price": "1"}],
+            },
+        )
     assert e.value.code == "period_closed"

@@ -36,8 +36,13 @@ MATRIX = {
     "change_settings": (N, N, N, N, N, Y),
 }
 
-RECEIPT = {"type": "purchase_receipt", "date": "2026-04-05", "partner": "S001", "warehouse": "WH1",
-           "lines": [{"item": "A001", "qty": "1", "price": "5.00"}]}
+RECEIPT = {
+    "type": "purchase_receipt",
+    "date": "2026-04-05",
+    "partner": "S001",
+    "warehouse": "WH1",
+    "lines": [{"item": "A001", "qty": "1", "price": "5.00"}],
+}
 
 
 class As:
@@ -49,16 +54,19 @@ class As:
         return self.client.get("/api/v1" + path, **self.headers)
 
     def post(self, path, body=None, method="post"):
-        return getattr(self.client, method)("/api/v1" + path, data=body or {}, content_type="application/json",
-                                            **self.headers)
+        return getattr(self.client, method)(
+            "/api/v1" + path, data=body or {}, content_type="application/json", **self.headers
+        )
 
 
 def person(role: str, warehouses=()):
     u = get_user_model().objects.create_user(f"u-{role}", password="pw-123456")
     u.groups.add(Group.objects.get(name=role))
     for wh in warehouses:
-        WarehouseAccess.objects.create(user=u, warehouse_id=fetch("SELECT id FROM inventory_warehouse WHERE code = %s",
-                                                                  [wh])[0][0])
+        WarehouseAccess.objects.create(
+            user=u,
+            warehouse_id=fetch("SELECT id FROM inventory_warehouse WHERE code = %s", [wh])[0][0],
+        )
     return u
 
 
@@ -83,7 +91,10 @@ def run(api: As, action: str, books: dict):
     if action == "create_sales_order":
         return api.post("/documents", {**RECEIPT, "type": "sales_order", "partner": "C001"})
     if action == "create_customer_receipt":
-        return api.post("/documents", {"type": "receipt", "date": "2026-04-05", "partner": "C001", "amount": "1"})
+        return api.post(
+            "/documents",
+            {"type": "receipt", "date": "2026-04-05", "partner": "C001", "amount": "1"},
+        )
     if action == "approve_purchase_receipt":
         return api.post(f"/documents/{books['draft']}/approve")
     if action == "read_purchase_receipt":
@@ -119,12 +130,18 @@ def run(api: As, action: str, books: dict):
 
 def state() -> tuple:
     """Everything an action could change."""
-    return tuple(fetch(sql)[0] for sql in (
-        "SELECT COUNT(*), COALESCE(SUM(LENGTH(status)), 0) FROM documents_document",
-        "SELECT COUNT(*) FROM inventory_stockmove", "SELECT COUNT(*) FROM ledger_journalline",
-        "SELECT COUNT(*) FROM catalog_item", "SELECT COUNT(*) FROM ledger_period WHERE status = 'closed'",
-        "SELECT COUNT(*), MAX(id) FROM audit_auditentry", "SELECT COUNT(*) FROM core_setting",
-    ))
+    return tuple(
+        fetch(sql)[0]
+        for sql in (
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(status)), 0) FROM documents_document",
+            "SELECT COUNT(*) FROM inventory_stockmove",
+            "SELECT COUNT(*) FROM ledger_journalline",
+            "SELECT COUNT(*) FROM catalog_item",
+            "SELECT COUNT(*) FROM ledger_period WHERE status = 'closed'",
+            "SELECT COUNT(*), MAX(id) FROM audit_auditentry",
+            "SELECT COUNT(*) FROM core_setting",
+        )
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -144,7 +161,9 @@ def test_role_action(client, books, role, action):
         assert r.status_code == 200, r.content
         row = r.json()["items"][0]
         assert row["on_hand"] == "10"
-        assert (row["unit_cost"], row["value"]) == (("5.000000", "50.00") if allowed else (None, None))
+        assert (row["unit_cost"], row["value"]) == (
+            ("5.000000", "50.00") if allowed else (None, None)
+        )
         return
     if allowed:
         assert r.status_code in (200, 201), (role, action, r.content)
@@ -166,8 +185,13 @@ def test_warehouse_restriction(client, books):
     assert api.post("/documents", {**RECEIPT, "warehouse": "WH2"}).status_code == 201
     # a transfer out of WH1 is refused too (one from WH2 into WH1 is his: tests/test_issue9_daily.py);
     # WH1's stock and documents are not listed
-    transfer = {"type": "transfer", "date": "2026-04-05", "warehouse": "WH1", "to_warehouse": "WH2",
-                "lines": [{"item": "A001", "qty": "1"}]}
+    transfer = {
+        "type": "transfer",
+        "date": "2026-04-05",
+        "warehouse": "WH1",
+        "to_warehouse": "WH2",
+        "lines": [{"item": "A001", "qty": "1"}],
+    }
     assert api.post("/documents", transfer).status_code == 403
     assert {r["warehouse"] for r in api.get("/stock?date=2026-03-31").json()["items"]} <= {"WH2"}
     listed = [d["number"] for d in api.get("/documents").json()["items"]]
@@ -181,7 +205,11 @@ def test_a_sales_clerk_sees_no_purchase_price_or_cost(client, books):
     item = api.get("/items/A001").json()
     assert item["purchase_price"] is None and item["code"] == "A001"
     prices = api.get("/prices/suggest?item=A001&partner=S001&kind=purchase").json()
-    assert (prices["last_price"], prices["list_price"], prices["partner_price"]) == (None, None, None)
+    assert (prices["last_price"], prices["list_price"], prices["partner_price"]) == (
+        None,
+        None,
+        None,
+    )
     summary = api.get("/reports/inventory-summary?from=2026-03-01&to=2026-03-31").json()
     row = next(r for r in summary["items"] if r["item"] == "A001")
     assert row["closing_qty"] == "10" and row["closing_value"] is None and row["in_value"] is None
@@ -202,7 +230,9 @@ PAGES = {
     "/documents/receipt/": (Y, N, N, N, Y, Y),
     "/documents/sales_order/new/": (Y, N, Y, N, N, Y),
     "/reports/margin/": (Y, Y, N, N, Y, Y),
-    "/reports/inventory-summary/?from=2026-03-01&to=2026-03-31&format=xlsx": MATRIX["export_inventory_summary"],
+    "/reports/inventory-summary/?from=2026-03-01&to=2026-03-31&format=xlsx": MATRIX[
+        "export_inventory_summary"
+    ],
     "/periods/": (Y, N, N, N, Y, Y),
     "/audit/": MATRIX["read_audit"],
     "/backups/": MATRIX["list_backups"],
@@ -216,13 +246,24 @@ PAGES = {
 # a write through a page → the API action whose permission it needs (same expectation)
 PAGE_POSTS = {
     "approve_purchase_receipt": lambda b: (f"/doc/{b['draft']}/", {"action": "approve"}),
-    "cancel_purchase_receipt": lambda b: (f"/doc/{b['approved']}/impact/cancel/", {"reason": "录错了"}),
-    "reverse_purchase_receipt": lambda b: (f"/doc/{b['approved']}/impact/reverse/", {"reason": "退回"}),
+    "cancel_purchase_receipt": lambda b: (
+        f"/doc/{b['approved']}/impact/cancel/",
+        {"reason": "录错了"},
+    ),
+    "reverse_purchase_receipt": lambda b: (
+        f"/doc/{b['approved']}/impact/reverse/",
+        {"reason": "退回"},
+    ),
     "close_period": lambda b: ("/periods/2026-03/close/", {}),
     "reopen_period": lambda b: ("/periods/2026-02/reopen/", {"reason": "补录"}),
-    "create_item": lambda b: ("/items/new/", {"code": "N001", "name": "新商品", "unit": "个", "tax_rate": "0.13"}),
-    "change_settings": lambda b: ("/settings/", {"company_name": "新公司", "price_includes_tax": "0",
-                                                      "credit_limit_policy": "warn"}),
+    "create_item": lambda b: (
+        "/items/new/",
+        {"code": "N001", "name": "新商品", "unit": "个", "tax_rate": "0.13"},
+    ),
+    "change_settings": lambda b: (
+        "/settings/",
+        {"company_name": "新公司", "price_includes_tax": "0", "credit_limit_policy": "warn"},
+    ),
 }
 
 
@@ -256,30 +297,48 @@ CUSTOMERS = (Y, N, Y, N, Y, Y)  # sales or money
 SUPPLIERS = (Y, Y, N, N, Y, Y)  # purchase or money
 # endpoint: allowed for (老板, 采购, 销售, 库管, 财务, 管理员); {approved} is the books' receipt
 ENDPOINTS = {
-    "/items": ALL, "/items/A001": ALL, "/warehouses": ALL, "/warehouses/WH1": ALL,
-    "/customers": ALL, "/customers/C001": ALL, "/suppliers": ALL, "/suppliers/S001": ALL,
-    "/stock": ALL, "/stock/moves": ALL, "/documents": ALL,
+    "/items": ALL,
+    "/items/A001": ALL,
+    "/warehouses": ALL,
+    "/warehouses/WH1": ALL,
+    "/customers": ALL,
+    "/customers/C001": ALL,
+    "/suppliers": ALL,
+    "/suppliers/S001": ALL,
+    "/stock": ALL,
+    "/stock/moves": ALL,
+    "/documents": ALL,
     "/documents/{approved}": MATRIX["read_purchase_receipt"],
-    "/accounts": ALL, "/periods": ALL, "/settings": ALL,
-    "/journal": MATRIX["read_journal"], "/reports/trial-balance?period=2026-03": MATRIX["see_cost"],
-    "/partners/C001/balance": CUSTOMERS, "/partners/C001/open-items": CUSTOMERS,
+    "/accounts": ALL,
+    "/periods": ALL,
+    "/settings": ALL,
+    "/journal": MATRIX["read_journal"],
+    "/reports/trial-balance?period=2026-03": MATRIX["see_cost"],
+    "/partners/C001/balance": CUSTOMERS,
+    "/partners/C001/open-items": CUSTOMERS,
     "/partners/C001/statement": CUSTOMERS,
-    "/partners/S001/balance": SUPPLIERS, "/partners/S001/open-items": SUPPLIERS,
+    "/partners/S001/balance": SUPPLIERS,
+    "/partners/S001/open-items": SUPPLIERS,
     "/partners/S001/statement": SUPPLIERS,
-    "/reports/aging?kind=receivable": CUSTOMERS, "/reports/aging?kind=payable": SUPPLIERS,
+    "/reports/aging?kind=receivable": CUSTOMERS,
+    "/reports/aging?kind=payable": SUPPLIERS,
     "/reports/uninvoiced": (Y, Y, Y, N, Y, Y),
-    "/prices/suggest?item=A001&kind=sales": ALL, "/prices/suggest?item=A001&kind=purchase": ALL,
+    "/prices/suggest?item=A001&kind=sales": ALL,
+    "/prices/suggest?item=A001&kind=purchase": ALL,
     "/reports/inventory-summary?from=2026-03-01&to=2026-03-31": ALL,
     "/reports/inventory-summary?from=2026-03-01&to=2026-03-31&by_warehouse=true": ALL,
     "/reports/stock-ledger?item=A001&from=2026-03-01&to=2026-03-31": ALL,
-    "/reports/sales-summary": CUSTOMERS, "/reports/sales-details": CUSTOMERS,
-    "/reports/purchase-summary": SUPPLIERS, "/reports/purchase-details?from=2026-03-01&to=2026-03-31": SUPPLIERS,
+    "/reports/sales-summary": CUSTOMERS,
+    "/reports/sales-details": CUSTOMERS,
+    "/reports/purchase-summary": SUPPLIERS,
+    "/reports/purchase-details?from=2026-03-01&to=2026-03-31": SUPPLIERS,
     "/reports/order-follow-up?kind=sales": (Y, N, Y, N, N, Y),
     "/reports/order-follow-up?kind=purchase": (Y, Y, N, N, N, Y),
     "/reconcile": (Y, N, N, N, Y, Y),
     "/periods/2026-03/close-check": MATRIX["close_period"],
     "/periods/2026-02/impact?action=reopen": MATRIX["reopen_period"],
-    "/audit": MATRIX["read_audit"], "/backups": MATRIX["list_backups"],
+    "/audit": MATRIX["read_audit"],
+    "/backups": MATRIX["list_backups"],
 }
 
 
@@ -293,10 +352,14 @@ def cost_values(data, path="") -> list[str]:
         setting = "key" in data and len(data) == 2
         at_cost = is_priced_at_cost(data)
         for k, v in data.items():
-            if v is not None and ((is_cost_field(k) and not setting) or (at_cost and k in MONEY_FIELDS)):
+            if v is not None and (
+                (is_cost_field(k) and not setting) or (at_cost and k in MONEY_FIELDS)
+            ):
                 found.append(f"{path}.{k}")
             if at_cost and k == "lines":
-                found += [f"{path}.lines.{f}" for ln in v for f in MONEY_FIELDS if ln.get(f) is not None]
+                found += [
+                    f"{path}.lines.{f}" for ln in v for f in MONEY_FIELDS if ln.get(f) is not None
+                ]
             found += cost_values(v, f"{path}.{k}")
     elif isinstance(data, list):
         for i, v in enumerate(data):
@@ -311,8 +374,12 @@ def no_cost_role():
     from openjxc.users.roles import ALL as PERMS
 
     group = Group.objects.create(name="无成本")
-    group.permissions.set(Permission.objects.filter(
-        content_type__app_label="users", codename__in=[p for p in PERMS if p not in ("view_cost",)]))
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="users",
+            codename__in=[p for p in PERMS if p not in ("view_cost",)],
+        )
+    )
     u = get_user_model().objects.create_user("u-无成本", password="pw-123456")
     u.groups.add(group)
     return u
@@ -342,7 +409,12 @@ def test_every_endpoint_by_role(client, priced_books, role):
         path = template.format(**priced_books)
         r = api.get(path)
         allowed = allowed_by[ROLES.index(role)]
-        assert r.status_code == (200 if allowed else 403), (role, path, r.status_code, r.content[:300])
+        assert r.status_code == (200 if allowed else 403), (
+            role,
+            path,
+            r.status_code,
+            r.content[:300],
+        )
         if not sees_cost:
             assert cost_values(r.json()) == [], (role, path)
             assert not any(s in r.content.decode() for s in SECRET), (role, path, r.content[:500])
@@ -353,7 +425,11 @@ def test_no_response_carries_cost_without_view_cost(client, priced_books):
     cost, found by class (payables stay: they are money, not cost)."""
     no_cost_role()
     api = As(client, "u-无成本")
-    needs_cost = ("/journal", "/reports/trial-balance?period=2026-03", "/backups")  # 403 for this role
+    needs_cost = (
+        "/journal",
+        "/reports/trial-balance?period=2026-03",
+        "/backups",
+    )  # 403 for this role
     responses = [api.get(t.format(**priced_books)) for t in ENDPOINTS if t not in needs_cost]
     body = {**RECEIPT, "lines": [{"item": "A003", "qty": "2", "price": "3.17"}]}
     created = api.post("/documents", body)
@@ -364,8 +440,15 @@ def test_no_response_carries_cost_without_view_cost(client, priced_books):
         api.post(f"/documents/{number}/approve"),
         api.get(f"/documents/{number}/impact?action=cancel"),
         api.post(f"/documents/{number}/reverse", {"reason": "退回"}),
-        api.post("/documents", {"type": "other_in", "date": "2026-04-05", "warehouse": "WH1",
-                                "lines": [{"item": "A002", "qty": "1", "price": "3.17"}]}),
+        api.post(
+            "/documents",
+            {
+                "type": "other_in",
+                "date": "2026-04-05",
+                "warehouse": "WH1",
+                "lines": [{"item": "A002", "qty": "1", "price": "3.17"}],
+            },
+        ),
         api.post("/items/A003", {"purchase_price": "3.17"}, method="put"),
         api.post("/items", {"code": "N9", "name": "新", "unit": "个", "purchase_price": "3.17"}),
     ]

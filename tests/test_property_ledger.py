@@ -51,7 +51,14 @@ ITEMS = {  # code -> (tax rate, purchase price: the fallback unit cost of an emp
     "P3": (Decimal("0.09"), Decimal("12.5")),
 }
 WAREHOUSES = ("WH1", "WH2")
-RULES = {1: "fixed_in", 2: "average_out", 3: "average_in", 4: "linked_in", 5: "capped_out", 6: "counted"}
+RULES = {
+    1: "fixed_in",
+    2: "average_out",
+    3: "average_in",
+    4: "linked_in",
+    5: "capped_out",
+    6: "counted",
+}
 
 
 def r2(x: Decimal) -> Decimal:
@@ -140,7 +147,9 @@ def replay(docs) -> tuple[dict, list]:
             qty = ln.qty - bq
         if qty < 0:
             if bq + qty < 0:
-                raise Negative(f"{d.number} line {ln.line_no}: {ln.item}@{wh} {bq} on hand, {-qty} out")
+                raise Negative(
+                    f"{d.number} line {ln.line_no}: {ln.item}@{wh} {bq} on hand, {-qty} out"
+                )
             if bq + qty == 0:
                 value = -bv  # empties the balance: takes exactly what is left
             else:
@@ -182,7 +191,12 @@ def snapshot() -> tuple:
     """What a refused action must leave exactly as it was."""
     counts = tuple(
         int(fetch(f"SELECT COUNT(*) FROM {t}")[0][0])
-        for t in ("inventory_stockmove", "ledger_journalline", "ledger_openitementry", "ledger_voucher")
+        for t in (
+            "inventory_stockmove",
+            "ledger_journalline",
+            "ledger_openitementry",
+            "ledger_voucher",
+        )
     )
     balances = fetch(
         "SELECT item_id, warehouse_id, qty, value, reserved, on_order FROM inventory_stockbalance "
@@ -247,11 +261,24 @@ plain_line = st.tuples(items, out_qtys)
 count_line = st.tuples(items, st.integers(0, 25).map(Decimal), st.one_of(st.none(), prices))
 linked_line = st.tuples(st.integers(0, 3), out_qtys, st.booleans())
 
-receipts = st.tuples(st.just("purchase_receipt"), days, whs, st.lists(incoming_line, min_size=1, max_size=2))
-deliveries = st.tuples(st.just("sales_delivery"), days, whs, st.lists(priced_line, min_size=1, max_size=2), aims)
-transfers = st.tuples(st.just("transfer"), days, whs, st.lists(plain_line, min_size=1, max_size=2), aims)
-linked_sales_returns = st.tuples(st.just("sales_return_linked"), days, whs, picks,
-                                 st.lists(linked_line, min_size=1, max_size=2), prices, aims)
+receipts = st.tuples(
+    st.just("purchase_receipt"), days, whs, st.lists(incoming_line, min_size=1, max_size=2)
+)
+deliveries = st.tuples(
+    st.just("sales_delivery"), days, whs, st.lists(priced_line, min_size=1, max_size=2), aims
+)
+transfers = st.tuples(
+    st.just("transfer"), days, whs, st.lists(plain_line, min_size=1, max_size=2), aims
+)
+linked_sales_returns = st.tuples(
+    st.just("sales_return_linked"),
+    days,
+    whs,
+    picks,
+    st.lists(linked_line, min_size=1, max_size=2),
+    prices,
+    aims,
+)
 cancels = st.tuples(st.just("cancel"), picks)
 operations = st.one_of(  # some listed twice to be drawn twice as often
     receipts,
@@ -262,14 +289,27 @@ operations = st.one_of(  # some listed twice to be drawn twice as often
     st.tuples(st.just("other_out"), days, whs, st.lists(plain_line, min_size=1, max_size=2), aims),
     transfers,
     transfers,
-    st.tuples(st.just("stock_count"), days, whs,
-              st.lists(count_line, min_size=1, max_size=3, unique_by=lambda ln: ln[0])),
+    st.tuples(
+        st.just("stock_count"),
+        days,
+        whs,
+        st.lists(count_line, min_size=1, max_size=3, unique_by=lambda ln: ln[0]),
+    ),
     st.tuples(st.just("sales_return"), days, whs, st.lists(priced_line, min_size=1, max_size=1)),
-    st.tuples(st.just("purchase_return"), days, whs, st.lists(priced_line, min_size=1, max_size=1), aims),
+    st.tuples(
+        st.just("purchase_return"), days, whs, st.lists(priced_line, min_size=1, max_size=1), aims
+    ),
     linked_sales_returns,
     linked_sales_returns,
-    st.tuples(st.just("purchase_return_linked"), days, whs, picks,
-              st.lists(linked_line, min_size=1, max_size=2), prices, aims),
+    st.tuples(
+        st.just("purchase_return_linked"),
+        days,
+        whs,
+        picks,
+        st.lists(linked_line, min_size=1, max_size=2),
+        prices,
+        aims,
+    ),
     cancels,
     cancels,
 )
@@ -289,8 +329,11 @@ class Books:
 
     # model helpers
     def live(self, types=None) -> list[RefDoc]:
-        return [d for d in sorted(self.docs.values(), key=lambda d: d.seq)
-                if d.live and (types is None or d.type in types)]
+        return [
+            d
+            for d in sorted(self.docs.values(), key=lambda d: d.seq)
+            if d.live and (types is None or d.type in types)
+        ]
 
     def used(self, number: str, line_no: int, extra=()) -> Decimal:
         total = sum(
@@ -394,8 +437,14 @@ class Books:
         if aim and day < src.date:  # mostly on or after the source's date, as returns are
             day = src.date + dt.timedelta(days=(src.date - day).days % 8)
         doc_type = kind.removesuffix("_linked")
-        body = {"type": doc_type, "date": day.isoformat(), "warehouse": wh, "source": src.number,
-                "partner": "C001" if doc_type == "sales_return" else "S001", "lines": []}
+        body = {
+            "type": doc_type,
+            "date": day.isoformat(),
+            "warehouse": wh,
+            "source": src.number,
+            "partner": "C001" if doc_type == "sales_return" else "S001",
+            "lines": [],
+        }
         ref = RefDoc("?", doc_type, day, self.seq + 1, wh, source=src.number)
         asked = []
         expect_draft = None
@@ -407,10 +456,18 @@ class Books:
             if qty > remaining:
                 expect_draft = "exceeds_source"
             asked.append(((src.number, sl.line_no), qty))
-            body["lines"].append({"item": sl.item, "qty": str(qty), "price": str(price),
-                                  "source_line": sl.line_id})
-            ref.lines.append(RefLine(n, sl.item, qty, source=(src.number, sl.line_no),
-                                     fallback=ITEMS[sl.item][1] or ZERO))
+            body["lines"].append(
+                {"item": sl.item, "qty": str(qty), "price": str(price), "source_line": sl.line_id}
+            )
+            ref.lines.append(
+                RefLine(
+                    n,
+                    sl.item,
+                    qty,
+                    source=(src.number, sl.line_no),
+                    fallback=ITEMS[sl.item][1] or ZERO,
+                )
+            )
         if day < src.date:  # refused when the draft is written or, at the latest, on approval
             return self.post(body, ref, refuse="invalid", at_draft=None)
         return self.post(body, ref, refuse=expect_draft, at_draft=True)
@@ -424,7 +481,9 @@ class Books:
         try:
             draft, created = create_draft(self.user, body)
         except DomainError as exc:
-            assert exc.code == refuse, f"draft refused with {exc.code} ({exc.message}); expected {refuse}"
+            assert exc.code == refuse, (
+                f"draft refused with {exc.code} ({exc.message}); expected {refuse}"
+            )
             assert snapshot() == before, "a refused draft changed something"
             return exc.code
         assert not (refuse and at_draft), f"draft written although {refuse} was expected"
@@ -436,7 +495,9 @@ class Books:
         try:
             approve(self.user, draft["number"])
         except DomainError as exc:
-            assert exc.code == expected, f"refused with {exc.code} ({exc.message}); model expected {expected}"
+            assert exc.code == expected, (
+                f"refused with {exc.code} ({exc.message}); model expected {expected}"
+            )
             assert snapshot() == before, "a refused approval changed something"
             delete_draft(self.user, draft["number"])
             return exc.code
@@ -453,7 +514,10 @@ class Books:
         price, round_half_up(qty × price_incl_tax / (1 + rate)); tax = gross − amount then."""
         for ln, line in zip(ref.lines, draft["lines"], strict=True):
             if ln.amount is not None:
-                assert (Decimal(line["amount"]), Decimal(line["tax"])) == (ln.amount, ln.tax), (line, ln)
+                assert (Decimal(line["amount"]), Decimal(line["tax"])) == (ln.amount, ln.tax), (
+                    line,
+                    ln,
+                )
                 assert Decimal(line["amount_incl_tax"]) == ln.amount + ln.tax
 
     def check_counts(self):
@@ -466,7 +530,9 @@ class Books:
                     "SELECT COALESCE(SUM(x.qty), 0) FROM inventory_stockmove m JOIN inventory_stockmove x "
                     "ON x.item_id = m.item_id AND x.warehouse_id = m.warehouse_id AND (x.date < m.date OR "
                     "(x.date = m.date AND COALESCE(x.anchor_id, x.id) <= m.id)) "
-                    "WHERE m.line_id = %s AND m.kind = 0", [ln.line_id])[0]
+                    "WHERE m.line_id = %s AND m.kind = 0",
+                    [ln.line_id],
+                )[0]
                 assert Decimal(int(held)) / 10000 == ln.qty, (d.number, ln, held)
 
     def cancel(self, pick):
@@ -483,7 +549,9 @@ class Books:
         try:
             cancel(self.user, d.number, "property test")
         except DomainError as exc:
-            assert exc.code == expected, f"refused with {exc.code} ({exc.message}); model expected {expected}"
+            assert exc.code == expected, (
+                f"refused with {exc.code} ({exc.message}); model expected {expected}"
+            )
             assert snapshot() == before, "a refused cancel changed something"
             return exc.code
         assert expected is None, f"cancelled although the model expected {expected}"
@@ -506,8 +574,13 @@ class Books:
         assert Decimal(int(inventory)) / 100 == sum((v for _, _, _, _, v in rows), ZERO)
         # the balance cache
         cache = {
-            (self.ids["item"][i], self.ids["wh"][w]): (Decimal(int(q)) / 10000, Decimal(int(v)) / 100)
-            for i, w, q, v in fetch("SELECT item_id, warehouse_id, qty, value FROM inventory_stockbalance")
+            (self.ids["item"][i], self.ids["wh"][w]): (
+                Decimal(int(q)) / 10000,
+                Decimal(int(v)) / 100,
+            )
+            for i, w, q, v in fetch(
+                "SELECT item_id, warehouse_id, qty, value FROM inventory_stockbalance"
+            )
         }
         assert nonzero(cache) == nonzero(ref_balances(rows))
         # balances at past dates
@@ -533,8 +606,11 @@ def books(db):
 @settings(
     max_examples=int(os.environ.get("OPENJXC_PROPERTY_EXAMPLES", "100")),
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 @given(
     first=st.lists(receipts, min_size=1, max_size=3),
@@ -553,7 +629,8 @@ def test_ledger_matches_reference_model(books, first, sold, then):
                 event(f"{op[0]} -> {outcome}")
                 for (rule,) in fetch(  # which kinds of later moves this step re-valued
                     "SELECT DISTINCT o.rule FROM inventory_stockmove a JOIN inventory_stockmove o "
-                    "ON o.id = a.anchor_id WHERE a.kind = 2 AND a.id > %s", [seen]
+                    "ON o.id = a.anchor_id WHERE a.kind = 2 AND a.id > %s",
+                    [seen],
                 ):
                     event(f"re-valued a later move of rule {RULES[rule]}")
                 seen = int(fetch("SELECT COALESCE(MAX(id), 0) FROM inventory_stockmove")[0][0])
@@ -585,23 +662,62 @@ def test_restated_average_in_on_an_empty_balance_takes_the_fallback_cost(books):
     # given 1 of P1 (purchase price 3.335) received at 0.01, and a count that finds 1 more,
     # valued at the average 0.01
     user = books
-    r1 = _approved(user, {"type": "purchase_receipt", "date": "2026-01-05", "partner": "S001",
-                          "warehouse": "WH1", "lines": [{"item": "P1", "qty": "1", "price": "0.01"}]})
-    count = _approved(user, {"type": "stock_count", "date": "2026-01-05", "warehouse": "WH1",
-                             "lines": [{"item": "P1", "qty": "2"}]})
-    ret = _approved(user, {"type": "sales_return", "date": "2026-01-06", "partner": "C001", "warehouse": "WH2",
-                           "lines": [{"item": "P1", "qty": "1", "price": "9.00"}]})
+    r1 = _approved(
+        user,
+        {
+            "type": "purchase_receipt",
+            "date": "2026-01-05",
+            "partner": "S001",
+            "warehouse": "WH1",
+            "lines": [{"item": "P1", "qty": "1", "price": "0.01"}],
+        },
+    )
+    count = _approved(
+        user,
+        {
+            "type": "stock_count",
+            "date": "2026-01-05",
+            "warehouse": "WH1",
+            "lines": [{"item": "P1", "qty": "2"}],
+        },
+    )
+    ret = _approved(
+        user,
+        {
+            "type": "sales_return",
+            "date": "2026-01-06",
+            "partner": "C001",
+            "warehouse": "WH2",
+            "lines": [{"item": "P1", "qty": "1", "price": "9.00"}],
+        },
+    )
     assert (_value(count), _value(ret, "WH2")) == (Decimal("0.01"), Decimal("3.34"))
     # when the receipt is cancelled, the count (which states 2) gains both on an empty balance
     cancel(user, r1, "录错了")
     # then it is re-valued like a new gain there: at the purchase price, 2 × 3.335 → 6.67
     assert _value(count) == Decimal("6.67")
     # and when a back-dated transfer empties WH2 before the return came back, likewise
-    _approved(user, {"type": "purchase_receipt", "date": "2026-01-05", "partner": "S001", "warehouse": "WH2",
-                     "lines": [{"item": "P1", "qty": "2", "price": "1.00"}]})
+    _approved(
+        user,
+        {
+            "type": "purchase_receipt",
+            "date": "2026-01-05",
+            "partner": "S001",
+            "warehouse": "WH2",
+            "lines": [{"item": "P1", "qty": "2", "price": "1.00"}],
+        },
+    )
     assert _value(ret, "WH2") == Decimal("1.00")
-    _approved(user, {"type": "transfer", "date": "2026-01-05", "warehouse": "WH2", "to_warehouse": "WH1",
-                     "lines": [{"item": "P1", "qty": "2"}]})
+    _approved(
+        user,
+        {
+            "type": "transfer",
+            "date": "2026-01-05",
+            "warehouse": "WH2",
+            "to_warehouse": "WH1",
+            "lines": [{"item": "P1", "qty": "2"}],
+        },
+    )
     assert _value(ret, "WH2") == Decimal("3.34")
     assert reconcile() == {"ok": True, "problems": []}
 
@@ -609,14 +725,40 @@ def test_restated_average_in_on_an_empty_balance_takes_the_fallback_cost(books):
 def test_a_return_cannot_be_approved_against_a_cancelled_source(books):
     # given a receipt and a draft return linked to it
     user = books
-    r = create_draft(user, {"type": "purchase_receipt", "date": "2026-01-05", "partner": "S001", "warehouse": "WH1",
-                            "lines": [{"item": "P2", "qty": "3", "price": "10.00"}]})[0]
+    r = create_draft(
+        user,
+        {
+            "type": "purchase_receipt",
+            "date": "2026-01-05",
+            "partner": "S001",
+            "warehouse": "WH1",
+            "lines": [{"item": "P2", "qty": "3", "price": "10.00"}],
+        },
+    )[0]
     approve(user, r["number"])
-    _approved(user, {"type": "purchase_receipt", "date": "2026-01-06", "partner": "S001", "warehouse": "WH1",
-                     "lines": [{"item": "P2", "qty": "3", "price": "5.00"}]})
-    ret = create_draft(user, {"type": "purchase_return", "date": "2026-01-07", "partner": "S001", "warehouse": "WH1",
-                              "source": r["number"], "lines": [{"item": "P2", "qty": "1", "price": "10.00",
-                                                                "source_line": r["lines"][0]["id"]}]})[0]
+    _approved(
+        user,
+        {
+            "type": "purchase_receipt",
+            "date": "2026-01-06",
+            "partner": "S001",
+            "warehouse": "WH1",
+            "lines": [{"item": "P2", "qty": "3", "price": "5.00"}],
+        },
+    )
+    ret = create_draft(
+        user,
+        {
+            "type": "purchase_return",
+            "date": "2026-01-07",
+            "partner": "S001",
+            "warehouse": "WH1",
+            "source": r["number"],
+            "lines": [
+                {"item": "P2", "qty": "1", "price": "10.00", "source_line": r["lines"][0]["id"]}
+            ],
+        },
+    )[0]
     # when the receipt is cancelled before the return is approved
     cancel(user, r["number"], "录错了")
     before = snapshot()

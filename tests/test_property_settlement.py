@@ -54,33 +54,58 @@ from tests.factories import fetch, setup_books
 
 GO_LIVE = dt.date(2026, 1, 1)
 LAST_DAY = dt.date(2026, 4, 30)
-PERIODS = [("2026-01", dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
-           ("2026-02", dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
-           ("2026-03", dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
-           ("2026-04", dt.date(2026, 4, 1), dt.date(2026, 4, 30))]
+PERIODS = [
+    ("2026-01", dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
+    ("2026-02", dt.date(2026, 2, 1), dt.date(2026, 2, 28)),
+    ("2026-03", dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+    ("2026-04", dt.date(2026, 4, 1), dt.date(2026, 4, 30)),
+]
 ITEMS = ("A1", "A2")
 WAREHOUSES = ("WH1", "WH2")
 CUSTOMERS = ("C1", "C2")
 QTY = 10000  # quantities are stored in 1/10,000 units
 
 # every refusal the services may answer with in this test
-ALLOWED = {"insufficient_stock", "has_dependents", "exceeds_source", "period_closed", "wrong_status",
-           "not_latest_closed", "previous_period_open", "close_check_failed", "exceeds_open_amount", "invalid",
-           "reason_required", "reserved_for_orders"}
+ALLOWED = {
+    "insufficient_stock",
+    "has_dependents",
+    "exceeds_source",
+    "period_closed",
+    "wrong_status",
+    "not_latest_closed",
+    "previous_period_open",
+    "close_check_failed",
+    "exceeds_open_amount",
+    "invalid",
+    "reason_required",
+    "reserved_for_orders",
+}
 
 
 def snapshot() -> tuple:
     """What a refused action must leave exactly as it was."""
     counts = tuple(
         int(fetch(f"SELECT COUNT(*) FROM {t}")[0][0])
-        for t in ("inventory_stockmove", "ledger_journalline", "ledger_voucher", "ledger_openitementry",
-                  "inventory_reservationentry", "ledger_allocation", "audit_auditentry", "documents_document",
-                  "documents_documentline")
+        for t in (
+            "inventory_stockmove",
+            "ledger_journalline",
+            "ledger_voucher",
+            "ledger_openitementry",
+            "inventory_reservationentry",
+            "ledger_allocation",
+            "audit_auditentry",
+            "documents_document",
+            "documents_documentline",
+        )
     )
     undone = int(fetch("SELECT COUNT(*) FROM ledger_allocation WHERE undone_at IS NOT NULL")[0][0])
-    balances = [tuple(int(x) for x in r) for r in fetch(
-        "SELECT item_id, warehouse_id, qty, value, reserved, on_order FROM inventory_stockbalance "
-        "ORDER BY item_id, warehouse_id")]
+    balances = [
+        tuple(int(x) for x in r)
+        for r in fetch(
+            "SELECT item_id, warehouse_id, qty, value, reserved, on_order FROM inventory_stockbalance "
+            "ORDER BY item_id, warehouse_id"
+        )
+    ]
     statuses = fetch("SELECT number, status FROM documents_document ORDER BY number")
     periods = fetch("SELECT name, status FROM ledger_period ORDER BY start")
     return counts, undone, balances, statuses, periods
@@ -127,20 +152,45 @@ picks = st.integers(0, 10_000)
 order_line = st.tuples(items, qtys, prices)
 
 aims = st.sampled_from([False, True, True, True])  # mostly steer to stock that exists
-receipt_lines = st.lists(st.tuples(items, st.integers(5, 30).map(str), prices), min_size=1, max_size=2)
+receipt_lines = st.lists(
+    st.tuples(items, st.integers(5, 30).map(str), prices), min_size=1, max_size=2
+)
 first_receipts = st.tuples(st.just("receive"), st.integers(0, 45), whs, receipt_lines)
 receipts = st.tuples(st.just("receive"), days, whs, receipt_lines)
-deliveries = st.tuples(st.just("deliver"), days, whs, customers, st.lists(order_line, min_size=1, max_size=2), aims)
+deliveries = st.tuples(
+    st.just("deliver"), days, whs, customers, st.lists(order_line, min_size=1, max_size=2), aims
+)
 # an order is now and then followed at once by a partial or full delivery, and its payment
 follow_ups = st.sampled_from([None, None, "partial", "all", "all_paid", "all_paid"])
-orders = st.tuples(st.just("order"), days, whs, customers, st.lists(order_line, min_size=1, max_size=2), aims,
-                   follow_ups, st.integers(0, 10))
-derives = st.tuples(st.just("derive"), picks, st.integers(0, 20),
-                    st.one_of(st.none(), st.lists(st.tuples(picks, qtys), min_size=1, max_size=2)), aims)
+orders = st.tuples(
+    st.just("order"),
+    days,
+    whs,
+    customers,
+    st.lists(order_line, min_size=1, max_size=2),
+    aims,
+    follow_ups,
+    st.integers(0, 10),
+)
+derives = st.tuples(
+    st.just("derive"),
+    picks,
+    st.integers(0, 20),
+    st.one_of(st.none(), st.lists(st.tuples(picks, qtys), min_size=1, max_size=2)),
+    aims,
+)
 # a receipt's amount: a share of what the customer owes (when it owes anything), else a plain amount
 shares = st.one_of(st.none(), st.sampled_from(["0.3", "0.5", "1", "1", "1.25"]).map(Decimal))
-money_docs = st.tuples(st.just("money"), days, customers, amounts, shares,
-                       st.sampled_from(["auto", "auto", "explicit", "none"]), picks, aims)
+money_docs = st.tuples(
+    st.just("money"),
+    days,
+    customers,
+    amounts,
+    shares,
+    st.sampled_from(["auto", "auto", "explicit", "none"]),
+    picks,
+    aims,
+)
 allocations = st.tuples(st.just("allocate"), picks, picks, amounts, st.booleans())
 unallocations = st.tuples(st.just("unallocate"), picks)
 cancels = st.tuples(st.just("cancel"), picks)
@@ -149,10 +199,27 @@ chains = st.tuples(st.just("chain"), picks, st.booleans(), st.one_of(st.none(), 
 closes = st.tuples(st.just("close"), st.sampled_from([0, 0, 0, 1]))
 reopens = st.tuples(st.just("reopen"), st.sampled_from([0, 0, 0, 1, 2]))
 operations = st.one_of(  # some listed twice to be drawn twice as often
-    receipts, deliveries, deliveries, orders, orders, derives, derives, derives,
+    receipts,
+    deliveries,
+    deliveries,
+    orders,
+    orders,
+    derives,
+    derives,
+    derives,
     st.tuples(st.just("close_order"), picks),
-    money_docs, money_docs, allocations, unallocations, cancels, reversals, reversals, chains, chains,
-    closes, closes, reopens,
+    money_docs,
+    money_docs,
+    allocations,
+    unallocations,
+    cancels,
+    reversals,
+    reversals,
+    chains,
+    chains,
+    closes,
+    closes,
+    reopens,
 )
 
 
@@ -163,7 +230,9 @@ class Books:
         self.user = user
         self.orders: dict[str, Order] = {}
         self.docs: dict[str, Doc] = {}
-        self.closed: dict[str, tuple] = {}  # period name -> (inventory summary, trial balance) at close
+        self.closed: dict[
+            str, tuple
+        ] = {}  # period name -> (inventory summary, trial balance) at close
         self.ids = {
             "item": dict(fetch("SELECT code, id FROM catalog_item")),
             "wh": dict(fetch("SELECT code, id FROM inventory_warehouse")),
@@ -192,13 +261,19 @@ class Books:
             note(f"  refused: {exc.code} {exc.message}")
             assert exc.code in allowed, f"unexpected refusal {exc.code}: {exc.message}"
             if expected is not None:
-                assert exc.code == expected, f"refused with {exc.code} ({exc.message}); expected {expected}"
+                assert exc.code == expected, (
+                    f"refused with {exc.code} ({exc.message}); expected {expected}"
+                )
             assert snapshot() == before, f"a refused action ({exc.code}) changed something"
             return None, exc.code
 
     def create_and_approve(self, body, closed_code=True):
         """Draft + approval; a refused approval deletes the draft again (drafts block closing)."""
-        expected = "period_closed" if closed_code and self.is_closed(dt.date.fromisoformat(body["date"])) else None
+        expected = (
+            "period_closed"
+            if closed_code and self.is_closed(dt.date.fromisoformat(body["date"]))
+            else None
+        )
         draft, code = self.attempt(lambda: create_draft(self.user, body)[0], expected)
         if code:
             return None, code
@@ -213,7 +288,11 @@ class Books:
         return [o for o in self.orders.values() if o.status in ("approved", "partial", "completed")]
 
     def approved_docs(self, types=None) -> list[Doc]:
-        return [d for d in self.docs.values() if d.status == "approved" and (types is None or d.type in types)]
+        return [
+            d
+            for d in self.docs.values()
+            if d.status == "approved" and (types is None or d.type in types)
+        ]
 
     def delivered(self, order: Order) -> dict:
         out: dict = {}
@@ -236,8 +315,13 @@ class Books:
         return getattr(self, f"op_{op[0]}")(*op[1:])
 
     def op_receive(self, n, wh, lines):
-        body = {"type": "purchase_receipt", "date": str(day_of(n)), "partner": "S1", "warehouse": wh,
-                "lines": [{"item": i, "qty": q, "price": p} for i, q, p in lines]}
+        body = {
+            "type": "purchase_receipt",
+            "date": str(day_of(n)),
+            "partner": "S1",
+            "warehouse": wh,
+            "lines": [{"item": i, "qty": q, "price": p} for i, q, p in lines],
+        }
         draft, code = self.create_and_approve(body)
         if code:
             return code
@@ -246,9 +330,11 @@ class Books:
 
     def stock(self) -> dict:
         """(item code, warehouse code) -> (quantity on hand in units, date of its last move)."""
-        rows = fetch("SELECT i.code, w.code, SUM(m.qty), MAX(m.date) FROM inventory_stockmove m "
-                      "JOIN catalog_item i ON i.id = m.item_id JOIN inventory_warehouse w ON w.id = m.warehouse_id "
-                      "GROUP BY i.code, w.code")
+        rows = fetch(
+            "SELECT i.code, w.code, SUM(m.qty), MAX(m.date) FROM inventory_stockmove m "
+            "JOIN catalog_item i ON i.id = m.item_id JOIN inventory_warehouse w ON w.id = m.warehouse_id "
+            "GROUP BY i.code, w.code"
+        )
         return {(i, w): (int(q), as_date(d)) for i, w, q, d in rows}
 
     def aim(self, day, wh, lines):
@@ -265,7 +351,9 @@ class Books:
                 item = stocked[n % len(stocked)]
             on_hand = Decimal(stock[(item, wh)][0]) / QTY
             if n == 0 and len(lines) > 1:  # leave some for the second line
-                on_hand = max((on_hand / 2).quantize(Decimal("0.0001"), ROUND_DOWN), Decimal("0.0001"))
+                on_hand = max(
+                    (on_hand / 2).quantize(Decimal("0.0001"), ROUND_DOWN), Decimal("0.0001")
+                )
             aimed.append((item, str(min(Decimal(qty), on_hand)), *rest))
             day = max(day, stock[(item, wh)][1])
         return max(day, self.first_open_day()), wh, aimed
@@ -275,8 +363,13 @@ class Books:
         if aim:
             day, wh, lines = self.aim(day, wh, lines)
             n = (day - GO_LIVE).days
-        body = {"type": "sales_delivery", "date": str(day_of(n)), "partner": customer, "warehouse": wh,
-                "lines": [{"item": i, "qty": q, "price": p} for i, q, p in lines]}
+        body = {
+            "type": "sales_delivery",
+            "date": str(day_of(n)),
+            "partner": customer,
+            "warehouse": wh,
+            "lines": [{"item": i, "qty": q, "price": p} for i, q, p in lines],
+        }
         draft, code = self.create_and_approve(body)
         if code:
             return code
@@ -287,26 +380,46 @@ class Books:
         if aim:
             day, wh, lines = self.aim(day_of(n), wh, lines)
             n = (day - GO_LIVE).days
-        body = {"type": "sales_order", "date": str(day_of(n)), "partner": customer, "warehouse": wh,
-                "lines": [{"item": i, "qty": q, "price": p} for i, q, p in lines]}
+        body = {
+            "type": "sales_order",
+            "date": str(day_of(n)),
+            "partner": customer,
+            "warehouse": wh,
+            "lines": [{"item": i, "qty": q, "price": p} for i, q, p in lines],
+        }
         draft, code = self.create_and_approve(body)
         if code:
             return code
         order = self.orders[draft["number"]] = Order(
-            draft["number"], day_of(n), wh, customer,
-            {ln["id"]: (ln["item"], int(Decimal(ln["qty"]) * QTY)) for ln in draft["lines"]})
+            draft["number"],
+            day_of(n),
+            wh,
+            customer,
+            {ln["id"]: (ln["item"], int(Decimal(ln["qty"]) * QTY)) for ln in draft["lines"]},
+        )
         if follow_up is None:
             return "approved"
         number = order.number
-        half = (Decimal(order.lines[min(order.lines)][1]) / QTY / 2).quantize(Decimal("0.0001"), ROUND_DOWN)
-        outcome = self.derive_from(order, offset, [(0, str(max(half, Decimal("0.0001"))))]
-                                   if follow_up == "partial" else None, True)
+        half = (Decimal(order.lines[min(order.lines)][1]) / QTY / 2).quantize(
+            Decimal("0.0001"), ROUND_DOWN
+        )
+        outcome = self.derive_from(
+            order,
+            offset,
+            [(0, str(max(half, Decimal("0.0001"))))] if follow_up == "partial" else None,
+            True,
+        )
         if follow_up == "all_paid" and outcome == "approved":
             delivery = max(d.number for d in self.docs.values() if d.source == number)
             owed = money_services.open_amount(self._id(delivery))
             day = max(self.docs[delivery].date, self.first_open_day())
-            body = {"type": "receipt", "date": str(day), "partner": customer, "amount": str(Decimal(owed) / 100),
-                    "allocations": [{"document": delivery, "amount": str(Decimal(owed) / 100)}]}
+            body = {
+                "type": "receipt",
+                "date": str(day),
+                "partner": customer,
+                "amount": str(Decimal(owed) / 100),
+                "allocations": [{"document": delivery, "amount": str(Decimal(owed) / 100)}],
+            }
             paid, code = self.create_and_approve(body)
             if code:
                 return f"approved, delivered, payment {code}"
@@ -317,7 +430,9 @@ class Books:
     def op_derive(self, pick, offset, asked, aim):
         candidates = sorted(self.orders.values(), key=lambda o: o.number)
         if aim:  # mostly from orders that still have something to deliver
-            candidates = [o for o in candidates if o.status in ("approved", "partial")] or candidates
+            candidates = [
+                o for o in candidates if o.status in ("approved", "partial")
+            ] or candidates
         if not candidates:
             return "skipped"
         return self.derive_from(candidates[pick % len(candidates)], offset, asked, aim)
@@ -326,8 +441,14 @@ class Books:
         day = max(order.date, self.first_open_day()) + dt.timedelta(days=offset)
         if aim:
             stock = self.stock()
-            day = max([day] + [stock[(i, order.warehouse)][1] for i, _ in order.lines.values()
-                               if (i, order.warehouse) in stock])
+            day = max(
+                [day]
+                + [
+                    stock[(i, order.warehouse)][1]
+                    for i, _ in order.lines.values()
+                    if (i, order.warehouse) in stock
+                ]
+            )
         if offset % 7 == 6:  # now and then into a closed period
             day = order.date
         data = {"type": "sales_delivery", "date": str(day)}
@@ -362,7 +483,9 @@ class Books:
             return code
         d = Doc(draft["number"], "sales_delivery", day, order.customer, source=order.number)
         for ln in draft["lines"]:
-            d.delivered[ln["source_line"]] = d.delivered.get(ln["source_line"], 0) + int(Decimal(ln["qty"]) * QTY)
+            d.delivered[ln["source_line"]] = d.delivered.get(ln["source_line"], 0) + int(
+                Decimal(ln["qty"]) * QTY
+            )
         self.docs[d.number] = d
         self.refresh(order)
         return "approved"
@@ -381,13 +504,22 @@ class Books:
 
     def op_money(self, n, customer, amount, share, mode, pick, aim):
         if aim:  # mostly the customer who owes the most
-            customer = max(CUSTOMERS, key=lambda c: (Decimal(partner_balance([self.ids["partner"][c]])["receivable"]), c))
+            customer = max(
+                CUSTOMERS,
+                key=lambda c: (Decimal(partner_balance([self.ids["partner"][c]])["receivable"]), c),
+            )
         owed = Decimal(partner_balance([self.ids["partner"][customer]])["receivable"])
         if share is not None and owed > 0:
             amount = str(max((owed * share).quantize(Decimal("0.01")), Decimal("0.01")))
         if aim:
             n = max(n, (self.first_open_day() - GO_LIVE).days)
-        body = {"type": "receipt", "date": str(day_of(n)), "partner": customer, "amount": amount, "account": "1002"}
+        body = {
+            "type": "receipt",
+            "date": str(day_of(n)),
+            "partner": customer,
+            "amount": amount,
+            "account": "1002",
+        }
         if mode == "auto":
             body["auto_allocate"] = True
         elif mode == "explicit":
@@ -409,36 +541,56 @@ class Books:
         if not monies:
             return "skipped"
         m = monies[pick_money % len(monies)]
-        targets = [d for d in self.docs.values() if d.partner == m.partner and d.type == "sales_delivery"]
+        targets = [
+            d for d in self.docs.values() if d.partner == m.partner and d.type == "sales_delivery"
+        ]
         if not targets:
             return "skipped"
         t = targets[pick_target % len(targets)]
         if all_open:  # what is open on both sides
-            left = min(abs(money_services.open_amount(self._id(m.number))),
-                       abs(money_services.open_amount(self._id(t.number))))
+            left = min(
+                abs(money_services.open_amount(self._id(m.number))),
+                abs(money_services.open_amount(self._id(t.number))),
+            )
             amount = str(Decimal(max(left, 1)) / 100)
-        _, code = self.attempt(lambda: money_services.allocate(self.user, m.number, t.number, amount))
+        _, code = self.attempt(
+            lambda: money_services.allocate(self.user, m.number, t.number, amount)
+        )
         return code or "allocated"
 
     def op_unallocate(self, pick):
-        active = [a for (a,) in fetch("SELECT id FROM ledger_allocation WHERE undone_at IS NULL ORDER BY id")]
+        active = [
+            a
+            for (a,) in fetch(
+                "SELECT id FROM ledger_allocation WHERE undone_at IS NULL ORDER BY id"
+            )
+        ]
         if not active:
             return "skipped"
-        _, code = self.attempt(lambda: money_services.unallocate(self.user, active[pick % len(active)]))
+        _, code = self.attempt(
+            lambda: money_services.unallocate(self.user, active[pick % len(active)])
+        )
         return code or "unallocated"
 
     def _id(self, number: str) -> int:
         return int(fetch("SELECT id FROM documents_document WHERE number = %s", [number])[0][0])
 
     def _dependents(self, number: str) -> bool:
-        return bool(fetch(
-            "SELECT 1 FROM documents_document d JOIN documents_document s ON s.id = d.source_id WHERE s.number = %s "
-            "AND d.status NOT IN ('draft', 'cancelled', 'reversed') UNION ALL "
-            "SELECT 1 FROM ledger_allocation a JOIN documents_document s ON s.id IN (a.source_id, a.target_id) "
-            "WHERE s.number = %s AND a.undone_at IS NULL", [number, number]))
+        return bool(
+            fetch(
+                "SELECT 1 FROM documents_document d JOIN documents_document s ON s.id = d.source_id WHERE s.number = %s "
+                "AND d.status NOT IN ('draft', 'cancelled', 'reversed') UNION ALL "
+                "SELECT 1 FROM ledger_allocation a JOIN documents_document s ON s.id IN (a.source_id, a.target_id) "
+                "WHERE s.number = %s AND a.undone_at IS NULL",
+                [number, number],
+            )
+        )
 
     def _pick_any(self, pick):
-        docs = sorted([(o.number, o) for o in self.orders.values()] + [(d.number, d) for d in self.docs.values()])
+        docs = sorted(
+            [(o.number, o) for o in self.orders.values()]
+            + [(d.number, d) for d in self.docs.values()]
+        )
         if not docs:
             return None
         return docs[pick % len(docs)][1]
@@ -482,7 +634,9 @@ class Books:
             expected = "invalid"
         elif self.is_closed(day):
             expected = "period_closed"
-        rev, code = self.attempt(lambda: reverse(self.user, target.number, "红冲", str(day)), expected)
+        rev, code = self.attempt(
+            lambda: reverse(self.user, target.number, "红冲", str(day)), expected
+        )
         if code:
             return code
         assert expected is None, f"reversed although {expected} was expected"
@@ -496,15 +650,24 @@ class Books:
         if not candidates:
             return "skipped"
         order = candidates[pick % len(candidates)]
-        date = None if offset is None else str(max(order.date, self.first_open_day()) + dt.timedelta(days=offset))
+        date = (
+            None
+            if offset is None
+            else str(max(order.date, self.first_open_day()) + dt.timedelta(days=offset))
+        )
         note(f"  cancel-chain {order.number} ({order.status}) refund={refund} date={date}")
-        fulfilments = [d for d in self.docs.values() if d.source == order.number and d.status == "approved"]
+        fulfilments = [
+            d for d in self.docs.values() if d.source == order.number and d.status == "approved"
+        ]
         # an order with nothing left to undo is refused; anything else is always possible (in the
         # open period, or by reversal into it) — a refund included
         live = order.status in ("approved", "partial", "completed")
         expected = None if fulfilments or live else "wrong_status"
-        result, code = self.attempt(lambda: cancel_chain(self.user, order.number, "整单取消", refund, date),
-                                    expected, allowed={"wrong_status"})
+        result, code = self.attempt(
+            lambda: cancel_chain(self.user, order.number, "整单取消", refund, date),
+            expected,
+            allowed={"wrong_status"},
+        )
         if code:
             return code
         assert expected is None, f"cancel-chain done although {expected} was expected"
@@ -515,7 +678,11 @@ class Books:
             order.status = "cancelled"
         for step in result["steps"]:
             if step["action"] == "refund":
-                day = as_date(fetch("SELECT date FROM documents_document WHERE number = %s", [step["document"]])[0][0])
+                day = as_date(
+                    fetch(
+                        "SELECT date FROM documents_document WHERE number = %s", [step["document"]]
+                    )[0][0]
+                )
                 self.docs[step["document"]] = Doc(step["document"], "refund", day, order.customer)
         actions = sorted({step["action"] for step in result["steps"]})
         return "chain: " + ", ".join(actions)
@@ -539,7 +706,11 @@ class Books:
             return "skipped"
         name = closed[-1][0] if which != 1 else closed[0][0]
         reason = "" if which == 2 else "补录"
-        expected = "reason_required" if which == 2 else ("not_latest_closed" if name != closed[-1][0] else None)
+        expected = (
+            "reason_required"
+            if which == 2
+            else ("not_latest_closed" if name != closed[-1][0] else None)
+        )
         _, code = self.attempt(lambda: reopen(self.user, name, reason), expected)
         if code:
             return code
@@ -551,18 +722,32 @@ class Books:
         result = reconcile()
         assert result["ok"], result["problems"]
         # open items per partner = partner balance = that partner's 1122 / 2202 lines
-        gl = {(p, code): int(v) for p, code, v in fetch(
-            "SELECT l.partner_id, a.code, SUM(l.debit - l.credit) FROM ledger_journalline l JOIN ledger_account a "
-            "ON a.id = l.account_id WHERE a.code IN ('1122', '2202') AND l.partner_id IS NOT NULL "
-            "GROUP BY l.partner_id, a.code")}
+        gl = {
+            (p, code): int(v)
+            for p, code, v in fetch(
+                "SELECT l.partner_id, a.code, SUM(l.debit - l.credit) FROM ledger_journalline l JOIN ledger_account a "
+                "ON a.id = l.account_id WHERE a.code IN ('1122', '2202') AND l.partner_id IS NOT NULL "
+                "GROUP BY l.partner_id, a.code"
+            )
+        }
         for code, pid in self.ids["partner"].items():
             items_total = {"receivable": Decimal(0), "payable": Decimal(0)}
             for row in open_items([pid]):
                 items_total[row["kind"]] += Decimal(row["open_amount"])
             balance = partner_balance([pid])
-            assert {k: str(v.quantize(Decimal("0.01"))) for k, v in items_total.items()} == balance, code
-            assert Decimal(balance["receivable"]) * 100 == gl.get((pid, "1122"), 0), (code, balance, gl)
-            assert Decimal(balance["payable"]) * 100 == -gl.get((pid, "2202"), 0), (code, balance, gl)
+            assert {
+                k: str(v.quantize(Decimal("0.01"))) for k, v in items_total.items()
+            } == balance, code
+            assert Decimal(balance["receivable"]) * 100 == gl.get((pid, "1122"), 0), (
+                code,
+                balance,
+                gl,
+            )
+            assert Decimal(balance["payable"]) * 100 == -gl.get((pid, "2202"), 0), (
+                code,
+                balance,
+                gl,
+            )
         # closed periods' reports are exactly what they were at close
         for name, start, end in PERIODS:
             if name in self.closed:
@@ -581,8 +766,12 @@ class Books:
                 for line, (item, q) in o.lines.items():
                     key = (self.ids["item"][item], self.ids["wh"][o.warehouse])
                     model[key] = model.get(key, 0) + max(q - done.get(line, 0), 0)
-        reserved = {(i, w): int(r) for i, w, r in fetch(
-            "SELECT item_id, warehouse_id, reserved FROM inventory_stockbalance")}
+        reserved = {
+            (i, w): int(r)
+            for i, w, r in fetch(
+                "SELECT item_id, warehouse_id, reserved FROM inventory_stockbalance"
+            )
+        }
         assert {k: v for k, v in reserved.items() if v} == {k: v for k, v in model.items() if v}
         # order and document statuses follow the model
         db = dict(fetch("SELECT number, status FROM documents_document"))
@@ -611,8 +800,11 @@ def books(db, settings, tmp_path):
     max_examples=int(os.environ.get("OPENJXC_PROPERTY_EXAMPLES", "150")),
     deadline=None,
     report_multiple_bugs=False,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 @given(
     first=st.lists(first_receipts, min_size=1, max_size=3),
@@ -643,13 +835,29 @@ def _doc(user, body) -> dict:
 
 
 def _receive(user, day, qty, price, wh="WH1"):
-    return _doc(user, {"type": "purchase_receipt", "date": day, "partner": "S1", "warehouse": wh,
-                       "lines": [{"item": "A1", "qty": qty, "price": price}]})["number"]
+    return _doc(
+        user,
+        {
+            "type": "purchase_receipt",
+            "date": day,
+            "partner": "S1",
+            "warehouse": wh,
+            "lines": [{"item": "A1", "qty": qty, "price": price}],
+        },
+    )["number"]
 
 
 def _order(user, day, qty, price="10.00"):
-    return _doc(user, {"type": "sales_order", "date": day, "partner": "C1", "warehouse": "WH1",
-                       "lines": [{"item": "A1", "qty": qty, "price": price}]})
+    return _doc(
+        user,
+        {
+            "type": "sales_order",
+            "date": day,
+            "partner": "C1",
+            "warehouse": "WH1",
+            "lines": [{"item": "A1", "qty": qty, "price": price}],
+        },
+    )
 
 
 def _reserved() -> int:
@@ -658,7 +866,9 @@ def _reserved() -> int:
 
 def test_reversing_a_customer_receipt_closes_its_open_item(books):
     # given a receipt left as credit on the customer
-    money = _doc(books, {"type": "receipt", "date": "2026-01-05", "partner": "C1", "amount": "30.00"})["number"]
+    money = _doc(
+        books, {"type": "receipt", "date": "2026-01-05", "partner": "C1", "amount": "30.00"}
+    )["number"]
     assert partner_balance([Books(books).ids["partner"]["C1"]])["receivable"] == "-30.00"
     # when it is reversed, the credit is gone with the money
     reverse(books, money, "录错了", "2026-01-06")
@@ -681,8 +891,15 @@ def test_cost_adjustment_of_a_receipt_reversal_goes_to_cost_of_goods_sold(books)
 def test_a_closed_order_does_not_hold_stock_again_when_its_delivery_is_undone(books):
     _receive(books, "2026-02-01", "10", "5.00")
     so = _order(books, "2026-02-02", "4")
-    d = derive(books, so["number"], {"type": "sales_delivery", "date": "2026-02-03",
-                                     "lines": [{"source_line": so["lines"][0]["id"], "qty": "1"}]})
+    d = derive(
+        books,
+        so["number"],
+        {
+            "type": "sales_delivery",
+            "date": "2026-02-03",
+            "lines": [{"source_line": so["lines"][0]["id"], "qty": "1"}],
+        },
+    )
     approve(books, d["number"])
     close_order(books, so["number"], "不再发货")
     assert _reserved() == 0
@@ -694,14 +911,24 @@ def test_a_closed_order_does_not_hold_stock_again_when_its_delivery_is_undone(bo
 def test_reversing_a_derived_delivery_holds_the_order_quantity_again(books):
     _receive(books, "2026-01-05", "10", "5.00")
     so = _order(books, "2026-01-06", "4")
-    d = derive(books, so["number"], {"type": "sales_delivery", "date": "2026-01-07",
-                                     "lines": [{"source_line": so["lines"][0]["id"], "qty": "3"}]})
+    d = derive(
+        books,
+        so["number"],
+        {
+            "type": "sales_delivery",
+            "date": "2026-01-07",
+            "lines": [{"source_line": so["lines"][0]["id"], "qty": "3"}],
+        },
+    )
     approve(books, d["number"])
     assert _reserved() == 1 * QTY
     close(books, "2026-01")
     reverse(books, d["number"], "客户拒收", "2026-02-02")
     assert _reserved() == 4 * QTY
-    assert fetch("SELECT status FROM documents_document WHERE number = %s", [so["number"]])[0][0] == "approved"
+    assert (
+        fetch("SELECT status FROM documents_document WHERE number = %s", [so["number"]])[0][0]
+        == "approved"
+    )
     # an order itself is cancelled or closed, not reversed
     with pytest.raises(DomainError) as e:
         reverse(books, so["number"], "红冲", "2026-02-03")
@@ -715,15 +942,25 @@ def test_cancel_chain_with_refund_of_a_closed_period(books):
     so = _order(books, "2026-01-06", "4")
     d = derive(books, so["number"], {"type": "sales_delivery", "date": "2026-01-07"})
     approve(books, d["number"])
-    _doc(books, {"type": "receipt", "date": "2026-01-08", "partner": "C1", "amount": "45.20",
-                 "allocations": [{"document": d["number"], "amount": "45.20"}]})
+    _doc(
+        books,
+        {
+            "type": "receipt",
+            "date": "2026-01-08",
+            "partner": "C1",
+            "amount": "45.20",
+            "allocations": [{"document": d["number"], "amount": "45.20"}],
+        },
+    )
     close(books, "2026-01")
     # when the chain is cancelled with a refund and no date, the refund is dated in the open period
     result = cancel_chain(books, so["number"], "整单退货", refund=True)
     assert [s["action"] for s in result["steps"]] == ["unallocate", "reverse", "cancel", "refund"]
     refund = result["steps"][-1]["document"]
-    assert str(as_date(fetch("SELECT date FROM documents_document WHERE number = %s", [refund])[0][0])) \
+    assert (
+        str(as_date(fetch("SELECT date FROM documents_document WHERE number = %s", [refund])[0][0]))
         == "2026-02-01"
+    )
     assert partner_balance([Books(books).ids["partner"]["C1"]])["receivable"] == "0.00"
     assert reconcile() == {"ok": True, "problems": []}
     # and a cancelled order has nothing left to cancel

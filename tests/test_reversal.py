@@ -21,7 +21,9 @@ def backups_in_tmp(settings, tmp_path):
 
 
 def stock(item, wh="WH1"):
-    rows = [r for r in stock_rows(dt.date(2026, 12, 31)) if r["item"] == item and r["warehouse"] == wh]
+    rows = [
+        r for r in stock_rows(dt.date(2026, 12, 31)) if r["item"] == item and r["warehouse"] == wh
+    ]
     return (rows[0]["on_hand"], rows[0]["value"]) if rows else ("0", "0.00")
 
 
@@ -65,7 +67,9 @@ def test_reversing_a_receipt_is_capped_at_the_average(user):
     # then 10 leave at the average 6.00 (60.00, not 70.00); the supplier credits 10.00 more, which lowers 5401
     assert stock("A001") == ("0", "0.00")
     texts = vouchers_of(rev.number)
-    assert texts[0] == "借 1405 库存商品 -70.00 / 借 22210101 进项税额 -9.10 / 贷 2202 应付账款 -79.10"
+    assert (
+        texts[0] == "借 1405 库存商品 -70.00 / 借 22210101 进项税额 -9.10 / 贷 2202 应付账款 -79.10"
+    )
     assert texts[1] == "借 1405 库存商品 10.00 / 贷 5401 主营业务成本 10.00"
     assert reconcile()["ok"]
 

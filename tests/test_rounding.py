@@ -13,7 +13,9 @@ from tests.factories import cancel, doc, vouchers_of
 
 
 def stock(item, wh="WH1"):
-    rows = [r for r in stock_rows(None, include_zero=True) if r["item"] == item and r["warehouse"] == wh]
+    rows = [
+        r for r in stock_rows(None, include_zero=True) if r["item"] == item and r["warehouse"] == wh
+    ]
     return (rows[0]["on_hand"], rows[0]["value"]) if rows else ("0", "0.00")
 
 
@@ -33,31 +35,59 @@ def out_values(item, wh="WH1"):
 
 def test_half_cents_round_up_where_floats_round_down(user):
     # given prices whose exact amounts end in half a cent (float: round(2.675, 2) == 2.67)
-    r = doc(user, "purchase_receipt", "2026-03-01",
-            [("A001", 1, "1.005"), ("A002", 1, "2.675"), ("A003", 3, "0.335")])
+    r = doc(
+        user,
+        "purchase_receipt",
+        "2026-03-01",
+        [("A001", 1, "1.005"), ("A002", 1, "2.675"), ("A003", 3, "0.335")],
+    )
     # then every amount is rounded half up, and tax = round_half_up(amount × 13%)
-    assert lines(r) == [("1.01", "0.13", "1.14"), ("2.68", "0.35", "3.03"), ("1.01", "0.13", "1.14")]
-    assert vouchers_of(r) == ["借 1405 库存商品 4.70 / 借 22210101 进项税额 0.61 / 贷 2202 应付账款 5.31"]
-    assert (stock("A001"), stock("A002"), stock("A003")) == (("1", "1.01"), ("1", "2.68"), ("3", "1.01"))
+    assert lines(r) == [
+        ("1.01", "0.13", "1.14"),
+        ("2.68", "0.35", "3.03"),
+        ("1.01", "0.13", "1.14"),
+    ]
+    assert vouchers_of(r) == [
+        "借 1405 库存商品 4.70 / 借 22210101 进项税额 0.61 / 贷 2202 应付账款 5.31"
+    ]
+    assert (stock("A001"), stock("A002"), stock("A003")) == (
+        ("1", "1.01"),
+        ("1", "2.68"),
+        ("3", "1.01"),
+    )
 
 
 def test_tax_inclusive_prices(user):
     # given 3 × 11.30 including 13% VAT
-    r = doc(user, "purchase_receipt", "2026-03-01", [{"item": "A001", "qty": "3", "price_incl_tax": "11.30"}])
+    r = doc(
+        user,
+        "purchase_receipt",
+        "2026-03-01",
+        [{"item": "A001", "qty": "3", "price_incl_tax": "11.30"}],
+    )
     # then the amount is 33.90 / 1.13 = 30.00 and the tax the rest, 3.90
     assert lines(r) == [("30.00", "3.90", "33.90")]
     d = document_dict(Document.objects.get(number=r))
     assert d["lines"][0]["price"] == "10.00"
     assert stock("A001") == ("3", "30.00")
     # given prices including tax whose amount is exactly x.xx5 (0.53675 / 1.13 = 0.475)
-    r2 = doc(user, "purchase_receipt", "2026-03-02", [
-        {"item": "A002", "qty": "1", "price_incl_tax": "0.53675"},
-        {"item": "A003", "qty": "1", "price_incl_tax": "0.14125"},
-        {"item": "A003", "qty": "4", "price_incl_tax": "2.18", "tax_rate": "0.09"},
-    ])
+    r2 = doc(
+        user,
+        "purchase_receipt",
+        "2026-03-02",
+        [
+            {"item": "A002", "qty": "1", "price_incl_tax": "0.53675"},
+            {"item": "A003", "qty": "1", "price_incl_tax": "0.14125"},
+            {"item": "A003", "qty": "4", "price_incl_tax": "2.18", "tax_rate": "0.09"},
+        ],
+    )
     # then amount = round_half_up(qty × price_incl_tax / 1.13): 0.48 and 0.13, tax = gross − amount;
     # 4 × 2.18 / 1.09 = 8.00 exactly at 9%
-    assert lines(r2) == [("0.48", "0.06", "0.54"), ("0.13", "0.01", "0.14"), ("8.00", "0.72", "8.72")]
+    assert lines(r2) == [
+        ("0.48", "0.06", "0.54"),
+        ("0.13", "0.01", "0.14"),
+        ("8.00", "0.72", "8.72"),
+    ]
     assert stock("A002") == ("1", "0.48")
     assert reconcile() == {"ok": True, "problems": []}
 
@@ -100,8 +130,13 @@ def test_linked_return_at_the_delivery_unit_cost_rounds_half_up(user):
     d2 = doc(user, "sales_delivery", "2026-03-03", [("A001", 2, "5.00")])
     line = Document.objects.get(number=d2).lines.get()
     # when 1 of the second delivery comes back
-    ret = doc(user, "sales_return", "2026-03-04",
-              [{"item": "A001", "qty": "1", "price": "5.00", "source_line": line.id}], source=d2)
+    ret = doc(
+        user,
+        "sales_return",
+        "2026-03-04",
+        [{"item": "A001", "qty": "1", "price": "5.00", "source_line": line.id}],
+        source=d2,
+    )
     # then at that delivery's unit cost: 1 × 6.67 / 2 = 3.335 → 3.34
     assert out_values("A001")[ret] == D("3.34")
     assert stock("A001") == ("1", "3.34")
@@ -126,8 +161,13 @@ def test_linked_purchase_return_is_capped_at_the_average(user):
     doc(user, "purchase_receipt", "2026-03-02", [("A001", 10, "1.00")])
     line = Document.objects.get(number=r1).lines.get()
     # when 5 of the first receipt go back to the supplier at 5.00
-    ret = doc(user, "purchase_return", "2026-03-03",
-              [{"item": "A001", "qty": "5", "price": "5.00", "source_line": line.id}], source=r1)
+    ret = doc(
+        user,
+        "purchase_return",
+        "2026-03-03",
+        [{"item": "A001", "qty": "5", "price": "5.00", "source_line": line.id}],
+        source=r1,
+    )
     # then stock gives up only the average, 15.00; the supplier credits 25.00 + 3.25 tax and the
     # difference of 10.00 reduces cost of goods sold
     assert out_values("A001")[ret] == D("-15.00")

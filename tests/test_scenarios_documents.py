@@ -24,8 +24,19 @@ def stock(api, item="A001", wh="WH1", day=None):
 def moves(api, item="A001", wh="WH1", query=""):
     """Stock ledger rows: (date, document, kind, qty, value, balance_qty, balance_value, cause)."""
     body = api.get(f"/stock/moves?item={item}&warehouse={wh}{query}").json()
-    return [(m["date"], m["document"], m["kind"], m["qty"], m["value"], m["balance_qty"], m["balance_value"],
-             m["cause"]) for m in body["items"]]
+    return [
+        (
+            m["date"],
+            m["document"],
+            m["kind"],
+            m["qty"],
+            m["value"],
+            m["balance_qty"],
+            m["balance_value"],
+            m["cause"],
+        )
+        for m in body["items"]
+    ]
 
 
 def balance(api, code):
@@ -34,7 +45,10 @@ def balance(api, code):
 
 
 def open_items(api, code):
-    return [(o["document"], o["amount"], o["open_amount"]) for o in api.get(f"/partners/{code}/open-items").json()["items"]]
+    return [
+        (o["document"], o["amount"], o["open_amount"])
+        for o in api.get(f"/partners/{code}/open-items").json()["items"]
+    ]
 
 
 def audit(api, number):
@@ -80,18 +94,28 @@ def status(api, number):
 
 def test_purchase_receipt(api, user):
     r1 = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
-    r2 = doc(user, "purchase_receipt", "2026-03-02",
-             [("A001", "3.5", "2.99"), {"item": "A002", "qty": "4", "price_incl_tax": "11.30"}])
+    r2 = doc(
+        user,
+        "purchase_receipt",
+        "2026-03-02",
+        [("A001", "3.5", "2.99"), {"item": "A002", "qty": "4", "price_incl_tax": "11.30"}],
+    )
     d = api.get(f"/documents/{r2}").json()
     assert d["status"] == "approved" and d["partner"] == "S001" and d["warehouse"] == "WH1"
-    assert [(ln["item"], ln["qty"], ln["amount"], ln["tax"], ln["amount_incl_tax"]) for ln in d["lines"]] == [
+    assert [
+        (ln["item"], ln["qty"], ln["amount"], ln["tax"], ln["amount_incl_tax"]) for ln in d["lines"]
+    ] == [
         ("A001", "3.5", "10.47", "1.36", "11.83"),  # 3.5 × 2.99 = 10.465 → 10.47; 1.3611 → 1.36
         ("A002", "4", "40.00", "5.20", "45.20"),  # 4 × 11.30 = 45.20 gross; / 1.13 = 40.00
     ]
     assert (d["amount"], d["tax"], d["amount_incl_tax"]) == ("50.47", "6.56", "57.03")
 
-    assert vouchers_of(r1) == ["借 1405 库存商品 50.00 / 借 22210101 进项税额 6.50 / 贷 2202 应付账款 56.50"]
-    assert vouchers_of(r2) == ["借 1405 库存商品 50.47 / 借 22210101 进项税额 6.56 / 贷 2202 应付账款 57.03"]
+    assert vouchers_of(r1) == [
+        "借 1405 库存商品 50.00 / 借 22210101 进项税额 6.50 / 贷 2202 应付账款 56.50"
+    ]
+    assert vouchers_of(r2) == [
+        "借 1405 库存商品 50.47 / 借 22210101 进项税额 6.56 / 贷 2202 应付账款 57.03"
+    ]
     assert stock(api) == ("13.5", "4.479259", "60.47")
     assert stock(api, "A002") == ("4", "10.000000", "40.00")
     assert stock(api, day="2026-03-01") == ("10", "5.000000", "50.00")
@@ -114,7 +138,9 @@ def test_purchase_receipt(api, user):
     assert account(tb, "2221") == ("13.06", "0.00", "13.06", "0.00")  # rolls up 22210101
     assert trial_balance(api, "2026-02")["totals"]["debit"] == "0.00"
     assert [(v["date"], v["document"], v["kind"]) for v in journal(api)] == [
-        ("2026-03-01", r1, "posting"), ("2026-03-02", r2, "posting")]
+        ("2026-03-01", r1, "posting"),
+        ("2026-03-02", r2, "posting"),
+    ]
     reconciled(api)
 
 
@@ -127,9 +153,15 @@ def test_sales_delivery_moving_average_and_remainder(api, user):
     d2 = doc(user, "sales_delivery", "2026-03-03", [("A001", 1, "10.00")])
     d3 = doc(user, "sales_delivery", "2026-03-04", [("A001", 1, "10.00")])
     sale = "借 1122 应收账款 11.30 / 贷 5001 主营业务收入 10.00 / 贷 22210102 销项税额 1.30 / "
-    assert vouchers_of(d1) == [sale + "借 5401 主营业务成本 3.33 / 贷 1405 库存商品 3.33"]  # 10.00/3
-    assert vouchers_of(d2) == [sale + "借 5401 主营业务成本 3.34 / 贷 1405 库存商品 3.34"]  # 6.67/2 = 3.335
-    assert vouchers_of(d3) == [sale + "借 5401 主营业务成本 3.33 / 贷 1405 库存商品 3.33"]  # empties: the rest
+    assert vouchers_of(d1) == [
+        sale + "借 5401 主营业务成本 3.33 / 贷 1405 库存商品 3.33"
+    ]  # 10.00/3
+    assert vouchers_of(d2) == [
+        sale + "借 5401 主营业务成本 3.34 / 贷 1405 库存商品 3.34"
+    ]  # 6.67/2 = 3.335
+    assert vouchers_of(d3) == [
+        sale + "借 5401 主营业务成本 3.33 / 贷 1405 库存商品 3.33"
+    ]  # empties: the rest
     assert moves(api) == [
         ("2026-03-01", r, "original", "3", "10.00", "3", "10.00", None),
         ("2026-03-02", d1, "original", "-1", "-3.33", "2", "6.67", None),
@@ -137,11 +169,16 @@ def test_sales_delivery_moving_average_and_remainder(api, user):
         ("2026-03-04", d3, "original", "-1", "-3.33", "0", "0.00", None),
     ]
     assert moves(api, query="&from=2026-03-03&to=2026-03-03") == [
-        ("2026-03-03", d2, "original", "-1", "-3.34", "1", "3.33", None)]
+        ("2026-03-03", d2, "original", "-1", "-3.34", "1", "3.33", None)
+    ]
     assert stock(api) == ("0", None, "0.00")
     assert stock(api, day="2026-03-02") == ("2", "3.335000", "6.67")
     assert balance(api, "C001") == ("33.90", "0.00")
-    assert open_items(api, "C001") == [(d1, "11.30", "11.30"), (d2, "11.30", "11.30"), (d3, "11.30", "11.30")]
+    assert open_items(api, "C001") == [
+        (d1, "11.30", "11.30"),
+        (d2, "11.30", "11.30"),
+        (d3, "11.30", "11.30"),
+    ]
     assert [v["document"] for v in journal(api, "?from=2026-03-02&to=2026-03-03")] == [d1, d2]
     tb = trial_balance(api)
     assert account(tb, "5001") == ("0.00", "30.00", "0.00", "30.00")
@@ -158,7 +195,9 @@ def _sales_setup(user):
     r1 = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
     r2 = doc(user, "purchase_receipt", "2026-03-02", [("A001", 10, "6.00")])
     d = doc(user, "sales_delivery", "2026-03-03", [("A001", 5, "10.00")])  # cost 27.50 (5.50)
-    r3 = doc(user, "purchase_receipt", "2026-03-04", [("A001", 5, "9.10")])  # 20 / 128.00, average 6.40
+    r3 = doc(
+        user, "purchase_receipt", "2026-03-04", [("A001", 5, "9.10")]
+    )  # 20 / 128.00, average 6.40
     return r1, r2, d, r3
 
 
@@ -166,25 +205,35 @@ def test_sales_return_linked_and_unlinked(api, user):
     r1, r2, d, r3 = _sales_setup(user)
     assert stock(api) == ("20", "6.400000", "128.00")
     # linked: back at the delivery line's unit cost 5.50, not at the average 6.40
-    ret1 = doc(user, "sales_return", "2026-03-05",
-               [{"item": "A001", "qty": "2", "price": "10.00", "source_line": line_id(d)}], source=d)
+    ret1 = doc(
+        user,
+        "sales_return",
+        "2026-03-05",
+        [{"item": "A001", "qty": "2", "price": "10.00", "source_line": line_id(d)}],
+        source=d,
+    )
     assert vouchers_of(ret1) == [
         "借 1122 应收账款 -22.60 / 贷 5001 主营业务收入 -20.00 / 贷 22210102 销项税额 -2.60 / "
-        "借 5401 主营业务成本 -11.00 / 贷 1405 库存商品 -11.00"]
+        "借 5401 主营业务成本 -11.00 / 贷 1405 库存商品 -11.00"
+    ]
     assert stock(api) == ("22", "6.318182", "139.00")
     # unlinked: at the current average 139.00 / 22
     ret2 = doc(user, "sales_return", "2026-03-06", [("A001", 1, "10.00")])
     assert vouchers_of(ret2) == [
         "借 1122 应收账款 -11.30 / 贷 5001 主营业务收入 -10.00 / 贷 22210102 销项税额 -1.30 / "
-        "借 5401 主营业务成本 -6.32 / 贷 1405 库存商品 -6.32"]
+        "借 5401 主营业务成本 -6.32 / 贷 1405 库存商品 -6.32"
+    ]
     assert stock(api) == ("23", "6.318261", "145.32")
     assert moves(api)[-2:] == [
         ("2026-03-05", ret1, "original", "2", "11.00", "22", "139.00", None),
         ("2026-03-06", ret2, "original", "1", "6.32", "23", "145.32", None),
     ]
     assert balance(api, "C001") == ("22.60", "0.00")
-    assert open_items(api, "C001") == [(d, "56.50", "56.50"), (ret1, "-22.60", "-22.60"),
-                                       (ret2, "-11.30", "-11.30")]
+    assert open_items(api, "C001") == [
+        (d, "56.50", "56.50"),
+        (ret1, "-22.60", "-22.60"),
+        (ret2, "-11.30", "-11.30"),
+    ]
     assert api.get(f"/documents/{ret1}").json()["source"] == d
     tb = trial_balance(api)
     assert account(tb, "5001") == ("0.00", "20.00", "0.00", "20.00")  # 50.00 − 20.00 − 10.00
@@ -207,8 +256,13 @@ def test_sales_return_linked_follows_its_delivery_cost(api, user):
     r1 = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
     r2 = doc(user, "purchase_receipt", "2026-03-02", [("A001", 10, "6.00")])
     d = doc(user, "sales_delivery", "2026-03-03", [("A001", 5, "10.00")])  # 27.50
-    ret = doc(user, "sales_return", "2026-03-05",
-              [{"item": "A001", "qty": "2", "price": "10.00", "source_line": line_id(d)}], source=d)  # 11.00
+    ret = doc(
+        user,
+        "sales_return",
+        "2026-03-05",
+        [{"item": "A001", "qty": "2", "price": "10.00", "source_line": line_id(d)}],
+        source=d,
+    )  # 11.00
     assert stock(api) == ("17", "5.500000", "93.50")
     # the delivery's cost becomes 30.00 (6.00 each) — the linked return comes back at 12.00
     cancel(user, r1, "录错了")
@@ -222,8 +276,10 @@ def test_sales_return_linked_follows_its_delivery_cost(api, user):
     ]
     assert stock(api) == ("7", "6.000000", "42.00")
     # one cost-adjustment voucher per date: the delivery costs 2.50 more, the return brings 1.00 more back
-    assert vouchers_of(r1)[2:] == ["借 5401 主营业务成本 2.50 / 贷 1405 库存商品 2.50",
-                                   "借 1405 库存商品 1.00 / 贷 5401 主营业务成本 1.00"]
+    assert vouchers_of(r1)[2:] == [
+        "借 5401 主营业务成本 2.50 / 贷 1405 库存商品 2.50",
+        "借 1405 库存商品 1.00 / 贷 5401 主营业务成本 1.00",
+    ]
     reconciled(api)
 
 
@@ -233,12 +289,18 @@ def test_sales_return_linked_follows_its_delivery_cost(api, user):
 def test_purchase_return_linked_is_capped_at_the_average(api, user):
     r1 = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
     doc(user, "purchase_receipt", "2026-03-02", [("A001", 10, "3.00")])  # 20 / 80.00, average 4.00
-    ret = doc(user, "purchase_return", "2026-03-03",
-              [{"item": "A001", "qty": "5", "price": "5.00", "source_line": line_id(r1)}], source=r1)
+    ret = doc(
+        user,
+        "purchase_return",
+        "2026-03-03",
+        [{"item": "A001", "qty": "5", "price": "5.00", "source_line": line_id(r1)}],
+        source=r1,
+    )
     # the receipt line cost 5.00 a unit, but stock leaves at no more than the average 4.00;
     # the supplier credits 25.00 — the 5.00 difference goes to 5401
     assert vouchers_of(ret) == [
-        "借 1405 库存商品 -20.00 / 借 22210101 进项税额 -3.25 / 借 5401 主营业务成本 -5.00 / 贷 2202 应付账款 -28.25"]
+        "借 1405 库存商品 -20.00 / 借 22210101 进项税额 -3.25 / 借 5401 主营业务成本 -5.00 / 贷 2202 应付账款 -28.25"
+    ]
     assert stock(api) == ("15", "4.000000", "60.00")
     assert moves(api)[-1] == ("2026-03-03", ret, "original", "-5", "-20.00", "15", "60.00", None)
     assert balance(api, "S001") == ("0.00", "62.15")  # 56.50 + 33.90 − 28.25
@@ -252,34 +314,60 @@ def test_linked_purchase_return_never_leaves_a_negative_value(api, user):
     r1 = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "10.00")])
     doc(user, "purchase_receipt", "2026-03-02", [("A001", 10, "1.00")])  # 20 / 110.00, average 5.50
     doc(user, "sales_delivery", "2026-03-03", [("A001", 15, "12.00")])  # 82.50 → 5 / 27.50
-    ret = doc(user, "purchase_return", "2026-03-04",
-              [{"item": "A001", "qty": "4", "price": "10.00", "source_line": line_id(r1)}], source=r1)
+    ret = doc(
+        user,
+        "purchase_return",
+        "2026-03-04",
+        [{"item": "A001", "qty": "4", "price": "10.00", "source_line": line_id(r1)}],
+        source=r1,
+    )
     # at the receipt's 10.00 the 4 would take 40.00 of the 27.50 left; capped at the average 5.50
     assert stock(api) == ("1", "5.500000", "5.50")
     assert vouchers_of(ret) == [
-        "借 1405 库存商品 -22.00 / 借 22210101 进项税额 -5.20 / 借 5401 主营业务成本 -18.00 / 贷 2202 应付账款 -45.20"]
+        "借 1405 库存商品 -22.00 / 借 22210101 进项税额 -5.20 / 借 5401 主营业务成本 -18.00 / 贷 2202 应付账款 -45.20"
+    ]
     reconciled(api)
 
 
 def test_purchase_return_linked_below_the_average_and_unlinked(api, user):
     r1 = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
     doc(user, "purchase_receipt", "2026-03-02", [("A001", 10, "6.00")])  # average 5.50
-    ret1 = doc(user, "purchase_return", "2026-03-03",
-               [{"item": "A001", "qty": "5", "price": "5.00", "source_line": line_id(r1)}], source=r1)
+    ret1 = doc(
+        user,
+        "purchase_return",
+        "2026-03-03",
+        [{"item": "A001", "qty": "5", "price": "5.00", "source_line": line_id(r1)}],
+        source=r1,
+    )
     # at the receipt line's own cost 5.00 (below the average): nothing to 5401
-    assert vouchers_of(ret1) == ["借 1405 库存商品 -25.00 / 借 22210101 进项税额 -3.25 / 贷 2202 应付账款 -28.25"]
+    assert vouchers_of(ret1) == [
+        "借 1405 库存商品 -25.00 / 借 22210101 进项税额 -3.25 / 贷 2202 应付账款 -28.25"
+    ]
     assert stock(api) == ("15", "5.666667", "85.00")
     # unlinked: at the average (4 × 85.00 / 15 = 22.67); the supplier credits 20.00
     ret2 = doc(user, "purchase_return", "2026-03-04", [("A001", 4, "5.00")])
     assert vouchers_of(ret2) == [
-        "借 1405 库存商品 -22.67 / 借 22210101 进项税额 -2.60 / 借 5401 主营业务成本 2.67 / 贷 2202 应付账款 -22.60"]
+        "借 1405 库存商品 -22.67 / 借 22210101 进项税额 -2.60 / 借 5401 主营业务成本 2.67 / 贷 2202 应付账款 -22.60"
+    ]
     assert stock(api) == ("11", "5.666364", "62.33")
     assert balance(api, "S001") == ("0.00", "73.45")  # 56.50 + 67.80 − 28.25 − 22.60
     # the rest of the receipt line can still be returned, but no more
-    assert api.post("/documents", {"type": "purchase_return", "date": "2026-03-05", "partner": "S001",
-                                   "warehouse": "WH1", "source": r1,
-                                   "lines": [{"item": "A001", "qty": "5.0001", "price": "5",
-                                              "source_line": line_id(r1)}]}).status_code == 409
+    assert (
+        api.post(
+            "/documents",
+            {
+                "type": "purchase_return",
+                "date": "2026-03-05",
+                "partner": "S001",
+                "warehouse": "WH1",
+                "source": r1,
+                "lines": [
+                    {"item": "A001", "qty": "5.0001", "price": "5", "source_line": line_id(r1)}
+                ],
+            },
+        ).status_code
+        == 409
+    )
     reconciled(api)
 
 
@@ -342,8 +430,11 @@ def test_cancel_of_a_receipt_re_costs_through_a_transfer(api, user):
     assert stock(api) == ("5", "6.000000", "30.00")
     assert stock(api, wh="WH2") == ("0", None, "0.00")
     assert [(m[1], m[2], m[4], m[7]) for m in moves(api, wh="WH2")] == [
-        (t, "original", "27.50", None), (t, "adjustment", "2.50", r1),
-        (d, "original", "-27.50", None), (d, "adjustment", "-2.50", r1)]
+        (t, "original", "27.50", None),
+        (t, "adjustment", "2.50", r1),
+        (d, "original", "-27.50", None),
+        (d, "adjustment", "-2.50", r1),
+    ]
     assert vouchers_of(r1) == [
         "借 1405 库存商品 50.00 / 借 22210101 进项税额 6.50 / 贷 2202 应付账款 56.50",
         "借 1405 库存商品 -50.00 / 借 22210101 进项税额 -6.50 / 贷 2202 应付账款 -56.50",
@@ -359,7 +450,9 @@ def test_cancel_of_a_receipt_re_costs_through_a_transfer(api, user):
 def test_stock_count_gain_and_loss(api, user):
     doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.50")])
     gain = doc(user, "stock_count", "2026-03-02", [("A001", 12)])
-    assert vouchers_of(gain) == ["借 1405 库存商品 11.00 / 贷 1901 待处理财产损溢 11.00"]  # 2 at 5.50
+    assert vouchers_of(gain) == [
+        "借 1405 库存商品 11.00 / 贷 1901 待处理财产损溢 11.00"
+    ]  # 2 at 5.50
     assert stock(api) == ("12", "5.500000", "66.00")
     loss = doc(user, "stock_count", "2026-03-03", [("A001", 7)])
     assert vouchers_of(loss) == ["借 1901 待处理财产损溢 27.50 / 贷 1405 库存商品 27.50"]
@@ -368,13 +461,23 @@ def test_stock_count_gain_and_loss(api, user):
     assert vouchers_of(same) == [] and status(api, same) == "approved"
     assert api.get(f"/documents/{same}").json()["lines"][0]["qty"] == "7"  # the counted quantity
     # one count with a loss on A001 (all of it) and a gain on A002 (none on the books, priced 3.00)
-    both = doc(user, "stock_count", "2026-03-05", [("A001", 0), {"item": "A002", "qty": "5", "price": "3.00"}])
-    assert vouchers_of(both) == ["借 1405 库存商品 15.00 / 贷 1901 待处理财产损溢 15.00 / "
-                                 "借 1901 待处理财产损溢 38.50 / 贷 1405 库存商品 38.50"]
+    both = doc(
+        user,
+        "stock_count",
+        "2026-03-05",
+        [("A001", 0), {"item": "A002", "qty": "5", "price": "3.00"}],
+    )
+    assert vouchers_of(both) == [
+        "借 1405 库存商品 15.00 / 贷 1901 待处理财产损溢 15.00 / "
+        "借 1901 待处理财产损溢 38.50 / 贷 1405 库存商品 38.50"
+    ]
     assert stock(api) == ("0", None, "0.00")
     assert stock(api, "A002") == ("5", "3.000000", "15.00")
     assert [(m[1], m[3], m[4], m[5], m[6]) for m in moves(api)][1:] == [
-        (gain, "2", "11.00", "12", "66.00"), (loss, "-5", "-27.50", "7", "38.50"), (both, "-7", "-38.50", "0", "0.00")]
+        (gain, "2", "11.00", "12", "66.00"),
+        (loss, "-5", "-27.50", "7", "38.50"),
+        (both, "-7", "-38.50", "0", "0.00"),
+    ]
     assert stock(api, day="2026-03-03") == ("7", "5.500000", "38.50")
     tb = trial_balance(api)
     assert account(tb, "1901") == ("66.00", "26.00", "40.00", "0.00")
@@ -421,7 +524,9 @@ def test_cancel_a_back_dated_receipt_re_costs_later_deliveries(api, user):
         ("2026-03-01", r1, "original", "10", "50.00", "10", "50.00", None),
         ("2026-03-01", r1, "reversal", "-10", "-50.00", "0", "0.00", r1),
     ]
-    assert with_cancelled[2:] == [(m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]) for m in moves(api)]
+    assert with_cancelled[2:] == [
+        (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]) for m in moves(api)
+    ]
     # vouchers: the posting, its red-letter copy, one cost adjustment per adjusted date
     assert vouchers_of(r1) == [
         "借 1405 库存商品 50.00 / 借 22210101 进项税额 6.50 / 贷 2202 应付账款 56.50",
@@ -431,15 +536,24 @@ def test_cancel_a_back_dated_receipt_re_costs_later_deliveries(api, user):
     ]
     vs = [v for v in journal(api) if v["document"] == r1]
     assert [(v["date"], v["kind"]) for v in vs] == [
-        ("2026-03-01", "posting"), ("2026-03-01", "cancellation"),
-        ("2026-03-03", "cost_adjustment"), ("2026-03-04", "cost_adjustment")]
+        ("2026-03-01", "posting"),
+        ("2026-03-01", "cancellation"),
+        ("2026-03-03", "cost_adjustment"),
+        ("2026-03-04", "cost_adjustment"),
+    ]
     assert vs[1]["memo"] == f"作废 {r1}"
     # the deliveries' own vouchers are untouched
-    assert vouchers_of(d1) == ["借 1122 应收账款 56.50 / 贷 5001 主营业务收入 50.00 / 贷 22210102 销项税额 6.50 / "
-                               "借 5401 主营业务成本 27.50 / 贷 1405 库存商品 27.50"]
+    assert vouchers_of(d1) == [
+        "借 1122 应收账款 56.50 / 贷 5001 主营业务收入 50.00 / 贷 22210102 销项税额 6.50 / "
+        "借 5401 主营业务成本 27.50 / 贷 1405 库存商品 27.50"
+    ]
     assert balance(api, "S001") == ("0.00", "67.80")
     assert open_items(api, "S001") == [(r2, "67.80", "67.80")]
-    assert audit(api, r1) == [("create", "admin", ""), ("approve", "admin", ""), ("cancel", "admin", "录错了")]
+    assert audit(api, r1) == [
+        ("create", "admin", ""),
+        ("approve", "admin", ""),
+        ("cancel", "admin", "录错了"),
+    ]
     entry = api.get(f"/audit?object={r1}").json()["items"][0]
     assert (entry["before"], entry["after"]) == ({"status": "approved"}, {"status": "cancelled"})
     tb = trial_balance(api)
@@ -464,7 +578,10 @@ def test_back_dated_receipt_then_its_cancel(api, user):
     cancel(user, r0, "重复录入")
     assert stock(api) == ("5", "6.000000", "30.00")
     assert [(m[1], m[2], m[4], m[7]) for m in moves(api)][-3:] == [
-        (d1, "original", "-30.00", None), (d1, "adjustment", "5.00", r0), (d1, "adjustment", "-5.00", r0)]
+        (d1, "original", "-30.00", None),
+        (d1, "adjustment", "5.00", r0),
+        (d1, "adjustment", "-5.00", r0),
+    ]
     assert vouchers_of(r0) == [
         "借 1405 库存商品 40.00 / 借 22210101 进项税额 5.20 / 贷 2202 应付账款 45.20",
         "借 1405 库存商品 -40.00 / 借 22210101 进项税额 -5.20 / 贷 2202 应付账款 -45.20",
@@ -502,12 +619,19 @@ def test_cancel_a_delivery_re_costs_the_next_one(api, user):
 
 def test_cancel_the_linked_return_then_the_delivery(api, user):
     r1, r2, d, r3 = _sales_setup(user)
-    ret = doc(user, "sales_return", "2026-03-05",
-              [{"item": "A001", "qty": "2", "price": "10.00", "source_line": line_id(d)}], source=d)
+    ret = doc(
+        user,
+        "sales_return",
+        "2026-03-05",
+        [{"item": "A001", "qty": "2", "price": "10.00", "source_line": line_id(d)}],
+        source=d,
+    )
     cancel(user, ret, "退货单作废")
     assert stock(api) == ("20", "6.400000", "128.00")
-    assert vouchers_of(ret)[-1] == ("借 1122 应收账款 22.60 / 贷 5001 主营业务收入 20.00 / 贷 22210102 销项税额 2.60 / "
-                                    "借 5401 主营业务成本 11.00 / 贷 1405 库存商品 11.00")
+    assert vouchers_of(ret)[-1] == (
+        "借 1122 应收账款 22.60 / 贷 5001 主营业务收入 20.00 / 贷 22210102 销项税额 2.60 / "
+        "借 5401 主营业务成本 11.00 / 贷 1405 库存商品 11.00"
+    )
     cancel(user, d, "发货作废")
     assert stock(api) == ("25", "6.220000", "155.50")
     assert balance(api, "C001") == ("0.00", "0.00")
@@ -528,8 +652,11 @@ def test_back_dated_receipt_re_costs_a_transfer_and_the_delivery_behind_it(api, 
     assert stock(api) == ("15", "5.000000", "75.00")
     assert stock(api, wh="WH2") == ("0", None, "0.00")
     assert [(m[1], m[2], m[4], m[6], m[7]) for m in moves(api, wh="WH2")] == [
-        (t, "original", "30.00", "30.00", None), (t, "adjustment", "-5.00", "25.00", r0),
-        (d, "original", "-30.00", "-5.00", None), (d, "adjustment", "5.00", "0.00", r0)]
+        (t, "original", "30.00", "30.00", None),
+        (t, "adjustment", "-5.00", "25.00", r0),
+        (d, "original", "-30.00", "-5.00", None),
+        (d, "adjustment", "5.00", "0.00", r0),
+    ]
     assert vouchers_of(r0)[1:] == ["借 1405 库存商品 5.00 / 贷 5401 主营业务成本 5.00"]
     assert account(trial_balance(api), "5401") == ("30.00", "5.00", "25.00", "0.00")
     reconciled(api)
@@ -551,8 +678,13 @@ def test_count_is_re_stated_at_the_average_when_an_earlier_receipt_is_cancelled(
 def test_capped_purchase_return_is_re_capped_when_the_cheaper_receipt_is_cancelled(api, user):
     r1 = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
     r2 = doc(user, "purchase_receipt", "2026-03-02", [("A001", 10, "3.00")])
-    ret = doc(user, "purchase_return", "2026-03-03",
-              [{"item": "A001", "qty": "5", "price": "5.00", "source_line": line_id(r1)}], source=r1)  # 20.00
+    ret = doc(
+        user,
+        "purchase_return",
+        "2026-03-03",
+        [{"item": "A001", "qty": "5", "price": "5.00", "source_line": line_id(r1)}],
+        source=r1,
+    )  # 20.00
     cancel(user, r2, "重复")
     # alone, r1's average is its own 5.00: the return now leaves at 25.00, what the supplier credits
     assert stock(api) == ("5", "5.000000", "25.00")
@@ -568,9 +700,16 @@ def test_linked_return_takes_the_adjusted_delivery_cost(api, user):
     doc(user, "purchase_receipt", "2026-03-02", [("A001", 10, "6.00")])
     d = doc(user, "sales_delivery", "2026-03-03", [("A001", 5, "10.00")])  # 30.00
     doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "4.00")])  # back-dated: d now 25.00
-    ret = doc(user, "sales_return", "2026-03-05",
-              [{"item": "A001", "qty": "2", "price": "10.00", "source_line": line_id(d)}], source=d)
-    assert vouchers_of(ret)[0].endswith("借 5401 主营业务成本 -10.00 / 贷 1405 库存商品 -10.00")  # 2 × 5.00
+    ret = doc(
+        user,
+        "sales_return",
+        "2026-03-05",
+        [{"item": "A001", "qty": "2", "price": "10.00", "source_line": line_id(d)}],
+        source=d,
+    )
+    assert vouchers_of(ret)[0].endswith(
+        "借 5401 主营业务成本 -10.00 / 贷 1405 库存商品 -10.00"
+    )  # 2 × 5.00
     assert stock(api) == ("17", "5.000000", "85.00")
     reconciled(api)
 
@@ -602,17 +741,22 @@ def test_adjustments_of_one_date_share_one_voucher(api, user):
     cancel(user, r1, "录错了")
     assert stock(api) == ("6", "6.000000", "36.00")
     assert vouchers_of(r1)[2:] == [
-        "借 1901 待处理财产损溢 1.00 / 贷 1405 库存商品 1.00 / 借 5401 主营业务成本 1.00 / 贷 1405 库存商品 1.00"]
+        "借 1901 待处理财产损溢 1.00 / 贷 1405 库存商品 1.00 / 借 5401 主营业务成本 1.00 / 贷 1405 库存商品 1.00"
+    ]
     reconciled(api)
 
 
 def test_two_lines_of_one_item_and_a_back_dated_delivery(api, user):
-    doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00"), ("A001", 5, "8.00")])  # 15 / 90.00
+    doc(
+        user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00"), ("A001", 5, "8.00")]
+    )  # 15 / 90.00
     doc(user, "purchase_receipt", "2026-03-05", [("A001", 5, "10.00")])
     d = doc(user, "sales_delivery", "2026-03-03", [("A001", 3, "10.00"), ("A001", 12, "10.00")])
     # 3 × 6.00 = 18.00, then the 12 left take exactly the remaining 72.00
     assert [(m[3], m[4], m[5], m[6]) for m in moves(api) if m[1] == d] == [
-        ("-3", "-18.00", "12", "72.00"), ("-12", "-72.00", "0", "0.00")]
+        ("-3", "-18.00", "12", "72.00"),
+        ("-12", "-72.00", "0", "0.00"),
+    ]
     assert vouchers_of(d)[0].endswith("借 5401 主营业务成本 90.00 / 贷 1405 库存商品 90.00")
     assert stock(api) == ("5", "10.000000", "50.00")
     reconciled(api)
@@ -620,8 +764,12 @@ def test_two_lines_of_one_item_and_a_back_dated_delivery(api, user):
 
 def test_back_dated_transfer_re_costs_goods_that_come_back(api, user):
     doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])  # WH1 10 / 50.00
-    doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "8.00")], warehouse="WH2")  # WH2 10 / 80.00
-    back = doc(user, "transfer", "2026-03-04", [("A001", 10)], warehouse="WH2", to_warehouse="WH1")  # 80.00
+    doc(
+        user, "purchase_receipt", "2026-03-01", [("A001", 10, "8.00")], warehouse="WH2"
+    )  # WH2 10 / 80.00
+    back = doc(
+        user, "transfer", "2026-03-04", [("A001", 10)], warehouse="WH2", to_warehouse="WH1"
+    )  # 80.00
     d = doc(user, "sales_delivery", "2026-03-05", [("A001", 5, "10.00")])  # 5 × 130.00 / 20 = 32.50
     assert stock(api) == ("15", "6.500000", "97.50")
     # a transfer WH1 → WH2 on 3-02, approved late: 5 leave WH1 at 5.00 (25.00) and join WH2, so the
@@ -631,8 +779,11 @@ def test_back_dated_transfer_re_costs_goods_that_come_back(api, user):
     assert stock(api) == ("10", "6.333000", "63.33")
     assert [(m[1], m[2], m[4], m[6], m[7]) for m in moves(api)][1:] == [
         (t, "original", "-25.00", "25.00", None),
-        (back, "original", "80.00", "105.00", None), (back, "adjustment", "-10.00", "95.00", t),
-        (d, "original", "-32.50", "62.50", None), (d, "adjustment", "0.83", "63.33", t)]
+        (back, "original", "80.00", "105.00", None),
+        (back, "adjustment", "-10.00", "95.00", t),
+        (d, "original", "-32.50", "62.50", None),
+        (d, "adjustment", "0.83", "63.33", t),
+    ]
     assert vouchers_of(t) == ["借 1405 库存商品 0.83 / 贷 5401 主营业务成本 0.83"]
     assert account(trial_balance(api), "1405")[2] == "98.33"
     reconciled(api)

@@ -14,7 +14,9 @@ def test_receipt_delivery_and_cancel(user):
     # given a receipt of 10 at 5.00 and one of 10 at 6.00
     r1 = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
     doc(user, "purchase_receipt", "2026-03-02", [("A001", 10, "6.00")])
-    assert vouchers_of(r1) == ["借 1405 库存商品 50.00 / 借 22210101 进项税额 6.50 / 贷 2202 应付账款 56.50"]
+    assert vouchers_of(r1) == [
+        "借 1405 库存商品 50.00 / 借 22210101 进项税额 6.50 / 贷 2202 应付账款 56.50"
+    ]
     # when 5 are delivered at 10.00
     d1 = doc(user, "sales_delivery", "2026-03-03", [("A001", 5, "10.00")])
     # then cost is the moving average 5.50

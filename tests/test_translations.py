@@ -72,7 +72,11 @@ def test_po_file_is_complete_and_not_fuzzy():
 def test_every_template_string_is_in_the_po_file():
     known = {e["msgid"] for e in ENTRIES}
     # {% translate %} looks a literal % up as %% (as makemessages writes it)
-    missing = {m for m in template_msgids() if m not in known and re.sub(r"%(?![(%])", "%%", m) not in known}
+    missing = {
+        m
+        for m in template_msgids()
+        if m not in known and re.sub(r"%(?![(%])", "%%", m) not in known
+    }
     assert not missing, f"run makemessages -l zh_Hans and translate: {sorted(missing)}"
 
 
@@ -85,7 +89,9 @@ def test_gettext_returns_the_chinese_translation(entry):
     assert text != entry["msgid"]
     assert re.search(r"[\u4e00-\u9fff]", text), f"no Chinese in {text!r}"
     # the same placeholders (Chinese word order may put them in another order)
-    assert sorted(re.findall(r"%\(\w+\)s", text)) == sorted(re.findall(r"%\(\w+\)s", entry["msgid"]))
+    assert sorted(re.findall(r"%\(\w+\)s", text)) == sorted(
+        re.findall(r"%\(\w+\)s", entry["msgid"])
+    )
 
 
 @pytest.mark.django_db

@@ -25,63 +25,127 @@ def admin_client(client, user):
 
 
 def make_user(admin, username, roles, warehouses=()):
-    users_admin.create_user(admin, {"username": username, "password": "secret123", "roles": roles,
-                                    "warehouses": list(warehouses)})
+    users_admin.create_user(
+        admin,
+        {
+            "username": username,
+            "password": "secret123",
+            "roles": roles,
+            "warehouses": list(warehouses),
+        },
+    )
     return get_user_model().objects.get(username=username)
 
 
 def test_pages_render_for_the_admin(admin_client):
-    for url in ("/items/", "/items/new/", "/items/A001/edit/", "/customers/", "/customers/new/",
-                "/customers/C001/edit/", "/suppliers/", "/suppliers/new/", "/suppliers/S001/edit/",
-                "/warehouses/", "/warehouses/WH1/edit/", "/import/", "/import/?kind=opening", "/users/",
-                "/users/new/", "/users/admin/edit/", "/users/roles/", "/settings/"):
+    for url in (
+        "/items/",
+        "/items/new/",
+        "/items/A001/edit/",
+        "/customers/",
+        "/customers/new/",
+        "/customers/C001/edit/",
+        "/suppliers/",
+        "/suppliers/new/",
+        "/suppliers/S001/edit/",
+        "/warehouses/",
+        "/warehouses/WH1/edit/",
+        "/import/",
+        "/import/?kind=opening",
+        "/users/",
+        "/users/new/",
+        "/users/admin/edit/",
+        "/users/roles/",
+        "/settings/",
+    ):
         r = admin_client.get(url)
         assert r.status_code == 200, url
     assert admin_client.get("/items/NOPE/edit/").status_code == 404
 
 
 def test_item_create_with_generated_barcode_and_inline_error(admin_client):
-    r = admin_client.post("/items/new/", {"code": "N001", "name": "农夫山泉", "unit": "瓶", "tax_rate": "0.13",
-                                          "purchase_price": "1.20", "sale_price": "2", "safety_stock": "12"})
+    r = admin_client.post(
+        "/items/new/",
+        {
+            "code": "N001",
+            "name": "农夫山泉",
+            "unit": "瓶",
+            "tax_rate": "0.13",
+            "purchase_price": "1.20",
+            "sale_price": "2",
+            "safety_stock": "12",
+        },
+    )
     assert r.status_code == 302
     item = Item.objects.get(code="N001")
-    assert len(item.barcode) == 13 and item.pinyin == "nfsq" and str(item.purchase_price) == "1.200000"
+    assert (
+        len(item.barcode) == 13 and item.pinyin == "nfsq" and str(item.purchase_price) == "1.200000"
+    )
     assert item.safety_stock == 120000
     # the list finds it by pinyin initials and shows the barcode
     page = admin_client.get("/items/?q=nfsq").content.decode()
     assert item.barcode in page and 'data-code="N001"' in page
     # a duplicate code: the form comes back with the message and the input, nothing written
-    r = admin_client.post("/items/new/", {"code": "N001", "name": "重复", "unit": "瓶", "tax_rate": "0.13"})
+    r = admin_client.post(
+        "/items/new/", {"code": "N001", "name": "重复", "unit": "瓶", "tax_rate": "0.13"}
+    )
     assert r.status_code == 409
     body = r.content.decode()
     assert 'id="form-error"' in body and "N001" in body and 'value="重复"' in body
     # a bad price
-    r = admin_client.post("/items/N001/edit/", {"name": "农夫山泉", "unit": "瓶", "tax_rate": "0.13",
-                                                "sale_price": "abc"})
+    r = admin_client.post(
+        "/items/N001/edit/",
+        {"name": "农夫山泉", "unit": "瓶", "tax_rate": "0.13", "sale_price": "abc"},
+    )
     assert r.status_code == 422 and 'id="form-error"' in r.content.decode()
     assert Item.objects.get(code="N001").sale_price == 2
     # edit: clearing the barcode regenerates one, the price changes
-    r = admin_client.post("/items/N001/edit/", {"name": "农夫山泉 550ml", "unit": "瓶", "tax_rate": "0.09",
-                                                "barcode": "", "purchase_price": "1.10", "sale_price": "2.50",
-                                                "active": "1"})
+    r = admin_client.post(
+        "/items/N001/edit/",
+        {
+            "name": "农夫山泉 550ml",
+            "unit": "瓶",
+            "tax_rate": "0.09",
+            "barcode": "",
+            "purchase_price": "1.10",
+            "sale_price": "2.50",
+            "active": "1",
+        },
+    )
     assert r.status_code == 302
     item.refresh_from_db()
-    assert (item.name, str(item.tax_rate), str(item.sale_price), len(item.barcode), item.active) == (
-        "农夫山泉 550ml", "0.0900", "2.500000", 13, True)
+    assert (
+        item.name,
+        str(item.tax_rate),
+        str(item.sale_price),
+        len(item.barcode),
+        item.active,
+    ) == ("农夫山泉 550ml", "0.0900", "2.500000", 13, True)
     # unticking "active" deactivates it: the scanner no longer finds it by barcode
-    r = admin_client.post("/items/N001/edit/", {"name": "农夫山泉 550ml", "unit": "瓶", "tax_rate": "0.09",
-                                                "barcode": item.barcode, "sale_price": "2.50"})
+    r = admin_client.post(
+        "/items/N001/edit/",
+        {
+            "name": "农夫山泉 550ml",
+            "unit": "瓶",
+            "tax_rate": "0.09",
+            "barcode": item.barcode,
+            "sale_price": "2.50",
+        },
+    )
     assert r.status_code == 302
     item.refresh_from_db()
     assert not item.active and item_by_barcode(item.barcode) is None
     assert str(item.purchase_price) == "1.100000"  # a field not sent is left as it was
     export = admin_client.get("/customers/?export=1")
-    assert load_workbook(io.BytesIO(export.content)).active["A4"].value == "C001"  # below the title block
+    assert (
+        load_workbook(io.BytesIO(export.content)).active["A4"].value == "C001"
+    )  # below the title block
 
 
 def test_sales_clerk_sees_no_purchase_price_and_cannot_write(client, user):
     admin_client_user = user
     from openjxc.catalog.services import update_item
+
     update_item(admin_client_user, "A001", {"purchase_price": "7.77", "sale_price": "9.99"})
     clerk = make_user(user, "xs", ["销售"])
     assert not can(clerk, VIEW_COST)
@@ -116,31 +180,70 @@ def test_users_and_settings_are_admin_only(client, user):
 
 
 def test_create_sales_user_with_warehouse_restriction(admin_client):
-    r = admin_client.post("/users/new/", {"username": "li", "name": "小李", "password": "123", "roles": ["销售"],
-                                          "warehouses": ["WH1"], "active": "1"})
+    r = admin_client.post(
+        "/users/new/",
+        {
+            "username": "li",
+            "name": "小李",
+            "password": "123",
+            "roles": ["销售"],
+            "warehouses": ["WH1"],
+            "active": "1",
+        },
+    )
     assert r.status_code == 422 and 'id="form-error"' in r.content.decode()
-    r = admin_client.post("/users/new/", {"username": "li", "name": "小李", "password": "secret123",
-                                          "roles": ["销售"], "warehouses": ["WH1"], "active": "1"})
+    r = admin_client.post(
+        "/users/new/",
+        {
+            "username": "li",
+            "name": "小李",
+            "password": "secret123",
+            "roles": ["销售"],
+            "warehouses": ["WH1"],
+            "active": "1",
+        },
+    )
     assert r.status_code == 302
     li = get_user_model().objects.get(username="li")
-    assert li.check_password("secret123") and li.is_active and [g.name for g in li.groups.all()] == ["销售"]
-    assert list(WarehouseAccess.objects.filter(user=li).values_list("warehouse__code", flat=True)) == ["WH1"]
+    assert (
+        li.check_password("secret123")
+        and li.is_active
+        and [g.name for g in li.groups.all()] == ["销售"]
+    )
+    assert list(
+        WarehouseAccess.objects.filter(user=li).values_list("warehouse__code", flat=True)
+    ) == ["WH1"]
     page = admin_client.get("/users/").content.decode()
     assert "仓库WH1" in page
     # edit: a second warehouse, then reset the password, then deactivate
-    r = admin_client.post("/users/li/edit/", {"action": "save", "name": "小李", "roles": ["销售", "库管"],
-                                              "warehouses": ["WH1", "WH2"], "active": "1"})
+    r = admin_client.post(
+        "/users/li/edit/",
+        {
+            "action": "save",
+            "name": "小李",
+            "roles": ["销售", "库管"],
+            "warehouses": ["WH1", "WH2"],
+            "active": "1",
+        },
+    )
     assert r.status_code == 302
-    assert sorted(WarehouseAccess.objects.filter(user=li).values_list("warehouse__code", flat=True)) == [
-        "WH1", "WH2"]
-    assert admin_client.post("/users/li/edit/", {"action": "password", "password": "newpass1"}).status_code == 302
+    assert sorted(
+        WarehouseAccess.objects.filter(user=li).values_list("warehouse__code", flat=True)
+    ) == ["WH1", "WH2"]
+    assert (
+        admin_client.post(
+            "/users/li/edit/", {"action": "password", "password": "newpass1"}
+        ).status_code
+        == 302
+    )
     li.refresh_from_db()
     assert li.check_password("newpass1")
     assert admin_client.post("/users/li/edit/", {"action": "deactivate"}).status_code == 302
     li.refresh_from_db()
     assert not li.is_active
-    assert fetch("SELECT action FROM audit_auditentry WHERE object_type = 'user' AND object = 'li' ORDER BY id") == [
-        ("create",), ("edit",), ("reset_password",), ("edit",)]
+    assert fetch(
+        "SELECT action FROM audit_auditentry WHERE object_type = 'user' AND object = 'li' ORDER BY id"
+    ) == [("create",), ("edit",), ("reset_password",), ("edit",)]
     # an admin cannot deactivate themself
     r = admin_client.post("/users/admin/edit/", {"action": "deactivate"})
     assert r.status_code == 422 and get_user_model().objects.get(username="admin").is_active
@@ -171,24 +274,48 @@ def test_role_matrix_save_changes_permissions(admin_client, user):
 
 
 def test_settings_saved_and_validated(admin_client):
-    data = {"company_name": "示例商贸", "company_address": "广州市天河区", "company_phone": "020-1234",
-            "price_includes_tax": "1", "credit_limit_policy": "block", "approval_threshold.purchase_receipt": "5000"}
+    data = {
+        "company_name": "示例商贸",
+        "company_address": "广州市天河区",
+        "company_phone": "020-1234",
+        "price_includes_tax": "1",
+        "credit_limit_policy": "block",
+        "approval_threshold.purchase_receipt": "5000",
+    }
     assert admin_client.post("/settings/", data).status_code == 302
-    assert [get_setting(k) for k in ("company_name", "company_address", "company_phone", "price_includes_tax",
-                                     "credit_limit_policy", "approval_threshold.purchase_receipt")] == [
-        "示例商贸", "广州市天河区", "020-1234", "1", "block", "5000.00"]
+    assert [
+        get_setting(k)
+        for k in (
+            "company_name",
+            "company_address",
+            "company_phone",
+            "price_includes_tax",
+            "credit_limit_policy",
+            "approval_threshold.purchase_receipt",
+        )
+    ] == ["示例商贸", "广州市天河区", "020-1234", "1", "block", "5000.00"]
     r = admin_client.post("/settings/", {**data, "approval_threshold.purchase_receipt": "abc"})
     assert r.status_code == 422 and 'id="form-error"' in r.content.decode()
     assert get_setting("approval_threshold.purchase_receipt") == "5000.00"
-    assert admin_client.post("/settings/", {**data, "approval_threshold.purchase_receipt": ""}).status_code == 302
+    assert (
+        admin_client.post(
+            "/settings/", {**data, "approval_threshold.purchase_receipt": ""}
+        ).status_code
+        == 302
+    )
     assert get_setting("approval_threshold.purchase_receipt") is None
 
 
 def test_partner_and_warehouse_forms(admin_client):
-    r = admin_client.post("/customers/new/", {"code": "C002", "name": "客户二", "phone": "138", "credit_limit": "1000"})
+    r = admin_client.post(
+        "/customers/new/",
+        {"code": "C002", "name": "客户二", "phone": "138", "credit_limit": "1000"},
+    )
     assert r.status_code == 302
     assert Partner.objects.get(kind="customer", code="C002").credit_limit == 100000
-    r = admin_client.post("/customers/C002/edit/", {"name": "客户二改", "phone": "", "credit_limit": ""})
+    r = admin_client.post(
+        "/customers/C002/edit/", {"name": "客户二改", "phone": "", "credit_limit": ""}
+    )
     assert r.status_code == 302
     c = Partner.objects.get(kind="customer", code="C002")
     assert (c.name, c.credit_limit, c.active) == ("客户二改", None, False)
@@ -243,8 +370,13 @@ def test_import_preview_then_import(admin_client):
 
 
 def test_opening_stock_upload_shows_totals_and_posts(admin_client):
-    content = xlsx([["仓库编码", "商品编码", "数量", "单位成本", "金额"], ["WH1", "A001", 10, "5.00", None],
-                    ["WH2", "A002", 4, None, "10.00"]])
+    content = xlsx(
+        [
+            ["仓库编码", "商品编码", "数量", "单位成本", "金额"],
+            ["WH1", "A001", 10, "5.00", None],
+            ["WH2", "A002", 4, None, "10.00"],
+        ]
+    )
     r = upload(admin_client, "opening", content)
     body = r.content.decode()
     assert 'data-bad="0"' in body and 'id="preview-totals"' in body
@@ -253,6 +385,8 @@ def test_opening_stock_upload_shows_totals_and_posts(admin_client):
     token = admin_client.session["import"]["token"]
     r = admin_client.post("/import/", {"kind": "opening", "action": "import", "token": token})
     assert r.status_code == 302
-    assert [(t, str(d), m, s) for t, d, m, s in fetch("SELECT type, date, memo, status FROM documents_document")] == [
-        ("other_in", "2026-01-01", "期初库存", "approved")] * 2
+    assert [
+        (t, str(d), m, s)
+        for t, d, m, s in fetch("SELECT type, date, memo, status FROM documents_document")
+    ] == [("other_in", "2026-01-01", "期初库存", "approved")] * 2
     assert fetch("SELECT SUM(qty), SUM(value) FROM inventory_stockbalance") == [(140000, 6000)]

@@ -44,7 +44,10 @@ def cells(html: str, row_id: str) -> list[str]:
     only Chinese once the lead has merged the translation fragments)."""
     m = re.search(rf'<tr [^>]*\bid="{row_id}"[^>]*>(.*?)</tr>', html, re.S)
     assert m, f"#{row_id} not on the page"
-    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", m.group(1), re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", c).strip()
+        for c in re.findall(r"<td[^>]*>(.*?)</td>", m.group(1), re.S)
+    ]
 
 
 def data_rows(html: str, table_id: str, attr: str) -> dict[str, list[str]]:
@@ -53,7 +56,11 @@ def data_rows(html: str, table_id: str, attr: str) -> dict[str, list[str]]:
     out = {}
     for key, row in re.findall(rf'<tr [^>]*{attr}="([^"]*)"[^>]*>(.*?)</tr>', body, re.S):
         out.setdefault(key, []).append(
-            [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)])
+            [
+                re.sub(r"<[^>]+>", "", c).strip()
+                for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            ]
+        )
     return out
 
 
@@ -61,7 +68,9 @@ def sheet(response) -> list[list]:
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content)).active
-    return [list(r) for r in ws.iter_rows(min_row=TITLE_ROWS + 1, values_only=True)]  # from the header row
+    return [
+        list(r) for r in ws.iter_rows(min_row=TITLE_ROWS + 1, values_only=True)
+    ]  # from the header row
 
 
 @pytest.fixture
@@ -104,7 +113,7 @@ def test_dashboard_figures_equal_the_selectors(client, user, today_sales):
     top = data_rows(html.replace("<tr><td>", '<tr data-x="1"><td>'), "top-items", "data-x")["1"]
     assert [(r[0], r[3]) for r in top] == [("A001", "40.00"), ("A002", "8.00")]
     # the data check comes after the page (it reads every ledger)
-    assert 'hx-get="/home/check/"' in html and 'data-ok=' not in html
+    assert 'hx-get="/home/check/"' in html and "data-ok=" not in html
     card = client.get("/home/check/").content.decode()
     assert 'data-ok="1"' in card and "账账相符" in card
 
@@ -114,7 +123,10 @@ def test_dashboard_hides_margin_from_a_sales_clerk(client, today_sales):
     html = client.get("/").content.decode()
     assert value_of(html, "fig-sales-today") == "48.00"
     assert 'id="fig-margin"' not in html
-    assert "Gross profit" not in html and "毛利" not in html.split('id="top-items"')[1].split("</table>")[0]
+    assert (
+        "Gross profit" not in html
+        and "毛利" not in html.split('id="top-items"')[1].split("</table>")[0]
+    )
 
 
 def test_sales_and_purchase_summary_totals(client, user, books):
@@ -122,25 +134,63 @@ def test_sales_and_purchase_summary_totals(client, user, books):
     html = client.get("/reports/sales/summary/?from=2026-03-01&to=2026-03-31").content.decode()
     data = trade.summary("sales", "item", dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     # Total | qty | amount | tax | gross | cost | margin | margin %
-    assert cells(html, "summary-totals")[1:] == ["", "36.00", "4.68", "40.68", "20.00", "16.00", "44.44"]
+    assert cells(html, "summary-totals")[1:] == [
+        "",
+        "36.00",
+        "4.68",
+        "40.68",
+        "20.00",
+        "16.00",
+        "44.44",
+    ]
     assert data["totals"]["amount"] == "36.00" and data["totals"]["margin"] == "16.00"
     rows = data_rows(html, "summary", "data-key")
     assert rows["A001"][0][:4] == ["A001", "商品A001", "4", "36.00"]
     # by supplier for purchases: one supplier, every receipt
-    html = client.get("/reports/purchase/summary/?by=partner&from=2026-03-01&to=2026-03-31").content.decode()
-    assert data_rows(html, "summary", "data-key")["S001"][0][:4] == ["S001", "供应商一", "17", "63.60"]
+    html = client.get(
+        "/reports/purchase/summary/?by=partner&from=2026-03-01&to=2026-03-31"
+    ).content.decode()
+    assert data_rows(html, "summary", "data-key")["S001"][0][:4] == [
+        "S001",
+        "供应商一",
+        "17",
+        "63.60",
+    ]
     assert cells(html, "summary-totals")[1:3] == ["", "63.60"]
     # by period: March
-    html = client.get("/reports/sales/summary/?by=period&from=2026-03-01&to=2026-03-31").content.decode()
+    html = client.get(
+        "/reports/sales/summary/?by=period&from=2026-03-01&to=2026-03-31"
+    ).content.decode()
     assert list(data_rows(html, "summary", "data-key")) == ["2026-03"]
     assert "/reports/sales/details/?from=2026-03-01&amp;to=2026-03-31" in html
     # the Excel has the same totals
     rows = sheet(client.get("/reports/sales/summary/?from=2026-03-01&to=2026-03-31&format=xlsx"))
-    assert rows[0] == ["编码", "名称", "数量", "金额", "税额", "价税合计", "成本", "毛利", "毛利率%"]
+    assert rows[0] == [
+        "编码",
+        "名称",
+        "数量",
+        "金额",
+        "税额",
+        "价税合计",
+        "成本",
+        "毛利",
+        "毛利率%",
+    ]
     assert rows[-1][0] == "合计" and rows[-1][3] == 36 and rows[-1][7] == 16
     # details: one line, link back
-    html = client.get("/reports/sales/details/?from=2026-03-01&to=2026-03-31&item=A001").content.decode()
-    assert cells(html, "details-totals")[1:] == ["4", "", "36.00", "4.68", "40.68", "20.00", "16.00", ""]
+    html = client.get(
+        "/reports/sales/details/?from=2026-03-01&to=2026-03-31&item=A001"
+    ).content.decode()
+    assert cells(html, "details-totals")[1:] == [
+        "4",
+        "",
+        "36.00",
+        "4.68",
+        "40.68",
+        "20.00",
+        "16.00",
+        "",
+    ]
 
 
 def test_inventory_summary_page_and_excel(client, user, books):
@@ -148,11 +198,26 @@ def test_inventory_summary_page_and_excel(client, user, books):
     html = client.get("/reports/inventory-summary/?from=2026-03-01&to=2026-03-31").content.decode()
     data = selectors.inventory_summary(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
     t = data["totals"]
-    assert cells(html, "summary-totals")[1:] == [t["opening_qty"], t["opening_value"], t["in_qty"], t["in_value"],
-                                             t["out_qty"], t["out_value"], t["closing_qty"], t["closing_value"], ""]
+    assert cells(html, "summary-totals")[1:] == [
+        t["opening_qty"],
+        t["opening_value"],
+        t["in_qty"],
+        t["in_value"],
+        t["out_qty"],
+        t["out_value"],
+        t["closing_qty"],
+        t["closing_value"],
+        "",
+    ]
     assert t["closing_value"] == "43.60"  # 30 + 10 + 3.60
-    assert data_rows(html, "inventory-summary", "data-item")["A001"][0][-3:] == ["6", "30.00", "5.000000"]
-    rows = sheet(client.get("/reports/inventory-summary/?from=2026-03-01&to=2026-03-31&format=xlsx"))
+    assert data_rows(html, "inventory-summary", "data-item")["A001"][0][-3:] == [
+        "6",
+        "30.00",
+        "5.000000",
+    ]
+    rows = sheet(
+        client.get("/reports/inventory-summary/?from=2026-03-01&to=2026-03-31&format=xlsx")
+    )
     assert rows[0][-2:] == ["结存数量", "结存金额"]
     assert rows[1][0] == "A001" and rows[1][-2:] == [6, 30]
     assert rows[-1][0] == "合计" and rows[-1][-1] == 43.6
@@ -167,7 +232,16 @@ def test_aging_buckets(client, user, books):
     # then: partner | name | total | 0-30 | 31-60 | 61-90 | 91-180 | 181-365 | 365+ | link
     row = data_rows(html, "aging", "data-partner")["C001"][0]
     assert row[:9] == ["C001", "客户一", "61.02", "20.34", "0.00", "40.68", "0.00", "0.00", "0.00"]
-    assert cells(html, "aging-totals")[1:9] == ["61.02", "20.34", "0.00", "40.68", "0.00", "0.00", "0.00", ""]
+    assert cells(html, "aging-totals")[1:9] == [
+        "61.02",
+        "20.34",
+        "0.00",
+        "40.68",
+        "0.00",
+        "0.00",
+        "0.00",
+        "",
+    ]
     assert money.aging("receivable", dt.date(2026, 5, 10))["totals"]["61-90"] == "40.68"
     # before the second delivery only the first is open, in 0-30
     html = client.get("/reports/aging/?as_of=2026-03-20").content.decode()
@@ -180,7 +254,9 @@ def test_aging_buckets(client, user, books):
     rows = data_rows(html, "receivables", "data-partner")
     assert rows["C001"][0][2:4] == ["61.02", "0.00"] and rows["S001"][0][2:4] == ["0.00", "71.87"]
     assert cells(html, "receivables-totals")[1:3] == ["61.02", "71.87"]
-    html = client.get("/reports/statements/?kind=customer&partner=C001&from=2026-03-01&to=2026-04-30").content.decode()
+    html = client.get(
+        "/reports/statements/?kind=customer&partner=C001&from=2026-03-01&to=2026-04-30"
+    ).content.decode()
     assert cells(html, "statement-closing")[-1] == "61.02"
     assert "/statement/customer/C001/?from=2026-03-01" in html
 
@@ -194,8 +270,18 @@ def test_sales_clerk_sees_no_cost(client, books):
     assert "30.00" not in html and "43.60" not in html
     assert cells(html, "summary-totals")[1:] == ["0", "17", "4", "13"]
     # the export leaves the value columns out; the margin report is refused
-    rows = sheet(client.get("/reports/inventory-summary/?from=2026-03-01&to=2026-03-31&format=xlsx"))
-    assert rows[0] == ["商品编码", "商品名称", "单位", "期初数量", "入库数量", "出库数量", "结存数量"]
+    rows = sheet(
+        client.get("/reports/inventory-summary/?from=2026-03-01&to=2026-03-31&format=xlsx")
+    )
+    assert rows[0] == [
+        "商品编码",
+        "商品名称",
+        "单位",
+        "期初数量",
+        "入库数量",
+        "出库数量",
+        "结存数量",
+    ]
     rows = sheet(client.get("/reports/sales/summary/?from=2026-03-01&to=2026-03-31&format=xlsx"))
     assert "成本" not in rows[0] and "毛利" not in rows[0]
     assert client.get("/reports/margin/").status_code == 403
@@ -221,9 +307,13 @@ def test_warehouse_restriction(client, books):
     # asking for WH2 gives WH1
     html = client.get("/stock/?warehouse=WH2").content.decode()
     assert set(data_rows(html, "stock", "data-item")) == {"A001", "A002"}
-    html = client.get("/reports/inventory-summary/?from=2026-03-01&to=2026-03-31&warehouse=WH2").content.decode()
+    html = client.get(
+        "/reports/inventory-summary/?from=2026-03-01&to=2026-03-31&warehouse=WH2"
+    ).content.decode()
     assert set(data_rows(html, "inventory-summary", "data-item")) == {"A001", "A002"}
-    html = client.get("/stock/ledger/?item=A003&warehouse=WH2&from=2026-03-01&to=2026-03-31").content.decode()
+    html = client.get(
+        "/stock/ledger/?item=A003&warehouse=WH2&from=2026-03-01&to=2026-03-31"
+    ).content.decode()
     assert cells(html, "ledger-closing")[-1] == "0" and 'data-document="' not in html
 
 
@@ -247,17 +337,31 @@ def test_low_stock_creates_a_draft_purchase_order(client, user, books):
     assert row[4:9] == ["10", "4", "0", "4", "0"]
     assert 'name="qty_A002" value="16"' in html  # 2 × 10 − 4
     # no supplier: the service's error, nothing created
-    response = client.post("/stock/low/", {"pick_A002": "1", "qty_A002": "16", "price_A002": "2.50",
-                                           "order_warehouse": "WH1"})
+    response = client.post(
+        "/stock/low/",
+        {"pick_A002": "1", "qty_A002": "16", "price_A002": "2.50", "order_warehouse": "WH1"},
+    )
     assert response.status_code == 422 and 'id="errors"' in response.content.decode()
     assert not Document.objects.filter(type="purchase_order").exists()
     # with a supplier: a draft order and a redirect to it
-    response = client.post("/stock/low/", {"pick_A002": "1", "qty_A002": "12", "price_A002": "2.50",
-                                           "supplier": "S001", "order_warehouse": "WH1"})
+    response = client.post(
+        "/stock/low/",
+        {
+            "pick_A002": "1",
+            "qty_A002": "12",
+            "price_A002": "2.50",
+            "supplier": "S001",
+            "order_warehouse": "WH1",
+        },
+    )
     assert response.status_code == 302
     order = Document.objects.get(type="purchase_order")
-    assert order.status == "draft" and order.partner.code == "S001" and order.warehouse.code == "WH1"
-    assert [(ln.item.code, ln.qty, ln.amount) for ln in order.lines.all()] == [("A002", 120000, 3000)]
+    assert (
+        order.status == "draft" and order.partner.code == "S001" and order.warehouse.code == "WH1"
+    )
+    assert [(ln.item.code, ln.qty, ln.amount) for ln in order.lines.all()] == [
+        ("A002", 120000, 3000)
+    ]
     assert order.number in response["Location"] or response["Location"].startswith("/documents/")
 
 
@@ -271,8 +375,14 @@ def test_bad_filters_and_forbidden_reports(client, user, books):
     assert client.get("/reports/unknown/summary/").status_code == 404
     # a warehouse keeper: no sales or purchase summary, no receivables
     client.force_login(person("库管"))
-    for url in ("/reports/sales/summary/", "/reports/purchase/details/", "/reports/receivables/", "/reports/aging/",
-                "/reports/statements/", "/reports/margin/"):
+    for url in (
+        "/reports/sales/summary/",
+        "/reports/purchase/details/",
+        "/reports/receivables/",
+        "/reports/aging/",
+        "/reports/statements/",
+        "/reports/margin/",
+    ):
         response = client.get(url)
         assert response.status_code == 403 and 'id="forbidden"' in response.content.decode(), url
     # the stock pages are open to them

@@ -37,8 +37,11 @@ def person(role: str):
 
 
 def on_hand(item: str, wh: str = "WH1") -> int:
-    rows = fetch("SELECT b.qty FROM inventory_stockbalance b JOIN catalog_item i ON i.id = b.item_id "
-                 "JOIN inventory_warehouse w ON w.id = b.warehouse_id WHERE i.code = %s AND w.code = %s", [item, wh])
+    rows = fetch(
+        "SELECT b.qty FROM inventory_stockbalance b JOIN catalog_item i ON i.id = b.item_id "
+        "JOIN inventory_warehouse w ON w.id = b.warehouse_id WHERE i.code = %s AND w.code = %s",
+        [item, wh],
+    )
     return int(rows[0][0]) // 10000 if rows else 0
 
 
@@ -66,13 +69,26 @@ def test_a_sales_clerk_gets_403_on_every_settlement_page_and_post(client, user, 
     client.login(username="u-销售", password="pw-123456")
     url = f"/doc/{receipt}/impact/cancel/"
     # when they open or post any settlement page
-    gets = [url, f"/doc/{receipt}/impact/reverse/", f"/doc/{receipt}/impact/cancel-chain/", "/periods/",
-            "/periods/2026-01/check/", "/periods/2026-01/reopen/", "/audit/", "/backups/"]
+    gets = [
+        url,
+        f"/doc/{receipt}/impact/reverse/",
+        f"/doc/{receipt}/impact/cancel-chain/",
+        "/periods/",
+        "/periods/2026-01/check/",
+        "/periods/2026-01/reopen/",
+        "/audit/",
+        "/backups/",
+    ]
     for path in gets:
         assert client.get(path).status_code == 403, path
-    posts = [(url, {"reason": "x"}), (f"/doc/{receipt}/impact/reverse/", {"reason": "x"}),
-             ("/periods/2026-01/close/", {}), ("/periods/2026-01/reopen/", {"reason": "x"}),
-             ("/check/fix/", {}), ("/backups/take/", {})]
+    posts = [
+        (url, {"reason": "x"}),
+        (f"/doc/{receipt}/impact/reverse/", {"reason": "x"}),
+        ("/periods/2026-01/close/", {}),
+        ("/periods/2026-01/reopen/", {"reason": "x"}),
+        ("/check/fix/", {}),
+        ("/backups/take/", {}),
+    ]
     for path, data in posts:
         assert client.post(path, data).status_code == 403, path
     # then nothing changed
@@ -141,12 +157,17 @@ def test_a_blocked_cancel_shows_the_reason_and_no_confirm_button(admin_client, u
 def test_reverse_through_the_impact_page(admin_client, receipt):
     page = admin_client.get(f"/doc/{receipt}/impact/reverse/")
     assert 'name="date"' in page.content.decode()
-    page = admin_client.post(f"/doc/{receipt}/impact/reverse/", {"reason": "退回", "date": "2026-02-03"})
+    page = admin_client.post(
+        f"/doc/{receipt}/impact/reverse/", {"reason": "退回", "date": "2026-02-03"}
+    )
     assert page.status_code == 302
     assert status(receipt) == "reversed"
     assert on_hand("A001") == 0
-    assert fetch("SELECT date FROM documents_document WHERE reversal_of_id = "
-                 "(SELECT id FROM documents_document WHERE number = %s)", [receipt])[0][0] == dt.date(2026, 2, 3)
+    assert fetch(
+        "SELECT date FROM documents_document WHERE reversal_of_id = "
+        "(SELECT id FROM documents_document WHERE number = %s)",
+        [receipt],
+    )[0][0] == dt.date(2026, 2, 3)
 
 
 def test_cancel_chain_preview_lists_the_steps(admin_client, user):
@@ -221,7 +242,10 @@ def test_reopen_needs_a_reason_and_shows_the_backup(admin_client, user, receipt)
 
 def test_reopen_of_a_period_that_is_not_the_latest_closed_is_blocked(admin_client, user, receipt):
     page = admin_client.get("/periods/2026-03/reopen/")
-    assert 'id="blocked"' in page.content.decode() and 'id="confirm-reopen"' not in page.content.decode()
+    assert (
+        'id="blocked"' in page.content.decode()
+        and 'id="confirm-reopen"' not in page.content.decode()
+    )
 
 
 # ---------------------------------------------------------------- data check
@@ -249,17 +273,30 @@ def test_audit_filters_by_user_object_action_and_date(admin_client, user, receip
     page = admin_client.get("/audit/").content.decode()
     assert 'id="chain-status" data-ok="1"' in page
     by_object = admin_client.get(f"/audit/?object={other}").content.decode()
-    assert re.findall(r'data-action="(\w+)"', by_object) == ["cancel", "approve", "create"]  # newest first
+    assert re.findall(r'data-action="(\w+)"', by_object) == [
+        "cancel",
+        "approve",
+        "create",
+    ]  # newest first
     assert by_object.count(f"<strong>{other}</strong>") == 3
     by_action = admin_client.get("/audit/?action=cancel").content.decode()
     assert by_action.count('data-action="cancel"') == 1 and 'data-action="approve"' not in by_action
     assert admin_client.get("/audit/?user=nobody").content.decode().count('data-action="') == 0
-    assert admin_client.get("/audit/?user=admin&action=approve").content.decode().count('data-action="approve"') == 2
-    assert admin_client.get("/audit/?date_to=2000-01-01").content.decode().count('data-action="') == 0
+    assert (
+        admin_client.get("/audit/?user=admin&action=approve")
+        .content.decode()
+        .count('data-action="approve"')
+        == 2
+    )
+    assert (
+        admin_client.get("/audit/?date_to=2000-01-01").content.decode().count('data-action="') == 0
+    )
 
 
 def test_audit_shows_a_tampered_chain(admin_client, receipt):
-    execute("UPDATE audit_auditentry SET reason = 'changed' WHERE id = (SELECT MIN(id) FROM audit_auditentry)")
+    execute(
+        "UPDATE audit_auditentry SET reason = 'changed' WHERE id = (SELECT MIN(id) FROM audit_auditentry)"
+    )
     assert 'id="chain-status" data-ok="0"' in admin_client.get("/audit/").content.decode()
 
 
@@ -308,8 +345,11 @@ def test_impact_preview_hides_cost_from_a_user_without_view_cost(client, user, r
 
     # given a clerk who may cancel purchase documents but not see cost
     clerk = get_user_model().objects.create_user("clerk", password="pw-123456")
-    clerk.user_permissions.set(Permission.objects.filter(
-        content_type__app_label="users", codename__in=["cancel_document", "purchase_documents"]))
+    clerk.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="users", codename__in=["cancel_document", "purchase_documents"]
+        )
+    )
     client.login(username="clerk", password="pw-123456")
     html = client.get(f"/doc/{receipt}/impact/cancel/").content.decode()
     # then quantities show, values and voucher amounts do not
@@ -323,6 +363,8 @@ def test_impact_preview_hides_cost_from_a_user_without_view_cost(client, user, r
 
 
 def test_reverse_with_a_bad_date_shows_the_error_and_changes_nothing(admin_client, receipt):
-    r = admin_client.post(f"/doc/{receipt}/impact/reverse/", {"reason": "退回", "date": "2025-12-31"})
+    r = admin_client.post(
+        f"/doc/{receipt}/impact/reverse/", {"reason": "退回", "date": "2025-12-31"}
+    )
     assert r.status_code in (409, 422) and 'id="action-error"' in r.content.decode()
     assert status(receipt) == "approved" and on_hand("A001") == 10

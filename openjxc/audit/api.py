@@ -24,13 +24,29 @@ class AuditOut(Output):
 
 
 def entry_dict(e: AuditEntry) -> dict:
-    return {"id": e.id, "at": e.at.isoformat(), "user": e.user, "action": e.action, "object_type": e.object_type,
-            "object": e.object, "reason": e.reason, "before": e.before, "after": e.after, "hash": e.hash}
+    return {
+        "id": e.id,
+        "at": e.at.isoformat(),
+        "user": e.user,
+        "action": e.action,
+        "object_type": e.object_type,
+        "object": e.object,
+        "reason": e.reason,
+        "before": e.before,
+        "after": e.after,
+        "hash": e.hash,
+    }
 
 
 @router.get("/audit", response=typed(page_of(AuditOut)))
-def audit(request, object: str | None = None, user: str | None = None, action: str | None = None,
-          limit: int = 100, offset: int = 0):
+def audit(
+    request,
+    object: str | None = None,
+    user: str | None = None,
+    action: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+):
     require(request.user, VIEW_AUDIT)
     qs = AuditEntry.objects.order_by("-id")
     if object:

@@ -18,7 +18,9 @@ def entry_fields(e: AuditEntry | dict) -> dict:
     get = (lambda k: e[k]) if isinstance(e, dict) else (lambda k: getattr(e, k))
     return {
         # Milliseconds: what survives a JSON export/restore (Django serialises datetimes so).
-        "at": get("at").isoformat(timespec="milliseconds") if hasattr(get("at"), "isoformat") else get("at"),
+        "at": get("at").isoformat(timespec="milliseconds")
+        if hasattr(get("at"), "isoformat")
+        else get("at"),
         "user": get("user"),
         "action": get("action"),
         "object_type": get("object_type"),
@@ -29,7 +31,9 @@ def entry_fields(e: AuditEntry | dict) -> dict:
     }
 
 
-def record(user, action: str, object_type: str, obj: str, *, reason: str = "", before=None, after=None):
+def record(
+    user, action: str, object_type: str, obj: str, *, reason: str = "", before=None, after=None
+):
     """Write one audit entry; the chain head row lock orders concurrent writers.
 
     Raw SQL: this runs inside every posting, so it must cost three statements, not an ORM save."""
@@ -65,19 +69,30 @@ def record(user, action: str, object_type: str, obj: str, *, reason: str = "", b
         )
         params = [
             connection.ops.adapt_datetimefield_value(fields["at"]),
-            fields["user"], action, object_type, fields["object"], fields["reason"],
+            fields["user"],
+            action,
+            object_type,
+            fields["object"],
+            fields["reason"],
             json_field.get_db_prep_save(before, connection),
             json_field.get_db_prep_save(after, connection),
-            prev, digest,
+            prev,
+            digest,
         ]
         if connection.vendor == "postgresql":  # one round trip: append and move the head
-            cur.execute(f"WITH e AS ({insert}) UPDATE audit_chainhead SET last_hash = %s, "
-                        f"last_id = (SELECT id FROM e) WHERE id = 1 RETURNING last_id", [*params, digest])
+            cur.execute(
+                f"WITH e AS ({insert}) UPDATE audit_chainhead SET last_hash = %s, "
+                f"last_id = (SELECT id FROM e) WHERE id = 1 RETURNING last_id",
+                [*params, digest],
+            )
             entry_id = cur.fetchone()[0]
         else:
             cur.execute(insert, params)
             entry_id = cur.fetchone()[0]
-            cur.execute("UPDATE audit_chainhead SET last_hash = %s, last_id = %s WHERE id = 1", [digest, entry_id])
+            cur.execute(
+                "UPDATE audit_chainhead SET last_hash = %s, last_id = %s WHERE id = 1",
+                [digest, entry_id],
+            )
     return entry_id
 
 
@@ -94,12 +109,23 @@ def verify_chain() -> list[dict]:
         prev = e.hash
     head = ChainHead.objects.filter(pk=1).first()
     if head and head.last_hash != prev and not problems:
-        problems.append({"check": "audit_chain", "message": "audit chain head does not match the last entry"})
+        problems.append(
+            {"check": "audit_chain", "message": "audit chain head does not match the last entry"}
+        )
     return problems
 
 
 AMOUNT_KEYS = ("amount", "tax", "amount_incl_tax")
-LINE_AMOUNT_KEYS = ("item", "qty", "price", "price_incl_tax", "tax_rate", "amount", "tax", "amount_incl_tax")
+LINE_AMOUNT_KEYS = (
+    "item",
+    "qty",
+    "price",
+    "price_incl_tax",
+    "tax_rate",
+    "amount",
+    "tax",
+    "amount_incl_tax",
+)
 
 
 def _amounts(doc: dict | None):
@@ -112,4 +138,8 @@ def amount_editors(number: str) -> set[str]:
     """Users whose edits of this document changed its amounts, prices or quantities (its edit
     entries hold the document before and after)."""
     edits = AuditEntry.objects.filter(object_type="document", object=number, action="edit")
-    return {e.user for e in edits.only("user", "before", "after") if _amounts(e.before) != _amounts(e.after)}
+    return {
+        e.user
+        for e in edits.only("user", "before", "after")
+        if _amounts(e.before) != _amounts(e.after)
+    }

@@ -33,7 +33,9 @@ def verify_file(backup_file: Path) -> dict:
     if fmt not in ("sqlite", "json") or not isinstance(counts, dict) or not counts:
         raise BackupError(f"the manifest {manifest_path.name} is damaged or incomplete")
     if sha256_file(backup_file) != sha256:
-        raise BackupError(f"checksum of {backup_file.name} does not match its manifest: the file is damaged")
+        raise BackupError(
+            f"checksum of {backup_file.name} does not match its manifest: the file is damaged"
+        )
     return manifest
 
 
@@ -41,9 +43,13 @@ def sqlite_counts(path: Path, tables) -> dict:
     """Rows per table in a SQLite file (a table it lacks counts as None); read only."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] if t in present else None
-                for t in tables}
+        present = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        return {
+            t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] if t in present else None
+            for t in tables
+        }
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"the backup file is not a readable database ({exc})") from None
     finally:
@@ -55,5 +61,7 @@ def check_counts(manifest: dict, actual: dict, name: str) -> None:
     or foreign database whose checksum was made to match would otherwise pass as verified)."""
     for table, expected in manifest["counts"].items():
         if actual.get(table) != expected:
-            raise BackupError(f"{name} holds {actual.get(table)} rows in {table}, its manifest says "
-                              f"{expected}: the file is not the backup its manifest describes")
+            raise BackupError(
+                f"{name} holds {actual.get(table)} rows in {table}, its manifest says "
+                f"{expected}: the file is not the backup its manifest describes"
+            )

@@ -25,7 +25,9 @@ def find_backup(backup_id: str) -> tuple[dict, Path]:
     for manifest in list_backups():
         if manifest.get("id") == backup_id:
             return manifest, backup_dir() / manifest["file"]
-    raise DomainError("not_found", f"backup {backup_id} not found", {"object": "backup", "ref": backup_id})
+    raise DomainError(
+        "not_found", f"backup {backup_id} not found", {"object": "backup", "ref": backup_id}
+    )
 
 
 def _check_target(target: str) -> Path:
@@ -37,17 +39,27 @@ def _check_target(target: str) -> Path:
         if path.is_absolute():
             path.resolve().exists()  # a NUL byte or an unusable path fails here, as a user error
     except (RuntimeError, ValueError, OSError):
-        raise DomainError("invalid", f"{text!r} is not a usable folder path", {"field": "target"}) from None
+        raise DomainError(
+            "invalid", f"{text!r} is not a usable folder path", {"field": "target"}
+        ) from None
     if not path.is_absolute():
-        raise DomainError("invalid", "the data folder must be an absolute path, e.g. /srv/openjxc/restored",
-                          {"field": "target"})
+        raise DomainError(
+            "invalid",
+            "the data folder must be an absolute path, e.g. /srv/openjxc/restored",
+            {"field": "target"},
+        )
     path = path.resolve()
     running = Path(settings.DATA_DIR).resolve()
     if path == running or running in path.parents or path in running.parents:
-        raise DomainError("invalid", "restore into a new folder, not into or around the running books",
-                          {"field": "target"})
+        raise DomainError(
+            "invalid",
+            "restore into a new folder, not into or around the running books",
+            {"field": "target"},
+        )
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise DomainError("invalid", f"{path} is not empty: restore into a new folder", {"field": "target"})
+        raise DomainError(
+            "invalid", f"{path} is not empty: restore into a new folder", {"field": "target"}
+        )
     return path
 
 
@@ -61,23 +73,50 @@ def restore_to_folder(user, backup_id: str, target: str, timeout: int = 600) -> 
         verify_file(path)
     except BackupError as exc:
         raise DomainError("invalid", str(exc), {"field": "backup"}) from exc
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("OPENJXC_DATA_DIR", "OPENJXC_DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("OPENJXC_DATA_DIR", "OPENJXC_DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     env["DJANGO_SETTINGS_MODULE"] = "openjxc.settings"
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "openjxc.cli", "restore", "--from", str(path), "--data-dir", str(folder)],
-            capture_output=True, text=True, env=env, timeout=timeout, cwd=str(Path(settings.BASE_DIR).parent),
+            [
+                sys.executable,
+                "-m",
+                "openjxc.cli",
+                "restore",
+                "--from",
+                str(path),
+                "--data-dir",
+                str(folder),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout,
+            cwd=str(Path(settings.BASE_DIR).parent),
         )
     except subprocess.TimeoutExpired:
-        raise DomainError("restore_timeout", f"the restore did not finish within {timeout} s; run "
-                          f"`jxc restore --from {path} --data-dir {folder}` on the server instead",
-                          {"field": "target"}) from None
+        raise DomainError(
+            "restore_timeout",
+            f"the restore did not finish within {timeout} s; run "
+            f"`jxc restore --from {path} --data-dir {folder}` on the server instead",
+            {"field": "target"},
+        ) from None
     if proc.returncode != 0:  # jxc restore said why in one sentence and left nothing behind
-        reason = proc.stderr.strip().removeprefix("error: ") or f"jxc restore exited with {proc.returncode}"
+        reason = (
+            proc.stderr.strip().removeprefix("error: ")
+            or f"jxc restore exited with {proc.returncode}"
+        )
         with transaction.atomic():
-            record(user, "restore", "backup", backup_id, after={"target": str(folder), "verified": False,
-                                                                "reason": reason})
+            record(
+                user,
+                "restore",
+                "backup",
+                backup_id,
+                after={"target": str(folder), "verified": False, "reason": reason},
+            )
         raise DomainError("restore_failed", reason, {"field": "target", "reason": reason})
     result = {
         "backup": backup_id,
@@ -89,5 +128,11 @@ def restore_to_folder(user, backup_id: str, target: str, timeout: int = 600) -> 
         "created_at": manifest.get("created_at"),
     }
     with transaction.atomic():
-        record(user, "restore", "backup", backup_id, after={"target": str(folder), "verified": result["verified"]})
+        record(
+            user,
+            "restore",
+            "backup",
+            backup_id,
+            after={"target": str(folder), "verified": result["verified"]},
+        )
     return result

@@ -34,8 +34,14 @@ def backup_dir() -> Path:
 
 def backed_up_models() -> list:
     """The models a backup holds: every concrete model but what EXCLUDE leaves out."""
-    return [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy
-            and m._meta.app_label not in EXCLUDE and m._meta.label_lower not in EXCLUDE]
+    return [
+        m
+        for m in apps.get_models()
+        if m._meta.managed
+        and not m._meta.proxy
+        and m._meta.app_label not in EXCLUDE
+        and m._meta.label_lower not in EXCLUDE
+    ]
 
 
 def dump_counts(path: Path) -> dict:
@@ -65,8 +71,14 @@ def take_backup(reason: str = "manual", user=None) -> dict:
     else:
         target = folder / f"{backup_id}.json.gz"
         with gzip.open(target, "wt", encoding="utf-8") as out:
-            call_command("dumpdata", exclude=EXCLUDE, natural_foreign=True, natural_primary=True, stdout=out,
-                         verbosity=0)
+            call_command(
+                "dumpdata",
+                exclude=EXCLUDE,
+                natural_foreign=True,
+                natural_primary=True,
+                stdout=out,
+                verbosity=0,
+            )
         fmt = "json"
         counts = dump_counts(target)
     manifest = {
@@ -81,7 +93,9 @@ def take_backup(reason: str = "manual", user=None) -> dict:
         "company": get_setting("company_name"),
         "counts": counts,  # of the file itself, so that a restore can check what it loads
     }
-    (folder / f"{backup_id}.manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+    (folder / f"{backup_id}.manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2)
+    )
     prune(keep=int(get_setting("backup_retention", "30") or 30))
     return manifest
 
@@ -120,6 +134,6 @@ def list_backups() -> list[dict]:
 
 def prune(keep: int) -> None:
     """Keep the newest `keep` backups (retention setting `backup_retention`)."""
-    for manifest in list_backups()[max(keep, 1):]:
+    for manifest in list_backups()[max(keep, 1) :]:
         for name in (manifest["file"], f"{manifest['id']}.manifest.json"):
             (backup_dir() / name).unlink(missing_ok=True)

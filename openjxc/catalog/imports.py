@@ -25,7 +25,7 @@ EXAMPLE = ["A100", "可口可乐 330ml", "瓶", "330ml", "", "13%", "2.10", "3.5
 
 
 def tax_rate(text: str | None) -> str | None:
-    """"13%" → "0.13" (how people write it in Excel); other values go to the service as they are."""
+    """ "13%" → "0.13" (how people write it in Excel); other values go to the service as they are."""
     if text is None:
         return None
     text = text.strip()
@@ -48,6 +48,11 @@ def import_items(user, content: bytes, commit: bool) -> dict:
     rows = read_rows(content, COLUMNS)
     result = run_rows(rows, lambda row: create_item(user, item_data(row)), commit)
     if result["imported"]:
-        record(user, "import", "item", f"{result['imported']} rows",
-               after={"codes": [r["data"]["code"] for r in result["rows"]]})
+        record(
+            user,
+            "import",
+            "item",
+            f"{result['imported']} rows",
+            after={"codes": [r["data"]["code"] for r in result["rows"]]},
+        )
     return result

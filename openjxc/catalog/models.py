@@ -9,7 +9,9 @@ class Item(models.Model):
     unit = models.CharField(max_length=20)
     spec = models.CharField(max_length=200, blank=True, default="")
     barcode = models.CharField(max_length=64, blank=True, default="", db_index=True)
-    pinyin = models.CharField(max_length=200, blank=True, default="", db_index=True)  # 拼音首字母 of name
+    pinyin = models.CharField(
+        max_length=200, blank=True, default="", db_index=True
+    )  # 拼音首字母 of name
     tax_rate = models.DecimalField(max_digits=6, decimal_places=4, default="0.13")
     purchase_price = models.DecimalField(max_digits=19, decimal_places=6, null=True)
     sale_price = models.DecimalField(max_digits=19, decimal_places=6, null=True)
@@ -29,4 +31,6 @@ class PriceListEntry(models.Model):
     price = models.DecimalField(max_digits=19, decimal_places=6)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["partner", "item"], name="uniq_price_list_entry")]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "item"], name="uniq_price_list_entry")
+        ]

@@ -33,8 +33,13 @@ def search_items(search: str | None):
     """Items by code, name, spec, exact barcode or pinyin initials (拼音首字母, e.g. "kl" finds 可乐)."""
     qs = Item.objects.order_by("code")
     if search:
-        qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search) | Q(barcode=search)
-                       | Q(spec__icontains=search) | Q(pinyin__icontains=search.lower()))
+        qs = qs.filter(
+            Q(code__icontains=search)
+            | Q(name__icontains=search)
+            | Q(barcode=search)
+            | Q(spec__icontains=search)
+            | Q(pinyin__icontains=search.lower())
+        )
     return qs
 
 
@@ -43,4 +48,7 @@ def item_by_barcode(barcode: str) -> Item | None:
     barcode = (barcode or "").strip()
     if not barcode:
         return None
-    return Item.objects.filter(barcode=barcode, active=True).first() or Item.objects.filter(code=barcode).first()
+    return (
+        Item.objects.filter(barcode=barcode, active=True).first()
+        or Item.objects.filter(code=barcode).first()
+    )

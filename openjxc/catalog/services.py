@@ -25,7 +25,12 @@ def ean13(number: int) -> str:
 
 def _item_fields(data: dict, partial: bool = False) -> dict:
     out = {}
-    for key, n, req in (("name", 200, True), ("unit", 20, True), ("spec", 200, False), ("barcode", 64, False)):
+    for key, n, req in (
+        ("name", 200, True),
+        ("unit", 20, True),
+        ("spec", 200, False),
+        ("barcode", 64, False),
+    ):
         if not partial or key in data:
             out[key] = text_field(data, key, n, req)
     if "tax_rate" in data and data["tax_rate"] is not None:
@@ -34,7 +39,9 @@ def _item_fields(data: dict, partial: bool = False) -> dict:
         if key in data:
             out[key] = None if data[key] is None else parse_decimal(data[key], key, 6)
     if "safety_stock" in data and data["safety_stock"] is not None:
-        out["safety_stock"] = int(parse_decimal(data["safety_stock"], "safety_stock", 4) * QTY_SCALE)
+        out["safety_stock"] = int(
+            parse_decimal(data["safety_stock"], "safety_stock", 4) * QTY_SCALE
+        )
     return out
 
 
@@ -53,7 +60,9 @@ def create_item(user, data: dict) -> dict:
     try:
         with transaction.atomic():
             if Item.objects.filter(code=code).exists():
-                raise DomainError("duplicate_code", f"item code {code} already exists", {"code": code})
+                raise DomainError(
+                    "duplicate_code", f"item code {code} already exists", {"code": code}
+                )
             item = Item.objects.create(code=code, pinyin=initials(fields["name"]), **fields)
             if not item.barcode:  # 自动生成条码: scanning works from the first day
                 Item.objects.filter(pk=item.pk).update(barcode=ean13(item.pk))
@@ -61,7 +70,9 @@ def create_item(user, data: dict) -> dict:
             result = item_dict(item)
             record(user, "create", "item", code, after=result)
     except IntegrityError:
-        raise DomainError("duplicate_code", f"item code {code} already exists", {"code": code}) from None
+        raise DomainError(
+            "duplicate_code", f"item code {code} already exists", {"code": code}
+        ) from None
     return result
 
 

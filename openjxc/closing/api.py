@@ -64,7 +64,10 @@ def set_cycle(request, payload: CycleIn):
     """Settlement cycle: monthly (default), weekly or daily — only before the first close."""
     require(request.user, CLOSE)
     periods_module.set_cycle(payload.cycle)
-    return {"cycle": periods_module.cycle(), "items": [period_dict(p) for p in Period.objects.order_by("start")]}
+    return {
+        "cycle": periods_module.cycle(),
+        "items": [period_dict(p) for p in Period.objects.order_by("start")],
+    }
 
 
 @router.get("/periods/{name}/close-check", response=typed(CloseCheckOut))
@@ -107,8 +110,14 @@ def backup_now(request):
     return Status(201, take_backup("manual", request.user))
 
 
-SETTING_KEYS = ("company_name", "company_address", "company_phone", "price_includes_tax", *POLICIES,
-                "backup_retention")
+SETTING_KEYS = (
+    "company_name",
+    "company_address",
+    "company_phone",
+    "price_includes_tax",
+    *POLICIES,
+    "backup_retention",
+)
 
 
 class SettingIn(Input):
@@ -141,7 +150,9 @@ def settings_put(request, key: str, payload: SettingIn):
         value = token_days_value(value, "value")
     elif key == "backup_retention":
         if not value.isdigit() or int(value) < 1:
-            raise DomainError("invalid", "backup_retention is a positive number of backups", {"field": "value"})
+            raise DomainError(
+                "invalid", "backup_retention is a positive number of backups", {"field": "value"}
+            )
     elif key not in SETTING_KEYS:
         raise DomainError("invalid", f"unknown setting {key}", {"field": "key"})
     set_setting(key, value)

@@ -40,7 +40,8 @@ def stock_cache_equals_ledger() -> list[dict]:
             "check": "stock_cache",
             "message": f"stock balance of {i} @ {w} is {qty_str(int(bq))} / {fen_str(int(bv))} "
             f"but the ledger says {qty_str(int(mq))} / {fen_str(int(mv))}",
-            "item": i, "warehouse": w,
+            "item": i,
+            "warehouse": w,
         }
         for i, w, bq, bv, mq, mv in rows
     ]
@@ -59,9 +60,13 @@ def reservations_equal_ledger() -> list[dict]:
         "OR COALESCE(r.res, 0) < 0 OR COALESCE(r.oo, 0) < 0"
     )
     return [
-        {"check": "reservation_cache", "item": i, "warehouse": w,
-         "message": f"{i} @ {w}: reserved/on order cache {qty_str(int(br))}/{qty_str(int(bo))} but the "
-         f"reservation ledger says {qty_str(int(r))}/{qty_str(int(o))}"}
+        {
+            "check": "reservation_cache",
+            "item": i,
+            "warehouse": w,
+            "message": f"{i} @ {w}: reserved/on order cache {qty_str(int(br))}/{qty_str(int(bo))} but the "
+            f"reservation ledger says {qty_str(int(r))}/{qty_str(int(o))}",
+        }
         for i, w, br, bo, r, o in rows
     ]
 
@@ -73,8 +78,12 @@ def no_negative_stock() -> list[dict]:
         "WHERE b.qty < 0 OR b.value < 0 OR (b.qty = 0 AND b.value <> 0)"
     )
     return [
-        {"check": "negative_stock", "message": f"{i} @ {w} holds {qty_str(int(q))} valued {fen_str(int(v))}",
-         "item": i, "warehouse": w}
+        {
+            "check": "negative_stock",
+            "message": f"{i} @ {w} holds {qty_str(int(q))} valued {fen_str(int(v))}",
+            "item": i,
+            "warehouse": w,
+        }
         for i, w, q, v in rows
     ]
 
@@ -91,13 +100,20 @@ def counts_hold() -> list[dict]:
         "JOIN documents_documentline l ON l.id = m.line_id "
         "JOIN catalog_item i ON i.id = m.item_id JOIN inventory_warehouse w ON w.id = m.warehouse_id "
         f"WHERE m.kind = 0 AND d.type IN ({_marks(counted)}) AND d.status = 'approved' "
-        "AND d.reversal_of_id IS NULL ORDER BY m.date, m.id", counted
+        "AND d.reversal_of_id IS NULL ORDER BY m.date, m.id",
+        counted,
     )
     return [
-        {"check": "stock_count", "document": n, "item": i, "warehouse": w,
-         "message": f"{n}: {i} @ {w} was counted at {qty_str(int(counted))} on {day} "
-         f"but the ledger holds {qty_str(int(held))} there"}
-        for n, i, w, counted, day, held in rows if int(counted) != int(held)
+        {
+            "check": "stock_count",
+            "document": n,
+            "item": i,
+            "warehouse": w,
+            "message": f"{n}: {i} @ {w} was counted at {qty_str(int(counted))} on {day} "
+            f"but the ledger holds {qty_str(int(held))} there",
+        }
+        for n, i, w, counted, day, held in rows
+        if int(counted) != int(held)
     ]
 
 
@@ -107,8 +123,12 @@ def vouchers_balance() -> list[dict]:
         "JOIN ledger_journalline l ON l.voucher_id = v.id GROUP BY v.id, v.date HAVING SUM(l.debit) <> SUM(l.credit)"
     )
     return [
-        {"check": "voucher_balance", "message": f"voucher {vid} of {d} debits {fen_str(int(dr))} "
-         f"but credits {fen_str(int(cr))}", "voucher": vid}
+        {
+            "check": "voucher_balance",
+            "message": f"voucher {vid} of {d} debits {fen_str(int(dr))} "
+            f"but credits {fen_str(int(cr))}",
+            "voucher": vid,
+        }
         for vid, d, dr, cr in rows
     ]
 
@@ -122,8 +142,12 @@ def account_cache_equals_journal() -> list[dict]:
         "WHERE b.debit <> COALESCE(j.d, 0) OR b.credit <> COALESCE(j.c, 0)"
     )
     return [
-        {"check": "account_cache", "message": f"account {code} balance cache {fen_str(int(bd))}/{fen_str(int(bc))} "
-         f"differs from the journal {fen_str(int(jd))}/{fen_str(int(jc))}", "account": code}
+        {
+            "check": "account_cache",
+            "message": f"account {code} balance cache {fen_str(int(bd))}/{fen_str(int(bc))} "
+            f"differs from the journal {fen_str(int(jd))}/{fen_str(int(jc))}",
+            "account": code,
+        }
         for code, bd, bc, jd, jc in rows
     ]
 
@@ -149,25 +173,46 @@ OPEN_ITEM_CACHE_DIFF = (
 
 def open_item_cache_equals_entries() -> list[dict]:
     return [
-        {"check": "open_item_cache", "message": f"open amount cache of {number} is {fen_str(int(cached))} "
-         f"but its entries sum to {fen_str(int(total))}", "document": number}
+        {
+            "check": "open_item_cache",
+            "message": f"open amount cache of {number} is {fen_str(int(cached))} "
+            f"but its entries sum to {fen_str(int(total))}",
+            "document": number,
+        }
         for _, number, cached, total in _rows(OPEN_ITEM_CACHE_DIFF)
     ]
 
 
 def subledgers_equal_control_accounts() -> list[dict]:
     problems = []
-    oi = dict((k, int(v)) for k, v in _rows("SELECT kind, COALESCE(SUM(amount), 0) FROM ledger_openitementry GROUP BY kind"))
+    oi = dict(
+        (k, int(v))
+        for k, v in _rows(
+            "SELECT kind, COALESCE(SUM(amount), 0) FROM ledger_openitementry GROUP BY kind"
+        )
+    )
     for kind, code, sign in (("receivable", A.RECEIVABLE, 1), ("payable", A.PAYABLE, -1)):
         gl = sign * _account_net(code)
         if oi.get(kind, 0) != gl:
-            problems.append({"check": "open_items_control", "message": f"open {kind}s total {fen_str(oi.get(kind, 0))} "
-                             f"but account {code} holds {fen_str(gl)}", "account": code})
+            problems.append(
+                {
+                    "check": "open_items_control",
+                    "message": f"open {kind}s total {fen_str(oi.get(kind, 0))} "
+                    f"but account {code} holds {fen_str(gl)}",
+                    "account": code,
+                }
+            )
     stock = int(_rows("SELECT COALESCE(SUM(value), 0) FROM inventory_stockmove")[0][0])
     gl = _account_net(A.INVENTORY)
     if stock != gl:
-        problems.append({"check": "stock_control", "message": f"stock ledger value {fen_str(stock)} but account "
-                         f"{A.INVENTORY} holds {fen_str(gl)}", "account": A.INVENTORY})
+        problems.append(
+            {
+                "check": "stock_control",
+                "message": f"stock ledger value {fen_str(stock)} but account "
+                f"{A.INVENTORY} holds {fen_str(gl)}",
+                "account": A.INVENTORY,
+            }
+        )
     return problems
 
 
@@ -176,7 +221,9 @@ def documents_without_vouchers(statuses: tuple, start=None, end=None) -> list[st
     vouchers (the registry's `makes_vouchers`) and that have something to book — an amount or a
     stock move with a value — but no posting or reversal voucher."""
     types = codes(makes_vouchers=True)
-    priced = codes(makes_vouchers=True, priced=True)  # their amounts are booked; a count's price is not
+    priced = codes(
+        makes_vouchers=True, priced=True
+    )  # their amounts are booked; a count's price is not
     dated = " AND d.date >= %s AND d.date <= %s" if start is not None else ""
     rows = _rows(
         f"SELECT d.number FROM documents_document d WHERE d.status IN ({_marks(statuses)}) "
@@ -196,8 +243,14 @@ def _marks(values) -> str:
 
 def approved_documents_have_vouchers() -> list[dict]:
     rows = [(n,) for n in documents_without_vouchers(("approved", "reversed", "cancelled"))]
-    return [{"check": "document_voucher", "message": f"approved document {n} has no voucher", "document": n}
-            for (n,) in rows]
+    return [
+        {
+            "check": "document_voucher",
+            "message": f"approved document {n} has no voucher",
+            "document": n,
+        }
+        for (n,) in rows
+    ]
 
 
 def closed_periods_unchanged() -> list[dict]:
@@ -207,28 +260,51 @@ def closed_periods_unchanged() -> list[dict]:
         period = close.period
         digest, _rows_count = snapshots.digest(period)
         if digest != close.digest:
-            problems.append({"check": "closed_period_digest", "period": period.name,
-                             "message": f"ledger rows dated in closed period {period.name} have changed"})
+            problems.append(
+                {
+                    "check": "closed_period_digest",
+                    "period": period.name,
+                    "message": f"ledger rows dated in closed period {period.name} have changed",
+                }
+            )
         stored, fresh = snapshots.stored_stock(period), snapshots.recomputed_stock(period)
         for key in sorted(set(stored) | set(fresh)):
             if stored.get(key) != fresh.get(key):
-                problems.append({"check": "closed_stock_snapshot", "period": period.name,
-                                 "item_id": key[0], "warehouse_id": key[1],
-                                 "message": f"{period.name} closing stock of item {key[0]} @ warehouse {key[1]} "
-                                 f"is {stored.get(key)} in the snapshot but {fresh.get(key)} in the ledger"})
+                problems.append(
+                    {
+                        "check": "closed_stock_snapshot",
+                        "period": period.name,
+                        "item_id": key[0],
+                        "warehouse_id": key[1],
+                        "message": f"{period.name} closing stock of item {key[0]} @ warehouse {key[1]} "
+                        f"is {stored.get(key)} in the snapshot but {fresh.get(key)} in the ledger",
+                    }
+                )
         sql, args = snapshots.accounts_at_end_sql(period, None)
         fresh_acc = {a: (int(d), int(c)) for a, d, c in _rows(sql, args)}
         for snap in AccountSnapshot.objects.filter(period=period):
             if fresh_acc.get(snap.account_id, (0, 0)) != (snap.debit, snap.credit):
-                problems.append({"check": "closed_account_snapshot", "period": period.name,
-                                 "account_id": snap.account_id,
-                                 "message": f"{period.name} account {snap.account_id} snapshot differs from the journal"})
+                problems.append(
+                    {
+                        "check": "closed_account_snapshot",
+                        "period": period.name,
+                        "account_id": snap.account_id,
+                        "message": f"{period.name} account {snap.account_id} snapshot differs from the journal",
+                    }
+                )
         sql, args = snapshots.partners_at_end_sql(period, None)
         fresh_p = {(p, k): int(a) for p, k, a in _rows(sql, args)}
-        stored_p = {(s.partner_id, s.kind): s.amount for s in PartnerSnapshot.objects.filter(period=period)}
+        stored_p = {
+            (s.partner_id, s.kind): s.amount for s in PartnerSnapshot.objects.filter(period=period)
+        }
         if fresh_p != stored_p:
-            problems.append({"check": "closed_partner_snapshot", "period": period.name,
-                             "message": f"{period.name} partner open-item snapshot differs from the open items"})
+            problems.append(
+                {
+                    "check": "closed_partner_snapshot",
+                    "period": period.name,
+                    "message": f"{period.name} partner open-item snapshot differs from the open items",
+                }
+            )
     return problems
 
 

@@ -40,16 +40,29 @@ def fix_caches(user=None) -> list[str]:
     changes = []
     with transaction.atomic(), connection.cursor() as cur:
         for bid, item, wh, bq, bv, q, v in _changed_stock(cur):
-            cur.execute("UPDATE inventory_stockbalance SET qty = %s, value = %s WHERE id = %s", [int(q), int(v), bid])
-            changes.append(f"stock {item} @ {wh}: {qty_str(int(bq))} / {fen_str(int(bv))} → "
-                           f"{qty_str(int(q))} / {fen_str(int(v))}")
+            cur.execute(
+                "UPDATE inventory_stockbalance SET qty = %s, value = %s WHERE id = %s",
+                [int(q), int(v), bid],
+            )
+            changes.append(
+                f"stock {item} @ {wh}: {qty_str(int(bq))} / {fen_str(int(bv))} → "
+                f"{qty_str(int(q))} / {fen_str(int(v))}"
+            )
         for bid, code, bd, bc, d, c in _changed_accounts(cur):
-            cur.execute("UPDATE ledger_accountbalance SET debit = %s, credit = %s WHERE id = %s", [int(d), int(c), bid])
-            changes.append(f"account {code}: {fen_str(int(bd))}/{fen_str(int(bc))} → {fen_str(int(d))}/{fen_str(int(c))}")
+            cur.execute(
+                "UPDATE ledger_accountbalance SET debit = %s, credit = %s WHERE id = %s",
+                [int(d), int(c), bid],
+            )
+            changes.append(
+                f"account {code}: {fen_str(int(bd))}/{fen_str(int(bc))} → {fen_str(int(d))}/{fen_str(int(c))}"
+            )
         cur.execute(OPEN_ITEM_CACHE_DIFF)
         for doc_id, number, cached, total in cur.fetchall():
             cur.execute("DELETE FROM ledger_openitem WHERE document_id = %s", [doc_id])
-            cur.execute(REBUILD_OPEN_ITEMS.replace("GROUP BY", "WHERE e.document_id = %s GROUP BY"), [doc_id])
+            cur.execute(
+                REBUILD_OPEN_ITEMS.replace("GROUP BY", "WHERE e.document_id = %s GROUP BY"),
+                [doc_id],
+            )
             changes.append(f"open item {number}: {fen_str(int(cached))} → {fen_str(int(total))}")
         if changes:
             record(user, "reconcile_fix", "books", "caches", after={"changes": changes})

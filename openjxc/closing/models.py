@@ -6,9 +6,13 @@ from django.db import models
 
 
 class PeriodClose(models.Model):
-    period = models.OneToOneField("ledger.Period", on_delete=models.PROTECT, related_name="close_record")
+    period = models.OneToOneField(
+        "ledger.Period", on_delete=models.PROTECT, related_name="close_record"
+    )
     digest = models.CharField(max_length=64)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     closed_at = models.DateTimeField()
     backup_id = models.CharField(max_length=64, blank=True, default="")
     rows = models.BigIntegerField(default=0)  # ledger rows dated in the period
@@ -22,7 +26,11 @@ class StockSnapshot(models.Model):
     value = models.BigIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["period", "item", "warehouse"], name="uniq_stock_snapshot")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "item", "warehouse"], name="uniq_stock_snapshot"
+            )
+        ]
 
 
 class AccountSnapshot(models.Model):
@@ -41,5 +49,7 @@ class PartnerSnapshot(models.Model):
 
 class VoucherNumber(models.Model):
     period = models.ForeignKey("ledger.Period", on_delete=models.PROTECT, related_name="+")
-    voucher = models.OneToOneField("ledger.Voucher", on_delete=models.PROTECT, related_name="number_record")
+    voucher = models.OneToOneField(
+        "ledger.Voucher", on_delete=models.PROTECT, related_name="number_record"
+    )
     number = models.CharField(max_length=20)

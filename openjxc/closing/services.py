@@ -38,41 +38,81 @@ def close_check(name: str) -> dict:
     """Every problem that blocks closing (severity error) or deserves a look (warning)."""
     period = get_period(name)
     problems = []
-    drafts = [n for (n,) in _rows(
-        "SELECT number FROM documents_document WHERE status = 'draft' AND date >= %s AND date <= %s ORDER BY number",
-        [period.start, period.end])]
+    drafts = [
+        n
+        for (n,) in _rows(
+            "SELECT number FROM documents_document WHERE status = 'draft' AND date >= %s AND date <= %s ORDER BY number",
+            [period.start, period.end],
+        )
+    ]
     if drafts:
-        problems.append({"check": "drafts_in_period", "severity": "error",
-                         "message": _("%(n)s drafts are dated in the period") % {"n": len(drafts)},
-                         "action": _("Approve or delete these drafts."), "documents": drafts})
+        problems.append(
+            {
+                "check": "drafts_in_period",
+                "severity": "error",
+                "message": _("%(n)s drafts are dated in the period") % {"n": len(drafts)},
+                "action": _("Approve or delete these drafts."),
+                "documents": drafts,
+            }
+        )
     prev = _previous(period)
     prev = prev if prev and prev.status == Period.CLOSED else None
     sql, args = snapshots.stock_at_end_sql(period, prev)
     negative = [(i, w, q, v) for i, w, q, v in _rows(sql, args) if int(q) < 0 or int(v) < 0]
     for i, w, q, v in negative:
-        problems.append({"check": "negative_stock", "severity": "error",
-                         "message": _("Negative stock at the end of the period: item %(item)s, warehouse "
-                                     "%(warehouse)s: %(qty)s / %(value)s")
-                         % {"item": i, "warehouse": w, "qty": qty_str(int(q)), "value": fen_str(int(v))},
-                         "action": _("Enter the missing receipt or cancel the surplus issue."),
-                         "item_id": i, "warehouse_id": w})
+        problems.append(
+            {
+                "check": "negative_stock",
+                "severity": "error",
+                "message": _(
+                    "Negative stock at the end of the period: item %(item)s, warehouse "
+                    "%(warehouse)s: %(qty)s / %(value)s"
+                )
+                % {"item": i, "warehouse": w, "qty": qty_str(int(q)), "value": fen_str(int(v))},
+                "action": _("Enter the missing receipt or cancel the surplus issue."),
+                "item_id": i,
+                "warehouse_id": w,
+            }
+        )
     missing = documents_without_vouchers(("approved", "reversed"), period.start, period.end)
     if missing:
-        problems.append({"check": "documents_without_vouchers", "severity": "error",
-                         "message": _("%(n)s approved documents have no voucher") % {"n": len(missing)},
-                         "action": _("Run jxc reconcile --fix or ask the administrator."),
-                         "documents": missing})
+        problems.append(
+            {
+                "check": "documents_without_vouchers",
+                "severity": "error",
+                "message": _("%(n)s approved documents have no voucher") % {"n": len(missing)},
+                "action": _("Run jxc reconcile --fix or ask the administrator."),
+                "documents": missing,
+            }
+        )
     pending = _rows(
         "SELECT COALESCE(SUM(l.debit - l.credit), 0) FROM ledger_journalline l JOIN ledger_account a "
-        "ON a.id = l.account_id WHERE a.code = %s AND l.date <= %s", [A.PENDING_PL, period.end])
+        "ON a.id = l.account_id WHERE a.code = %s AND l.date <= %s",
+        [A.PENDING_PL, period.end],
+    )
     if int(pending[0][0]):
-        problems.append({"check": "pending_pl_not_cleared", "severity": "warning",
-                         "message": f"1901 待处理财产损溢 期末余额 {fen_str(int(pending[0][0]))} 未结转",
-                         "action": "经批准后转入 5711 营业外支出 / 5301 营业外收入 或 5602 管理费用"})
+        problems.append(
+            {
+                "check": "pending_pl_not_cleared",
+                "severity": "warning",
+                "message": f"1901 待处理财产损溢 期末余额 {fen_str(int(pending[0][0]))} 未结转",
+                "action": "经批准后转入 5711 营业外支出 / 5301 营业外收入 或 5602 管理费用",
+            }
+        )
     for p in reconcile()["problems"]:
-        problems.append({"check": f"ledger_{p['check']}", "severity": "error", "message": p["message"],
-                         "action": _("Run jxc reconcile for the details.")})
-    return {"period": period.name, "ok": not any(p["severity"] == "error" for p in problems), "problems": problems}
+        problems.append(
+            {
+                "check": f"ledger_{p['check']}",
+                "severity": "error",
+                "message": p["message"],
+                "action": _("Run jxc reconcile for the details."),
+            }
+        )
+    return {
+        "period": period.name,
+        "ok": not any(p["severity"] == "error" for p in problems),
+        "problems": problems,
+    }
 
 
 def close(user, name: str) -> dict:
@@ -80,51 +120,95 @@ def close(user, name: str) -> dict:
     with transaction.atomic():  # a refusal keeps no period rows that naming a future period made
         period = get_period(name)
         if period.status == Period.CLOSED:
-            raise DomainError("already_closed", f"period {name} is already closed", {"period": name})
+            raise DomainError(
+                "already_closed", f"period {name} is already closed", {"period": name}
+            )
         prev = _previous(period)
         if prev and prev.status != Period.CLOSED:
-            raise DomainError("previous_period_open", f"close {prev.name} first",
-                              {"period": name, "previous": prev.name})
+            raise DomainError(
+                "previous_period_open",
+                f"close {prev.name} first",
+                {"period": name, "previous": prev.name},
+            )
     check = close_check(name)  # outside: on SQLite an atomic block would hold the write lock
     if not check["ok"]:
-        raise DomainError("close_check_failed", f"period {name} cannot be closed yet",
-                          {"period": name, "problems": check["problems"]})
+        raise DomainError(
+            "close_check_failed",
+            f"period {name} cannot be closed yet",
+            {"period": name, "problems": check["problems"]},
+        )
     backup = take_backup(f"before closing {name}", user)
     with transaction.atomic():
         period = Period.objects.select_for_update().get(pk=period.pk)
         if period.status == Period.CLOSED:
-            raise DomainError("already_closed", f"period {name} is already closed", {"period": name})
+            raise DomainError(
+                "already_closed", f"period {name} is already closed", {"period": name}
+            )
         if prev and Period.objects.get(pk=prev.pk).status != Period.CLOSED:
             raise DomainError("previous_period_open", f"close {prev.name} first", {"period": name})
         snapshots.write_snapshots(period, prev)
-        vouchers = _rows("SELECT id FROM ledger_voucher WHERE date >= %s AND date <= %s ORDER BY date, id",
-                         [period.start, period.end])
+        vouchers = _rows(
+            "SELECT id FROM ledger_voucher WHERE date >= %s AND date <= %s ORDER BY date, id",
+            [period.start, period.end],
+        )
         VoucherNumber.objects.bulk_create(
-            [VoucherNumber(period=period, voucher_id=vid, number=f"记-{n:04d}") for n, (vid,) in enumerate(vouchers, 1)],
+            [
+                VoucherNumber(period=period, voucher_id=vid, number=f"记-{n:04d}")
+                for n, (vid,) in enumerate(vouchers, 1)
+            ],
             batch_size=2000,
         )
         digest, rows = snapshots.digest(period)
-        PeriodClose.objects.create(period=period, digest=digest, closed_by=user, closed_at=timezone.now(),
-                                   backup_id=backup["id"], rows=rows)
+        PeriodClose.objects.create(
+            period=period,
+            digest=digest,
+            closed_by=user,
+            closed_at=timezone.now(),
+            backup_id=backup["id"],
+            rows=rows,
+        )
         period.status, period.closed_at = Period.CLOSED, timezone.now()
         period.save(update_fields=["status", "closed_at"])
-        ensure_periods(period.end + dt.timedelta(days=1))  # there is always an open period to work in
-        record(user, "close", "period", name, before={"status": "open"},
-               after={"status": "closed", "digest": digest, "vouchers": len(vouchers), "backup": backup["id"]})
-    return {**period_dict(period), "digest": digest, "vouchers": len(vouchers), "backup_id": backup["id"],
-            "warnings": [p for p in check["problems"] if p["severity"] == "warning"]}
+        ensure_periods(
+            period.end + dt.timedelta(days=1)
+        )  # there is always an open period to work in
+        record(
+            user,
+            "close",
+            "period",
+            name,
+            before={"status": "open"},
+            after={
+                "status": "closed",
+                "digest": digest,
+                "vouchers": len(vouchers),
+                "backup": backup["id"],
+            },
+        )
+    return {
+        **period_dict(period),
+        "digest": digest,
+        "vouchers": len(vouchers),
+        "backup_id": backup["id"],
+        "warnings": [p for p in check["problems"] if p["severity"] == "warning"],
+    }
 
 
 def _check_reopen(user, name: str, reason: str | None) -> Period:
     require(user, REOPEN)
     if not isinstance(reason, str) or not reason.strip():
-        raise DomainError("reason_required", "a reason is required to reopen a period", {"field": "reason"})
+        raise DomainError(
+            "reason_required", "a reason is required to reopen a period", {"field": "reason"}
+        )
     with transaction.atomic():  # a refusal keeps no period rows that naming a future period made
         period = get_period(name)
         latest = Period.objects.filter(status=Period.CLOSED).order_by("-start").first()
         if latest is None or latest.pk != period.pk:
-            raise DomainError("not_latest_closed", f"only the latest closed period ({latest.name if latest else '-'}) "
-                              f"can be reopened", {"period": name, "latest_closed": latest.name if latest else None})
+            raise DomainError(
+                "not_latest_closed",
+                f"only the latest closed period ({latest.name if latest else '-'}) can be reopened",
+                {"period": name, "latest_closed": latest.name if latest else None},
+            )
     return period
 
 
@@ -134,10 +218,15 @@ def reopen_impact(user, name: str) -> dict:
     try:
         period = _check_reopen(user, name, "impact preview")
     except DomainError as exc:
-        return {**result, "allowed": False, "blocked_by": {"code": exc.code, "message": exc.message,
-                                                           "details": exc.details}}
-    documents = _rows("SELECT COUNT(*) FROM documents_document WHERE date >= %s AND date <= %s",
-                      [period.start, period.end])[0][0]
+        return {
+            **result,
+            "allowed": False,
+            "blocked_by": {"code": exc.code, "message": exc.message, "details": exc.details},
+        }
+    documents = _rows(
+        "SELECT COUNT(*) FROM documents_document WHERE date >= %s AND date <= %s",
+        [period.start, period.end],
+    )[0][0]
     return {
         **result,
         "backup": "a backup is taken first",
@@ -146,7 +235,9 @@ def reopen_impact(user, name: str) -> dict:
             "account_snapshots": AccountSnapshot.objects.filter(period=period).count(),
             "partner_snapshots": PartnerSnapshot.objects.filter(period=period).count(),
             "voucher_numbers": VoucherNumber.objects.filter(period=period).count(),
-            "digest": PeriodClose.objects.filter(period=period).values_list("digest", flat=True).first(),
+            "digest": PeriodClose.objects.filter(period=period)
+            .values_list("digest", flat=True)
+            .first(),
         },
         "documents_editable_again": int(documents),
     }
@@ -163,6 +254,13 @@ def reopen(user, name: str, reason: str | None) -> dict:
             model.objects.filter(period=period).delete()
         period.status, period.closed_at = Period.OPEN, None
         period.save(update_fields=["status", "closed_at"])
-        record(user, "reopen", "period", name, reason=reason.strip(), before={"status": "closed"},
-               after={"status": "open", "backup": backup["id"]})
+        record(
+            user,
+            "reopen",
+            "period",
+            name,
+            reason=reason.strip(),
+            before={"status": "closed"},
+            after={"status": "open", "backup": backup["id"]},
+        )
     return {**period_dict(period), "backup_id": backup["id"]}

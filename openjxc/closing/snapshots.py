@@ -20,8 +20,10 @@ def digest(period) -> tuple[str, int]:
     rows = 0
     with connection.cursor() as cur:
         for table, cols in LEDGERS.items():
-            cur.execute(f"SELECT {cols} FROM {table} WHERE date >= %s AND date <= %s ORDER BY id",
-                        [period.start, period.end])
+            cur.execute(
+                f"SELECT {cols} FROM {table} WHERE date >= %s AND date <= %s ORDER BY id",
+                [period.start, period.end],
+            )
             h.update(table.encode())
             while batch := cur.fetchmany(5000):
                 rows += len(batch)
@@ -30,7 +32,9 @@ def digest(period) -> tuple[str, int]:
     return h.hexdigest(), rows
 
 
-def _union(table_cols: str, snapshot_table: str, ledger_table: str, prev, period) -> tuple[str, list]:
+def _union(
+    table_cols: str, snapshot_table: str, ledger_table: str, prev, period
+) -> tuple[str, list]:
     """SQL summing the previous snapshot and the ledger rows dated in the period."""
     if prev is None:
         return (f"SELECT {table_cols} FROM {ledger_table} WHERE date <= %s", [period.end])
@@ -42,39 +46,66 @@ def _union(table_cols: str, snapshot_table: str, ledger_table: str, prev, period
 
 
 def stock_at_end_sql(period, prev):
-    inner, args = _union("item_id, warehouse_id, qty, value", "closing_stocksnapshot", "inventory_stockmove", prev, period)
-    return (f"SELECT item_id, warehouse_id, SUM(qty), SUM(value) FROM ({inner}) s GROUP BY item_id, warehouse_id "
-            f"HAVING SUM(qty) <> 0 OR SUM(value) <> 0", args)
+    inner, args = _union(
+        "item_id, warehouse_id, qty, value",
+        "closing_stocksnapshot",
+        "inventory_stockmove",
+        prev,
+        period,
+    )
+    return (
+        f"SELECT item_id, warehouse_id, SUM(qty), SUM(value) FROM ({inner}) s GROUP BY item_id, warehouse_id "
+        f"HAVING SUM(qty) <> 0 OR SUM(value) <> 0",
+        args,
+    )
 
 
 def accounts_at_end_sql(period, prev):
-    inner, args = _union("account_id, debit, credit", "closing_accountsnapshot", "ledger_journalline", prev, period)
+    inner, args = _union(
+        "account_id, debit, credit", "closing_accountsnapshot", "ledger_journalline", prev, period
+    )
     return f"SELECT account_id, SUM(debit), SUM(credit) FROM ({inner}) s GROUP BY account_id", args
 
 
 def partners_at_end_sql(period, prev):
-    inner, args = _union("partner_id, kind, amount", "closing_partnersnapshot", "ledger_openitementry", prev, period)
-    return (f"SELECT partner_id, kind, SUM(amount) FROM ({inner}) s GROUP BY partner_id, kind "
-            f"HAVING SUM(amount) <> 0", args)
+    inner, args = _union(
+        "partner_id, kind, amount", "closing_partnersnapshot", "ledger_openitementry", prev, period
+    )
+    return (
+        f"SELECT partner_id, kind, SUM(amount) FROM ({inner}) s GROUP BY partner_id, kind "
+        f"HAVING SUM(amount) <> 0",
+        args,
+    )
 
 
 def write_snapshots(period, prev) -> None:
     with connection.cursor() as cur:
         sql, args = stock_at_end_sql(period, prev)
-        cur.execute(f"INSERT INTO closing_stocksnapshot (period_id, item_id, warehouse_id, qty, value) "
-                    f"SELECT %s, x.* FROM ({sql}) x", [period.id, *args])
+        cur.execute(
+            f"INSERT INTO closing_stocksnapshot (period_id, item_id, warehouse_id, qty, value) "
+            f"SELECT %s, x.* FROM ({sql}) x",
+            [period.id, *args],
+        )
         sql, args = accounts_at_end_sql(period, prev)
-        cur.execute(f"INSERT INTO closing_accountsnapshot (period_id, account_id, debit, credit) "
-                    f"SELECT %s, x.* FROM ({sql}) x", [period.id, *args])
+        cur.execute(
+            f"INSERT INTO closing_accountsnapshot (period_id, account_id, debit, credit) "
+            f"SELECT %s, x.* FROM ({sql}) x",
+            [period.id, *args],
+        )
         sql, args = partners_at_end_sql(period, prev)
-        cur.execute(f"INSERT INTO closing_partnersnapshot (period_id, partner_id, kind, amount) "
-                    f"SELECT %s, x.* FROM ({sql}) x", [period.id, *args])
+        cur.execute(
+            f"INSERT INTO closing_partnersnapshot (period_id, partner_id, kind, amount) "
+            f"SELECT %s, x.* FROM ({sql}) x",
+            [period.id, *args],
+        )
 
 
 def stored_stock(period) -> dict:
     with connection.cursor() as cur:
-        cur.execute("SELECT item_id, warehouse_id, qty, value FROM closing_stocksnapshot WHERE period_id = %s",
-                    [period.id])
+        cur.execute(
+            "SELECT item_id, warehouse_id, qty, value FROM closing_stocksnapshot WHERE period_id = %s",
+            [period.id],
+        )
         return {(r[0], r[1]): (int(r[2]), int(r[3])) for r in cur.fetchall()}
 
 
@@ -91,4 +122,4 @@ def recomputed_stock(period) -> dict:
 
 def latest_snapshot_before(day):
     """The latest closed period ending before `day` (its snapshot is the opening at `day`)."""
-    return (Period.objects.filter(status=Period.CLOSED, end__lt=day).order_by("-end").first())
+    return Period.objects.filter(status=Period.CLOSED, end__lt=day).order_by("-end").first()

@@ -78,8 +78,9 @@ def typed(schema, status: int = 200) -> dict:
 
 def page_of(schema) -> type[Output]:
     """The list envelope {"items": [...], "count": N} of schema, as its own named schema."""
-    return create_model(f"{schema.__name__}Page", __base__=Output, items=(list[schema], ...),
-                        count=(int, ...))
+    return create_model(
+        f"{schema.__name__}Page", __base__=Output, items=(list[schema], ...), count=(int, ...)
+    )
 
 
 class BearerToken(HttpBearer):
@@ -99,8 +100,11 @@ class CostMaskingRenderer(JSONRenderer):
     def render(self, request, data, *, response_status):
         from openjxc.users.masking import mask_cost
 
-        return super().render(request, mask_cost(getattr(request, "user", None), data),
-                              response_status=response_status)
+        return super().render(
+            request,
+            mask_cost(getattr(request, "user", None), data),
+            response_status=response_status,
+        )
 
 
 api = NinjaAPI(
@@ -117,7 +121,8 @@ api = NinjaAPI(
 def error(request, code: str, message: str, details=None, *, status: int | None = None):
     """The error body of API.md; the status is the registered one of code."""
     return api.create_response(
-        request, {"error": {"code": code, "message": message, "details": details or {}}},
+        request,
+        {"error": {"code": code, "message": message, "details": details or {}}},
         status=status or status_of(code),
     )
 
@@ -140,10 +145,16 @@ def _field_path(loc) -> str:
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    unknown = [_field_path(e.get("loc", ())) for e in exc.errors if e.get("type") == "extra_forbidden"]
+    unknown = [
+        _field_path(e.get("loc", ())) for e in exc.errors if e.get("type") == "extra_forbidden"
+    ]
     if unknown:
-        return error(request, "unknown_field", f"unknown field: {', '.join(unknown)}",
-                     {"field": unknown[0], "fields": unknown})
+        return error(
+            request,
+            "unknown_field",
+            f"unknown field: {', '.join(unknown)}",
+            {"field": unknown[0], "fields": unknown},
+        )
     problems = []
     for e in exc.errors:
         loc = [str(x) for x in e.get("loc", []) if x not in ("body", "payload", "query", "path")]
@@ -154,7 +165,9 @@ def validation_error(request, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
-    return error(request, "unauthorized", "authentication required: send Authorization: Bearer <token>")
+    return error(
+        request, "unauthorized", "authentication required: send Authorization: Bearer <token>"
+    )
 
 
 @api.exception_handler(Http404)
@@ -166,7 +179,13 @@ def not_found_error(request, exc):
 def http_error(request, exc: HttpError):
     # A body that cannot be parsed (malformed JSON) is invalid input: 422, like every other.
     status = 422 if exc.status_code == 400 else exc.status_code
-    code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 422: "invalid"}
+    code = {
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        422: "invalid",
+    }
     return error(request, code.get(status, "error"), str(exc), status=status)
 
 
@@ -206,5 +225,12 @@ def page_qs(qs, serialize, limit: int, offset: int) -> dict:
 def unknown_endpoint(request, rest=""):
     """Any other path under /api/v1/: the error format of API.md instead of Django's HTML page."""
     return JsonResponse(
-        {"error": {"code": "not_found", "message": f"no such endpoint: {request.path}", "details": {}}}, status=404
+        {
+            "error": {
+                "code": "not_found",
+                "message": f"no such endpoint: {request.path}",
+                "details": {},
+            }
+        },
+        status=404,
     )

@@ -16,16 +16,24 @@ def insert_rows(cur, table: str, columns: tuple[str, ...], rows: list) -> None:
         cur.execute(head + ", ".join([one] * len(chunk)), [x for row in chunk for x in row])
 
 
-def add_to_columns(cur, table: str, keys: tuple[str, ...], columns: tuple[str, ...], rows: list,
-                   casts: tuple[str, ...]) -> None:
+def add_to_columns(
+    cur,
+    table: str,
+    keys: tuple[str, ...],
+    columns: tuple[str, ...],
+    rows: list,
+    casts: tuple[str, ...],
+) -> None:
     """UPDATE table SET col = col + delta … for rows of (*key values, *deltas)."""
     if not rows:
         return
     if connection.vendor != "postgresql":
         sets = ", ".join(f"{c} = {c} + %s" for c in columns)
         where = " AND ".join(f"{k} = %s" for k in keys)
-        cur.executemany(f"UPDATE {table} SET {sets} WHERE {where}",
-                        [(*row[len(keys):], *row[: len(keys)]) for row in rows])
+        cur.executemany(
+            f"UPDATE {table} SET {sets} WHERE {where}",
+            [(*row[len(keys) :], *row[: len(keys)]) for row in rows],
+        )
         return
     names = keys + tuple(f"d_{c}" for c in columns)
     one = "(" + ", ".join(f"%s::{t}" for t in casts) + ")"

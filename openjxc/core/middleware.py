@@ -64,7 +64,9 @@ class ApiRequestGuard:
         except ValueError:
             return None  # a malformed Content-Length: Django and ninja answer it as before
         if length > limit:
-            return _error("too_large", f"the request body is larger than {limit} bytes", {"limit": limit})
+            return _error(
+                "too_large", f"the request body is larger than {limit} bytes", {"limit": limit}
+            )
         body = request.body
         if not body:
             return None
@@ -75,8 +77,11 @@ class ApiRequestGuard:
         field = bad_text_path(data)
         if field is None:
             return None
-        return _error("invalid_text", f"{field or 'the body'} contains a NUL character or a lone "
-                      "surrogate", {"field": field})
+        return _error(
+            "invalid_text",
+            f"{field or 'the body'} contains a NUL character or a lone surrogate",
+            {"field": field},
+        )
 
 
 class ApiErrorFormat:

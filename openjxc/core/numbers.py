@@ -23,8 +23,11 @@ MAX_TAX_RATE = Decimal("0.17")  # the highest VAT rate China has had; 0.5 or 13 
 
 def _not_a_number(value, field: str) -> DomainError:
     shown = value[:50] if isinstance(value, str) else str(value)[:50]
-    return DomainError("invalid_number", f"{field} is not a number like 12.50: {shown!r}",
-                       {"field": field, "value": shown})
+    return DomainError(
+        "invalid_number",
+        f"{field} is not a number like 12.50: {shown!r}",
+        {"field": field, "value": shown},
+    )
 
 
 def parse_decimal(value, field: str, places: int, *, allow_negative: bool = False) -> Decimal:
@@ -44,12 +47,15 @@ def parse_decimal(value, field: str, places: int, *, allow_negative: bool = Fals
         raise DomainError("invalid", f"{field} is too large", {"field": field}, kind="too_large")
     if d != d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):
         raise DomainError(
-            "invalid", f"{field} has more than {places} decimal places", {"field": field},
+            "invalid",
+            f"{field} has more than {places} decimal places",
+            {"field": field},
             kind="decimals",
         )
     if d < 0 and not allow_negative:
-        raise DomainError("invalid", f"{field} must not be negative", {"field": field},
-                          kind="negative")
+        raise DomainError(
+            "invalid", f"{field} must not be negative", {"field": field}, kind="negative"
+        )
     return d
 
 
@@ -57,8 +63,11 @@ def parse_tax_rate(value, field: str) -> Decimal:
     """A VAT rate as a fraction (0.13), from 0 up to MAX_TAX_RATE."""
     rate = parse_decimal(value, field, 4)
     if rate > MAX_TAX_RATE:
-        raise DomainError("invalid_tax_rate", f"{field} must lie between 0 and {MAX_TAX_RATE} (e.g. 0.13)",
-                          {"field": field, "value": str(rate), "max": str(MAX_TAX_RATE)})
+        raise DomainError(
+            "invalid_tax_rate",
+            f"{field} must lie between 0 and {MAX_TAX_RATE} (e.g. 0.13)",
+            {"field": field, "value": str(rate), "max": str(MAX_TAX_RATE)},
+        )
     return rate
 
 

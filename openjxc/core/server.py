@@ -18,13 +18,19 @@ class JsonErrorWorker(ThreadWorker):
     def handle_error(self, req, client, addr, exc):
         if not isinstance(exc, LimitRequestLine):
             return super().handle_error(req, client, addr, exc)
-        body = json.dumps({"error": {
-            "code": "uri_too_long",
-            "message": f"the request line is longer than {MAX_REQUEST_LINE} bytes",
-            "details": {"limit": MAX_REQUEST_LINE},
-        }}).encode()
-        head = (f"HTTP/1.1 414 URI Too Long\r\nConnection: close\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        body = json.dumps(
+            {
+                "error": {
+                    "code": "uri_too_long",
+                    "message": f"the request line is longer than {MAX_REQUEST_LINE} bytes",
+                    "details": {"limit": MAX_REQUEST_LINE},
+                }
+            }
+        ).encode()
+        head = (
+            f"HTTP/1.1 414 URI Too Long\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
         try:
             util.write_nonblock(client, head + body)
         except OSError:

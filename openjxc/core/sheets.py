@@ -42,10 +42,14 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-EXAMPLE_SHEET = "填写示例"  # the example row lives on its own sheet: the import reads the first only
+EXAMPLE_SHEET = (
+    "填写示例"  # the example row lives on its own sheet: the import reads the first only
+)
 
 
-def template_xlsx(title: str, columns: list[tuple[str, str, bool]], example: list | None = None) -> bytes:
+def template_xlsx(
+    title: str, columns: list[tuple[str, str, bool]], example: list | None = None
+) -> bytes:
     """An empty first sheet with the Chinese headers (required ones marked *) to fill in, and the
     example row on a second sheet, so that a template filled in above it never imports the example."""
     from openpyxl import Workbook
@@ -61,7 +65,9 @@ def template_xlsx(title: str, columns: list[tuple[str, str, bool]], example: lis
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for n, (_key, header, _req) in enumerate(columns, start=1):
-            ws.column_dimensions[ws.cell(1, n).column_letter].width = max(16, display_width(header) + 4)
+            ws.column_dimensions[ws.cell(1, n).column_letter].width = max(
+                16, display_width(header) + 4
+            )
     if example:
         sheets[1].append(example)
     buf = io.BytesIO()
@@ -76,8 +82,11 @@ def read_rows(content: bytes, columns: list[tuple[str, str, bool]]) -> list[tupl
     from openpyxl import load_workbook
 
     if len(content) > MAX_BYTES:
-        raise DomainError("invalid_file", f"the file is larger than {MAX_BYTES // 1024 // 1024} MB",
-                          {"max_mb": MAX_BYTES // 1024 // 1024})
+        raise DomainError(
+            "invalid_file",
+            f"the file is larger than {MAX_BYTES // 1024 // 1024} MB",
+            {"max_mb": MAX_BYTES // 1024 // 1024},
+        )
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 — any unreadable upload is the same user error
@@ -105,10 +114,12 @@ def _read_rows(wb, columns) -> list:
     found = [_header_index(r, names) for r in top] or [{}]
     at = max(range(len(found)), key=lambda n: len(found[n]))
     index = found[at]
-    rows = itertools.chain(top[at + 1:], rows)
+    rows = itertools.chain(top[at + 1 :], rows)
     missing = [label for key, label, req in columns if req and key not in index]
     if missing:
-        raise DomainError("invalid_file", f"missing columns: {', '.join(missing)}", {"columns": missing})
+        raise DomainError(
+            "invalid_file", f"missing columns: {', '.join(missing)}", {"columns": missing}
+        )
     out = []
     for number, values in enumerate(rows, start=at + 2):
         row = {key: _text(values[i]) if i < len(values) else None for key, i in index.items()}

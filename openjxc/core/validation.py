@@ -17,6 +17,9 @@ def text_field(data: dict, key: str, max_len: int, required: bool = False) -> st
     if required and not value:
         raise DomainError("invalid", f"{key} is required", {"field": key}, kind="required")
     if len(value) > max_len:
-        raise DomainError("too_long", f"{key} is longer than {max_len} characters",
-                          {"field": key, "max": max_len, "length": len(value)})
+        raise DomainError(
+            "too_long",
+            f"{key} is longer than {max_len} characters",
+            {"field": key, "max": max_len, "length": len(value)},
+        )
     return value

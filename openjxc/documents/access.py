@@ -37,8 +37,11 @@ def partner_kinds(user) -> list[str]:
 
 def require_partner(user, partner) -> None:
     if partner.kind not in partner_kinds(user):
-        raise DomainError("forbidden", f"no permission for {partner.kind} {partner.code}",
-                          {"permission": "sales_documents, purchase_documents or money_documents"})
+        raise DomainError(
+            "forbidden",
+            f"no permission for {partner.kind} {partner.code}",
+            {"permission": "sales_documents, purchase_documents or money_documents"},
+        )
 
 
 def visible_partner_ids(user, code: str) -> list[int]:
@@ -63,7 +66,11 @@ def may_use_type(user, doc_type: str) -> bool:
 
 
 def may_read_type(user, doc_type: str) -> bool:
-    return may_use_type(user, doc_type) or doc_type in TYPES and any(can(user, p) for p in TYPES[doc_type].read_areas)
+    return (
+        may_use_type(user, doc_type)
+        or doc_type in TYPES
+        and any(can(user, p) for p in TYPES[doc_type].read_areas)
+    )
 
 
 def visible_types(user) -> list[str]:
@@ -74,8 +81,11 @@ def visible_types(user) -> list[str]:
 def require_type(user, doc_type: str) -> None:
     if not may_use_type(user, doc_type):
         perms = [p.split(".")[-1] for p in _areas(doc_type)]
-        raise DomainError("forbidden", f"no permission for {doc_type} documents (needs {' or '.join(perms)})",
-                          {"permission": perms, "type": doc_type})
+        raise DomainError(
+            "forbidden",
+            f"no permission for {doc_type} documents (needs {' or '.join(perms)})",
+            {"permission": perms, "type": doc_type},
+        )
 
 
 def guarded_warehouses(doc_type: str, warehouse, to_warehouse) -> tuple:
@@ -89,9 +99,17 @@ def _moves_between(doc_type: str) -> bool:
 
 
 def _require_doc_warehouses(user, doc) -> None:
-    if allowed_warehouse_ids(user) is not None:  # load the warehouses only when they matter (hot path)
-        require_warehouses(user, *guarded_warehouses(doc.type, doc.warehouse if doc.warehouse_id else None,
-                                                     doc.to_warehouse if doc.to_warehouse_id else None))
+    if (
+        allowed_warehouse_ids(user) is not None
+    ):  # load the warehouses only when they matter (hot path)
+        require_warehouses(
+            user,
+            *guarded_warehouses(
+                doc.type,
+                doc.warehouse if doc.warehouse_id else None,
+                doc.to_warehouse if doc.to_warehouse_id else None,
+            ),
+        )
 
 
 def require_document(user, doc) -> None:
@@ -132,8 +150,10 @@ def visible(user, qs: QuerySet) -> QuerySet:
     allowed = allowed_warehouse_ids(user)
     if allowed is not None:
         qs = qs.filter(Q(warehouse__isnull=True) | Q(warehouse_id__in=allowed)).filter(
-            Q(to_warehouse__isnull=True) | Q(to_warehouse_id__in=allowed)
-            | Q(type__in=[c for c, t in TYPES.items() if t.to_warehouse]))
+            Q(to_warehouse__isnull=True)
+            | Q(to_warehouse_id__in=allowed)
+            | Q(type__in=[c for c, t in TYPES.items() if t.to_warehouse])
+        )
     return qs
 
 
@@ -142,4 +162,6 @@ def readable_numbers(user, numbers) -> set[str]:
     numbers = {n for n in numbers if n}
     if not numbers:
         return set()
-    return set(visible(user, Document.objects.filter(number__in=numbers)).values_list("number", flat=True))
+    return set(
+        visible(user, Document.objects.filter(number__in=numbers)).values_list("number", flat=True)
+    )

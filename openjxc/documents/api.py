@@ -57,15 +57,30 @@ def create_document(request, payload: DocumentIn):
 
 
 @router.get("/documents", response=typed(page_of(DocumentOut)))
-def list_documents(request, type: str | None = None, status: str | None = None, partner: str | None = None,
-                   date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
-                   date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
-                   limit: int = 100, offset: int = 0):
+def list_documents(
+    request,
+    type: str | None = None,
+    status: str | None = None,
+    partner: str | None = None,
+    date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
+    date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
+    limit: int = 100,
+    offset: int = 0,
+):
     """List documents, newest first; ?from=&to= bound the document date."""
-    qs = visible(request.user, selectors.list_documents(type=type, status=status, partner=partner,
-                                                        date_from=query_date(date_from, "from"),
-                                                        date_to=query_date(date_to, "to")))
-    qs = qs.prefetch_related(Prefetch("lines", DocumentLine.objects.select_related("item").order_by("line_no")))
+    qs = visible(
+        request.user,
+        selectors.list_documents(
+            type=type,
+            status=status,
+            partner=partner,
+            date_from=query_date(date_from, "from"),
+            date_to=query_date(date_to, "to"),
+        ),
+    )
+    qs = qs.prefetch_related(
+        Prefetch("lines", DocumentLine.objects.select_related("item").order_by("line_no"))
+    )
     return page_qs(qs, lambda d: selectors.document_dict(d, list(d.lines.all())), limit, offset)
 
 

@@ -30,11 +30,15 @@ class Document(models.Model):
     tax = models.BigIntegerField(default=0)
     amount_incl_tax = models.BigIntegerField(default=0)
     memo = models.CharField(max_length=500, blank=True, default="")
-    account = models.ForeignKey("ledger.Account", null=True, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(
+        "ledger.Account", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     invoice_no = models.CharField(max_length=64, blank=True, default="")
     invoice_type = models.CharField(max_length=10, blank=True, default="")  # special | ordinary
     salesperson = models.CharField(max_length=64, blank=True, default="")
-    allocation_plan = models.JSONField(null=True)  # money documents: allocations to make on approval
+    allocation_plan = models.JSONField(
+        null=True
+    )  # money documents: allocations to make on approval
     closed_reason = models.CharField(max_length=500, blank=True, default="")
     version = models.IntegerField(default=1)
     created_by = models.ForeignKey(

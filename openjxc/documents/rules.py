@@ -7,7 +7,10 @@ from decimal import Decimal
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import QTY_SCALE, parse_decimal, parse_tax_rate, round_half_up, to_fen
 
-EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)  # beyond these a date is a typing error
+EARLIEST, LATEST = (
+    dt.date(1900, 1, 1),
+    dt.date(2999, 12, 31),
+)  # beyond these a date is a typing error
 
 
 # Only YYYY-MM-DD: date.fromisoformat alone also reads "20261129" and "2026-W48-7".
@@ -24,10 +27,15 @@ def parse_date(value, field: str = "date") -> dt.date:
                 raise ValueError(text)
             value = dt.date.fromisoformat(text)
         except ValueError:
-            raise DomainError("invalid_date", f"{field} must be a date like 2026-11-25",
-                              {"field": field, "value": str(value)[:50]}) from None
+            raise DomainError(
+                "invalid_date",
+                f"{field} must be a date like 2026-11-25",
+                {"field": field, "value": str(value)[:50]},
+            ) from None
     if not EARLIEST <= value <= LATEST:
-        raise DomainError("invalid", f"{field} must lie between {EARLIEST} and {LATEST}", {"field": field})
+        raise DomainError(
+            "invalid", f"{field} must lie between {EARLIEST} and {LATEST}", {"field": field}
+        )
     return value
 
 
@@ -42,7 +50,9 @@ def query_date(value: str | None, name: str) -> dt.date | None:
     return parse_date(value, name) if value else None
 
 
-def line_amounts(qty: Decimal, price: Decimal | None, price_incl_tax: Decimal | None, rate: Decimal):
+def line_amounts(
+    qty: Decimal, price: Decimal | None, price_incl_tax: Decimal | None, rate: Decimal
+):
     """(price, price_incl_tax, amount, tax, gross) in Decimal yuan, per API.md's rounding."""
     if price_incl_tax is not None:
         gross = round_half_up(qty * price_incl_tax)
@@ -59,12 +69,22 @@ def check_prices_agree(price: Decimal, price_incl_tax: Decimal, rate: Decimal, w
     """A line that gives both prices must give one price with and without tax (to the fen,
     either way round); otherwise one of them would be silently dropped."""
     gross = round_half_up(price * (1 + rate))
-    if gross == round_half_up(price_incl_tax) or round_half_up(price_incl_tax / (1 + rate)) == round_half_up(price):
+    if gross == round_half_up(price_incl_tax) or round_half_up(
+        price_incl_tax / (1 + rate)
+    ) == round_half_up(price):
         return
-    raise DomainError("price_mismatch", f"{where}: price {price} at tax rate {rate} is {gross} with tax, "
-                      f"not price_incl_tax {price_incl_tax}",
-                      {"field": f"{where}.price_incl_tax", "price": str(price), "price_incl_tax": str(price_incl_tax),
-                       "tax_rate": str(rate), "expected": str(gross)})
+    raise DomainError(
+        "price_mismatch",
+        f"{where}: price {price} at tax rate {rate} is {gross} with tax, "
+        f"not price_incl_tax {price_incl_tax}",
+        {
+            "field": f"{where}.price_incl_tax",
+            "price": str(price),
+            "price_incl_tax": str(price_incl_tax),
+            "tax_rate": str(rate),
+            "expected": str(gross),
+        },
+    )
 
 
 def parse_line(raw: dict, index: int) -> dict:
@@ -74,8 +94,9 @@ def parse_line(raw: dict, index: int) -> dict:
     where = f"lines[{index}]"
     item = raw.get("item")
     if not item or not isinstance(item, str):
-        raise DomainError("invalid", f"{where}.item is required", {"field": f"{where}.item"},
-                          kind="required")
+        raise DomainError(
+            "invalid", f"{where}.item is required", {"field": f"{where}.item"}, kind="required"
+        )
     qty = parse_decimal(raw.get("qty"), f"{where}.qty", 4)
     out = {"item": item, "qty": qty, "qty_units": int(qty * QTY_SCALE)}
     for key in ("price", "price_incl_tax"):
@@ -84,7 +105,9 @@ def parse_line(raw: dict, index: int) -> dict:
     out["tax_rate"] = None if rate is None else parse_tax_rate(rate, f"{where}.tax_rate")
     sl = raw.get("source_line")
     if sl is not None and (isinstance(sl, bool) or not str(sl).isdigit()):
-        raise DomainError("invalid", f"{where}.source_line must be a line id", {"field": f"{where}.source_line"})
+        raise DomainError(
+            "invalid", f"{where}.source_line must be a line id", {"field": f"{where}.source_line"}
+        )
     out["source_line"] = int(sl) if sl is not None else None
     return out
 

@@ -15,8 +15,9 @@ def get_document(number: str, *, for_update: bool = False) -> Document:
         # of planning per call (most of a cancel-chain's time), a lazy load of one relation ~0.2 ms
         qs = Document.objects.select_for_update()
     else:
-        qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source", "reversal_of",
-                                             "account")
+        qs = Document.objects.select_related(
+            "partner", "warehouse", "to_warehouse", "source", "reversal_of", "account"
+        )
     # .get(), not .first(): first() orders by id, and PostgreSQL may then walk the primary key
     # instead of the number's unique index (seen on fresh books whose statistics are stale)
     try:
@@ -51,8 +52,12 @@ def document_dict(doc: Document, lines=None) -> dict:
         used = used_quantities(doc)
         for ln, d in zip(lines, line_dicts, strict=True):
             d["fulfilled_qty"] = qty_str(used.get(ln.id, 0))
-            d["remaining_qty"] = qty_str(max(ln.qty - used.get(ln.id, 0), 0)) if doc.status in (
-                Document.APPROVED, Document.PARTIAL, Document.PENDING, Document.DRAFT) else "0"
+            d["remaining_qty"] = (
+                qty_str(max(ln.qty - used.get(ln.id, 0), 0))
+                if doc.status
+                in (Document.APPROVED, Document.PARTIAL, Document.PENDING, Document.DRAFT)
+                else "0"
+            )
     return {
         "id": doc.id,
         "number": doc.number,
@@ -67,7 +72,9 @@ def document_dict(doc: Document, lines=None) -> dict:
         "source": doc.source.number if doc.source_id else None,
         "external_ref": doc.external_ref,
         "reversal_of": doc.reversal_of.number if doc.reversal_of_id else None,
-        "reversal": getattr(getattr(doc, "reversal", None), "number", None) if doc.status == "reversed" else None,
+        "reversal": getattr(getattr(doc, "reversal", None), "number", None)
+        if doc.status == "reversed"
+        else None,
         "memo": doc.memo,
         "salesperson": doc.salesperson or None,
         "account": doc.account.code if doc.account_id else None,
@@ -85,7 +92,9 @@ def document_dict(doc: Document, lines=None) -> dict:
 
 
 def list_documents(*, type=None, status=None, partner=None, date_from=None, date_to=None):
-    qs = Document.objects.select_related("partner", "warehouse", "to_warehouse", "source", "reversal_of", "account")
+    qs = Document.objects.select_related(
+        "partner", "warehouse", "to_warehouse", "source", "reversal_of", "account"
+    )
     if type:
         qs = qs.filter(type=type)
     if status:
@@ -108,7 +117,9 @@ def used_quantities(source: Document, *, by_invoice: bool = False) -> dict:
     used: dict[int, int] = {}
     # through document.source (indexed): filtering on the status first would scan every approved document
     qs = DocumentLine.objects.filter(
-        document__source_id=source.id, source_line__document_id=source.id, document__status=Document.APPROVED
+        document__source_id=source.id,
+        source_line__document_id=source.id,
+        document__status=Document.APPROVED,
     )
     if not by_invoice:
         qs = qs.exclude(document__type__in=INVOICE_TYPES)

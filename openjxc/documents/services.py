@@ -35,17 +35,29 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
     if t is None:
         raise DomainError("invalid", f"unknown document type {doc_type!r}", {"field": "type"})
     if not t.posts:
-        raise DomainError("invalid", f"document type {doc_type} is not available yet", {"field": "type"})
+        raise DomainError(
+            "invalid", f"document type {doc_type} is not available yet", {"field": "type"}
+        )
     errors: list[DomainError] = []
     day = _collect(errors, parse_date, data.get("date"))
-    out = {"type": t, "date": day, "partner": _collect(errors, _partner, t, data.get("partner")),
-           "warehouse": None, "to_warehouse": None, "source": None,
-           "memo": _collect(errors, text_field, data, "memo", 500)}
+    out = {
+        "type": t,
+        "date": day,
+        "partner": _collect(errors, _partner, t, data.get("partner")),
+        "warehouse": None,
+        "to_warehouse": None,
+        "source": None,
+        "memo": _collect(errors, text_field, data, "memo", 500),
+    }
     for key in ("warehouse", "to_warehouse"):
         if t.warehouse if key == "warehouse" else t.to_warehouse:
             out[key] = _collect(errors, _warehouse, t, key, data.get(key))
     if t.to_warehouse and out["to_warehouse"] and out["to_warehouse"] == out["warehouse"]:
-        errors.append(DomainError("invalid", "to_warehouse must differ from warehouse", {"field": "to_warehouse"}))
+        errors.append(
+            DomainError(
+                "invalid", "to_warehouse must differ from warehouse", {"field": "to_warehouse"}
+            )
+        )
     if data.get("source") and not errors:
         out["source"] = _source(t, data["source"], out["partner"], day, check_remaining)
     out["salesperson"] = _collect(errors, text_field, data, "salesperson", 64)
@@ -57,25 +69,41 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
         out["invoice_no"] = _collect(errors, text_field, data, "invoice_no", 64, required=True)
         out["invoice_type"] = data.get("invoice_type") or "special"
         if out["invoice_type"] not in ("special", "ordinary"):
-            errors.append(DomainError("invalid", "invoice_type must be special or ordinary",
-                                      {"field": "invoice_type"}))
+            errors.append(
+                DomainError(
+                    "invalid", "invoice_type must be special or ordinary", {"field": "invoice_type"}
+                )
+            )
         if out["source"] is None:
-            errors.append(DomainError("invalid", f"a {t.code} needs the delivery or receipt it invoices as source",
-                                      {"field": "source"}))
+            errors.append(
+                DomainError(
+                    "invalid",
+                    f"a {t.code} needs the delivery or receipt it invoices as source",
+                    {"field": "source"},
+                )
+            )
         elif not raw_lines:
             raw_lines = _source_line_bodies(out["source"])
             if not raw_lines:
-                raise DomainError("exceeds_source", f"nothing remains to invoice on {out['source'].number}",
-                                  {"source": out["source"].number})
+                raise DomainError(
+                    "exceeds_source",
+                    f"nothing remains to invoice on {out['source'].number}",
+                    {"source": out["source"].number},
+                )
     if not isinstance(raw_lines, list) or not raw_lines:
-        errors.append(DomainError("invalid", "at least one line is required", {"field": "lines"},
-                                  kind="required"))
+        errors.append(
+            DomainError(
+                "invalid", "at least one line is required", {"field": "lines"}, kind="required"
+            )
+        )
         _raise_all(errors)
     if len(raw_lines) > 1000:
         raise DomainError("invalid", "at most 1000 lines per document", {"field": "lines"})
     out["lines"] = _resolve_lines(t, raw_lines, errors)
     _raise_all(errors)
-    _check_source_lines(out["source"], out["lines"], check_remaining, by_invoice=t.kind == "invoice")
+    _check_source_lines(
+        out["source"], out["lines"], check_remaining, by_invoice=t.kind == "invoice"
+    )
     return out
 
 
@@ -104,14 +132,17 @@ def _partner(t, code):
             raise not_found(t.partner, code)
         return partner
     if t.partner_required:
-        raise DomainError("invalid", f"partner ({t.partner}) is required", {"field": "partner"},
-                          kind="required")
+        raise DomainError(
+            "invalid", f"partner ({t.partner}) is required", {"field": "partner"}, kind="required"
+        )
     return None
 
 
 def _warehouse(t, key: str, code):
     if not code:
-        raise DomainError("invalid", f"{key} is required for {t.code}", {"field": key}, kind="required")
+        raise DomainError(
+            "invalid", f"{key} is required for {t.code}", {"field": key}, kind="required"
+        )
     wh = Warehouse.objects.filter(code=code).first()
     if wh is None:
         raise not_found("warehouse", code)
@@ -123,14 +154,19 @@ def _source(t, number, partner, day, check_remaining: bool = True) -> Document:
     if src is None:
         raise not_found("document", number)
     if src.type not in t.source_types:
-        raise DomainError("invalid", f"a {t.code} cannot derive from a {src.type}", {"field": "source"})
+        raise DomainError(
+            "invalid", f"a {t.code} cannot derive from a {src.type}", {"field": "source"}
+        )
     if check_remaining:
         workflow.check(src, "derive", source=src.number)
     if src.partner_id != (partner.id if partner else None):
         raise DomainError("invalid", "source belongs to another partner", {"field": "source"})
     if day < src.date:
-        raise DomainError("invalid", f"date {day} is before the source {src.number} ({src.date})",
-                          {"field": "date", "source": src.number})
+        raise DomainError(
+            "invalid",
+            f"date {day} is before the source {src.number} ({src.date})",
+            {"field": "date", "source": src.number},
+        )
     return src
 
 
@@ -149,11 +185,19 @@ def _resolve_lines(t, raw_lines: list, errors: list) -> list:
         p["item_obj"] = item
         if t.counted:
             if item.id in seen:
-                errors.append(DomainError("invalid", f"item {item.code} is counted twice", {"line": i + 1}))
+                errors.append(
+                    DomainError("invalid", f"item {item.code} is counted twice", {"line": i + 1})
+                )
             seen.add(item.id)
         elif p["qty_units"] <= 0:
-            errors.append(DomainError("invalid", f"lines[{i}].qty must be positive",
-                                      {"field": f"lines[{i}].qty"}, kind="positive"))
+            errors.append(
+                DomainError(
+                    "invalid",
+                    f"lines[{i}].qty must be positive",
+                    {"field": f"lines[{i}].qty"},
+                    kind="positive",
+                )
+            )
             continue
         _collect(errors, _price_line, t, p, item, i)
     return parsed
@@ -162,21 +206,34 @@ def _resolve_lines(t, raw_lines: list, errors: list) -> list:
 def _source_line_bodies(source: Document) -> list[dict]:
     """An invoice without lines covers what is left to invoice: delivered − returned − invoiced."""
     used = used_quantities(source, by_invoice=True)
-    return [{"item": ln.item.code, "qty": str(Decimal(ln.qty - used.get(ln.id, 0)) / QTY_SCALE),
-             "price": str(ln.price), "tax_rate": str(ln.tax_rate), "source_line": ln.id}
-            for ln in source.lines.select_related("item").order_by("line_no") if ln.qty > used.get(ln.id, 0)]
+    return [
+        {
+            "item": ln.item.code,
+            "qty": str(Decimal(ln.qty - used.get(ln.id, 0)) / QTY_SCALE),
+            "price": str(ln.price),
+            "tax_rate": str(ln.tax_rate),
+            "source_line": ln.id,
+        }
+        for ln in source.lines.select_related("item").order_by("line_no")
+        if ln.qty > used.get(ln.id, 0)
+    ]
 
 
 def _resolve_money(t, data: dict, out: dict) -> dict:
     """receipt / payment / refund / supplier_refund: an amount, a money account, allocations."""
     out["amount"] = to_fen(parse_decimal(data.get("amount"), "amount", 2))
     if out["amount"] <= 0:
-        raise DomainError("invalid", "amount must be positive", {"field": "amount"}, kind="positive")
+        raise DomainError(
+            "invalid", "amount must be positive", {"field": "amount"}, kind="positive"
+        )
     code = data.get("account") or "1002"
     account = Account.objects.filter(code=str(code)).first()
     if account is None or not str(code).startswith(MONEY_ACCOUNTS):
-        raise DomainError("invalid", f"account {code} is not a cash or bank account (1001, 1002, 1012)",
-                          {"field": "account"})
+        raise DomainError(
+            "invalid",
+            f"account {code} is not a cash or bank account (1001, 1002, 1012)",
+            {"field": "account"},
+        )
     out["account"] = account
     allocations = data.get("allocations") or []
     if not isinstance(allocations, list):
@@ -184,16 +241,26 @@ def _resolve_money(t, data: dict, out: dict) -> dict:
     plan = []
     for i, a in enumerate(allocations):
         if not isinstance(a, dict) or not a.get("document"):
-            raise DomainError("invalid", f"allocations[{i}] needs a document", {"field": f"allocations[{i}]"})
+            raise DomainError(
+                "invalid", f"allocations[{i}] needs a document", {"field": f"allocations[{i}]"}
+            )
         amount = to_fen(parse_decimal(a.get("amount"), f"allocations[{i}].amount", 2))
         if amount <= 0:
-            raise DomainError("invalid", f"allocations[{i}].amount must be positive", {"field": f"allocations[{i}]"})
+            raise DomainError(
+                "invalid",
+                f"allocations[{i}].amount must be positive",
+                {"field": f"allocations[{i}]"},
+            )
         if not Document.objects.filter(number=a["document"]).exists():
             raise not_found("document", a["document"])
         plan.append({"document": a["document"], "amount": amount})
     if sum(a["amount"] for a in plan) > out["amount"]:
-        raise DomainError("invalid", "allocations exceed the amount", {"field": "allocations"},
-                          kind="allocations_exceed")
+        raise DomainError(
+            "invalid",
+            "allocations exceed the amount",
+            {"field": "allocations"},
+            kind="allocations_exceed",
+        )
     out["allocation_plan"] = {"allocations": plan, "auto": bool(data.get("auto_allocate"))}
     out["lines"] = []
     return out
@@ -209,7 +276,9 @@ def _price_line(t, p: dict, item: Item, i: int) -> None:
     if not t.priced and not t.counted:
         p.update(price=None, price_incl_tax=None, tax_rate=Decimal(0), amount=0, tax=0, gross=0)
         return
-    rate = p["tax_rate"] if p["tax_rate"] is not None else (item.tax_rate if t.partner else Decimal(0))
+    rate = (
+        p["tax_rate"] if p["tax_rate"] is not None else (item.tax_rate if t.partner else Decimal(0))
+    )
     price, pit = p["price"], p["price_incl_tax"]
     if price is not None and pit is not None:
         check_prices_agree(price, pit, rate, f"lines[{i}]")
@@ -220,23 +289,36 @@ def _price_line(t, p: dict, item: Item, i: int) -> None:
         default = getattr(item, t.price_field)
         if default is None:
             raise DomainError(
-                "invalid", f"lines[{i}]: price or price_incl_tax is required (item {item.code} has no default price)",
+                "invalid",
+                f"lines[{i}]: price or price_incl_tax is required (item {item.code} has no default price)",
                 {"field": f"lines[{i}].price"},
             )
         price = default
     if qty * (pit if pit is not None else price) >= MAX_LINE_AMOUNT:
-        raise DomainError("invalid", f"lines[{i}]: the amount is too large", {"field": f"lines[{i}].qty"})
+        raise DomainError(
+            "invalid", f"lines[{i}]: the amount is too large", {"field": f"lines[{i}].qty"}
+        )
     price, pit, amount, tax, gross = line_amounts(qty, price if pit is None else None, pit, rate)
-    p.update(price=price, price_incl_tax=pit, tax_rate=rate, amount=fen(amount), tax=fen(tax), gross=fen(gross))
+    p.update(
+        price=price,
+        price_incl_tax=pit,
+        tax_rate=rate,
+        amount=fen(amount),
+        tax=fen(tax),
+        gross=fen(gross),
+    )
 
 
-def _check_source_lines(source: Document | None, parsed: list, check_remaining: bool = True,
-                        by_invoice: bool = False) -> None:
+def _check_source_lines(
+    source: Document | None, parsed: list, check_remaining: bool = True, by_invoice: bool = False
+) -> None:
     """A derived line names its source line; its quantity may not exceed what remains."""
     if source is None:
         for p in parsed:
             if p["source_line"] is not None:
-                raise DomainError("invalid", "source_line needs a source document", {"field": "source"})
+                raise DomainError(
+                    "invalid", "source_line needs a source document", {"field": "source"}
+                )
         return
     src_lines = {ln.id: ln for ln in source.lines.all()}
     used = used_quantities(source, by_invoice=by_invoice) if check_remaining else {}
@@ -247,10 +329,17 @@ def _check_source_lines(source: Document | None, parsed: list, check_remaining: 
             continue
         line = src_lines.get(sl)
         if line is None:
-            raise DomainError("invalid", f"lines[{i}].source_line {sl} is not a line of {source.number}",
-                              {"field": f"lines[{i}].source_line"})
+            raise DomainError(
+                "invalid",
+                f"lines[{i}].source_line {sl} is not a line of {source.number}",
+                {"field": f"lines[{i}].source_line"},
+            )
         if line.item_id != p["item_obj"].id:
-            raise DomainError("invalid", f"lines[{i}]: item differs from its source line", {"field": f"lines[{i}].item"})
+            raise DomainError(
+                "invalid",
+                f"lines[{i}]: item differs from its source line",
+                {"field": f"lines[{i}].item"},
+            )
         asked[sl] = asked.get(sl, 0) + p["qty_units"]
         if asked[sl] + used.get(sl, 0) > line.qty:
             raise DomainError(
@@ -279,9 +368,17 @@ def _apply(doc: Document, v: dict) -> None:
 def _write_lines(doc: Document, parsed: list) -> None:
     lines = [
         DocumentLine(
-            document=doc, line_no=n, item=p["item_obj"], qty=p["qty_units"], price=p["price"],
-            price_incl_tax=p["price_incl_tax"], tax_rate=p["tax_rate"] or Decimal(0),
-            amount=p["amount"], tax=p["tax"], amount_incl_tax=p["gross"], source_line_id=p["source_line"],
+            document=doc,
+            line_no=n,
+            item=p["item_obj"],
+            qty=p["qty_units"],
+            price=p["price"],
+            price_incl_tax=p["price_incl_tax"],
+            tax_rate=p["tax_rate"] or Decimal(0),
+            amount=p["amount"],
+            tax=p["tax"],
+            amount_incl_tax=p["gross"],
+            source_line_id=p["source_line"],
         )
         for n, p in enumerate(parsed, start=1)
     ]
@@ -298,9 +395,14 @@ def create_draft(user, data: dict) -> tuple[dict, bool]:
     require(user, EDIT)
     ext = data.get("external_ref") if isinstance(data, dict) else None
     if ext is not None and (not isinstance(ext, str) or not ext or len(ext) > 100):
-        raise DomainError("invalid", "external_ref must be a non-empty string of at most 100 characters",
-                          {"field": "external_ref"})
-    existing = Document.objects.filter(type=data.get("type"), external_ref=ext).first() if ext else None
+        raise DomainError(
+            "invalid",
+            "external_ref must be a non-empty string of at most 100 characters",
+            {"field": "external_ref"},
+        )
+    existing = (
+        Document.objects.filter(type=data.get("type"), external_ref=ext).first() if ext else None
+    )
     # a replay is not refused for what its own first create changed since (remaining quantities)
     v = _resolve(data, check_remaining=existing is None)
     require_type(user, v["type"].code)
@@ -310,14 +412,20 @@ def create_draft(user, data: dict) -> tuple[dict, bool]:
     try:
         with transaction.atomic():
             ensure_open(v["date"])
-            doc = Document(number=next_number(v["type"].prefix, v["date"]), type=v["type"].code,
-                           external_ref=ext or None, created_by=user)
+            doc = Document(
+                number=next_number(v["type"].prefix, v["date"]),
+                type=v["type"].code,
+                external_ref=ext or None,
+                created_by=user,
+            )
             _apply(doc, v)
             doc.save()
             result = document_dict(doc)
             record(user, "create", "document", doc.number, after=result)
     except IntegrityError:
-        existing = Document.objects.filter(type=v["type"].code, external_ref=ext).first() if ext else None
+        existing = (
+            Document.objects.filter(type=v["type"].code, external_ref=ext).first() if ext else None
+        )
         if existing is None:
             raise
         return _replay(user, existing, v), False
@@ -329,29 +437,60 @@ def _replay(user, doc: Document, v: dict) -> dict:
     describes it."""
     require_document(user, doc)
     if _fingerprint_of(doc) != _fingerprint(v):
-        raise DomainError("idempotency_conflict",
-                          f"external_ref {doc.external_ref} was used for {doc.number} with another body",
-                          {"document": doc.number, "external_ref": doc.external_ref})
+        raise DomainError(
+            "idempotency_conflict",
+            f"external_ref {doc.external_ref} was used for {doc.number} with another body",
+            {"document": doc.number, "external_ref": doc.external_ref},
+        )
     return document_dict(doc)
 
 
 def _fingerprint(v: dict) -> tuple:
     """What a resolved body says about a document (compared with `_fingerprint_of`)."""
-    lines = tuple((p["item_obj"].id, p["qty_units"], p["amount"], p["tax"], p["gross"], p["source_line"])
-                  for p in v["lines"])
+    lines = tuple(
+        (p["item_obj"].id, p["qty_units"], p["amount"], p["tax"], p["gross"], p["source_line"])
+        for p in v["lines"]
+    )
     plan = v.get("allocation_plan")
-    return (v["date"], _id(v["partner"]), _id(v["warehouse"]), _id(v["to_warehouse"]), _id(v["source"]),
-            v["memo"], v.get("salesperson", ""), v.get("invoice_no", ""), v.get("invoice_type", ""),
-            _id(v.get("account")), v.get("amount"), plan or None, lines)
+    return (
+        v["date"],
+        _id(v["partner"]),
+        _id(v["warehouse"]),
+        _id(v["to_warehouse"]),
+        _id(v["source"]),
+        v["memo"],
+        v.get("salesperson", ""),
+        v.get("invoice_no", ""),
+        v.get("invoice_type", ""),
+        _id(v.get("account")),
+        v.get("amount"),
+        plan or None,
+        lines,
+    )
 
 
 def _fingerprint_of(doc: Document) -> tuple:
-    lines = tuple(doc.lines.order_by("line_no").values_list("item_id", "qty", "amount", "tax", "amount_incl_tax",
-                                                            "source_line_id"))
+    lines = tuple(
+        doc.lines.order_by("line_no").values_list(
+            "item_id", "qty", "amount", "tax", "amount_incl_tax", "source_line_id"
+        )
+    )
     money = doc.amount if doc.account_id else None
-    return (doc.date, doc.partner_id, doc.warehouse_id, doc.to_warehouse_id, doc.source_id, doc.memo,
-            doc.salesperson, doc.invoice_no, doc.invoice_type, doc.account_id, money, doc.allocation_plan or None,
-            lines)
+    return (
+        doc.date,
+        doc.partner_id,
+        doc.warehouse_id,
+        doc.to_warehouse_id,
+        doc.source_id,
+        doc.memo,
+        doc.salesperson,
+        doc.invoice_no,
+        doc.invoice_type,
+        doc.account_id,
+        money,
+        doc.allocation_plan or None,
+        lines,
+    )
 
 
 def _id(obj):
@@ -363,14 +502,23 @@ def update_draft(user, number: str, data: dict) -> dict:
     with transaction.atomic():
         doc = get_document(number, for_update=True)
         workflow.check(doc, "edit")
-        if isinstance(data, dict) and data.get("version") is not None and str(data["version"]) != str(doc.version):
-            raise DomainError("version_conflict", f"{number} was changed by someone else; reload it",
-                              {"version": doc.version})
+        if (
+            isinstance(data, dict)
+            and data.get("version") is not None
+            and str(data["version"]) != str(doc.version)
+        ):
+            raise DomainError(
+                "version_conflict",
+                f"{number} was changed by someone else; reload it",
+                {"version": doc.version},
+            )
         if isinstance(data, dict) and data.get("type", doc.type) != doc.type:
             raise DomainError("invalid", "the type of a document cannot change", {"field": "type"})
         require_document(user, doc)
         v = _resolve(data, doc.type)
-        require_warehouses(user, *guarded_warehouses(v["type"].code, v["warehouse"], v["to_warehouse"]))
+        require_warehouses(
+            user, *guarded_warehouses(v["type"].code, v["warehouse"], v["to_warehouse"])
+        )
         ensure_open(doc.date, v["date"])
         before = document_dict(doc)
         doc.lines.all().delete()

@@ -32,7 +32,9 @@ class DocType:
     to_warehouse: bool = False  # moves goods between two warehouses
     priced: bool = True  # lines carry prices and tax
     price_field: str = "purchase_price"  # item default price
-    priced_at_cost: bool = False  # its prices are purchase prices or costs (masked without view_cost)
+    priced_at_cost: bool = (
+        False  # its prices are purchase prices or costs (masked without view_cost)
+    )
     margin: bool = False  # a gross margin means something on it (what is sold)
     counted: bool = False  # lines give the counted quantity (each item once; a price values a gain)
     source_types: tuple = ()  # types a document of this type may derive from (linked lines)
@@ -51,67 +53,217 @@ def _recipe(family: str, name: str) -> str:
 
 
 _P, _S = "supplier", "customer"
-_PURCHASE = {"areas": (PURCHASE,), "partner": _P, "partner_required": True, "side": "purchase",
-             "priced_at_cost": True, "nav": PURCHASING, "posts": True}
-_SALES = {"areas": (SALES,), "partner": _S, "partner_required": True, "side": "sales",
-          "price_field": "sale_price", "nav": SELLING, "posts": True}
+_PURCHASE = {
+    "areas": (PURCHASE,),
+    "partner": _P,
+    "partner_required": True,
+    "side": "purchase",
+    "priced_at_cost": True,
+    "nav": PURCHASING,
+    "posts": True,
+}
+_SALES = {
+    "areas": (SALES,),
+    "partner": _S,
+    "partner_required": True,
+    "side": "sales",
+    "price_field": "sale_price",
+    "nav": SELLING,
+    "posts": True,
+}
 _STOCK = {"areas": (STOCK,), "nav": INVENTORY}
-_MONEY = {"areas": (MONEY,), "partner_required": True, "warehouse": False, "nav": MONEY_GROUP,
-          "posts": True, "kind": "money", "makes_vouchers": True}
+_MONEY = {
+    "areas": (MONEY,),
+    "partner_required": True,
+    "warehouse": False,
+    "nav": MONEY_GROUP,
+    "posts": True,
+    "kind": "money",
+    "makes_vouchers": True,
+}
 
 TYPES = {
     t.code: t
     for t in [
-        DocType("purchase_order", "CGDD", _("Purchase order"), _("Purchase orders"), **_PURCHASE,
-                threshold=True, kind="order", recipe=_recipe("orders", "PURCHASE_ORDER")),
-        DocType("purchase_receipt", "CGRK", _("Purchase receipt"), _("Purchase receipts"),
-                **{**_PURCHASE, "areas": (PURCHASE, STOCK)}, read_areas=(MONEY,), threshold=True,
-                source_types=("purchase_order",), makes_vouchers=True,
-                recipe=_recipe("stock_in", "PURCHASE_RECEIPT")),
-        DocType("purchase_return", "CGTH", _("Purchase return"), _("Purchase returns"),
-                **{**_PURCHASE, "areas": (PURCHASE, STOCK)}, read_areas=(MONEY,),
-                source_types=("purchase_receipt",), makes_vouchers=True,
-                recipe=_recipe("stock_out", "PURCHASE_RETURN")),
-        DocType("purchase_invoice", "CGFP", _("Purchase invoice"), _("Purchase invoices"),
-                **{**_PURCHASE, "areas": (PURCHASE, MONEY), "side": None}, warehouse=False,
-                source_types=("purchase_receipt",), kind="invoice",
-                recipe=_recipe("invoices", "INVOICE")),
-        DocType("sales_order", "XSDD", _("Sales order"), _("Sales orders"), **_SALES, margin=True,
-                threshold=True, kind="order", recipe=_recipe("orders", "SALES_ORDER")),
-        DocType("sales_delivery", "XSCK", _("Sales delivery"), _("Sales deliveries"),
-                **{**_SALES, "areas": (SALES, STOCK)}, read_areas=(MONEY,), margin=True,
-                threshold=True, source_types=("sales_order",), makes_vouchers=True,
-                recipe=_recipe("stock_out", "SALES_DELIVERY")),
-        DocType("sales_return", "XSTH", _("Sales return"), _("Sales returns"),
-                **{**_SALES, "areas": (SALES, STOCK)}, read_areas=(MONEY,),
-                source_types=("sales_delivery",), makes_vouchers=True,
-                recipe=_recipe("stock_in", "SALES_RETURN")),
-        DocType("sales_invoice", "XSFP", _("Sales invoice"), _("Sales invoices"),
-                **{**_SALES, "areas": (SALES, MONEY), "side": None}, warehouse=False,
-                source_types=("sales_delivery",), kind="invoice",
-                recipe=_recipe("invoices", "INVOICE")),
-        DocType("other_in", "QTRK", _("Other receipt"), _("Other receipts"), **_STOCK,
-                priced_at_cost=True, posts=True, makes_vouchers=True,
-                recipe=_recipe("stock_in", "OTHER_IN")),
-        DocType("other_out", "QTCK", _("Other issue"), _("Other issues"), **_STOCK, priced=False,
-                posts=True, makes_vouchers=True, recipe=_recipe("stock_out", "OTHER_OUT")),
-        DocType("transfer", "DBD", _("Transfer"), _("Transfers"), **_STOCK, to_warehouse=True,
-                priced=False, posts=True, recipe=_recipe("warehouse", "TRANSFER")),
-        DocType("stock_count", "PDD", _("Stock count"), _("Stock counts"), **_STOCK, priced=False,
-                counted=True, posts=True, makes_vouchers=True,
-                recipe=_recipe("warehouse", "STOCK_COUNT")),
+        DocType(
+            "purchase_order",
+            "CGDD",
+            _("Purchase order"),
+            _("Purchase orders"),
+            **_PURCHASE,
+            threshold=True,
+            kind="order",
+            recipe=_recipe("orders", "PURCHASE_ORDER"),
+        ),
+        DocType(
+            "purchase_receipt",
+            "CGRK",
+            _("Purchase receipt"),
+            _("Purchase receipts"),
+            **{**_PURCHASE, "areas": (PURCHASE, STOCK)},
+            read_areas=(MONEY,),
+            threshold=True,
+            source_types=("purchase_order",),
+            makes_vouchers=True,
+            recipe=_recipe("stock_in", "PURCHASE_RECEIPT"),
+        ),
+        DocType(
+            "purchase_return",
+            "CGTH",
+            _("Purchase return"),
+            _("Purchase returns"),
+            **{**_PURCHASE, "areas": (PURCHASE, STOCK)},
+            read_areas=(MONEY,),
+            source_types=("purchase_receipt",),
+            makes_vouchers=True,
+            recipe=_recipe("stock_out", "PURCHASE_RETURN"),
+        ),
+        DocType(
+            "purchase_invoice",
+            "CGFP",
+            _("Purchase invoice"),
+            _("Purchase invoices"),
+            **{**_PURCHASE, "areas": (PURCHASE, MONEY), "side": None},
+            warehouse=False,
+            source_types=("purchase_receipt",),
+            kind="invoice",
+            recipe=_recipe("invoices", "INVOICE"),
+        ),
+        DocType(
+            "sales_order",
+            "XSDD",
+            _("Sales order"),
+            _("Sales orders"),
+            **_SALES,
+            margin=True,
+            threshold=True,
+            kind="order",
+            recipe=_recipe("orders", "SALES_ORDER"),
+        ),
+        DocType(
+            "sales_delivery",
+            "XSCK",
+            _("Sales delivery"),
+            _("Sales deliveries"),
+            **{**_SALES, "areas": (SALES, STOCK)},
+            read_areas=(MONEY,),
+            margin=True,
+            threshold=True,
+            source_types=("sales_order",),
+            makes_vouchers=True,
+            recipe=_recipe("stock_out", "SALES_DELIVERY"),
+        ),
+        DocType(
+            "sales_return",
+            "XSTH",
+            _("Sales return"),
+            _("Sales returns"),
+            **{**_SALES, "areas": (SALES, STOCK)},
+            read_areas=(MONEY,),
+            source_types=("sales_delivery",),
+            makes_vouchers=True,
+            recipe=_recipe("stock_in", "SALES_RETURN"),
+        ),
+        DocType(
+            "sales_invoice",
+            "XSFP",
+            _("Sales invoice"),
+            _("Sales invoices"),
+            **{**_SALES, "areas": (SALES, MONEY), "side": None},
+            warehouse=False,
+            source_types=("sales_delivery",),
+            kind="invoice",
+            recipe=_recipe("invoices", "INVOICE"),
+        ),
+        DocType(
+            "other_in",
+            "QTRK",
+            _("Other receipt"),
+            _("Other receipts"),
+            **_STOCK,
+            priced_at_cost=True,
+            posts=True,
+            makes_vouchers=True,
+            recipe=_recipe("stock_in", "OTHER_IN"),
+        ),
+        DocType(
+            "other_out",
+            "QTCK",
+            _("Other issue"),
+            _("Other issues"),
+            **_STOCK,
+            priced=False,
+            posts=True,
+            makes_vouchers=True,
+            recipe=_recipe("stock_out", "OTHER_OUT"),
+        ),
+        DocType(
+            "transfer",
+            "DBD",
+            _("Transfer"),
+            _("Transfers"),
+            **_STOCK,
+            to_warehouse=True,
+            priced=False,
+            posts=True,
+            recipe=_recipe("warehouse", "TRANSFER"),
+        ),
+        DocType(
+            "stock_count",
+            "PDD",
+            _("Stock count"),
+            _("Stock counts"),
+            **_STOCK,
+            priced=False,
+            counted=True,
+            posts=True,
+            makes_vouchers=True,
+            recipe=_recipe("warehouse", "STOCK_COUNT"),
+        ),
         DocType("assembly", "ZZD", _("Assembly"), _("Assemblies"), areas=(STOCK,), priced=False),
-        DocType("disassembly", "CXD", _("Disassembly"), _("Disassemblies"), areas=(STOCK,),
-                priced=False),
-        DocType("receipt", "SKD", _("Customer receipt"), _("Customer receipts"), **_MONEY,
-                partner=_S, refunded_by="refund", recipe=_recipe("money", "RECEIPT")),
-        DocType("payment", "FKD", _("Supplier payment"), _("Supplier payments"), **_MONEY,
-                partner=_P, threshold=True, refunded_by="supplier_refund",
-                recipe=_recipe("money", "PAYMENT")),
-        DocType("refund", "TKD", _("Customer refund"), _("Customer refunds"), **_MONEY,
-                partner=_S, threshold=True, recipe=_recipe("money", "REFUND")),
-        DocType("supplier_refund", "STKD", _("Supplier refund"), _("Supplier refunds"), **_MONEY,
-                partner=_P, recipe=_recipe("money", "SUPPLIER_REFUND")),
+        DocType(
+            "disassembly", "CXD", _("Disassembly"), _("Disassemblies"), areas=(STOCK,), priced=False
+        ),
+        DocType(
+            "receipt",
+            "SKD",
+            _("Customer receipt"),
+            _("Customer receipts"),
+            **_MONEY,
+            partner=_S,
+            refunded_by="refund",
+            recipe=_recipe("money", "RECEIPT"),
+        ),
+        DocType(
+            "payment",
+            "FKD",
+            _("Supplier payment"),
+            _("Supplier payments"),
+            **_MONEY,
+            partner=_P,
+            threshold=True,
+            refunded_by="supplier_refund",
+            recipe=_recipe("money", "PAYMENT"),
+        ),
+        DocType(
+            "refund",
+            "TKD",
+            _("Customer refund"),
+            _("Customer refunds"),
+            **_MONEY,
+            partner=_S,
+            threshold=True,
+            recipe=_recipe("money", "REFUND"),
+        ),
+        DocType(
+            "supplier_refund",
+            "STKD",
+            _("Supplier refund"),
+            _("Supplier refunds"),
+            **_MONEY,
+            partner=_P,
+            recipe=_recipe("money", "SUPPLIER_REFUND"),
+        ),
     ]
 }
 
@@ -155,7 +307,9 @@ def invoiced_types() -> tuple:
 
 def returns_of(sources: tuple) -> tuple:
     """The stock types that return what a document of one of `sources` moved."""
-    return tuple(c for c, t in TYPES.items() if t.kind == "stock" and set(t.source_types) & set(sources))
+    return tuple(
+        c for c, t in TYPES.items() if t.kind == "stock" and set(t.source_types) & set(sources)
+    )
 
 
 OPENING_STOCK_TYPE = "other_in"  # opening stock is posted as one approved document of this type

@@ -191,16 +191,26 @@ def describe_refusal(d: dict) -> str:
     names = {"status": STATUS_NAMES.get(d["status"], d["status"]), "number": d.get("source", "")}
     action = ACTION_NAMES.get(d.get("action", ""))
     if d.get("source"):
-        refused = gettext("The source document %(number)s is %(status)s: nothing can be derived from it.") % names
+        refused = (
+            gettext("The source document %(number)s is %(status)s: nothing can be derived from it.")
+            % names
+        )
     elif action:
-        refused = gettext("Cannot %(action)s: the document is %(status)s.") % {**names, "action": action}
+        refused = gettext("Cannot %(action)s: the document is %(status)s.") % {
+            **names,
+            "action": action,
+        }
     else:
         refused = gettext("This cannot be done while the document is %(status)s.") % names
     allowed = [str(ACTION_NAMES[a]) for a in d.get("allowed", []) if a in ACTION_NAMES]
     if not allowed:
         return refused + " " + gettext("No further action is possible on it.")
     comma = "、" if (get_language() or "").startswith("zh") else ", "
-    return refused + " " + gettext("What can be done now: %(actions)s.") % {"actions": comma.join(allowed)}
+    return (
+        refused
+        + " "
+        + gettext("What can be done now: %(actions)s.") % {"actions": comma.join(allowed)}
+    )
 
 
 register_describer("wrong_status", describe_refusal)

@@ -70,13 +70,21 @@ def get_warehouse(request, code: str):
 
 
 def _ids(item, warehouse):
-    return (get_item(item).id if item else None, selectors.get_warehouse(warehouse).id if warehouse else None)
+    return (
+        get_item(item).id if item else None,
+        selectors.get_warehouse(warehouse).id if warehouse else None,
+    )
 
 
 @router.get("/stock", response=typed(page_of(StockOut)))
-def stock(request, item: str | None = None, warehouse: str | None = None,
-          date: str | None = Query(None, description="YYYY-MM-DD, default today"),
-          limit: int = 1000, offset: int = 0):
+def stock(
+    request,
+    item: str | None = None,
+    warehouse: str | None = None,
+    date: str | None = Query(None, description="YYYY-MM-DD, default today"),
+    limit: int = 1000,
+    offset: int = 0,
+):
     """Stock per item × warehouse as of ?date= (default today)."""
     item_id, wh_id = _ids(item, warehouse)
     rows = selectors.stock_rows(query_date(date, "date"), item_id, wh_id)
@@ -84,12 +92,19 @@ def stock(request, item: str | None = None, warehouse: str | None = None,
 
 
 @router.get("/stock/moves", response=typed(page_of(MoveOut)))
-def moves(request, item: str | None = None, warehouse: str | None = None, include_cancelled: bool = False,
-          date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
-          date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
-          limit: int = 1000, offset: int = 0):
+def moves(
+    request,
+    item: str | None = None,
+    warehouse: str | None = None,
+    include_cancelled: bool = False,
+    date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
+    date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
+    limit: int = 1000,
+    offset: int = 0,
+):
     """Stock ledger rows in posting order with running balances."""
     item_id, wh_id = _ids(item, warehouse)
-    rows = selectors.move_rows(item_id, wh_id, query_date(date_from, "from"), query_date(date_to, "to"),
-                               include_cancelled)
+    rows = selectors.move_rows(
+        item_id, wh_id, query_date(date_from, "from"), query_date(date_to, "to"), include_cancelled
+    )
     return page(selectors.in_allowed_warehouses(request.user, rows), limit, offset)

@@ -46,7 +46,9 @@ def as_date(v) -> dt.date:
 FALLBACK_LOADERS: list = []
 
 
-def value_for(rule, qty, bal_qty, bal_value, *, fixed=None, src_qty=None, src_value=None, fallback=None):
+def value_for(
+    rule, qty, bal_qty, bal_value, *, fixed=None, src_qty=None, src_value=None, fallback=None
+):
     """The value (fen, signed) of a move by its valuation rule, given the balance before it."""
     if rule == M.COUNTED:
         rule = M.AVERAGE_OUT if qty < 0 else M.AVERAGE_IN
@@ -140,6 +142,7 @@ class Restatement:
             )
             q, v = cur.fetchone()
         q, v = int(q), int(v)
+
         # Changes this restatement already decided for rows before the position.
         def before(mid):
             i = self.info[mid]
@@ -187,7 +190,9 @@ class Restatement:
             sources = {r[5] for r in rows if r[5] is not None} - set(self.db_value)
             if sources:
                 self._load_values(cur, sources)
-        averaged = [r[0] for r in rows if r[4] in (M.AVERAGE_IN, M.COUNTED) and r[0] not in self.fallback]
+        averaged = [
+            r[0] for r in rows if r[4] in (M.AVERAGE_IN, M.COUNTED) and r[0] not in self.fallback
+        ]
         for loader in FALLBACK_LOADERS if averaged else ():
             self.fallback.update(loader(averaged))
         return rows, dependents
@@ -270,19 +275,35 @@ class Restatement:
                 continue
             day, item, wh, doc, line = self.info[mid]
             add((item, wh), dq, d)
-            rows.append((day, doc, line, item, wh, dq, d, M.ADJUSTMENT, 0, mid, None, self.cause_id))
+            rows.append(
+                (day, doc, line, item, wh, dq, d, M.ADJUSTMENT, 0, mid, None, self.cause_id)
+            )
             if d:
                 adjustments.append((day, doc, item, wh, d))
         with connection.cursor() as cur:
             if updates:
-                cur.executemany("UPDATE inventory_stockmove SET qty = %s, value = %s WHERE id = %s", updates)
+                cur.executemany(
+                    "UPDATE inventory_stockmove SET qty = %s, value = %s WHERE id = %s", updates
+                )
             if rows:
                 cur.executemany(INSERT_MOVE, rows)
         return cache, adjustments
 
 
-MOVE_COLUMNS = ("date", "document_id", "line_id", "item_id", "warehouse_id", "qty", "value", "kind", "rule",
-                "anchor_id", "source_move_id", "cause_id")
+MOVE_COLUMNS = (
+    "date",
+    "document_id",
+    "line_id",
+    "item_id",
+    "warehouse_id",
+    "qty",
+    "value",
+    "kind",
+    "rule",
+    "anchor_id",
+    "source_move_id",
+    "cause_id",
+)
 INSERT_MOVE = (
     "INSERT INTO inventory_stockmove (date, document_id, line_id, item_id, warehouse_id, qty, value, "
     "kind, rule, anchor_id, source_move_id, cause_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"

@@ -52,7 +52,9 @@ class StockMove(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["item", "warehouse", "date", "id"], name="move_key_date"),
-            models.Index(fields=["date", "item", "warehouse", "qty", "value"], name="move_date_cover"),
+            models.Index(
+                fields=["date", "item", "warehouse", "qty", "value"], name="move_date_cover"
+            ),
             models.Index(fields=["document"], name="move_document"),
             models.Index(fields=["anchor"], name="move_anchor"),
             models.Index(fields=["source_move"], name="move_source"),
@@ -81,13 +83,17 @@ class ReservationEntry(models.Model):
     StockBalance.reserved / on_order are its cache."""
 
     date = models.DateField()
-    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")  # the order
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="+"
+    )  # the order
     line = models.ForeignKey("documents.DocumentLine", on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
     reserved = models.BigIntegerField(default=0)
     on_order = models.BigIntegerField(default=0)
-    cause = models.ForeignKey("documents.Document", null=True, on_delete=models.PROTECT, related_name="+")
+    cause = models.ForeignKey(
+        "documents.Document", null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["line"], name="reservation_line")]

@@ -66,7 +66,9 @@ def balances_at(day: dt.date | None = None, item_id=None, warehouse_id=None) -> 
         )
         cache = {(r[0], r[1]): [int(r[2]), int(r[3]), int(r[4]), int(r[5])] for r in cur.fetchall()}
         # Two subqueries: SQLite only uses the index for a lone MIN or MAX.
-        cur.execute("SELECT (SELECT MIN(date) FROM inventory_stockmove), (SELECT MAX(date) FROM inventory_stockmove)")
+        cur.execute(
+            "SELECT (SELECT MIN(date) FROM inventory_stockmove), (SELECT MAX(date) FROM inventory_stockmove)"
+        )
         first, last = (as_date(v) for v in cur.fetchone())
         if last is None or last <= day:
             return cache
@@ -126,14 +128,22 @@ def _names(table: str, ids) -> list:
         for n in range(0, len(ids), 900):
             chunk = ids[n : n + 900]
             cur.execute(
-                f"SELECT id, code, name FROM {table} WHERE id IN ({','.join(['%s'] * len(chunk))})", chunk
+                f"SELECT id, code, name FROM {table} WHERE id IN ({','.join(['%s'] * len(chunk))})",
+                chunk,
             )
             out += [(r[0], (r[1], r[2])) for r in cur.fetchall()]
     return out
 
 
-def move_rows(item_id=None, warehouse_id=None, date_from=None, date_to=None, include_cancelled=False,
-              per_item=False, opening=None):
+def move_rows(
+    item_id=None,
+    warehouse_id=None,
+    date_from=None,
+    date_to=None,
+    include_cancelled=False,
+    per_item=False,
+    opening=None,
+):
     """Stock ledger rows in posting order with the running balance per item × warehouse (or per
     item across warehouses with per_item=True). `opening` may give the balances before date_from."""
     where, params = stock_filters(item_id, warehouse_id, "m.")
@@ -213,6 +223,9 @@ def held_for_line(line_id, warehouse_id: int) -> Decimal:
     if not str(line_id or "").isdigit():
         return Decimal(0)
     with connection.cursor() as cur:
-        cur.execute("SELECT COALESCE(SUM(reserved), 0) FROM inventory_reservationentry "
-                    "WHERE line_id = %s AND warehouse_id = %s", [int(line_id), warehouse_id])
+        cur.execute(
+            "SELECT COALESCE(SUM(reserved), 0) FROM inventory_reservationentry "
+            "WHERE line_id = %s AND warehouse_id = %s",
+            [int(line_id), warehouse_id],
+        )
         return qty_dec(max(int(cur.fetchone()[0]), 0))

@@ -95,8 +95,20 @@ def _source_values(ids) -> dict:
 
 def _insert(document_id: int, day: dt.date, specs, values) -> None:
     rows = [
-        (day, document_id, s.line_id, s.item_id, s.warehouse_id, s.qty, v, M.ORIGINAL, s.rule, None,
-         s.source_move_id, None)
+        (
+            day,
+            document_id,
+            s.line_id,
+            s.item_id,
+            s.warehouse_id,
+            s.qty,
+            v,
+            M.ORIGINAL,
+            s.rule,
+            None,
+            s.source_move_id,
+            None,
+        )
         for s, v in zip(specs, values, strict=True)
         if not s.link_same_line
     ]
@@ -109,11 +121,28 @@ def _insert(document_id: int, day: dt.date, specs, values) -> None:
                 [document_id],
             )
             out_ids = dict(cur.fetchall())
-            insert_rows(cur, "inventory_stockmove", MOVE_COLUMNS, [
-                (day, document_id, s.line_id, s.item_id, s.warehouse_id, s.qty, v, M.ORIGINAL,
-                 s.rule, None, out_ids[s.line_id], None)
-                for s, v in linked
-            ])
+            insert_rows(
+                cur,
+                "inventory_stockmove",
+                MOVE_COLUMNS,
+                [
+                    (
+                        day,
+                        document_id,
+                        s.line_id,
+                        s.item_id,
+                        s.warehouse_id,
+                        s.qty,
+                        v,
+                        M.ORIGINAL,
+                        s.rule,
+                        None,
+                        out_ids[s.line_id],
+                        None,
+                    )
+                    for s, v in linked
+                ],
+            )
 
 
 def _update_cache(changes: dict, day: dt.date | None) -> None:
@@ -124,7 +153,10 @@ def _update_cache(changes: dict, day: dt.date | None) -> None:
             cur.execute(
                 "UPDATE inventory_stockbalance b SET qty = b.qty + v.dq, value = b.value + v.dv, "
                 "last_date = CASE WHEN b.last_date IS NULL OR b.last_date < v.day THEN v.day ELSE b.last_date END "
-                "FROM (VALUES " + ", ".join(["(%s::bigint, %s::bigint, %s::bigint, %s::bigint, %s::date)"] * len(rows))
+                "FROM (VALUES "
+                + ", ".join(
+                    ["(%s::bigint, %s::bigint, %s::bigint, %s::bigint, %s::date)"] * len(rows)
+                )
                 + ") AS v(item_id, warehouse_id, dq, dv, day) "
                 "WHERE b.item_id = v.item_id AND b.warehouse_id = v.warehouse_id",
                 [x for r in rows for x in r],
@@ -171,7 +203,13 @@ def _append_at_end(day, specs, balances, sources):
         elif s.source_move_id:
             src_qty, src_value = sources[s.source_move_id]
         v = value_for(
-            s.rule, s.qty, st[0], st[1], fixed=s.fixed, src_qty=src_qty, src_value=src_value,
+            s.rule,
+            s.qty,
+            st[0],
+            st[1],
+            fixed=s.fixed,
+            src_qty=src_qty,
+            src_value=src_value,
             fallback=s.fallback,
         )
         if s.qty < 0:
@@ -231,7 +269,22 @@ def cancel_moves(document_id: int, cause_id: int) -> list:
     r = Restatement(cause_id=cause_id, lock=lock_balances)
     for mid, day, line, item, wh, qty, value in originals:
         day = as_date(day)
-        rows.append((day, document_id, line, item, wh, -int(qty), -int(value), M.REVERSAL, 0, mid, None, cause_id))
+        rows.append(
+            (
+                day,
+                document_id,
+                line,
+                item,
+                wh,
+                -int(qty),
+                -int(value),
+                M.REVERSAL,
+                0,
+                mid,
+                None,
+                cause_id,
+            )
+        )
         q0, v0 = changes.get((item, wh), (0, 0))
         changes[(item, wh)] = (q0 - int(qty), v0 - int(value))
         r.schedule((item, wh), (day, mid))
@@ -253,12 +306,16 @@ def create_warehouse(user, data: dict) -> dict:
     try:
         with transaction.atomic():
             if Warehouse.objects.filter(code=code).exists():
-                raise DomainError("duplicate_code", f"warehouse code {code} already exists", {"code": code})
+                raise DomainError(
+                    "duplicate_code", f"warehouse code {code} already exists", {"code": code}
+                )
             wh = Warehouse.objects.create(code=code, name=name)
             result = warehouse_dict(wh)
             record(user, "create", "warehouse", code, after=result)
     except IntegrityError:
-        raise DomainError("duplicate_code", f"warehouse code {code} already exists", {"code": code}) from None
+        raise DomainError(
+            "duplicate_code", f"warehouse code {code} already exists", {"code": code}
+        ) from None
     return result
 
 
@@ -268,7 +325,9 @@ def update_warehouse(user, code: str, data: dict) -> dict:
     with transaction.atomic():
         wh = Warehouse.objects.select_for_update().filter(code=code).first()
         if wh is None:
-            raise DomainError("not_found", f"warehouse {code} not found", {"object": "warehouse", "ref": code})
+            raise DomainError(
+                "not_found", f"warehouse {code} not found", {"object": "warehouse", "ref": code}
+            )
         require_warehouses(user, wh)  # a keeper limited to some warehouses manages only those
         before = warehouse_dict(wh)
         if "name" in data:

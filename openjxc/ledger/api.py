@@ -86,24 +86,35 @@ class OpenItemOut(Output):
 
 @router.get("/accounts", response=typed(page_of(AccountOut)))
 def accounts(request, limit: int = 1000, offset: int = 0):
-    rows = [{"code": a.code, "name": a.name, "category": a.category, "direction": a.direction}
-            for a in Account.objects.order_by("code")]
+    rows = [
+        {"code": a.code, "name": a.name, "category": a.category, "direction": a.direction}
+        for a in Account.objects.order_by("code")
+    ]
     return page(rows, limit, offset)
 
 
 @router.get("/journal", response=typed(page_of(VoucherOut)))
-def journal(request, date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
-            date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
-            limit: int = 1000, offset: int = 0):
+def journal(
+    request,
+    date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
+    date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
+    limit: int = 1000,
+    offset: int = 0,
+):
     """Vouchers with their lines (they show cost of goods: needs view_cost)."""
     require(request.user, VIEW_COST)
-    return page(selectors.journal(query_date(date_from, "from"), query_date(date_to, "to")), limit, offset)
+    return page(
+        selectors.journal(query_date(date_from, "from"), query_date(date_to, "to")), limit, offset
+    )
 
 
 @router.get("/reports/trial-balance", response=typed(TrialBalanceOut))
-def trial_balance(request, period: str | None = None,
-                  date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
-                  date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD")):
+def trial_balance(
+    request,
+    period: str | None = None,
+    date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
+    date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
+):
     """Rows per account for ?period=YYYY-MM (or ?from=&to=); totals balance."""
     require(request.user, VIEW_COST)
     return selectors.trial_balance(period, query_date(date_from, "from"), query_date(date_to, "to"))
@@ -116,6 +127,8 @@ def balance(request, code: str):
     return {"partner": code, **selectors.partner_balance(visible_partner_ids(request.user, code))}
 
 
-@router.get("/partners/{code}/open-items", response=typed(page_of(OpenItemOut)), tags=["accounting"])
+@router.get(
+    "/partners/{code}/open-items", response=typed(page_of(OpenItemOut)), tags=["accounting"]
+)
 def open_items(request, code: str, limit: int = 1000, offset: int = 0):
     return page(selectors.open_items(visible_partner_ids(request.user, code)), limit, offset)

@@ -101,16 +101,22 @@ class OpenItem(models.Model):
     of its OpenItemEntry rows. Allocation and credit checks read only the rows still open, through
     a partial index, instead of summing a partner's whole history. Reconcile proves it equal."""
 
-    document = models.OneToOneField("documents.Document", primary_key=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    document = models.OneToOneField(
+        "documents.Document", primary_key=True, on_delete=models.PROTECT, related_name="+"
+    )
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10)
     date = models.DateField()
     open_amount = models.BigIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["partner", "kind", "date"], name="oi_still_open",
-                                condition=~models.Q(open_amount=0))]
+        indexes = [
+            models.Index(
+                fields=["partner", "kind", "date"],
+                name="oi_still_open",
+                condition=~models.Q(open_amount=0),
+            )
+        ]
 
 
 class Allocation(models.Model):
@@ -118,11 +124,16 @@ class Allocation(models.Model):
     OpenItemEntry rows (and two more when it is undone); this row links them."""
 
     date = models.DateField()
-    source = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="allocations_made")
-    target = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="allocations_received")
+    source = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="allocations_made"
+    )
+    target = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="allocations_received"
+    )
     kind = models.CharField(max_length=10)  # receivable | payable
     amount = models.BigIntegerField()  # fen, positive: reduces the target's open amount toward zero
     created_at = models.DateTimeField(auto_now_add=True)
     undone_at = models.DateTimeField(null=True)
-    undone_by = models.ForeignKey("documents.Document", null=True, on_delete=models.PROTECT, related_name="+")
-
+    undone_by = models.ForeignKey(
+        "documents.Document", null=True, on_delete=models.PROTECT, related_name="+"
+    )

@@ -94,10 +94,15 @@ def get_period(name: str) -> Period:
 
 def set_cycle(value: str) -> None:
     if value not in CYCLES:
-        raise DomainError("invalid", f"cycle must be one of {', '.join(CYCLES)}", {"field": "cycle"})
+        raise DomainError(
+            "invalid", f"cycle must be one of {', '.join(CYCLES)}", {"field": "cycle"}
+        )
     if Period.objects.filter(status=Period.CLOSED).exists():
-        raise DomainError("wrong_status", "the settlement cycle cannot change after the first close",
-                          {"setting": "settlement_cycle"})
+        raise DomainError(
+            "wrong_status",
+            "the settlement cycle cannot change after the first close",
+            {"setting": "settlement_cycle"},
+        )
     set_setting("settlement_cycle", value)
     Period.objects.all().delete()
     ensure_periods()

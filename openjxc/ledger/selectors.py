@@ -36,12 +36,24 @@ def journal(date_from=None, date_to=None, document_id=None) -> list[dict]:
     for vid, day, kind, memo, number, doc, code, name, debit, credit, partner in rows:
         v = vouchers.setdefault(
             vid,
-            {"id": vid, "date": str(as_date(day)), "number": number, "kind": kind, "memo": memo,
-             "document": doc, "lines": []},
+            {
+                "id": vid,
+                "date": str(as_date(day)),
+                "number": number,
+                "kind": kind,
+                "memo": memo,
+                "document": doc,
+                "lines": [],
+            },
         )
         v["lines"].append(
-            {"account": code, "account_name": name, "debit": fen_str(int(debit)),
-             "credit": fen_str(int(credit)), "partner": partner}
+            {
+                "account": code,
+                "account_name": name,
+                "debit": fen_str(int(debit)),
+                "credit": fen_str(int(credit)),
+                "partner": partner,
+            }
         )
     return list(vouchers.values())
 
@@ -137,7 +149,10 @@ def partner_balance(partner_ids: list[int]) -> dict:
             partner_ids,
         )
         sums = {k: int(v) for k, v in cur.fetchall()}
-    return {"receivable": fen_str(sums.get("receivable", 0)), "payable": fen_str(sums.get("payable", 0))}
+    return {
+        "receivable": fen_str(sums.get("receivable", 0)),
+        "payable": fen_str(sums.get("payable", 0)),
+    }
 
 
 def open_items(partner_ids: list[int], include_settled: bool = False) -> list[dict]:
@@ -152,8 +167,14 @@ def open_items(partner_ids: list[int], include_settled: bool = False) -> list[di
         )
         rows = cur.fetchall()
     return [
-        {"document": n, "date": str(as_date(day)), "type": t, "kind": k,
-         "amount": fen_str(int(a)), "open_amount": fen_str(int(o))}
+        {
+            "document": n,
+            "date": str(as_date(day)),
+            "type": t,
+            "kind": k,
+            "amount": fen_str(int(a)),
+            "open_amount": fen_str(int(o)),
+        }
         for n, day, t, k, a, o in rows
         if include_settled or int(o) != 0
     ]

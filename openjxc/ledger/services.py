@@ -57,7 +57,9 @@ def account_ids() -> dict[str, int]:
         return dict(cur.fetchall())
 
 
-def post_voucher(day: dt.date, document_id, kind: str, lines, memo: str = "", ids=None) -> int | None:
+def post_voucher(
+    day: dt.date, document_id, kind: str, lines, memo: str = "", ids=None
+) -> int | None:
     """Append one voucher. lines: (account_code, debit_fen, credit_fen, partner_id|None).
 
     Zero lines are dropped; a voucher must balance (a programming error otherwise)."""
@@ -75,19 +77,31 @@ def post_voucher(day: dt.date, document_id, kind: str, lines, memo: str = "", id
             [day, document_id, kind, memo],
         )
         voucher_id = cur.fetchone()[0]
-        insert_rows(cur, "ledger_journalline", ("voucher_id", "date", "account_id", "debit", "credit", "partner_id"),
-                    [(voucher_id, day, ids[a], d, c, p) for a, d, c, p in lines])
+        insert_rows(
+            cur,
+            "ledger_journalline",
+            ("voucher_id", "date", "account_id", "debit", "credit", "partner_id"),
+            [(voucher_id, day, ids[a], d, c, p) for a, d, c, p in lines],
+        )
         totals: dict[int, list[int]] = {}
         for a, d, c, _ in lines:
             t = totals.setdefault(ids[a], [0, 0])
             t[0] += d
             t[1] += c
-        add_to_columns(cur, "ledger_accountbalance", ("account_id",), ("debit", "credit"),
-                       [(a, d, c) for a, (d, c) in sorted(totals.items())], ("bigint", "bigint", "bigint"))
+        add_to_columns(
+            cur,
+            "ledger_accountbalance",
+            ("account_id",),
+            ("debit", "credit"),
+            [(a, d, c) for a, (d, c) in sorted(totals.items())],
+            ("bigint", "bigint", "bigint"),
+        )
     return voucher_id
 
 
-def negate_vouchers(document_id: int, kind: str, memo: str, kinds=("posting",), day=None, target_id=None) -> None:
+def negate_vouchers(
+    document_id: int, kind: str, memo: str, kinds=("posting",), day=None, target_id=None
+) -> None:
     """Append red-letter copies (negated amounts) of a document's vouchers: dated like them for a
     cancel, or dated `day` under the reversing document `target_id` for a red-letter reversal."""
     with connection.cursor() as cur:
@@ -126,10 +140,15 @@ def add_open_items(entries) -> None:
     )
     upsert_args = [x for row in sorted(deltas.values()) for x in row]
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql" and len(rows) <= 100:  # one round trip on the posting path
+        if (
+            connection.vendor == "postgresql" and len(rows) <= 100
+        ):  # one round trip on the posting path
             values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
-            cur.execute(f"WITH e AS (INSERT INTO ledger_openitementry ({', '.join(columns)}) VALUES {values}) "
-                        + upsert, [x for row in rows for x in row] + upsert_args)
+            cur.execute(
+                f"WITH e AS (INSERT INTO ledger_openitementry ({', '.join(columns)}) VALUES {values}) "
+                + upsert,
+                [x for row in rows for x in row] + upsert_args,
+            )
             return
         insert_rows(cur, "ledger_openitementry", columns, rows)
         cur.execute(upsert, upsert_args)
@@ -171,18 +190,20 @@ def _guard_dates() -> tuple[dt.date | None, dt.date | None]:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT (SELECT value FROM core_setting WHERE key = 'start_date'), "
-            "(SELECT MAX(\"end\") FROM ledger_period WHERE status = %s)",
+            '(SELECT MAX("end") FROM ledger_period WHERE status = %s)',
             [Period.CLOSED],
         )
         start, closed = cur.fetchone()
-    return (dt.date.fromisoformat(start) if start else None,
-            dt.date.fromisoformat(closed) if isinstance(closed, str) else closed)
+    return (
+        dt.date.fromisoformat(start) if start else None,
+        dt.date.fromisoformat(closed) if isinstance(closed, str) else closed,
+    )
 
 
 def closed_through() -> dt.date | None:
     """The last day of the latest closed period (periods close in order)."""
     with connection.cursor() as cur:
-        cur.execute("SELECT MAX(\"end\") FROM ledger_period WHERE status = %s", [Period.CLOSED])
+        cur.execute('SELECT MAX("end") FROM ledger_period WHERE status = %s', [Period.CLOSED])
         value = cur.fetchone()[0]
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)

@@ -38,12 +38,16 @@ def _list(kind, search, limit, offset):
 
 @router.post("/customers", response=typed(PartnerOut, 201))
 def create_customer(request, payload: PartnerIn):
-    return Status(201, create_partner(request.user, Partner.CUSTOMER, payload.model_dump(exclude_unset=True)))
+    return Status(
+        201, create_partner(request.user, Partner.CUSTOMER, payload.model_dump(exclude_unset=True))
+    )
 
 
 @router.post("/suppliers", response=typed(PartnerOut, 201))
 def create_supplier(request, payload: PartnerIn):
-    return Status(201, create_partner(request.user, Partner.SUPPLIER, payload.model_dump(exclude_unset=True)))
+    return Status(
+        201, create_partner(request.user, Partner.SUPPLIER, payload.model_dump(exclude_unset=True))
+    )
 
 
 @router.get("/customers", response=typed(PartnerPage))

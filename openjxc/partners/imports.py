@@ -7,9 +7,17 @@ from openjxc.users.services import MASTER_DATA, require
 from .services import create_partner
 
 COLUMNS = {
-    "customer": [("code", "客户编码", True), ("name", "客户名称", True), ("phone", "电话", False),
-                 ("credit_limit", "信用额度", False)],
-    "supplier": [("code", "供应商编码", True), ("name", "供应商名称", True), ("phone", "电话", False)],
+    "customer": [
+        ("code", "客户编码", True),
+        ("name", "客户名称", True),
+        ("phone", "电话", False),
+        ("credit_limit", "信用额度", False),
+    ],
+    "supplier": [
+        ("code", "供应商编码", True),
+        ("name", "供应商名称", True),
+        ("phone", "电话", False),
+    ],
 }
 EXAMPLES = {
     "customer": ["C100", "城东便利店", "13800000000", "5000"],
@@ -21,9 +29,17 @@ def import_partners(user, kind: str, content: bytes, commit: bool) -> dict:
     """Preview (commit=False) or import partners of `kind` from an .xlsx file."""
     require(user, MASTER_DATA)
     rows = read_rows(content, COLUMNS[kind])
-    result = run_rows(rows, lambda row: create_partner(user, kind, {k: v for k, v in row.items() if v is not None}),
-                      commit)
+    result = run_rows(
+        rows,
+        lambda row: create_partner(user, kind, {k: v for k, v in row.items() if v is not None}),
+        commit,
+    )
     if result["imported"]:
-        record(user, "import", kind, f"{result['imported']} rows",
-               after={"codes": [r["data"]["code"] for r in result["rows"]]})
+        record(
+            user,
+            "import",
+            kind,
+            f"{result['imported']} rows",
+            after={"codes": [r["data"]["code"] for r in result["rows"]]},
+        )
     return result

@@ -22,12 +22,18 @@ def create_partner(user, kind: str, data: dict) -> dict:
     try:
         with transaction.atomic():
             if Partner.objects.filter(kind=kind, code=code).exists():
-                raise DomainError("duplicate_code", f"{kind} code {code} already exists", {"code": code})
-            p = Partner.objects.create(kind=kind, code=code, name=name, phone=phone, credit_limit=credit)
+                raise DomainError(
+                    "duplicate_code", f"{kind} code {code} already exists", {"code": code}
+                )
+            p = Partner.objects.create(
+                kind=kind, code=code, name=name, phone=phone, credit_limit=credit
+            )
             result = partner_dict(p)
             record(user, "create", kind, code, after=result)
     except IntegrityError:
-        raise DomainError("duplicate_code", f"{kind} code {code} already exists", {"code": code}) from None
+        raise DomainError(
+            "duplicate_code", f"{kind} code {code} already exists", {"code": code}
+        ) from None
     return result
 
 
@@ -37,7 +43,9 @@ def update_partner(user, kind: str, code: str, data: dict) -> dict:
     with transaction.atomic():
         p = Partner.objects.select_for_update().filter(kind=kind, code=code).first()
         if p is None:
-            raise DomainError("not_found", f"{kind} {code} not found", {"object": kind, "ref": code})
+            raise DomainError(
+                "not_found", f"{kind} {code} not found", {"object": kind, "ref": code}
+            )
         before = partner_dict(p)
         if "name" in data:
             p.name = text_field(data, "name", 200, True)
@@ -45,7 +53,9 @@ def update_partner(user, kind: str, code: str, data: dict) -> dict:
             p.phone = text_field(data, "phone", 50)
         if "credit_limit" in data:
             limit = data["credit_limit"]
-            p.credit_limit = None if limit in (None, "") else to_fen(parse_decimal(limit, "credit_limit", 2))
+            p.credit_limit = (
+                None if limit in (None, "") else to_fen(parse_decimal(limit, "credit_limit", 2))
+            )
         if "active" in data:
             p.active = bool(data["active"])
         p.save()

@@ -96,13 +96,29 @@ def impact(request, number: str, action: str = "cancel"):
     """What cancel (or reverse) would change — stock, later costs, vouchers, open items, what
     blocks it — computed by running it and rolling back; nothing changes."""
     if action == "cancel":
-        return {"document": number, **preview(action, lambda: engine.cancel(request.user, number, "impact preview"))}
+        return {
+            "document": number,
+            **preview(action, lambda: engine.cancel(request.user, number, "impact preview")),
+        }
     if action == "cancel-chain":
         refund = request.GET.get("refund") in ("1", "true")
-        return {"document": number, **preview(action, lambda: chain.cancel_chain(
-            request.user, number, "impact preview", refund, request.GET.get("date")))}
+        return {
+            "document": number,
+            **preview(
+                action,
+                lambda: chain.cancel_chain(
+                    request.user, number, "impact preview", refund, request.GET.get("date")
+                ),
+            ),
+        }
     if action == "reverse":
         date = request.GET.get("date")
-        return {"document": number,
-                **preview(action, lambda: reversal.reverse(request.user, number, "impact preview", date))}
-    raise DomainError("invalid", "action must be cancel, reverse or cancel-chain", {"field": "action"})
+        return {
+            "document": number,
+            **preview(
+                action, lambda: reversal.reverse(request.user, number, "impact preview", date)
+            ),
+        }
+    raise DomainError(
+        "invalid", "action must be cancel, reverse or cancel-chain", {"field": "action"}
+    )

@@ -48,8 +48,14 @@ def _unallocate(doc: Document, root: Document, credited: dict, steps: list) -> N
         money.undo(a, cause=root)
         m, amount = credited.get(a.source_id, (a.source, 0))
         credited[a.source_id] = (m, amount + a.amount)
-        steps.append({"action": "unallocate", "from": a.source.number, "to": a.target.number,
-                      "amount": fen_str(a.amount)})
+        steps.append(
+            {
+                "action": "unallocate",
+                "from": a.source.number,
+                "to": a.target.number,
+                "amount": fen_str(a.amount),
+            }
+        )
 
 
 def _cancels(order: Document) -> bool:
@@ -69,17 +75,27 @@ def cancel_chain(user, number: str, reason: str | None, refund: bool = False, da
         kind = TYPES[root.type].kind
         if kind == "order":
             order = root
-            fulfilments = list(Document.objects.filter(source=order, status=Document.APPROVED).order_by("-date", "-id"))
+            fulfilments = list(
+                Document.objects.filter(source=order, status=Document.APPROVED).order_by(
+                    "-date", "-id"
+                )
+            )
         elif kind == "stock" and order_of(root.type):
-            order = root.source if root.source_id and root.source.type == order_of(root.type) else None
+            order = (
+                root.source if root.source_id and root.source.type == order_of(root.type) else None
+            )
             fulfilments = [root] if root.status == Document.APPROVED else []
         else:
-            raise DomainError("invalid", "cancel-chain starts from an order, a delivery or a receipt", {})
+            raise DomainError(
+                "invalid", "cancel-chain starts from an order, a delivery or a receipt", {}
+            )
         if not fulfilments and (order is None or not _cancels(order)):
             raise workflow.refusal(root, "cancel_chain")
         credited: dict[int, tuple[Document, int]] = {}
         for f in fulfilments:
-            for dep in Document.objects.filter(source=f, status=Document.APPROVED).order_by("-date", "-id"):
+            for dep in Document.objects.filter(source=f, status=Document.APPROVED).order_by(
+                "-date", "-id"
+            ):
                 _unallocate(dep, root, credited, steps)
                 _undo_document(user, dep, reason, date, steps)
             _unallocate(f, root, credited, steps)
@@ -88,8 +104,14 @@ def cancel_chain(user, number: str, reason: str | None, refund: bool = False, da
             order.refresh_from_db()
             if _cancels(order):
                 orders.release_all(order, order.id)
-                workflow.transition(order, "cancel_chain", user=user, reason=reason, after={"chain": number},
-                                    fields={"cancelled_at": timezone.now(), "cancel_reason": reason[:500]})
+                workflow.transition(
+                    order,
+                    "cancel_chain",
+                    user=user,
+                    reason=reason,
+                    after={"chain": number},
+                    fields={"cancelled_at": timezone.now(), "cancel_reason": reason[:500]},
+                )
                 steps.append({"action": "cancel", "document": order.number})
         if refund:
             for m, paid in credited.values():
@@ -98,13 +120,19 @@ def cancel_chain(user, number: str, reason: str | None, refund: bool = False, da
                 left = min(paid, -open_amount(m.id)) if refund_type else 0
                 if left > 0:
                     day = date or max(m.date, order.date if order else m.date, _first_open_day())
-                    body = {"type": refund_type, "date": str(day),
-                            "partner": m.partner.code, "amount": fen_str(left),
-                            "account": m.account.code if m.account_id else "1002",
-                            "allocations": [{"document": m.number, "amount": fen_str(left)}],
-                            "memo": f"退款 {number}: {reason}"}
+                    body = {
+                        "type": refund_type,
+                        "date": str(day),
+                        "partner": m.partner.code,
+                        "amount": fen_str(left),
+                        "account": m.account.code if m.account_id else "1002",
+                        "allocations": [{"document": m.number, "amount": fen_str(left)}],
+                        "memo": f"退款 {number}: {reason}",
+                    }
                     doc, _ = create_draft(user, body)
                     engine.approve(user, doc["number"])
-                    steps.append({"action": "refund", "document": doc["number"], "amount": fen_str(left)})
+                    steps.append(
+                        {"action": "refund", "document": doc["number"], "amount": fen_str(left)}
+                    )
         record(user, "cancel_chain", "document", number, reason=reason, after={"steps": steps})
     return {"document": number, "steps": steps}

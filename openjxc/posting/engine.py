@@ -82,7 +82,8 @@ def post_adjustment_vouchers(adjustments, cause_id: int, ids=None) -> None:
     counters = {
         doc_id: recipes.counter(doc_type, reversal=reversal_of is not None)
         for doc_id, doc_type, reversal_of in Document.objects.filter(pk__in=doc_ids).values_list(
-            "id", "type", "reversal_of_id")
+            "id", "type", "reversal_of_id"
+        )
     }
     by_day: dict = defaultdict(lambda: defaultdict(int))
     for day, doc_id, _item, _wh, delta in adjustments:
@@ -123,8 +124,13 @@ def approve(user, number: str) -> Document:
             money.approve_money(doc, user)
         elif kind == "stock":
             values = _post_stock_document(doc, lines)
-        workflow.transition(doc, "approve", user=user, fields={"approved_by": user, "approved_at": timezone.now()},
-                            after={"stock_value": str(sum(values))})
+        workflow.transition(
+            doc,
+            "approve",
+            user=user,
+            fields={"approved_by": user, "approved_at": timezone.now()},
+            after={"stock_value": str(sum(values))},
+        )
         if kind == "stock":
             orders.fulfil(doc, lines)  # after the status: the order counts approved fulfilments
             doc.warnings = availability.check_delivery(doc, lines)
@@ -148,7 +154,12 @@ def _load(model, where: str, params: list) -> list:
     if key not in _CONVERTERS:
         table = model._meta.db_table
         _CONVERTERS[key] = [
-            (n, f.get_col(table), connection.ops.get_db_converters(f.get_col(table)) + f.get_db_converters(connection))
+            (
+                n,
+                f.get_col(table),
+                connection.ops.get_db_converters(f.get_col(table))
+                + f.get_db_converters(connection),
+            )
             for n, f in enumerate(fields)
         ]
         _CONVERTERS[key] = [c for c in _CONVERTERS[key] if c[2]]
@@ -175,7 +186,9 @@ def _post_stock_document(doc: Document, lines) -> list[int]:
     specs = recipes.stock_specs(doc, lines, balances, _source_moves(lines))
     values, adjustments = post_moves(doc.id, doc.date, specs, balances) if specs else ([], [])
     ids = cached_account_ids()
-    post_voucher(doc.date, doc.id, Voucher.POSTING, recipes.voucher_lines(doc, values), f"{doc.number}", ids)
+    post_voucher(
+        doc.date, doc.id, Voucher.POSTING, recipes.voucher_lines(doc, values), f"{doc.number}", ids
+    )
     post_adjustment_vouchers(adjustments, doc.id, ids)
     oi = recipes.open_item_amount(doc)
     if oi:
@@ -193,8 +206,12 @@ def _needs_second_approver(doc: Document, user) -> bool:
     if doc.created_by_id != user.id and user.get_username() not in amount_editors(doc.number):
         return False
     if doc.status == Document.PENDING:
-        raise DomainError("second_approver_required", f"{doc.number} must be approved by someone other than "
-                          f"its maker (amount above {threshold})", {"threshold": threshold})
+        raise DomainError(
+            "second_approver_required",
+            f"{doc.number} must be approved by someone other than "
+            f"its maker (amount above {threshold})",
+            {"threshold": threshold},
+        )
     workflow.transition(doc, "submit", user=user)
     return True
 
@@ -206,8 +223,12 @@ def _check_remaining(doc: Document, lines) -> None:
     source = get_document(doc.source.number, for_update=True)
     workflow.check(source, "derive", source=source.number)
     if doc.date < source.date:
-        raise DomainError("invalid", f"{doc.number} ({doc.date}) cannot be dated before its source "
-                          f"{source.number} ({source.date})", {"field": "date", "source": source.number})
+        raise DomainError(
+            "invalid",
+            f"{doc.number} ({doc.date}) cannot be dated before its source "
+            f"{source.number} ({source.date})",
+            {"field": "date", "source": source.number},
+        )
     used = used_quantities(doc.source, by_invoice=TYPES[doc.type].kind == "invoice")
     src_qty = dict(doc.source.lines.values_list("id", "qty"))
     asked: dict = defaultdict(int)
@@ -216,8 +237,11 @@ def _check_remaining(doc: Document, lines) -> None:
             asked[ln.source_line_id] += ln.qty
     for sl, qty in asked.items():
         if qty + used.get(sl, 0) > src_qty.get(sl, 0):
-            raise DomainError("exceeds_source", f"quantity exceeds what remains on {doc.source.number}",
-                              {"source": doc.source.number, "source_line": sl})
+            raise DomainError(
+                "exceeds_source",
+                f"quantity exceeds what remains on {doc.source.number}",
+                {"source": doc.source.number, "source_line": sl},
+            )
 
 
 @retry_on_conflict
@@ -232,12 +256,19 @@ def cancel(user, number: str, reason: str) -> Document:
         workflow.check(doc, "cancel")
         ensure_open(doc.date)
         check_no_dependents(doc)
-        workflow.transition(doc, "cancel", user=user, reason=reason,
-                            fields={"cancelled_at": timezone.now(), "cancel_reason": reason.strip()[:500]})
+        workflow.transition(
+            doc,
+            "cancel",
+            user=user,
+            reason=reason,
+            fields={"cancelled_at": timezone.now(), "cancel_reason": reason.strip()[:500]},
+        )
         if kind == "order":
             orders.release_all(doc, doc.id)
         elif kind == "money":
-            negate_vouchers(doc.id, Voucher.CANCELLATION, f"作废 {doc.number}", kinds=(Voucher.POSTING,))
+            negate_vouchers(
+                doc.id, Voucher.CANCELLATION, f"作废 {doc.number}", kinds=(Voucher.POSTING,)
+            )
             reverse_open_items(doc.id, doc.date, doc.id)
         elif kind == "stock":
             _cancel_stock_document(doc)
@@ -248,16 +279,21 @@ def cancel(user, number: str, reason: str) -> Document:
 def check_no_dependents(doc: Document) -> None:
     """has_dependents: approved documents derived from it, or allocations (核销) on it."""
     dependents = list(
-        Document.objects.filter(source=doc).exclude(status__in=[Document.DRAFT, Document.CANCELLED, Document.REVERSED])
+        Document.objects.filter(source=doc)
+        .exclude(status__in=[Document.DRAFT, Document.CANCELLED, Document.REVERSED])
         .values_list("number", flat=True)
     )
     allocations = money.active_allocations(doc)
     if dependents or allocations:
-        names = dependents + [f"核销 {a.source.number}→{a.target.number} {fen_str(a.amount)}" for a in allocations]
+        names = dependents + [
+            f"核销 {a.source.number}→{a.target.number} {fen_str(a.amount)}" for a in allocations
+        ]
         details = {"dependents": dependents}
         if allocations:
             details["allocations"] = [money.allocation_dict(a) for a in allocations]
-        raise DomainError("has_dependents", f"{doc.number} has dependents: " + ", ".join(names), details)
+        raise DomainError(
+            "has_dependents", f"{doc.number} has dependents: " + ", ".join(names), details
+        )
 
 
 def _cancel_stock_document(doc: Document) -> None:
@@ -270,8 +306,14 @@ def _cancel_stock_document(doc: Document) -> None:
     counter = recipes.counter(doc.type)
     for day, amount in _own_adjustments(doc.id):
         if counter:
-            post_voucher(day, doc.id, Voucher.CANCELLATION,
-                         recipes.pair(A.INVENTORY, counter, -amount), f"作废 {doc.number}", ids)
+            post_voucher(
+                day,
+                doc.id,
+                Voucher.CANCELLATION,
+                recipes.pair(A.INVENTORY, counter, -amount),
+                f"作废 {doc.number}",
+                ids,
+            )
     post_adjustment_vouchers(adjustments, doc.id, ids)
     reverse_open_items(doc.id, doc.date, doc.id)
 

@@ -23,8 +23,10 @@ def _max_ids(cur) -> dict:
 
 
 def _balances(cur) -> dict:
-    cur.execute("SELECT b.item_id, b.warehouse_id, i.code, w.code, b.qty, b.value FROM inventory_stockbalance b "
-                "JOIN catalog_item i ON i.id = b.item_id JOIN inventory_warehouse w ON w.id = b.warehouse_id")
+    cur.execute(
+        "SELECT b.item_id, b.warehouse_id, i.code, w.code, b.qty, b.value FROM inventory_stockbalance b "
+        "JOIN catalog_item i ON i.id = b.item_id JOIN inventory_warehouse w ON w.id = b.warehouse_id"
+    )
     return {(r[0], r[1]): (r[2], r[3], int(r[4]), int(r[5])) for r in cur.fetchall()}
 
 
@@ -39,8 +41,10 @@ def preview(action, run) -> dict:
             try:
                 run()
             except DomainError as exc:
-                result.update(allowed=False, blocked_by={"code": exc.code, "message": exc.message,
-                                                         "details": exc.details})
+                result.update(
+                    allowed=False,
+                    blocked_by={"code": exc.code, "message": exc.message, "details": exc.details},
+                )
                 raise _Rollback from None
             with connection.cursor() as cur:
                 result.update(_describe(cur, before_ids, before))
@@ -60,9 +64,18 @@ def _describe(cur, ids: dict, before: dict) -> dict:
         aq, av = (a[2], a[3]) if a else (0, 0)
         if (bq, bv) != (aq, av):
             codes = (a or b)[:2]
-            stock.append({"item": codes[0], "warehouse": codes[1], "qty_before": qty_str(bq), "qty_after": qty_str(aq),
-                          "qty_change": qty_str(aq - bq), "value_before": fen_str(bv), "value_after": fen_str(av),
-                          "value_change": fen_str(av - bv)})
+            stock.append(
+                {
+                    "item": codes[0],
+                    "warehouse": codes[1],
+                    "qty_before": qty_str(bq),
+                    "qty_after": qty_str(aq),
+                    "qty_change": qty_str(aq - bq),
+                    "value_before": fen_str(bv),
+                    "value_after": fen_str(av),
+                    "value_change": fen_str(av - bv),
+                }
+            )
     cur.execute(
         "SELECT d.number, d.type, m.date, i.code, w.code, SUM(m.value), "
         "(SELECT COALESCE(SUM(x.value), 0) FROM inventory_stockmove x WHERE x.document_id = d.id AND x.kind <> 1 "
@@ -72,10 +85,19 @@ def _describe(cur, ids: dict, before: dict) -> dict:
         "WHERE m.id > %s AND m.kind = 2 GROUP BY d.id, d.number, d.type, m.date, m.item_id, m.warehouse_id, i.code, w.code ORDER BY m.date, d.number",
         [ids["inventory_stockmove"], ids["inventory_stockmove"]],
     )
-    costs = [{"document": n, "type": t, "date": str(day), "item": i, "warehouse": w,
-              "cost_before": fen_str(-int(old)), "cost_after": fen_str(-int(old) - int(delta)),
-              "change": fen_str(-int(delta))}
-             for n, t, day, i, w, delta, old in cur.fetchall()]
+    costs = [
+        {
+            "document": n,
+            "type": t,
+            "date": str(day),
+            "item": i,
+            "warehouse": w,
+            "cost_before": fen_str(-int(old)),
+            "cost_after": fen_str(-int(old) - int(delta)),
+            "change": fen_str(-int(delta)),
+        }
+        for n, t, day, i, w, delta, old in cur.fetchall()
+    ]
     cur.execute(
         "SELECT v.id, v.date, v.kind, v.memo, a.code, a.name, l.debit, l.credit FROM ledger_voucher v "
         "JOIN ledger_journalline l ON l.voucher_id = v.id JOIN ledger_account a ON a.id = l.account_id "
@@ -85,13 +107,34 @@ def _describe(cur, ids: dict, before: dict) -> dict:
     vouchers: dict = {}
     for vid, day, kind, memo, code, name, d, c in cur.fetchall():
         v = vouchers.setdefault(vid, {"date": str(day), "kind": kind, "memo": memo, "lines": []})
-        v["lines"].append({"account": code, "account_name": name, "debit": fen_str(int(d)), "credit": fen_str(int(c))})
+        v["lines"].append(
+            {
+                "account": code,
+                "account_name": name,
+                "debit": fen_str(int(d)),
+                "credit": fen_str(int(c)),
+            }
+        )
     cur.execute(
         "SELECT e.date, p.code, e.kind, d.number, e.entry, e.amount FROM ledger_openitementry e "
         "JOIN partners_partner p ON p.id = e.partner_id JOIN documents_document d ON d.id = e.document_id "
         "WHERE e.id > %s ORDER BY e.id",
         [ids["ledger_openitementry"]],
     )
-    open_items = [{"date": str(day), "partner": p, "kind": k, "document": n, "entry": e, "amount": fen_str(int(a))}
-                  for day, p, k, n, e, a in cur.fetchall()]
-    return {"stock": stock, "cost_changes": costs, "vouchers": list(vouchers.values()), "open_items": open_items}
+    open_items = [
+        {
+            "date": str(day),
+            "partner": p,
+            "kind": k,
+            "document": n,
+            "entry": e,
+            "amount": fen_str(int(a)),
+        }
+        for day, p, k, n, e, a in cur.fetchall()
+    ]
+    return {
+        "stock": stock,
+        "cost_changes": costs,
+        "vouchers": list(vouchers.values()),
+        "open_items": open_items,
+    }

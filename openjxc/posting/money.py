@@ -30,8 +30,10 @@ def money_side(doc_type: str) -> tuple | None:
 def approve_money(doc: Document, user) -> None:
     kind, sign, debit, credit = money_side(doc.type)
     account = doc.account.code if doc.account_id else A.BANK
-    lines = [(debit or account, doc.amount, 0, doc.partner_id if debit else None),
-             (credit or account, 0, doc.amount, doc.partner_id if credit else None)]
+    lines = [
+        (debit or account, doc.amount, 0, doc.partner_id if debit else None),
+        (credit or account, 0, doc.amount, doc.partner_id if credit else None),
+    ]
     post_voucher(doc.date, doc.id, Voucher.POSTING, lines, doc.number)
     add_open_items([(doc.date, doc.partner_id, kind, doc.id, None, "raise", sign * doc.amount)])
     plan = doc.allocation_plan or {}
@@ -46,31 +48,46 @@ def approve_money(doc: Document, user) -> None:
 
 def _check_pair(money: Document, target: Document, amount: int) -> tuple[str, int]:
     if money_side(money.type) is None:
-        raise DomainError("invalid", f"{money.number} is not a receipt, payment or refund", {"field": "from"})
+        raise DomainError(
+            "invalid", f"{money.number} is not a receipt, payment or refund", {"field": "from"}
+        )
     kind, sign, _, _ = money_side(money.type)
     if target.partner_id != money.partner_id or target.id == money.id:
-        raise DomainError("invalid", f"{target.number} is not an open item of {money.partner.code}",
-                          {"field": "to"})
+        raise DomainError(
+            "invalid",
+            f"{target.number} is not an open item of {money.partner.code}",
+            {"field": "to"},
+        )
     workflow.check(target, "settle", document=target.number)
     target_open = open_amount(target.id)
     money_open = open_amount(money.id)
     # the target's open amount has the opposite sign of the money document's own
     if target_open * sign >= 0 or abs(target_open) < amount:
-        raise DomainError("exceeds_open_amount", f"{target.number} has {fen_str(abs(target_open))} open",
-                          {"document": target.number, "open_amount": fen_str(target_open)})
+        raise DomainError(
+            "exceeds_open_amount",
+            f"{target.number} has {fen_str(abs(target_open))} open",
+            {"document": target.number, "open_amount": fen_str(target_open)},
+        )
     if money_open * sign <= 0 or abs(money_open) < amount:
-        raise DomainError("exceeds_open_amount", f"{money.number} has {fen_str(abs(money_open))} left to allocate",
-                          {"document": money.number, "open_amount": fen_str(money_open)})
+        raise DomainError(
+            "exceeds_open_amount",
+            f"{money.number} has {fen_str(abs(money_open))} left to allocate",
+            {"document": money.number, "open_amount": fen_str(money_open)},
+        )
     return kind, sign
 
 
 def allocate_between(money: Document, target: Document, amount: int, day) -> Allocation:
     kind, sign = _check_pair(money, target, amount)
-    add_open_items([
-        (day, money.partner_id, kind, target.id, money.id, "allocation", sign * amount),
-        (day, money.partner_id, kind, money.id, target.id, "allocation", -sign * amount),
-    ])
-    return Allocation.objects.create(date=day, source=money, target=target, kind=kind, amount=amount)
+    add_open_items(
+        [
+            (day, money.partner_id, kind, target.id, money.id, "allocation", sign * amount),
+            (day, money.partner_id, kind, money.id, target.id, "allocation", -sign * amount),
+        ]
+    )
+    return Allocation.objects.create(
+        date=day, source=money, target=target, kind=kind, amount=amount
+    )
 
 
 def auto_allocate(money: Document) -> None:
@@ -99,7 +116,9 @@ def allocate(user, source: str, target: str, amount) -> dict:
     require(user, APPROVE)
     fen = to_fen(parse_decimal(amount, "amount", 2))
     if fen <= 0:
-        raise DomainError("invalid", "amount must be positive", {"field": "amount"}, kind="positive")
+        raise DomainError(
+            "invalid", "amount must be positive", {"field": "amount"}, kind="positive"
+        )
     with transaction.atomic():
         money = Document.objects.select_for_update().filter(number=source).first()
         tgt = Document.objects.select_for_update().filter(number=target).first()
@@ -110,23 +129,42 @@ def allocate(user, source: str, target: str, amount) -> dict:
         day = max(timezone.localdate(), money.date, tgt.date)
         ensure_open(day)
         allocation = allocate_between(money, tgt, fen, day)
-        record(user, "allocate", "document", money.number, after={"to": tgt.number, "amount": fen_str(fen)})
+        record(
+            user,
+            "allocate",
+            "document",
+            money.number,
+            after={"to": tgt.number, "amount": fen_str(fen)},
+        )
     return allocation_dict(allocation)
 
 
 def unallocate(user, allocation_id: int, cause: Document | None = None) -> dict:
     require(user, APPROVE)
     with transaction.atomic():
-        a = Allocation.objects.select_for_update().select_related("source", "target").filter(pk=allocation_id).first()
+        a = (
+            Allocation.objects.select_for_update()
+            .select_related("source", "target")
+            .filter(pk=allocation_id)
+            .first()
+        )
         if a is None:
             raise not_found("allocation", allocation_id)
         require_document(user, a.source)
         if a.undone_at:
-            raise DomainError("wrong_status", f"allocation {allocation_id} is already undone",
-                              {"allocation": allocation_id, "status": "undone"})
+            raise DomainError(
+                "wrong_status",
+                f"allocation {allocation_id} is already undone",
+                {"allocation": allocation_id, "status": "undone"},
+            )
         undo(a, cause)
-        record(user, "unallocate", "document", a.source.number, after={"to": a.target.number,
-                                                                       "amount": fen_str(a.amount)})
+        record(
+            user,
+            "unallocate",
+            "document",
+            a.source.number,
+            after={"to": a.target.number, "amount": fen_str(a.amount)},
+        )
     return allocation_dict(a)
 
 
@@ -135,22 +173,50 @@ def undo(a: Allocation, cause: Document | None = None) -> None:
     _, sign, _, _ = money_side(a.source.type)
     day = max(timezone.localdate(), a.date)
     ensure_open(day)
-    add_open_items([
-        (day, a.source.partner_id, a.kind, a.target_id, a.source_id, "unallocation", -sign * a.amount),
-        (day, a.source.partner_id, a.kind, a.source_id, a.target_id, "unallocation", sign * a.amount),
-    ])
+    add_open_items(
+        [
+            (
+                day,
+                a.source.partner_id,
+                a.kind,
+                a.target_id,
+                a.source_id,
+                "unallocation",
+                -sign * a.amount,
+            ),
+            (
+                day,
+                a.source.partner_id,
+                a.kind,
+                a.source_id,
+                a.target_id,
+                "unallocation",
+                sign * a.amount,
+            ),
+        ]
+    )
     Allocation.objects.filter(pk=a.pk).update(undone_at=timezone.now(), undone_by=cause)
     a.undone_at = timezone.now()
 
 
 def active_allocations(doc: Document) -> list[Allocation]:
-    return list(Allocation.objects.filter(undone_at__isnull=True).filter(source=doc).select_related("source", "target")
-                | Allocation.objects.filter(undone_at__isnull=True).filter(target=doc).select_related("source", "target"))
+    return list(
+        Allocation.objects.filter(undone_at__isnull=True)
+        .filter(source=doc)
+        .select_related("source", "target")
+        | Allocation.objects.filter(undone_at__isnull=True)
+        .filter(target=doc)
+        .select_related("source", "target")
+    )
 
 
 def allocation_dict(a: Allocation) -> dict:
-    return {"id": a.id, "from": a.source.number, "to": a.target.number, "amount": fen_str(a.amount),
-            "date": str(a.date), "kind": a.kind, "undone": a.undone_at is not None}
-
-
-
+    return {
+        "id": a.id,
+        "from": a.source.number,
+        "to": a.target.number,
+        "amount": fen_str(a.amount),
+        "date": str(a.date),
+        "kind": a.kind,
+        "undone": a.undone_at is not None,
+    }

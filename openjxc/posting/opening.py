@@ -36,13 +36,19 @@ def _line(user, row: dict, warehouses: dict, items: dict, seen: set) -> tuple[st
     """Check one row; (warehouse code, document line body). Raises DomainError."""
     wh = warehouses.get(row.get("warehouse"))
     if wh is None:
-        raise DomainError("not_found", f"warehouse {row.get('warehouse')} not found",
-                          {"object": "warehouse", "ref": row.get("warehouse") or ""})
+        raise DomainError(
+            "not_found",
+            f"warehouse {row.get('warehouse')} not found",
+            {"object": "warehouse", "ref": row.get("warehouse") or ""},
+        )
     require_warehouses(user, wh)
     item = items.get(row.get("item"))
     if item is None:
-        raise DomainError("not_found", f"item {row.get('item')} not found",
-                          {"object": "item", "ref": row.get("item") or ""})
+        raise DomainError(
+            "not_found",
+            f"item {row.get('item')} not found",
+            {"object": "item", "ref": row.get("item") or ""},
+        )
     qty = parse_decimal(row.get("qty"), "qty", 4)
     if qty <= 0:
         raise DomainError("invalid", "qty must be positive", {"field": "qty"}, kind="positive")
@@ -52,20 +58,29 @@ def _line(user, row: dict, warehouses: dict, items: dict, seen: set) -> tuple[st
         amount = parse_decimal(row["amount"], "amount", 2)
         price = (amount / qty).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
         if (qty * price).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) != amount:
-            raise DomainError("invalid", f"amount {amount} is not quantity × a unit cost of 6 places; give the unit "
-                              "cost instead", {"field": "amount"})
+            raise DomainError(
+                "invalid",
+                f"amount {amount} is not quantity × a unit cost of 6 places; give the unit "
+                "cost instead",
+                {"field": "amount"},
+            )
     else:
         raise DomainError("invalid", "unit_cost or amount is required", {"field": "unit_cost"})
     key = (wh.code, item.code)
     if key in seen:
-        raise DomainError("invalid", f"item {item.code} appears twice for warehouse {wh.code}", {"field": "item"})
+        raise DomainError(
+            "invalid", f"item {item.code} appears twice for warehouse {wh.code}", {"field": "item"}
+        )
     seen.add(key)
-    earlier = DocumentLine.objects.filter(document__type=OPENING_STOCK_TYPE, document__memo=MEMO, document__warehouse=wh,
-                                          item=item).exclude(document__status__in=(Document.CANCELLED,
-                                                                                    Document.REVERSED))
+    earlier = DocumentLine.objects.filter(
+        document__type=OPENING_STOCK_TYPE, document__memo=MEMO, document__warehouse=wh, item=item
+    ).exclude(document__status__in=(Document.CANCELLED, Document.REVERSED))
     if earlier.exists():
-        raise DomainError("duplicate_opening", f"opening stock of {item.code} in {wh.code} was already imported",
-                          {"item": item.code, "warehouse": wh.code})
+        raise DomainError(
+            "duplicate_opening",
+            f"opening stock of {item.code} in {wh.code} was already imported",
+            {"item": item.code, "warehouse": wh.code},
+        )
     return wh.code, {"item": item.code, "qty": str(qty), "price": str(price)}
 
 
@@ -75,7 +90,9 @@ def import_opening_stock(user, content: bytes, commit: bool) -> dict:
     require(user, MASTER_DATA)
     rows = read_rows(content, COLUMNS)
     day = start_date()
-    warehouses = {w.code: w for w in Warehouse.objects.filter(code__in={r.get("warehouse") for _, r in rows})}
+    warehouses = {
+        w.code: w for w in Warehouse.objects.filter(code__in={r.get("warehouse") for _, r in rows})
+    }
     items = {i.code: i for i in Item.objects.filter(code__in={r.get("item") for _, r in rows})}
     results, by_wh, seen = [], {}, set()
     for number, row in rows:
@@ -92,12 +109,23 @@ def import_opening_stock(user, content: bytes, commit: bool) -> dict:
             for wh, lines in sorted(by_wh.items()):
                 try:
                     with transaction.atomic():
-                        draft, _ = create_draft(user, {"type": OPENING_STOCK_TYPE, "date": str(day), "warehouse": wh,
-                                                       "memo": MEMO, "lines": [ln for _, ln in lines]})
+                        draft, _ = create_draft(
+                            user,
+                            {
+                                "type": OPENING_STOCK_TYPE,
+                                "date": str(day),
+                                "warehouse": wh,
+                                "memo": MEMO,
+                                "lines": [ln for _, ln in lines],
+                            },
+                        )
                         doc = approve(user, draft["number"])
                         if doc.status != Document.APPROVED:
-                            raise DomainError("second_approver_required", f"{doc.number} awaits a second approver",
-                                              {"number": doc.number})
+                            raise DomainError(
+                                "second_approver_required",
+                                f"{doc.number} awaits a second approver",
+                                {"number": doc.number},
+                            )
                         documents.append(draft["number"])
                 except DomainError as exc:
                     for entry, _ in lines:
@@ -109,5 +137,10 @@ def import_opening_stock(user, content: bytes, commit: bool) -> dict:
                 transaction.set_rollback(True)
     ok = all(r["error"] is None for r in results)
     imported = len(results) if commit and ok else 0
-    return {"rows": results, "ok": ok, "imported": imported, "documents": documents if imported else [],
-            "date": str(day) if day else None}
+    return {
+        "rows": results,
+        "ok": ok,
+        "imported": imported,
+        "documents": documents if imported else [],
+        "date": str(day) if day else None,
+    }

@@ -70,9 +70,12 @@ def receivables(partner_ids) -> dict[int, int]:
     if not ids:
         return {}
     with connection.cursor() as cur:
-        cur.execute("SELECT partner_id, COALESCE(SUM(open_amount), 0) FROM ledger_openitem WHERE partner_id IN "
-                    f"({', '.join(['%s'] * len(ids))}) AND kind = 'receivable' AND open_amount <> 0 "
-                    "GROUP BY partner_id", ids)
+        cur.execute(
+            "SELECT partner_id, COALESCE(SUM(open_amount), 0) FROM ledger_openitem WHERE partner_id IN "
+            f"({', '.join(['%s'] * len(ids))}) AND kind = 'receivable' AND open_amount <> 0 "
+            "GROUP BY partner_id",
+            ids,
+        )
         return {p: int(v) for p, v in cur.fetchall()}
 
 
@@ -84,9 +87,15 @@ def check_credit_limit(doc: Document) -> list[dict]:
     owed = receivables([doc.partner_id]).get(doc.partner_id, 0)
     if owed + doc.amount_incl_tax <= limit:
         return []
-    details = {"credit_limit": fen_str(limit), "receivable": fen_str(owed), "order": fen_str(doc.amount_incl_tax)}
-    message = (f"超出信用额度: {doc.partner.code} owes {fen_str(owed)}, this order {fen_str(doc.amount_incl_tax)}, "
-               f"limit {fen_str(limit)}")
+    details = {
+        "credit_limit": fen_str(limit),
+        "receivable": fen_str(owed),
+        "order": fen_str(doc.amount_incl_tax),
+    }
+    message = (
+        f"超出信用额度: {doc.partner.code} owes {fen_str(owed)}, this order {fen_str(doc.amount_incl_tax)}, "
+        f"limit {fen_str(limit)}"
+    )
     if policy("credit_limit_policy") == "block":
         raise DomainError("credit_limit_exceeded", message, details)
     return [{"code": "credit_limit_exceeded", "message": message, "details": details}]
@@ -94,14 +103,24 @@ def check_credit_limit(doc: Document) -> list[dict]:
 
 def approve_order(doc: Document, lines) -> None:
     field = _field(doc.type)
-    _append([(doc.date, doc.id, ln.id, ln.item_id, doc.warehouse_id, field, ln.qty, doc.id) for ln in lines])
+    _append(
+        [
+            (doc.date, doc.id, ln.id, ln.item_id, doc.warehouse_id, field, ln.qty, doc.id)
+            for ln in lines
+        ]
+    )
 
 
 def release_all(doc: Document, cause_id: int) -> None:
     """Give back everything an order still holds (cancel, close)."""
     field = _field(doc.type)
-    _append([(doc.date, doc.id, line, item, wh, field, -qty, cause_id)
-             for line, (item, wh, qty) in _open_per_line(doc.id).items() if qty])
+    _append(
+        [
+            (doc.date, doc.id, line, item, wh, field, -qty, cause_id)
+            for line, (item, wh, qty) in _open_per_line(doc.id).items()
+            if qty
+        ]
+    )
 
 
 def fulfil(doc: Document, lines) -> None:
@@ -117,7 +136,9 @@ def fulfil(doc: Document, lines) -> None:
             item, wh, qty = held[ln.source_line_id]
             release = min(qty, ln.qty)
             if release:
-                entries.append((doc.date, order.id, ln.source_line_id, item, wh, field, -release, doc.id))
+                entries.append(
+                    (doc.date, order.id, ln.source_line_id, item, wh, field, -release, doc.id)
+                )
                 held[ln.source_line_id] = (item, wh, qty - release)
     _append(entries)
     refresh_status(order)
@@ -136,8 +157,21 @@ def unfulfil(doc: Document, day=None) -> None:
             [doc.id],
         )
         rows = cur.fetchall()
-    _append([(day or doc.date, o, line, item, wh, "reserved" if r else "on_order", -(int(r) + int(oo)), doc.id)
-             for _d, o, line, item, wh, r, oo in rows])
+    _append(
+        [
+            (
+                day or doc.date,
+                o,
+                line,
+                item,
+                wh,
+                "reserved" if r else "on_order",
+                -(int(r) + int(oo)),
+                doc.id,
+            )
+            for _d, o, line, item, wh, r, oo in rows
+        ]
+    )
     refresh_status(order)
 
 
@@ -149,8 +183,11 @@ def refresh_status(order: Document) -> None:
     used = used_quantities(order)
     lines = list(order.lines.values_list("id", "qty"))
     done = sum(min(used.get(i, 0), q) for i, q in lines)
-    status = Document.COMPLETED if done >= sum(q for _, q in lines) else (
-        Document.PARTIAL if done > 0 else Document.APPROVED)
+    status = (
+        Document.COMPLETED
+        if done >= sum(q for _, q in lines)
+        else (Document.PARTIAL if done > 0 else Document.APPROVED)
+    )
     if status != order.status:
         workflow.transition(order, "fulfil", user=None, to=status, audit=False)
 
@@ -159,14 +196,18 @@ def close_order(user, number: str, reason: str | None) -> Document:
     """强制结单: stop the remaining quantities of an order and release what it still holds."""
     require(user, APPROVE)
     if not isinstance(reason, str) or not reason.strip():
-        raise DomainError("reason_required", "a reason is required to close an order", {"field": "reason"})
+        raise DomainError(
+            "reason_required", "a reason is required to close an order", {"field": "reason"}
+        )
     with transaction.atomic():
         doc = get_document(number, for_update=True)
         require_document(user, doc)
         workflow.check(doc, "close")
         ensure_open(timezone.localdate())
         release_all(doc, doc.id)
-        workflow.transition(doc, "close", user=user, reason=reason, fields={"closed_reason": reason.strip()[:500]})
+        workflow.transition(
+            doc, "close", user=user, reason=reason, fields={"closed_reason": reason.strip()[:500]}
+        )
     return doc
 
 
@@ -176,7 +217,9 @@ def derive(user, number: str, data: dict) -> dict:
     require_readable(user, source)  # finance invoices deliveries she may read but not post
     target = (data or {}).get("type")
     if target not in TYPES or source.type not in TYPES[target].source_types:
-        raise DomainError("invalid", f"a {target} cannot be derived from a {source.type}", {"field": "type"})
+        raise DomainError(
+            "invalid", f"a {target} cannot be derived from a {source.type}", {"field": "type"}
+        )
     workflow.check(source, "derive", source=number)
     used = used_quantities(source, by_invoice=TYPES[target].kind == "invoice")
     lines = {ln.id: ln for ln in source.lines.select_related("item").order_by("line_no")}
@@ -185,8 +228,11 @@ def derive(user, number: str, data: dict) -> dict:
         wanted = []
         for i, a in enumerate(asked):
             if not isinstance(a, dict) or a.get("source_line") not in lines:
-                raise DomainError("invalid", f"lines[{i}].source_line is not a line of {number}",
-                                  {"field": f"lines[{i}].source_line"})
+                raise DomainError(
+                    "invalid",
+                    f"lines[{i}].source_line is not a line of {number}",
+                    {"field": f"lines[{i}].source_line"},
+                )
             wanted.append((lines[a["source_line"]], a.get("qty")))
     else:
         wanted = [(ln, None) for ln in lines.values()]
@@ -197,15 +243,30 @@ def derive(user, number: str, data: dict) -> dict:
             if remaining <= 0:
                 continue
             qty = str(Decimal(remaining) / QTY_SCALE)
-        body_lines.append({"item": ln.item.code, "qty": qty, "price": str(ln.price) if ln.price is not None else None,
-                           "tax_rate": str(ln.tax_rate), "source_line": ln.id})
+        body_lines.append(
+            {
+                "item": ln.item.code,
+                "qty": qty,
+                "price": str(ln.price) if ln.price is not None else None,
+                "tax_rate": str(ln.tax_rate),
+                "source_line": ln.id,
+            }
+        )
     if not body_lines:
         raise DomainError("exceeds_source", f"nothing remains on {number}", {"source": number})
-    body = {"type": target, "date": (data or {}).get("date") or str(max(source.date, default_date())),
-            "partner": source.partner.code if source.partner_id else None,
-            "warehouse": source.warehouse.code if source.warehouse_id else None,
-            "source": number, "lines": body_lines, "salesperson": source.salesperson}
+    body = {
+        "type": target,
+        "date": (data or {}).get("date") or str(max(source.date, default_date())),
+        "partner": source.partner.code if source.partner_id else None,
+        "warehouse": source.warehouse.code if source.warehouse_id else None,
+        "source": number,
+        "lines": body_lines,
+        "salesperson": source.salesperson,
+    }
     if TYPES[target].kind == "invoice":
-        body.update(invoice_no=(data or {}).get("invoice_no") or "待填", invoice_type=(data or {}).get("invoice_type"))
+        body.update(
+            invoice_no=(data or {}).get("invoice_no") or "待填",
+            invoice_type=(data or {}).get("invoice_type"),
+        )
     doc, _ = create_draft(user, body)
     return doc

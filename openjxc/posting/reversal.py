@@ -8,7 +8,6 @@ cost they left with), appends a red copy of the original's voucher plus the cost
 cap or earlier adjustments leave, and closes the original's open item. The original becomes
 `reversed`."""
 
-
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -52,12 +51,23 @@ def _original_moves(document_id: int) -> list:
 def _copy_lines(doc: Document, rev: Document) -> dict:
     """Negated copies of the original's lines; returns original line id -> reversal line id."""
     originals = list(doc.lines.order_by("line_no"))
-    DocumentLine.objects.bulk_create([
-        DocumentLine(document=rev, line_no=ln.line_no, item_id=ln.item_id, qty=-ln.qty, price=ln.price,
-                     price_incl_tax=ln.price_incl_tax, tax_rate=ln.tax_rate, amount=-ln.amount, tax=-ln.tax,
-                     amount_incl_tax=-ln.amount_incl_tax)
-        for ln in originals
-    ])
+    DocumentLine.objects.bulk_create(
+        [
+            DocumentLine(
+                document=rev,
+                line_no=ln.line_no,
+                item_id=ln.item_id,
+                qty=-ln.qty,
+                price=ln.price,
+                price_incl_tax=ln.price_incl_tax,
+                tax_rate=ln.tax_rate,
+                amount=-ln.amount,
+                tax=-ln.tax,
+                amount_incl_tax=-ln.amount_incl_tax,
+            )
+            for ln in originals
+        ]
+    )
     new = dict(rev.lines.values_list("line_no", "id"))
     return {ln.id: new[ln.line_no] for ln in originals}
 
@@ -69,7 +79,9 @@ def _specs(doc: Document, moves: list, line_map: dict) -> list[MoveSpec]:
             if qty > 0:  # back out of the target at its average, into the source at that value
                 specs.insert(0, MoveSpec(line_map[line], item, wh, -qty, M.AVERAGE_OUT))
             else:
-                specs.append(MoveSpec(line_map[line], item, wh, -qty, M.LINKED_IN, link_same_line=True))
+                specs.append(
+                    MoveSpec(line_map[line], item, wh, -qty, M.LINKED_IN, link_same_line=True)
+                )
         elif qty > 0:
             specs.append(MoveSpec(line_map[line], item, wh, -qty, M.CAPPED_OUT, source_move_id=mid))
         elif qty < 0:
@@ -95,19 +107,34 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
         doc = get_document(number, for_update=True)
         require_document(user, doc)
         if TYPES[doc.type].kind == "order" and doc.status == Document.APPROVED:
-            raise DomainError("invalid", f"{number} is an order: cancel or close it instead of reversing it",
-                              {"type": doc.type})
+            raise DomainError(
+                "invalid",
+                f"{number} is an order: cancel or close it instead of reversing it",
+                {"type": doc.type},
+            )
         workflow.check(doc, "reverse")
         check_no_dependents(doc)
         day = parse_date(date) if date else default_date()
         if day < doc.date:
-            raise DomainError("invalid", f"a reversal cannot be dated before {doc.date}", {"field": "date"})
+            raise DomainError(
+                "invalid", f"a reversal cannot be dated before {doc.date}", {"field": "date"}
+            )
         ensure_open(day)
         rev = Document.objects.create(
-            number=next_number(TYPES[doc.type].prefix, day), type=doc.type, status=Document.APPROVED, date=day,
-            partner_id=doc.partner_id, warehouse_id=doc.warehouse_id, to_warehouse_id=doc.to_warehouse_id,
-            reversal_of=doc, memo=f"红字冲销 {doc.number}: {reason.strip()}"[:500], amount=-doc.amount,
-            tax=-doc.tax, amount_incl_tax=-doc.amount_incl_tax, created_by=user, approved_by=user,
+            number=next_number(TYPES[doc.type].prefix, day),
+            type=doc.type,
+            status=Document.APPROVED,
+            date=day,
+            partner_id=doc.partner_id,
+            warehouse_id=doc.warehouse_id,
+            to_warehouse_id=doc.to_warehouse_id,
+            reversal_of=doc,
+            memo=f"红字冲销 {doc.number}: {reason.strip()}"[:500],
+            amount=-doc.amount,
+            tax=-doc.tax,
+            amount_incl_tax=-doc.amount_incl_tax,
+            created_by=user,
+            approved_by=user,
             approved_at=timezone.now(),
         )
         line_map = _copy_lines(doc, rev)
@@ -118,18 +145,35 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
             balances = lock_balances({(s.item_id, s.warehouse_id) for s in specs})
             values, adjustments = post_moves(rev.id, day, specs, balances)
         memo = f"红字冲销 {doc.number}"
-        negate_vouchers(doc.id, Voucher.REVERSAL, memo, kinds=(Voucher.POSTING,), day=day, target_id=rev.id)
+        negate_vouchers(
+            doc.id, Voucher.REVERSAL, memo, kinds=(Voucher.POSTING,), day=day, target_id=rev.id
+        )
         counter = recipes.counter(doc.type, reversal=True)
         remaining = sum(values) + sum(m[6] for m in moves)
         if counter and remaining:
-            post_voucher(day, rev.id, Voucher.REVERSAL, recipes.pair(A.INVENTORY, counter, remaining), memo)
+            post_voucher(
+                day, rev.id, Voucher.REVERSAL, recipes.pair(A.INVENTORY, counter, remaining), memo
+            )
         post_adjustment_vouchers(adjustments, rev.id)
         oi = recipes.open_item_amount(doc) or _money_open_item(doc)
         if oi:
             add_open_items([(day, doc.partner_id, oi[0], doc.id, rev.id, "reverse", -oi[1])])
-        workflow.transition(doc, "reverse", user=user, reason=reason,
-                            after={"reversal": rev.number, "date": str(as_date(day))})
-        orders.unfulfil(doc, day)  # a delivery / receipt derived from an order: the order holds it again
-        record(user, "create", "document", rev.number, reason=reason.strip(),
-               after={"status": "approved", "reversal_of": doc.number})
+        workflow.transition(
+            doc,
+            "reverse",
+            user=user,
+            reason=reason,
+            after={"reversal": rev.number, "date": str(as_date(day))},
+        )
+        orders.unfulfil(
+            doc, day
+        )  # a delivery / receipt derived from an order: the order holds it again
+        record(
+            user,
+            "create",
+            "document",
+            rev.number,
+            reason=reason.strip(),
+            after={"status": "approved", "reversal_of": doc.number},
+        )
     return rev

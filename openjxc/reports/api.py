@@ -49,9 +49,17 @@ from .schemas import (
 router = Router(tags=["reports"])
 
 SUMMARY_COLUMNS = [
-    ("item", "商品编码"), ("item_name", "商品名称"), ("unit", "单位"),
-    ("opening_qty", "期初数量"), ("opening_value", "期初金额"), ("in_qty", "入库数量"), ("in_value", "入库金额"),
-    ("out_qty", "出库数量"), ("out_value", "出库金额"), ("closing_qty", "结存数量"), ("closing_value", "结存金额"),
+    ("item", "商品编码"),
+    ("item_name", "商品名称"),
+    ("unit", "单位"),
+    ("opening_qty", "期初数量"),
+    ("opening_value", "期初金额"),
+    ("in_qty", "入库数量"),
+    ("in_value", "入库金额"),
+    ("out_qty", "出库数量"),
+    ("out_value", "出库金额"),
+    ("closing_qty", "结存数量"),
+    ("closing_value", "结存金额"),
 ]
 
 
@@ -80,34 +88,82 @@ def _warehouse_scope(user, code: str | None) -> list[int] | None:
 
 
 @router.get("/reports/inventory-summary", response=typed(InventorySummaryOut))
-def inventory_summary(request, warehouse: str | None = None, by_warehouse: bool = False, format: str = "json",
-                      date_from: str | None = FROM, date_to: str | None = TO):
+def inventory_summary(
+    request,
+    warehouse: str | None = None,
+    by_warehouse: bool = False,
+    format: str = "json",
+    date_from: str | None = FROM,
+    date_to: str | None = TO,
+):
     """进销存汇总表: ?from=&to=&warehouse=&by_warehouse=true&format=xlsx."""
     date_from, date_to = _range(date_from, date_to)
-    data = selectors.inventory_summary(date_from, date_to, _warehouse_scope(request.user, warehouse), by_warehouse)
+    data = selectors.inventory_summary(
+        date_from, date_to, _warehouse_scope(request.user, warehouse), by_warehouse
+    )
     if format == "xlsx":
-        columns = SUMMARY_COLUMNS if not by_warehouse else SUMMARY_COLUMNS[:2] + [("warehouse_name", "仓库")] + SUMMARY_COLUMNS[2:]
+        columns = (
+            SUMMARY_COLUMNS
+            if not by_warehouse
+            else SUMMARY_COLUMNS[:2] + [("warehouse_name", "仓库")] + SUMMARY_COLUMNS[2:]
+        )
         name = quote(f"进销存汇总表_{date_from}_{date_to}.xlsx")
-        return export_xlsx(request.user, name, "进销存汇总表", columns, data["items"], data["totals"],
-                           period=period_text(date_from, date_to), filters=query_filters(request.GET))
+        return export_xlsx(
+            request.user,
+            name,
+            "进销存汇总表",
+            columns,
+            data["items"],
+            data["totals"],
+            period=period_text(date_from, date_to),
+            filters=query_filters(request.GET),
+        )
     return data
 
 
 @router.get("/reports/stock-ledger", response=typed(StockLedgerOut))
-def stock_ledger(request, item: str, warehouse: str | None = None, format: str = "json",
-                 date_from: str | None = FROM, date_to: str | None = TO):
+def stock_ledger(
+    request,
+    item: str,
+    warehouse: str | None = None,
+    format: str = "json",
+    date_from: str | None = FROM,
+    date_to: str | None = TO,
+):
     """库存台账 of one item: ?item=&warehouse=&from=&to=&format=xlsx."""
     date_from, date_to = _range(date_from, date_to)
     it = get_item(item)
-    data = selectors.stock_ledger(it.id, _warehouse_scope(request.user, warehouse), date_from, date_to)
+    data = selectors.stock_ledger(
+        it.id, _warehouse_scope(request.user, warehouse), date_from, date_to
+    )
     if format == "xlsx":
-        columns = [("date", "日期"), ("document", "单据编号"), ("type", "类型"), ("warehouse", "仓库"),
-                   ("in_qty", "入库数量"), ("out_qty", "出库数量"), ("unit_cost", "单位成本"), ("value", "金额"),
-                   ("balance_qty", "结存数量"), ("balance_value", "结存金额")]
-        opening = {"date": str(date_from), "document": "期初", "balance_qty": data["opening"]["qty"],
-                   "balance_value": data["opening"]["value"]}
-        return export_xlsx(request.user, quote(f"库存台账_{item}.xlsx"), "库存台账", columns, [opening, *data["items"]],
-                           period=period_text(date_from, date_to), filters=query_filters(request.GET))
+        columns = [
+            ("date", "日期"),
+            ("document", "单据编号"),
+            ("type", "类型"),
+            ("warehouse", "仓库"),
+            ("in_qty", "入库数量"),
+            ("out_qty", "出库数量"),
+            ("unit_cost", "单位成本"),
+            ("value", "金额"),
+            ("balance_qty", "结存数量"),
+            ("balance_value", "结存金额"),
+        ]
+        opening = {
+            "date": str(date_from),
+            "document": "期初",
+            "balance_qty": data["opening"]["qty"],
+            "balance_value": data["opening"]["value"],
+        }
+        return export_xlsx(
+            request.user,
+            quote(f"库存台账_{item}.xlsx"),
+            "库存台账",
+            columns,
+            [opening, *data["items"]],
+            period=period_text(date_from, date_to),
+            filters=query_filters(request.GET),
+        )
     return data
 
 
@@ -118,13 +174,19 @@ def _require_kind(user, kind: str) -> None:
     if kind not in partner:
         raise DomainError("invalid", "kind must be receivable or payable", {"field": "kind"})
     if partner[kind] not in partner_kinds(user):
-        raise DomainError("forbidden", f"no permission for {kind} figures",
-                          {"permission": "sales_documents, purchase_documents or money_documents"})
+        raise DomainError(
+            "forbidden",
+            f"no permission for {kind} figures",
+            {"permission": "sales_documents, purchase_documents or money_documents"},
+        )
 
 
 @router.get("/reports/aging", response=typed(AgingOut))
-def aging(request, kind: str = "receivable",
-          as_of: str | None = Query(None, description="YYYY-MM-DD, default today")):
+def aging(
+    request,
+    kind: str = "receivable",
+    as_of: str | None = Query(None, description="YYYY-MM-DD, default today"),
+):
     """账龄分析: open amounts per partner by days since the document date."""
     _require_kind(request.user, kind)
     return money.aging(kind, query_date(as_of, "as_of") or timezone.localdate())
@@ -141,8 +203,13 @@ def uninvoiced(request, limit: int = 1000, offset: int = 0):
 
 
 @router.get("/partners/{code}/statement", response=typed(StatementOut), tags=["money"])
-def statement(request, code: str, date_from: str | None = Query(None, alias="from"),
-              date_to: str | None = Query(None, alias="to"), format: str = "json"):
+def statement(
+    request,
+    code: str,
+    date_from: str | None = Query(None, alias="from"),
+    date_to: str | None = Query(None, alias="to"),
+    format: str = "json",
+):
     """对账单: opening, every document and payment, closing (?format=xlsx for Excel)."""
     ids = visible_partner_ids(request.user, code)
     today = timezone.localdate()
@@ -150,10 +217,23 @@ def statement(request, code: str, date_from: str | None = Query(None, alias="fro
     date_to = query_date(date_to, "to") or today
     data = money.statement(ids, date_from, date_to)
     if format == "xlsx":
-        columns = [("date", "日期"), ("document", "单据编号"), ("type", "类型"), ("kind", "应收/应付"),
-                   ("amount", "金额"), ("balance", "余额")]
-        return export_xlsx(request.user, quote(f"对账单_{code}.xlsx"), "对账单", columns, data["lines"],
-                           period=period_text(date_from, date_to), filters=[(_("Partner"), code)])
+        columns = [
+            ("date", "日期"),
+            ("document", "单据编号"),
+            ("type", "类型"),
+            ("kind", "应收/应付"),
+            ("amount", "金额"),
+            ("balance", "余额"),
+        ]
+        return export_xlsx(
+            request.user,
+            quote(f"对账单_{code}.xlsx"),
+            "对账单",
+            columns,
+            data["lines"],
+            period=period_text(date_from, date_to),
+            filters=[(_("Partner"), code)],
+        )
     return data
 
 
@@ -163,7 +243,9 @@ def suggest(request, item: str, partner: str | None = None, kind: str = "sales")
     it = get_item(item)
     p = None
     if partner:
-        p = Partner.objects.filter(code=partner, kind="customer" if kind == "sales" else "supplier").first()
+        p = Partner.objects.filter(
+            code=partner, kind="customer" if kind == "sales" else "supplier"
+        ).first()
         if p is None:
             raise not_found("partner", partner)
     prices = money.suggest_price(it, p, kind)
@@ -193,7 +275,9 @@ def set_partner_price(request, partner: str, item: str, payload: PriceIn):
     if p is None:
         raise not_found("partner", partner)
     price = parse_decimal(payload.price, "price", 6)
-    PriceListEntry.objects.update_or_create(partner=p, item=get_item(item), defaults={"price": price})
+    PriceListEntry.objects.update_or_create(
+        partner=p, item=get_item(item), defaults={"price": price}
+    )
     return {"partner": partner, "item": item, "price": price_str(price)}
 
 
@@ -210,8 +294,13 @@ def share_statement(request, code: str, payload: ShareIn):
     if p is None:
         raise not_found("partner", code)
     today = timezone.localdate()
-    link = sharing.create_link(request.user, p, query_date(payload.date_from, "from") or today.replace(day=1),
-                               query_date(payload.date_to, "to") or today, payload.days)
+    link = sharing.create_link(
+        request.user,
+        p,
+        query_date(payload.date_from, "from") or today.replace(day=1),
+        query_date(payload.date_to, "to") or today,
+        payload.days,
+    )
     return Status(201, link)
 
 
@@ -224,12 +313,20 @@ def revoke_share(request, link_id: int):
 def _require_trade(user, kind: str) -> None:
     """Sales figures for sales and money users, purchase figures for purchase and money users."""
     if ("customer" if kind == "sales" else "supplier") not in partner_kinds(user):
-        raise DomainError("forbidden", f"no permission for {kind} reports", {"permission": f"{kind}_documents"})
+        raise DomainError(
+            "forbidden", f"no permission for {kind} reports", {"permission": f"{kind}_documents"}
+        )
 
 
 @router.get("/reports/{kind}-summary", response=typed(TradeReportOut))
-def trade_summary(request, kind: str, by: str = "item", date_from: str | None = Query(None, alias="from"),
-                  date_to: str | None = Query(None, alias="to"), format: str = "json"):
+def trade_summary(
+    request,
+    kind: str,
+    by: str = "item",
+    date_from: str | None = Query(None, alias="from"),
+    date_to: str | None = Query(None, alias="to"),
+    format: str = "json",
+):
     """Sales or purchase summary (kind = sales | purchase) by item, partner or salesperson; sales
     include cost and gross margin. ?format=xlsx for Excel."""
     if kind not in trade.KINDS:
@@ -240,38 +337,87 @@ def trade_summary(request, kind: str, by: str = "item", date_from: str | None = 
     date_to = query_date(date_to, "to") or today
     data = trade.summary(kind, by, date_from, date_to, allowed_warehouse_ids(request.user))
     if format == "xlsx":
-        columns = [(by, "编码"), ("name", "名称"), ("qty", "数量"), ("amount", "金额"), ("tax", "税额"),
-                   ("amount_incl_tax", "价税合计")]
+        columns = [
+            (by, "编码"),
+            ("name", "名称"),
+            ("qty", "数量"),
+            ("amount", "金额"),
+            ("tax", "税额"),
+            ("amount_incl_tax", "价税合计"),
+        ]
         if kind == "sales":
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
         label = "销售汇总" if kind == "sales" else "采购汇总"
-        return export_xlsx(request.user, quote(f"{label}.xlsx"), label, columns, data["items"], data["totals"],
-                           period=period_text(date_from, date_to), filters=query_filters(request.GET))
+        return export_xlsx(
+            request.user,
+            quote(f"{label}.xlsx"),
+            label,
+            columns,
+            data["items"],
+            data["totals"],
+            period=period_text(date_from, date_to),
+            filters=query_filters(request.GET),
+        )
     return data
 
 
 @router.get("/reports/{kind}-details", response=typed(TradeReportOut))
-def trade_details(request, kind: str, date_from: str | None = FROM, date_to: str | None = TO,
-                  partner: str | None = None, item: str | None = None, salesperson: str | None = None,
-                  format: str = "json", limit: int = 1000, offset: int = 0):
+def trade_details(
+    request,
+    kind: str,
+    date_from: str | None = FROM,
+    date_to: str | None = TO,
+    partner: str | None = None,
+    item: str | None = None,
+    salesperson: str | None = None,
+    format: str = "json",
+    limit: int = 1000,
+    offset: int = 0,
+):
     """Sales or purchase detail (明细表): one row per posted line, returns negative, with period;
     sales rows carry cost and margin. Totals cover all rows, not just the page. ?format=xlsx."""
     if kind not in trade.KINDS:
         raise not_found("report", f"{kind}-details")
     _require_trade(request.user, kind)
     date_from, date_to = _range(date_from, date_to)
-    data = trade.details(kind, date_from, date_to, partner=partner, item=item, salesperson=salesperson,
-                         warehouse_ids=allowed_warehouse_ids(request.user))
+    data = trade.details(
+        kind,
+        date_from,
+        date_to,
+        partner=partner,
+        item=item,
+        salesperson=salesperson,
+        warehouse_ids=allowed_warehouse_ids(request.user),
+    )
     if format == "xlsx":
-        columns = [("date", "日期"), ("document", "单号"), ("partner", "往来单位编码"), ("partner_name", "往来单位"),
-                   ("item", "商品编码"), ("item_name", "商品名称"), ("unit", "单位"), ("qty", "数量"), ("price", "单价"),
-                   ("amount", "金额"), ("tax", "税额"), ("amount_incl_tax", "价税合计")]
+        columns = [
+            ("date", "日期"),
+            ("document", "单号"),
+            ("partner", "往来单位编码"),
+            ("partner_name", "往来单位"),
+            ("item", "商品编码"),
+            ("item_name", "商品名称"),
+            ("unit", "单位"),
+            ("qty", "数量"),
+            ("price", "单价"),
+            ("amount", "金额"),
+            ("tax", "税额"),
+            ("amount_incl_tax", "价税合计"),
+        ]
         if kind == "sales":
             columns[4:4] = [("salesperson", "业务员")]
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
         label = "销售明细" if kind == "sales" else "采购明细"
-        return export_xlsx(request.user, quote(f"{label}.xlsx"), label, columns, data["items"], data["totals"],
-                           period=period_text(date_from, date_to), filters=query_filters(request.GET))
+        return export_xlsx(
+            request.user,
+            quote(f"{label}.xlsx"),
+            label,
+            columns,
+            data["items"],
+            data["totals"],
+            period=period_text(date_from, date_to),
+            filters=query_filters(request.GET),
+        )
     listing = page(data["items"], limit, offset)
     return {**data, **listing}
 

@@ -29,7 +29,13 @@ def sales_by_day(date_from: dt.date, date_to: dt.date) -> list[dict]:
         sums = {str(day)[:10]: int(amount) for day, amount in cur.fetchall()}
     days, day = [], date_from
     while day <= date_to:
-        days.append({"date": str(day), "amount_fen": sums.get(str(day), 0), "amount": fen_str(sums.get(str(day), 0))})
+        days.append(
+            {
+                "date": str(day),
+                "amount_fen": sums.get(str(day), 0),
+                "amount": fen_str(sums.get(str(day), 0)),
+            }
+        )
         day += dt.timedelta(days=1)
     return days
 
@@ -41,8 +47,14 @@ def sales_figures(today: dt.date, warehouse_ids=None) -> dict:
     top = sorted(month["items"], key=lambda r: -Decimal(r["amount"]))[:10]
     amount = month["totals"]["amount"]
     margin = month["totals"]["margin"]
-    return {"today": day["totals"]["amount"], "month": amount, "cost": month["totals"]["cost"],
-            "margin": margin, "margin_pct": month["totals"]["margin_pct"], "top_items": top}
+    return {
+        "today": day["totals"]["amount"],
+        "month": amount,
+        "cost": month["totals"]["cost"],
+        "margin": margin,
+        "margin_pct": month["totals"]["margin_pct"],
+        "top_items": top,
+    }
 
 
 def receivables_due(today: dt.date) -> dict:
@@ -80,19 +92,34 @@ def low_stock(warehouse_ids=None) -> list[dict]:
         projected = available + on_order
         if projected >= safety:
             continue
-        out.append({"item": code, "item_name": name, "unit": unit, "safety_stock": qty_str(safety),
-                    "on_hand": qty_str(qty), "reserved": qty_str(reserved), "available": qty_str(available),
-                    "on_order": qty_str(on_order), "projected": qty_str(projected),
-                    "shortage": qty_str(safety - projected), "suggested": qty_str(safety * 2 - projected),
-                    "purchase_price": price})
+        out.append(
+            {
+                "item": code,
+                "item_name": name,
+                "unit": unit,
+                "safety_stock": qty_str(safety),
+                "on_hand": qty_str(qty),
+                "reserved": qty_str(reserved),
+                "available": qty_str(available),
+                "on_order": qty_str(on_order),
+                "projected": qty_str(projected),
+                "shortage": qty_str(safety - projected),
+                "suggested": qty_str(safety * 2 - projected),
+                "purchase_price": price,
+            }
+        )
     return out
 
 
 def waiting_documents(queryset) -> list[dict]:
     """Drafts and documents pending approval, counted by type and status (queryset already
     limited to what the user may see)."""
-    rows = (queryset.filter(status__in=[Document.DRAFT, "pending_approval"])
-            .values("type", "status").annotate(n=Count("id")).order_by("type", "status"))
+    rows = (
+        queryset.filter(status__in=[Document.DRAFT, "pending_approval"])
+        .values("type", "status")
+        .annotate(n=Count("id"))
+        .order_by("type", "status")
+    )
     return [{"type": r["type"], "status": r["status"], "count": r["n"]} for r in rows]
 
 
@@ -112,7 +139,16 @@ def receivables_by_partner(kind: str | None = None) -> list[dict]:
             args,
         )
         rows = cur.fetchall()
-    return [{"partner_kind": k, "partner": code, "partner_name": name, "receivable": fen_str(int(r)),
-             "payable": fen_str(int(p)), "net": fen_str(int(r) - int(p)), "open_items": int(n),
-             "oldest": str(oldest)[:10]}
-            for k, code, name, r, p, n, oldest in rows]
+    return [
+        {
+            "partner_kind": k,
+            "partner": code,
+            "partner_name": name,
+            "receivable": fen_str(int(r)),
+            "payable": fen_str(int(p)),
+            "net": fen_str(int(r) - int(p)),
+            "open_items": int(n),
+            "oldest": str(oldest)[:10],
+        }
+        for k, code, name, r, p, n, oldest in rows
+    ]

@@ -30,27 +30,61 @@ RATE = "0.00"
 COUNT = "#,##0"
 FORMATS = {"money": MONEY, "qty": QTY, "price": PRICE, "rate": RATE, "count": COUNT}
 
-QTY_KEYS = {"qty", "on_hand", "reserved", "on_order", "available", "shortage", "suggested", "projected",
-            "safety_stock"}
+QTY_KEYS = {
+    "qty",
+    "on_hand",
+    "reserved",
+    "on_order",
+    "available",
+    "shortage",
+    "suggested",
+    "projected",
+    "safety_stock",
+}
 PRICE_KEYS = {"price", "unit_cost", "purchase_price", "sale_price", "closing_unit_cost"}
 RATE_KEYS = {"tax_rate", "margin_pct"}
 COUNT_KEYS = {"open_items"}
-MONEY_KEYS = {"amount", "tax", "amount_incl_tax", "value", "cost", "margin", "credit_limit",
-              "receivable", "payable", "net", "total", "balance"}
+MONEY_KEYS = {
+    "amount",
+    "tax",
+    "amount_incl_tax",
+    "value",
+    "cost",
+    "margin",
+    "credit_limit",
+    "receivable",
+    "payable",
+    "net",
+    "total",
+    "balance",
+}
 
 # report filters as they appear in a query string, with the label of the title block
 FILTER_LABELS = {
-    "warehouse": gettext_lazy("Warehouse"), "item": gettext_lazy("Item"),
-    "partner": gettext_lazy("Partner"), "salesperson": gettext_lazy("Salesperson"),
-    "kind": gettext_lazy("Kind"), "by": gettext_lazy("Grouped by"), "status": gettext_lazy("Status"),
-    "q": gettext_lazy("Search"), "by_warehouse": gettext_lazy("One row per warehouse"),
+    "warehouse": gettext_lazy("Warehouse"),
+    "item": gettext_lazy("Item"),
+    "partner": gettext_lazy("Partner"),
+    "salesperson": gettext_lazy("Salesperson"),
+    "kind": gettext_lazy("Kind"),
+    "by": gettext_lazy("Grouped by"),
+    "status": gettext_lazy("Status"),
+    "q": gettext_lazy("Search"),
+    "by_warehouse": gettext_lazy("One row per warehouse"),
 }
 # coded filter values shown by name
 VALUE_LABELS = {
-    "kind": {"customer": gettext_lazy("Customers"), "supplier": gettext_lazy("Suppliers"),
-             "receivable": gettext_lazy("Receivables"), "payable": gettext_lazy("Payables")},
-    "by": {"item": gettext_lazy("By item"), "partner": gettext_lazy("By partner"),
-           "salesperson": gettext_lazy("By salesperson"), "period": gettext_lazy("By period")},
+    "kind": {
+        "customer": gettext_lazy("Customers"),
+        "supplier": gettext_lazy("Suppliers"),
+        "receivable": gettext_lazy("Receivables"),
+        "payable": gettext_lazy("Payables"),
+    },
+    "by": {
+        "item": gettext_lazy("By item"),
+        "partner": gettext_lazy("By partner"),
+        "salesperson": gettext_lazy("By salesperson"),
+        "period": gettext_lazy("By period"),
+    },
     "by_warehouse": {"1": gettext_lazy("Yes"), "true": gettext_lazy("Yes")},
 }
 
@@ -100,9 +134,16 @@ def query_filters(params, skip=("from", "to", "format", "export", "page", "type"
     return out
 
 
-def xlsx_bytes(title: str, columns: list[tuple[str, str]], rows: list[dict],
-               totals: dict | None = None, *, period: str = "", filters=(),
-               formats: dict | None = None) -> bytes:
+def xlsx_bytes(
+    title: str,
+    columns: list[tuple[str, str]],
+    rows: list[dict],
+    totals: dict | None = None,
+    *,
+    period: str = "",
+    filters=(),
+    formats: dict | None = None,
+) -> bytes:
     """columns: (key, Chinese header). formats: number format kind ("money", "qty", …) of
     columns whose key says nothing (an aging bucket "31-60")."""
     fmts = [FORMATS.get((formats or {}).get(key)) or number_format(key) for key, _h in columns]
@@ -126,8 +167,12 @@ def xlsx_bytes(title: str, columns: list[tuple[str, str]], rows: list[dict],
         ws.append([_cell(row.get(key), fmt) for (key, _h), fmt in zip(columns, fmts, strict=True)])
     last_data = ws.max_row
     if totals is not None:
-        ws.append([_cell(totals.get(key), fmt) if n else _("Total")
-                   for n, ((key, _h), fmt) in enumerate(zip(columns, fmts, strict=True))])
+        ws.append(
+            [
+                _cell(totals.get(key), fmt) if n else _("Total")
+                for n, ((key, _h), fmt) in enumerate(zip(columns, fmts, strict=True))
+            ]
+        )
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
     for n, fmt in enumerate(fmts, start=1):
@@ -144,8 +189,14 @@ def xlsx_bytes(title: str, columns: list[tuple[str, str]], rows: list[dict],
     return buf.getvalue()
 
 
-def xlsx_response(filename: str, title: str, columns: list[tuple[str, str]], rows: list[dict],
-                  totals: dict | None = None, **title_block) -> HttpResponse:
+def xlsx_response(
+    filename: str,
+    title: str,
+    columns: list[tuple[str, str]],
+    rows: list[dict],
+    totals: dict | None = None,
+    **title_block,
+) -> HttpResponse:
     """The sheet of xlsx_bytes as a download (title_block: period, filters, formats)."""
     body = xlsx_bytes(title, columns, rows, totals, **title_block)
     response = HttpResponse(body, content_type=XLSX)
@@ -153,8 +204,15 @@ def xlsx_response(filename: str, title: str, columns: list[tuple[str, str]], row
     return response
 
 
-def export_xlsx(user, filename: str, title: str, columns: list[tuple[str, str]], rows: list[dict],
-                totals: dict | None = None, **title_block) -> HttpResponse:
+def export_xlsx(
+    user,
+    filename: str,
+    title: str,
+    columns: list[tuple[str, str]],
+    rows: list[dict],
+    totals: dict | None = None,
+    **title_block,
+) -> HttpResponse:
     """xlsx_response for a user: needs the export permission; cost columns are left out for a
     user who may not see cost."""
     from openjxc.users.masking import is_cost_field, masked, sees_cost

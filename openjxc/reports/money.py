@@ -19,7 +19,14 @@ from openjxc.documents.types import (
 )
 from openjxc.inventory.costing import as_date
 
-BUCKETS = (("0-30", 30), ("31-60", 60), ("61-90", 90), ("91-180", 180), ("181-365", 365), ("365+", None))
+BUCKETS = (
+    ("0-30", 30),
+    ("31-60", 60),
+    ("61-90", 90),
+    ("91-180", 180),
+    ("181-365", 365),
+    ("365+", None),
+)
 
 
 def aging(kind: str, as_of: dt.date) -> dict:
@@ -52,18 +59,35 @@ def aging(kind: str, as_of: dt.date) -> dict:
         values = [int(total), *(int(a) for a in amounts)]
         for n, v in enumerate(values):
             totals[n] += v
-        items.append({"partner": code, "partner_name": name, "total": fen_str(values[0]),
-                      **{lbl: fen_str(v) for lbl, v in zip(labels, values[1:], strict=True)}})
-    return {"kind": kind, "as_of": str(as_of), "items": items, "count": len(items),
-            "totals": {"total": fen_str(totals[0]), **{lbl: fen_str(v) for lbl, v in zip(labels, totals[1:], strict=True)}}}
+        items.append(
+            {
+                "partner": code,
+                "partner_name": name,
+                "total": fen_str(values[0]),
+                **{lbl: fen_str(v) for lbl, v in zip(labels, values[1:], strict=True)},
+            }
+        )
+    return {
+        "kind": kind,
+        "as_of": str(as_of),
+        "items": items,
+        "count": len(items),
+        "totals": {
+            "total": fen_str(totals[0]),
+            **{lbl: fen_str(v) for lbl, v in zip(labels, totals[1:], strict=True)},
+        },
+    }
 
 
 def statement(partner_ids: list[int], date_from: dt.date, date_to: dt.date) -> dict:
     """对账单: opening balance, every document and payment in the range, closing balance."""
     marks = ",".join(["%s"] * len(partner_ids))
     with connection.cursor() as cur:
-        cur.execute(f"SELECT e.kind, COALESCE(SUM(e.amount), 0) FROM ledger_openitementry e WHERE e.partner_id IN "
-                    f"({marks}) AND e.date < %s GROUP BY e.kind", [*partner_ids, date_from])
+        cur.execute(
+            f"SELECT e.kind, COALESCE(SUM(e.amount), 0) FROM ledger_openitementry e WHERE e.partner_id IN "
+            f"({marks}) AND e.date < %s GROUP BY e.kind",
+            [*partner_ids, date_from],
+        )
         opening = {k: int(v) for k, v in cur.fetchall()}
         cur.execute(
             f"SELECT e.date, d.number, d.type, e.kind, e.entry, SUM(e.amount) FROM ledger_openitementry e "
@@ -77,12 +101,26 @@ def statement(partner_ids: list[int], date_from: dt.date, date_to: dt.date) -> d
     lines = []
     for day, number, dtype, kind, entry, amount in rows:
         balance[kind] = balance.get(kind, 0) + int(amount)
-        lines.append({"date": str(as_date(day)), "document": number, "type": dtype, "kind": kind, "entry": entry,
-                      "amount": fen_str(int(amount)), "balance": fen_str(balance[kind])})
-    return {"from": str(date_from), "to": str(date_to),
-            "opening": {k: fen_str(opening.get(k, 0)) for k in ("receivable", "payable")},
-            "lines": lines, "items": lines, "count": len(lines),
-            "closing": {k: fen_str(balance.get(k, 0)) for k in ("receivable", "payable")}}
+        lines.append(
+            {
+                "date": str(as_date(day)),
+                "document": number,
+                "type": dtype,
+                "kind": kind,
+                "entry": entry,
+                "amount": fen_str(int(amount)),
+                "balance": fen_str(balance[kind]),
+            }
+        )
+    return {
+        "from": str(date_from),
+        "to": str(date_to),
+        "opening": {k: fen_str(opening.get(k, 0)) for k in ("receivable", "payable")},
+        "lines": lines,
+        "items": lines,
+        "count": len(lines),
+        "closing": {k: fen_str(balance.get(k, 0)) for k in ("receivable", "payable")},
+    }
 
 
 def uninvoiced() -> list[dict]:
@@ -102,7 +140,10 @@ def uninvoiced() -> list[dict]:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT d.number, d.type, d.date, p.code, d.amount_incl_tax, "
-            + derived.format(marks(invoices)) + ", " + derived.format(marks(returns)) + " "
+            + derived.format(marks(invoices))
+            + ", "
+            + derived.format(marks(returns))
+            + " "
             "FROM documents_document d JOIN partners_partner p ON p.id = d.partner_id "
             f"WHERE d.status = 'approved' AND d.type IN ({marks(invoiced)}) ORDER BY d.date, d.number",
             [*invoices, *returns, *invoiced],
@@ -112,9 +153,18 @@ def uninvoiced() -> list[dict]:
     for n, t, day, p, total, inv, ret in rows:
         left = int(total) - int(ret) - int(inv)
         if left:
-            out.append({"document": n, "type": t, "date": str(as_date(day)), "partner": p,
-                        "amount": fen_str(int(total)), "returned": fen_str(int(ret)),
-                        "invoiced": fen_str(int(inv)), "uninvoiced": fen_str(left)})
+            out.append(
+                {
+                    "document": n,
+                    "type": t,
+                    "date": str(as_date(day)),
+                    "partner": p,
+                    "amount": fen_str(int(total)),
+                    "returned": fen_str(int(ret)),
+                    "invoiced": fen_str(int(inv)),
+                    "uninvoiced": fen_str(left),
+                }
+            )
     return out
 
 
@@ -124,29 +174,49 @@ def suggest_price(item, partner, kind: str) -> dict:
     types = (trade_types(kind)[0], order_type(kind))  # the last price it was sold / bought at
     last = None
     if partner is not None:
-        line = (Document.objects.filter(partner=partner, type__in=types, status__in=Document.POSTED,
-                                        lines__item=item)
-                .order_by("-date", "-id").values_list("lines__price", flat=True).first())
+        line = (
+            Document.objects.filter(
+                partner=partner, type__in=types, status__in=Document.POSTED, lines__item=item
+            )
+            .order_by("-date", "-id")
+            .values_list("lines__price", flat=True)
+            .first()
+        )
         last = line
     partner_price = None
     if partner is not None:
-        partner_price = PriceListEntry.objects.filter(partner=partner, item=item).values_list("price", flat=True).first()
+        partner_price = (
+            PriceListEntry.objects.filter(partner=partner, item=item)
+            .values_list("price", flat=True)
+            .first()
+        )
     list_price = item.sale_price if kind == "sales" else item.purchase_price
-    return {"item": item.code, "partner": partner.code if partner else None, "kind": kind,
-            "last_price": price_str(last), "list_price": price_str(list_price), "partner_price": price_str(partner_price)}
+    return {
+        "item": item.code,
+        "partner": partner.code if partner else None,
+        "kind": kind,
+        "last_price": price_str(last),
+        "list_price": price_str(list_price),
+        "partner_price": price_str(partner_price),
+    }
 
 
 def margin(doc: Document) -> dict:
     """Estimated gross margin of a sales order or delivery at the current average cost."""
     if not TYPES[doc.type].margin:
-        raise DomainError("invalid", "margin is for sales orders and deliveries", {"field": "number"})
+        raise DomainError(
+            "invalid", "margin is for sales orders and deliveries", {"field": "number"}
+        )
     lines = list(doc.lines.select_related("item"))
     keys = {(ln.item_id, doc.warehouse_id) for ln in lines}
     with connection.cursor() as cur:
         avg = {}
         for item_id, wh in keys:
-            cur.execute("SELECT COALESCE(SUM(qty), 0), COALESCE(SUM(value), 0) FROM inventory_stockbalance "
-                        "WHERE item_id = %s" + (" AND warehouse_id = %s" if wh else ""), [item_id, wh] if wh else [item_id])
+            cur.execute(
+                "SELECT COALESCE(SUM(qty), 0), COALESCE(SUM(value), 0) FROM inventory_stockbalance "
+                "WHERE item_id = %s" + (" AND warehouse_id = %s" if wh else ""),
+                [item_id, wh] if wh else [item_id],
+            )
             q, v = cur.fetchone()
             avg[item_id] = (int(q), int(v))
     out_lines, revenue, cost = [], 0, 0
@@ -154,16 +224,42 @@ def margin(doc: Document) -> dict:
         q, v = avg[ln.item_id]
         if TYPES[doc.type].kind == "stock" and doc.status != Document.DRAFT:  # its own cost
             with connection.cursor() as cur:
-                cur.execute("SELECT COALESCE(-SUM(value), 0) FROM inventory_stockmove WHERE line_id = %s AND kind <> 1",
-                            [ln.id])
+                cur.execute(
+                    "SELECT COALESCE(-SUM(value), 0) FROM inventory_stockmove WHERE line_id = %s AND kind <> 1",
+                    [ln.id],
+                )
                 line_cost = int(cur.fetchone()[0])
         else:
-            line_cost = div_half_up(ln.qty * v, q) if q > 0 else int(
-                (Decimal(ln.qty) / QTY_SCALE * (ln.item.purchase_price or 0) * 100).to_integral_value(ROUND_HALF_UP))
+            line_cost = (
+                div_half_up(ln.qty * v, q)
+                if q > 0
+                else int(
+                    (
+                        Decimal(ln.qty) / QTY_SCALE * (ln.item.purchase_price or 0) * 100
+                    ).to_integral_value(ROUND_HALF_UP)
+                )
+            )
         revenue += ln.amount
         cost += line_cost
-        out_lines.append({"line": ln.id, "item": ln.item.code, "revenue": fen_str(ln.amount), "cost": fen_str(line_cost),
-                          "margin": fen_str(ln.amount - line_cost)})
-    pct = (Decimal(revenue - cost) * 100 / Decimal(revenue)).quantize(Decimal("0.01"), ROUND_HALF_UP) if revenue else None
-    return {"document": doc.number, "revenue": fen_str(revenue), "cost": fen_str(cost),
-            "margin": fen_str(revenue - cost), "margin_pct": str(pct) if pct is not None else None, "lines": out_lines}
+        out_lines.append(
+            {
+                "line": ln.id,
+                "item": ln.item.code,
+                "revenue": fen_str(ln.amount),
+                "cost": fen_str(line_cost),
+                "margin": fen_str(ln.amount - line_cost),
+            }
+        )
+    pct = (
+        (Decimal(revenue - cost) * 100 / Decimal(revenue)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if revenue
+        else None
+    )
+    return {
+        "document": doc.number,
+        "revenue": fen_str(revenue),
+        "cost": fen_str(cost),
+        "margin": fen_str(revenue - cost),
+        "margin_pct": str(pct) if pct is not None else None,
+        "lines": out_lines,
+    }

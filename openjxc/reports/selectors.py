@@ -22,15 +22,19 @@ def _opening(day: dt.date, warehouse_id, by_warehouse: bool) -> dict:
     key = "item_id, warehouse_id" if by_warehouse else "item_id"
     wh, whp = _warehouse_filter(warehouse_id)
     if snap:
-        sql = (f"SELECT {key}, SUM(qty), SUM(value) FROM ("
-               f"SELECT item_id, warehouse_id, qty, value FROM closing_stocksnapshot WHERE period_id = %s{wh} "
-               f"UNION ALL SELECT item_id, warehouse_id, qty, value FROM inventory_stockmove "
-               f"WHERE date > %s AND date < %s{wh}) s GROUP BY {key}")
+        sql = (
+            f"SELECT {key}, SUM(qty), SUM(value) FROM ("
+            f"SELECT item_id, warehouse_id, qty, value FROM closing_stocksnapshot WHERE period_id = %s{wh} "
+            f"UNION ALL SELECT item_id, warehouse_id, qty, value FROM inventory_stockmove "
+            f"WHERE date > %s AND date < %s{wh}) s GROUP BY {key}"
+        )
         args = [snap.id, *whp, snap.end, day, *whp]
     else:
         # On SQLite the covering date index answers this without reading the table (see by_date_index).
-        sql = (f"SELECT {key}, SUM(qty), SUM(value) FROM inventory_stockmove{by_date_index(None)} "
-               f"WHERE date < %s{wh} GROUP BY {key}")
+        sql = (
+            f"SELECT {key}, SUM(qty), SUM(value) FROM inventory_stockmove{by_date_index(None)} "
+            f"WHERE date < %s{wh} GROUP BY {key}"
+        )
         args = [day, *whp]
     with connection.cursor() as cur:
         cur.execute(sql, args)
@@ -39,7 +43,9 @@ def _opening(day: dt.date, warehouse_id, by_warehouse: bool) -> dict:
     return {tuple(r[:n]): (int(r[n]), int(r[n + 1])) for r in rows}
 
 
-def inventory_summary(date_from: dt.date, date_to: dt.date, warehouse_id=None, by_warehouse=False) -> dict:
+def inventory_summary(
+    date_from: dt.date, date_to: dt.date, warehouse_id=None, by_warehouse=False
+) -> dict:
     """warehouse_id: None for all warehouses, one id, or a list of ids."""
     opening = _opening(date_from, warehouse_id, by_warehouse)
     key = "m.item_id, m.warehouse_id" if by_warehouse else "m.item_id"
@@ -76,22 +82,42 @@ def inventory_summary(date_from: dt.date, date_to: dt.date, warehouse_id=None, b
         row = {"item": item_code, "item_name": item_name, "unit": unit}
         if by_warehouse:
             row["warehouse"], row["warehouse_name"] = names["warehouses"][k[1]]
-        row.update({
-            "opening_qty": qty_str(oq), "opening_value": fen_str(ov),
-            "in_qty": qty_str(iq), "in_value": fen_str(iv),
-            "out_qty": qty_str(xq), "out_value": fen_str(xv),
-            "closing_qty": qty_str(cq), "closing_value": fen_str(cv),
-            "closing_unit_cost": unit_cost_str(cv, cq),
-        })
+        row.update(
+            {
+                "opening_qty": qty_str(oq),
+                "opening_value": fen_str(ov),
+                "in_qty": qty_str(iq),
+                "in_value": fen_str(iv),
+                "out_qty": qty_str(xq),
+                "out_value": fen_str(xv),
+                "closing_qty": qty_str(cq),
+                "closing_value": fen_str(cv),
+                "closing_unit_cost": unit_cost_str(cv, cq),
+            }
+        )
         for i, v in enumerate((oq, ov, iq, iv, xq, xv, cq, cv)):
             totals[i] += v
         rows.append(row)
     rows.sort(key=lambda r: (r["item"], r.get("warehouse", "")))
-    labels = ("opening_qty", "opening_value", "in_qty", "in_value", "out_qty", "out_value", "closing_qty",
-              "closing_value")
+    labels = (
+        "opening_qty",
+        "opening_value",
+        "in_qty",
+        "in_value",
+        "out_qty",
+        "out_value",
+        "closing_qty",
+        "closing_value",
+    )
     return {
-        "from": str(date_from), "to": str(date_to), "items": rows, "count": len(rows),
-        "totals": {k: (qty_str(v) if k.endswith("qty") else fen_str(v)) for k, v in zip(labels, totals, strict=True)},
+        "from": str(date_from),
+        "to": str(date_to),
+        "items": rows,
+        "count": len(rows),
+        "totals": {
+            k: (qty_str(v) if k.endswith("qty") else fen_str(v))
+            for k, v in zip(labels, totals, strict=True)
+        },
     }
 
 
@@ -102,8 +128,10 @@ def _names(keys, by_warehouse) -> dict:
         ids = list(items)
         for i in range(0, len(ids), 900):
             chunk = ids[i : i + 900]
-            cur.execute(f"SELECT id, code, name, unit FROM catalog_item WHERE id IN ({','.join(['%s'] * len(chunk))})",
-                        chunk)
+            cur.execute(
+                f"SELECT id, code, name, unit FROM catalog_item WHERE id IN ({','.join(['%s'] * len(chunk))})",
+                chunk,
+            )
             out["items"].update({r[0]: (r[1], r[2], r[3]) for r in cur.fetchall()})
         if by_warehouse:
             cur.execute("SELECT id, code, name FROM inventory_warehouse")
@@ -114,7 +142,9 @@ def _names(keys, by_warehouse) -> dict:
 def stock_ledger(item_id: int, warehouse_id, date_from: dt.date, date_to: dt.date) -> dict:
     """库存台账 of one item: opening row, every move with document, in/out/balance, closing."""
     q, v = _opening(date_from, warehouse_id, False).get((item_id,), (0, 0))
-    rows = move_rows(item_id, warehouse_id, date_from, date_to, per_item=True, opening={item_id: [q, v]})
+    rows = move_rows(
+        item_id, warehouse_id, date_from, date_to, per_item=True, opening={item_id: [q, v]}
+    )
     for r in rows:
         negative = r["qty"].startswith("-")
         r["in_qty"] = "0" if negative else r["qty"]
@@ -124,6 +154,7 @@ def stock_ledger(item_id: int, warehouse_id, date_from: dt.date, date_to: dt.dat
         "opening": {"qty": qty_str(q), "value": fen_str(v), "unit_cost": unit_cost_str(v, q)},
         "items": rows,
         "count": len(rows),
-        "closing": {"qty": last["balance_qty"], "value": last["balance_value"]} if last
+        "closing": {"qty": last["balance_qty"], "value": last["balance_value"]}
+        if last
         else {"qty": qty_str(q), "value": fen_str(v)},
     }

@@ -18,18 +18,34 @@ SALT = "openjxc.statement-share"
 def create_link(user, partner, date_from: dt.date, date_to: dt.date, days: int = 7) -> dict:
     require_partner(user, partner)
     if date_from > date_to:
-        raise DomainError("invalid_range", f"from {date_from} is after to {date_to}",
-                          {"field": "from", "from": str(date_from), "to": str(date_to)})
+        raise DomainError(
+            "invalid_range",
+            f"from {date_from} is after to {date_to}",
+            {"field": "from", "from": str(date_from), "to": str(date_to)},
+        )
     if not 1 <= days <= 90:
         raise DomainError("invalid", "a link lasts 1 to 90 days", {"field": "days"})
-    link = ShareLink.objects.create(partner=partner, date_from=date_from, date_to=date_to,
-                                    expires_at=timezone.now() + dt.timedelta(days=days),
-                                    created_by=getattr(user, "username", ""))
+    link = ShareLink.objects.create(
+        partner=partner,
+        date_from=date_from,
+        date_to=date_to,
+        expires_at=timezone.now() + dt.timedelta(days=days),
+        created_by=getattr(user, "username", ""),
+    )
     token = signing.dumps({"id": link.id}, salt=SALT)
-    record(user, "share_statement", "partner", partner.code,
-           after={"link": link.id, "from": str(date_from), "to": str(date_to), "days": days})
-    return {"id": link.id, "token": token, "url": f"/share/statement/{token}/",
-            "expires_at": link.expires_at.isoformat()}
+    record(
+        user,
+        "share_statement",
+        "partner",
+        partner.code,
+        after={"link": link.id, "from": str(date_from), "to": str(date_to), "days": days},
+    )
+    return {
+        "id": link.id,
+        "token": token,
+        "url": f"/share/statement/{token}/",
+        "expires_at": link.expires_at.isoformat(),
+    }
 
 
 def resolve(token: str) -> ShareLink:
@@ -44,7 +60,11 @@ def resolve(token: str) -> ShareLink:
 
 
 def revoke(user, link_id: int) -> None:
-    link = ShareLink.objects.select_related("partner").filter(pk=link_id, revoked_at__isnull=True).first()
+    link = (
+        ShareLink.objects.select_related("partner")
+        .filter(pk=link_id, revoked_at__isnull=True)
+        .first()
+    )
     if link is None:
         raise not_found("share link", link_id)
     require_partner(user, link.partner)

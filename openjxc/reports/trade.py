@@ -13,15 +13,21 @@ from openjxc.documents.types import order_type, trade_types
 from openjxc.inventory.costing import as_date
 from openjxc.ledger.periods import ensure_periods
 
-GROUPS = {"item": ("i.code", "i.name"), "partner": ("p.code", "p.name"), "salesperson": ("d.salesperson", "d.salesperson"),
-          "period": ("pr.name", "pr.name")}
+GROUPS = {
+    "item": ("i.code", "i.name"),
+    "partner": ("p.code", "p.name"),
+    "salesperson": ("d.salesperson", "d.salesperson"),
+    "period": ("pr.name", "pr.name"),
+}
 SIDES = ("sales", "purchase")
 KINDS = {side: trade_types(side) for side in SIDES}  # (outgoing or incoming type, its return)
 
 
 def _group(by: str):
     if by not in GROUPS:
-        raise DomainError("invalid", "by must be item, partner, salesperson or period", {"field": "by"})
+        raise DomainError(
+            "invalid", "by must be item, partner, salesperson or period", {"field": "by"}
+        )
     return GROUPS[by]
 
 
@@ -35,7 +41,7 @@ LINE_COST = "-COALESCE((SELECT SUM(m.value) FROM inventory_stockmove m WHERE m.l
 POSTED_LINES = (
     "FROM documents_documentline l JOIN documents_document d ON d.id = l.document_id "
     "JOIN catalog_item i ON i.id = l.item_id JOIN partners_partner p ON p.id = d.partner_id "
-    "LEFT JOIN ledger_period pr ON d.date >= pr.start AND d.date <= pr.\"end\" "
+    'LEFT JOIN ledger_period pr ON d.date >= pr.start AND d.date <= pr."end" '
     "WHERE d.type IN (%s, %s) AND d.status IN ('approved', 'reversed') AND d.date >= %s AND d.date <= %s"
 )
 
@@ -71,15 +77,32 @@ def summary(kind: str, by: str, date_from: dt.date, date_to: dt.date, warehouse_
         rows = cur.fetchall()
     items, totals = [], [0, 0, 0, 0]
     for code, label, qty, amount, tax, gross, cost in rows:
-        row = {by: code, "name": label, "qty": qty_str(int(qty)), "amount": fen_str(int(amount)),
-               "tax": fen_str(int(tax)), "amount_incl_tax": fen_str(int(gross))}
+        row = {
+            by: code,
+            "name": label,
+            "qty": qty_str(int(qty)),
+            "amount": fen_str(int(amount)),
+            "tax": fen_str(int(tax)),
+            "amount_incl_tax": fen_str(int(gross)),
+        }
         if kind == "sales":
             row.update(_margin(int(amount), int(cost)))
         for n, v in enumerate((int(amount), int(tax), int(gross), int(cost))):
             totals[n] += v
         items.append(row)
-    result = {"kind": kind, "by": by, "from": str(date_from), "to": str(date_to), "items": items, "count": len(items),
-              "totals": {"amount": fen_str(totals[0]), "tax": fen_str(totals[1]), "amount_incl_tax": fen_str(totals[2])}}
+    result = {
+        "kind": kind,
+        "by": by,
+        "from": str(date_from),
+        "to": str(date_to),
+        "items": items,
+        "count": len(items),
+        "totals": {
+            "amount": fen_str(totals[0]),
+            "tax": fen_str(totals[1]),
+            "amount_incl_tax": fen_str(totals[2]),
+        },
+    }
     if kind == "sales":
         result["totals"].update(_margin(totals[0], totals[3]))
     return result
@@ -91,11 +114,22 @@ def margin_pct(amount: int, cost: int) -> str | None:
 
 
 def _margin(amount: int, cost: int) -> dict:
-    return {"cost": fen_str(cost), "margin": fen_str(amount - cost), "margin_pct": margin_pct(amount, cost)}
+    return {
+        "cost": fen_str(cost),
+        "margin": fen_str(amount - cost),
+        "margin_pct": margin_pct(amount, cost),
+    }
 
 
-def details(kind: str, date_from: dt.date, date_to: dt.date, partner: str | None = None,
-            item: str | None = None, salesperson: str | None = None, warehouse_ids=None) -> dict:
+def details(
+    kind: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    partner: str | None = None,
+    item: str | None = None,
+    salesperson: str | None = None,
+    warehouse_ids=None,
+) -> dict:
     """Every posted line of deliveries and returns (sales) or receipts and returns (purchase), in
     date order, returns negative; sales lines carry their cost and margin. Totals over all rows."""
     out_type, return_type = _check_kind(kind)
@@ -116,20 +150,59 @@ def details(kind: str, date_from: dt.date, date_to: dt.date, partner: str | None
         )
         rows = cur.fetchall()
     items, totals = [], [0, 0, 0, 0, 0]
-    for day, number, type_, p_code, p_name, i_code, i_name, unit, person, period, qty, price, amount, tax, gross, cost \
-            in rows:
-        row = {"date": str(as_date(day)), "period": period, "document": number, "type": type_, "partner": p_code,
-               "partner_name": p_name, "item": i_code, "item_name": i_name, "unit": unit, "salesperson": person or "",
-               "qty": qty_str(int(qty)), "price": price_str(Decimal(price)) if price is not None else None, "amount": fen_str(int(amount)),
-               "tax": fen_str(int(tax)), "amount_incl_tax": fen_str(int(gross))}
+    for (
+        day,
+        number,
+        type_,
+        p_code,
+        p_name,
+        i_code,
+        i_name,
+        unit,
+        person,
+        period,
+        qty,
+        price,
+        amount,
+        tax,
+        gross,
+        cost,
+    ) in rows:
+        row = {
+            "date": str(as_date(day)),
+            "period": period,
+            "document": number,
+            "type": type_,
+            "partner": p_code,
+            "partner_name": p_name,
+            "item": i_code,
+            "item_name": i_name,
+            "unit": unit,
+            "salesperson": person or "",
+            "qty": qty_str(int(qty)),
+            "price": price_str(Decimal(price)) if price is not None else None,
+            "amount": fen_str(int(amount)),
+            "tax": fen_str(int(tax)),
+            "amount_incl_tax": fen_str(int(gross)),
+        }
         if kind == "sales":
             row.update(_margin(int(amount), int(cost)))
         for n, v in enumerate((int(qty), int(amount), int(tax), int(gross), int(cost))):
             totals[n] += v
         items.append(row)
-    result = {"kind": kind, "from": str(date_from), "to": str(date_to), "items": items, "count": len(items),
-              "totals": {"qty": qty_str(totals[0]), "amount": fen_str(totals[1]), "tax": fen_str(totals[2]),
-                         "amount_incl_tax": fen_str(totals[3])}}
+    result = {
+        "kind": kind,
+        "from": str(date_from),
+        "to": str(date_to),
+        "items": items,
+        "count": len(items),
+        "totals": {
+            "qty": qty_str(totals[0]),
+            "amount": fen_str(totals[1]),
+            "tax": fen_str(totals[2]),
+            "amount_incl_tax": fen_str(totals[3]),
+        },
+    }
     if kind == "sales":
         result["totals"].update(_margin(totals[1], totals[4]))
     return result
@@ -155,7 +228,16 @@ def order_follow_up(kind: str) -> list[dict]:
             [order_type],
         )
         rows = cur.fetchall()
-    return [{"order": n, "date": str(day), "status": st, "partner": p, "item": i, "ordered": qty_str(int(q)),
-             "fulfilled": qty_str(int(f)),
-             "outstanding": qty_str(max(int(q) - int(f), 0) if st in ("approved", "partial") else 0)}
-            for n, day, st, p, i, q, f in rows]
+    return [
+        {
+            "order": n,
+            "date": str(day),
+            "status": st,
+            "partner": p,
+            "item": i,
+            "ordered": qty_str(int(q)),
+            "fulfilled": qty_str(int(f)),
+            "outstanding": qty_str(max(int(q) - int(f), 0) if st in ("approved", "partial") else 0),
+        }
+        for n, day, st, p, i, q, f in rows
+    ]

@@ -17,8 +17,11 @@ from .sharing import resolve
 
 def _render(request, partner, date_from, date_to):
     data = money.statement([partner.id], date_from, date_to)
-    return render(request, "reports/statement.html",
-                  {"partner": partner, "data": data, "company": get_setting("company_name", "")})
+    return render(
+        request,
+        "reports/statement.html",
+        {"partner": partner, "data": data, "company": get_setting("company_name", "")},
+    )
 
 
 @login_required

@@ -47,22 +47,31 @@ def user_dict(u) -> dict:
 
 
 def list_users() -> list[dict]:
-    users = get_user_model().objects.order_by("username").prefetch_related("groups", "warehouse_access__warehouse")
+    users = (
+        get_user_model()
+        .objects.order_by("username")
+        .prefetch_related("groups", "warehouse_access__warehouse")
+    )
     return [user_dict(u) for u in users]
 
 
 def get_user(username: str):
     u = get_user_model().objects.filter(username=username).first()
     if u is None:
-        raise DomainError("not_found", f"user {username} not found", {"object": "user", "ref": username})
+        raise DomainError(
+            "not_found", f"user {username} not found", {"object": "user", "ref": username}
+        )
     return u
 
 
 def _password(data: dict) -> str:
     pw = data.get("password")
     if not isinstance(pw, str) or len(pw) < MIN_PASSWORD:
-        raise DomainError("invalid_password", f"the password needs at least {MIN_PASSWORD} characters",
-                          {"field": "password", "min": MIN_PASSWORD})
+        raise DomainError(
+            "invalid_password",
+            f"the password needs at least {MIN_PASSWORD} characters",
+            {"field": "password", "min": MIN_PASSWORD},
+        )
     return pw
 
 
@@ -71,7 +80,9 @@ def _roles(names) -> list:
     groups = list(Group.objects.filter(name__in=names))
     unknown = set(names) - {g.name for g in groups}
     if unknown:
-        raise DomainError("invalid", f"unknown role {', '.join(sorted(unknown))}", {"field": "roles"})
+        raise DomainError(
+            "invalid", f"unknown role {', '.join(sorted(unknown))}", {"field": "roles"}
+        )
     return groups
 
 
@@ -82,7 +93,9 @@ def _warehouses(codes) -> list:
     found = list(Warehouse.objects.filter(code__in=codes))
     unknown = set(codes) - {w.code for w in found}
     if unknown:
-        raise DomainError("invalid", f"unknown warehouse {', '.join(sorted(unknown))}", {"field": "warehouses"})
+        raise DomainError(
+            "invalid", f"unknown warehouse {', '.join(sorted(unknown))}", {"field": "warehouses"}
+        )
     return found
 
 
@@ -91,7 +104,9 @@ def _apply(u, roles, warehouses) -> None:
         u.groups.set(roles)
     if warehouses is not None:
         WarehouseAccess.objects.filter(user=u).delete()
-        WarehouseAccess.objects.bulk_create([WarehouseAccess(user=u, warehouse=w) for w in warehouses])
+        WarehouseAccess.objects.bulk_create(
+            [WarehouseAccess(user=u, warehouse=w) for w in warehouses]
+        )
 
 
 def create_user(actor, data: dict) -> dict:
@@ -99,14 +114,22 @@ def create_user(actor, data: dict) -> dict:
     require(actor, MANAGE_USERS)
     username = text_field(data, "username", 150, True)
     if not username.replace("_", "").replace(".", "").replace("-", "").replace("@", "").isalnum():
-        raise DomainError("invalid", "the username may hold letters, digits and _ . - @", {"field": "username"})
+        raise DomainError(
+            "invalid", "the username may hold letters, digits and _ . - @", {"field": "username"}
+        )
     password = _password(data)
     roles, warehouses = _roles(data.get("roles")), _warehouses(data.get("warehouses"))
     model = get_user_model()
     with transaction.atomic():
         if model.objects.filter(username=username).exists():
-            raise DomainError("duplicate_code", f"user {username} already exists", {"code": username})
-        u = model(username=username, first_name=text_field(data, "name", 150), is_active=bool(data.get("active", True)))
+            raise DomainError(
+                "duplicate_code", f"user {username} already exists", {"code": username}
+            )
+        u = model(
+            username=username,
+            first_name=text_field(data, "name", 150),
+            is_active=bool(data.get("active", True)),
+        )
         u.set_password(password)
         u.save()
         _apply(u, roles, warehouses)
@@ -139,7 +162,9 @@ def update_user(actor, username: str, data: dict) -> dict:
         u = get_user(username)
         after = user_dict(u)
         if u.pk == actor.pk and not u.is_superuser and not u.has_perm(MANAGE_USERS):
-            raise DomainError("invalid", "you would lose the permission to manage users", {"field": "roles"})
+            raise DomainError(
+                "invalid", "you would lose the permission to manage users", {"field": "roles"}
+            )
         record(actor, "edit", "user", username, before=_audit(before), after=_audit(after))
     return after
 
@@ -160,17 +185,30 @@ def list_tokens(actor, username: str) -> list[dict]:
     """The user's API tokens, newest first (the keys themselves are never stored)."""
     require(actor, MANAGE_USERS)
     now = timezone.now()
-    return [{"id": t.id, "created_at": t.created_at, "last_used_at": t.last_used_at,
-             "expires_at": t.expires_at, "expired": t.expires_at is None or t.expires_at <= now}
-            for t in ApiToken.objects.filter(user=get_user(username)).order_by("-created_at", "-id")]
+    return [
+        {
+            "id": t.id,
+            "created_at": t.created_at,
+            "last_used_at": t.last_used_at,
+            "expires_at": t.expires_at,
+            "expired": t.expires_at is None or t.expires_at <= now,
+        }
+        for t in ApiToken.objects.filter(user=get_user(username)).order_by("-created_at", "-id")
+    ]
 
 
 def revoke_token(actor, username: str, token_id) -> None:
     require(actor, MANAGE_USERS)
     with transaction.atomic():
-        deleted, _ = ApiToken.objects.filter(user=get_user(username), pk=_int(token_id, "token")).delete()
+        deleted, _ = ApiToken.objects.filter(
+            user=get_user(username), pk=_int(token_id, "token")
+        ).delete()
         if not deleted:
-            raise DomainError("not_found", f"token {token_id} not found", {"object": "token", "ref": str(token_id)})
+            raise DomainError(
+                "not_found",
+                f"token {token_id} not found",
+                {"object": "token", "ref": str(token_id)},
+            )
         record(actor, "revoke_token", "user", username, after={"token": int(token_id)})
 
 
@@ -180,7 +218,9 @@ def token_days_value(raw, field: str = "api_token_days") -> str:
         return str(TOKEN_DAYS)
     days = _int(raw, field)
     if not 1 <= days <= MAX_TOKEN_DAYS:
-        raise DomainError("invalid", f"api_token_days is between 1 and {MAX_TOKEN_DAYS}", {"field": field})
+        raise DomainError(
+            "invalid", f"api_token_days is between 1 and {MAX_TOKEN_DAYS}", {"field": field}
+        )
     return str(days)
 
 
@@ -207,7 +247,10 @@ def role_matrix() -> dict:
 def set_role_permissions(actor, matrix: dict) -> dict:
     """matrix: {role name: iterable of codenames}; roles not named keep their permissions."""
     require(actor, MANAGE_USERS)
-    perms = {p.codename: p for p in Permission.objects.filter(content_type__app_label="users", codename__in=ALL)}
+    perms = {
+        p.codename: p
+        for p in Permission.objects.filter(content_type__app_label="users", codename__in=ALL)
+    }
     with transaction.atomic():
         before = role_matrix()
         for name, codenames in matrix.items():
@@ -216,18 +259,31 @@ def set_role_permissions(actor, matrix: dict) -> dict:
                 raise DomainError("invalid", f"unknown role {name}", {"field": "role"})
             unknown = set(codenames) - set(perms)
             if unknown:
-                raise DomainError("invalid", f"unknown permission {', '.join(sorted(unknown))}",
-                                  {"field": "permissions"})
-            keep = [p for p in group.permissions.all() if p.codename not in ALL]  # permissions outside the matrix
+                raise DomainError(
+                    "invalid",
+                    f"unknown permission {', '.join(sorted(unknown))}",
+                    {"field": "permissions"},
+                )
+            keep = [
+                p for p in group.permissions.all() if p.codename not in ALL
+            ]  # permissions outside the matrix
             group.permissions.set(keep + [perms[c] for c in codenames])
         after = role_matrix()
         actor = get_user(actor.username)  # fresh permission cache
         if not actor.is_superuser and not actor.has_perm(MANAGE_USERS):
-            raise DomainError("invalid", "you would lose the permission to manage users", {"field": "permissions"})
+            raise DomainError(
+                "invalid", "you would lose the permission to manage users", {"field": "permissions"}
+            )
         changed = {n: sorted(after[n]) for n in after if after[n] != before.get(n)}
         if changed:
-            record(actor, "edit", "roles", ",".join(sorted(changed)),
-                   before={n: sorted(before.get(n, ())) for n in changed}, after=changed)
+            record(
+                actor,
+                "edit",
+                "roles",
+                ",".join(sorted(changed)),
+                before={n: sorted(before.get(n, ())) for n in changed},
+                after=changed,
+            )
     return after
 
 
@@ -260,7 +316,9 @@ def update_settings(actor, data: dict) -> dict:
     if "price_includes_tax" in data:
         v = str(data["price_includes_tax"])
         if v not in ("0", "1"):
-            raise DomainError("invalid", "price_includes_tax is 0 or 1", {"field": "price_includes_tax"})
+            raise DomainError(
+                "invalid", "price_includes_tax is 0 or 1", {"field": "price_includes_tax"}
+            )
         values["price_includes_tax"] = v
     for key in POLICIES:
         if data.get(key) not in (None, ""):
@@ -271,7 +329,11 @@ def update_settings(actor, data: dict) -> dict:
         key = f"approval_threshold.{t}"
         if key in data:
             raw = (data[key] or "").strip() if isinstance(data[key], str) else data[key]
-            values[key] = "" if raw in ("", None) else str(parse_decimal(raw, key, 2).quantize(Decimal("0.01")))
+            values[key] = (
+                ""
+                if raw in ("", None)
+                else str(parse_decimal(raw, key, 2).quantize(Decimal("0.01")))
+            )
     with transaction.atomic():
         for key, v in values.items():
             if key.startswith("approval_threshold.") and v == "":
@@ -281,6 +343,12 @@ def update_settings(actor, data: dict) -> dict:
         after = current_settings()
         changed = {k: after[k] for k in after if after[k] != before[k]}
         if changed:
-            record(actor, "setting", "setting", "settings",
-                   before={k: before[k] for k in changed}, after=changed)
+            record(
+                actor,
+                "setting",
+                "setting",
+                "settings",
+                before={k: before[k] for k in changed},
+                after=changed,
+            )
     return after

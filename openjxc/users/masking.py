@@ -24,7 +24,8 @@ MONEY_FIELDS = ("price", "price_incl_tax", "amount", "tax", "amount_incl_tax")
 def is_cost_field(name) -> bool:
     """True for a field derived from cost or purchase price, by the naming rule above."""
     return isinstance(name, str) and (
-        name in COST_NAMES or name.endswith(COST_SUFFIXES) or name.startswith(COST_PREFIXES))
+        name in COST_NAMES or name.endswith(COST_SUFFIXES) or name.startswith(COST_PREFIXES)
+    )
 
 
 def is_priced_at_cost(data) -> bool:
@@ -49,8 +50,12 @@ def masked(data, placeholder=None):
         # a key/value pair (a setting) is named by its key; its "value" is not an amount
         setting = "key" in data and "value" in data and len(data) == 2
         at_cost = is_priced_at_cost(data)
-        return {k: placeholder if (is_cost_field(k) and not setting) or (at_cost and k in MONEY_FIELDS)
-                else _masked_child(v, at_cost, placeholder) for k, v in data.items()}
+        return {
+            k: placeholder
+            if (is_cost_field(k) and not setting) or (at_cost and k in MONEY_FIELDS)
+            else _masked_child(v, at_cost, placeholder)
+            for k, v in data.items()
+        }
     if isinstance(data, list):
         return [masked(v, placeholder) for v in data]
     return data
@@ -59,7 +64,10 @@ def masked(data, placeholder=None):
 def _masked_child(value, at_cost: bool, placeholder):
     """The lines of a document priced at cost carry purchase prices too."""
     if at_cost and isinstance(value, list):
-        return [_masked_line(v, placeholder) if isinstance(v, dict) else masked(v, placeholder) for v in value]
+        return [
+            _masked_line(v, placeholder) if isinstance(v, dict) else masked(v, placeholder)
+            for v in value
+        ]
     return masked(value, placeholder)
 
 

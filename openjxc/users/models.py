@@ -43,7 +43,9 @@ class Permissions(models.Model):
 class WarehouseAccess(models.Model):
     """The warehouses a user may work with. A user without rows may use every warehouse."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="warehouse_access")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="warehouse_access"
+    )
     warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.CASCADE, related_name="+")
 
     class Meta:

@@ -7,9 +7,22 @@ role removed by hand stays removed."""
 from django.contrib.auth.models import Group, Permission
 
 ALL = (
-    "approve_document", "cancel_document", "reverse_document", "edit_document", "edit_master_data",
-    "close_period", "reopen_period", "view_cost", "purchase_documents", "sales_documents",
-    "stock_documents", "money_documents", "export_data", "view_audit", "manage_users", "manage_backup",
+    "approve_document",
+    "cancel_document",
+    "reverse_document",
+    "edit_document",
+    "edit_master_data",
+    "close_period",
+    "reopen_period",
+    "view_cost",
+    "purchase_documents",
+    "sales_documents",
+    "stock_documents",
+    "money_documents",
+    "export_data",
+    "view_audit",
+    "manage_users",
+    "manage_backup",
 )
 
 ROLES = {
@@ -17,15 +30,28 @@ ROLES = {
     "采购": ["edit_document", "purchase_documents", "view_cost", "export_data"],
     "销售": ["edit_document", "sales_documents", "export_data"],
     "库管": ["edit_document", "stock_documents", "edit_master_data"],
-    "财务": ["edit_document", "money_documents", "approve_document", "cancel_document", "reverse_document",
-           "close_period", "reopen_period", "view_cost", "export_data", "view_audit"],
+    "财务": [
+        "edit_document",
+        "money_documents",
+        "approve_document",
+        "cancel_document",
+        "reverse_document",
+        "close_period",
+        "reopen_period",
+        "view_cost",
+        "export_data",
+        "view_audit",
+    ],
     "管理员": list(ALL),
 }
 
 
 def seed_roles(**_) -> None:
     """Create missing roles with their default permissions (idempotent)."""
-    perms = {p.codename: p for p in Permission.objects.filter(content_type__app_label="users", codename__in=ALL)}
+    perms = {
+        p.codename: p
+        for p in Permission.objects.filter(content_type__app_label="users", codename__in=ALL)
+    }
     if len(perms) < len(ALL):  # permissions not created yet (first migrate in progress)
         return
     for name, codenames in ROLES.items():

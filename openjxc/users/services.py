@@ -25,8 +25,12 @@ VIEW_AUDIT = "users.view_audit"
 MANAGE_USERS = "users.manage_users"
 MANAGE_BACKUP = "users.manage_backup"
 # document areas (which kinds of 单据 a user works with)
-PURCHASE, SALES, STOCK, MONEY = ("users.purchase_documents", "users.sales_documents", "users.stock_documents",
-                                 "users.money_documents")
+PURCHASE, SALES, STOCK, MONEY = (
+    "users.purchase_documents",
+    "users.sales_documents",
+    "users.stock_documents",
+    "users.money_documents",
+)
 
 LOCKOUT_FAILURES = 5  # wrong passwords for one username from one client
 LOCKOUT_MINUTES = 15
@@ -36,14 +40,18 @@ TOKEN_DAYS = 30  # default of the setting api_token_days
 
 def require(user, perm: str) -> None:
     if user is None or not user.is_active or not user.has_perm(perm):
-        raise DomainError("forbidden", f"permission {perm.split('.')[-1]} required", {"permission": perm})
+        raise DomainError(
+            "forbidden", f"permission {perm.split('.')[-1]} required", {"permission": perm}
+        )
 
 
 def require_any(user, *perms: str) -> None:
     """At least one of perms (a read shared by several roles)."""
     if not any(can(user, p) for p in perms):
         names = [p.split(".")[-1] for p in perms]
-        raise DomainError("forbidden", f"permission {' or '.join(names)} required", {"permission": names})
+        raise DomainError(
+            "forbidden", f"permission {' or '.join(names)} required", {"permission": names}
+        )
 
 
 def can(user, perm: str) -> bool:
@@ -65,7 +73,9 @@ def require_warehouses(user, *warehouses) -> None:
         return
     for wh in warehouses:
         if wh is not None and wh.id not in allowed:
-            raise DomainError("forbidden", f"no access to warehouse {wh.code}", {"warehouse": wh.code})
+            raise DomainError(
+                "forbidden", f"no access to warehouse {wh.code}", {"warehouse": wh.code}
+            )
 
 
 def client_of(request) -> str:
@@ -75,7 +85,11 @@ def client_of(request) -> str:
 
 def _recent_failures(**where) -> list:
     since = timezone.now() - dt.timedelta(minutes=LOCKOUT_MINUTES)
-    return list(LoginFailure.objects.filter(at__gte=since, **where).order_by("-at").values_list("at", flat=True))
+    return list(
+        LoginFailure.objects.filter(at__gte=since, **where)
+        .order_by("-at")
+        .values_list("at", flat=True)
+    )
 
 
 def locked_until(username: str, client: str = ""):
@@ -95,13 +109,19 @@ def check_login(username: str, password: str, request=None, client: str | None =
     with LOCKOUT_FAILURES failures from this client is locked there until the window has passed."""
     client = client_of(request) if client is None else client
     if len(_recent_failures(client=client)[:CLIENT_FAILURES]) >= CLIENT_FAILURES:
-        raise DomainError("too_many_attempts", "too many failed logins from this client: try again "
-                          f"in {LOCKOUT_MINUTES} minutes", {"minutes": LOCKOUT_MINUTES})
+        raise DomainError(
+            "too_many_attempts",
+            f"too many failed logins from this client: try again in {LOCKOUT_MINUTES} minutes",
+            {"minutes": LOCKOUT_MINUTES},
+        )
     until = locked_until(username, client)
     if until is not None:
-        raise DomainError("locked", f"账户已锁定: {LOCKOUT_FAILURES} 次密码错误, 请于 "
-                          f"{timezone.localtime(until):%H:%M} 后重试 (account locked)",
-                          {"until": until.isoformat()})
+        raise DomainError(
+            "locked",
+            f"账户已锁定: {LOCKOUT_FAILURES} 次密码错误, 请于 "
+            f"{timezone.localtime(until):%H:%M} 后重试 (account locked)",
+            {"until": until.isoformat()},
+        )
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         LoginFailure.objects.create(username=username, client=client)
@@ -118,9 +138,12 @@ def token_days() -> int:
 def issue_token(username: str, password: str, client: str = "") -> str:
     user = check_login(username, password, client=client)
     key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=hashlib.sha256(key.encode()).hexdigest(),
-                            expires_at=timezone.now() + dt.timedelta(days=token_days()),
-                            auth_hash=user.get_session_auth_hash())
+    ApiToken.objects.create(
+        user=user,
+        key_hash=hashlib.sha256(key.encode()).hexdigest(),
+        expires_at=timezone.now() + dt.timedelta(days=token_days()),
+        auth_hash=user.get_session_auth_hash(),
+    )
     return key
 
 
@@ -130,7 +153,12 @@ def user_for_token(key: str):
     digest = hashlib.sha256(key.encode()).hexdigest()
     token = ApiToken.objects.select_related("user").filter(key_hash=digest).first()
     now = timezone.now()
-    if token is None or not token.user.is_active or token.expires_at is None or token.expires_at <= now:
+    if (
+        token is None
+        or not token.user.is_active
+        or token.expires_at is None
+        or token.expires_at <= now
+    ):
         return None
     if not secrets.compare_digest(token.auth_hash, token.user.get_session_auth_hash()):
         return None

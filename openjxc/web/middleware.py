@@ -17,7 +17,13 @@ class FormTextGuard:
         if request.method == "POST" and not request.path.startswith("/api/"):
             for key, values in request.POST.lists():
                 if BAD_TEXT.search(key) or any(BAD_TEXT.search(v) for v in values):
-                    exc = DomainError("invalid_text", f"{key} contains a NUL character", {"field": key})
-                    return render(request, "web/invalid_text.html", {"error": error_message(exc)},
-                                  status=exc.status)
+                    exc = DomainError(
+                        "invalid_text", f"{key} contains a NUL character", {"field": key}
+                    )
+                    return render(
+                        request,
+                        "web/invalid_text.html",
+                        {"error": error_message(exc)},
+                        status=exc.status,
+                    )
         return self.get_response(request)

@@ -22,8 +22,11 @@ from openjxc.users.services import (
 def _docs(group: str) -> list:
     """The document list entries of a navigation group, from the registry of types:
     (label, url name, kwargs, check)."""
-    return [(t.plural, "doc_list", {"doc_type": code}, lambda u, code=code: may_read_type(u, code))
-            for code, t in TYPES.items() if t.posts and t.nav == group]
+    return [
+        (t.plural, "doc_list", {"doc_type": code}, lambda u, code=code: may_read_type(u, code))
+        for code, t in TYPES.items()
+        if t.posts and t.nav == group
+    ]
 
 
 def _perm(*perms):
@@ -36,41 +39,59 @@ ANYONE = lambda u: True  # noqa: E731
 MENU = [
     (_("Purchasing"), _docs(PURCHASING)),
     (_("Sales"), _docs(SELLING)),
-    (_("Inventory"), [
-        (_("Stock balances"), "stock", {}, ANYONE),
-        (_("Stock ledger"), "stock_ledger", {}, ANYONE),
-        (_("Low stock"), "low_stock", {}, ANYONE),
-        *_docs(INVENTORY),
-    ]),
-    (_("Money"), [
-        *_docs(MONEY_GROUP),
-        (_("Receivables and payables"), "receivables", {}, _perm(MONEY, SALES, PURCHASE)),
-        (_("Aging"), "aging", {}, _perm(MONEY, SALES, PURCHASE)),
-        (_("Statements"), "statements", {}, _perm(MONEY, SALES, PURCHASE)),
-    ]),
-    (_("Reports"), [
-        (_("Inventory summary"), "inventory_summary", {}, ANYONE),
-        (_("Sales summary"), "trade_summary", {"kind": "sales"}, _perm(SALES, MONEY)),
-        (_("Purchase summary"), "trade_summary", {"kind": "purchase"}, _perm(PURCHASE, MONEY)),
-        (_("Gross margin"), "margin_report", {}, _perm("users.view_cost")),
-    ]),
-    (_("Settlement"), [
-        (_("Periods and closing"), "periods", {}, _perm(CLOSE, "users.reopen_period")),
-        (_("Data check"), "data_check", {}, _perm(CLOSE, "users.view_cost")),
-    ]),
-    (_("Master data"), [
-        (_("Items"), "items", {}, ANYONE),
-        (_("Customers"), "customers", {}, ANYONE),
-        (_("Suppliers"), "suppliers", {}, ANYONE),
-        (_("Warehouses"), "warehouses", {}, ANYONE),
-        (_("Excel import"), "import", {}, _perm(MASTER_DATA)),
-    ]),
-    (_("System"), [
-        (_("Users and roles"), "users", {}, _perm(MANAGE_USERS)),
-        (_("Audit log"), "audit", {}, _perm(VIEW_AUDIT)),
-        (_("Backups"), "backups", {}, _perm(MANAGE_BACKUP)),
-        (_("Settings"), "settings", {}, _perm(MANAGE_USERS)),
-    ]),
+    (
+        _("Inventory"),
+        [
+            (_("Stock balances"), "stock", {}, ANYONE),
+            (_("Stock ledger"), "stock_ledger", {}, ANYONE),
+            (_("Low stock"), "low_stock", {}, ANYONE),
+            *_docs(INVENTORY),
+        ],
+    ),
+    (
+        _("Money"),
+        [
+            *_docs(MONEY_GROUP),
+            (_("Receivables and payables"), "receivables", {}, _perm(MONEY, SALES, PURCHASE)),
+            (_("Aging"), "aging", {}, _perm(MONEY, SALES, PURCHASE)),
+            (_("Statements"), "statements", {}, _perm(MONEY, SALES, PURCHASE)),
+        ],
+    ),
+    (
+        _("Reports"),
+        [
+            (_("Inventory summary"), "inventory_summary", {}, ANYONE),
+            (_("Sales summary"), "trade_summary", {"kind": "sales"}, _perm(SALES, MONEY)),
+            (_("Purchase summary"), "trade_summary", {"kind": "purchase"}, _perm(PURCHASE, MONEY)),
+            (_("Gross margin"), "margin_report", {}, _perm("users.view_cost")),
+        ],
+    ),
+    (
+        _("Settlement"),
+        [
+            (_("Periods and closing"), "periods", {}, _perm(CLOSE, "users.reopen_period")),
+            (_("Data check"), "data_check", {}, _perm(CLOSE, "users.view_cost")),
+        ],
+    ),
+    (
+        _("Master data"),
+        [
+            (_("Items"), "items", {}, ANYONE),
+            (_("Customers"), "customers", {}, ANYONE),
+            (_("Suppliers"), "suppliers", {}, ANYONE),
+            (_("Warehouses"), "warehouses", {}, ANYONE),
+            (_("Excel import"), "import", {}, _perm(MASTER_DATA)),
+        ],
+    ),
+    (
+        _("System"),
+        [
+            (_("Users and roles"), "users", {}, _perm(MANAGE_USERS)),
+            (_("Audit log"), "audit", {}, _perm(VIEW_AUDIT)),
+            (_("Backups"), "backups", {}, _perm(MANAGE_BACKUP)),
+            (_("Settings"), "settings", {}, _perm(MANAGE_USERS)),
+        ],
+    ),
 ]
 
 

@@ -37,8 +37,11 @@ def _range(request) -> tuple[dt.date, dt.date]:
     date_from = _date(request, "from", today.replace(day=1))
     date_to = _date(request, "to", today)
     if date_to < date_from:
-        raise DomainError("invalid_range", "to must not be before from",
-                          {"field": "to", "from": str(date_from), "to": str(date_to)})
+        raise DomainError(
+            "invalid_range",
+            "to must not be before from",
+            {"field": "to", "from": str(date_from), "to": str(date_to)},
+        )
     return date_from, date_to
 
 
@@ -60,12 +63,18 @@ def _pick_warehouse(request, choices: list[Warehouse], required: bool) -> Wareho
     return chosen
 
 
-def _warehouse_choice(request, one_when_restricted: bool) -> tuple[list[Warehouse], bool, Warehouse | None]:
+def _warehouse_choice(
+    request, one_when_restricted: bool
+) -> tuple[list[Warehouse], bool, Warehouse | None]:
     """(the user's warehouses, whether they are restricted, the chosen one): a restricted user gets
     one of theirs when the page needs a single warehouse."""
     choices = _warehouses(request.user)
     restricted = allowed_warehouse_ids(request.user) is not None
-    return choices, restricted, _pick_warehouse(request, choices, required=restricted and one_when_restricted)
+    return (
+        choices,
+        restricted,
+        _pick_warehouse(request, choices, required=restricted and one_when_restricted),
+    )
 
 
 def _wants_xlsx(request) -> bool:
@@ -88,8 +97,16 @@ def _export(request, filename, title, columns, rows, totals=None, *, period: str
     its title block names the period and the filters of the query string."""
     if not can(request.user, EXPORT):
         return forbidden(request)
-    return xlsx_response(quote(filename), title, columns, rows, totals, period=period,
-                         filters=query_filters(request.GET), formats=formats)
+    return xlsx_response(
+        quote(filename),
+        title,
+        columns,
+        rows,
+        totals,
+        period=period,
+        filters=query_filters(request.GET),
+        formats=formats,
+    )
 
 
 def _cost_columns(request, columns, cost_keys):
@@ -99,7 +116,9 @@ def _cost_columns(request, columns, cost_keys):
     return [c for c in columns if c[0] not in cost_keys]
 
 
-def _bars(rows: list[dict], label_key: str, value_key: str, limit: int = 31, horizontal: bool = False) -> dict:
+def _bars(
+    rows: list[dict], label_key: str, value_key: str, limit: int = 31, horizontal: bool = False
+) -> dict:
     """An inline SVG bar chart's geometry (no JavaScript): one bar per row scaled to the largest
     value; negative values get no bar. Vertical for days and buckets, horizontal for names."""
     rows = rows[:limit]
@@ -110,21 +129,50 @@ def _bars(rows: list[dict], label_key: str, value_key: str, limit: int = 31, hor
         label_w, length, row_h = 150, 400, 22
         for n, (row, value) in enumerate(zip(rows, values, strict=True)):
             w = float(value / top * length) if top and value > 0 else 0.0
-            bars.append({"x": label_w, "y": n * row_h + 3, "w": round(w, 1), "h": row_h - 6,
-                         "label": str(row.get(label_key) or "")[:14], "value": row.get(value_key),
-                         "text_x": label_w + round(w, 1) + 4, "text_y": n * row_h + row_h - 7, "negative": value < 0})
-        return {"bars": bars, "width": label_w + length + 90, "height": max(len(rows), 1) * row_h,
-                "horizontal": True}
+            bars.append(
+                {
+                    "x": label_w,
+                    "y": n * row_h + 3,
+                    "w": round(w, 1),
+                    "h": row_h - 6,
+                    "label": str(row.get(label_key) or "")[:14],
+                    "value": row.get(value_key),
+                    "text_x": label_w + round(w, 1) + 4,
+                    "text_y": n * row_h + row_h - 7,
+                    "negative": value < 0,
+                }
+            )
+        return {
+            "bars": bars,
+            "width": label_w + length + 90,
+            "height": max(len(rows), 1) * row_h,
+            "horizontal": True,
+        }
     width, height, gap = 640, 160, 2
     bar_w = (width - gap * len(rows)) / max(len(rows), 1)
     every = max(1, len(rows) // 10)
     for n, (row, value) in enumerate(zip(rows, values, strict=True)):
         h = float(value / top * (height - 10)) if top and value > 0 else 0.0
-        bars.append({"x": round(n * (bar_w + gap), 1), "y": round(height - h, 1), "w": round(bar_w, 1),
-                     "h": round(h, 1), "label": row.get(label_key) or "", "value": row.get(value_key),
-                     "show_label": n % every == 0, "text_x": round(n * (bar_w + gap) + bar_w / 2, 1),
-                     "negative": value < 0})
-    return {"bars": bars, "width": width, "height": height, "horizontal": False, "max": f"{top:.2f}" if top else ""}
+        bars.append(
+            {
+                "x": round(n * (bar_w + gap), 1),
+                "y": round(height - h, 1),
+                "w": round(bar_w, 1),
+                "h": round(h, 1),
+                "label": row.get(label_key) or "",
+                "value": row.get(value_key),
+                "show_label": n % every == 0,
+                "text_x": round(n * (bar_w + gap) + bar_w / 2, 1),
+                "negative": value < 0,
+            }
+        )
+    return {
+        "bars": bars,
+        "width": width,
+        "height": height,
+        "horizontal": False,
+        "max": f"{top:.2f}" if top else "",
+    }
 
 
 def _document_url(number: str) -> str:

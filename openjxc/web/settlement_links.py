@@ -21,7 +21,9 @@ def doc_url(number: str) -> str:
     return _url("doc_detail", "/documents/", number=number)
 
 
-def stock_ledger_url(item: str | None, warehouse: str | None, period: Period | None = None) -> str | None:
+def stock_ledger_url(
+    item: str | None, warehouse: str | None, period: Period | None = None
+) -> str | None:
     """库存台账 of one item (and warehouse), over the period when one is given."""
     base = _url("stock_ledger")
     if base is None or not item:

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views_documents as v
 from . import views_entry as e
 from . import views_lookup as lookup
+from . import views_print
 
 urlpatterns = [
     path("documents/", v.documents, name="documents"),
@@ -12,5 +13,5 @@ urlpatterns = [
     path("documents/<str:doc_type>/", v.doc_list, name="doc_list"),
     path("documents/<str:doc_type>/new/", e.doc_new, name="doc_new"),
     path("doc/<str:number>/", v.doc_detail, name="doc_detail"),
-    path("doc/<str:number>/print/", v.doc_print, name="doc_print"),
+    path("doc/<str:number>/print/", views_print.doc_print, name="doc_print"),
 ]

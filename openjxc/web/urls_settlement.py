@@ -14,6 +14,8 @@ urlpatterns = [
     path("audit/", views_audit.audit, name="audit"),
     path("backups/", views_backups.backups, name="backups"),
     path("backups/take/", views_backups.backup_take, name="backup_take"),
-    path("backups/<str:backup_id>/download/", views_backups.backup_download, name="backup_download"),
+    path(
+        "backups/<str:backup_id>/download/", views_backups.backup_download, name="backup_download"
+    ),
     path("backups/<str:backup_id>/restore/", views_backups.backup_restore, name="backup_restore"),
 ]

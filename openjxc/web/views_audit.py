@@ -19,13 +19,22 @@ from .audit_display import readable
 from .decorators import page
 
 AUDIT_ACTIONS = {
-    "approve": gettext_lazy("Approve"), "submit": gettext_lazy("Submit for approval"),
-    "cancel": gettext_lazy("Cancel"), "reverse": gettext_lazy("Reverse"), "cancel_chain": gettext_lazy("Cancel chain"),
-    "close": gettext_lazy("Close period"), "reopen": gettext_lazy("Reopen period"),
-    "allocate": gettext_lazy("Allocation"), "unallocate": gettext_lazy("Undo allocation"),
-    "create": gettext_lazy("Create"), "edit": gettext_lazy("Edit"), "delete": gettext_lazy("Delete"),
-    "import": gettext_lazy("Import"), "setting": gettext_lazy("Setting"),
-    "reconcile_fix": gettext_lazy("Fix caches"), "restore": gettext_lazy("Restore backup"),
+    "approve": gettext_lazy("Approve"),
+    "submit": gettext_lazy("Submit for approval"),
+    "cancel": gettext_lazy("Cancel"),
+    "reverse": gettext_lazy("Reverse"),
+    "cancel_chain": gettext_lazy("Cancel chain"),
+    "close": gettext_lazy("Close period"),
+    "reopen": gettext_lazy("Reopen period"),
+    "allocate": gettext_lazy("Allocation"),
+    "unallocate": gettext_lazy("Undo allocation"),
+    "create": gettext_lazy("Create"),
+    "edit": gettext_lazy("Edit"),
+    "delete": gettext_lazy("Delete"),
+    "import": gettext_lazy("Import"),
+    "setting": gettext_lazy("Setting"),
+    "reconcile_fix": gettext_lazy("Fix caches"),
+    "restore": gettext_lazy("Restore backup"),
 }
 
 
@@ -39,7 +48,10 @@ def _parse_day(text: str | None) -> dt.date | None:
 
 @page(VIEW_AUDIT)
 def audit(request):
-    f = {k: request.GET.get(k, "").strip() for k in ("user", "object", "action", "date_from", "date_to")}
+    f = {
+        k: request.GET.get(k, "").strip()
+        for k in ("user", "object", "action", "date_from", "date_to")
+    }
     qs = AuditEntry.objects.order_by("-id")
     if f["user"]:
         qs = qs.filter(user=f["user"])
@@ -51,15 +63,36 @@ def audit(request):
     if day := _parse_day(f["date_from"]):
         qs = qs.filter(at__gte=dt.datetime.combine(day, dt.time.min, tzinfo=tz))
     if day := _parse_day(f["date_to"]):
-        qs = qs.filter(at__lt=dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+        qs = qs.filter(
+            at__lt=dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        )
     listed = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in f.items() if v)
     chain_problems = verify_chain()
-    return render(request, "web/settlement/audit.html", {
-        "entries": [{"e": e, "action_label": AUDIT_ACTIONS.get(e.action, e.action), "before": readable(e.before),
-                     "after": readable(e.after)} for e in listed],
-        "pager": listed, "f": f, "query": query, "chain_ok": not chain_problems, "chain_problems": chain_problems,
-        "users": AuditEntry.objects.order_by("user").values_list("user", flat=True).distinct(),
-        "actions": [(a, AUDIT_ACTIONS.get(a, a)) for a in
-                    AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()],
-    })
+    return render(
+        request,
+        "web/settlement/audit.html",
+        {
+            "entries": [
+                {
+                    "e": e,
+                    "action_label": AUDIT_ACTIONS.get(e.action, e.action),
+                    "before": readable(e.before),
+                    "after": readable(e.after),
+                }
+                for e in listed
+            ],
+            "pager": listed,
+            "f": f,
+            "query": query,
+            "chain_ok": not chain_problems,
+            "chain_problems": chain_problems,
+            "users": AuditEntry.objects.order_by("user").values_list("user", flat=True).distinct(),
+            "actions": [
+                (a, AUDIT_ACTIONS.get(a, a))
+                for a in AuditEntry.objects.order_by("action")
+                .values_list("action", flat=True)
+                .distinct()
+            ],
+        },
+    )

@@ -53,8 +53,10 @@ def _backup_row(m: dict) -> dict:
 
 
 def _backup_rows() -> list[dict]:
-    return [{**_backup_row(m), "verified": _verified(m), "size_kb": (m.get("size") or 0) / 1024}
-            for m in list_backups()]
+    return [
+        {**_backup_row(m), "verified": _verified(m), "size_kb": (m.get("size") or 0) / 1024}
+        for m in list_backups()
+    ]
 
 
 @page(MANAGE_BACKUP)
@@ -95,7 +97,15 @@ def backup_restore(request, backup_id: str):
             result = restore_to_folder(request.user, backup_id, target)
         except DomainError as exc:
             error = exc
-    return render(request, "web/settlement/restore.html", {
-        "m": _backup_row(manifest), "target": target, "result": result, "error": error_message(error) if error else None,
-        "suggested": str(Path(settings.DATA_DIR).resolve().parent / f"restored-{backup_id}"),
-    }, status=error.status if error else 200)
+    return render(
+        request,
+        "web/settlement/restore.html",
+        {
+            "m": _backup_row(manifest),
+            "target": target,
+            "result": result,
+            "error": error_message(error) if error else None,
+            "suggested": str(Path(settings.DATA_DIR).resolve().parent / f"restored-{backup_id}"),
+        },
+        status=error.status if error else 200,
+    )

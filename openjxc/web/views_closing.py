@@ -47,14 +47,23 @@ def _close_info(period: Period) -> dict | None:
     rec = PeriodClose.objects.filter(period=period).select_related("closed_by").first()
     if rec is None:
         return None
-    numbers = VoucherNumber.objects.filter(period=period).order_by("number").values_list("number", flat=True)
+    numbers = (
+        VoucherNumber.objects.filter(period=period)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
     return {
-        "backup_id": rec.backup_id, "digest": rec.digest, "closed_at": rec.closed_at,
-        "closed_by": rec.closed_by.username if rec.closed_by else "", "rows": rec.rows,
+        "backup_id": rec.backup_id,
+        "digest": rec.digest,
+        "closed_at": rec.closed_at,
+        "closed_by": rec.closed_by.username if rec.closed_by else "",
+        "rows": rec.rows,
         "stock_snapshots": StockSnapshot.objects.filter(period=period).count(),
         "account_snapshots": AccountSnapshot.objects.filter(period=period).count(),
         "partner_snapshots": PartnerSnapshot.objects.filter(period=period).count(),
-        "vouchers": numbers.count(), "first_voucher": numbers.first(), "last_voucher": numbers.last(),
+        "vouchers": numbers.count(),
+        "first_voucher": numbers.first(),
+        "last_voucher": numbers.last(),
     }
 
 
@@ -62,15 +71,23 @@ def _readable_problems(user, problems: list[dict], period: Period | None = None)
     """Close-check problems with a link to where each is fixed (a document the user may not open
     is named without a link)."""
     readable = readable_numbers(user, [n for p in problems for n in p.get("documents", [])])
-    item_codes = dict(Item.objects.filter(id__in=[p["item_id"] for p in problems if p.get("item_id")])
-                      .values_list("id", "code"))
-    wh_codes = dict(Warehouse.objects.filter(id__in=[p["warehouse_id"] for p in problems if p.get("warehouse_id")])
-                    .values_list("id", "code"))
+    item_codes = dict(
+        Item.objects.filter(
+            id__in=[p["item_id"] for p in problems if p.get("item_id")]
+        ).values_list("id", "code")
+    )
+    wh_codes = dict(
+        Warehouse.objects.filter(
+            id__in=[p["warehouse_id"] for p in problems if p.get("warehouse_id")]
+        ).values_list("id", "code")
+    )
     out = []
     for p in problems:
         row = {**p, "links": [], "label": CHECK_LABELS.get(p["check"], p["check"])}
         for number in p.get("documents", []):
-            row["links"].append({"text": number, "url": doc_url(number) if number in readable else None})
+            row["links"].append(
+                {"text": number, "url": doc_url(number) if number in readable else None}
+            )
         if p.get("item_id"):
             item, wh = item_codes.get(p["item_id"], ""), wh_codes.get(p.get("warehouse_id"), "")
             row["item"], row["warehouse"] = item, wh
@@ -116,13 +133,27 @@ def periods(request):
     # the page holding the first open period unless asked otherwise
     default_page = (rows.index(first_open) // 24 + 1) if first_open else pager.num_pages
     listed = pager.get_page(request.GET.get("page") or default_page)
-    return render(request, "web/settlement/periods.html", {
-        "rows": [{"p": p, "close": closed.get(p.id), "first_open": p == first_open,
-                  "latest_closed": p == latest_closed} for p in listed],
-        "pager": listed, "first_open": first_open, "latest_closed": latest_closed,
-        "not_ended": first_open is not None and first_open.end >= timezone.localdate(),
-        "may_close": can(request.user, CLOSE), "may_reopen": can(request.user, REOPEN),
-    })
+    return render(
+        request,
+        "web/settlement/periods.html",
+        {
+            "rows": [
+                {
+                    "p": p,
+                    "close": closed.get(p.id),
+                    "first_open": p == first_open,
+                    "latest_closed": p == latest_closed,
+                }
+                for p in listed
+            ],
+            "pager": listed,
+            "first_open": first_open,
+            "latest_closed": latest_closed,
+            "not_ended": first_open is not None and first_open.end >= timezone.localdate(),
+            "may_close": can(request.user, CLOSE),
+            "may_reopen": can(request.user, REOPEN),
+        },
+    )
 
 
 @page(CLOSE)
@@ -133,7 +164,11 @@ def period_check(request, name: str):
         check = closing.close_check(name)
     except DomainError as exc:
         raise Http404 from exc
-    context = {"name": name, "check": check, "problems": _readable_problems(request.user, check["problems"], period)}
+    context = {
+        "name": name,
+        "check": check,
+        "problems": _readable_problems(request.user, check["problems"], period),
+    }
     if request.htmx:
         return render(request, "web/settlement/_close_check.html", context)
     return render(request, "web/settlement/period_check.html", context)
@@ -148,15 +183,25 @@ def period_close(request, name: str):
     try:
         result = closing.close(request.user, name)
     except DomainError as exc:
-        context.update(error=error_message(exc),
-                       problems=_readable_problems(request.user, exc.details.get("problems", []),
-                                                   Period.objects.filter(name=name).first()))
+        context.update(
+            error=error_message(exc),
+            problems=_readable_problems(
+                request.user,
+                exc.details.get("problems", []),
+                Period.objects.filter(name=name).first(),
+            ),
+        )
         status = _status(exc, bool(request.htmx))
     else:
         period = Period.objects.get(name=name)
-        context.update(result=result, info=_close_info(period),
-                       warnings=_readable_problems(request.user, result.get("warnings", [])))
-    template = "web/settlement/_close_result.html" if request.htmx else "web/settlement/period_closed.html"
+        context.update(
+            result=result,
+            info=_close_info(period),
+            warnings=_readable_problems(request.user, result.get("warnings", [])),
+        )
+    template = (
+        "web/settlement/_close_result.html" if request.htmx else "web/settlement/period_closed.html"
+    )
     return render(request, template, context, status=status)
 
 
@@ -176,11 +221,20 @@ def period_reopen(request, name: str):
             error = exc
     impact = closing.reopen_impact(request.user, name) if result is None else None
     blocked = _blocked_error(impact.get("blocked_by")) if impact else None
-    return render(request, "web/settlement/reopen.html", {
-        "period": period, "impact": impact, "blocked_message": error_message(blocked) if blocked else None,
-        "info": _close_info(period) if result is None else None, "reason": reason, "result": result,
-        "error": error_message(error) if error else None,
-    }, status=error.status if error else 200)
+    return render(
+        request,
+        "web/settlement/reopen.html",
+        {
+            "period": period,
+            "impact": impact,
+            "blocked_message": error_message(blocked) if blocked else None,
+            "info": _close_info(period) if result is None else None,
+            "reason": reason,
+            "result": result,
+            "error": error_message(error) if error else None,
+        },
+        status=error.status if error else 200,
+    )
 
 
 # ---------------------------------------------------------------- data check (数据核对)
@@ -188,19 +242,31 @@ def period_reopen(request, name: str):
 
 def _check_rows(user, problems):
     readable = readable_numbers(user, [p["document"] for p in problems if p.get("document")])
-    return [{**p, "label": CHECK_LABELS.get(p["check"], p["check"]),
-             "url": (doc_url(p["document"]) if p["document"] in readable else None) if p.get("document")
-             else stock_ledger_url(p.get("item"), p.get("warehouse"))}
-            for p in problems]
+    return [
+        {
+            **p,
+            "label": CHECK_LABELS.get(p["check"], p["check"]),
+            "url": (doc_url(p["document"]) if p["document"] in readable else None)
+            if p.get("document")
+            else stock_ledger_url(p.get("item"), p.get("warehouse")),
+        }
+        for p in problems
+    ]
 
 
 @page(CLOSE, VIEW_COST)  # the problems quote stock values and account balances
 def data_check(request):
     result = reconcile()
-    return render(request, "web/settlement/data_check.html", {
-        "result": result, "problems": _check_rows(request.user, result["problems"]), "may_fix": can(request.user, CLOSE),
-        "checked_at": timezone.localtime(),
-    })
+    return render(
+        request,
+        "web/settlement/data_check.html",
+        {
+            "result": result,
+            "problems": _check_rows(request.user, result["problems"]),
+            "may_fix": can(request.user, CLOSE),
+            "checked_at": timezone.localtime(),
+        },
+    )
 
 
 @require_POST
@@ -209,7 +275,15 @@ def data_check_fix(request):
     """修复: re-settle every cache from its ledger (never a ledger row or a closed period)."""
     changes = fix_caches(request.user)
     result = reconcile()
-    return render(request, "web/settlement/data_check.html", {
-        "result": result, "problems": _check_rows(request.user, result["problems"]), "may_fix": True, "fixed": True,
-        "changes": changes, "checked_at": timezone.localtime(),
-    })
+    return render(
+        request,
+        "web/settlement/data_check.html",
+        {
+            "result": result,
+            "problems": _check_rows(request.user, result["problems"]),
+            "may_fix": True,
+            "fixed": True,
+            "changes": changes,
+            "checked_at": timezone.localtime(),
+        },
+    )

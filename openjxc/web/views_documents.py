@@ -4,7 +4,6 @@ Thin views: every write goes through documents.services / posting (which check p
 business rules); a DomainError re-renders the form with the user's input and the message."""
 
 import datetime as dt
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -12,12 +11,10 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import fen_str
-from openjxc.core.services import get_setting
 from openjxc.documents import workflow
 from openjxc.documents.access import (
     hides_prices,
@@ -61,20 +58,40 @@ def documents(request):
     """All documents the user may see, filtered by type and status (the header's 单据 link)."""
     doc_type = request.GET.get("type") or None
     status = request.GET.get("status") or None
-    qs = visible(request.user, list_documents(type=doc_type if doc_type in TYPES else None, status=status))
+    qs = visible(
+        request.user, list_documents(type=doc_type if doc_type in TYPES else None, status=status)
+    )
     page_ = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        {"doc": d, "type_name": type_label(d.type), "status_name": STATUS_LABELS.get(d.status, d.status),
-         "amount": "—" if hides_prices(request.user, d.type) else fen_str(d.amount_incl_tax)}
+        {
+            "doc": d,
+            "type_name": type_label(d.type),
+            "status_name": STATUS_LABELS.get(d.status, d.status),
+            "amount": "—" if hides_prices(request.user, d.type) else fen_str(d.amount_incl_tax),
+        }
         for d in page_
     ]
-    types = [(t.code, str(t.label)) for t in TYPES.values() if t.posts and may_read_type(request.user, t.code)]
-    return render(request, "web/documents.html",
-                  {"rows": rows, "page": page_, "types": types, "type": doc_type, "status": status,
-                   "statuses": STATUS_LABELS.items()})
+    types = [
+        (t.code, str(t.label))
+        for t in TYPES.values()
+        if t.posts and may_read_type(request.user, t.code)
+    ]
+    return render(
+        request,
+        "web/documents.html",
+        {
+            "rows": rows,
+            "page": page_,
+            "types": types,
+            "type": doc_type,
+            "status": status,
+            "statuses": STATUS_LABELS.items(),
+        },
+    )
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def _load(request, number: str):
     """(document, None) or (None, response): 404 for an unknown number, 403 when the user may
@@ -106,6 +123,7 @@ def _link(name: str, **kwargs) -> str | None:
 
 # ---------------------------------------------------------------- lists
 
+
 @page()
 def doc_list(request, doc_type):
     t = _doc_type(doc_type)
@@ -118,24 +136,51 @@ def doc_list(request, doc_type):
     base = visible(user, list_documents(type=doc_type, date_from=date_from, date_to=date_to))
     if q:
         lines = DocumentLine.objects.filter(
-            Q(item__code__icontains=q) | Q(item__name__icontains=q) | Q(item__barcode=q)
-            | Q(item__pinyin__icontains=q.lower())).values("document_id")
-        base = base.filter(Q(number__icontains=q) | Q(partner__code__icontains=q) | Q(partner__name__icontains=q)
-                           | Q(memo__icontains=q) | Q(id__in=lines))
+            Q(item__code__icontains=q)
+            | Q(item__name__icontains=q)
+            | Q(item__barcode=q)
+            | Q(item__pinyin__icontains=q.lower())
+        ).values("document_id")
+        base = base.filter(
+            Q(number__icontains=q)
+            | Q(partner__code__icontains=q)
+            | Q(partner__name__icontains=q)
+            | Q(memo__icontains=q)
+            | Q(id__in=lines)
+        )
     counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
     qs = base.filter(status=status) if status else base
     total = qs.aggregate(amount=Sum("amount"), tax=Sum("tax"), gross=Sum("amount_incl_tax"))
-    totals = {k: "—" if hides_prices(request.user, doc_type) else fen_str(v or 0) for k, v in total.items()}
+    totals = {
+        k: "—" if hides_prices(request.user, doc_type) else fen_str(v or 0)
+        for k, v in total.items()
+    }
     rows = [
-        {"number": d.number, "date": d.date.isoformat(), "partner": d.partner.name if d.partner_id else "",
-         "warehouse": d.warehouse.name if d.warehouse_id else "",
-         "to_warehouse": d.to_warehouse.name if d.to_warehouse_id else "",
-         **({k: "—" for k in ("amount", "tax", "amount_incl_tax")} if hides_prices(request.user, d.type) else
-            {"amount": fen_str(d.amount), "tax": fen_str(d.tax), "amount_incl_tax": fen_str(d.amount_incl_tax)}),
-         "status": d.status, "status_name": STATUS_LABELS.get(d.status, d.status), "memo": d.memo,
-         "salesperson": d.salesperson}
-        for d in (qs if request.GET.get("export") == "xlsx" else Paginator(qs, PAGE_SIZE).get_page(
-            request.GET.get("page")))
+        {
+            "number": d.number,
+            "date": d.date.isoformat(),
+            "partner": d.partner.name if d.partner_id else "",
+            "warehouse": d.warehouse.name if d.warehouse_id else "",
+            "to_warehouse": d.to_warehouse.name if d.to_warehouse_id else "",
+            **(
+                {k: "—" for k in ("amount", "tax", "amount_incl_tax")}
+                if hides_prices(request.user, d.type)
+                else {
+                    "amount": fen_str(d.amount),
+                    "tax": fen_str(d.tax),
+                    "amount_incl_tax": fen_str(d.amount_incl_tax),
+                }
+            ),
+            "status": d.status,
+            "status_name": STATUS_LABELS.get(d.status, d.status),
+            "memo": d.memo,
+            "salesperson": d.salesperson,
+        }
+        for d in (
+            qs
+            if request.GET.get("export") == "xlsx"
+            else Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        )
     ]
     if request.GET.get("export") == "xlsx":
         if not can(user, EXPORT):
@@ -150,21 +195,43 @@ def doc_list(request, doc_type):
         if t.priced or t.kind == "money":
             columns += [("amount", "金额"), ("tax", "税额"), ("amount_incl_tax", "价税合计")]
         columns += [("status_name", "状态"), ("memo", "备注")]
-        return xlsx_response(f"{t.label}.xlsx", str(t.label), columns, rows, totals if t.priced or t.kind == "money"
-                             else None, period=query_period(request.GET), filters=query_filters(request.GET))
+        return xlsx_response(
+            f"{t.label}.xlsx",
+            str(t.label),
+            columns,
+            rows,
+            totals if t.priced or t.kind == "money" else None,
+            period=query_period(request.GET),
+            filters=query_filters(request.GET),
+        )
     page_ = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     order = ORDER_TABS if t.kind == "order" else OTHER_TABS
     tabs = [{"code": "", "label": _("All"), "count": sum(counts.values())}] + [
-        {"code": s, "label": STATUS_LABELS[s], "count": counts.get(s, 0)} for s in order
-        if counts.get(s) or s in ("draft", "approved")]
+        {"code": s, "label": STATUS_LABELS[s], "count": counts.get(s, 0)}
+        for s in order
+        if counts.get(s) or s in ("draft", "approved")
+    ]
     keep = {"q": q, "from": request.GET.get("from") or "", "to": request.GET.get("to") or ""}
-    return render(request, "web/documents/list.html", {
-        "t": t, "rows": rows, "page": page_, "tabs": tabs, "status": status, "keep": keep, "totals": totals,
-        "show_amounts": t.priced or t.kind == "money", "can_edit": can(user, EDIT) and may_use_type(user, doc_type), "can_export": can(user, EXPORT),
-    })
+    return render(
+        request,
+        "web/documents/list.html",
+        {
+            "t": t,
+            "rows": rows,
+            "page": page_,
+            "tabs": tabs,
+            "status": status,
+            "keep": keep,
+            "totals": totals,
+            "show_amounts": t.priced or t.kind == "money",
+            "can_edit": can(user, EDIT) and may_use_type(user, doc_type),
+            "can_export": can(user, EXPORT),
+        },
+    )
 
 
 # ---------------------------------------------------------------- detail
+
 
 @page()
 def doc_detail(request, number):
@@ -199,8 +266,11 @@ def _detail(request, doc, t, error=None, status=200, notice=None):
     writable = may_use_type(user, doc.type)
     actions = []
     if posted and doc.status not in (Document.REVERSED,) and writable:
-        for action, perm, label in (("cancel", CANCEL, _("Cancel (void)")), ("reverse", REVERSE, _("Reverse")),
-                                    ("cancel-chain", CANCEL, _("Cancel chain"))):
+        for action, perm, label in (
+            ("cancel", CANCEL, _("Cancel (void)")),
+            ("reverse", REVERSE, _("Reverse")),
+            ("cancel-chain", CANCEL, _("Cancel chain")),
+        ):
             if action == "cancel-chain" and t.kind not in ("order", "stock") or not can(user, perm):
                 continue
             if action == "reverse" and t.kind == "order":
@@ -210,33 +280,63 @@ def _detail(request, doc, t, error=None, status=200, notice=None):
                 actions.append({"label": label, "url": url, "action": action})
     derive_to = []
     if doc.status in (Document.APPROVED, Document.PARTIAL) and can(user, EDIT):
-        derive_to = [(code, str(tt.label)) for code, tt in TYPES.items()
-                     if tt.posts and doc.type in tt.source_types and may_use_type(user, code)]
+        derive_to = [
+            (code, str(tt.label))
+            for code, tt in TYPES.items()
+            if tt.posts and doc.type in tt.source_types and may_use_type(user, code)
+        ]
     margin_info = None
     if doc.type in MARGIN_TYPES and sees_cost(user) and doc.lines.exists():
         margin_info = margin(doc)
     allocations = []
     if t.kind == "money" or t.partner:
         from openjxc.ledger.models import Allocation
-        allocations = [{"number": a.target.number if a.source_id == doc.id else a.source.number,
-                        "amount": fen_str(a.amount), "date": a.date.isoformat()}
-                       for a in Allocation.objects.filter(Q(source=doc) | Q(target=doc))
-                       .select_related("source", "target").order_by("date", "id")]
+
+        allocations = [
+            {
+                "number": a.target.number if a.source_id == doc.id else a.source.number,
+                "amount": fen_str(a.amount),
+                "date": a.date.isoformat(),
+            }
+            for a in Allocation.objects.filter(Q(source=doc) | Q(target=doc))
+            .select_related("source", "target")
+            .order_by("date", "id")
+        ]
     derived = list(Document.objects.filter(source=doc).order_by("date", "id"))
-    linked = readable_numbers(user, [data.get("source"), data.get("reversal_of"), data.get("reversal")]
-                               + [a["number"] for a in allocations] + [d.number for d in derived])
-    return render(request, "web/documents/detail.html", {
-        "t": t, "doc": doc, "data": data, "actions": actions, "derive_to": derive_to, "margin": margin_info,
-        "status_name": STATUS_LABELS.get(doc.status, doc.status),
-        "error": notice or (error_message(error) if error else None),
-        "can_approve": writable and can(user, APPROVE) and doc.status in (Document.DRAFT, Document.PENDING),
-        "can_close": writable and can(user, APPROVE) and t.kind == "order" and doc.status in (
-            Document.APPROVED, Document.PARTIAL),
-        "allocations": allocations, "derived": derived, "linked": linked,
-        "account_name": doc.account.name if doc.account_id else "",
-        "maker": doc.created_by.username if doc.created_by_id else "",
-        "approver": doc.approved_by.username if doc.approved_by_id else "",
-    }, status=status)
+    linked = readable_numbers(
+        user,
+        [data.get("source"), data.get("reversal_of"), data.get("reversal")]
+        + [a["number"] for a in allocations]
+        + [d.number for d in derived],
+    )
+    return render(
+        request,
+        "web/documents/detail.html",
+        {
+            "t": t,
+            "doc": doc,
+            "data": data,
+            "actions": actions,
+            "derive_to": derive_to,
+            "margin": margin_info,
+            "status_name": STATUS_LABELS.get(doc.status, doc.status),
+            "error": notice or (error_message(error) if error else None),
+            "can_approve": writable
+            and can(user, APPROVE)
+            and doc.status in (Document.DRAFT, Document.PENDING),
+            "can_close": writable
+            and can(user, APPROVE)
+            and t.kind == "order"
+            and doc.status in (Document.APPROVED, Document.PARTIAL),
+            "allocations": allocations,
+            "derived": derived,
+            "linked": linked,
+            "account_name": doc.account.name if doc.account_id else "",
+            "maker": doc.created_by.username if doc.created_by_id else "",
+            "approver": doc.approved_by.username if doc.approved_by_id else "",
+        },
+        status=status,
+    )
 
 
 def _detail_post(request, doc, t):
@@ -246,9 +346,16 @@ def _detail_post(request, doc, t):
         if not _may_edit(user, doc):
             return forbidden(request)
         if not workflow.can(doc, "edit"):  # approved (or cancelled) in another tab meanwhile
-            return _detail(request, doc, t, workflow.refusal(doc, "edit"), status=409,
-                           notice=_("This document is already approved and cannot be changed.")
-                           if doc.status != Document.CANCELLED else None)
+            return _detail(
+                request,
+                doc,
+                t,
+                workflow.refusal(doc, "edit"),
+                status=409,
+                notice=_("This document is already approved and cannot be changed.")
+                if doc.status != Document.CANCELLED
+                else None,
+            )
         return _save(request, t, doc)
     try:
         if action == "approve":
@@ -261,8 +368,12 @@ def _detail_post(request, doc, t):
             close_order(user, doc.number, request.POST.get("reason") or "")
             messages.success(request, _("Closed %(number)s.") % {"number": doc.number})
         elif action == "derive":
-            return _derive(request, doc.number, request.POST.get("target") or "",
-                           back=reverse("doc_detail", args=[doc.number]))
+            return _derive(
+                request,
+                doc.number,
+                request.POST.get("target") or "",
+                back=reverse("doc_detail", args=[doc.number]),
+            )
         else:
             raise Http404(action)
     except DomainError as exc:
@@ -270,58 +381,3 @@ def _detail_post(request, doc, t):
             return _entry(request, t, _form_data(doc, _incl()), doc, exc, status=exc.status)
         return _detail(request, doc, t, exc, status=exc.status)
     return redirect("doc_detail", number=doc.number)
-
-
-# ---------------------------------------------------------------- print
-
-DIGITS = "零壹贰叁肆伍陆柒捌玖"
-
-
-def amount_in_words(fen: int) -> str:
-    """人民币大写, e.g. 6780 → 陆拾柒元捌角整, 1050000 → 壹万零伍佰元整."""
-    sign = "负" if fen < 0 else ""
-    fen = abs(fen)
-    yuan, jiao, cent = fen // 100, fen // 10 % 10, fen % 10
-    units, big = ("", "拾", "佰", "仟"), ("", "万", "亿", "万")
-    digits = str(yuan) if yuan else ""
-    words, zero = "", False
-    for i, ch in enumerate(digits):
-        pos = len(digits) - i - 1
-        if ch == "0":
-            zero = True
-        else:
-            words += ("零" if zero else "") + DIGITS[int(ch)] + units[pos % 4]
-            zero = False
-        if pos % 4 == 0 and pos and int(digits[max(0, i - 3):i + 1]):
-            words += big[pos // 4]
-    if words:
-        words += "元"
-    if jiao:
-        words += DIGITS[jiao] + "角"
-    elif cent and words:
-        words += "零"
-    if cent:
-        words += DIGITS[cent] + "分"
-    return sign + (words or "零元") + ("" if cent else "整")
-
-
-@page()
-def doc_print(request, number):
-    doc, denied = _load(request, number)
-    if denied:
-        return denied
-    t = TYPES[doc.type]
-    fmt = "receipt" if request.GET.get("format") == "receipt" else "a4"
-    data = mask_document(request.user, _doc_data(doc), "—")
-    return render(request, "web/documents/print.html", {
-        "t": t, "doc": doc, "data": data, "format": fmt,
-        "status_name": STATUS_LABELS.get(doc.status, doc.status),
-        "company": {"name": get_setting("company_name") or "", "address": get_setting("company_address") or "",
-                    "phone": get_setting("company_phone") or ""},
-        "words": "" if hides_prices(request.user, doc.type) else amount_in_words(doc.amount_incl_tax),
-        "qty_total": sum(Decimal(ln["qty"]) for ln in data["lines"]),
-        "printed_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-        "maker": doc.created_by.username if doc.created_by_id else "",
-        "approver": doc.approved_by.username if doc.approved_by_id else "",
-        "account_name": doc.account.name if doc.account_id else "",
-    })

@@ -97,7 +97,9 @@ def _body_from_post(post, t, incl: bool) -> dict:
             line["price_incl_tax" if incl else "price"] = price.strip()
         if tax.strip():  # a percentage; anything else goes on as typed for the service to refuse
             percent = tax.strip().rstrip("%")
-            line["tax_rate"] = str(Decimal(percent) / 100) if PLAIN_NUMBER.match(percent) else tax.strip()
+            line["tax_rate"] = (
+                str(Decimal(percent) / 100) if PLAIN_NUMBER.match(percent) else tax.strip()
+            )
         if source_line.strip():
             line["source_line"] = source_line.strip()
         lines.append(line)

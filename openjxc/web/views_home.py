@@ -39,8 +39,11 @@ def home(request):
         trend = dashboard.sales_by_day(today - dt.timedelta(days=29), today)
         for d in trend:
             d["label"] = d["date"][5:]
-        context.update(figures=figures, chart=_bars(trend, "label", "amount", limit=30),
-                       trend_total=sum((Decimal(d["amount"]) for d in trend), Decimal("0.00")))
+        context.update(
+            figures=figures,
+            chart=_bars(trend, "label", "amount", limit=30),
+            trend_total=sum((Decimal(d["amount"]) for d in trend), Decimal("0.00")),
+        )
     if "customer" in partner_kinds(user):  # receivables are customers' balances
         context["due"] = dashboard.receivables_due(today)
     context["low_stock"] = dashboard.low_stock(allowed_warehouse_ids(user))
@@ -48,7 +51,9 @@ def home(request):
     for w in waiting:
         w["label"] = type_label(w["type"])
         w["status_label"] = STATUS_LABELS.get(w["status"], w["status"])
-        w["url"] = reverse("documents") + "?" + urlencode({"type": w["type"], "status": w["status"]})
+        w["url"] = (
+            reverse("documents") + "?" + urlencode({"type": w["type"], "status": w["status"]})
+        )
     context["waiting"] = waiting
     context["waiting_total"] = sum(w["count"] for w in waiting)
     return render(request, "web/home.html", context)

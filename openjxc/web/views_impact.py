@@ -33,11 +33,21 @@ VOUCHER_KINDS = {
     "cost_adjustment": gettext_lazy("Cost adjustment"),
     "reversal": gettext_lazy("Reversal"),
 }
-OPEN_ITEM_KINDS = {"receivable": gettext_lazy("Accounts receivable"), "payable": gettext_lazy("Accounts payable")}
-OPEN_ITEM_ENTRIES = {"raise": gettext_lazy("Raised"), "cancel": gettext_lazy("Cancelled"),
-                     "allocation": gettext_lazy("Allocation")}
-STEP_ACTIONS = {"cancel": gettext_lazy("Cancel"), "reverse": gettext_lazy("Reverse"),
-                "unallocate": gettext_lazy("Undo allocation"), "refund": gettext_lazy("Refund")}
+OPEN_ITEM_KINDS = {
+    "receivable": gettext_lazy("Accounts receivable"),
+    "payable": gettext_lazy("Accounts payable"),
+}
+OPEN_ITEM_ENTRIES = {
+    "raise": gettext_lazy("Raised"),
+    "cancel": gettext_lazy("Cancelled"),
+    "allocation": gettext_lazy("Allocation"),
+}
+STEP_ACTIONS = {
+    "cancel": gettext_lazy("Cancel"),
+    "reverse": gettext_lazy("Reverse"),
+    "unallocate": gettext_lazy("Undo allocation"),
+    "refund": gettext_lazy("Refund"),
+}
 ACTIONS = {
     "cancel": (gettext_lazy("Cancel (void)"), CANCEL),
     "reverse": (gettext_lazy("Red-letter reversal"), REVERSE),
@@ -63,40 +73,99 @@ def _names(codes, model) -> dict:
 def _readable(user, result: dict, steps: list) -> dict:
     """The preview with names, Chinese labels, and cost masked for users without VIEW_COST."""
     show_cost = sees_cost(user)
-    items = _names([r["item"] for r in result.get("stock", []) + result.get("cost_changes", [])], Item)
-    warehouses = _names([r["warehouse"] for r in result.get("stock", []) + result.get("cost_changes", [])], Warehouse)
+    items = _names(
+        [r["item"] for r in result.get("stock", []) + result.get("cost_changes", [])], Item
+    )
+    warehouses = _names(
+        [r["warehouse"] for r in result.get("stock", []) + result.get("cost_changes", [])],
+        Warehouse,
+    )
     stock = []
     for r in result.get("stock", []):
-        row = {**r, "item_name": items.get(r["item"], ""), "warehouse_name": warehouses.get(r["warehouse"], ""),
-               "ledger_url": stock_ledger_url(r["item"], r["warehouse"])}
+        row = {
+            **r,
+            "item_name": items.get(r["item"], ""),
+            "warehouse_name": warehouses.get(r["warehouse"], ""),
+            "ledger_url": stock_ledger_url(r["item"], r["warehouse"]),
+        }
         if not show_cost:
             row.update(value_before=None, value_after=None, value_change=None)
         stock.append(row)
     vouchers = []
     for v in result.get("vouchers", []):
-        lines = [{**ln, "debit": ln["debit"] if ln["debit"] != "0.00" else "",
-                  "credit": ln["credit"] if ln["credit"] != "0.00" else ""} for ln in v["lines"]]
+        lines = [
+            {
+                **ln,
+                "debit": ln["debit"] if ln["debit"] != "0.00" else "",
+                "credit": ln["credit"] if ln["credit"] != "0.00" else "",
+            }
+            for ln in v["lines"]
+        ]
         if not show_cost:
-            lines = [{**ln, "debit": "***" if ln["debit"] else "", "credit": "***" if ln["credit"] else ""}
-                     for ln in lines]
-        vouchers.append({**v, "kind_label": VOUCHER_KINDS.get(v["kind"], v["kind"]), "lines": lines})
-    open_items = [{**e, "kind_label": OPEN_ITEM_KINDS.get(e["kind"], e["kind"]),
-                   "entry_label": OPEN_ITEM_ENTRIES.get(e["entry"], e["entry"]), "url": doc_url(e["document"])}
-                  for e in result.get("open_items", [])]
-    costs = [{**c, "type_label": type_label(c["type"]),
-              "item_name": items.get(c["item"], ""), "url": doc_url(c["document"])}
-             for c in result.get("cost_changes", [])] if show_cost else []
-    readable_steps = [{**s, "label": STEP_ACTIONS.get(s["action"], s["action"]),
-                       "url": doc_url(s["document"]) if s.get("document") else None} for s in steps]
-    return {"stock": stock, "vouchers": vouchers, "open_items": open_items, "cost_changes": costs,
-            "cost_hidden": not show_cost and bool(result.get("cost_changes")), "steps": readable_steps}
+            lines = [
+                {
+                    **ln,
+                    "debit": "***" if ln["debit"] else "",
+                    "credit": "***" if ln["credit"] else "",
+                }
+                for ln in lines
+            ]
+        vouchers.append(
+            {**v, "kind_label": VOUCHER_KINDS.get(v["kind"], v["kind"]), "lines": lines}
+        )
+    open_items = [
+        {
+            **e,
+            "kind_label": OPEN_ITEM_KINDS.get(e["kind"], e["kind"]),
+            "entry_label": OPEN_ITEM_ENTRIES.get(e["entry"], e["entry"]),
+            "url": doc_url(e["document"]),
+        }
+        for e in result.get("open_items", [])
+    ]
+    costs = (
+        [
+            {
+                **c,
+                "type_label": type_label(c["type"]),
+                "item_name": items.get(c["item"], ""),
+                "url": doc_url(c["document"]),
+            }
+            for c in result.get("cost_changes", [])
+        ]
+        if show_cost
+        else []
+    )
+    readable_steps = [
+        {
+            **s,
+            "label": STEP_ACTIONS.get(s["action"], s["action"]),
+            "url": doc_url(s["document"]) if s.get("document") else None,
+        }
+        for s in steps
+    ]
+    return {
+        "stock": stock,
+        "vouchers": vouchers,
+        "open_items": open_items,
+        "cost_changes": costs,
+        "cost_hidden": not show_cost and bool(result.get("cost_changes")),
+        "steps": readable_steps,
+    }
 
 
 def _dependents(doc: Document) -> list[dict]:
     """Documents derived from this one (those still live block a plain cancel)."""
-    return [{"number": d.number, "type": type_label(d.type), "date": d.date,
-             "status": d.status, "status_label": STATUS_LABELS.get(d.status, d.status), "url": doc_url(d.number)}
-            for d in Document.objects.filter(source=doc).order_by("date", "id")]
+    return [
+        {
+            "number": d.number,
+            "type": type_label(d.type),
+            "date": d.date,
+            "status": d.status,
+            "status_label": STATUS_LABELS.get(d.status, d.status),
+            "url": doc_url(d.number),
+        }
+        for d in Document.objects.filter(source=doc).order_by("date", "id")
+    ]
 
 
 def _impact_context(request, doc: Document, action: str, form: dict) -> dict:
@@ -111,14 +180,22 @@ def _impact_context(request, doc: Document, action: str, form: dict) -> dict:
     blocked = _blocked_error(result.get("blocked_by"))
     dependents = (result.get("blocked_by") or {}).get("details", {}).get("dependents", [])
     return {
-        "doc": doc, "type_label": type_label(doc.type),
-        "status_label": STATUS_LABELS.get(doc.status, doc.status), "doc_url": doc_url(doc.number),
-        "action": action, "action_label": ACTIONS[action][0], "allowed": result["allowed"],
+        "doc": doc,
+        "type_label": type_label(doc.type),
+        "status_label": STATUS_LABELS.get(doc.status, doc.status),
+        "doc_url": doc_url(doc.number),
+        "action": action,
+        "action_label": ACTIONS[action][0],
+        "allowed": result["allowed"],
         "blocked_message": error_message(blocked) if blocked else None,
         "blocked_code": blocked.code if blocked else None,
         "blocking_docs": [{"number": n, "url": doc_url(n)} for n in dependents],
-        "derived": _dependents(doc), "form": form, "preview": _readable(request.user, result, steps),
-        "actions": [(code, label) for code, (label, perm) in ACTIONS.items() if can(request.user, perm)],
+        "derived": _dependents(doc),
+        "form": form,
+        "preview": _readable(request.user, result, steps),
+        "actions": [
+            (code, label) for code, (label, perm) in ACTIONS.items() if can(request.user, perm)
+        ],
     }
 
 
@@ -138,8 +215,11 @@ def doc_impact(request, number: str, action: str):
         raise Http404 from exc
     data = request.POST if request.method == "POST" else request.GET
     default_date = str(reversal.default_date()) if action == "reverse" else ""
-    form = {"reason": data.get("reason", "").strip(), "date": data.get("date", "").strip() or default_date,
-            "refund": data.get("refund") in ("1", "on", "true")}
+    form = {
+        "reason": data.get("reason", "").strip(),
+        "date": data.get("date", "").strip() or default_date,
+        "refund": data.get("refund") in ("1", "on", "true"),
+    }
     error = None
     if request.method == "POST":
         try:
@@ -150,13 +230,24 @@ def doc_impact(request, number: str, action: str):
             if action == "cancel":
                 messages.success(request, _("%(number)s was cancelled.") % {"number": number})
             elif action == "reverse":
-                messages.success(request, _("%(number)s was reversed by %(reversal)s.")
-                                 % {"number": number, "reversal": out.number})
+                messages.success(
+                    request,
+                    _("%(number)s was reversed by %(reversal)s.")
+                    % {"number": number, "reversal": out.number},
+                )
             else:
-                messages.success(request, _("%(number)s and the documents settled on it were cancelled "
-                                            "(%(steps)s steps).") % {"number": number, "steps": len(out["steps"])})
+                messages.success(
+                    request,
+                    _(
+                        "%(number)s and the documents settled on it were cancelled "
+                        "(%(steps)s steps)."
+                    )
+                    % {"number": number, "steps": len(out["steps"])},
+                )
             return redirect(doc_url(number))
         doc = get_document(number)
     context = _impact_context(request, doc, action, form)
     context["error"] = error_message(error) if error else None
-    return render(request, "web/settlement/impact.html", context, status=error.status if error else 200)
+    return render(
+        request, "web/settlement/impact.html", context, status=error.status if error else 200
+    )

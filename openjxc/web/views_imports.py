@@ -27,21 +27,45 @@ from .decorators import page
 from .errors import error_message
 
 IMPORTS = {
-    "items": {"label": gettext_lazy("Items"), "columns": item_imports.COLUMNS, "example": item_imports.EXAMPLE,
-              "run": lambda user, content, commit: item_imports.import_items(user, content, commit),
-              "next": "items", "sheet": "商品"},
-    "customers": {"label": gettext_lazy("Customers"), "columns": partner_imports.COLUMNS["customer"],
-                  "example": partner_imports.EXAMPLES["customer"], "next": "customers", "sheet": "客户",
-                  "run": lambda user, c, commit: partner_imports.import_partners(user, "customer", c, commit)},
-    "suppliers": {"label": gettext_lazy("Suppliers"), "columns": partner_imports.COLUMNS["supplier"],
-                  "example": partner_imports.EXAMPLES["supplier"], "next": "suppliers", "sheet": "供应商",
-                  "run": lambda user, c, commit: partner_imports.import_partners(user, "supplier", c, commit)},
-    "opening": {"label": gettext_lazy("Opening stock"), "columns": opening.COLUMNS, "example": opening.EXAMPLE,
-                "run": lambda user, c, commit: opening.import_opening_stock(user, c, commit),
-                "next": "stock", "sheet": "期初库存"},
+    "items": {
+        "label": gettext_lazy("Items"),
+        "columns": item_imports.COLUMNS,
+        "example": item_imports.EXAMPLE,
+        "run": lambda user, content, commit: item_imports.import_items(user, content, commit),
+        "next": "items",
+        "sheet": "商品",
+    },
+    "customers": {
+        "label": gettext_lazy("Customers"),
+        "columns": partner_imports.COLUMNS["customer"],
+        "example": partner_imports.EXAMPLES["customer"],
+        "next": "customers",
+        "sheet": "客户",
+        "run": lambda user, c, commit: partner_imports.import_partners(user, "customer", c, commit),
+    },
+    "suppliers": {
+        "label": gettext_lazy("Suppliers"),
+        "columns": partner_imports.COLUMNS["supplier"],
+        "example": partner_imports.EXAMPLES["supplier"],
+        "next": "suppliers",
+        "sheet": "供应商",
+        "run": lambda user, c, commit: partner_imports.import_partners(user, "supplier", c, commit),
+    },
+    "opening": {
+        "label": gettext_lazy("Opening stock"),
+        "columns": opening.COLUMNS,
+        "example": opening.EXAMPLE,
+        "run": lambda user, c, commit: opening.import_opening_stock(user, c, commit),
+        "next": "stock",
+        "sheet": "期初库存",
+    },
 }
-OBJECT_LABELS = {"item": gettext_lazy("Item"), "warehouse": gettext_lazy("Warehouse"),
-                 "customer": gettext_lazy("Customer"), "supplier": gettext_lazy("Supplier")}
+OBJECT_LABELS = {
+    "item": gettext_lazy("Item"),
+    "warehouse": gettext_lazy("Warehouse"),
+    "customer": gettext_lazy("Customer"),
+    "supplier": gettext_lazy("Supplier"),
+}
 
 
 def _import_dir() -> Path:
@@ -61,24 +85,30 @@ def row_error(exc: DomainError, columns) -> str:
     labels = {key: label for key, label, _ in columns}
     column = labels.get(str(d.get("field", "")).split(".")[-1], d.get("field", ""))
     msg = exc.message
-    by_code = {"invalid_number": _("%(column)s is not a number."), "too_long": _("%(column)s is too long.")}
+    by_code = {
+        "invalid_number": _("%(column)s is not a number."),
+        "too_long": _("%(column)s is too long."),
+    }
     if exc.code in by_code and column:
         return by_code[exc.code] % {"column": column}
     if exc.code == "invalid" and column:
-        for needle, text in (("is required", _("%(column)s is required.")),
-                             ("must not be negative", _("%(column)s must not be negative.")),
-                             ("must be positive", _("%(column)s must be greater than 0.")),
-                             ("decimal places", _("%(column)s has too many decimal places.")),
-                             ("is too large", _("%(column)s is too large.")),
-                             ("appears twice", _("%(column)s appears twice in this file.")),
-                             ("unit_cost or amount", _("Give the unit cost or the amount.")),
-                             ("6 places", _("%(column)s cannot be divided into a unit cost; give the unit cost.")),
-                             ):
+        for needle, text in (
+            ("is required", _("%(column)s is required.")),
+            ("must not be negative", _("%(column)s must not be negative.")),
+            ("must be positive", _("%(column)s must be greater than 0.")),
+            ("decimal places", _("%(column)s has too many decimal places.")),
+            ("is too large", _("%(column)s is too large.")),
+            ("appears twice", _("%(column)s appears twice in this file.")),
+            ("unit_cost or amount", _("Give the unit cost or the amount.")),
+            ("6 places", _("%(column)s cannot be divided into a unit cost; give the unit cost.")),
+        ):
             if needle in msg:
                 return text % {"column": column}
     if exc.code == "not_found" and d.get("object"):
-        return _("%(object)s %(ref)s does not exist.") % {"object": OBJECT_LABELS.get(d["object"], d["object"]),
-                                                           "ref": d.get("ref", "")}
+        return _("%(object)s %(ref)s does not exist.") % {
+            "object": OBJECT_LABELS.get(d["object"], d["object"]),
+            "ref": d.get("ref", ""),
+        }
     if exc.code == "duplicate_opening":
         return _("Opening stock of %(item)s in %(warehouse)s was already imported.") % d
     if exc.code == "second_approver_required":
@@ -89,11 +119,22 @@ def row_error(exc: DomainError, columns) -> str:
 def _preview(request, kind, result, name):
     spec = IMPORTS[kind]
     columns = spec["columns"]
-    rows = [{"row": r["row"], "cells": [r["data"].get(k) or "" for k, _l, _r in columns],
-             "error": row_error(r["error"], columns) if r["error"] else ""} for r in result["rows"]]
+    rows = [
+        {
+            "row": r["row"],
+            "cells": [r["data"].get(k) or "" for k, _l, _r in columns],
+            "error": row_error(r["error"], columns) if r["error"] else "",
+        }
+        for r in result["rows"]
+    ]
     bad = sum(1 for r in rows if r["error"])
-    ctx = {"preview": rows, "bad": bad, "ok": result["ok"], "file_name": name,
-           "headers": [label for _k, label, _r in columns]}
+    ctx = {
+        "preview": rows,
+        "bad": bad,
+        "ok": result["ok"],
+        "file_name": name,
+        "headers": [label for _k, label, _r in columns],
+    }
     if kind == "opening" and result["ok"]:
         ctx["totals"] = _opening_totals(result["rows"], columns)
     return ctx
@@ -106,7 +147,9 @@ def _opening_totals(rows, columns) -> list[str]:
         q = Decimal(r["data"]["qty"])
         qty += q
         cost = r["data"].get("unit_cost")
-        value += round_half_up(q * Decimal(cost)) if cost is not None else Decimal(r["data"]["amount"])
+        value += (
+            round_half_up(q * Decimal(cost)) if cost is not None else Decimal(r["data"]["amount"])
+        )
     cells = {"qty": qty.normalize(), "amount": f"{value:.2f}"}
     return [f"{cells[k]}" if k in cells else "" for k, _l, _r in columns]
 
@@ -116,24 +159,36 @@ def import_page(request):
     kind = request.POST.get("kind") or request.GET.get("kind") or "items"
     if kind not in IMPORTS:
         kind = "items"
-    ctx = {"kind": kind, "kinds": [(k, s["label"]) for k, s in IMPORTS.items()], "max_mb": MAX_BYTES // 1024 // 1024,
-           "headers": [label + ("*" if req else "") for _k, label, req in IMPORTS[kind]["columns"]]}
+    ctx = {
+        "kind": kind,
+        "kinds": [(k, s["label"]) for k, s in IMPORTS.items()],
+        "max_mb": MAX_BYTES // 1024 // 1024,
+        "headers": [label + ("*" if req else "") for _k, label, req in IMPORTS[kind]["columns"]],
+    }
     if request.method != "POST":
         return render(request, "web/admin/import.html", ctx)
     spec = IMPORTS[kind]
     if request.POST.get("action") == "import":
         stored = request.session.get("import") or {}
         path = _import_dir() / f"{stored.get('token', '')}.xlsx"
-        if stored.get("kind") != kind or stored.get("token") != request.POST.get("token") or not path.exists():
+        if (
+            stored.get("kind") != kind
+            or stored.get("token") != request.POST.get("token")
+            or not path.exists()
+        ):
             ctx["error"] = _("The uploaded file has expired; please upload it again.")
             return render(request, "web/admin/import.html", ctx, status=409)
         try:
             result = spec["run"](request.user, path.read_bytes(), True)
         except DomainError as exc:
-            return render(request, "web/admin/import.html", {**ctx, **_error(request, exc)}, status=exc.status)
+            return render(
+                request, "web/admin/import.html", {**ctx, **_error(request, exc)}, status=exc.status
+            )
         if not result["ok"]:
             ctx.update(_preview(request, kind, result, stored.get("name")), token=stored["token"])
-            ctx["error"] = _("Nothing was imported: fix the rows marked below and upload the file again.")
+            ctx["error"] = _(
+                "Nothing was imported: fix the rows marked below and upload the file again."
+            )
             return render(request, "web/admin/import.html", ctx, status=422)
         path.unlink(missing_ok=True)
         request.session.pop("import", None)
@@ -144,7 +199,9 @@ def import_page(request):
         ctx["error"] = _("Choose an Excel file (.xlsx) first.")
         return render(request, "web/admin/import.html", ctx, status=422)
     if upload.size > MAX_BYTES:
-        ctx["error"] = _("The file is larger than %(mb)s MB; split it into smaller files.") % {"mb": ctx["max_mb"]}
+        ctx["error"] = _("The file is larger than %(mb)s MB; split it into smaller files.") % {
+            "mb": ctx["max_mb"]
+        }
         return render(request, "web/admin/import.html", ctx, status=422)
     content = upload.read()
     try:
@@ -154,13 +211,16 @@ def import_page(request):
         if exc.code == "invalid_file":
             if "columns" in exc.details:
                 msg = _("Columns missing in the first row: %(columns)s. Use the template.") % {
-                    "columns": "、".join(exc.details["columns"])}
+                    "columns": "、".join(exc.details["columns"])
+                }
             elif "max_rows" in exc.details:
                 msg = _("More than %(n)s rows; split the file.") % {"n": exc.details["max_rows"]}
             elif "max_mb" not in exc.details:
                 msg = _("This is not an Excel .xlsx file, or it has no rows below the header.")
             else:
-                msg = _("The file is larger than %(mb)s MB; split it into smaller files.") % {"mb": ctx["max_mb"]}
+                msg = _("The file is larger than %(mb)s MB; split it into smaller files.") % {
+                    "mb": ctx["max_mb"]
+                }
         ctx["error"] = msg
         return render(request, "web/admin/import.html", ctx, status=exc.status)
     token = uuid.uuid4().hex

@@ -29,7 +29,17 @@ from openjxc.users.services import EXPORT, MASTER_DATA, allowed_warehouse_ids, c
 from .admin_forms import _blank_to_none, _error, _form, _paged
 from .decorators import forbidden, page
 
-ITEM_KEYS = ("code", "name", "unit", "spec", "barcode", "tax_rate", "purchase_price", "sale_price", "safety_stock")
+ITEM_KEYS = (
+    "code",
+    "name",
+    "unit",
+    "spec",
+    "barcode",
+    "tax_rate",
+    "purchase_price",
+    "sale_price",
+    "safety_stock",
+)
 TAX_RATES = ("0.13", "0.09", "0.06", "0.03", "0.01", "0")
 
 
@@ -41,22 +51,42 @@ def items(request):
         if not can(request.user, EXPORT):
             return forbidden(request)
         rows = mask_cost(request.user, [item_dict(i) for i in qs])
-        columns = [("code", "商品编码"), ("name", "商品名称"), ("spec", "规格型号"), ("unit", "单位"),
-                   ("barcode", "条码"), ("tax_rate", "税率")]
+        columns = [
+            ("code", "商品编码"),
+            ("name", "商品名称"),
+            ("spec", "规格型号"),
+            ("unit", "单位"),
+            ("barcode", "条码"),
+            ("tax_rate", "税率"),
+        ]
         if sees_cost(request.user):
             columns.append(("purchase_price", "采购价"))
         columns += [("sale_price", "销售价"), ("safety_stock", "安全库存")]
-        return xlsx_response("items.xlsx", "商品", columns, rows, filters=query_filters(request.GET))
+        return xlsx_response(
+            "items.xlsx", "商品", columns, rows, filters=query_filters(request.GET)
+        )
     page_ = _paged(request, qs)
     rows = mask_cost(request.user, [item_dict(i) for i in page_])
-    return render(request, "web/admin/items.html", {
-        "rows": rows, "page": page_, "q": q, "may_edit": can(request.user, MASTER_DATA),
-        "may_export": can(request.user, EXPORT)})
+    return render(
+        request,
+        "web/admin/items.html",
+        {
+            "rows": rows,
+            "page": page_,
+            "q": q,
+            "may_edit": can(request.user, MASTER_DATA),
+            "may_export": can(request.user, EXPORT),
+        },
+    )
 
 
 def _item_data(request, new: bool) -> dict:
-    keys = [k for k in ITEM_KEYS if (new or (k != "code" and k in request.POST))
-            and (k != "purchase_price" or sees_cost(request.user))]
+    keys = [
+        k
+        for k in ITEM_KEYS
+        if (new or (k != "code" and k in request.POST))
+        and (k != "purchase_price" or sees_cost(request.user))
+    ]
     data = _form(request, keys)
     for k in ("tax_rate", "safety_stock"):
         if data.get(k) == "":
@@ -72,13 +102,19 @@ def item_new(request):
         try:
             item = create_item(request.user, _item_data(request, new=True))
         except DomainError as exc:
-            return render(request, "web/admin/item_form.html", {"new": True, "v": values, "tax_rates": TAX_RATES,
-                                                                 **_error(request, exc)}, status=exc.status)
+            return render(
+                request,
+                "web/admin/item_form.html",
+                {"new": True, "v": values, "tax_rates": TAX_RATES, **_error(request, exc)},
+                status=exc.status,
+            )
         messages.success(request, _("Item %(code)s saved, barcode %(barcode)s.") % item)
         if request.POST.get("again"):
             return redirect("item_new")
         return redirect(reverse("items") + f"?q={item['code']}")
-    return render(request, "web/admin/item_form.html", {"new": True, "v": values, "tax_rates": TAX_RATES})
+    return render(
+        request, "web/admin/item_form.html", {"new": True, "v": values, "tax_rates": TAX_RATES}
+    )
 
 
 @page(MASTER_DATA)
@@ -90,17 +126,27 @@ def item_edit(request, code):
     values = mask_cost(request.user, item_dict(item))
     values["safety_stock"] = values["safety_stock"] if values["safety_stock"] != "0" else ""
     if request.method == "POST":
-        values = {**_form(request, ITEM_KEYS), "code": code, "active": bool(request.POST.get("active"))}
+        values = {
+            **_form(request, ITEM_KEYS),
+            "code": code,
+            "active": bool(request.POST.get("active")),
+        }
         try:
             with transaction.atomic():
                 update_item(request.user, code, _item_data(request, new=False))
                 set_item_active(request.user, code, bool(request.POST.get("active")))
         except DomainError as exc:
-            return render(request, "web/admin/item_form.html", {"new": False, "v": values, "tax_rates": TAX_RATES,
-                                                                 **_error(request, exc)}, status=exc.status)
+            return render(
+                request,
+                "web/admin/item_form.html",
+                {"new": False, "v": values, "tax_rates": TAX_RATES, **_error(request, exc)},
+                status=exc.status,
+            )
         messages.success(request, _("Item %(code)s saved.") % {"code": code})
         return redirect(reverse("items") + f"?q={code}")
-    return render(request, "web/admin/item_form.html", {"new": False, "v": values, "tax_rates": TAX_RATES})
+    return render(
+        request, "web/admin/item_form.html", {"new": False, "v": values, "tax_rates": TAX_RATES}
+    )
 
 
 # ---------------------------------------------------------------- customers and suppliers
@@ -121,11 +167,28 @@ def partners(request, kind):
         if kind == "customer":
             columns.append(("credit_limit", "信用额度"))
         name = "客户" if kind == "customer" else "供应商"
-        return xlsx_response(f"{kind}s.xlsx", name, columns, [partner_dict(p) for p in qs], filters=query_filters(request.GET))
+        return xlsx_response(
+            f"{kind}s.xlsx",
+            name,
+            columns,
+            [partner_dict(p) for p in qs],
+            filters=query_filters(request.GET),
+        )
     page_ = _paged(request, qs)
-    return render(request, "web/admin/partners.html", {"may_export": can(request.user, EXPORT),
-        "kind": kind, "title": KIND_LABELS[kind], "rows": [partner_dict(p) for p in page_], "page": page_, "q": q,
-        "may_edit": can(request.user, MASTER_DATA), "may_statement": kind in partner_kinds(request.user)})
+    return render(
+        request,
+        "web/admin/partners.html",
+        {
+            "may_export": can(request.user, EXPORT),
+            "kind": kind,
+            "title": KIND_LABELS[kind],
+            "rows": [partner_dict(p) for p in page_],
+            "page": page_,
+            "q": q,
+            "may_edit": can(request.user, MASTER_DATA),
+            "may_statement": kind in partner_kinds(request.user),
+        },
+    )
 
 
 @page()
@@ -152,8 +215,12 @@ def partner_new(request, kind):
         try:
             p = create_partner(request.user, kind, data)
         except DomainError as exc:
-            return render(request, "web/admin/partner_form.html", {"kind": kind, "new": True, "v": values,
-                                                                    **_error(request, exc)}, status=exc.status)
+            return render(
+                request,
+                "web/admin/partner_form.html",
+                {"kind": kind, "new": True, "v": values, **_error(request, exc)},
+                status=exc.status,
+            )
         messages.success(request, _("%(code)s %(name)s saved.") % p)
         return redirect(LIST_URL[kind])
     return render(request, "web/admin/partner_form.html", {"kind": kind, "new": True, "v": values})
@@ -166,15 +233,25 @@ def partner_edit(request, kind, code):
     except DomainError:
         raise Http404 from None
     if request.method == "POST":
-        values = {**_form(request, PARTNER_KEYS), "code": code, "active": bool(request.POST.get("active"))}
-        data = _blank_to_none({k: values[k] for k in ("name", "phone", "credit_limit", "active")}, ("credit_limit",))
+        values = {
+            **_form(request, PARTNER_KEYS),
+            "code": code,
+            "active": bool(request.POST.get("active")),
+        }
+        data = _blank_to_none(
+            {k: values[k] for k in ("name", "phone", "credit_limit", "active")}, ("credit_limit",)
+        )
         if kind != "customer":
             data.pop("credit_limit")
         try:
             update_partner(request.user, kind, code, data)
         except DomainError as exc:
-            return render(request, "web/admin/partner_form.html", {"kind": kind, "new": False, "v": values,
-                                                                    **_error(request, exc)}, status=exc.status)
+            return render(
+                request,
+                "web/admin/partner_form.html",
+                {"kind": kind, "new": False, "v": values, **_error(request, exc)},
+                status=exc.status,
+            )
         messages.success(request, _("%(code)s saved.") % {"code": code})
         return redirect(LIST_URL[kind])
     return render(request, "web/admin/partner_form.html", {"kind": kind, "new": False, "v": values})
@@ -188,8 +265,10 @@ def warehouses(request):
     allowed = allowed_warehouse_ids(request.user)
     may_edit = can(request.user, MASTER_DATA)
     # a keeper limited to some warehouses edits only those: no link to one he may not change
-    rows = [{**warehouse_dict(w), "editable": may_edit and (allowed is None or w.id in allowed)}
-            for w in Warehouse.objects.order_by("code")]
+    rows = [
+        {**warehouse_dict(w), "editable": may_edit and (allowed is None or w.id in allowed)}
+        for w in Warehouse.objects.order_by("code")
+    ]
     ctx = {"rows": rows, "may_edit": may_edit, "v": {}}
     if request.method == "POST":
         if not can(request.user, MASTER_DATA):
@@ -198,7 +277,12 @@ def warehouses(request):
         try:
             wh = create_warehouse(request.user, values)
         except DomainError as exc:
-            return render(request, "web/admin/warehouses.html", {**ctx, **_error(request, exc)}, status=exc.status)
+            return render(
+                request,
+                "web/admin/warehouses.html",
+                {**ctx, **_error(request, exc)},
+                status=exc.status,
+            )
         messages.success(request, _("%(code)s %(name)s saved.") % wh)
         return redirect("warehouses")
     return render(request, "web/admin/warehouses.html", ctx)
@@ -214,12 +298,22 @@ def warehouse_edit(request, code):
         return forbidden(request)
     values = warehouse_dict(wh)
     if request.method == "POST":
-        values = {"code": code, "name": request.POST.get("name", "").strip(), "active": bool(request.POST.get("active"))}
+        values = {
+            "code": code,
+            "name": request.POST.get("name", "").strip(),
+            "active": bool(request.POST.get("active")),
+        }
         try:
-            update_warehouse(request.user, code, {"name": values["name"], "active": values["active"]})
+            update_warehouse(
+                request.user, code, {"name": values["name"], "active": values["active"]}
+            )
         except DomainError as exc:
-            return render(request, "web/admin/warehouse_form.html", {"v": values, **_error(request, exc)},
-                          status=exc.status)
+            return render(
+                request,
+                "web/admin/warehouse_form.html",
+                {"v": values, **_error(request, exc)},
+                status=exc.status,
+            )
         messages.success(request, _("%(code)s saved.") % {"code": code})
         return redirect("warehouses")
     return render(request, "web/admin/warehouse_form.html", {"v": values})

@@ -33,23 +33,54 @@ def receivables(request):
     kind = request.GET.get("kind") if request.GET.get("kind") in kinds else None
     rows = dashboard.receivables_by_partner(kind)
     rows = [r for r in rows if r["partner_kind"] in kinds]
-    totals = {k: str(sum((Decimal(r[k]) for r in rows), Decimal("0.00"))) for k in ("receivable", "payable", "net")}
+    totals = {
+        k: str(sum((Decimal(r[k]) for r in rows), Decimal("0.00")))
+        for k in ("receivable", "payable", "net")
+    }
     if _wants_xlsx(request):
         for r in rows:
             r["kind_label"] = "客户" if r["partner_kind"] == Partner.CUSTOMER else "供应商"
-        columns = [("kind_label", "类别"), ("partner", "往来单位编码"), ("partner_name", "往来单位"),
-                   ("receivable", "应收余额"), ("payable", "应付余额"), ("net", "净额"), ("open_items", "未核销单据"),
-                   ("oldest", "最早单据日期")]
-        return _export(request, "应收应付.xlsx", "应收应付", columns, rows, totals, period=period_text(_today()))
-    return render(request, "web/reports/receivables.html", {
-        "rows": rows, "totals": totals, "kinds": kinds, "kind": kind, "today": _today(),
-        "export_query": _query(request, format="xlsx")})
+        columns = [
+            ("kind_label", "类别"),
+            ("partner", "往来单位编码"),
+            ("partner_name", "往来单位"),
+            ("receivable", "应收余额"),
+            ("payable", "应付余额"),
+            ("net", "净额"),
+            ("open_items", "未核销单据"),
+            ("oldest", "最早单据日期"),
+        ]
+        return _export(
+            request,
+            "应收应付.xlsx",
+            "应收应付",
+            columns,
+            rows,
+            totals,
+            period=period_text(_today()),
+        )
+    return render(
+        request,
+        "web/reports/receivables.html",
+        {
+            "rows": rows,
+            "totals": totals,
+            "kinds": kinds,
+            "kind": kind,
+            "today": _today(),
+            "export_query": _query(request, format="xlsx"),
+        },
+    )
 
 
 @page(MONEY, SALES, PURCHASE)
 def aging(request):
     kinds = _partner_kinds(request.user)
-    allowed = [k for k, p in (("receivable", Partner.CUSTOMER), ("payable", Partner.SUPPLIER)) if p in kinds]
+    allowed = [
+        k
+        for k, p in (("receivable", Partner.CUSTOMER), ("payable", Partner.SUPPLIER))
+        if p in kinds
+    ]
     kind = request.GET.get("kind") if request.GET.get("kind") in allowed else allowed[0]
     error, data = None, {"items": [], "totals": {}}
     try:
@@ -59,20 +90,43 @@ def aging(request):
         error, as_of = error_message(exc), _today()
     buckets = [label for label, _limit in money.BUCKETS]
     if _wants_xlsx(request) and not error:
-        columns = [("partner", "往来单位编码"), ("partner_name", "往来单位"), ("total", "未核销合计")] + \
-            [(b, f"{b}天") for b in buckets]
+        columns = [
+            ("partner", "往来单位编码"),
+            ("partner_name", "往来单位"),
+            ("total", "未核销合计"),
+        ] + [(b, f"{b}天") for b in buckets]
         name = "应收账龄" if kind == "receivable" else "应付账龄"
-        return _export(request, f"{name}_{as_of}.xlsx", name, columns, data["items"], data["totals"],
-                       period=period_text(as_of), formats=dict.fromkeys(buckets, "money"))
+        return _export(
+            request,
+            f"{name}_{as_of}.xlsx",
+            name,
+            columns,
+            data["items"],
+            data["totals"],
+            period=period_text(as_of),
+            formats=dict.fromkeys(buckets, "money"),
+        )
     partner_kind = Partner.CUSTOMER if kind == "receivable" else Partner.SUPPLIER
     for r in data["items"]:
         r["cells"] = [r[b] for b in buckets]
     chart_rows = [{"label": b, "amount": data["totals"].get(b, "0")} for b in buckets]
-    return render(request, "web/reports/aging.html", {
-        "data": data, "kind": kind, "kinds": allowed, "as_of": as_of, "buckets": buckets, "error": error,
-        "partner_kind": partner_kind, "total_cells": [data["totals"].get(b) for b in buckets],
-        "chart": _bars(chart_rows, "label", "amount") if data["items"] else None,
-        "export_query": _query(request, format="xlsx")}, status=422 if error else 200)
+    return render(
+        request,
+        "web/reports/aging.html",
+        {
+            "data": data,
+            "kind": kind,
+            "kinds": allowed,
+            "as_of": as_of,
+            "buckets": buckets,
+            "error": error,
+            "partner_kind": partner_kind,
+            "total_cells": [data["totals"].get(b) for b in buckets],
+            "chart": _bars(chart_rows, "label", "amount") if data["items"] else None,
+            "export_query": _query(request, format="xlsx"),
+        },
+        status=422 if error else 200,
+    )
 
 
 @page(MONEY, SALES, PURCHASE)
@@ -95,16 +149,44 @@ def statements(request):
             r["type_label"] = type_label(r["type"])
             r["kind_label"] = "应收" if r["kind"] == "receivable" else "应付"
         if _wants_xlsx(request):
-            columns = [("date", "日期"), ("document", "单据编号"), ("type_label", "类型"), ("kind_label", "应收/应付"),
-                       ("amount", "金额"), ("balance", "余额")]
-            return _export(request, f"对账单_{partner.code}_{date_from}_{date_to}.xlsx", "对账单", columns,
-                           data["lines"], period=period_text(date_from, date_to))
+            columns = [
+                ("date", "日期"),
+                ("document", "单据编号"),
+                ("type_label", "类型"),
+                ("kind_label", "应收/应付"),
+                ("amount", "金额"),
+                ("balance", "余额"),
+            ]
+            return _export(
+                request,
+                f"对账单_{partner.code}_{date_from}_{date_to}.xlsx",
+                "对账单",
+                columns,
+                data["lines"],
+                period=period_text(date_from, date_to),
+            )
     print_url = None
     if partner is not None:
-        print_url = reverse("statement", kwargs={"kind": kind, "code": partner.code}) + "?" + urlencode(
-            {"from": date_from, "to": date_to})
-    return render(request, "web/reports/statements.html", {
-        "kinds": kinds, "kind": kind, "partners": partners, "partner": partner, "data": data, "error": error,
-        "date_from": date_from, "date_to": date_to, "print_url": print_url,
-        "balance_kind": "receivable" if kind == Partner.CUSTOMER else "payable",
-        "export_query": _query(request, format="xlsx")}, status=422 if error else 200)
+        print_url = (
+            reverse("statement", kwargs={"kind": kind, "code": partner.code})
+            + "?"
+            + urlencode({"from": date_from, "to": date_to})
+        )
+    return render(
+        request,
+        "web/reports/statements.html",
+        {
+            "kinds": kinds,
+            "kind": kind,
+            "partners": partners,
+            "partner": partner,
+            "data": data,
+            "error": error,
+            "date_from": date_from,
+            "date_to": date_to,
+            "print_url": print_url,
+            "balance_kind": "receivable" if kind == Partner.CUSTOMER else "payable",
+            "export_query": _query(request, format="xlsx"),
+        },
+        status=422 if error else 200,
+    )

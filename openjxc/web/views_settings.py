@@ -27,7 +27,17 @@ def settings_page(request):
             return redirect("settings")
         except DomainError as exc:
             ctx = _error(request, exc)
-    thresholds = [{"key": f"approval_threshold.{t}", "label": type_label(t),
-                   "value": values[f"approval_threshold.{t}"]} for t in users_admin.THRESHOLD_TYPES]
-    return render(request, "web/admin/settings.html", {"v": values, "thresholds": thresholds, **ctx},
-                  status=422 if ctx else 200)
+    thresholds = [
+        {
+            "key": f"approval_threshold.{t}",
+            "label": type_label(t),
+            "value": values[f"approval_threshold.{t}"],
+        }
+        for t in users_admin.THRESHOLD_TYPES
+    ]
+    return render(
+        request,
+        "web/admin/settings.html",
+        {"v": values, "thresholds": thresholds, **ctx},
+        status=422 if ctx else 200,
+    )

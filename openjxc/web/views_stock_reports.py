@@ -38,8 +38,14 @@ from .report_helpers import (
 )
 
 STOCK_COLUMNS = [
-    ("item", "商品编码"), ("item_name", "商品名称"), ("warehouse_name", "仓库"), ("on_hand", "结存数量"),
-    ("reserved", "预留数量"), ("on_order", "在单数量"), ("available", "可用数量"), ("unit_cost", "单位成本"),
+    ("item", "商品编码"),
+    ("item_name", "商品名称"),
+    ("warehouse_name", "仓库"),
+    ("on_hand", "结存数量"),
+    ("reserved", "预留数量"),
+    ("on_order", "在单数量"),
+    ("available", "可用数量"),
+    ("unit_cost", "单位成本"),
     ("value", "金额"),
 ]
 
@@ -64,12 +70,34 @@ def stock(request):
     rows, totals = mask_cost(user, rows), mask_cost(user, totals)
     if _wants_xlsx(request):
         columns = _cost_columns(request, STOCK_COLUMNS, {"unit_cost", "value"})
-        return _export(request, f"库存余额_{day}.xlsx", "库存余额", columns, rows, totals,
-                       period=period_text(day))
+        return _export(
+            request,
+            f"库存余额_{day}.xlsx",
+            "库存余额",
+            columns,
+            rows,
+            totals,
+            period=period_text(day),
+        )
     pager = Paginator(rows, 200).get_page(request.GET.get("page"))
-    return render(request, "web/stock.html", {
-        "rows": pager, "page": pager, "page_query": _query(request), "count": len(rows), "totals": totals, "warehouses": choices, "warehouse": wh, "q": q, "date": day,
-        "error": error, "export_query": _query(request, format="xlsx")}, status=422 if error else 200)
+    return render(
+        request,
+        "web/stock.html",
+        {
+            "rows": pager,
+            "page": pager,
+            "page_query": _query(request),
+            "count": len(rows),
+            "totals": totals,
+            "warehouses": choices,
+            "warehouse": wh,
+            "q": q,
+            "date": day,
+            "error": error,
+            "export_query": _query(request, format="xlsx"),
+        },
+        status=422 if error else 200,
+    )
 
 
 @page()
@@ -84,7 +112,9 @@ def stock_ledger(request):
     try:
         date_from, date_to = _range(request)
         if item is not None:
-            data = mask_cost(user, selectors.stock_ledger(item.id, wh.id if wh else None, date_from, date_to))
+            data = mask_cost(
+                user, selectors.stock_ledger(item.id, wh.id if wh else None, date_from, date_to)
+            )
     except DomainError as exc:
         error = error_message(exc)
         date_from, date_to = _today().replace(day=1), _today()
@@ -93,19 +123,53 @@ def stock_ledger(request):
             r["type_label"] = type_label(r["type"])
             r["url"] = _document_url(r["document"])
         if _wants_xlsx(request):
-            columns = [("date", "日期"), ("document", "单据编号"), ("type_label", "类型"), ("warehouse", "仓库"),
-                       ("in_qty", "入库数量"), ("out_qty", "出库数量"), ("unit_cost", "单位成本"), ("value", "金额"),
-                       ("balance_qty", "结存数量"), ("balance_value", "结存金额")]
+            columns = [
+                ("date", "日期"),
+                ("document", "单据编号"),
+                ("type_label", "类型"),
+                ("warehouse", "仓库"),
+                ("in_qty", "入库数量"),
+                ("out_qty", "出库数量"),
+                ("unit_cost", "单位成本"),
+                ("value", "金额"),
+                ("balance_qty", "结存数量"),
+                ("balance_value", "结存金额"),
+            ]
             columns = _cost_columns(request, columns, {"unit_cost", "value", "balance_value"})
-            opening = {"date": str(date_from), "document": "期初", "balance_qty": data["opening"]["qty"],
-                       "balance_value": data["opening"]["value"]}
-            return _export(request, f"库存台账_{item.code}.xlsx", "库存台账", columns, [opening, *data["items"]],
-                           period=period_text(date_from, date_to))
-    return render(request, "web/reports/stock_ledger.html", {
-        "item": item, "code": code, "data": data, "warehouses": choices, "warehouse": wh, "restricted": restricted,
-        "date_from": date_from, "date_to": date_to, "error": error,
-        "items": Item.objects.filter(active=True).order_by("code").values_list("code", "name")[:2000],
-        "export_query": _query(request, format="xlsx")}, status=422 if error else 200)
+            opening = {
+                "date": str(date_from),
+                "document": "期初",
+                "balance_qty": data["opening"]["qty"],
+                "balance_value": data["opening"]["value"],
+            }
+            return _export(
+                request,
+                f"库存台账_{item.code}.xlsx",
+                "库存台账",
+                columns,
+                [opening, *data["items"]],
+                period=period_text(date_from, date_to),
+            )
+    return render(
+        request,
+        "web/reports/stock_ledger.html",
+        {
+            "item": item,
+            "code": code,
+            "data": data,
+            "warehouses": choices,
+            "warehouse": wh,
+            "restricted": restricted,
+            "date_from": date_from,
+            "date_to": date_to,
+            "error": error,
+            "items": Item.objects.filter(active=True)
+            .order_by("code")
+            .values_list("code", "name")[:2000],
+            "export_query": _query(request, format="xlsx"),
+        },
+        status=422 if error else 200,
+    )
 
 
 @page()
@@ -126,15 +190,38 @@ def low_stock(request):
             error, status = error_message(exc), exc.status
     suppliers = Partner.objects.filter(kind=Partner.SUPPLIER, active=True).order_by("code")
     if _wants_xlsx(request):
-        columns = [("item", "商品编码"), ("item_name", "商品名称"), ("unit", "单位"), ("safety_stock", "安全库存"),
-                   ("on_hand", "结存数量"), ("reserved", "预留数量"), ("available", "可用数量"),
-                   ("on_order", "在单数量"), ("projected", "预计数量"), ("shortage", "缺口"),
-                   ("suggested", "建议采购数量")]
-        return _export(request, "库存预警.xlsx", "库存预警", columns, rows, period=period_text(_today()))
-    return render(request, "web/reports/low_stock.html", {
-        "rows": rows, "warehouses": choices, "warehouse": wh, "restricted": restricted, "suppliers": suppliers,
-        "may_order": may_order, "error": error, "posted": request.POST if request.method == "POST" else None,
-        "export_query": _query(request, format="xlsx")}, status=status)
+        columns = [
+            ("item", "商品编码"),
+            ("item_name", "商品名称"),
+            ("unit", "单位"),
+            ("safety_stock", "安全库存"),
+            ("on_hand", "结存数量"),
+            ("reserved", "预留数量"),
+            ("available", "可用数量"),
+            ("on_order", "在单数量"),
+            ("projected", "预计数量"),
+            ("shortage", "缺口"),
+            ("suggested", "建议采购数量"),
+        ]
+        return _export(
+            request, "库存预警.xlsx", "库存预警", columns, rows, period=period_text(_today())
+        )
+    return render(
+        request,
+        "web/reports/low_stock.html",
+        {
+            "rows": rows,
+            "warehouses": choices,
+            "warehouse": wh,
+            "restricted": restricted,
+            "suppliers": suppliers,
+            "may_order": may_order,
+            "error": error,
+            "posted": request.POST if request.method == "POST" else None,
+            "export_query": _query(request, format="xlsx"),
+        },
+        status=status,
+    )
 
 
 def _create_purchase_order(request, rows, choices) -> str:
@@ -152,9 +239,17 @@ def _create_purchase_order(request, rows, choices) -> str:
         lines.append(line)
     if not lines:
         raise DomainError("invalid", "tick at least one item", {"field": "lines"}, kind="tick")
-    doc, _created = create_draft(request.user, {
-        "type": order_type("purchase"), "date": str(_today()), "partner": post.get("supplier") or None,
-        "warehouse": wh_code, "memo": _("Created from the low-stock list"), "lines": lines})
+    doc, _created = create_draft(
+        request.user,
+        {
+            "type": order_type("purchase"),
+            "date": str(_today()),
+            "partner": post.get("supplier") or None,
+            "warehouse": wh_code,
+            "memo": _("Created from the low-stock list"),
+            "lines": lines,
+        },
+    )
     return doc["number"]
 
 
@@ -162,9 +257,17 @@ def _create_purchase_order(request, rows, choices) -> str:
 # 进销存汇总表
 
 SUMMARY_COLUMNS = [
-    ("item", "商品编码"), ("item_name", "商品名称"), ("unit", "单位"),
-    ("opening_qty", "期初数量"), ("opening_value", "期初金额"), ("in_qty", "入库数量"), ("in_value", "入库金额"),
-    ("out_qty", "出库数量"), ("out_value", "出库金额"), ("closing_qty", "结存数量"), ("closing_value", "结存金额"),
+    ("item", "商品编码"),
+    ("item_name", "商品名称"),
+    ("unit", "单位"),
+    ("opening_qty", "期初数量"),
+    ("opening_value", "期初金额"),
+    ("in_qty", "入库数量"),
+    ("in_value", "入库金额"),
+    ("out_qty", "出库数量"),
+    ("out_value", "出库金额"),
+    ("closing_qty", "结存数量"),
+    ("closing_value", "结存金额"),
 ]
 SUMMARY_COST = {"opening_value", "in_value", "out_value", "closing_value", "closing_unit_cost"}
 
@@ -182,15 +285,42 @@ def inventory_summary(request):
         error = error_message(exc)
         date_from, date_to = _today().replace(day=1), _today()
     if not sees_cost(user):
-        data = {**data, "items": [{k: (None if k in SUMMARY_COST else v) for k, v in r.items()} for r in data["items"]],
-                "totals": {k: (None if k in SUMMARY_COST else v) for k, v in data["totals"].items()}}
+        data = {
+            **data,
+            "items": [
+                {k: (None if k in SUMMARY_COST else v) for k, v in r.items()} for r in data["items"]
+            ],
+            "totals": {k: (None if k in SUMMARY_COST else v) for k, v in data["totals"].items()},
+        }
     if _wants_xlsx(request) and not error:
-        columns = SUMMARY_COLUMNS if not by_warehouse else SUMMARY_COLUMNS[:2] + [("warehouse_name", "仓库")] + \
-            SUMMARY_COLUMNS[2:]
+        columns = (
+            SUMMARY_COLUMNS
+            if not by_warehouse
+            else SUMMARY_COLUMNS[:2] + [("warehouse_name", "仓库")] + SUMMARY_COLUMNS[2:]
+        )
         columns = _cost_columns(request, columns, SUMMARY_COST)
-        return _export(request, f"进销存汇总表_{date_from}_{date_to}.xlsx", "进销存汇总表", columns, data["items"],
-                       data["totals"], period=period_text(date_from, date_to))
-    return render(request, "web/reports/inventory_summary.html", {
-        "data": data, "warehouses": choices, "warehouse": wh, "restricted": restricted, "by_warehouse": by_warehouse,
-        "date_from": date_from, "date_to": date_to, "error": error,
-        "export_query": _query(request, format="xlsx")}, status=422 if error else 200)
+        return _export(
+            request,
+            f"进销存汇总表_{date_from}_{date_to}.xlsx",
+            "进销存汇总表",
+            columns,
+            data["items"],
+            data["totals"],
+            period=period_text(date_from, date_to),
+        )
+    return render(
+        request,
+        "web/reports/inventory_summary.html",
+        {
+            "data": data,
+            "warehouses": choices,
+            "warehouse": wh,
+            "restricted": restricted,
+            "by_warehouse": by_warehouse,
+            "date_from": date_from,
+            "date_to": date_to,
+            "error": error,
+            "export_query": _query(request, format="xlsx"),
+        },
+        status=422 if error else 200,
+    )

@@ -47,34 +47,87 @@ def _trade_summary(request, kind, margin: bool):
     data = mask_cost(user, data)
     if margin:
         data["items"].sort(key=lambda r: -Decimal(r.get("margin") or 0))
-    periods = {name: (start, end) for name, start, end in Period.objects.filter(
-        name__in=[r.get("period") for r in data["items"]]).values_list("name", "start", "end")} if by == "period" else {}
+    periods = (
+        {
+            name: (start, end)
+            for name, start, end in Period.objects.filter(
+                name__in=[r.get("period") for r in data["items"]]
+            ).values_list("name", "start", "end")
+        }
+        if by == "period"
+        else {}
+    )
     for r in data["items"]:
         r["key"] = r.get(by)
         if by == "period":
             start, end = periods.get(r["key"], (None, None))
-            r["details_query"] = urlencode({"from": max(start, date_from), "to": min(end, date_to)}) if start else None
+            r["details_query"] = (
+                urlencode({"from": max(start, date_from), "to": min(end, date_to)})
+                if start
+                else None
+            )
         else:  # no link for lines without a salesperson: the details cannot filter on "none"
-            r["details_query"] = urlencode({"from": date_from, "to": date_to, by: r["key"]}) if r["key"] else None
+            r["details_query"] = (
+                urlencode({"from": date_from, "to": date_to, by: r["key"]}) if r["key"] else None
+            )
     label = {"sales": "销售汇总", "purchase": "采购汇总"}[kind] if not margin else "毛利分析"
     if _wants_xlsx(request) and not error:
-        columns = [(by, "编码"), ("name", "名称"), ("qty", "数量"), ("amount", "金额"), ("tax", "税额"),
-                   ("amount_incl_tax", "价税合计")]
+        columns = [
+            (by, "编码"),
+            ("name", "名称"),
+            ("qty", "数量"),
+            ("amount", "金额"),
+            ("tax", "税额"),
+            ("amount_incl_tax", "价税合计"),
+        ]
         if kind == "sales":
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
         columns = _cost_columns(request, columns, {"cost", "margin", "margin_pct"})
-        return _export(request, f"{label}_{date_from}_{date_to}.xlsx", label, columns, data["items"], data["totals"],
-                       period=period_text(date_from, date_to))
-    chart_rows = sorted(data["items"], key=lambda r: -Decimal(r.get("margin" if margin else "amount") or 0))
+        return _export(
+            request,
+            f"{label}_{date_from}_{date_to}.xlsx",
+            label,
+            columns,
+            data["items"],
+            data["totals"],
+            period=period_text(date_from, date_to),
+        )
+    chart_rows = sorted(
+        data["items"], key=lambda r: -Decimal(r.get("margin" if margin else "amount") or 0)
+    )
     if by == "period":
         chart_rows = data["items"]
-    chart = _bars(chart_rows, "period" if by == "period" else "name", "margin" if margin else "amount", limit=20,
-                  horizontal=by != "period") if data["items"] else None
-    return render(request, "web/reports/trade_summary.html", {
-        "kind": kind, "by": by, "data": data, "date_from": date_from, "date_to": date_to, "error": error,
-        "margin": margin, "chart": chart, "by_choices": BY_CHOICES,
-        "may_details": _kind_allowed(request, kind),  # the margin report reaches cost users without sales
-        "export_query": _query(request, format="xlsx")}, status=422 if error else 200)
+    chart = (
+        _bars(
+            chart_rows,
+            "period" if by == "period" else "name",
+            "margin" if margin else "amount",
+            limit=20,
+            horizontal=by != "period",
+        )
+        if data["items"]
+        else None
+    )
+    return render(
+        request,
+        "web/reports/trade_summary.html",
+        {
+            "kind": kind,
+            "by": by,
+            "data": data,
+            "date_from": date_from,
+            "date_to": date_to,
+            "error": error,
+            "margin": margin,
+            "chart": chart,
+            "by_choices": BY_CHOICES,
+            "may_details": _kind_allowed(
+                request, kind
+            ),  # the margin report reaches cost users without sales
+            "export_query": _query(request, format="xlsx"),
+        },
+        status=422 if error else 200,
+    )
 
 
 @page()
@@ -98,12 +151,18 @@ def trade_details(request, kind):
     if not _kind_allowed(request, kind):
         return forbidden(request)
     user = request.user
-    filters = {k: (request.GET.get(k) or "").strip() or None for k in ("partner", "item", "salesperson")}
+    filters = {
+        k: (request.GET.get(k) or "").strip() or None for k in ("partner", "item", "salesperson")
+    }
     data, error = {"items": [], "totals": {}}, None
     try:
         date_from, date_to = _range(request)
-        data = mask_cost(user, trade.details(kind, date_from, date_to, **filters,
-                                                  warehouse_ids=allowed_warehouse_ids(user)))
+        data = mask_cost(
+            user,
+            trade.details(
+                kind, date_from, date_to, **filters, warehouse_ids=allowed_warehouse_ids(user)
+            ),
+        )
     except DomainError as exc:
         error = error_message(exc)
         date_from, date_to = _today().replace(day=1), _today()
@@ -111,18 +170,49 @@ def trade_details(request, kind):
         r["type_label"] = type_label(r["type"])
     label = "销售明细" if kind == "sales" else "采购明细"
     if _wants_xlsx(request) and not error:
-        columns = [("date", "日期"), ("document", "单号"), ("type_label", "类型"), ("partner", "往来单位编码"),
-                   ("partner_name", "往来单位"), ("item", "商品编码"), ("item_name", "商品名称"), ("unit", "单位"),
-                   ("qty", "数量"), ("price", "单价"), ("amount", "金额"), ("tax", "税额"),
-                   ("amount_incl_tax", "价税合计")]
+        columns = [
+            ("date", "日期"),
+            ("document", "单号"),
+            ("type_label", "类型"),
+            ("partner", "往来单位编码"),
+            ("partner_name", "往来单位"),
+            ("item", "商品编码"),
+            ("item_name", "商品名称"),
+            ("unit", "单位"),
+            ("qty", "数量"),
+            ("price", "单价"),
+            ("amount", "金额"),
+            ("tax", "税额"),
+            ("amount_incl_tax", "价税合计"),
+        ]
         if kind == "sales":
             columns[5:5] = [("salesperson", "业务员")]
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
         columns = _cost_columns(request, columns, {"cost", "margin", "margin_pct"})
-        return _export(request, f"{label}_{date_from}_{date_to}.xlsx", label, columns, data["items"], data["totals"],
-                       period=period_text(date_from, date_to))
+        return _export(
+            request,
+            f"{label}_{date_from}_{date_to}.xlsx",
+            label,
+            columns,
+            data["items"],
+            data["totals"],
+            period=period_text(date_from, date_to),
+        )
     pager = Paginator(data["items"], 100).get_page(request.GET.get("page"))
-    return render(request, "web/reports/trade_details.html", {
-        "kind": kind, "data": data, "rows": pager, "page": pager, "filters": filters, "date_from": date_from,
-        "date_to": date_to, "error": error, "page_query": _query(request),
-        "export_query": _query(request, format="xlsx")}, status=422 if error else 200)
+    return render(
+        request,
+        "web/reports/trade_details.html",
+        {
+            "kind": kind,
+            "data": data,
+            "rows": pager,
+            "page": pager,
+            "filters": filters,
+            "date_from": date_from,
+            "date_to": date_to,
+            "error": error,
+            "page_query": _query(request),
+            "export_query": _query(request, format="xlsx"),
+        },
+        status=422 if error else 200,
+    )

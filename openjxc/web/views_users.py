@@ -40,7 +40,11 @@ PERMISSION_LABELS = {
 
 
 def _user_form_ctx(**extra) -> dict:
-    return {"roles": users_admin.role_names(), "warehouses": list(Warehouse.objects.order_by("code")), **extra}
+    return {
+        "roles": users_admin.role_names(),
+        "warehouses": list(Warehouse.objects.order_by("code")),
+        **extra,
+    }
 
 
 @page(MANAGE_USERS)
@@ -53,9 +57,14 @@ def users(request):
 
 
 def _user_values(request) -> dict:
-    return {"username": request.POST.get("username", "").strip(), "name": request.POST.get("name", "").strip(),
-            "password": request.POST.get("password", ""), "roles": request.POST.getlist("roles"),
-            "warehouses": request.POST.getlist("warehouses"), "active": bool(request.POST.get("active"))}
+    return {
+        "username": request.POST.get("username", "").strip(),
+        "name": request.POST.get("name", "").strip(),
+        "password": request.POST.get("password", ""),
+        "roles": request.POST.getlist("roles"),
+        "warehouses": request.POST.getlist("warehouses"),
+        "active": bool(request.POST.get("active")),
+    }
 
 
 @page(MANAGE_USERS)
@@ -67,8 +76,12 @@ def user_new(request):
             users_admin.create_user(request.user, values)
         except DomainError as exc:
             values["password"] = ""
-            return render(request, "web/admin/user_form.html",
-                          _user_form_ctx(new=True, v=values, **_error(request, exc)), status=exc.status)
+            return render(
+                request,
+                "web/admin/user_form.html",
+                _user_form_ctx(new=True, v=values, **_error(request, exc)),
+                status=exc.status,
+            )
         messages.success(request, _("User %(name)s created.") % {"name": values["username"]})
         return redirect("users")
     return render(request, "web/admin/user_form.html", _user_form_ctx(new=True, v=values))
@@ -85,19 +98,28 @@ def user_edit(request, username):
         try:
             if action == "password":
                 users_admin.reset_password(request.user, username, request.POST.get("password", ""))
-                messages.success(request, _("The password of %(name)s was reset.") % {"name": username})
+                messages.success(
+                    request, _("The password of %(name)s was reset.") % {"name": username}
+                )
             elif action == "deactivate":
                 users_admin.deactivate_user(request.user, username)
                 messages.success(request, _("User %(name)s deactivated.") % {"name": username})
             else:
                 posted = _user_values(request)
                 values.update({k: posted[k] for k in ("name", "roles", "warehouses", "active")})
-                users_admin.update_user(request.user, username, {k: posted[k] for k in ("name", "roles",
-                                                                                       "warehouses", "active")})
+                users_admin.update_user(
+                    request.user,
+                    username,
+                    {k: posted[k] for k in ("name", "roles", "warehouses", "active")},
+                )
                 messages.success(request, _("User %(name)s saved.") % {"name": username})
         except DomainError as exc:
-            return render(request, "web/admin/user_form.html",
-                          _user_form_ctx(new=False, v=values, **_error(request, exc)), status=exc.status)
+            return render(
+                request,
+                "web/admin/user_form.html",
+                _user_form_ctx(new=False, v=values, **_error(request, exc)),
+                status=exc.status,
+            )
         return redirect("users")
     return render(request, "web/admin/user_form.html", _user_form_ctx(new=False, v=values))
 
@@ -116,10 +138,20 @@ def roles(request):
             matrix = {r: set(ps) for r, ps in wanted.items()}
             ctx = _error(request, exc)
     names = list(matrix)
-    grid = [{"code": p, "label": PERMISSION_LABELS.get(p, p),
-             "cells": [{"role": r, "on": p in matrix[r]} for r in names]} for p in ALL]
-    return render(request, "web/admin/roles.html", {"role_names": names, "grid": grid, **ctx},
-                  status=422 if ctx else 200)
+    grid = [
+        {
+            "code": p,
+            "label": PERMISSION_LABELS.get(p, p),
+            "cells": [{"role": r, "on": p in matrix[r]} for r in names],
+        }
+        for p in ALL
+    ]
+    return render(
+        request,
+        "web/admin/roles.html",
+        {"role_names": names, "grid": grid, **ctx},
+        status=422 if ctx else 200,
+    )
 
 
 @page(MANAGE_USERS)
@@ -138,5 +170,9 @@ def user_tokens(request, username):
             messages.success(request, _("The API token was revoked."))
             return redirect("user_edit", username=username)
     tokens = users_admin.list_tokens(request.user, username)
-    return render(request, "web/admin/user_tokens.html",
-                  {"username": username, "tokens": tokens, "error": error}, status=status)
+    return render(
+        request,
+        "web/admin/user_tokens.html",
+        {"username": username, "tokens": tokens, "error": error},
+        status=status,
+    )

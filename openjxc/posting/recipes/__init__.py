@@ -13,8 +13,17 @@ from openjxc.inventory.services import MoveSpec
 
 from .base import Recipe, pair
 
-__all__ = ["Recipe", "pair", "recipe_of", "stock_keys", "stock_specs", "voucher_lines",
-           "open_item_amount", "counter", "fallback_cost"]
+__all__ = [
+    "Recipe",
+    "pair",
+    "recipe_of",
+    "stock_keys",
+    "stock_specs",
+    "voucher_lines",
+    "open_item_amount",
+    "counter",
+    "fallback_cost",
+]
 
 NOTHING = Recipe()  # a type that does not post
 _RECIPES: dict[str, Recipe] = {}
@@ -39,7 +48,9 @@ def stock_specs(doc, lines, balances, source_moves) -> list[MoveSpec]:
     moves = recipe_of(doc.type).moves
     if moves is None:
         return []
-    return [s for ln in lines for s in moves(doc, ln, source_moves.get(ln.source_line_id), balances)]
+    return [
+        s for ln in lines for s in moves(doc, ln, source_moves.get(ln.source_line_id), balances)
+    ]
 
 
 def voucher_lines(doc, values: list[int]) -> list:

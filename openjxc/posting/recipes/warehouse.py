@@ -9,8 +9,10 @@ from .base import Recipe, pair
 
 
 def _transfer(doc, ln, src, balances):
-    return [MoveSpec(ln.id, ln.item_id, doc.warehouse_id, -ln.qty, M.AVERAGE_OUT),
-            MoveSpec(ln.id, ln.item_id, doc.to_warehouse_id, ln.qty, M.LINKED_IN, link_same_line=True)]
+    return [
+        MoveSpec(ln.id, ln.item_id, doc.warehouse_id, -ln.qty, M.AVERAGE_OUT),
+        MoveSpec(ln.id, ln.item_id, doc.to_warehouse_id, ln.qty, M.LINKED_IN, link_same_line=True),
+    ]
 
 
 def _counted(doc, ln, src, balances):
@@ -18,7 +20,9 @@ def _counted(doc, ln, src, balances):
     # a back-dated change before it can re-state it
     book, _ = balance_at((ln.item_id, doc.warehouse_id), doc.date, balances)
     fallback = ln.price if ln.price is not None else ln.item.purchase_price
-    return [MoveSpec(ln.id, ln.item_id, doc.warehouse_id, ln.qty - book, M.COUNTED, fallback=fallback)]
+    return [
+        MoveSpec(ln.id, ln.item_id, doc.warehouse_id, ln.qty - book, M.COUNTED, fallback=fallback)
+    ]
 
 
 def _count_voucher(doc, values):
@@ -28,5 +32,6 @@ def _count_voucher(doc, values):
 
 
 TRANSFER = Recipe(moves=_transfer)
-STOCK_COUNT = Recipe(moves=_counted, voucher=_count_voucher, counter=A.PENDING_PL,
-                     own_price_fallback=True)
+STOCK_COUNT = Recipe(
+    moves=_counted, voucher=_count_voucher, counter=A.PENDING_PL, own_price_fallback=True
+)
