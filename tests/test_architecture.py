@@ -24,7 +24,7 @@ NOT_TYPE_NAMES = {
     ("web/views_impact.py", "refund"): 5,  # the same on the impact page
     ("closing/checks.py", "stock_count"): 1,  # the reconcile check's id
     ("web/views_closing.py", "stock_count"): 1,  # its label on the data-check page
-    ("web/views_documents.py", "receipt"): 2,  # the 80 mm receipt print format
+    ("web/views_print.py", "receipt"): 2,  # the 80 mm receipt print format
 }
 # The demo data set still names the types of the documents it posts. Target: 0 (a ratchet: the
 # count may only go down).
