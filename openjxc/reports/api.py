@@ -48,6 +48,22 @@ from .schemas import (
 
 router = Router(tags=["reports"])
 
+
+def _report_xlsx(request, title, columns, rows, totals, date_from, date_to, filename=None):
+    """A report as Excel for the requesting user, titled with its period and the request's
+    filters."""
+    return export_xlsx(
+        request.user,
+        quote(filename or f"{title}.xlsx"),
+        title,
+        columns,
+        rows,
+        totals,
+        period=period_text(date_from, date_to),
+        filters=query_filters(request.GET),
+    )
+
+
 SUMMARY_COLUMNS = [
     ("item", "商品编码"),
     ("item_name", "商品名称"),
@@ -107,16 +123,16 @@ def inventory_summary(
             if not by_warehouse
             else SUMMARY_COLUMNS[:2] + [("warehouse_name", "仓库")] + SUMMARY_COLUMNS[2:]
         )
-        name = quote(f"进销存汇总表_{date_from}_{date_to}.xlsx")
-        return export_xlsx(
-            request.user,
-            name,
+        name = f"进销存汇总表_{date_from}_{date_to}.xlsx"
+        return _report_xlsx(
+            request,
             "进销存汇总表",
             columns,
             data["items"],
             data["totals"],
-            period=period_text(date_from, date_to),
-            filters=query_filters(request.GET),
+            date_from,
+            date_to,
+            name,
         )
     return data
 
@@ -155,14 +171,15 @@ def stock_ledger(
             "balance_qty": data["opening"]["qty"],
             "balance_value": data["opening"]["value"],
         }
-        return export_xlsx(
-            request.user,
-            quote(f"库存台账_{item}.xlsx"),
+        return _report_xlsx(
+            request,
             "库存台账",
             columns,
             [opening, *data["items"]],
-            period=period_text(date_from, date_to),
-            filters=query_filters(request.GET),
+            None,
+            date_from,
+            date_to,
+            f"库存台账_{item}.xlsx",
         )
     return data
 
@@ -348,15 +365,8 @@ def trade_summary(
         if kind == "sales":
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
         label = "销售汇总" if kind == "sales" else "采购汇总"
-        return export_xlsx(
-            request.user,
-            quote(f"{label}.xlsx"),
-            label,
-            columns,
-            data["items"],
-            data["totals"],
-            period=period_text(date_from, date_to),
-            filters=query_filters(request.GET),
+        return _report_xlsx(
+            request, label, columns, data["items"], data["totals"], date_from, date_to
         )
     return data
 
@@ -408,15 +418,8 @@ def trade_details(
             columns[4:4] = [("salesperson", "业务员")]
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
         label = "销售明细" if kind == "sales" else "采购明细"
-        return export_xlsx(
-            request.user,
-            quote(f"{label}.xlsx"),
-            label,
-            columns,
-            data["items"],
-            data["totals"],
-            period=period_text(date_from, date_to),
-            filters=query_filters(request.GET),
+        return _report_xlsx(
+            request, label, columns, data["items"], data["totals"], date_from, date_to
         )
     listing = page(data["items"], limit, offset)
     return {**data, **listing}
