@@ -45,6 +45,7 @@ from .schemas import (
     TradeReportOut,
     UninvoicedOut,
 )
+from .selectors import SUMMARY_COLUMNS
 
 router = Router(tags=["reports"])
 
@@ -62,21 +63,6 @@ def _report_xlsx(request, title, columns, rows, totals, date_from, date_to, file
         period=period_text(date_from, date_to),
         filters=query_filters(request.GET),
     )
-
-
-SUMMARY_COLUMNS = [
-    ("item", "商品编码"),
-    ("item_name", "商品名称"),
-    ("unit", "单位"),
-    ("opening_qty", "期初数量"),
-    ("opening_value", "期初金额"),
-    ("in_qty", "入库数量"),
-    ("in_value", "入库金额"),
-    ("out_qty", "出库数量"),
-    ("out_value", "出库金额"),
-    ("closing_qty", "结存数量"),
-    ("closing_value", "结存金额"),
-]
 
 
 FROM = Query(None, alias="from", description="YYYY-MM-DD, default the first of this month")

@@ -158,3 +158,19 @@ def stock_ledger(item_id: int, warehouse_id, date_from: dt.date, date_to: dt.dat
         if last
         else {"qty": qty_str(q), "value": fen_str(v)},
     }
+
+
+# the 进销存汇总表's Excel columns (API and page export alike)
+SUMMARY_COLUMNS = [
+    ("item", "商品编码"),
+    ("item_name", "商品名称"),
+    ("unit", "单位"),
+    ("opening_qty", "期初数量"),
+    ("opening_value", "期初金额"),
+    ("in_qty", "入库数量"),
+    ("in_value", "入库金额"),
+    ("out_qty", "出库数量"),
+    ("out_value", "出库金额"),
+    ("closing_qty", "结存数量"),
+    ("closing_value", "结存金额"),
+]

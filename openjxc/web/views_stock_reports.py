@@ -256,19 +256,6 @@ def _create_purchase_order(request, rows, choices) -> str:
 # ---------------------------------------------------------------------------------------------
 # 进销存汇总表
 
-SUMMARY_COLUMNS = [
-    ("item", "商品编码"),
-    ("item_name", "商品名称"),
-    ("unit", "单位"),
-    ("opening_qty", "期初数量"),
-    ("opening_value", "期初金额"),
-    ("in_qty", "入库数量"),
-    ("in_value", "入库金额"),
-    ("out_qty", "出库数量"),
-    ("out_value", "出库金额"),
-    ("closing_qty", "结存数量"),
-    ("closing_value", "结存金额"),
-]
 SUMMARY_COST = {"opening_value", "in_value", "out_value", "closing_value", "closing_unit_cost"}
 
 
@@ -294,9 +281,11 @@ def inventory_summary(request):
         }
     if _wants_xlsx(request) and not error:
         columns = (
-            SUMMARY_COLUMNS
+            selectors.SUMMARY_COLUMNS
             if not by_warehouse
-            else SUMMARY_COLUMNS[:2] + [("warehouse_name", "仓库")] + SUMMARY_COLUMNS[2:]
+            else selectors.SUMMARY_COLUMNS[:2]
+            + [("warehouse_name", "仓库")]
+            + selectors.SUMMARY_COLUMNS[2:]
         )
         columns = _cost_columns(request, columns, SUMMARY_COST)
         return _export(
