@@ -30,6 +30,7 @@ class Document(models.Model):
     tax = models.BigIntegerField(default=0)
     amount_incl_tax = models.BigIntegerField(default=0)
     memo = models.CharField(max_length=500, blank=True, default="")
+    due_date = models.DateField(null=True)  # of the receivable / payable it raises (账期)
     account = models.ForeignKey(
         "ledger.Account", null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -63,7 +64,12 @@ class DocumentLine(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="lines")
     line_no = models.IntegerField()
     item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
-    qty = models.BigIntegerField()  # 1/10,000 units; for stock_count the counted quantity
+    qty = models.BigIntegerField()  # 1/10,000 `unit`; for stock_count the counted quantity
+    # 多单位: the line is entered in `unit` ("" = the item's base unit); `unit_factor` base units
+    # per unit (1/10,000); `base_qty` = qty × factor is what moves stock, in 1/10,000 base unit.
+    unit = models.CharField(max_length=20, blank=True, default="")
+    unit_factor = models.BigIntegerField(default=10000)
+    base_qty = models.BigIntegerField(default=0)
     price = models.DecimalField(max_digits=19, decimal_places=6, null=True)
     price_incl_tax = models.DecimalField(max_digits=19, decimal_places=6, null=True)
     tax_rate = models.DecimalField(max_digits=6, decimal_places=4, default="0")
@@ -73,6 +79,24 @@ class DocumentLine(models.Model):
     source_line = models.ForeignKey(
         "self", null=True, on_delete=models.PROTECT, related_name="derived_lines"
     )
+
+    class Meta:
+        ordering = ["line_no"]
+
+
+class AccountLine(models.Model):
+    """A line booked to a general-ledger account rather than an item: the opening balances of
+    accounts (期初), and later manual vouchers and expenses. Amounts in fen; one side per line."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="account_lines")
+    line_no = models.IntegerField()
+    account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, related_name="+")
+    debit = models.BigIntegerField(default=0)
+    credit = models.BigIntegerField(default=0)
+    partner = models.ForeignKey(
+        "partners.Partner", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    memo = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["line_no"]

@@ -107,6 +107,7 @@ class OpenItem(models.Model):
     partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10)
     date = models.DateField()
+    due_date = models.DateField(null=True)  # the raising document's; aging by due date reads it
     open_amount = models.BigIntegerField(default=0)
 
     class Meta:

@@ -5,41 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0003_reversal_of'),
-        ('ledger', '0001_initial'),
+        ("documents", "0003_reversal_of"),
+        ("ledger", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
-            name='account',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.account'),
+            model_name="document",
+            name="account",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="ledger.account",
+            ),
         ),
         migrations.AddField(
-            model_name='document',
-            name='allocation_plan',
+            model_name="document",
+            name="allocation_plan",
             field=models.JSONField(null=True),
         ),
         migrations.AddField(
-            model_name='document',
-            name='closed_reason',
-            field=models.CharField(blank=True, default='', max_length=500),
+            model_name="document",
+            name="closed_reason",
+            field=models.CharField(blank=True, default="", max_length=500),
         ),
         migrations.AddField(
-            model_name='document',
-            name='invoice_no',
-            field=models.CharField(blank=True, default='', max_length=64),
+            model_name="document",
+            name="invoice_no",
+            field=models.CharField(blank=True, default="", max_length=64),
         ),
         migrations.AddField(
-            model_name='document',
-            name='invoice_type',
-            field=models.CharField(blank=True, default='', max_length=10),
+            model_name="document",
+            name="invoice_type",
+            field=models.CharField(blank=True, default="", max_length=10),
         ),
         migrations.AddField(
-            model_name='document',
-            name='salesperson',
-            field=models.CharField(blank=True, default='', max_length=64),
+            model_name="document",
+            name="salesperson",
+            field=models.CharField(blank=True, default="", max_length=64),
         ),
     ]
