@@ -34,6 +34,18 @@ from openjxc.core.numbers import QTY_SCALE, div_half_up, qty_str, to_fen
 from .models import StockMove as M
 
 
+@dataclass(frozen=True, slots=True)
+class CostAdjustment:
+    """A change in the value (fen, signed) of an earlier move of another document, made by a
+    re-statement: the posting engine books it per date against that document's counter."""
+
+    date: dt.date
+    document_id: int
+    item_id: int
+    warehouse_id: int
+    value: int
+
+
 def as_date(v) -> dt.date:
     """Raw SQL returns dates as text on SQLite."""
     return dt.date.fromisoformat(v) if isinstance(v, str) else v
@@ -254,7 +266,7 @@ class Restatement:
 
     def write(self):
         """Give fresh rows their final values and append adjustments; returns (cache deltas
-        per key as (qty, value), value adjustments as (date, document_id, item, wh, delta))."""
+        per key as (qty, value), the value adjustments as CostAdjustment rows)."""
         cache: dict[tuple, tuple[int, int]] = {}
 
         def add(key, dq, dv):
@@ -279,7 +291,7 @@ class Restatement:
                 (day, doc, line, item, wh, dq, d, M.ADJUSTMENT, 0, mid, None, self.cause_id)
             )
             if d:
-                adjustments.append((day, doc, item, wh, d))
+                adjustments.append(CostAdjustment(day, doc, item, wh, d))
         with connection.cursor() as cur:
             if updates:
                 cur.executemany(

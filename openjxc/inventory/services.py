@@ -12,13 +12,21 @@ from openjxc.core.errors import DomainError
 from openjxc.core.validation import text_field
 from openjxc.users.services import MASTER_DATA, require, require_warehouses
 
-from .costing import INSERT_MOVE, MOVE_COLUMNS, Restatement, as_date, shortage, value_for
+from .costing import (
+    INSERT_MOVE,
+    MOVE_COLUMNS,
+    CostAdjustment,
+    Restatement,
+    as_date,
+    shortage,
+    value_for,
+)
 from .models import StockMove as M
 from .models import Warehouse
 from .selectors import warehouse_dict
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class MoveSpec:
     """One stock move a recipe asks for. qty signed (1/10,000 units)."""
 
@@ -171,7 +179,9 @@ def _update_cache(changes: dict, day: dt.date | None) -> None:
         )
 
 
-def post_moves(document_id: int, day: dt.date, specs: list[MoveSpec], balances: dict):
+def post_moves(
+    document_id: int, day: dt.date, specs: list[MoveSpec], balances: dict
+) -> tuple[list[int], list[CostAdjustment]]:
     """Append a document's moves. Returns (values per spec, adjustments of other moves).
 
     `balances` is the locked cache from lock_balances for every key of the specs."""
@@ -248,10 +258,10 @@ def _post_back_dated(document_id, day, specs, sources):
     final = {mid: r.fresh_value.get(mid, value) for mid, _, _, _, _, value in fresh}
     by_spec = {(line, item, wh): final[mid] for mid, item, wh, line, _, _ in fresh}
     values = [by_spec[(s.line_id, s.item_id, s.warehouse_id)] for s in specs]
-    return values, [a for a in adjustments if a[1] != document_id]
+    return values, [a for a in adjustments if a.document_id != document_id]
 
 
-def cancel_moves(document_id: int, cause_id: int) -> list:
+def cancel_moves(document_id: int, cause_id: int) -> list[CostAdjustment]:
     """Append reversal rows for every move of a (now cancelled) document and re-state the
     timelines after it. Returns the adjustments of other documents' moves."""
     with connection.cursor() as cur:

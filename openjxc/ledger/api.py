@@ -1,6 +1,7 @@
 from ninja import Query, Router
 
 from openjxc.core.api import Output, page, page_of, typed
+from openjxc.core.schema_fields import Fen
 from openjxc.documents.access import visible_partner_ids
 from openjxc.documents.rules import query_date
 from openjxc.users.services import VIEW_COST, require
@@ -21,8 +22,8 @@ class AccountOut(Output):
 class JournalLineOut(Output):
     account: str
     account_name: str
-    debit: str
-    credit: str
+    debit: Fen
+    credit: Fen
     partner: str | None
 
 

@@ -10,6 +10,8 @@ from .periods import get_period
 
 
 def journal(date_from=None, date_to=None, document_id=None) -> list[dict]:
+    """Vouchers with their lines; debit and credit are integer fen (formatted by the API schema
+    and voucher_text)."""
     conds, args = [], []
     if date_from:
         conds.append("v.date >= %s")
@@ -50,8 +52,8 @@ def journal(date_from=None, date_to=None, document_id=None) -> list[dict]:
             {
                 "account": code,
                 "account_name": name,
-                "debit": fen_str(int(debit)),
-                "credit": fen_str(int(credit)),
+                "debit": int(debit),
+                "credit": int(credit),
                 "partner": partner,
             }
         )
@@ -59,13 +61,14 @@ def journal(date_from=None, date_to=None, document_id=None) -> list[dict]:
 
 
 def voucher_text(voucher: dict) -> str:
-    """借 1405 库存商品 50.00 / 贷 2202 应付账款 56.50 — for tests and the UI."""
+    """借 1405 库存商品 50.00 / 贷 2202 应付账款 56.50 — a voucher of journal() as people read
+    it (tests compare vouchers this way)."""
     parts = []
     for ln in voucher["lines"]:
-        if ln["debit"] != "0.00":
-            parts.append(f"借 {ln['account']} {ln['account_name']} {ln['debit']}")
-        if ln["credit"] != "0.00":
-            parts.append(f"贷 {ln['account']} {ln['account_name']} {ln['credit']}")
+        if ln["debit"]:
+            parts.append(f"借 {ln['account']} {ln['account_name']} {fen_str(ln['debit'])}")
+        if ln["credit"]:
+            parts.append(f"贷 {ln['account']} {ln['account_name']} {fen_str(ln['credit'])}")
     return " / ".join(parts)
 
 

@@ -1,6 +1,7 @@
 """Writing to the general ledger and the open items, set-based (one statement per table)."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import connection
 
@@ -10,6 +11,7 @@ from openjxc.core.errors import DomainError
 from .chart import CHART
 from .models import Account, AccountBalance, Period
 from .periods import bounds_of
+from .rows import OpenItemLine, VoucherLine
 
 
 def seed_chart() -> None:
@@ -58,16 +60,15 @@ def account_ids() -> dict[str, int]:
 
 
 def post_voucher(
-    day: dt.date, document_id, kind: str, lines, memo: str = "", ids=None
+    day: dt.date, document_id, kind: str, lines: Iterable[VoucherLine], memo: str = "", ids=None
 ) -> int | None:
-    """Append one voucher. lines: (account_code, debit_fen, credit_fen, partner_id|None).
-
-    Zero lines are dropped; a voucher must balance (a programming error otherwise)."""
-    lines = [ln for ln in lines if ln[1] or ln[2]]
+    """Append one voucher of typed lines. Zero lines are dropped; a voucher that does not
+    balance is refused (a programming error: recipes always balance)."""
+    lines = [ln for ln in lines if ln.debit or ln.credit]
     if not lines:
         return None
-    if sum(ln[1] for ln in lines) != sum(ln[2] for ln in lines):
-        raise AssertionError(f"unbalanced voucher for document {document_id}: {lines}")
+    if sum(ln.debit for ln in lines) != sum(ln.credit for ln in lines):
+        raise ValueError(f"unbalanced voucher for document {document_id}: {lines}")
     if ids is None:
         ids = _ACCOUNTS.get()
     with connection.cursor() as cur:
@@ -81,13 +82,16 @@ def post_voucher(
             cur,
             "ledger_journalline",
             ("voucher_id", "date", "account_id", "debit", "credit", "partner_id"),
-            [(voucher_id, day, ids[a], d, c, p) for a, d, c, p in lines],
+            [
+                (voucher_id, day, ids[ln.account], ln.debit, ln.credit, ln.partner_id)
+                for ln in lines
+            ],
         )
         totals: dict[int, list[int]] = {}
-        for a, d, c, _ in lines:
-            t = totals.setdefault(ids[a], [0, 0])
-            t[0] += d
-            t[1] += c
+        for ln in lines:
+            t = totals.setdefault(ids[ln.account], [0, 0])
+            t[0] += ln.debit
+            t[1] += ln.credit
         add_to_columns(
             cur,
             "ledger_accountbalance",
@@ -115,18 +119,22 @@ def negate_vouchers(
         rows = cur.fetchall()
     by_voucher: dict[int, tuple] = {}
     for vid, voucher_day, code, d, c, p in rows:
-        by_voucher.setdefault(vid, (voucher_day, []))[1].append((code, -d, -c, p))
+        by_voucher.setdefault(vid, (voucher_day, []))[1].append(
+            VoucherLine(code, -int(d), -int(c), p)
+        )
     ids = cached_account_ids()
     for original_day, lines in by_voucher.values():
         post_voucher(day or original_day, target_id or document_id, kind, lines, memo, ids)
 
 
-def add_open_items(entries) -> None:
-    """entries: (date, partner_id, kind, document_id, cause_id|None, entry, amount_fen).
-
-    Appends the entries and adds them to the OpenItem cache; a document's first entry (its
-    'raise') creates its cache row, dated like the document."""
-    rows = [e for e in entries if e[6]]
+def add_open_items(entries: Iterable[OpenItemLine]) -> None:
+    """Append the entries and add them to the OpenItem cache; a document's first entry (its
+    'raise') creates its cache row, dated like the document. Zero entries are dropped."""
+    rows = [
+        (e.date, e.partner_id, e.kind, e.document_id, e.cause_id, e.entry, e.amount)
+        for e in entries
+        if e.amount
+    ]
     if not rows:
         return
     deltas: dict[int, list] = {}
@@ -178,7 +186,8 @@ def reverse_open_items(document_id: int, day: dt.date, cause_id: int) -> None:
         )
         rows = cur.fetchall()
     add_open_items(
-        [(day, p, k, document_id, cause_id, "cancel", -int(total)) for p, k, total in rows]
+        OpenItemLine(day, p, k, document_id, -int(total), entry="cancel", cause_id=cause_id)
+        for p, k, total in rows
     )
 
 

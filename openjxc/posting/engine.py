@@ -24,6 +24,7 @@ from openjxc.documents.access import require_document
 from openjxc.documents.models import Document, DocumentLine
 from openjxc.documents.selectors import get_document, used_quantities
 from openjxc.documents.types import TYPES
+from openjxc.inventory.costing import CostAdjustment
 from openjxc.inventory.services import cancel_moves, lock_balances, post_moves
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Voucher
@@ -74,11 +75,11 @@ def _source_moves(lines) -> dict:
         return dict(cur.fetchall())
 
 
-def post_adjustment_vouchers(adjustments, cause_id: int, ids=None) -> None:
+def post_adjustment_vouchers(adjustments: list[CostAdjustment], cause_id: int, ids=None) -> None:
     """One cost-adjustment voucher per date: 1405 against each adjusted document's counter."""
     if not adjustments:
         return
-    doc_ids = {a[1] for a in adjustments}
+    doc_ids = {a.document_id for a in adjustments}
     counters = {
         doc_id: recipes.counter(doc_type, reversal=reversal_of is not None)
         for doc_id, doc_type, reversal_of in Document.objects.filter(pk__in=doc_ids).values_list(
@@ -86,10 +87,10 @@ def post_adjustment_vouchers(adjustments, cause_id: int, ids=None) -> None:
         )
     }
     by_day: dict = defaultdict(lambda: defaultdict(int))
-    for day, doc_id, _item, _wh, delta in adjustments:
-        counter = counters[doc_id]
+    for a in adjustments:
+        counter = counters[a.document_id]
         if counter:
-            by_day[day][counter] += delta
+            by_day[a.date][counter] += a.value
     for day in sorted(by_day):
         lines = []
         for counter, amount in sorted(by_day[day].items()):
@@ -190,9 +191,9 @@ def _post_stock_document(doc: Document, lines) -> list[int]:
         doc.date, doc.id, Voucher.POSTING, recipes.voucher_lines(doc, values), f"{doc.number}", ids
     )
     post_adjustment_vouchers(adjustments, doc.id, ids)
-    oi = recipes.open_item_amount(doc)
-    if oi:
-        add_open_items([(doc.date, doc.partner_id, oi[0], doc.id, None, "raise", oi[1])])
+    raised = recipes.raised_open_item(doc)
+    if raised:
+        add_open_items([raised])
     return values
 
 
@@ -298,9 +299,8 @@ def check_no_dependents(doc: Document) -> None:
 
 def _cancel_stock_document(doc: Document) -> None:
     adjustments = cancel_moves(doc.id, doc.id)
-    dates = sorted({a[0] for a in adjustments})
-    if dates:
-        ensure_open(dates[0])
+    if adjustments:
+        ensure_open(min(a.date for a in adjustments))
     ids = cached_account_ids()
     negate_vouchers(doc.id, Voucher.CANCELLATION, f"作废 {doc.number}", kinds=(Voucher.POSTING,))
     counter = recipes.counter(doc.type)

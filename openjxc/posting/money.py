@@ -15,6 +15,7 @@ from openjxc.documents.access import require_document
 from openjxc.documents.models import Document
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Allocation, Voucher
+from openjxc.ledger.rows import OpenItemLine, VoucherLine
 from openjxc.ledger.services import add_open_items, ensure_open, open_amount, post_voucher
 from openjxc.users.services import APPROVE, require
 
@@ -27,15 +28,29 @@ def money_side(doc_type: str) -> tuple | None:
     return recipe_of(doc_type).money
 
 
+def own_open_item(doc: Document) -> OpenItemLine | None:
+    """The entry that raises a money document's own open item (a receipt is a credit on the
+    customer: negative); None for any other type."""
+    side = money_side(doc.type)
+    if side is None:
+        return None
+    kind, sign, _, _ = side
+    return OpenItemLine(doc.date, doc.partner_id, kind, doc.id, sign * doc.amount)
+
+
 def approve_money(doc: Document, user) -> None:
-    kind, sign, debit, credit = money_side(doc.type)
+    _, _, debit, credit = money_side(doc.type)
     account = doc.account.code if doc.account_id else A.BANK
     lines = [
-        (debit or account, doc.amount, 0, doc.partner_id if debit else None),
-        (credit or account, 0, doc.amount, doc.partner_id if credit else None),
+        VoucherLine(
+            debit or account, debit=doc.amount, partner_id=doc.partner_id if debit else None
+        ),
+        VoucherLine(
+            credit or account, credit=doc.amount, partner_id=doc.partner_id if credit else None
+        ),
     ]
     post_voucher(doc.date, doc.id, Voucher.POSTING, lines, doc.number)
-    add_open_items([(doc.date, doc.partner_id, kind, doc.id, None, "raise", sign * doc.amount)])
+    add_open_items([own_open_item(doc)])
     plan = doc.allocation_plan or {}
     for a in plan.get("allocations", []):
         target = Document.objects.filter(number=a["document"]).first()
@@ -77,13 +92,26 @@ def _check_pair(money: Document, target: Document, amount: int) -> tuple[str, in
     return kind, sign
 
 
+def _allocation_lines(day, kind: str, partner_id: int, *, target_id, money_id, amount):
+    """The pair of entries of an allocation: `amount` (signed) on the target's open item, the
+    opposite on the money document's own, each caused by the other."""
+    return [
+        OpenItemLine(day, partner_id, kind, target_id, amount, "allocation", cause_id=money_id),
+        OpenItemLine(day, partner_id, kind, money_id, -amount, "allocation", cause_id=target_id),
+    ]
+
+
 def allocate_between(money: Document, target: Document, amount: int, day) -> Allocation:
     kind, sign = _check_pair(money, target, amount)
     add_open_items(
-        [
-            (day, money.partner_id, kind, target.id, money.id, "allocation", sign * amount),
-            (day, money.partner_id, kind, money.id, target.id, "allocation", -sign * amount),
-        ]
+        _allocation_lines(
+            day,
+            kind,
+            money.partner_id,
+            target_id=target.id,
+            money_id=money.id,
+            amount=sign * amount,
+        )
     )
     return Allocation.objects.create(
         date=day, source=money, target=target, kind=kind, amount=amount
@@ -173,28 +201,15 @@ def undo(a: Allocation, cause: Document | None = None) -> None:
     _, sign, _, _ = money_side(a.source.type)
     day = max(timezone.localdate(), a.date)
     ensure_open(day)
-    add_open_items(
-        [
-            (
-                day,
-                a.source.partner_id,
-                a.kind,
-                a.target_id,
-                a.source_id,
-                "unallocation",
-                -sign * a.amount,
-            ),
-            (
-                day,
-                a.source.partner_id,
-                a.kind,
-                a.source_id,
-                a.target_id,
-                "unallocation",
-                sign * a.amount,
-            ),
-        ]
+    allocated = _allocation_lines(
+        a.date,
+        a.kind,
+        a.source.partner_id,
+        target_id=a.target_id,
+        money_id=a.source_id,
+        amount=sign * a.amount,
     )
+    add_open_items(e.taken_back(day, "unallocation", e.cause_id) for e in allocated)
     Allocation.objects.filter(pk=a.pk).update(undone_at=timezone.now(), undone_by=cause)
     a.undone_at = timezone.now()
 

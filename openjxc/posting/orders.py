@@ -1,7 +1,9 @@
 """Orders: reservations (sales) and on-order quantities (purchases) as an append-only ledger,
 fulfilment progress, close (强制结单) and cancel. The engine calls these from approve/cancel."""
 
+import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -29,16 +31,41 @@ def _field(order_type: str) -> str | None:
     return recipe_of(order_type).reservation
 
 
-def _append(entries) -> None:
-    """entries: (date, order_id, line_id, item_id, wh_id, field, qty, cause_id)."""
-    if not entries:
+@dataclass(frozen=True, slots=True)
+class ReservationLine:
+    """A change in what an order holds on one of its lines: quantity (1/10,000 units, + holds,
+    − releases) in the balance column of the order's type; appended as a ReservationEntry."""
+
+    date: dt.date
+    order_id: int
+    line_id: int
+    item_id: int
+    warehouse_id: int
+    column: str  # "reserved" (sales orders) | "on_order" (purchase orders)
+    qty: int
+    cause_id: int
+
+
+def _append(lines: list[ReservationLine]) -> None:
+    if not lines:
         return
     rows, cache = [], defaultdict(lambda: [0, 0])
-    for day, order, line, item, wh, field, qty, cause in entries:
-        reserved, on_order = (qty, 0) if field == "reserved" else (0, qty)
-        rows.append((day, order, line, item, wh, reserved, on_order, cause))
-        cache[(item, wh)][0] += reserved
-        cache[(item, wh)][1] += on_order
+    for r in lines:
+        reserved, on_order = (r.qty, 0) if r.column == "reserved" else (0, r.qty)
+        rows.append(
+            (
+                r.date,
+                r.order_id,
+                r.line_id,
+                r.item_id,
+                r.warehouse_id,
+                reserved,
+                on_order,
+                r.cause_id,
+            )
+        )
+        cache[(r.item_id, r.warehouse_id)][0] += reserved
+        cache[(r.item_id, r.warehouse_id)][1] += on_order
     lock_balances(cache.keys())
     with connection.cursor() as cur:
         cur.executemany(
@@ -105,7 +132,9 @@ def approve_order(doc: Document, lines) -> None:
     field = _field(doc.type)
     _append(
         [
-            (doc.date, doc.id, ln.id, ln.item_id, doc.warehouse_id, field, ln.qty, doc.id)
+            ReservationLine(
+                doc.date, doc.id, ln.id, ln.item_id, doc.warehouse_id, field, ln.qty, doc.id
+            )
             for ln in lines
         ]
     )
@@ -116,7 +145,7 @@ def release_all(doc: Document, cause_id: int) -> None:
     field = _field(doc.type)
     _append(
         [
-            (doc.date, doc.id, line, item, wh, field, -qty, cause_id)
+            ReservationLine(doc.date, doc.id, line, item, wh, field, -qty, cause_id)
             for line, (item, wh, qty) in _open_per_line(doc.id).items()
             if qty
         ]
@@ -137,7 +166,9 @@ def fulfil(doc: Document, lines) -> None:
             release = min(qty, ln.qty)
             if release:
                 entries.append(
-                    (doc.date, order.id, ln.source_line_id, item, wh, field, -release, doc.id)
+                    ReservationLine(
+                        doc.date, order.id, ln.source_line_id, item, wh, field, -release, doc.id
+                    )
                 )
                 held[ln.source_line_id] = (item, wh, qty - release)
     _append(entries)
@@ -159,7 +190,7 @@ def unfulfil(doc: Document, day=None) -> None:
         rows = cur.fetchall()
     _append(
         [
-            (
+            ReservationLine(
                 day or doc.date,
                 o,
                 line,

@@ -8,6 +8,8 @@ cost they left with), appends a red copy of the original's voucher plus the cost
 cap or earlier adjustments leave, and closes the original's open item. The original becomes
 `reversed`."""
 
+from dataclasses import dataclass
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -31,21 +33,30 @@ from openjxc.users.services import REVERSE, require
 
 from . import orders, recipes
 from .engine import check_no_dependents, post_adjustment_vouchers, retry_on_conflict
-from .money import money_side
-
-# Where the stock value a reversal cannot take back at the original cost is booked.
+from .money import own_open_item
 
 
-def _original_moves(document_id: int) -> list:
+@dataclass(frozen=True, slots=True)
+class OriginalMove:
+    """A move of the document being reversed."""
+
+    move_id: int
+    line_id: int
+    item_id: int
+    warehouse_id: int
+    qty: int  # effective: a count's later quantity adjustments included
+    posted_value: int  # the value its voucher booked (later cost adjustments excluded)
+
+
+def _original_moves(document_id: int) -> list[OriginalMove]:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT COALESCE(anchor_id, id), MIN(line_id), MIN(item_id), MIN(warehouse_id), "
-            "SUM(qty), SUM(value), "
-            "SUM(CASE WHEN kind = 0 THEN value ELSE 0 END) FROM inventory_stockmove "
+            "SUM(qty), SUM(CASE WHEN kind = 0 THEN value ELSE 0 END) FROM inventory_stockmove "
             "WHERE document_id = %s AND kind <> 1 GROUP BY COALESCE(anchor_id, id) ORDER BY 1",
             [document_id],
         )
-        return [tuple(int(x) for x in r) for r in cur.fetchall()]
+        return [OriginalMove(*(int(x) for x in r)) for r in cur.fetchall()]
 
 
 def _copy_lines(doc: Document, rev: Document) -> dict:
@@ -72,30 +83,20 @@ def _copy_lines(doc: Document, rev: Document) -> dict:
     return {ln.id: new[ln.line_no] for ln in originals}
 
 
-def _specs(doc: Document, moves: list, line_map: dict) -> list[MoveSpec]:
+def _specs(doc: Document, moves: list[OriginalMove], line_map: dict) -> list[MoveSpec]:
     specs = []
-    for mid, line, item, wh, qty, _value, _v0 in moves:
+    for m in moves:
+        line, item, wh, qty = line_map[m.line_id], m.item_id, m.warehouse_id, m.qty
         if TYPES[doc.type].to_warehouse:
             if qty > 0:  # back out of the target at its average, into the source at that value
-                specs.insert(0, MoveSpec(line_map[line], item, wh, -qty, M.AVERAGE_OUT))
+                specs.insert(0, MoveSpec(line, item, wh, -qty, M.AVERAGE_OUT))
             else:
-                specs.append(
-                    MoveSpec(line_map[line], item, wh, -qty, M.LINKED_IN, link_same_line=True)
-                )
+                specs.append(MoveSpec(line, item, wh, -qty, M.LINKED_IN, link_same_line=True))
         elif qty > 0:
-            specs.append(MoveSpec(line_map[line], item, wh, -qty, M.CAPPED_OUT, source_move_id=mid))
+            specs.append(MoveSpec(line, item, wh, -qty, M.CAPPED_OUT, source_move_id=m.move_id))
         elif qty < 0:
-            specs.append(MoveSpec(line_map[line], item, wh, -qty, M.LINKED_IN, source_move_id=mid))
+            specs.append(MoveSpec(line, item, wh, -qty, M.LINKED_IN, source_move_id=m.move_id))
     return specs
-
-
-def _money_open_item(doc: Document) -> tuple[str, int] | None:
-    """A money document is its own open item (a receipt a credit on the customer)."""
-    side = money_side(doc.type)
-    if side is None:
-        return None
-    kind, sign, _, _ = side
-    return kind, sign * doc.amount
 
 
 @retry_on_conflict
@@ -149,15 +150,15 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
             doc.id, Voucher.REVERSAL, memo, kinds=(Voucher.POSTING,), day=day, target_id=rev.id
         )
         counter = recipes.counter(doc.type, reversal=True)
-        remaining = sum(values) + sum(m[6] for m in moves)
+        remaining = sum(values) + sum(m.posted_value for m in moves)
         if counter and remaining:
             post_voucher(
                 day, rev.id, Voucher.REVERSAL, recipes.pair(A.INVENTORY, counter, remaining), memo
             )
         post_adjustment_vouchers(adjustments, rev.id)
-        oi = recipes.open_item_amount(doc) or _money_open_item(doc)
-        if oi:
-            add_open_items([(day, doc.partner_id, oi[0], doc.id, rev.id, "reverse", -oi[1])])
+        raised = recipes.raised_open_item(doc) or own_open_item(doc)
+        if raised:
+            add_open_items([raised.taken_back(day, "reverse", rev.id)])
         workflow.transition(
             doc,
             "reverse",

@@ -10,6 +10,7 @@ from openjxc.documents.types import TYPES
 from openjxc.inventory.costing import FALLBACK_LOADERS
 from openjxc.inventory.models import StockMove as M
 from openjxc.inventory.services import MoveSpec
+from openjxc.ledger.rows import OpenItemLine, VoucherLine
 
 from .base import Recipe, pair
 
@@ -20,7 +21,7 @@ __all__ = [
     "stock_keys",
     "stock_specs",
     "voucher_lines",
-    "open_item_amount",
+    "raised_open_item",
     "counter",
     "fallback_cost",
 ]
@@ -53,14 +54,14 @@ def stock_specs(doc, lines, balances, source_moves) -> list[MoveSpec]:
     ]
 
 
-def voucher_lines(doc, values: list[int]) -> list:
+def voucher_lines(doc, values: list[int]) -> list[VoucherLine]:
     voucher = recipe_of(doc.type).voucher
     return voucher(doc, values) if voucher else []
 
 
-def open_item_amount(doc) -> tuple[str, int] | None:
-    """The open item a stock document raises (kind, signed amount); a money document's own
-    open item is posting/money.py's."""
+def raised_open_item(doc) -> OpenItemLine | None:
+    """The entry that raises the open item of a stock document; a money document's own open
+    item is posting/money.py's."""
     open_item = recipe_of(doc.type).open_item
     return open_item(doc) if open_item else None
 

@@ -3,17 +3,20 @@ and where later changes in its stock value are booked. One module per family of 
 them (stock_in, stock_out, warehouse, orders, money, invoices); the registry of types
 (documents/types.py) names each type's recipe.
 
-Amounts are integer fen; `values` are the stock values the ledger gave each move (signed)."""
+Amounts are integer fen; `values` are the stock values the ledger gave each move (signed).
+Vouchers are lists of ledger.rows.VoucherLine, open items ledger.rows.OpenItemLine."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from openjxc.ledger.rows import OpenItemLine, VoucherLine
 
 
 @dataclass(frozen=True)
 class Recipe:
     moves: Callable | None = None  # (doc, line, source move id, balances) -> [MoveSpec]
-    voucher: Callable | None = None  # (doc, move values) -> voucher lines
-    open_item: Callable | None = None  # doc -> (open-item kind, signed amount)
+    voucher: Callable | None = None  # (doc, move values) -> [VoucherLine]
+    open_item: Callable | None = None  # doc -> the OpenItemLine that raises its open item
     counter: str | None = None  # account a change in its stock value is booked against (1405)
     reversal_counter: str | None = None  # the same for its red-letter reversal (default: counter)
     own_price_fallback: bool = False  # an average-in on an empty balance takes the line's price
@@ -26,8 +29,19 @@ class Recipe:
         return self.voucher is not None or self.money is not None
 
 
-def pair(debit: str, credit: str, amount: int, partner=None) -> list:
+def pair(debit: str, credit: str, amount: int, partner=None) -> list[VoucherLine]:
     """借 debit / 贷 credit amount; a negative amount is written with the sides swapped."""
     if amount >= 0:
-        return [(debit, amount, 0, partner), (credit, 0, amount, partner)]
-    return [(credit, -amount, 0, partner), (debit, 0, -amount, partner)]
+        return [
+            VoucherLine(debit, debit=amount, partner_id=partner),
+            VoucherLine(credit, credit=amount, partner_id=partner),
+        ]
+    return [
+        VoucherLine(credit, debit=-amount, partner_id=partner),
+        VoucherLine(debit, credit=-amount, partner_id=partner),
+    ]
+
+
+def raised(doc, kind: str, amount: int) -> OpenItemLine:
+    """The entry that raises a document's open item (kind receivable / payable, signed)."""
+    return OpenItemLine(doc.date, doc.partner_id, kind, doc.id, amount)

@@ -4,8 +4,9 @@ value given) and sales returns (at the cost they left with)."""
 from openjxc.inventory.models import StockMove as M
 from openjxc.inventory.services import MoveSpec
 from openjxc.ledger import chart as A
+from openjxc.ledger.rows import VoucherLine
 
-from .base import Recipe, pair
+from .base import Recipe, pair, raised
 
 
 def _fixed_in(doc, ln, src, balances):
@@ -30,27 +31,27 @@ def _returned_in(doc, ln, src, balances):
 def _receipt_voucher(doc, values):
     t, g = doc.tax, doc.amount_incl_tax
     return [
-        (A.INVENTORY, sum(values), 0, None),
-        (A.INPUT_VAT, t, 0, None),
-        (A.PAYABLE, 0, g, doc.partner_id),
+        VoucherLine(A.INVENTORY, debit=sum(values)),
+        VoucherLine(A.INPUT_VAT, debit=t),
+        VoucherLine(A.PAYABLE, credit=g, partner_id=doc.partner_id),
     ]
 
 
 def _return_voucher(doc, values):
     n, t, g, total = doc.amount, doc.tax, doc.amount_incl_tax, sum(values)
     return [
-        (A.RECEIVABLE, -g, 0, doc.partner_id),
-        (A.REVENUE, 0, -n, None),
-        (A.OUTPUT_VAT, 0, -t, None),
-        (A.COGS, -total, 0, None),
-        (A.INVENTORY, 0, -total, None),
+        VoucherLine(A.RECEIVABLE, debit=-g, partner_id=doc.partner_id),
+        VoucherLine(A.REVENUE, credit=-n),
+        VoucherLine(A.OUTPUT_VAT, credit=-t),
+        VoucherLine(A.COGS, debit=-total),
+        VoucherLine(A.INVENTORY, credit=-total),
     ]
 
 
 PURCHASE_RECEIPT = Recipe(
     moves=_fixed_in,
     voucher=_receipt_voucher,
-    open_item=lambda doc: ("payable", doc.amount_incl_tax),
+    open_item=lambda doc: raised(doc, "payable", doc.amount_incl_tax),
     # never adjusted (a fixed value); its reversal takes the goods out at a cost capped at the
     # average, whose later re-statements belong to cost of goods sold, not to the payable
     counter=A.PAYABLE,
@@ -64,6 +65,6 @@ OTHER_IN = Recipe(
 SALES_RETURN = Recipe(
     moves=_returned_in,
     voucher=_return_voucher,
-    open_item=lambda doc: ("receivable", -doc.amount_incl_tax),
+    open_item=lambda doc: raised(doc, "receivable", -doc.amount_incl_tax),
     counter=A.COGS,
 )

@@ -4,8 +4,9 @@ moving average) and purchase returns (at the cost they came in with, capped)."""
 from openjxc.inventory.models import StockMove as M
 from openjxc.inventory.services import MoveSpec
 from openjxc.ledger import chart as A
+from openjxc.ledger.rows import VoucherLine
 
-from .base import Recipe, pair
+from .base import Recipe, pair, raised
 
 
 def _average_out(doc, ln, src, balances):
@@ -20,9 +21,9 @@ def _returned_out(doc, ln, src, balances):
 def _delivery_voucher(doc, values):
     n, t, g, p = doc.amount, doc.tax, doc.amount_incl_tax, doc.partner_id
     return [
-        (A.RECEIVABLE, g, 0, p),
-        (A.REVENUE, 0, n, None),
-        (A.OUTPUT_VAT, 0, t, None),
+        VoucherLine(A.RECEIVABLE, debit=g, partner_id=p),
+        VoucherLine(A.REVENUE, credit=n),
+        VoucherLine(A.OUTPUT_VAT, credit=t),
         *pair(A.COGS, A.INVENTORY, -sum(values)),
     ]
 
@@ -30,17 +31,17 @@ def _delivery_voucher(doc, values):
 def _return_voucher(doc, values):
     n, t, g, total = doc.amount, doc.tax, doc.amount_incl_tax, sum(values)
     return [
-        (A.INVENTORY, total, 0, None),
-        (A.INPUT_VAT, -t, 0, None),
-        (A.COGS, -n - total, 0, None),
-        (A.PAYABLE, 0, -g, doc.partner_id),
+        VoucherLine(A.INVENTORY, debit=total),
+        VoucherLine(A.INPUT_VAT, debit=-t),
+        VoucherLine(A.COGS, debit=-n - total),
+        VoucherLine(A.PAYABLE, credit=-g, partner_id=doc.partner_id),
     ]
 
 
 SALES_DELIVERY = Recipe(
     moves=_average_out,
     voucher=_delivery_voucher,
-    open_item=lambda doc: ("receivable", doc.amount_incl_tax),
+    open_item=lambda doc: raised(doc, "receivable", doc.amount_incl_tax),
     counter=A.COGS,
 )
 OTHER_OUT = Recipe(
@@ -51,6 +52,6 @@ OTHER_OUT = Recipe(
 PURCHASE_RETURN = Recipe(
     moves=_returned_out,
     voucher=_return_voucher,
-    open_item=lambda doc: ("payable", -doc.amount_incl_tax),
+    open_item=lambda doc: raised(doc, "payable", -doc.amount_incl_tax),
     counter=A.COGS,
 )
