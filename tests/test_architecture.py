@@ -26,9 +26,6 @@ NOT_TYPE_NAMES = {
     ("web/views_closing.py", "stock_count"): 1,  # its label on the data-check page
     ("web/views_print.py", "receipt"): 2,  # the 80 mm receipt print format
 }
-# The demo data set still names the types of the documents it posts. Target: 0 (a ratchet: the
-# count may only go down).
-DEMO_RATCHET = 8
 
 
 def type_name_literals(root: Path = ROOT) -> Counter:
@@ -56,10 +53,7 @@ def test_type_names_appear_only_in_the_registry_and_the_recipes():
     found = type_name_literals()
     for key, n in NOT_TYPE_NAMES.items():
         assert found.pop(key, 0) == n, f"{key}: expected {n} non-type uses"
-    demo = sum(n for (rel, _), n in found.items() if rel == "demo.py")
-    assert demo <= DEMO_RATCHET, f"demo.py names types {demo} times (ratchet {DEMO_RATCHET})"
-    elsewhere = {k: n for k, n in found.items() if k[0] != "demo.py"}
-    assert elsewhere == {}, f"type names outside the registry: {elsewhere}"
+    assert found == {}, f"type names outside the registry: {found}"
 
 
 def test_the_counter_sees_a_type_name_in_code_and_in_sql(tmp_path):
