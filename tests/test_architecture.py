@@ -103,35 +103,27 @@ def test_the_size_check_sees_a_long_web_module(tmp_path):
 # only from the apps before it. The top-level modules (cli, setup, demo, urls…) wire everything.
 LAYERS = (
     "core",
+    "audit",
     "users",
     "catalog",
     "partners",
     "documents",
     "inventory",
     "ledger",
-    "audit",
     "posting",
-    "closing",
     "backup",
+    "closing",
     "reports",
     "web",
 )
 # Upward imports that exist today: (file, app imported) -> occurrences. A ratchet: an entry may
-# only shrink or go; a new upward import fails the test.
+# only shrink or go; a new upward import fails the test. Each is a dependency the models already
+# have (a foreign key to the higher app), written down in docs/architecture.md.
 UPWARD_RATCHET = {
-    ("catalog/imports.py", "audit"): 1,
-    ("catalog/services.py", "audit"): 1,
-    ("closing/api.py", "backup"): 1,
-    ("closing/services.py", "backup"): 1,
-    ("core/api.py", "users"): 2,
-    ("documents/services.py", "audit"): 1,
+    # Document.warehouse and Document.account point up; drafts check the period (ensure_open)
     ("documents/services.py", "inventory"): 1,
     ("documents/services.py", "ledger"): 2,
-    ("documents/workflow.py", "audit"): 1,
-    ("inventory/services.py", "audit"): 1,
-    ("partners/imports.py", "audit"): 1,
-    ("partners/services.py", "audit"): 1,
-    ("users/admin.py", "audit"): 1,
+    # WarehouseAccess.warehouse points up; user administration looks warehouses up by code
     ("users/admin.py", "inventory"): 1,
 }
 
@@ -164,6 +156,8 @@ def test_imports_run_downward():
     found = upward_imports()
     new = {k: n for k, n in found.items() if n > UPWARD_RATCHET.get(k, 0)}
     assert new == {}, f"imports against the app order of docs/architecture.md: {new}"
+    gone = {k: n for k, n in UPWARD_RATCHET.items() if found.get(k, 0) < n}
+    assert gone == {}, f"these upward imports went: lower UPWARD_RATCHET to {dict(found)}"
 
 
 def test_the_import_check_sees_an_upward_import(tmp_path):

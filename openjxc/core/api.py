@@ -1,6 +1,7 @@
 """The NinjaAPI instance, bearer auth and the error format of API.md."""
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -84,11 +85,19 @@ def page_of(schema) -> type[Output]:
     )
 
 
+# Whose a bearer token is, and how a response is masked for its reader, are the users app's to
+# say: it registers both when ready (users/apps.py), as core sits below it. Unregistered, a
+# request fails rather than pass unauthenticated or unmasked.
+AUTH: dict[str, Callable] = {}
+
+
+def register_auth(*, user_for_token: Callable, mask_cost: Callable) -> None:
+    AUTH.update(user_for_token=user_for_token, mask_cost=mask_cost)
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        from openjxc.users.services import user_for_token
-
-        user = user_for_token(token)
+        user = AUTH["user_for_token"](token)
         if user is not None:
             request.user = user
         return user
@@ -99,11 +108,9 @@ class CostMaskingRenderer(JSONRenderer):
     view_cost (users/masking.py), whatever endpoint produced them."""
 
     def render(self, request, data, *, response_status):
-        from openjxc.users.masking import mask_cost
-
         return super().render(
             request,
-            mask_cost(getattr(request, "user", None), data),
+            AUTH["mask_cost"](getattr(request, "user", None), data),
             response_status=response_status,
         )
 
