@@ -10,9 +10,17 @@ from django.utils import timezone
 from openjxc.catalog.services import create_item
 from openjxc.core.errors import DomainError
 from openjxc.documents.services import create_draft, delete_draft
+from openjxc.documents.types import INVENTORY, the_type, trade_types
 from openjxc.inventory.services import create_warehouse
 from openjxc.partners.services import create_partner
 from openjxc.posting.engine import approve
+
+# The types the demo posts, named by what they are (the registry owns their codes).
+RECEIPT = trade_types("purchase")[0]  # (incoming, its return)
+DELIVERY, RETURN = trade_types("sales")
+TRANSFER = the_type(to_warehouse=True)
+COUNT = the_type(counted=True)
+ISSUE = the_type(nav=INVENTORY, priced=False, counted=False, to_warehouse=False)  # 其他出库
 
 ITEMS = [
     ("A001", "农夫山泉 550ml", "瓶", "1.20", "2.00"),
@@ -111,7 +119,7 @@ def load_demo(user, start: dt.date, days: int = 28, seed: int = 7) -> None:
         ]
         post(
             {
-                "type": "purchase_receipt",
+                "type": RECEIPT,
                 "date": str(start),
                 "partner": s_code,
                 "warehouse": "WH1",
@@ -120,7 +128,7 @@ def load_demo(user, start: dt.date, days: int = 28, seed: int = 7) -> None:
         )
     post(
         {
-            "type": "transfer",
+            "type": TRANSFER,
             "date": str(start),
             "warehouse": "WH1",
             "to_warehouse": "WH2",
@@ -138,7 +146,7 @@ def load_demo(user, start: dt.date, days: int = 28, seed: int = 7) -> None:
                 deliveries.append(
                     post(
                         {
-                            "type": "sales_delivery",
+                            "type": DELIVERY,
                             "date": date,
                             "partner": rng.choice(CUSTOMERS)[0],
                             "warehouse": rng.choice(["WH1", "WH1", "WH2"]),
@@ -152,7 +160,7 @@ def load_demo(user, start: dt.date, days: int = 28, seed: int = 7) -> None:
             c, _, _, cost, _ = rng.choice(ITEMS)
             post(
                 {
-                    "type": "purchase_receipt",
+                    "type": RECEIPT,
                     "date": date,
                     "partner": rng.choice(SUPPLIERS)[0],
                     "warehouse": "WH1",
@@ -166,7 +174,7 @@ def load_demo(user, start: dt.date, days: int = 28, seed: int = 7) -> None:
         ln = d["lines"][0]
         post(
             {
-                "type": "sales_return",
+                "type": RETURN,
                 "date": str(last),
                 "partner": d["partner"],
                 "warehouse": d["warehouse"],
@@ -178,7 +186,7 @@ def load_demo(user, start: dt.date, days: int = 28, seed: int = 7) -> None:
         )
     post(
         {
-            "type": "other_out",
+            "type": ISSUE,
             "date": str(last),
             "warehouse": "WH1",
             "memo": "样品领用",
@@ -187,7 +195,7 @@ def load_demo(user, start: dt.date, days: int = 28, seed: int = 7) -> None:
     )
     post(
         {
-            "type": "stock_count",
+            "type": COUNT,
             "date": str(last),
             "warehouse": "WH2",
             "memo": "月末盘点",
@@ -198,7 +206,7 @@ def load_demo(user, start: dt.date, days: int = 28, seed: int = 7) -> None:
     create_draft(
         user,
         {
-            "type": "purchase_receipt",
+            "type": RECEIPT,
             "date": str(last),
             "partner": "S001",
             "warehouse": "WH1",

@@ -1,8 +1,8 @@
 from django.urls import include, path, re_path
 
-from openjxc.audit.api import router as audit_router
 from openjxc.catalog.api import router as catalog_router
 from openjxc.closing.api import router as closing_router
+from openjxc.closing.audit_api import router as audit_router
 from openjxc.core.api import api, unknown_endpoint
 from openjxc.documents.api import router as documents_router
 from openjxc.inventory.api import router as inventory_router

@@ -4,6 +4,7 @@ vouchers."""
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from openjxc.closing.checks import reconcile
 from openjxc.closing.services import close_check
@@ -86,7 +87,8 @@ def test_a_document_that_lost_its_voucher_is_caught_whatever_its_type(db, doc_ty
             [doc_id],
         )
         cur.execute("DELETE FROM ledger_voucher WHERE document_id = %s", [doc_id])
-    problems = reconcile()["problems"]
+    with translation.override("en"):
+        problems = reconcile()["problems"]
     assert {
         "check": "document_voucher",
         "message": f"approved document {number} has no voucher",

@@ -139,11 +139,12 @@ def test_given_an_unknown_field_or_none_then_the_page_still_speaks_chinese():
 
 
 @pytest.mark.django_db
-def test_given_an_api_client_when_a_rule_is_broken_then_code_status_and_message_are_kept(api):
+def test_given_an_api_client_when_a_rule_is_broken_then_code_status_and_details_are_kept(api):
     r = api.post("/items", {"code": "X1", "name": "  ", "unit": "个"})
     err = r.json()["error"]
     assert r.status_code == 422 and err["code"] == "invalid"
-    assert err["message"] == "name is required" and err["details"] == {"field": "name"}
+    # the message is the registered sentence, Chinese by default (tests/test_api_language.py)
+    assert err["message"] == "请填写名称。" and err["details"] == {"field": "name"}
 
 
 # ---------------------------------------------------------------- pages a Chinese user reads
@@ -207,9 +208,10 @@ def test_given_an_audit_entry_with_utc_times_then_the_page_shows_local_time(sett
     from openjxc.web.audit_display import readable
 
     settings.TIME_ZONE = "Asia/Shanghai"
-    shown = readable({"status": "closed", "closed_at": "2026-11-30T10:05:00+00:00"})
-    assert shown == "status: closed; closed_at: 2026-11-30 18:05:00"
-    assert readable({"steps": [{"at": "2026-01-01T00:00:00Z"}]}) == (
-        'steps: [{"at": "2026-01-01 08:00:00"}]'
-    )
+    with translation.override("zh-hans"):
+        shown = readable({"status": "closed", "closed_at": "2026-11-30T10:05:00+00:00"})
+        assert shown == "状态: 已关闭; 结账时间: 2026-11-30 18:05:00"
+        assert readable({"steps": [{"at": "2026-01-01T00:00:00Z"}]}) == (
+            "步骤: （at: 2026-01-01 08:00:00）"
+        )
     assert readable(None) == ""

@@ -454,7 +454,9 @@ def test_reconcile_reports_a_count_that_no_longer_holds(api, user):
         )
     # when a receipt is entered back-dated before it
     doc(user, "purchase_receipt", "2026-03-03", [("A001", 8, "5.00")])
-    # then reconcile says the stock on the count's date is no longer what was counted
+    # then reconcile says the stock on the count's date is no longer what was counted (in
+    # English, which this client asks for)
+    api.headers["HTTP_ACCEPT_LANGUAGE"] = "en"
     result = api.get("/reconcile").json()
     assert not result["ok"]
     assert [(p["check"], p["document"], p["item"], p["warehouse"]) for p in result["problems"]] == [

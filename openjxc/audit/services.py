@@ -5,6 +5,7 @@ import json
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import AuditEntry, ChainHead
 
@@ -103,14 +104,21 @@ def verify_chain() -> list[dict]:
     for e in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         if e.prev_hash != prev or _digest(prev, entry_fields(e)) != e.hash:
             problems.append(
-                {"check": "audit_chain", "message": f"audit entry {e.id} was altered", "id": e.id}
+                {
+                    "check": "audit_chain",
+                    "message": _("audit entry %(id)s was altered") % {"id": e.id},
+                    "id": e.id,
+                }
             )
             break
         prev = e.hash
     head = ChainHead.objects.filter(pk=1).first()
     if head and head.last_hash != prev and not problems:
         problems.append(
-            {"check": "audit_chain", "message": "audit chain head does not match the last entry"}
+            {
+                "check": "audit_chain",
+                "message": _("audit chain head does not match the last entry"),
+            }
         )
     return problems
 

@@ -5,6 +5,7 @@ Like bean-check, every check is a function in CHECKS; `reconcile()` runs them al
 from contextlib import contextmanager
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from openjxc.audit.services import verify_chain
 from openjxc.core.numbers import fen_str, qty_str
@@ -38,8 +39,18 @@ def stock_cache_equals_ledger() -> list[dict]:
     return [
         {
             "check": "stock_cache",
-            "message": f"stock balance of {i} @ {w} is {qty_str(int(bq))} / {fen_str(int(bv))} "
-            f"but the ledger says {qty_str(int(mq))} / {fen_str(int(mv))}",
+            "message": _(
+                "stock balance of %(item)s @ %(warehouse)s is %(qty)s / %(value)s but the "
+                "ledger says %(ledger_qty)s / %(ledger_value)s"
+            )
+            % {
+                "item": i,
+                "warehouse": w,
+                "qty": qty_str(int(bq)),
+                "value": fen_str(int(bv)),
+                "ledger_qty": qty_str(int(mq)),
+                "ledger_value": fen_str(int(mv)),
+            },
             "item": i,
             "warehouse": w,
         }
@@ -64,8 +75,18 @@ def reservations_equal_ledger() -> list[dict]:
             "check": "reservation_cache",
             "item": i,
             "warehouse": w,
-            "message": f"{i} @ {w}: reserved/on order cache {qty_str(int(br))}/{qty_str(int(bo))} but the "
-            f"reservation ledger says {qty_str(int(r))}/{qty_str(int(o))}",
+            "message": _(
+                "%(item)s @ %(warehouse)s: reserved/on order cache %(reserved)s/%(on_order)s "
+                "but the reservation ledger says %(ledger_reserved)s/%(ledger_on_order)s"
+            )
+            % {
+                "item": i,
+                "warehouse": w,
+                "reserved": qty_str(int(br)),
+                "on_order": qty_str(int(bo)),
+                "ledger_reserved": qty_str(int(r)),
+                "ledger_on_order": qty_str(int(o)),
+            },
         }
         for i, w, br, bo, r, o in rows
     ]
@@ -80,7 +101,8 @@ def no_negative_stock() -> list[dict]:
     return [
         {
             "check": "negative_stock",
-            "message": f"{i} @ {w} holds {qty_str(int(q))} valued {fen_str(int(v))}",
+            "message": _("%(item)s @ %(warehouse)s holds %(qty)s valued %(value)s")
+            % {"item": i, "warehouse": w, "qty": qty_str(int(q)), "value": fen_str(int(v))},
             "item": i,
             "warehouse": w,
         }
@@ -109,8 +131,18 @@ def counts_hold() -> list[dict]:
             "document": n,
             "item": i,
             "warehouse": w,
-            "message": f"{n}: {i} @ {w} was counted at {qty_str(int(counted))} on {day} "
-            f"but the ledger holds {qty_str(int(held))} there",
+            "message": _(
+                "%(document)s: %(item)s @ %(warehouse)s was counted at %(counted)s on %(date)s "
+                "but the ledger holds %(held)s there"
+            )
+            % {
+                "document": n,
+                "item": i,
+                "warehouse": w,
+                "counted": qty_str(int(counted)),
+                "date": day,
+                "held": qty_str(int(held)),
+            },
         }
         for n, i, w, counted, day, held in rows
         if int(counted) != int(held)
@@ -125,8 +157,8 @@ def vouchers_balance() -> list[dict]:
     return [
         {
             "check": "voucher_balance",
-            "message": f"voucher {vid} of {d} debits {fen_str(int(dr))} "
-            f"but credits {fen_str(int(cr))}",
+            "message": _("voucher %(voucher)s of %(date)s debits %(debit)s but credits %(credit)s")
+            % {"voucher": vid, "date": d, "debit": fen_str(int(dr)), "credit": fen_str(int(cr))},
             "voucher": vid,
         }
         for vid, d, dr, cr in rows
@@ -144,8 +176,17 @@ def account_cache_equals_journal() -> list[dict]:
     return [
         {
             "check": "account_cache",
-            "message": f"account {code} balance cache {fen_str(int(bd))}/{fen_str(int(bc))} "
-            f"differs from the journal {fen_str(int(jd))}/{fen_str(int(jc))}",
+            "message": _(
+                "account %(account)s balance cache %(debit)s/%(credit)s differs from the "
+                "journal %(journal_debit)s/%(journal_credit)s"
+            )
+            % {
+                "account": code,
+                "debit": fen_str(int(bd)),
+                "credit": fen_str(int(bc)),
+                "journal_debit": fen_str(int(jd)),
+                "journal_credit": fen_str(int(jc)),
+            },
             "account": code,
         }
         for code, bd, bc, jd, jc in rows
@@ -175,11 +216,13 @@ def open_item_cache_equals_entries() -> list[dict]:
     return [
         {
             "check": "open_item_cache",
-            "message": f"open amount cache of {number} is {fen_str(int(cached))} "
-            f"but its entries sum to {fen_str(int(total))}",
+            "message": _(
+                "open amount cache of %(document)s is %(cached)s but its entries sum to %(total)s"
+            )
+            % {"document": number, "cached": fen_str(int(cached)), "total": fen_str(int(total))},
             "document": number,
         }
-        for _, number, cached, total in _rows(OPEN_ITEM_CACHE_DIFF)
+        for _id, number, cached, total in _rows(OPEN_ITEM_CACHE_DIFF)
     ]
 
 
@@ -191,14 +234,18 @@ def subledgers_equal_control_accounts() -> list[dict]:
             "SELECT kind, COALESCE(SUM(amount), 0) FROM ledger_openitementry GROUP BY kind"
         )
     )
+    sentences = {
+        "receivable": _("open receivables total %(total)s but account %(account)s holds %(gl)s"),
+        "payable": _("open payables total %(total)s but account %(account)s holds %(gl)s"),
+    }
     for kind, code, sign in (("receivable", A.RECEIVABLE, 1), ("payable", A.PAYABLE, -1)):
         gl = sign * _account_net(code)
         if oi.get(kind, 0) != gl:
             problems.append(
                 {
                     "check": "open_items_control",
-                    "message": f"open {kind}s total {fen_str(oi.get(kind, 0))} "
-                    f"but account {code} holds {fen_str(gl)}",
+                    "message": sentences[kind]
+                    % {"total": fen_str(oi.get(kind, 0)), "account": code, "gl": fen_str(gl)},
                     "account": code,
                 }
             )
@@ -208,8 +255,8 @@ def subledgers_equal_control_accounts() -> list[dict]:
         problems.append(
             {
                 "check": "stock_control",
-                "message": f"stock ledger value {fen_str(stock)} but account "
-                f"{A.INVENTORY} holds {fen_str(gl)}",
+                "message": _("stock ledger value %(value)s but account %(account)s holds %(gl)s")
+                % {"value": fen_str(stock), "account": A.INVENTORY, "gl": fen_str(gl)},
                 "account": A.INVENTORY,
             }
         )
@@ -246,7 +293,7 @@ def approved_documents_have_vouchers() -> list[dict]:
     return [
         {
             "check": "document_voucher",
-            "message": f"approved document {n} has no voucher",
+            "message": _("approved document %(document)s has no voucher") % {"document": n},
             "document": n,
         }
         for (n,) in rows
@@ -264,7 +311,8 @@ def closed_periods_unchanged() -> list[dict]:
                 {
                     "check": "closed_period_digest",
                     "period": period.name,
-                    "message": f"ledger rows dated in closed period {period.name} have changed",
+                    "message": _("ledger rows dated in closed period %(period)s have changed")
+                    % {"period": period.name},
                 }
             )
         stored, fresh = snapshots.stored_stock(period), snapshots.recomputed_stock(period)
@@ -276,8 +324,17 @@ def closed_periods_unchanged() -> list[dict]:
                         "period": period.name,
                         "item_id": key[0],
                         "warehouse_id": key[1],
-                        "message": f"{period.name} closing stock of item {key[0]} @ warehouse {key[1]} "
-                        f"is {stored.get(key)} in the snapshot but {fresh.get(key)} in the ledger",
+                        "message": _(
+                            "%(period)s closing stock of item %(item)s @ warehouse %(warehouse)s "
+                            "is %(stored)s in the snapshot but %(fresh)s in the ledger"
+                        )
+                        % {
+                            "period": period.name,
+                            "item": key[0],
+                            "warehouse": key[1],
+                            "stored": stored.get(key),
+                            "fresh": fresh.get(key),
+                        },
                     }
                 )
         sql, args = snapshots.accounts_at_end_sql(period, None)
@@ -289,7 +346,10 @@ def closed_periods_unchanged() -> list[dict]:
                         "check": "closed_account_snapshot",
                         "period": period.name,
                         "account_id": snap.account_id,
-                        "message": f"{period.name} account {snap.account_id} snapshot differs from the journal",
+                        "message": _(
+                            "%(period)s account %(account)s snapshot differs from the journal"
+                        )
+                        % {"period": period.name, "account": snap.account_id},
                     }
                 )
         sql, args = snapshots.partners_at_end_sql(period, None)
@@ -302,7 +362,10 @@ def closed_periods_unchanged() -> list[dict]:
                 {
                     "check": "closed_partner_snapshot",
                     "period": period.name,
-                    "message": f"{period.name} partner open-item snapshot differs from the open items",
+                    "message": _(
+                        "%(period)s partner open-item snapshot differs from the open items"
+                    )
+                    % {"period": period.name},
                 }
             )
     return problems

@@ -95,8 +95,15 @@ def close_check(name: str) -> dict:
             {
                 "check": "pending_pl_not_cleared",
                 "severity": "warning",
-                "message": f"1901 待处理财产损溢 期末余额 {fen_str(int(pending[0][0]))} 未结转",
-                "action": "经批准后转入 5711 营业外支出 / 5301 营业外收入 或 5602 管理费用",
+                "message": _(
+                    "Account 1901 pending inventory gains and losses closes at %(amount)s, "
+                    "not yet cleared"
+                )
+                % {"amount": fen_str(int(pending[0][0]))},
+                "action": _(
+                    "Once approved, transfer it to 5711 non-operating expenses, 5301 "
+                    "non-operating income or 5602 administrative expenses."
+                ),
             }
         )
     for p in reconcile()["problems"]:
@@ -221,7 +228,7 @@ def reopen_impact(user, name: str) -> dict:
         return {
             **result,
             "allowed": False,
-            "blocked_by": {"code": exc.code, "message": exc.message, "details": exc.details},
+            "blocked_by": {"code": exc.code, "message": exc.sentence(), "details": exc.details},
         }
     documents = _rows(
         "SELECT COUNT(*) FROM documents_document WHERE date >= %s AND date <= %s",

@@ -1,11 +1,13 @@
 """The NinjaAPI instance, bearer auth and the error format of API.md."""
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.db import DataError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -22,7 +24,7 @@ from pydantic import (
     model_serializer,
 )
 
-from .error_codes import status_of
+from .error_codes import describe, field_label, status_of
 from .errors import DomainError
 
 # A decimal in a request body: a string or a JSON number, never a boolean (pydantic would
@@ -83,11 +85,19 @@ def page_of(schema) -> type[Output]:
     )
 
 
+# Whose a bearer token is, and how a response is masked for its reader, are the users app's to
+# say: it registers both when ready (users/apps.py), as core sits below it. Unregistered, a
+# request fails rather than pass unauthenticated or unmasked.
+AUTH: dict[str, Callable] = {}
+
+
+def register_auth(*, user_for_token: Callable, mask_cost: Callable) -> None:
+    AUTH.update(user_for_token=user_for_token, mask_cost=mask_cost)
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        from openjxc.users.services import user_for_token
-
-        user = user_for_token(token)
+        user = AUTH["user_for_token"](token)
         if user is not None:
             request.user = user
         return user
@@ -98,11 +108,9 @@ class CostMaskingRenderer(JSONRenderer):
     view_cost (users/masking.py), whatever endpoint produced them."""
 
     def render(self, request, data, *, response_status):
-        from openjxc.users.masking import mask_cost
-
         return super().render(
             request,
-            mask_cost(getattr(request, "user", None), data),
+            AUTH["mask_cost"](getattr(request, "user", None), data),
             response_status=response_status,
         )
 
@@ -119,7 +127,8 @@ api = NinjaAPI(
 
 
 def error(request, code: str, message: str, details=None, *, status: int | None = None):
-    """The error body of API.md; the status is the registered one of code."""
+    """The error body of API.md; the status is the registered one of code. `message` is in the
+    request's language (LocaleMiddleware: Chinese unless the client sends Accept-Language: en)."""
     return api.create_response(
         request,
         {"error": {"code": code, "message": message, "details": details or {}}},
@@ -129,7 +138,7 @@ def error(request, code: str, message: str, details=None, *, status: int | None 
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
-    return error(request, exc.code, exc.message, exc.details)
+    return error(request, exc.code, exc.sentence(), exc.details)
 
 
 def _field_path(loc) -> str:
@@ -143,6 +152,15 @@ def _field_path(loc) -> str:
     return path
 
 
+def _named_field(loc) -> str:
+    """The field a schema error is about, without the union branch pydantic appends
+    ("lines[0].qty.str" → "lines[0].qty"), so that its sentence can name it."""
+    path = _field_path(loc)
+    while "." in path and field_label(path) == path:
+        path = path.rsplit(".", 1)[0]
+    return path
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
     unknown = [
@@ -152,27 +170,28 @@ def validation_error(request, exc: ValidationError):
         return error(
             request,
             "unknown_field",
-            f"unknown field: {', '.join(unknown)}",
+            describe("unknown_field", {"field": ", ".join(unknown)}),
             {"field": unknown[0], "fields": unknown},
         )
-    problems = []
+    problems, sentences = [], []
     for e in exc.errors:
         loc = [str(x) for x in e.get("loc", []) if x not in ("body", "payload", "query", "path")]
         problems.append({"field": ".".join(loc), "message": e.get("msg", "invalid")})
-    message = "; ".join(f"{p['field']}: {p['message']}" for p in problems) or "invalid input"
+        sentences.append(describe("invalid", {"field": _named_field(e.get("loc", ()))}))
+    message = " ".join(dict.fromkeys(sentences)) or describe("invalid", {})
     return error(request, "invalid", message, {"problems": problems})
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
     return error(
-        request, "unauthorized", "authentication required: send Authorization: Bearer <token>"
+        request, "unauthorized", _("authentication required: send Authorization: Bearer <token>")
     )
 
 
 @api.exception_handler(Http404)
 def not_found_error(request, exc):
-    return error(request, "not_found", "not found")
+    return error(request, "not_found", describe("not_found", {}))
 
 
 @api.exception_handler(HttpError)
@@ -186,19 +205,21 @@ def http_error(request, exc: HttpError):
         405: "method_not_allowed",
         422: "invalid",
     }
-    return error(request, code.get(status, "error"), str(exc), status=status)
+    return error(
+        request, code.get(status, "error"), describe(code.get(status, "error"), {}), status=status
+    )
 
 
 @api.exception_handler(DataError)
 def data_error(request, exc: DataError):
     """The database refused a value (a NUL character on PostgreSQL, a number out of range): the
     input is invalid. The service's transaction has rolled back, so nothing changed."""
-    return error(request, "invalid", "the input contains a value the database cannot store")
+    return error(request, "invalid", _("the input contains a value the database cannot store"))
 
 
 @api.exception_handler(json.JSONDecodeError)
 def json_error(request, exc):
-    return error(request, "invalid", "the body is not valid JSON")
+    return error(request, "invalid", _("the body is not valid JSON"))
 
 
 MAX_LIMIT = 10_000
@@ -228,7 +249,7 @@ def unknown_endpoint(request, rest=""):
         {
             "error": {
                 "code": "not_found",
-                "message": f"no such endpoint: {request.path}",
+                "message": _("no such endpoint: %(path)s") % {"path": request.path},
                 "details": {},
             }
         },

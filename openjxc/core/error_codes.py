@@ -1,8 +1,9 @@
 """The registered error codes: each code's HTTP status and the sentence a user reads.
 
-The API answers with the code, its status and the service's own (English) message; pages show
-`describe(code, details)`: the English template below, translated through the .po (zh-hans),
-filled from the error's details. A code raised anywhere must be registered here (a test greps)."""
+The API and the pages both say `describe(code, details)` (through `DomainError.sentence()`): the
+English template below, translated through the .po (zh-hans) in the active language — Chinese
+unless the client or user chose English — filled from the error's details. A code raised
+anywhere must be registered here (a test greps)."""
 
 import re
 from collections.abc import Callable, Mapping

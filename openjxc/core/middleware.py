@@ -8,8 +8,9 @@ import re
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils import translation
 
-from .error_codes import status_of
+from .error_codes import describe, status_of
 
 CODES = {404: "not_found", 405: "method_not_allowed"}  # registered in error_codes.py
 # NUL is refused by PostgreSQL and would be stored by SQLite; a lone UTF-16 surrogate cannot be
@@ -17,7 +18,9 @@ CODES = {404: "not_found", 405: "method_not_allowed"}  # registered in error_cod
 BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
-def _error(code: str, message: str, details: dict | None = None) -> JsonResponse:
+def _error(code: str, details: dict | None = None) -> JsonResponse:
+    """The error body with the registered sentence of code in the active language."""
+    message = describe(code, details)
     body = {"error": {"code": code, "message": message, "details": details or {}}}
     return JsonResponse(body, status=status_of(code))
 
@@ -51,7 +54,9 @@ class ApiRequestGuard:
 
     def __call__(self, request):
         if request.path.startswith("/api/"):
-            refused = self._refusal(request)
+            # before LocaleMiddleware: the refusal is said in the language the client asks for
+            with translation.override(translation.get_language_from_request(request)):
+                refused = self._refusal(request)
             if refused is not None:
                 return refused
         return self.get_response(request)
@@ -64,9 +69,7 @@ class ApiRequestGuard:
         except ValueError:
             return None  # a malformed Content-Length: Django and ninja answer it as before
         if length > limit:
-            return _error(
-                "too_large", f"the request body is larger than {limit} bytes", {"limit": limit}
-            )
+            return _error("too_large", {"limit": limit})
         body = request.body
         if not body:
             return None
@@ -77,11 +80,7 @@ class ApiRequestGuard:
         field = bad_text_path(data)
         if field is None:
             return None
-        return _error(
-            "invalid_text",
-            f"{field or 'the body'} contains a NUL character or a lone surrogate",
-            {"field": field},
-        )
+        return _error("invalid_text", {"field": field})
 
 
 class ApiErrorFormat:
@@ -95,14 +94,5 @@ class ApiErrorFormat:
             and response.status_code in CODES
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            return JsonResponse(
-                {
-                    "error": {
-                        "code": CODES[response.status_code],
-                        "message": f"{request.method} {request.path} is not supported",
-                        "details": {"allowed": response.get("Allow", "")},
-                    }
-                },
-                status=response.status_code,
-            )
+            return _error(CODES[response.status_code], {"allowed": response.get("Allow", "")})
         return response

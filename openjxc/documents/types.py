@@ -285,6 +285,15 @@ def codes(**where) -> tuple:
     return tuple(c for c, t in TYPES.items() if all(getattr(t, k) == v for k, v in where.items()))
 
 
+def the_type(**where) -> str:
+    """The one type whose fields equal `where`: code that needs a particular type (the demo data)
+    names it by what it is, and fails loudly when a new registration makes that ambiguous."""
+    found = codes(**where)
+    if len(found) != 1:
+        raise LookupError(f"{len(found)} document types match {where}: {found}")
+    return found[0]
+
+
 def order_of(code: str) -> str | None:
     """The order type a delivery / receipt of this type fulfils (its source of kind order)."""
     t = TYPES.get(code)

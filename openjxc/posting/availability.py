@@ -37,7 +37,10 @@ def _outcome(setting: str, code: str, problems: list[tuple[str, dict]]) -> list[
     if problems and policy(setting) == "block":
         message, details = problems[0]
         raise DomainError(code, message, {**details, "problems": [d for _m, d in problems]})
-    return [{"code": code, "message": m, "details": d} for m, d in problems]
+    return [
+        {"code": code, "message": DomainError(code, m, d).sentence(), "details": d}
+        for m, d in problems
+    ]
 
 
 def check_order(doc: Document, lines) -> list[dict]:

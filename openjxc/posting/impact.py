@@ -43,7 +43,11 @@ def preview(action, run) -> dict:
             except DomainError as exc:
                 result.update(
                     allowed=False,
-                    blocked_by={"code": exc.code, "message": exc.message, "details": exc.details},
+                    blocked_by={
+                        "code": exc.code,
+                        "message": exc.sentence(),
+                        "details": exc.details,
+                    },
                 )
                 raise _Rollback from None
             with connection.cursor() as cur:

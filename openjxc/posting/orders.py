@@ -125,7 +125,8 @@ def check_credit_limit(doc: Document) -> list[dict]:
     )
     if policy("credit_limit_policy") == "block":
         raise DomainError("credit_limit_exceeded", message, details)
-    return [{"code": "credit_limit_exceeded", "message": message, "details": details}]
+    warning = DomainError("credit_limit_exceeded", message, details)
+    return [{"code": warning.code, "message": warning.sentence(), "details": details}]
 
 
 def approve_order(doc: Document, lines) -> None:

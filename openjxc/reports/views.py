@@ -9,6 +9,7 @@ from openjxc.core.errors import DomainError
 from openjxc.core.services import get_setting
 from openjxc.documents.access import partner_kinds
 from openjxc.documents.rules import parse_date
+from openjxc.documents.types import type_label
 from openjxc.partners.models import Partner
 
 from . import money
@@ -17,6 +18,8 @@ from .sharing import resolve
 
 def _render(request, partner, date_from, date_to):
     data = money.statement([partner.id], date_from, date_to)
+    for line in data["lines"]:
+        line["type_label"] = type_label(line["type"])
     return render(
         request,
         "reports/statement.html",

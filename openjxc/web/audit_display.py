@@ -1,14 +1,117 @@
-"""An audit entry's before/after as a reader sees it: "key: value" pairs, with the UTC
-timestamps the services store shown in local time (settings.TIME_ZONE)."""
+"""An audit entry as a reader sees it, in the user's language: the object named by its kind,
+before/after as "field: value" pairs with the fields labelled, coded values (statuses, types,
+policies, permissions) by name, the UTC timestamps the services store in local time
+(settings.TIME_ZONE), and nested rows (document lines, cancel-chain steps) as text, not JSON.
+The stored entry keeps its codes: the hash chain covers them."""
 
 import datetime as dt
-import json
 import re
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from openjxc.core.error_codes import field_label
+from openjxc.core.numbers import fen_str
+from openjxc.core.services import POLICIES
+from openjxc.documents.types import type_label
+from openjxc.documents.workflow import STATUS_NAMES
+
+from .views_impact import STEP_ACTIONS
+from .views_users import PERMISSION_LABELS
 
 # An aware ISO timestamp as datetime.isoformat() writes it (…T…+00:00 or …Z).
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)")
+ROWS = re.compile(r"(\d+) rows")  # the object of an import entry
+
+OBJECTS = {
+    "document": gettext_lazy("Document"),
+    "item": gettext_lazy("Item"),
+    "warehouse": gettext_lazy("Warehouse"),
+    "customer": gettext_lazy("Customer"),
+    "supplier": gettext_lazy("Supplier"),
+    "partner": gettext_lazy("Partner"),
+    "period": gettext_lazy("Period"),
+    "user": gettext_lazy("User"),
+    "roles": gettext_lazy("Roles"),
+    "setting": gettext_lazy("Setting"),
+    "backup": gettext_lazy("Backup"),
+    "books": gettext_lazy("Books"),
+    "opening_stock": gettext_lazy("Opening stock"),
+}
+OBJECT_NAMES = {
+    "caches": gettext_lazy("Caches"),
+    "settings": gettext_lazy("Settings"),
+}
+# Fields the error sentences do not name already (core/error_codes.py FIELD_LABELS).
+FIELDS = {
+    "id": gettext_lazy("Internal id"),
+    "number": gettext_lazy("Number"),
+    "type": gettext_lazy("Type"),
+    "type_name": gettext_lazy("Type name"),
+    "status": gettext_lazy("Status"),
+    "kind": gettext_lazy("Kind"),
+    "partner_name": gettext_lazy("Partner name"),
+    "external_ref": gettext_lazy("External reference"),
+    "reversal": gettext_lazy("Reversal"),
+    "reversal_of": gettext_lazy("Reversal of"),
+    "version": gettext_lazy("Version"),
+    "line_no": gettext_lazy("Line number"),
+    "item_name": gettext_lazy("Item name"),
+    "source_line": gettext_lazy("Source line"),
+    "fulfilled_qty": gettext_lazy("Fulfilled"),
+    "remaining_qty": gettext_lazy("Remaining"),
+    "tax": gettext_lazy("Tax"),
+    "amount_incl_tax": gettext_lazy("Amount incl. tax"),
+    "spec": gettext_lazy("Specification"),
+    "barcode": gettext_lazy("Barcode"),
+    "purchase_price": gettext_lazy("Purchase price"),
+    "sale_price": gettext_lazy("Sale price"),
+    "safety_stock": gettext_lazy("Safety stock"),
+    "active": gettext_lazy("Active"),
+    "superuser": gettext_lazy("Superuser"),
+    "approved_at": gettext_lazy("Approved at"),
+    "cancelled_at": gettext_lazy("Cancelled at"),
+    "cancel_reason": gettext_lazy("Cancel reason"),
+    "closed_at": gettext_lazy("Closed at"),
+    "closed_reason": gettext_lazy("Close reason"),
+    "stock_value": gettext_lazy("Stock value"),
+    "digest": gettext_lazy("Digest"),
+    "vouchers": gettext_lazy("Vouchers"),
+    "backup": gettext_lazy("Backup"),
+    "steps": gettext_lazy("Steps"),
+    "action": gettext_lazy("Action"),
+    "document": gettext_lazy("Document"),
+    "documents": gettext_lazy("Documents"),
+    "codes": gettext_lazy("Code"),
+    "changes": gettext_lazy("Changes"),
+    "verified": gettext_lazy("Verified"),
+    "reason": gettext_lazy("Reason"),
+    "link": gettext_lazy("Link"),
+    "value": gettext_lazy("Value"),
+    "token": gettext_lazy("Token"),
+    "tokens_revoked": gettext_lazy("Tokens revoked"),
+    "company_name": gettext_lazy("Company name"),
+    "company_address": gettext_lazy("Address"),
+    "company_phone": gettext_lazy("Phone"),
+    "price_includes_tax": gettext_lazy("Prices entered"),
+    "credit_limit_policy": gettext_lazy("Over a customer's credit limit"),
+    "oversell": gettext_lazy("A sales order beyond the available stock"),
+    "reserved_stock_policy": gettext_lazy(
+        "A delivery without an order taking stock reserved for orders"
+    ),
+    "api_token_days": gettext_lazy("API tokens expire after (days)"),
+}
+THRESHOLD = "approval_threshold."
+KINDS = {
+    "customer": gettext_lazy("Customer"),
+    "supplier": gettext_lazy("Supplier"),
+    "receivable": gettext_lazy("Accounts receivable"),
+    "payable": gettext_lazy("Accounts payable"),
+}
+PERIOD_STATUS = {"open": gettext_lazy("Open"), "closed": gettext_lazy("Closed")}
+POLICY_VALUES = {"warn": gettext_lazy("Warn and allow"), "block": gettext_lazy("Block")}
+PRICES_ENTERED = {"0": gettext_lazy("Excluding tax"), "1": gettext_lazy("Including tax")}
 
 
 def local_time(text: str) -> str:
@@ -19,26 +122,69 @@ def local_time(text: str) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _plain(value):
+def object_kind(object_type: str) -> str:
+    return str(OBJECTS.get(object_type, object_type))
+
+
+def object_name(name: str) -> str:
+    """The object as stored, in words where the service wrote some ("3 rows" → "3 行")."""
+    rows = ROWS.fullmatch(name)
+    if rows:
+        return _("%(n)s rows") % {"n": rows[1]}
+    return str(OBJECT_NAMES.get(name, name))
+
+
+def _label(key: str, object_type: str) -> str:
+    if object_type == "roles":
+        return key  # the keys are role names
+    if key.startswith(THRESHOLD):
+        return _("Second approver above (%(type)s)") % {"type": type_label(key[len(THRESHOLD) :])}
+    return str(FIELDS[key]) if key in FIELDS else field_label(key)
+
+
+def _coded(key: str, value: str, object_type: str) -> str:
+    """A coded value by its name; anything else as it is."""
+    if key == "status":
+        names = PERIOD_STATUS if object_type == "period" else STATUS_NAMES
+        return str(names.get(value, value))
+    if key == "type":
+        return type_label(value)
+    if key in POLICIES:
+        return str(POLICY_VALUES.get(value, value))
+    names = {"kind": KINDS, "action": STEP_ACTIONS, "price_includes_tax": PRICES_ENTERED}
+    if key in names:
+        return str(names[key].get(value, value))
+    if key == "stock_value" and value.lstrip("-").isdigit():
+        return fen_str(int(value))  # stored in fen
+    return local_time(value)
+
+
+def _value(key: str, value, object_type: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
     if isinstance(value, str):
-        return local_time(value)
+        return _coded(key, value, object_type)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return f"（{_pairs(value, object_type, '，')}）"
     if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+        if object_type == "roles":
+            return "、".join(str(PERMISSION_LABELS.get(v, v)) for v in value)
+        return "、".join(_value(key, v, object_type) for v in value)
+    return str(value)
 
 
-def readable(value) -> str:
-    """before/after of an audit entry: "status: approved; approved_at: 2026-11-30 18:05:00"."""
+def _pairs(value: dict, object_type: str, sep: str) -> str:
+    return sep.join(
+        f"{_label(k, object_type)}: {_value(k, v, object_type)}" for k, v in value.items()
+    )
+
+
+def readable(value, object_type: str = "") -> str:
+    """before/after of an audit entry: "状态: 已审核; 审核时间: 2026-11-30 18:05:00"."""
     if value is None:
         return ""
-    value = _plain(value)
     if not isinstance(value, dict):
-        return (
-            value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-        )
-    return "; ".join(
-        f"{k}: {v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)}"
-        for k, v in value.items()
-    )
+        return _value("", value, object_type)
+    return _pairs(value, object_type, "; ")

@@ -15,7 +15,7 @@ from openjxc.users.services import (
     VIEW_AUDIT,
 )
 
-from .audit_display import readable
+from .audit_display import object_kind, object_name, readable
 from .decorators import page
 
 AUDIT_ACTIONS = {
@@ -35,6 +35,10 @@ AUDIT_ACTIONS = {
     "setting": gettext_lazy("Setting"),
     "reconcile_fix": gettext_lazy("Fix caches"),
     "restore": gettext_lazy("Restore backup"),
+    "reset_password": gettext_lazy("Reset password"),
+    "revoke_token": gettext_lazy("Revoke token"),
+    "share_statement": gettext_lazy("Share statement"),
+    "revoke_share_link": gettext_lazy("Revoke share link"),
 }
 
 
@@ -77,8 +81,10 @@ def audit(request):
                 {
                     "e": e,
                     "action_label": AUDIT_ACTIONS.get(e.action, e.action),
-                    "before": readable(e.before),
-                    "after": readable(e.after),
+                    "object_kind": object_kind(e.object_type),
+                    "object_name": object_name(e.object),
+                    "before": readable(e.before, e.object_type),
+                    "after": readable(e.after, e.object_type),
                 }
                 for e in listed
             ],

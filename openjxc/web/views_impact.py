@@ -37,10 +37,12 @@ OPEN_ITEM_KINDS = {
     "receivable": gettext_lazy("Accounts receivable"),
     "payable": gettext_lazy("Accounts payable"),
 }
-OPEN_ITEM_ENTRIES = {
+OPEN_ITEM_ENTRIES = {  # every entry posting/ writes (ledger OpenItemEntry.entry)
     "raise": gettext_lazy("Raised"),
     "cancel": gettext_lazy("Cancelled"),
     "allocation": gettext_lazy("Allocation"),
+    "unallocation": gettext_lazy("Undo allocation"),
+    "reverse": gettext_lazy("Reversal"),
 }
 STEP_ACTIONS = {
     "cancel": gettext_lazy("Cancel"),
