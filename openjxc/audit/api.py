@@ -5,6 +5,7 @@ from ninja import Router
 from openjxc.core.api import Output, page_of, page_qs, typed
 from openjxc.users.services import VIEW_AUDIT, require
 
+from . import selectors
 from .models import AuditEntry
 
 router = Router(tags=["checks"])
@@ -48,11 +49,5 @@ def audit(
     offset: int = 0,
 ):
     require(request.user, VIEW_AUDIT)
-    qs = AuditEntry.objects.order_by("-id")
-    if object:
-        qs = qs.filter(object=object)
-    if user:
-        qs = qs.filter(user=user)
-    if action:
-        qs = qs.filter(action=action)
+    qs = selectors.entries(object=object, user=user, action=action)
     return page_qs(qs, entry_dict, limit, offset)

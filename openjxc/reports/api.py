@@ -20,7 +20,7 @@ from openjxc.documents.selectors import get_document
 from openjxc.documents.types import TYPES, invoiced_types
 from openjxc.inventory.selectors import get_warehouse
 from openjxc.partners.models import Partner
-from openjxc.users.masking import sees_cost
+from openjxc.partners.selectors import find_partner
 from openjxc.users.services import (
     MASTER_DATA,
     VIEW_COST,
@@ -246,15 +246,10 @@ def suggest(request, item: str, partner: str | None = None, kind: str = "sales")
     it = get_item(item)
     p = None
     if partner:
-        p = Partner.objects.filter(
-            code=partner, kind="customer" if kind == "sales" else "supplier"
-        ).first()
+        p = find_partner(Partner.CUSTOMER if kind == "sales" else Partner.SUPPLIER, partner)
         if p is None:
             raise not_found("partner", partner)
-    prices = money.suggest_price(it, p, kind)
-    if kind == "purchase" and not sees_cost(request.user):  # purchase prices are cost
-        prices = {**prices, "last_price": None, "list_price": None, "partner_price": None}
-    return prices
+    return money.visible_prices(request.user, it, p, kind)  # purchase prices are cost
 
 
 @router.get("/documents/{number}/margin", response=typed(MarginOut), tags=["documents"])
