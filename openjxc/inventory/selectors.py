@@ -9,7 +9,7 @@ from django.utils import timezone
 from openjxc.catalog.selectors import matching_codes
 from openjxc.core.errors import not_found
 from openjxc.core.numbers import fen_str, qty_dec, qty_str, unit_cost_str
-from openjxc.users.services import allowed_warehouse_ids
+from openjxc.users.services import allowed_warehouse_ids, require_warehouses
 
 from .costing import as_date
 from .models import Warehouse
@@ -38,6 +38,16 @@ def user_warehouses(user, *, active_only: bool = False) -> list[Warehouse]:
         qs = qs.filter(active=True)
     allowed = allowed_warehouse_ids(user)
     return list(qs if allowed is None else qs.filter(id__in=allowed))
+
+
+def warehouse_scope(user, warehouse: Warehouse | None = None) -> list[int] | None:
+    """The warehouses a read for this user covers: the one given (forbidden unless it is one of
+    the user's), else the user's (None: all of them)."""
+    if warehouse is not None:
+        require_warehouses(user, warehouse)
+        return [warehouse.id]
+    allowed = allowed_warehouse_ids(user)
+    return None if allowed is None else sorted(allowed)
 
 
 def find_warehouse(code: str | None) -> Warehouse | None:

@@ -9,13 +9,13 @@ from django.urls import reverse
 from openjxc.closing.checks import reconcile
 from openjxc.documents.access import partner_kinds
 from openjxc.documents.types import STATUS_LABELS, type_label
+from openjxc.inventory.selectors import warehouse_scope
 from openjxc.reports import dashboard
 from openjxc.users.masking import mask_cost, sees_cost
 from openjxc.users.services import (
     MONEY,
     SALES,
     VIEW_COST,
-    allowed_warehouse_ids,
     can,
 )
 
@@ -31,7 +31,7 @@ def home(request):
     sales_ok = can(user, SALES) or can(user, MONEY) or can(user, VIEW_COST)
     context = {"today": day, "may_sales_summary": any(can(user, p) for p in KIND_PERMS["sales"])}
     if sales_ok:
-        figures = mask_cost(user, dashboard.sales_figures(day, allowed_warehouse_ids(user)))
+        figures = mask_cost(user, dashboard.sales_figures(day, warehouse_scope(user)))
         trend = dashboard.sales_trend(day - dt.timedelta(days=29), day)
         context.update(
             figures=figures,
@@ -40,7 +40,7 @@ def home(request):
         )
     if "customer" in partner_kinds(user):  # receivables are customers' balances
         context["due"] = dashboard.receivables_due(day)
-    context["low_stock"] = dashboard.low_stock(allowed_warehouse_ids(user))
+    context["low_stock"] = dashboard.low_stock(warehouse_scope(user))
     waiting = dashboard.waiting_documents(user)
     for w in waiting:
         w["label"] = type_label(w["type"])

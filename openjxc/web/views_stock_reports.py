@@ -9,7 +9,7 @@ from openjxc.catalog.selectors import find_item, item_choices
 from openjxc.core.errors import DomainError
 from openjxc.documents.services import create_draft
 from openjxc.documents.types import order_type, type_label
-from openjxc.inventory.selectors import stock_report
+from openjxc.inventory.selectors import stock_report, warehouse_scope
 from openjxc.partners.models import Partner
 from openjxc.partners.selectors import search_partners
 from openjxc.reports import dashboard, selectors
@@ -17,7 +17,6 @@ from openjxc.reports.excel import period_text
 from openjxc.users.masking import mask_cost, sees_cost
 from openjxc.users.services import (
     PURCHASE,
-    allowed_warehouse_ids,
     can,
 )
 
@@ -155,8 +154,7 @@ def stock_ledger(request):
 def low_stock(request):
     user = request.user
     choices, restricted, wh = warehouse_choice(request, one_when_restricted=False)
-    ids = {wh.id} if wh else allowed_warehouse_ids(user)
-    rows = mask_cost(user, dashboard.low_stock(ids))
+    rows = mask_cost(user, dashboard.low_stock(warehouse_scope(user, wh)))
     error, status = None, 200
     may_order = can(user, PURCHASE)
     if request.method == "POST":

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from openjxc.core.errors import DomainError
 from openjxc.documents.types import type_label
+from openjxc.inventory.selectors import warehouse_scope
 from openjxc.ledger.periods import period_bounds
 from openjxc.reports import trade
 from openjxc.reports.excel import period_text
@@ -18,7 +19,6 @@ from openjxc.users.services import (
     PURCHASE,
     SALES,
     VIEW_COST,
-    allowed_warehouse_ids,
     can,
 )
 
@@ -41,7 +41,7 @@ def _trade_summary(request, kind, margin: bool):
     data, error = {"items": [], "totals": {}}, None
     try:
         date_from, date_to = period_param(request)
-        data = trade.summary(kind, by, date_from, date_to, allowed_warehouse_ids(request.user))
+        data = trade.summary(kind, by, date_from, date_to, warehouse_scope(request.user))
     except DomainError as exc:
         error = error_message(exc)
         date_from, date_to = this_month()
@@ -151,9 +151,7 @@ def trade_details(request, kind):
         date_from, date_to = period_param(request)
         data = mask_cost(
             user,
-            trade.details(
-                kind, date_from, date_to, **filters, warehouse_ids=allowed_warehouse_ids(user)
-            ),
+            trade.details(kind, date_from, date_to, **filters, warehouse_ids=warehouse_scope(user)),
         )
     except DomainError as exc:
         error = error_message(exc)
