@@ -169,3 +169,57 @@ def test_the_import_check_sees_an_upward_import(tmp_path):
     assert upward_imports(tmp_path) == Counter(
         {("core/m.py", "web"): 1, ("core/m.py", "reports"): 1}
     )
+
+
+# The web layer parses the request, calls a selector or a service and renders: no ORM query, raw
+# SQL or transaction of its own (docs/architecture.md "The web UI"). What reads like a query.
+WEB_QUERY = re.compile(
+    r"\.objects\b|\bconnection\b|\.cursor\(|\bfrom django\.db\b|\bimport django\.db\b"
+    r"|\.(?:filter|exclude|annotate|aggregate|select_related|prefetch_related|values_list"
+    r"|order_by|distinct|raw|extra|select_for_update|bulk_create|update_or_create"
+    r"|get_or_create)\(|\.all\(\)|\.values\(\s"  # .values("…"): its string is blanked
+)
+# (file, occurrences) allowed in web/; a ratchet with target 0 — an entry may only shrink or go.
+WEB_QUERY_RATCHET: dict[str, int] = {}
+
+
+def web_queries(root: Path = ROOT) -> Counter:
+    """web/ module -> how many lines of its code (comments and strings left out) read like an
+    ORM query or raw SQL."""
+    found: Counter = Counter()
+    for path in sorted((root / "web").rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if "/migrations/" in rel:
+            continue
+        text = path.read_text()
+        lines = [list(line) for line in text.splitlines()]
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type in (tokenize.COMMENT, tokenize.STRING):
+                (row, col), (end_row, end_col) = tok.start, tok.end
+                for n in range(row, end_row + 1):
+                    line = lines[n - 1]
+                    stop = end_col if n == end_row else len(line)
+                    line[col if n == row else 0 : stop] = " " * (stop - (col if n == row else 0))
+        found[rel] += sum(1 for line in lines if WEB_QUERY.search("".join(line)))
+    return +found
+
+
+def test_web_modules_run_no_queries():
+    found = web_queries()
+    new = {k: n for k, n in found.items() if n > WEB_QUERY_RATCHET.get(k, 0)}
+    assert new == {}, f"queries in web/ (move them to a selector or a service): {new}"
+
+
+def test_the_query_check_sees_orm_and_sql_in_web(tmp_path):
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "views_x.py").write_text(
+        "from django.db.models import Q\n"
+        "rows = Item.objects.all()\n"
+        "rows = qs.filter(active=True).order_by('code')\n"
+        "cur = connection.cursor()\n"
+        "ids = doc.lines.all().values('id')\n"
+        "# a comment about .filter( is no query\n"
+        'TEXT = "nor is .objects. in a string"\n'
+        "ok = path.exists() and counts.values() and request.GET.get('x')\n"
+    )
+    assert web_queries(tmp_path) == Counter({"web/views_x.py": 5})

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop as N_
 
 from openjxc.core.services import get_setting
 
-from .files import sha256_file, sqlite_counts
+from .files import BackupError, sha256_file, sqlite_counts, verify_file
 
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "users.permissions"]
 
@@ -130,6 +130,27 @@ def list_backups() -> list[dict]:
         except (OSError, ValueError):
             continue
     return out
+
+
+_VERIFIED: dict = {}
+
+
+def is_verified(manifest: dict) -> bool:
+    """The backup file matches its manifest's checksum (remembered per file, size and time, so
+    that listing the backups does not read every file each time)."""
+    path = backup_dir() / manifest["file"]
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    key = (str(path), stat.st_size, stat.st_mtime)
+    if key not in _VERIFIED:
+        try:
+            verify_file(path)
+            _VERIFIED[key] = True
+        except BackupError:
+            _VERIFIED[key] = False
+    return _VERIFIED[key]
 
 
 def prune(keep: int) -> None:

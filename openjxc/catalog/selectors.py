@@ -29,9 +29,11 @@ def get_item(code: str) -> Item:
     return item
 
 
-def search_items(search: str | None):
+def search_items(search: str | None, *, active_only: bool = False):
     """Items by code, name, spec, exact barcode or pinyin initials (拼音首字母, e.g. "kl" finds 可乐)."""
     qs = Item.objects.order_by("code")
+    if active_only:
+        qs = qs.filter(active=True)
     if search:
         qs = qs.filter(
             Q(code__icontains=search)
@@ -51,4 +53,37 @@ def item_by_barcode(barcode: str) -> Item | None:
     return (
         Item.objects.filter(barcode=barcode, active=True).first()
         or Item.objects.filter(code=barcode).first()
+    )
+
+
+def find_item(text: str) -> Item | None:
+    """The item with this code, else the first one a search for it finds (None when none)."""
+    if not text:
+        return None
+    return Item.objects.filter(code=text).first() or search_items(text).first()
+
+
+def items_by_code(codes) -> dict[str, Item]:
+    return {i.code: i for i in Item.objects.filter(code__in=set(codes))}
+
+
+def item_codes(ids) -> dict[int, str]:
+    """id -> code of the given items."""
+    return dict(Item.objects.filter(id__in=set(ids)).values_list("id", "code"))
+
+
+def item_names(codes) -> dict[str, str]:
+    """code -> name of the given items."""
+    return dict(Item.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def matching_codes(search: str, limit: int) -> set[str]:
+    """The codes of at most `limit` items a search finds."""
+    return set(search_items(search).values_list("code", flat=True)[:limit])
+
+
+def item_choices(limit: int) -> list[tuple[str, str]]:
+    """(code, name) of the first `limit` active items, for a page's pick list."""
+    return list(
+        Item.objects.filter(active=True).order_by("code").values_list("code", "name")[:limit]
     )

@@ -108,3 +108,10 @@ def update_item(user, code: str, data: dict) -> dict:
 def set_item_active(user, code: str, active: bool) -> dict:
     """停用 / 启用 an item: an inactive item is no longer found by the barcode scanner; its history stays."""
     return _edit_item(user, code, lambda item: setattr(item, "active", bool(active)))
+
+
+def edit_item(user, code: str, data: dict, active: bool) -> dict:
+    """The item page's save: the changed fields and 停用 / 启用 in one transaction."""
+    with transaction.atomic():
+        update_item(user, code, data)
+        return set_item_active(user, code, active)

@@ -9,8 +9,7 @@ from openjxc.core.numbers import parse_decimal
 from openjxc.core.services import POLICIES, policy_value, set_setting
 from openjxc.documents.types import TYPES
 from openjxc.ledger import periods as periods_module
-from openjxc.ledger.models import Period
-from openjxc.ledger.periods import ensure_periods, period_dict
+from openjxc.ledger.periods import all_periods, ensure_periods, period_dict
 from openjxc.users.admin import token_days_value
 from openjxc.users.services import (
     CLOSE,
@@ -56,7 +55,7 @@ def reconcile_view(request):
 @router.get("/periods", response=typed(page_of(PeriodOut)))
 def periods(request, limit: int = 1000, offset: int = 0):
     ensure_periods()
-    return page([period_dict(p) for p in Period.objects.order_by("start")], limit, offset)
+    return page([period_dict(p) for p in all_periods()], limit, offset)
 
 
 @router.put("/periods/cycle", response=typed(CycleOut))
@@ -66,7 +65,7 @@ def set_cycle(request, payload: CycleIn):
     periods_module.set_cycle(payload.cycle)
     return {
         "cycle": periods_module.cycle(),
-        "items": [period_dict(p) for p in Period.objects.order_by("start")],
+        "items": [period_dict(p) for p in all_periods()],
     }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from ninja import Router
 
+from openjxc.audit import selectors
 from openjxc.audit.models import AuditEntry
 from openjxc.core.api import Output, page_of, page_qs, typed
 from openjxc.users.services import VIEW_AUDIT, require
@@ -53,11 +54,5 @@ def audit(
     offset: int = 0,
 ):
     require(request.user, VIEW_AUDIT)
-    qs = AuditEntry.objects.order_by("-id")
-    if object:
-        qs = qs.filter(object=object)
-    if user:
-        qs = qs.filter(user=user)
-    if action:
-        qs = qs.filter(action=action)
+    qs = selectors.entries(object=object, user=user, action=action)
     return page_qs(qs, entry_dict, limit, offset)

@@ -130,6 +130,13 @@ def price_str(d: Decimal | None) -> str | None:
     return format(d.quantize(MONEY_PLACES) if -d.as_tuple().exponent < 2 else d, "f")
 
 
+def percent_str(rate) -> str:
+    """A tax rate as people type it, in percent ("0.13" → "13"); blank when there is none."""
+    if rate in (None, ""):
+        return ""
+    return format((Decimal(str(rate)) * 100).normalize(), "f")
+
+
 def grouped(value) -> str:
     """A number for people: thousands grouped, its decimals kept as given ("11636.70" →
     "11,636.70"); None is blank and anything not a number (a mask "—", a word) stays as it is."""

@@ -12,14 +12,19 @@ from openjxc.core.errors import DomainError, not_found
 from openjxc.partners.models import Partner
 from openjxc.users.masking import PRICED_AT_COST, mask_cost, sees_cost
 from openjxc.users.services import (
+    APPROVE,
+    CANCEL,
+    EDIT,
     MONEY,
     PURCHASE,
+    REVERSE,
     SALES,
     allowed_warehouse_ids,
     can,
     require_warehouses,
 )
 
+from . import workflow
 from .models import Document
 from .types import TYPES
 
@@ -165,3 +170,57 @@ def readable_numbers(user, numbers) -> set[str]:
     return set(
         visible(user, Document.objects.filter(number__in=numbers)).values_list("number", flat=True)
     )
+
+
+def may_edit(user, doc_type: str) -> bool:
+    """Drafts of this type: editing, approving and cancelling need the type's own area (a reading
+    area only sees the document)."""
+    return can(user, EDIT) and may_use_type(user, doc_type)
+
+
+# the families whose cancel-chain the document page offers (an order and what was delivered or
+# received against it; money and invoices are undone on their own)
+CHAIN_KINDS = ("order", "stock")
+
+
+def document_actions(user, doc: Document) -> dict:
+    """What this user may do with the document now: a move the workflow allows from its status
+    (documents/workflow.py) that the user's permissions and the type's area allow. The undoing
+    actions are offered on posted documents only."""
+    t = TYPES[doc.type]
+    writable = may_use_type(user, doc.type)
+    posted = doc.status in Document.POSTED
+
+    def may(action: str, perm: str) -> bool:
+        return writable and can(user, perm) and workflow.can(doc, action)
+
+    derive_to = []
+    if workflow.can(doc, "derive") and can(user, EDIT):
+        derive_to = [
+            (code, str(tt.label))
+            for code, tt in TYPES.items()
+            if tt.posts and doc.type in tt.source_types and may_use_type(user, code)
+        ]
+    return {
+        "edit": may("edit", EDIT),
+        "approve": may("approve", APPROVE),
+        "close": may("close", APPROVE),
+        "cancel": posted and may("cancel", CANCEL),
+        "reverse": posted and may("reverse", REVERSE),
+        "cancel_chain": posted and t.kind in CHAIN_KINDS and may("cancel_chain", CANCEL),
+        "derive_to": derive_to,
+    }
+
+
+def keep_hidden_prices(doc: Document, body: dict) -> None:
+    """A user who may not see the draft's prices (purchase prices) saves a form without them:
+    each line keeps the price and tax rate of the draft's line for the same item, in order; a
+    new item gets its default price from the service."""
+    kept: dict = {}
+    for ln in doc.lines.select_related("item").order_by("line_no"):
+        kept.setdefault(ln.item.code, []).append((ln.price, ln.tax_rate))
+    for line in body.get("lines", []):
+        prices = kept.get(line["item"])
+        if prices:
+            price, rate = prices.pop(0) if len(prices) > 1 else prices[0]
+            line["price"], line["tax_rate"] = str(price), str(rate)

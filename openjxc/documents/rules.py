@@ -5,7 +5,15 @@ import re
 from decimal import Decimal
 
 from openjxc.core.errors import DomainError
-from openjxc.core.numbers import QTY_SCALE, parse_decimal, parse_tax_rate, round_half_up, to_fen
+from openjxc.core.numbers import (
+    COST_PLACES,
+    QTY_SCALE,
+    parse_decimal,
+    parse_tax_rate,
+    price_str,
+    round_half_up,
+    to_fen,
+)
 
 EARLIEST, LATEST = (
     dt.date(1900, 1, 1),
@@ -39,11 +47,6 @@ def parse_date(value, field: str = "date") -> dt.date:
     return value
 
 
-def optional_date(request, name: str) -> dt.date | None:
-    value = request.GET.get(name)
-    return parse_date(value, name) if value else None
-
-
 def query_date(value: str | None, name: str) -> dt.date | None:
     """A date query parameter declared on the endpoint (so that the OpenAPI document shows it);
     ?from= and ?to= are declared as Query(None, alias="from") since `from` is a Python keyword."""
@@ -63,6 +66,16 @@ def line_amounts(
     tax = round_half_up(amount * rate)
     pit = round_half_up(price * (1 + rate), Decimal("0.000001"))
     return price, pit, amount, tax, amount + tax
+
+
+def entry_price(price, rate, incl: bool) -> str | None:
+    """A stored tax-exclusive price as the user types it: tax-inclusive (rounded to 6 places) when
+    the company types prices with tax (setting price_includes_tax)."""
+    if price is None:
+        return None
+    if incl:
+        price = round_half_up(Decimal(price) * (1 + Decimal(rate or 0)), COST_PLACES)
+    return price_str(Decimal(price))
 
 
 def check_prices_agree(price: Decimal, price_incl_tax: Decimal, rate: Decimal, where: str) -> None:

@@ -1,10 +1,16 @@
-"""Named reads of documents, serialised the way API.md describes them."""
+"""Named reads of documents, serialised the way API.md describes them, and the reads of the
+document pages (lists with their search, counts and totals, the entry form's data)."""
+
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from openjxc.core.errors import not_found
-from openjxc.core.numbers import fen_str, price_str, qty_str
+from openjxc.core.numbers import fen_str, percent_str, price_str, qty_str
+from openjxc.core.services import get_setting
 
+from .access import visible
 from .models import Document, DocumentLine
-from .types import TYPES, type_label
+from .types import STATUS_LABELS, TYPES, type_label
 
 INVOICE_TYPES = tuple(code for code, t in TYPES.items() if t.kind == "invoice")
 
@@ -91,10 +97,28 @@ def document_dict(doc: Document, lines=None) -> dict:
     }
 
 
-def list_documents(*, type=None, status=None, partner=None, date_from=None, date_to=None):
+def list_documents(
+    *, type=None, status=None, partner=None, date_from=None, date_to=None, search=None
+):
+    """Documents newest first; `search` finds the number, the partner, the memo or an item on a
+    line (its code, name, barcode or pinyin initials)."""
     qs = Document.objects.select_related(
         "partner", "warehouse", "to_warehouse", "source", "reversal_of", "account"
     )
+    if search:
+        lines = DocumentLine.objects.filter(
+            Q(item__code__icontains=search)
+            | Q(item__name__icontains=search)
+            | Q(item__barcode=search)
+            | Q(item__pinyin__icontains=search.lower())
+        ).values("document_id")
+        qs = qs.filter(
+            Q(number__icontains=search)
+            | Q(partner__code__icontains=search)
+            | Q(partner__name__icontains=search)
+            | Q(memo__icontains=search)
+            | Q(id__in=lines)
+        )
     if type:
         qs = qs.filter(type=type)
     if status:
@@ -126,3 +150,98 @@ def used_quantities(source: Document, *, by_invoice: bool = False) -> dict:
     for sl, qty in qs.order_by().values_list("source_line_id", "qty"):
         used[sl] = used.get(sl, 0) + qty
     return used
+
+
+def status_counts(qs) -> dict[str, int]:
+    """How many documents of qs are in each status."""
+    return dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+
+
+def amount_totals(qs) -> dict[str, str]:
+    """The sums of qs: amount, tax and gross (amount including tax)."""
+    total = qs.aggregate(amount=Sum("amount"), tax=Sum("tax"), gross=Sum("amount_incl_tax"))
+    return {k: fen_str(v or 0) for k, v in total.items()}
+
+
+def list_row(d: Document) -> dict:
+    """A document as a list shows it: names rather than codes, amounts as money strings."""
+    return {
+        "number": d.number,
+        "type": d.type,
+        "type_name": type_label(d.type),
+        "date": d.date.isoformat(),
+        "partner": d.partner.name if d.partner_id else "",
+        "warehouse": d.warehouse.name if d.warehouse_id else "",
+        "to_warehouse": d.to_warehouse.name if d.to_warehouse_id else "",
+        "amount": fen_str(d.amount),
+        "tax": fen_str(d.tax),
+        "amount_incl_tax": fen_str(d.amount_incl_tax),
+        "status": d.status,
+        "status_name": STATUS_LABELS.get(d.status, d.status),
+        "memo": d.memo,
+        "salesperson": d.salesperson,
+    }
+
+
+def derived_documents(doc: Document) -> list[Document]:
+    """The documents made from this one (deliveries from an order, a return from a delivery …)."""
+    return list(Document.objects.filter(source=doc).order_by("date", "id"))
+
+
+def open_sources(user, t, partner: str | None = None) -> list[Document]:
+    """Approved or partly fulfilled documents a new document of type t may derive from (of the
+    partner, when one is given), newest 50; for an invoice, only those its approved invoices do
+    not cover yet."""
+    qs = visible(
+        user,
+        Document.objects.filter(
+            type__in=t.source_types, status__in=(Document.APPROVED, Document.PARTIAL)
+        ),
+    )
+    if partner:
+        qs = qs.filter(partner__code=partner)
+    if t.kind == "invoice":
+        invoiced = (
+            Document.objects.filter(source=OuterRef("pk"), type=t.code, status=Document.APPROVED)
+            .order_by()
+            .values("source")
+            .annotate(s=Sum("amount_incl_tax"))
+            .values("s")
+        )
+        qs = qs.annotate(invoiced=Coalesce(Subquery(invoiced), 0)).filter(
+            invoiced__lt=F("amount_incl_tax")
+        )
+    return list(qs.select_related("partner").order_by("-date", "-id")[:50])
+
+
+def prices_include_tax() -> bool:
+    """Users type tax-inclusive prices (company setting price_includes_tax = "1")."""
+    return get_setting("price_includes_tax", "0") == "1"
+
+
+def display_dict(doc: Document) -> dict:
+    """document_dict for the detail page and the print: tax rates in percent, the total quantity."""
+    lines = list(doc.lines.select_related("item").order_by("line_no"))
+    data = document_dict(doc, lines)
+    for ln in data["lines"]:
+        ln["tax_percent"] = percent_str(ln["tax_rate"])
+    data["qty_total"] = qty_str(sum(ln.qty for ln in lines))
+    return data
+
+
+def entry_dict(doc: Document, incl: bool) -> dict:
+    """A draft as the entry form shows it: prices as the user types them (with tax when `incl`),
+    tax rates in percent, the planned allocations of a money document."""
+    data = document_dict(doc)
+    data["lines"] = [
+        {
+            **ln,
+            "price_entry": (ln.get("price_incl_tax") if incl else ln.get("price")) or "",
+            "tax_percent": percent_str(ln.get("tax_rate")),
+        }
+        for ln in data["lines"]
+    ]
+    plan = doc.allocation_plan or {}
+    data["allocations"] = {a["document"]: fen_str(a["amount"]) for a in plan.get("allocations", [])}
+    data["auto_allocate"] = bool(plan.get("auto"))
+    return data

@@ -5,7 +5,6 @@ from openjxc.core.api import Input, Output, page, page_of, page_qs, typed
 from openjxc.documents.rules import query_date
 
 from . import selectors
-from .models import Warehouse
 from .services import create_warehouse
 
 router = Router(tags=["stock"])
@@ -61,7 +60,7 @@ def create(request, payload: WarehouseIn):
 
 @router.get("/warehouses", response=typed(page_of(WarehouseOut)), tags=["master data"])
 def list_warehouses(request, limit: int = 100, offset: int = 0):
-    return page_qs(Warehouse.objects.order_by("code"), selectors.warehouse_dict, limit, offset)
+    return page_qs(selectors.all_warehouses(), selectors.warehouse_dict, limit, offset)
 
 
 @router.get("/warehouses/{code}", response=typed(WarehouseOut), tags=["master data"])

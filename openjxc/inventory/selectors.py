@@ -6,9 +6,10 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from openjxc.catalog.selectors import matching_codes
 from openjxc.core.errors import not_found
 from openjxc.core.numbers import fen_str, qty_dec, qty_str, unit_cost_str
-from openjxc.users.services import allowed_warehouse_ids
+from openjxc.users.services import allowed_warehouse_ids, require_warehouses
 
 from .costing import as_date
 from .models import Warehouse
@@ -18,6 +19,50 @@ KIND_NAMES = {0: "original", 1: "reversal", 2: "adjustment"}
 
 def warehouse_dict(wh: Warehouse) -> dict:
     return {"id": wh.id, "code": wh.code, "name": wh.name, "active": wh.active}
+
+
+def all_warehouses():
+    """Every warehouse, in code order."""
+    return Warehouse.objects.order_by("code")
+
+
+def active_warehouses() -> list[Warehouse]:
+    """The warehouses in use, in code order (a transfer may go to any of them)."""
+    return list(all_warehouses().filter(active=True))
+
+
+def user_warehouses(user, *, active_only: bool = False) -> list[Warehouse]:
+    """The warehouses this user may use (all for an unrestricted user), in code order."""
+    qs = all_warehouses()
+    if active_only:
+        qs = qs.filter(active=True)
+    allowed = allowed_warehouse_ids(user)
+    return list(qs if allowed is None else qs.filter(id__in=allowed))
+
+
+def warehouse_scope(user, warehouse: Warehouse | None = None) -> list[int] | None:
+    """The warehouses a read for this user covers: the one given (forbidden unless it is one of
+    the user's), else the user's (None: all of them)."""
+    if warehouse is not None:
+        require_warehouses(user, warehouse)
+        return [warehouse.id]
+    allowed = allowed_warehouse_ids(user)
+    return None if allowed is None else sorted(allowed)
+
+
+def find_warehouse(code: str | None) -> Warehouse | None:
+    return Warehouse.objects.filter(code=code or "").first()
+
+
+def warehouse_codes(ids) -> dict[int, str]:
+    """id -> code of the given warehouses."""
+    return dict(Warehouse.objects.filter(id__in=set(ids)).values_list("id", "code"))
+
+
+def warehouse_names(codes=None) -> dict[str, str]:
+    """code -> name of the given warehouses (of all when none are given)."""
+    qs = Warehouse.objects.all() if codes is None else Warehouse.objects.filter(code__in=set(codes))
+    return dict(qs.values_list("code", "name"))
 
 
 def get_warehouse(code: str) -> Warehouse:
@@ -229,3 +274,14 @@ def held_for_line(line_id, warehouse_id: int) -> Decimal:
             [int(line_id), warehouse_id],
         )
         return qty_dec(max(int(cur.fetchone()[0]), 0))
+
+
+def stock_report(user, day=None, warehouse_id=None, search: str = "") -> dict:
+    """库存余额: the balances at `day` in the warehouses this user may see (one of them when
+    given), of the items a search finds (at most 5,000 of them), with the total value."""
+    rows = in_allowed_warehouses(user, stock_rows(day, warehouse_id=warehouse_id))
+    if search:
+        codes = matching_codes(search, 5000)
+        rows = [r for r in rows if r["item"] in codes]
+    total = sum((Decimal(r["value"]) for r in rows), Decimal("0.00"))
+    return {"items": rows, "totals": {"value": str(total)}}

@@ -92,6 +92,22 @@ def get_period(name: str) -> Period:
     return period
 
 
+def all_periods() -> list[Period]:
+    """Every period, oldest first (ensure_periods first to include the current one)."""
+    return list(Period.objects.order_by("start"))
+
+
+def find_period(name: str) -> Period | None:
+    """The period of this name if it exists (never created, unlike get_period)."""
+    return Period.objects.filter(name=name).first()
+
+
+def period_bounds(names) -> dict[str, tuple[dt.date, dt.date]]:
+    """name -> (start, end) of the named periods that exist."""
+    rows = Period.objects.filter(name__in=set(names)).values_list("name", "start", "end")
+    return {name: (start, end) for name, start, end in rows}
+
+
 def set_cycle(value: str) -> None:
     if value not in CYCLES:
         raise DomainError(

@@ -1,11 +1,13 @@
 """Ledger reads: journal, trial balance, partner balances and open items."""
 
 from django.db import connection
+from django.db.models import Q
 
 from openjxc.core.numbers import fen_str
+from openjxc.documents.types import MONEY_ACCOUNTS
 from openjxc.inventory.costing import as_date
 
-from .models import Account
+from .models import Account, Allocation
 from .periods import get_period
 
 
@@ -180,4 +182,35 @@ def open_items(partner_ids: list[int], include_settled: bool = False) -> list[di
         }
         for n, day, t, k, a, o in rows
         if include_settled or int(o) != 0
+    ]
+
+
+def money_accounts() -> list[Account]:
+    """The cash and bank accounts a money document may use (1001, 1002, 1012 and their
+    sub-accounts), in code order."""
+    return list(
+        Account.objects.filter(
+            Q(code__in=MONEY_ACCOUNTS)
+            | Q(code__startswith="1001")
+            | Q(code__startswith="1002")
+            | Q(code__startswith="1012")
+        ).order_by("code")
+    )
+
+
+def document_allocations(doc_id: int) -> list[dict]:
+    """Every allocation (核销) made from or to this document, undone ones included, oldest first:
+    the other document, the amount and the date."""
+    rows = (
+        Allocation.objects.filter(Q(source_id=doc_id) | Q(target_id=doc_id))
+        .select_related("source", "target")
+        .order_by("date", "id")
+    )
+    return [
+        {
+            "number": a.target.number if a.source_id == doc_id else a.source.number,
+            "amount": fen_str(a.amount),
+            "date": a.date.isoformat(),
+        }
+        for a in rows
     ]

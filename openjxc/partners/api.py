@@ -3,7 +3,7 @@ from ninja import Router, Status
 from openjxc.core.api import Input, Num, Output, page_of, page_qs, typed
 
 from .models import Partner
-from .selectors import get_partner, partner_dict
+from .selectors import get_partner, partner_dict, search_partners
 from .services import create_partner
 
 router = Router(tags=["master data"])
@@ -30,10 +30,7 @@ PartnerPage = page_of(PartnerOut)
 
 
 def _list(kind, search, limit, offset):
-    qs = Partner.objects.filter(kind=kind).order_by("code")
-    if search:
-        qs = qs.filter(name__icontains=search) | qs.filter(code__icontains=search)
-    return page_qs(qs, partner_dict, limit, offset)
+    return page_qs(search_partners(kind, search), partner_dict, limit, offset)
 
 
 @router.post("/customers", response=typed(PartnerOut, 201))

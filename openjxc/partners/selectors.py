@@ -1,3 +1,5 @@
+from django.db.models import Q
+
 from openjxc.core.errors import not_found
 from openjxc.core.numbers import fen_str
 
@@ -21,3 +23,19 @@ def get_partner(kind: str, code: str) -> Partner:
     if p is None:
         raise not_found(kind, code)
     return p
+
+
+def find_partner(kind: str, code: str | None) -> Partner | None:
+    return Partner.objects.filter(kind=kind, code=code or "").first()
+
+
+def search_partners(kind: str, search: str | None = None, *, active_only: bool = False):
+    """Customers or suppliers in code order; `search` finds the code, the name or the phone."""
+    qs = Partner.objects.filter(kind=kind).order_by("code")
+    if active_only:
+        qs = qs.filter(active=True)
+    if search:
+        qs = qs.filter(
+            Q(code__icontains=search) | Q(name__icontains=search) | Q(phone__icontains=search)
+        )
+    return qs

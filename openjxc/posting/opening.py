@@ -10,7 +10,7 @@ from django.db import transaction
 from openjxc.audit.services import record
 from openjxc.catalog.models import Item
 from openjxc.core.errors import DomainError
-from openjxc.core.numbers import parse_decimal
+from openjxc.core.numbers import parse_decimal, round_half_up
 from openjxc.core.services import start_date
 from openjxc.core.sheets import read_rows
 from openjxc.documents.models import Document, DocumentLine
@@ -144,3 +144,17 @@ def import_opening_stock(user, content: bytes, commit: bool) -> dict:
         "documents": documents if imported else [],
         "date": str(day) if day else None,
     }
+
+
+def preview_totals(rows: list[dict]) -> dict:
+    """The totals of a checked file's rows (import_opening_stock's "rows", all valid): the
+    quantity and the value (quantity × unit cost, or the amount given)."""
+    qty = value = Decimal(0)
+    for r in rows:
+        q = Decimal(r["data"]["qty"])
+        qty += q
+        cost = r["data"].get("unit_cost")
+        value += (
+            round_half_up(q * Decimal(cost)) if cost is not None else Decimal(r["data"]["amount"])
+        )
+    return {"qty": format(qty.normalize(), "f"), "amount": f"{value:.2f}"}

@@ -18,15 +18,13 @@ from openjxc.documents.access import (
 from openjxc.documents.rules import query_date
 from openjxc.documents.selectors import get_document
 from openjxc.documents.types import TYPES, invoiced_types
-from openjxc.inventory.selectors import get_warehouse
+from openjxc.inventory.selectors import get_warehouse, warehouse_scope
 from openjxc.partners.models import Partner
-from openjxc.users.masking import sees_cost
+from openjxc.partners.selectors import find_partner
 from openjxc.users.services import (
     MASTER_DATA,
     VIEW_COST,
-    allowed_warehouse_ids,
     require,
-    require_warehouses,
 )
 
 from . import money, selectors, sharing, trade
@@ -81,12 +79,7 @@ def _range(date_from: str | None, date_to: str | None):
 def _warehouse_scope(user, code: str | None) -> list[int] | None:
     """The warehouses a stock report may read: the one asked for, which must be the user's (403
     otherwise), else all of them — for a user limited to some warehouses, those."""
-    if code:
-        wh = get_warehouse(code)
-        require_warehouses(user, wh)
-        return [wh.id]
-    allowed = allowed_warehouse_ids(user)
-    return None if allowed is None else sorted(allowed)
+    return warehouse_scope(user, get_warehouse(code) if code else None)
 
 
 @router.get("/reports/inventory-summary", response=typed(InventorySummaryOut))
@@ -246,15 +239,10 @@ def suggest(request, item: str, partner: str | None = None, kind: str = "sales")
     it = get_item(item)
     p = None
     if partner:
-        p = Partner.objects.filter(
-            code=partner, kind="customer" if kind == "sales" else "supplier"
-        ).first()
+        p = find_partner(Partner.CUSTOMER if kind == "sales" else Partner.SUPPLIER, partner)
         if p is None:
             raise not_found("partner", partner)
-    prices = money.suggest_price(it, p, kind)
-    if kind == "purchase" and not sees_cost(request.user):  # purchase prices are cost
-        prices = {**prices, "last_price": None, "list_price": None, "partner_price": None}
-    return prices
+    return money.visible_prices(request.user, it, p, kind)  # purchase prices are cost
 
 
 @router.get("/documents/{number}/margin", response=typed(MarginOut), tags=["documents"])
@@ -338,7 +326,7 @@ def trade_summary(
     today = timezone.localdate()
     date_from = query_date(date_from, "from") or today.replace(day=1)
     date_to = query_date(date_to, "to") or today
-    data = trade.summary(kind, by, date_from, date_to, allowed_warehouse_ids(request.user))
+    data = trade.summary(kind, by, date_from, date_to, warehouse_scope(request.user))
     if format == "xlsx":
         columns = [
             (by, "编码"),
@@ -383,7 +371,7 @@ def trade_details(
         partner=partner,
         item=item,
         salesperson=salesperson,
-        warehouse_ids=allowed_warehouse_ids(request.user),
+        warehouse_ids=warehouse_scope(request.user),
     )
     if format == "xlsx":
         columns = [

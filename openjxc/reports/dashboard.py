@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Count
 
 from openjxc.core.numbers import fen_str, qty_str
+from openjxc.documents.access import visible
 from openjxc.documents.models import Document
 
 from . import money, trade
@@ -38,6 +39,14 @@ def sales_by_day(date_from: dt.date, date_to: dt.date) -> list[dict]:
         )
         day += dt.timedelta(days=1)
     return days
+
+
+def sales_trend(date_from: dt.date, date_to: dt.date) -> dict:
+    """The daily sales of the range (sales_by_day, each day labelled MM-DD) and their total."""
+    days = sales_by_day(date_from, date_to)
+    for d in days:
+        d["label"] = d["date"][5:]
+    return {"days": days, "total": fen_str(sum(d["amount_fen"] for d in days))}
 
 
 def sales_figures(today: dt.date, warehouse_ids=None) -> dict:
@@ -111,11 +120,10 @@ def low_stock(warehouse_ids=None) -> list[dict]:
     return out
 
 
-def waiting_documents(queryset) -> list[dict]:
-    """Drafts and documents pending approval, counted by type and status (queryset already
-    limited to what the user may see)."""
+def waiting_documents(user) -> list[dict]:
+    """Drafts and documents pending approval that this user may see, counted by type and status."""
     rows = (
-        queryset.filter(status__in=[Document.DRAFT, "pending_approval"])
+        visible(user, Document.objects.filter(status__in=[Document.DRAFT, Document.PENDING]))
         .values("type", "status")
         .annotate(n=Count("id"))
         .order_by("type", "status")
@@ -152,3 +160,14 @@ def receivables_by_partner(kind: str | None = None) -> list[dict]:
         }
         for k, code, name, r, p, n, oldest in rows
     ]
+
+
+def receivables_summary(kinds, kind: str | None = None) -> dict:
+    """应收应付: receivables_by_partner of the partner kinds a user may see (of one of them when
+    `kind` is given), with the totals of receivable, payable and net."""
+    rows = [r for r in receivables_by_partner(kind) if r["partner_kind"] in kinds]
+    totals = {
+        k: str(sum((Decimal(r[k]) for r in rows), Decimal("0.00")))
+        for k in ("receivable", "payable", "net")
+    }
+    return {"items": rows, "totals": totals}

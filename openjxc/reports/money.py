@@ -18,6 +18,7 @@ from openjxc.documents.types import (
     trade_types,
 )
 from openjxc.inventory.costing import as_date
+from openjxc.users.masking import sees_cost
 
 BUCKETS = (
     ("0-30", 30),
@@ -199,6 +200,22 @@ def suggest_price(item, partner, kind: str) -> dict:
         "list_price": price_str(list_price),
         "partner_price": price_str(partner_price),
     }
+
+
+def visible_prices(user, item, partner, kind: str) -> dict:
+    """suggest_price without the purchase prices (cost) for a user who may not see cost."""
+    prices = suggest_price(item, partner, kind)
+    if kind == "purchase" and not sees_cost(user):
+        prices = {**prices, "last_price": None, "list_price": None, "partner_price": None}
+    return prices
+
+
+def document_margin(user, doc: Document) -> dict | None:
+    """The margin a sales document's page shows: for users who see cost, on documents with lines
+    of a type where a margin means something (None otherwise)."""
+    if not TYPES[doc.type].margin or not sees_cost(user) or not doc.lines.exists():
+        return None
+    return margin(doc)
 
 
 def margin(doc: Document) -> dict:

@@ -1,84 +1,16 @@
-"""What the report pages share: the date range and warehouse filters, the Excel export,
-the query string, the bar charts."""
+"""What the report pages share: the Excel export, the query string, the bar charts (their
+filters are parsed by web/params.py)."""
 
-import datetime as dt
 from decimal import Decimal
 from urllib.parse import quote, urlencode
 
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
-from openjxc.core.errors import DomainError
-from openjxc.documents.rules import parse_date
-from openjxc.inventory.models import Warehouse
 from openjxc.reports.excel import query_filters, xlsx_response
 from openjxc.users.masking import sees_cost
-from openjxc.users.services import (
-    EXPORT,
-    allowed_warehouse_ids,
-    can,
-)
+from openjxc.users.services import EXPORT, can
 
 from .decorators import forbidden
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def _date(request, name: str, default: dt.date) -> dt.date:
-    """?name= as a date (default when empty); a DomainError with a sentence for the user otherwise."""
-    return parse_date(request.GET.get(name) or default, name)
-
-
-def _range(request) -> tuple[dt.date, dt.date]:
-    """?from=&to= (default: this month up to today); raises DomainError on a bad date."""
-    today = _today()
-    date_from = _date(request, "from", today.replace(day=1))
-    date_to = _date(request, "to", today)
-    if date_to < date_from:
-        raise DomainError(
-            "invalid_range",
-            "to must not be before from",
-            {"field": "to", "from": str(date_from), "to": str(date_to)},
-        )
-    return date_from, date_to
-
-
-def _warehouses(user) -> list[Warehouse]:
-    """The warehouses this user may see, in code order."""
-    qs = Warehouse.objects.order_by("code")
-    allowed = allowed_warehouse_ids(user)
-    if allowed is not None:
-        qs = qs.filter(id__in=allowed)
-    return list(qs)
-
-
-def _pick_warehouse(request, choices: list[Warehouse], required: bool) -> Warehouse | None:
-    """The warehouse of ?warehouse= among the user's; a restricted user always gets one of theirs."""
-    code = request.GET.get("warehouse") or ""
-    chosen = next((w for w in choices if w.code == code), None)
-    if chosen is None and required and choices:
-        chosen = choices[0]
-    return chosen
-
-
-def _warehouse_choice(
-    request, one_when_restricted: bool
-) -> tuple[list[Warehouse], bool, Warehouse | None]:
-    """(the user's warehouses, whether they are restricted, the chosen one): a restricted user gets
-    one of theirs when the page needs a single warehouse."""
-    choices = _warehouses(request.user)
-    restricted = allowed_warehouse_ids(request.user) is not None
-    return (
-        choices,
-        restricted,
-        _pick_warehouse(request, choices, required=restricted and one_when_restricted),
-    )
-
-
-def _wants_xlsx(request) -> bool:
-    return request.GET.get("format") == "xlsx"
 
 
 def _query(request, **changes) -> str:

@@ -1,22 +1,18 @@
 """The audit log (操作日志) with its filters and the hash-chain check."""
 
-import datetime as dt
-
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from openjxc.audit.models import AuditEntry
+from openjxc.audit import selectors
 from openjxc.audit.services import verify_chain
 from openjxc.core.errors import DomainError
-from openjxc.documents.rules import parse_date
-from openjxc.users.services import (
-    VIEW_AUDIT,
-)
+from openjxc.users.services import VIEW_AUDIT
 
 from .audit_display import object_kind, object_name, readable
 from .decorators import page
+from .errors import error_message
+from .params import optional_date_param
 
 AUDIT_ACTIONS = {
     "approve": gettext_lazy("Approve"),
@@ -42,34 +38,18 @@ AUDIT_ACTIONS = {
 }
 
 
-def _parse_day(text: str | None) -> dt.date | None:
-    """A filter date, or None when absent or unusable (dates outside the sane window included)."""
-    try:
-        return parse_date(text, "date") if text else None
-    except DomainError:
-        return None
-
-
 @page(VIEW_AUDIT)
 def audit(request):
     f = {
         k: request.GET.get(k, "").strip()
         for k in ("user", "object", "action", "date_from", "date_to")
     }
-    qs = AuditEntry.objects.order_by("-id")
-    if f["user"]:
-        qs = qs.filter(user=f["user"])
-    if f["object"]:
-        qs = qs.filter(object__icontains=f["object"])
-    if f["action"]:
-        qs = qs.filter(action=f["action"])
-    tz = timezone.get_current_timezone()
-    if day := _parse_day(f["date_from"]):
-        qs = qs.filter(at__gte=dt.datetime.combine(day, dt.time.min, tzinfo=tz))
-    if day := _parse_day(f["date_to"]):
-        qs = qs.filter(
-            at__lt=dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-        )
+    error = None
+    try:
+        days = {k: optional_date_param(request, k) for k in ("date_from", "date_to")}
+    except DomainError as exc:  # the whole log, with the message (200: it lists)
+        error, days = error_message(exc), {}
+    qs = selectors.entries(user=f["user"], object_contains=f["object"], action=f["action"], **days)
     listed = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in f.items() if v)
     chain_problems = verify_chain()
@@ -93,12 +73,8 @@ def audit(request):
             "query": query,
             "chain_ok": not chain_problems,
             "chain_problems": chain_problems,
-            "users": AuditEntry.objects.order_by("user").values_list("user", flat=True).distinct(),
-            "actions": [
-                (a, AUDIT_ACTIONS.get(a, a))
-                for a in AuditEntry.objects.order_by("action")
-                .values_list("action", flat=True)
-                .distinct()
-            ],
+            "users": selectors.users(),
+            "actions": [(a, AUDIT_ACTIONS.get(a, a)) for a in selectors.actions()],
+            "error": error,
         },
     )

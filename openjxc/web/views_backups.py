@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openjxc.backup.files import BackupError, verify_file
 from openjxc.backup.restore import find_backup, restore_to_folder
-from openjxc.backup.services import backup_dir, list_backups, reason_label, take_backup
+from openjxc.backup.services import is_verified, list_backups, reason_label, take_backup
 from openjxc.core.errors import DomainError
 from openjxc.users.services import (
     MANAGE_BACKUP,
@@ -21,25 +20,6 @@ from openjxc.users.services import (
 
 from .decorators import page
 from .errors import error_message
-
-_VERIFIED: dict = {}
-
-
-def _verified(manifest: dict) -> bool:
-    """Checksum of the file against its manifest (remembered per file size and time)."""
-    path = backup_dir() / manifest["file"]
-    try:
-        stat = path.stat()
-    except OSError:
-        return False
-    key = (str(path), stat.st_size, stat.st_mtime)
-    if key not in _VERIFIED:
-        try:
-            verify_file(path)
-            _VERIFIED[key] = True
-        except BackupError:
-            _VERIFIED[key] = False
-    return _VERIFIED[key]
 
 
 def _backup_row(m: dict) -> dict:
@@ -54,7 +34,7 @@ def _backup_row(m: dict) -> dict:
 
 def _backup_rows() -> list[dict]:
     return [
-        {**_backup_row(m), "verified": _verified(m), "size_kb": (m.get("size") or 0) / 1024}
+        {**_backup_row(m), "verified": is_verified(m), "size_kb": (m.get("size") or 0) / 1024}
         for m in list_backups()
     ]
 

@@ -10,22 +10,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from openjxc.catalog.models import Item
+from openjxc.catalog.selectors import item_codes
 from openjxc.closing import services as closing
 from openjxc.closing.checks import reconcile
 from openjxc.closing.fix import fix_caches
-from openjxc.closing.models import (
-    AccountSnapshot,
-    PartnerSnapshot,
-    PeriodClose,
-    StockSnapshot,
-    VoucherNumber,
-)
+from openjxc.closing.selectors import close_info, closes_by_period
 from openjxc.core.errors import DomainError
 from openjxc.documents.access import readable_numbers
-from openjxc.inventory.models import Warehouse
+from openjxc.inventory.selectors import warehouse_codes
 from openjxc.ledger.models import Period
-from openjxc.ledger.periods import ensure_periods, get_period
+from openjxc.ledger.periods import all_periods, ensure_periods, find_period, get_period
 from openjxc.users.services import (
     CLOSE,
     REOPEN,
@@ -43,44 +37,12 @@ def _status(exc: DomainError, htmx: bool = False) -> int:
     return 200 if htmx else exc.status
 
 
-def _close_info(period: Period) -> dict | None:
-    rec = PeriodClose.objects.filter(period=period).select_related("closed_by").first()
-    if rec is None:
-        return None
-    numbers = (
-        VoucherNumber.objects.filter(period=period)
-        .order_by("number")
-        .values_list("number", flat=True)
-    )
-    return {
-        "backup_id": rec.backup_id,
-        "digest": rec.digest,
-        "closed_at": rec.closed_at,
-        "closed_by": rec.closed_by.username if rec.closed_by else "",
-        "rows": rec.rows,
-        "stock_snapshots": StockSnapshot.objects.filter(period=period).count(),
-        "account_snapshots": AccountSnapshot.objects.filter(period=period).count(),
-        "partner_snapshots": PartnerSnapshot.objects.filter(period=period).count(),
-        "vouchers": numbers.count(),
-        "first_voucher": numbers.first(),
-        "last_voucher": numbers.last(),
-    }
-
-
 def _readable_problems(user, problems: list[dict], period: Period | None = None) -> list[dict]:
     """Close-check problems with a link to where each is fixed (a document the user may not open
     is named without a link)."""
     readable = readable_numbers(user, [n for p in problems for n in p.get("documents", [])])
-    item_codes = dict(
-        Item.objects.filter(
-            id__in=[p["item_id"] for p in problems if p.get("item_id")]
-        ).values_list("id", "code")
-    )
-    wh_codes = dict(
-        Warehouse.objects.filter(
-            id__in=[p["warehouse_id"] for p in problems if p.get("warehouse_id")]
-        ).values_list("id", "code")
-    )
+    items = item_codes(p["item_id"] for p in problems if p.get("item_id"))
+    warehouses = warehouse_codes(p["warehouse_id"] for p in problems if p.get("warehouse_id"))
     out = []
     for p in problems:
         row = {**p, "links": [], "label": CHECK_LABELS.get(p["check"], p["check"])}
@@ -89,7 +51,7 @@ def _readable_problems(user, problems: list[dict], period: Period | None = None)
                 {"text": number, "url": doc_url(number) if number in readable else None}
             )
         if p.get("item_id"):
-            item, wh = item_codes.get(p["item_id"], ""), wh_codes.get(p.get("warehouse_id"), "")
+            item, wh = items.get(p["item_id"], ""), warehouses.get(p.get("warehouse_id"), "")
             row["item"], row["warehouse"] = item, wh
             url = stock_ledger_url(item, wh, period)
             row["links"].append({"text": f"{item} @ {wh}", "url": url})
@@ -125,8 +87,8 @@ CHECK_LABELS.update({f"ledger_{k}": v for k, v in list(CHECK_LABELS.items())})
 @page(CLOSE, REOPEN)
 def periods(request):
     ensure_periods()
-    rows = list(Period.objects.order_by("start"))
-    closed = {c.period_id: c for c in PeriodClose.objects.select_related("closed_by")}
+    rows = all_periods()
+    closed = closes_by_period()
     first_open = next((p for p in rows if p.status == Period.OPEN), None)
     latest_closed = next((p for p in reversed(rows) if p.status == Period.CLOSED), None)
     pager = Paginator(rows, 24)
@@ -188,15 +150,14 @@ def period_close(request, name: str):
             problems=_readable_problems(
                 request.user,
                 exc.details.get("problems", []),
-                Period.objects.filter(name=name).first(),
+                find_period(name),
             ),
         )
         status = _status(exc, bool(request.htmx))
     else:
-        period = Period.objects.get(name=name)
         context.update(
             result=result,
-            info=_close_info(period),
+            info=close_info(find_period(name)),
             warnings=_readable_problems(request.user, result.get("warnings", [])),
         )
     template = (
@@ -228,7 +189,7 @@ def period_reopen(request, name: str):
             "period": period,
             "impact": impact,
             "blocked_message": error_message(blocked) if blocked else None,
-            "info": _close_info(period) if result is None else None,
+            "info": close_info(period) if result is None else None,
             "reason": reason,
             "result": result,
             "error": error_message(error) if error else None,

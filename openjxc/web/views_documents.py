@@ -1,52 +1,57 @@
-"""Document pages: lists per type, detail (approve, derive, close), print; entry is views_entry.
+"""Document pages: lists per type, detail (approve, derive, close); the entry form is
+views_entry, the prints views_print.
 
-Thin views: every write goes through documents.services / posting (which check permissions and
-business rules); a DomainError re-renders the form with the user's input and the message."""
-
-import datetime as dt
+Thin views: reads through documents.selectors (what a user may do: documents.access), every
+write through documents.services / posting (which check permissions and business rules); a
+DomainError re-renders the form with the user's input and the message."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from openjxc.core.errors import DomainError
-from openjxc.core.numbers import fen_str
 from openjxc.documents import workflow
 from openjxc.documents.access import (
+    document_actions,
     hides_prices,
     mask_document,
+    may_edit,
     may_read_type,
-    may_use_type,
     readable_numbers,
     require_readable,
     visible,
 )
-from openjxc.documents.models import Document, DocumentLine
-from openjxc.documents.selectors import document_dict, get_document, list_documents
+from openjxc.documents.models import Document
+from openjxc.documents.selectors import (
+    amount_totals,
+    derived_documents,
+    display_dict,
+    entry_dict,
+    get_document,
+    list_documents,
+    list_row,
+    prices_include_tax,
+    status_counts,
+)
 from openjxc.documents.services import delete_draft
-from openjxc.documents.types import STATUS_LABELS, TYPES, type_label
+from openjxc.documents.types import STATUS_LABELS, TYPES
+from openjxc.ledger.selectors import document_allocations
 from openjxc.posting.engine import approve
 from openjxc.posting.orders import close_order
 from openjxc.reports.excel import query_filters, query_period, xlsx_response
-from openjxc.reports.money import margin
-from openjxc.users.masking import sees_cost
-from openjxc.users.services import (
-    APPROVE,
-    CANCEL,
-    EDIT,
-    EXPORT,
-    REVERSE,
-    can,
-)
+from openjxc.reports.money import document_margin
+from openjxc.users.masking import mask_cost
+from openjxc.users.services import EXPORT, can
 
 from .decorators import forbidden, page
-from .doc_common import MARGIN_TYPES, _doc_type, _incl, _percent
+from .doc_common import _doc_type
 from .errors import error_message
-from .views_entry import _approved_messages, _derive, _entry, _form_data, _save
+from .params import optional_date_param
+from .views_entry import _approved_messages, _derive, _entry, _save
 
 PAGE_SIZE = 50
 ORDER_TABS = ["draft", "approved", "partial", "completed", "closed", "cancelled"]
@@ -62,15 +67,6 @@ def documents(request):
         request.user, list_documents(type=doc_type if doc_type in TYPES else None, status=status)
     )
     page_ = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "doc": d,
-            "type_name": type_label(d.type),
-            "status_name": STATUS_LABELS.get(d.status, d.status),
-            "amount": "—" if hides_prices(request.user, d.type) else fen_str(d.amount_incl_tax),
-        }
-        for d in page_
-    ]
     types = [
         (t.code, str(t.label))
         for t in TYPES.values()
@@ -80,7 +76,7 @@ def documents(request):
         request,
         "web/documents.html",
         {
-            "rows": rows,
+            "rows": mask_cost(request.user, [list_row(d) for d in page_], "—"),
             "page": page_,
             "types": types,
             "type": doc_type,
@@ -107,13 +103,6 @@ def _load(request, number: str):
     return doc, None
 
 
-def _date(value):
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 def _link(name: str, **kwargs) -> str | None:
     try:
         return reverse(name, kwargs=kwargs)
@@ -132,78 +121,24 @@ def doc_list(request, doc_type):
         return forbidden(request)
     status = request.GET.get("status") or ""
     q = (request.GET.get("q") or "").strip()
-    date_from, date_to = _date(request.GET.get("from")), _date(request.GET.get("to"))
-    base = visible(user, list_documents(type=doc_type, date_from=date_from, date_to=date_to))
-    if q:
-        lines = DocumentLine.objects.filter(
-            Q(item__code__icontains=q)
-            | Q(item__name__icontains=q)
-            | Q(item__barcode=q)
-            | Q(item__pinyin__icontains=q.lower())
-        ).values("document_id")
-        base = base.filter(
-            Q(number__icontains=q)
-            | Q(partner__code__icontains=q)
-            | Q(partner__name__icontains=q)
-            | Q(memo__icontains=q)
-            | Q(id__in=lines)
+    error = None
+    try:
+        date_from, date_to = (
+            optional_date_param(request, "from"),
+            optional_date_param(request, "to"),
         )
-    counts = dict(base.order_by().values_list("status").annotate(n=Count("id")))
-    qs = base.filter(status=status) if status else base
-    total = qs.aggregate(amount=Sum("amount"), tax=Sum("tax"), gross=Sum("amount_incl_tax"))
-    totals = {
-        k: "—" if hides_prices(request.user, doc_type) else fen_str(v or 0)
-        for k, v in total.items()
-    }
-    rows = [
-        {
-            "number": d.number,
-            "date": d.date.isoformat(),
-            "partner": d.partner.name if d.partner_id else "",
-            "warehouse": d.warehouse.name if d.warehouse_id else "",
-            "to_warehouse": d.to_warehouse.name if d.to_warehouse_id else "",
-            **(
-                {k: "—" for k in ("amount", "tax", "amount_incl_tax")}
-                if hides_prices(request.user, d.type)
-                else {
-                    "amount": fen_str(d.amount),
-                    "tax": fen_str(d.tax),
-                    "amount_incl_tax": fen_str(d.amount_incl_tax),
-                }
-            ),
-            "status": d.status,
-            "status_name": STATUS_LABELS.get(d.status, d.status),
-            "memo": d.memo,
-            "salesperson": d.salesperson,
-        }
-        for d in (
-            qs
-            if request.GET.get("export") == "xlsx"
-            else Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        )
-    ]
+    except DomainError as exc:  # unfiltered by date, with the message (200: it lists)
+        error, date_from, date_to = error_message(exc), None, None
+    where = {"type": doc_type, "date_from": date_from, "date_to": date_to, "search": q}
+    counts = status_counts(visible(user, list_documents(**where)))
+    qs = visible(user, list_documents(**where, status=status or None))
+    totals = amount_totals(qs)
+    if hides_prices(user, doc_type):
+        totals = dict.fromkeys(totals, "—")
     if request.GET.get("export") == "xlsx":
         if not can(user, EXPORT):
             return forbidden(request)
-        columns = [("number", "单据编号"), ("date", "日期")]
-        if t.partner:
-            columns.append(("partner", "客户" if t.partner == "customer" else "供应商"))
-        if t.warehouse:
-            columns.append(("warehouse", "仓库"))
-        if t.to_warehouse:
-            columns.append(("to_warehouse", "调入仓库"))
-        if t.priced or t.kind == "money":
-            columns += [("amount", "金额"), ("tax", "税额"), ("amount_incl_tax", "价税合计")]
-        columns += [("status_name", "状态"), ("memo", "备注")]
-        return xlsx_response(
-            f"{t.label}.xlsx",
-            str(t.label),
-            columns,
-            rows,
-            totals if t.priced or t.kind == "money" else None,
-            period=query_period(request.GET),
-            filters=query_filters(request.GET),
-        )
+        return _list_xlsx(request, t, mask_cost(user, [list_row(d) for d in qs], "—"), totals)
     page_ = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     order = ORDER_TABS if t.kind == "order" else OTHER_TABS
     tabs = [{"code": "", "label": _("All"), "count": sum(counts.values())}] + [
@@ -217,16 +152,39 @@ def doc_list(request, doc_type):
         "web/documents/list.html",
         {
             "t": t,
-            "rows": rows,
+            "rows": mask_cost(user, [list_row(d) for d in page_], "—"),
             "page": page_,
             "tabs": tabs,
             "status": status,
             "keep": keep,
             "totals": totals,
+            "error": error,
             "show_amounts": t.priced or t.kind == "money",
-            "can_edit": can(user, EDIT) and may_use_type(user, doc_type),
+            "can_edit": may_edit(user, doc_type),
             "can_export": can(user, EXPORT),
         },
+    )
+
+
+def _list_xlsx(request, t, rows, totals):
+    columns = [("number", "单据编号"), ("date", "日期")]
+    if t.partner:
+        columns.append(("partner", "客户" if t.partner == "customer" else "供应商"))
+    if t.warehouse:
+        columns.append(("warehouse", "仓库"))
+    if t.to_warehouse:
+        columns.append(("to_warehouse", "调入仓库"))
+    if t.priced or t.kind == "money":
+        columns += [("amount", "金额"), ("tax", "税额"), ("amount_incl_tax", "价税合计")]
+    columns += [("status_name", "状态"), ("memo", "备注")]
+    return xlsx_response(
+        f"{t.label}.xlsx",
+        str(t.label),
+        columns,
+        rows,
+        totals if t.priced or t.kind == "money" else None,
+        period=query_period(request.GET),
+        filters=query_filters(request.GET),
     )
 
 
@@ -239,70 +197,31 @@ def doc_detail(request, number):
     if denied:
         return denied
     t = TYPES[doc.type]
-    user = request.user
     if request.method == "POST":
         return _detail_post(request, doc, t)
-    if doc.status == Document.DRAFT and _may_edit(user, doc):
-        return _entry(request, t, _form_data(doc, _incl()), doc)
+    if document_actions(request.user, doc)["edit"]:
+        return _entry(request, t, entry_dict(doc, prices_include_tax()), doc)
     return _detail(request, doc, t)
 
 
-def _may_edit(user, doc) -> bool:
-    """Edit, approve and cancel need the type's own area; a reading area only sees the document."""
-    return can(user, EDIT) and may_use_type(user, doc.type)
-
-
-def _doc_data(doc) -> dict:
-    data = document_dict(doc)
-    for ln in data["lines"]:
-        ln["tax_percent"] = _percent(ln["tax_rate"])
-    return data
+UNDO_ACTIONS = (  # (URL action, key of document_actions, label)
+    ("cancel", "cancel", gettext_lazy("Cancel (void)")),
+    ("reverse", "reverse", gettext_lazy("Reverse")),
+    ("cancel-chain", "cancel_chain", gettext_lazy("Cancel chain")),
+)
 
 
 def _detail(request, doc, t, error=None, status=200, notice=None):
     user = request.user
-    data = mask_document(user, _doc_data(doc), "—")
-    posted = doc.status in Document.POSTED
-    writable = may_use_type(user, doc.type)
-    actions = []
-    if posted and doc.status not in (Document.REVERSED,) and writable:
-        for action, perm, label in (
-            ("cancel", CANCEL, _("Cancel (void)")),
-            ("reverse", REVERSE, _("Reverse")),
-            ("cancel-chain", CANCEL, _("Cancel chain")),
-        ):
-            if action == "cancel-chain" and t.kind not in ("order", "stock") or not can(user, perm):
-                continue
-            if action == "reverse" and t.kind == "order":
-                continue
-            url = _link("doc_impact", number=doc.number, action=action)
-            if url:
-                actions.append({"label": label, "url": url, "action": action})
-    derive_to = []
-    if doc.status in (Document.APPROVED, Document.PARTIAL) and can(user, EDIT):
-        derive_to = [
-            (code, str(tt.label))
-            for code, tt in TYPES.items()
-            if tt.posts and doc.type in tt.source_types and may_use_type(user, code)
-        ]
-    margin_info = None
-    if doc.type in MARGIN_TYPES and sees_cost(user) and doc.lines.exists():
-        margin_info = margin(doc)
-    allocations = []
-    if t.kind == "money" or t.partner:
-        from openjxc.ledger.models import Allocation
-
-        allocations = [
-            {
-                "number": a.target.number if a.source_id == doc.id else a.source.number,
-                "amount": fen_str(a.amount),
-                "date": a.date.isoformat(),
-            }
-            for a in Allocation.objects.filter(Q(source=doc) | Q(target=doc))
-            .select_related("source", "target")
-            .order_by("date", "id")
-        ]
-    derived = list(Document.objects.filter(source=doc).order_by("date", "id"))
+    data = mask_document(user, display_dict(doc), "—")
+    may = document_actions(user, doc)
+    actions = [
+        {"label": label, "url": url, "action": action}
+        for action, key, label in UNDO_ACTIONS
+        if may[key] and (url := _link("doc_impact", number=doc.number, action=action))
+    ]
+    allocations = document_allocations(doc.id) if t.kind == "money" or t.partner else []
+    derived = derived_documents(doc)
     linked = readable_numbers(
         user,
         [data.get("source"), data.get("reversal_of"), data.get("reversal")]
@@ -317,17 +236,12 @@ def _detail(request, doc, t, error=None, status=200, notice=None):
             "doc": doc,
             "data": data,
             "actions": actions,
-            "derive_to": derive_to,
-            "margin": margin_info,
+            "derive_to": may["derive_to"],
+            "margin": document_margin(user, doc),
             "status_name": STATUS_LABELS.get(doc.status, doc.status),
             "error": notice or (error_message(error) if error else None),
-            "can_approve": writable
-            and can(user, APPROVE)
-            and doc.status in (Document.DRAFT, Document.PENDING),
-            "can_close": writable
-            and can(user, APPROVE)
-            and t.kind == "order"
-            and doc.status in (Document.APPROVED, Document.PARTIAL),
+            "can_approve": may["approve"],
+            "can_close": may["close"],
             "allocations": allocations,
             "derived": derived,
             "linked": linked,
@@ -343,7 +257,7 @@ def _detail_post(request, doc, t):
     user = request.user
     action = request.POST.get("action")
     if action in ("save", "approve") and "date" in request.POST:  # the entry form
-        if not _may_edit(user, doc):
+        if not may_edit(user, doc.type):
             return forbidden(request)
         if not workflow.can(doc, "edit"):  # approved (or cancelled) in another tab meanwhile
             return _detail(
@@ -377,7 +291,9 @@ def _detail_post(request, doc, t):
         else:
             raise Http404(action)
     except DomainError as exc:
-        if doc.status == Document.DRAFT and _may_edit(user, doc):
-            return _entry(request, t, _form_data(doc, _incl()), doc, exc, status=exc.status)
+        if doc.status == Document.DRAFT and may_edit(user, doc.type):
+            return _entry(
+                request, t, entry_dict(doc, prices_include_tax()), doc, exc, status=exc.status
+            )
         return _detail(request, doc, t, exc, status=exc.status)
     return redirect("doc_detail", number=doc.number)

@@ -7,52 +7,31 @@ business rules); a DomainError re-renders the form with the user's input and the
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from openjxc.catalog.models import Item
+from openjxc.catalog.selectors import items_by_code
 from openjxc.core.errors import DomainError
-from openjxc.core.numbers import PLAIN_NUMBER, fen_str
-from openjxc.documents.access import hides_prices, may_use_type, visible
+from openjxc.core.numbers import PLAIN_NUMBER
+from openjxc.documents.access import hides_prices, keep_hidden_prices, may_use_type
 from openjxc.documents.models import Document
-from openjxc.documents.selectors import document_dict
-from openjxc.documents.services import create_draft, update_draft
-from openjxc.documents.types import MONEY_ACCOUNTS, STATUS_LABELS
-from openjxc.inventory.models import Warehouse
-from openjxc.ledger.models import Account
+from openjxc.documents.selectors import open_sources, prices_include_tax
+from openjxc.documents.types import STATUS_LABELS
+from openjxc.inventory.selectors import active_warehouses, user_warehouses
 from openjxc.ledger.periods import default_date
-from openjxc.partners.models import Partner
-from openjxc.posting.engine import approve
-from openjxc.posting.orders import derive, receivables
+from openjxc.ledger.selectors import money_accounts
+from openjxc.partners.selectors import search_partners
+from openjxc.posting.drafts import save_draft
+from openjxc.posting.orders import derive
 from openjxc.posting.recipes import recipe_of
+from openjxc.reports.entry import allocatable_items, credit_positions
 from openjxc.users.services import APPROVE, EDIT, can
 
 from .decorators import forbidden, page
-from .doc_common import _doc_type, _incl, _percent, _warehouses
+from .doc_common import _doc_type
 from .entry_errors import all_errors, error_line, head_field, line_message
 from .errors import error_message
-from .views_lookup import money_open_item_rows
-
-
-def _form_data(doc, incl: bool) -> dict:
-    """A draft as the entry form shows it (prices as the user types them, tax rates in %)."""
-    data = document_dict(doc)
-    data["lines"] = [
-        {
-            **ln,
-            "price_entry": (ln.get("price_incl_tax") if incl else ln.get("price")) or "",
-            "tax_percent": _percent(ln.get("tax_rate")),
-        }
-        for ln in data["lines"]
-    ]
-    plan = doc.allocation_plan or {}
-    data["allocations"] = {a["document"]: fen_str(a["amount"]) for a in plan.get("allocations", [])}
-    data["auto_allocate"] = bool(plan.get("auto"))
-    return data
 
 
 def _body_from_post(post, t, incl: bool) -> dict:
@@ -110,10 +89,7 @@ def _body_from_post(post, t, incl: bool) -> dict:
 def _posted_form_data(body: dict, post) -> dict:
     """The user's input, kept as typed, to show the form again after an error."""
     data = {k: v for k, v in body.items() if k != "lines"}
-    items = {
-        i.code: i
-        for i in Item.objects.filter(code__in=[ln["item"] for ln in body.get("lines", [])])
-    }
+    items = items_by_code(ln["item"] for ln in body.get("lines", []))
     lines = []
     for ln, price, tax in zip(
         body.get("lines", []),
@@ -148,10 +124,8 @@ def _posted_form_data(body: dict, post) -> dict:
 
 def _entry(request, t, data: dict, doc=None, error=None, status=200):
     user = request.user
-    incl = _incl()
-    partners = (
-        Partner.objects.filter(kind=t.partner, active=True).order_by("code") if t.partner else []
-    )
+    incl = prices_include_tax()
+    partners = list(search_partners(t.partner, active_only=True)) if t.partner else []
     errors = all_errors(error)
     head_fields = set()
     for ln in data.get("lines", []):
@@ -169,8 +143,10 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
                 and str(ln.get("source_line")) == str(details.get("source_line"))
             ):
                 ln["error"] = "qty"
-    if recipe_of(t.code).checks_credit:
-        partners = _with_credit(partners)
+    if recipe_of(t.code).checks_credit:  # the page warns before approval
+        credit = credit_positions(partners)
+        for p in partners:
+            p.credit = credit.get(p.id)
     ctx = {
         "t": t,
         "data": data,
@@ -178,11 +154,9 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
         "incl": incl,
         "partners": partners,
         "status_name": STATUS_LABELS.get(doc.status, doc.status) if doc else "",
-        "warehouses": _warehouses(user),
+        "warehouses": user_warehouses(user, active_only=True),
         "error": line_message(t, errors[0]) if errors else None,
-        "to_warehouses": Warehouse.objects.filter(active=True).order_by("code")
-        if t.to_warehouse
-        else [],
+        "to_warehouses": active_warehouses() if t.to_warehouse else [],
         "errors": [line_message(t, exc) for exc in errors],
         "error_fields": head_fields,
         "error_field": head_field(error),
@@ -190,18 +164,13 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
         # purchase prices are cost: a user who may not see them gets the form without them
         "show_prices": t.priced and not hides_prices(user, t.code),
         "is_sales": t.price_field == "sale_price",
-        "sources": _open_sources(user, t, data.get("partner"))
+        "sources": open_sources(user, t, data.get("partner"))
         if doc is None and t.source_types
         else [],
     }
     if t.kind == "money":
-        ctx["accounts"] = Account.objects.filter(
-            Q(code__in=MONEY_ACCOUNTS)
-            | Q(code__startswith="1001")
-            | Q(code__startswith="1002")
-            | Q(code__startswith="1012")
-        ).order_by("code")
-        ctx["open_items"] = money_open_item_rows(
+        ctx["accounts"] = money_accounts()
+        ctx["open_items"] = _open_item_rows(
             t,
             data.get("partner"),
             data.get("allocations") or {},
@@ -210,80 +179,37 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
     return render(request, "web/documents/entry.html", ctx, status=status)
 
 
-def _with_credit(partners) -> list:
-    """Customers with their credit limit and what they owe, so the entry page warns before approval."""
-    partners = list(partners)
-    owed = receivables([p.id for p in partners if p.credit_limit is not None])
-    for p in partners:
-        if p.credit_limit is not None:
-            p.credit = {"limit": fen_str(p.credit_limit), "owed": fen_str(owed.get(p.id, 0))}
-    return partners
-
-
-def _open_sources(user, t, partner: str | None = None) -> list:
-    """Approved or partly fulfilled source documents a new document of type t may derive from (of
-    the chosen partner); for an invoice, only what its approved invoices do not cover yet."""
-    qs = visible(
-        user,
-        Document.objects.filter(
-            type__in=t.source_types, status__in=(Document.APPROVED, Document.PARTIAL)
-        ),
-    )
-    if partner:
-        qs = qs.filter(partner__code=partner)
-    if t.kind == "invoice":
-        invoiced = (
-            Document.objects.filter(source=OuterRef("pk"), type=t.code, status=Document.APPROVED)
-            .order_by()
-            .values("source")
-            .annotate(s=Sum("amount_incl_tax"))
-            .values("s")
-        )
-        qs = qs.annotate(invoiced=Coalesce(Subquery(invoiced), 0)).filter(
-            invoiced__lt=F("amount_incl_tax")
-        )
-    return list(qs.select_related("partner").order_by("-date", "-id")[:50])
+def _open_item_rows(t, partner_code, typed: dict, exclude=None) -> list[dict]:
+    """The open items a money document may be allocated to, with the amounts the user typed."""
+    return [
+        {**r, "typed": typed.get(r["document"], "")}
+        for r in allocatable_items(t, partner_code, exclude)
+    ]
 
 
 def _save(request, t, doc=None):
     """Save the draft (and approve it with action=approve) in one transaction: a failure
     changes nothing and shows the form again with the input kept."""
     user = request.user
-    incl = _incl()
-    body = _body_from_post(request.POST, t, incl)
+    body = _body_from_post(request.POST, t, prices_include_tax())
     if doc is not None and hides_prices(user, t.code):
-        _keep_prices(doc, body)
-    action = request.POST.get("action")
+        keep_hidden_prices(doc, body)
     try:
-        with transaction.atomic():
-            if doc is None:
-                result, _created = create_draft(user, body)
-            else:
-                result = update_draft(user, doc.number, body)
-            approved = approve(user, result["number"]) if action == "approve" else None
+        number, approved = save_draft(
+            user,
+            body,
+            doc.number if doc is not None else None,
+            approve_it=request.POST.get("action") == "approve",
+        )
     except DomainError as exc:
         data = _posted_form_data(body, request.POST)
         if doc is not None:
             data.update(number=doc.number, status=doc.status)
         return _entry(request, t, data, doc, exc, status=exc.status)
-    _approved_messages(request, approved, result["number"])
+    _approved_messages(request, approved, number)
     if approved is None:
-        messages.success(request, _("Saved %(number)s.") % {"number": result["number"]})
-    return redirect("doc_detail", number=result["number"])
-
-
-def _keep_prices(doc, body: dict) -> None:
-    """The form without prices (a user who may not see purchase prices) keeps each line's price
-    and tax rate: those of the draft's line for the same item, in order; a new item gets its
-    default price from the service."""
-    kept: dict = {}
-    for ln in doc.lines.select_related("item").order_by("line_no"):
-        kept.setdefault(ln.item.code, []).append((ln.price, ln.tax_rate))
-    for line in body.get("lines", []):
-        prices = kept.get(line["item"])
-        if prices:
-            price, rate = prices.pop(0) if len(prices) > 1 else prices[0]
-            line["price"], line["tax_rate"] = str(price), str(rate)
+        messages.success(request, _("Saved %(number)s.") % {"number": number})
+    return redirect("doc_detail", number=number)
 
 
 def _approved_messages(request, approved, number):
@@ -316,8 +242,8 @@ def doc_new(request, doc_type):
                 back=reverse("doc_new", args=[doc_type]),
             )
         return _save(request, t)
-    warehouses = _warehouses(request.user)
-    first = warehouses.first()
+    warehouses = user_warehouses(request.user, active_only=True)
+    first = warehouses[0] if warehouses else None
     data = {
         "date": default_date().isoformat(),
         "warehouse": first.code if first else None,

@@ -1,53 +1,47 @@
 """Dashboard (首页): today's figures, what waits, the data-check card loaded after the page."""
 
 import datetime as dt
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.urls import reverse
 
 from openjxc.closing.checks import reconcile
-from openjxc.documents.access import partner_kinds, visible
-from openjxc.documents.models import Document
+from openjxc.documents.access import partner_kinds
 from openjxc.documents.types import STATUS_LABELS, type_label
+from openjxc.inventory.selectors import warehouse_scope
 from openjxc.reports import dashboard
 from openjxc.users.masking import mask_cost, sees_cost
 from openjxc.users.services import (
     MONEY,
     SALES,
     VIEW_COST,
-    allowed_warehouse_ids,
     can,
 )
 
 from .decorators import page
-from .report_helpers import (
-    _bars,
-    _today,
-)
+from .params import today
+from .report_helpers import _bars
 from .views_trade_reports import KIND_PERMS
 
 
 @page()
 def home(request):
-    user, today = request.user, _today()
+    user, day = request.user, today()
     sales_ok = can(user, SALES) or can(user, MONEY) or can(user, VIEW_COST)
-    context = {"today": today, "may_sales_summary": any(can(user, p) for p in KIND_PERMS["sales"])}
+    context = {"today": day, "may_sales_summary": any(can(user, p) for p in KIND_PERMS["sales"])}
     if sales_ok:
-        figures = mask_cost(user, dashboard.sales_figures(today, allowed_warehouse_ids(user)))
-        trend = dashboard.sales_by_day(today - dt.timedelta(days=29), today)
-        for d in trend:
-            d["label"] = d["date"][5:]
+        figures = mask_cost(user, dashboard.sales_figures(day, warehouse_scope(user)))
+        trend = dashboard.sales_trend(day - dt.timedelta(days=29), day)
         context.update(
             figures=figures,
-            chart=_bars(trend, "label", "amount", limit=30),
-            trend_total=sum((Decimal(d["amount"]) for d in trend), Decimal("0.00")),
+            chart=_bars(trend["days"], "label", "amount", limit=30),
+            trend_total=trend["total"],
         )
     if "customer" in partner_kinds(user):  # receivables are customers' balances
-        context["due"] = dashboard.receivables_due(today)
-    context["low_stock"] = dashboard.low_stock(allowed_warehouse_ids(user))
-    waiting = dashboard.waiting_documents(visible(user, Document.objects.all()))
+        context["due"] = dashboard.receivables_due(day)
+    context["low_stock"] = dashboard.low_stock(warehouse_scope(user))
+    waiting = dashboard.waiting_documents(user)
     for w in waiting:
         w["label"] = type_label(w["type"])
         w["status_label"] = STATUS_LABELS.get(w["status"], w["status"])

@@ -7,13 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from openjxc.catalog.models import Item
+from openjxc.catalog.selectors import item_names
 from openjxc.core.errors import DomainError
 from openjxc.documents.access import require_document
 from openjxc.documents.models import Document
-from openjxc.documents.selectors import get_document
+from openjxc.documents.selectors import derived_documents, get_document
 from openjxc.documents.types import STATUS_LABELS, type_label
-from openjxc.inventory.models import Warehouse
+from openjxc.inventory.selectors import warehouse_names
 from openjxc.posting import chain, engine, reversal
 from openjxc.posting.impact import preview
 from openjxc.users.masking import sees_cost
@@ -68,20 +68,12 @@ def _run(user, number: str, action: str, reason: str, date: str | None, refund: 
     return chain.cancel_chain(user, number, reason, refund, date or None)
 
 
-def _names(codes, model) -> dict:
-    return dict(model.objects.filter(code__in=set(codes)).values_list("code", "name"))
-
-
 def _readable(user, result: dict, steps: list) -> dict:
     """The preview with names, Chinese labels, and cost masked for users without VIEW_COST."""
     show_cost = sees_cost(user)
-    items = _names(
-        [r["item"] for r in result.get("stock", []) + result.get("cost_changes", [])], Item
-    )
-    warehouses = _names(
-        [r["warehouse"] for r in result.get("stock", []) + result.get("cost_changes", [])],
-        Warehouse,
-    )
+    touched = result.get("stock", []) + result.get("cost_changes", [])
+    items = item_names(r["item"] for r in touched)
+    warehouses = warehouse_names(r["warehouse"] for r in touched)
     stock = []
     for r in result.get("stock", []):
         row = {
@@ -166,7 +158,7 @@ def _dependents(doc: Document) -> list[dict]:
             "status_label": STATUS_LABELS.get(d.status, d.status),
             "url": doc_url(d.number),
         }
-        for d in Document.objects.filter(source=doc).order_by("date", "id")
+        for d in derived_documents(doc)
     ]
 
 

@@ -3,7 +3,6 @@ confirms, then imported in one transaction."""
 
 import time
 import uuid
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -15,7 +14,6 @@ from django.utils.translation import gettext_lazy
 
 from openjxc.catalog import imports as item_imports
 from openjxc.core.errors import DomainError
-from openjxc.core.numbers import round_half_up
 from openjxc.core.sheets import MAX_BYTES, template_xlsx
 from openjxc.partners import imports as partner_imports
 from openjxc.posting import opening
@@ -141,17 +139,9 @@ def _preview(request, kind, result, name):
 
 
 def _opening_totals(rows, columns) -> list[str]:
-    """The totals row of an opening-stock preview: quantity and value (qty × unit cost or the amount)."""
-    qty = value = Decimal(0)
-    for r in rows:
-        q = Decimal(r["data"]["qty"])
-        qty += q
-        cost = r["data"].get("unit_cost")
-        value += (
-            round_half_up(q * Decimal(cost)) if cost is not None else Decimal(r["data"]["amount"])
-        )
-    cells = {"qty": qty.normalize(), "amount": f"{value:.2f}"}
-    return [f"{cells[k]}" if k in cells else "" for k, _l, _r in columns]
+    """The totals row of an opening-stock preview, under the quantity and amount columns."""
+    totals = opening.preview_totals(rows)
+    return [totals.get(k, "") for k, _l, _r in columns]
 
 
 @page(MASTER_DATA)

@@ -1,26 +1,19 @@
 """The entry grid's small endpoints: item lookup (scanner, search), what a line needs beside it
-(stock, prices, cost for the margin on sales), a money document's open items (HTMX)."""
-
-from decimal import Decimal
+(stock, prices, cost for the margin on sales), a money document's open items (HTMX). The reads
+are reports/entry.py's."""
 
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from openjxc.catalog.models import Item
-from openjxc.catalog.selectors import item_by_barcode, search_items
+from openjxc.core.errors import DomainError
 from openjxc.documents.access import may_use_type
-from openjxc.documents.types import TYPES, type_label
-from openjxc.inventory.models import Warehouse
-from openjxc.inventory.selectors import held_for_line, stock_rows
-from openjxc.ledger.selectors import open_items
-from openjxc.partners.models import Partner
-from openjxc.posting.money import money_side
-from openjxc.reports.money import suggest_price
-from openjxc.users.masking import mask_cost, sees_cost
-from openjxc.users.services import allowed_warehouse_ids
+from openjxc.documents.types import TYPES
+from openjxc.reports.entry import line_info as line_info_of
+from openjxc.reports.entry import lookup_items
 
 from .decorators import forbidden, page
-from .doc_common import MARGIN_TYPES, _entry_price, _incl, _percent
+from .params import warehouse_param
+from .views_entry import _open_item_rows
 
 
 def _typed(request):
@@ -29,35 +22,18 @@ def _typed(request):
     return t if t is not None and may_use_type(request.user, t.code) else None
 
 
+def _refused(code: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": {"code": code}}, status=status)
+
+
 @page()
 def item_lookup(request):
     """Items for the entry grid: an exact barcode / code (what a scanner sends), else a search
     by code, name, spec or pinyin initials. JSON: {"exact": bool, "items": [...]}"""
-    q = (request.GET.get("q") or "").strip()
     t = _typed(request)
     if request.GET.get("type") and t is None:
-        return JsonResponse({"error": {"code": "forbidden"}}, status=403)
-    exact = item_by_barcode(q) if q else None
-    found = [exact] if exact else list(search_items(q).filter(active=True)[:20]) if q else []
-    incl = _incl()
-    show_purchase = sees_cost(request.user)
-    items = []
-    for item in found:
-        price = getattr(item, t.price_field) if t is not None and t.priced else None
-        if t is not None and t.price_field == "purchase_price" and not show_purchase:
-            price = None
-        items.append(
-            {
-                "code": item.code,
-                "name": item.name,
-                "spec": item.spec,
-                "unit": item.unit,
-                "barcode": item.barcode,
-                "tax_percent": _percent(item.tax_rate if t is None or t.partner else 0),
-                "price": _entry_price(price, item.tax_rate if t is None or t.partner else 0, incl),
-            }
-        )
-    return JsonResponse({"exact": exact is not None, "items": items})
+        return _refused("forbidden", 403)
+    return JsonResponse(lookup_items(request.user, t, (request.GET.get("q") or "").strip()))
 
 
 @page()
@@ -66,51 +42,19 @@ def line_info(request):
     to this partner, list and partner price, and (cost users only) the unit cost for the margin."""
     t = _typed(request)
     if t is None:
-        return JsonResponse({"error": {"code": "forbidden"}}, status=403)
-    item = Item.objects.filter(code=request.GET.get("item") or "").first()
-    if item is None:
-        return JsonResponse({"error": {"code": "not_found"}}, status=404)
-    wh = Warehouse.objects.filter(code=request.GET.get("warehouse") or "").first()
-    allowed = allowed_warehouse_ids(request.user)
-    if wh is not None and allowed is not None and wh.id not in allowed:
-        return JsonResponse({"error": {"code": "forbidden"}}, status=403)
-    partner = (
-        Partner.objects.filter(kind=t.partner, code=request.GET.get("partner") or "").first()
-        if t.partner
-        else None
-    )
-    row = (
-        next(iter(stock_rows(item_id=item.id, warehouse_id=wh.id, include_zero=True)), None)
-        if wh
-        else None
-    )
-    held = held_for_line(request.GET.get("source_line"), wh.id) if wh else 0
-    kind = "sales" if t.price_field == "sale_price" else "purchase"
-    prices = suggest_price(item, partner, kind)
-    rate = item.tax_rate if t.partner else Decimal(0)
-    incl = _incl()
-    conv = {
-        k: _entry_price(Decimal(prices[k]) if prices[k] else None, rate, incl)
-        for k in ("last_price", "list_price", "partner_price")
-    }
-    if kind == "purchase" and not sees_cost(request.user):
-        conv = dict.fromkeys(conv)
-    suggested = conv["partner_price"] or conv["last_price"] or conv["list_price"]
-    data = {
-        "item": item.code,
-        "name": item.name,
-        "unit": item.unit,
-        "warehouse": wh.code if wh else None,
-        "on_hand": row["on_hand"] if row else "0",
-        "reserved": row["reserved"] if row else "0",
-        "available": format(Decimal(row["available"] if row else "0") + held, "f"),
-        **conv,
-        "suggested_price": suggested,
-        "tax_percent": _percent(rate),
-        "unit_cost": row["unit_cost"] if row and t.code in MARGIN_TYPES else None,
-        "margin": None,
-    }
-    return JsonResponse(mask_cost(request.user, data))
+        return _refused("forbidden", 403)
+    try:
+        data = line_info_of(
+            request.user,
+            t,
+            request.GET.get("item") or "",
+            warehouse_param(request),
+            request.GET.get("partner"),
+            request.GET.get("source_line"),
+        )
+    except DomainError as exc:
+        return _refused(exc.code, exc.status)
+    return JsonResponse(data)
 
 
 @page()
@@ -119,26 +63,5 @@ def money_open_items(request):
     t = _typed(request)
     if t is None or t.kind != "money":
         return forbidden(request)
-    rows = money_open_item_rows(t, request.GET.get("partner"), {})
+    rows = _open_item_rows(t, request.GET.get("partner"), {})
     return render(request, "web/documents/_open_items.html", {"open_items": rows})
-
-
-def money_open_item_rows(t, partner_code, typed: dict, exclude=None) -> list[dict]:
-    partner = Partner.objects.filter(kind=t.partner, code=partner_code or "").first()
-    if partner is None:
-        return []
-    kind, sign, _d, _c = money_side(t.code)
-    out = []
-    for r in open_items([partner.id]):
-        amount = Decimal(r["open_amount"])
-        if r["kind"] != kind or r["document"] == exclude or amount * sign >= 0:
-            continue
-        out.append(
-            {
-                **r,
-                "type_name": type_label(r["type"]),
-                "open": str(abs(amount)),
-                "typed": typed.get(r["document"], ""),
-            }
-        )
-    return out

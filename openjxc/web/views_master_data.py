@@ -4,8 +4,6 @@ Thin views: every write goes through a service, which checks the permission agai
 DomainError; the page is then rendered again with the user's input and the message, nothing changed."""
 
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,18 +11,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from openjxc.catalog.selectors import get_item, item_dict, search_items
-from openjxc.catalog.services import create_item, set_item_active, update_item
+from openjxc.catalog.services import create_item, edit_item
 from openjxc.core.errors import DomainError
 from openjxc.documents.access import partner_kinds
-from openjxc.inventory.models import Warehouse
-from openjxc.inventory.selectors import warehouse_dict
+from openjxc.inventory.selectors import all_warehouses, get_warehouse, warehouse_dict
 from openjxc.inventory.services import create_warehouse, update_warehouse
-from openjxc.partners.models import Partner
-from openjxc.partners.selectors import get_partner, partner_dict
+from openjxc.partners.selectors import get_partner, partner_dict, search_partners
 from openjxc.partners.services import create_partner, update_partner
 from openjxc.reports.excel import query_filters, xlsx_response
 from openjxc.users.masking import mask_cost, sees_cost
-from openjxc.users.services import EXPORT, MASTER_DATA, allowed_warehouse_ids, can
+from openjxc.users.services import (
+    EXPORT,
+    MASTER_DATA,
+    allowed_warehouse_ids,
+    can,
+    require_warehouses,
+)
 
 from .admin_forms import _blank_to_none, _error, _form, _paged
 from .decorators import forbidden, page
@@ -132,9 +134,7 @@ def item_edit(request, code):
             "active": bool(request.POST.get("active")),
         }
         try:
-            with transaction.atomic():
-                update_item(request.user, code, _item_data(request, new=False))
-                set_item_active(request.user, code, bool(request.POST.get("active")))
+            edit_item(request.user, code, _item_data(request, new=False), values["active"])
         except DomainError as exc:
             return render(
                 request,
@@ -157,9 +157,7 @@ LIST_URL = {"customer": "customers", "supplier": "suppliers"}
 
 def partners(request, kind):
     q = request.GET.get("q", "").strip()
-    qs = Partner.objects.filter(kind=kind).order_by("code")
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(phone__icontains=q))
+    qs = search_partners(kind, q)
     if request.GET.get("export"):
         if not can(request.user, EXPORT):
             return forbidden(request)
@@ -267,7 +265,7 @@ def warehouses(request):
     # a keeper limited to some warehouses edits only those: no link to one he may not change
     rows = [
         {**warehouse_dict(w), "editable": may_edit and (allowed is None or w.id in allowed)}
-        for w in Warehouse.objects.order_by("code")
+        for w in all_warehouses()
     ]
     ctx = {"rows": rows, "may_edit": may_edit, "v": {}}
     if request.method == "POST":
@@ -290,11 +288,13 @@ def warehouses(request):
 
 @page(MASTER_DATA)
 def warehouse_edit(request, code):
-    wh = Warehouse.objects.filter(code=code).first()
-    if wh is None:
-        raise Http404
-    allowed = allowed_warehouse_ids(request.user)
-    if allowed is not None and wh.id not in allowed:  # not one of the keeper's warehouses
+    try:
+        wh = get_warehouse(code)
+    except DomainError:
+        raise Http404 from None
+    try:
+        require_warehouses(request.user, wh)  # one of the keeper's warehouses
+    except DomainError:
         return forbidden(request)
     values = warehouse_dict(wh)
     if request.method == "POST":

@@ -1,6 +1,5 @@
 """Receivables and payables (应收应付), aging (账龄) and statements (对账单)."""
 
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.shortcuts import render
@@ -10,6 +9,7 @@ from openjxc.core.errors import DomainError
 from openjxc.documents.access import partner_kinds
 from openjxc.documents.types import type_label
 from openjxc.partners.models import Partner
+from openjxc.partners.selectors import search_partners
 from openjxc.reports import dashboard, money
 from openjxc.reports.excel import period_text
 from openjxc.users.services import (
@@ -20,7 +20,8 @@ from openjxc.users.services import (
 
 from .decorators import page
 from .errors import error_message
-from .report_helpers import _bars, _date, _export, _query, _range, _today, _wants_xlsx
+from .params import date_param, period_param, this_month, today, wants_xlsx
+from .report_helpers import _bars, _export, _query
 
 
 def _partner_kinds(user) -> list[str]:
@@ -31,13 +32,9 @@ def _partner_kinds(user) -> list[str]:
 def receivables(request):
     kinds = _partner_kinds(request.user)
     kind = request.GET.get("kind") if request.GET.get("kind") in kinds else None
-    rows = dashboard.receivables_by_partner(kind)
-    rows = [r for r in rows if r["partner_kind"] in kinds]
-    totals = {
-        k: str(sum((Decimal(r[k]) for r in rows), Decimal("0.00")))
-        for k in ("receivable", "payable", "net")
-    }
-    if _wants_xlsx(request):
+    data = dashboard.receivables_summary(kinds, kind)
+    rows, totals = data["items"], data["totals"]
+    if wants_xlsx(request):
         for r in rows:
             r["kind_label"] = "客户" if r["partner_kind"] == Partner.CUSTOMER else "供应商"
         columns = [
@@ -57,7 +54,7 @@ def receivables(request):
             columns,
             rows,
             totals,
-            period=period_text(_today()),
+            period=period_text(today()),
         )
     return render(
         request,
@@ -67,7 +64,7 @@ def receivables(request):
             "totals": totals,
             "kinds": kinds,
             "kind": kind,
-            "today": _today(),
+            "today": today(),
             "export_query": _query(request, format="xlsx"),
         },
     )
@@ -84,12 +81,12 @@ def aging(request):
     kind = request.GET.get("kind") if request.GET.get("kind") in allowed else allowed[0]
     error, data = None, {"items": [], "totals": {}}
     try:
-        as_of = _date(request, "as_of", _today())
+        as_of = date_param(request, "as_of", today())
         data = money.aging(kind, as_of)
     except DomainError as exc:
-        error, as_of = error_message(exc), _today()
+        error, as_of = error_message(exc), today()
     buckets = [label for label, _limit in money.BUCKETS]
-    if _wants_xlsx(request) and not error:
+    if wants_xlsx(request) and not error:
         columns = [
             ("partner", "往来单位编码"),
             ("partner_name", "往来单位"),
@@ -133,22 +130,22 @@ def aging(request):
 def statements(request):
     kinds = _partner_kinds(request.user)
     kind = request.GET.get("kind") if request.GET.get("kind") in kinds else kinds[0]
-    partners = Partner.objects.filter(kind=kind).order_by("code")
+    partners = list(search_partners(kind))
     code = (request.GET.get("partner") or "").strip()
-    partner = partners.filter(code=code).first() if code else None
+    partner = next((p for p in partners if p.code == code), None) if code else None
     data, error = None, None
     try:
-        date_from, date_to = _range(request)
+        date_from, date_to = period_param(request)
         if partner is not None:
             data = money.statement([partner.id], date_from, date_to)
     except DomainError as exc:
         error = error_message(exc)
-        date_from, date_to = _today().replace(day=1), _today()
+        date_from, date_to = this_month()
     if data is not None:
         for r in data["lines"]:
             r["type_label"] = type_label(r["type"])
             r["kind_label"] = "应收" if r["kind"] == "receivable" else "应付"
-        if _wants_xlsx(request):
+        if wants_xlsx(request):
             columns = [
                 ("date", "日期"),
                 ("document", "单据编号"),

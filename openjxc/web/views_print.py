@@ -1,17 +1,16 @@
 """Print views of a document: A4 and the 80 mm receipt, with the amount in Chinese capitals."""
 
-from decimal import Decimal
-
 from django.shortcuts import render
 from django.utils import timezone
 
 from openjxc.core.services import get_setting
 from openjxc.core.words import amount_in_words
 from openjxc.documents.access import hides_prices, mask_document
+from openjxc.documents.selectors import display_dict
 from openjxc.documents.types import STATUS_LABELS, TYPES
 
 from .decorators import page
-from .views_documents import _doc_data, _load
+from .views_documents import _load
 
 
 @page()
@@ -21,7 +20,7 @@ def doc_print(request, number):
         return denied
     t = TYPES[doc.type]
     fmt = "receipt" if request.GET.get("format") == "receipt" else "a4"
-    data = mask_document(request.user, _doc_data(doc), "—")
+    data = mask_document(request.user, display_dict(doc), "—")
     return render(
         request,
         "web/documents/print.html",
@@ -39,8 +38,8 @@ def doc_print(request, number):
             "words": ""
             if hides_prices(request.user, doc.type)
             else amount_in_words(doc.amount_incl_tax),
-            "qty_total": sum(Decimal(ln["qty"]) for ln in data["lines"]),
-            "printed_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+            "qty_total": data["qty_total"],
+            "printed_at": timezone.localtime(),
             "maker": doc.created_by.username if doc.created_by_id else "",
             "approver": doc.approved_by.username if doc.approved_by_id else "",
             "account_name": doc.account.name if doc.account_id else "",

@@ -1,41 +1,29 @@
 """Stock pages (库存余额, 库存台账, 库存预警) and 进销存汇总表. Thin: parse the filters, call the
 report selectors (the same ones the API uses), mask cost for users without view_cost, render or export."""
 
-from decimal import Decimal
-
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from openjxc.catalog.models import Item
-from openjxc.catalog.selectors import search_items
+from openjxc.catalog.selectors import find_item, item_choices
 from openjxc.core.errors import DomainError
 from openjxc.documents.services import create_draft
 from openjxc.documents.types import order_type, type_label
-from openjxc.inventory.selectors import in_allowed_warehouses, stock_rows
+from openjxc.inventory.selectors import stock_report, warehouse_scope
 from openjxc.partners.models import Partner
+from openjxc.partners.selectors import search_partners
 from openjxc.reports import dashboard, selectors
 from openjxc.reports.excel import period_text
 from openjxc.users.masking import mask_cost, sees_cost
 from openjxc.users.services import (
     PURCHASE,
-    allowed_warehouse_ids,
     can,
 )
 
 from .decorators import forbidden, page
 from .errors import error_message
-from .report_helpers import (
-    _cost_columns,
-    _date,
-    _document_url,
-    _export,
-    _query,
-    _range,
-    _today,
-    _wants_xlsx,
-    _warehouse_choice,
-)
+from .params import date_param, period_param, this_month, today, wants_xlsx, warehouse_choice
+from .report_helpers import _cost_columns, _document_url, _export, _query
 
 STOCK_COLUMNS = [
     ("item", "商品编码"),
@@ -53,22 +41,16 @@ STOCK_COLUMNS = [
 @page()
 def stock(request):
     user = request.user
-    choices, _, wh = _warehouse_choice(request, one_when_restricted=False)
+    choices, _, wh = warehouse_choice(request, one_when_restricted=False)
     q = (request.GET.get("q") or "").strip()
-    error, rows = None, []
+    error, data = None, {"items": [], "totals": {"value": "0.00"}}
     try:
-        day = _date(request, "date", _today())
-        rows = stock_rows(day, warehouse_id=wh.id if wh else None)
+        day = date_param(request, "date", today())
+        data = stock_report(user, day, wh.id if wh else None, q)
     except DomainError as exc:
-        error, day = error_message(exc), _today()
-    rows = in_allowed_warehouses(user, rows)
-    if q:
-        codes = set(search_items(q).values_list("code", flat=True)[:5000])
-        rows = [r for r in rows if r["item"] in codes]
-    total_value = sum((Decimal(r["value"]) for r in rows), Decimal("0.00"))
-    totals = {"value": str(total_value)}
-    rows, totals = mask_cost(user, rows), mask_cost(user, totals)
-    if _wants_xlsx(request):
+        error, day = error_message(exc), today()
+    rows, totals = mask_cost(user, data["items"]), mask_cost(user, data["totals"])
+    if wants_xlsx(request):
         columns = _cost_columns(request, STOCK_COLUMNS, {"unit_cost", "value"})
         return _export(
             request,
@@ -103,26 +85,24 @@ def stock(request):
 @page()
 def stock_ledger(request):
     user = request.user
-    choices, restricted, wh = _warehouse_choice(request, one_when_restricted=True)
+    choices, restricted, wh = warehouse_choice(request, one_when_restricted=True)
     code = (request.GET.get("item") or "").strip()
-    item = Item.objects.filter(code=code).first() if code else None
-    if item is None and code:
-        item = search_items(code).first()
+    item = find_item(code)
     data, error = None, None
     try:
-        date_from, date_to = _range(request)
+        date_from, date_to = period_param(request)
         if item is not None:
             data = mask_cost(
                 user, selectors.stock_ledger(item.id, wh.id if wh else None, date_from, date_to)
             )
     except DomainError as exc:
         error = error_message(exc)
-        date_from, date_to = _today().replace(day=1), _today()
+        date_from, date_to = this_month()
     if data is not None:
         for r in data["items"]:
             r["type_label"] = type_label(r["type"])
             r["url"] = _document_url(r["document"])
-        if _wants_xlsx(request):
+        if wants_xlsx(request):
             columns = [
                 ("date", "日期"),
                 ("document", "单据编号"),
@@ -163,9 +143,7 @@ def stock_ledger(request):
             "date_from": date_from,
             "date_to": date_to,
             "error": error,
-            "items": Item.objects.filter(active=True)
-            .order_by("code")
-            .values_list("code", "name")[:2000],
+            "items": item_choices(2000),
             "export_query": _query(request, format="xlsx"),
         },
         status=422 if error else 200,
@@ -175,9 +153,8 @@ def stock_ledger(request):
 @page()
 def low_stock(request):
     user = request.user
-    choices, restricted, wh = _warehouse_choice(request, one_when_restricted=False)
-    ids = {wh.id} if wh else allowed_warehouse_ids(user)
-    rows = mask_cost(user, dashboard.low_stock(ids))
+    choices, restricted, wh = warehouse_choice(request, one_when_restricted=False)
+    rows = mask_cost(user, dashboard.low_stock(warehouse_scope(user, wh)))
     error, status = None, 200
     may_order = can(user, PURCHASE)
     if request.method == "POST":
@@ -188,8 +165,8 @@ def low_stock(request):
             return redirect(_document_url(number))
         except DomainError as exc:
             error, status = error_message(exc), exc.status
-    suppliers = Partner.objects.filter(kind=Partner.SUPPLIER, active=True).order_by("code")
-    if _wants_xlsx(request):
+    suppliers = search_partners(Partner.SUPPLIER, active_only=True)
+    if wants_xlsx(request):
         columns = [
             ("item", "商品编码"),
             ("item_name", "商品名称"),
@@ -204,7 +181,7 @@ def low_stock(request):
             ("suggested", "建议采购数量"),
         ]
         return _export(
-            request, "库存预警.xlsx", "库存预警", columns, rows, period=period_text(_today())
+            request, "库存预警.xlsx", "库存预警", columns, rows, period=period_text(today())
         )
     return render(
         request,
@@ -243,7 +220,7 @@ def _create_purchase_order(request, rows, choices) -> str:
         request.user,
         {
             "type": order_type("purchase"),
-            "date": str(_today()),
+            "date": str(today()),
             "partner": post.get("supplier") or None,
             "warehouse": wh_code,
             "memo": _("Created from the low-stock list"),
@@ -262,15 +239,15 @@ SUMMARY_COST = {"opening_value", "in_value", "out_value", "closing_value", "clos
 @page()
 def inventory_summary(request):
     user = request.user
-    choices, restricted, wh = _warehouse_choice(request, one_when_restricted=True)
+    choices, restricted, wh = warehouse_choice(request, one_when_restricted=True)
     by_warehouse = request.GET.get("by_warehouse") == "1"
     data, error = {"items": [], "totals": {}}, None
     try:
-        date_from, date_to = _range(request)
+        date_from, date_to = period_param(request)
         data = selectors.inventory_summary(date_from, date_to, wh.id if wh else None, by_warehouse)
     except DomainError as exc:
         error = error_message(exc)
-        date_from, date_to = _today().replace(day=1), _today()
+        date_from, date_to = this_month()
     if not sees_cost(user):
         data = {
             **data,
@@ -279,7 +256,7 @@ def inventory_summary(request):
             ],
             "totals": {k: (None if k in SUMMARY_COST else v) for k, v in data["totals"].items()},
         }
-    if _wants_xlsx(request) and not error:
+    if wants_xlsx(request) and not error:
         columns = (
             selectors.SUMMARY_COLUMNS
             if not by_warehouse

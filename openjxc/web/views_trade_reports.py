@@ -9,7 +9,8 @@ from django.shortcuts import render
 
 from openjxc.core.errors import DomainError
 from openjxc.documents.types import type_label
-from openjxc.ledger.models import Period
+from openjxc.inventory.selectors import warehouse_scope
+from openjxc.ledger.periods import period_bounds
 from openjxc.reports import trade
 from openjxc.reports.excel import period_text
 from openjxc.users.masking import mask_cost
@@ -18,13 +19,13 @@ from openjxc.users.services import (
     PURCHASE,
     SALES,
     VIEW_COST,
-    allowed_warehouse_ids,
     can,
 )
 
 from .decorators import forbidden, page
 from .errors import error_message
-from .report_helpers import _bars, _cost_columns, _export, _query, _range, _today, _wants_xlsx
+from .params import period_param, this_month, wants_xlsx
+from .report_helpers import _bars, _cost_columns, _export, _query
 
 KIND_PERMS = {"sales": (SALES, MONEY), "purchase": (PURCHASE, MONEY)}
 BY_CHOICES = ("item", "partner", "salesperson", "period")
@@ -39,24 +40,15 @@ def _trade_summary(request, kind, margin: bool):
     by = request.GET.get("by") if request.GET.get("by") in BY_CHOICES else "item"
     data, error = {"items": [], "totals": {}}, None
     try:
-        date_from, date_to = _range(request)
-        data = trade.summary(kind, by, date_from, date_to, allowed_warehouse_ids(request.user))
+        date_from, date_to = period_param(request)
+        data = trade.summary(kind, by, date_from, date_to, warehouse_scope(request.user))
     except DomainError as exc:
         error = error_message(exc)
-        date_from, date_to = _today().replace(day=1), _today()
+        date_from, date_to = this_month()
     data = mask_cost(user, data)
     if margin:
         data["items"].sort(key=lambda r: -Decimal(r.get("margin") or 0))
-    periods = (
-        {
-            name: (start, end)
-            for name, start, end in Period.objects.filter(
-                name__in=[r.get("period") for r in data["items"]]
-            ).values_list("name", "start", "end")
-        }
-        if by == "period"
-        else {}
-    )
+    periods = period_bounds(r.get("period") for r in data["items"]) if by == "period" else {}
     for r in data["items"]:
         r["key"] = r.get(by)
         if by == "period":
@@ -71,7 +63,7 @@ def _trade_summary(request, kind, margin: bool):
                 urlencode({"from": date_from, "to": date_to, by: r["key"]}) if r["key"] else None
             )
     label = {"sales": "销售汇总", "purchase": "采购汇总"}[kind] if not margin else "毛利分析"
-    if _wants_xlsx(request) and not error:
+    if wants_xlsx(request) and not error:
         columns = [
             (by, "编码"),
             ("name", "名称"),
@@ -156,20 +148,18 @@ def trade_details(request, kind):
     }
     data, error = {"items": [], "totals": {}}, None
     try:
-        date_from, date_to = _range(request)
+        date_from, date_to = period_param(request)
         data = mask_cost(
             user,
-            trade.details(
-                kind, date_from, date_to, **filters, warehouse_ids=allowed_warehouse_ids(user)
-            ),
+            trade.details(kind, date_from, date_to, **filters, warehouse_ids=warehouse_scope(user)),
         )
     except DomainError as exc:
         error = error_message(exc)
-        date_from, date_to = _today().replace(day=1), _today()
+        date_from, date_to = this_month()
     for r in data["items"]:
         r["type_label"] = type_label(r["type"])
     label = "销售明细" if kind == "sales" else "采购明细"
-    if _wants_xlsx(request) and not error:
+    if wants_xlsx(request) and not error:
         columns = [
             ("date", "日期"),
             ("document", "单号"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from openjxc.core.errors import DomainError
-from openjxc.inventory.models import Warehouse
+from openjxc.inventory.selectors import all_warehouses, warehouse_names
 from openjxc.users import admin as users_admin
 from openjxc.users.roles import ALL
 from openjxc.users.services import MANAGE_USERS
@@ -42,14 +42,14 @@ PERMISSION_LABELS = {
 def _user_form_ctx(**extra) -> dict:
     return {
         "roles": users_admin.role_names(),
-        "warehouses": list(Warehouse.objects.order_by("code")),
+        "warehouses": list(all_warehouses()),
         **extra,
     }
 
 
 @page(MANAGE_USERS)
 def users(request):
-    wh_names = dict(Warehouse.objects.values_list("code", "name"))
+    wh_names = warehouse_names()
     rows = users_admin.list_users()
     for r in rows:
         r["warehouse_names"] = [wh_names.get(c, c) for c in r["warehouses"]]

@@ -1,0 +1,118 @@
+"""Reads of the entry form's grid: the items a scan or a search finds, what a line needs beside
+it (stock, prices, cost for the margin), the customers' credit, a money document's open items.
+
+They live here, above posting, because a line's prices come from the price suggestion
+(reports/money.py) and a partner's credit and open items from the posted books. Prices come
+as the user types them (with tax when the company types prices with tax); what is cost is
+left out for a user who may not see cost."""
+
+from decimal import Decimal
+
+from openjxc.catalog.selectors import get_item, item_by_barcode, search_items
+from openjxc.core.numbers import fen_str, percent_str
+from openjxc.documents.rules import entry_price
+from openjxc.documents.selectors import prices_include_tax
+from openjxc.documents.types import type_label
+from openjxc.inventory.selectors import held_for_line, stock_rows
+from openjxc.ledger.selectors import open_items
+from openjxc.partners.selectors import find_partner
+from openjxc.posting.money import money_side
+from openjxc.posting.orders import receivables
+from openjxc.users.masking import mask_cost, sees_cost
+
+from .money import visible_prices
+
+LOOKUP_LIMIT = 20  # items a search offers
+
+
+def lookup_items(user, t, q: str) -> dict:
+    """The item a scanner read (exact barcode or code), else active items a search finds, each
+    with the price and tax rate a line of type t starts with (t None: the sale price)."""
+    exact = item_by_barcode(q) if q else None
+    found = (
+        [exact] if exact else list(search_items(q, active_only=True)[:LOOKUP_LIMIT]) if q else []
+    )
+    incl = prices_include_tax()
+    hide_purchase = t is not None and t.price_field == "purchase_price" and not sees_cost(user)
+    items = []
+    for item in found:
+        price = getattr(item, t.price_field) if t is not None and t.priced else None
+        rate = item.tax_rate if t is None or t.partner else 0
+        items.append(
+            {
+                "code": item.code,
+                "name": item.name,
+                "spec": item.spec,
+                "unit": item.unit,
+                "barcode": item.barcode,
+                "tax_percent": percent_str(rate),
+                "price": None if hide_purchase else entry_price(price, rate, incl),
+            }
+        )
+    return {"exact": exact is not None, "items": items}
+
+
+def line_info(user, t, item_code: str, warehouse=None, partner_code=None, source_line=None):
+    """What the clerk needs beside a line of type t: stock on hand, reserved and available in the
+    warehouse (what the order line being delivered holds counts as available), the last price to
+    this partner, the list and the partner's price, and (cost users only) the unit cost for the
+    margin. Raises not_found for an unknown item."""
+    item = get_item(item_code)
+    partner = find_partner(t.partner, partner_code) if t.partner else None
+    row = None
+    held = Decimal(0)
+    if warehouse is not None:
+        rows = stock_rows(item_id=item.id, warehouse_id=warehouse.id, include_zero=True)
+        row = next(iter(rows), None)
+        held = held_for_line(source_line, warehouse.id)
+    kind = "sales" if t.price_field == "sale_price" else "purchase"
+    prices = visible_prices(user, item, partner, kind)
+    rate = item.tax_rate if t.partner else Decimal(0)
+    incl = prices_include_tax()
+    conv = {
+        k: entry_price(Decimal(prices[k]) if prices[k] else None, rate, incl)
+        for k in ("last_price", "list_price", "partner_price")
+    }
+    data = {
+        "item": item.code,
+        "name": item.name,
+        "unit": item.unit,
+        "warehouse": warehouse.code if warehouse is not None else None,
+        "on_hand": row["on_hand"] if row else "0",
+        "reserved": row["reserved"] if row else "0",
+        "available": format(Decimal(row["available"] if row else "0") + held, "f"),
+        **conv,
+        "suggested_price": conv["partner_price"] or conv["last_price"] or conv["list_price"],
+        "tax_percent": percent_str(rate),
+        "unit_cost": row["unit_cost"] if row and t.margin else None,
+        "margin": None,
+    }
+    return mask_cost(user, data)
+
+
+def credit_positions(partners) -> dict[int, dict]:
+    """partner id -> its credit limit and what it owes, for the customers that have a limit (the
+    entry page warns before approval)."""
+    limited = [p for p in partners if p.credit_limit is not None]
+    owed = receivables([p.id for p in limited])
+    return {
+        p.id: {"limit": fen_str(p.credit_limit), "owed": fen_str(owed.get(p.id, 0))}
+        for p in limited
+    }
+
+
+def allocatable_items(t, partner_code: str | None, exclude: str | None = None) -> list[dict]:
+    """The partner's open items a money document of type t can be allocated to (those of the
+    other sign), with the open amount as a positive figure; `exclude` leaves out the money
+    document itself."""
+    partner = find_partner(t.partner, partner_code)
+    if partner is None:
+        return []
+    kind, sign, _debit, _credit = money_side(t.code)
+    out = []
+    for r in open_items([partner.id]):
+        amount = Decimal(r["open_amount"])
+        if r["kind"] != kind or r["document"] == exclude or amount * sign >= 0:
+            continue
+        out.append({**r, "type_name": type_label(r["type"]), "open": str(abs(amount))})
+    return out
