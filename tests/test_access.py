@@ -10,8 +10,7 @@ from openjxc.documents.models import Document, DocumentLine
 from openjxc.inventory.models import Warehouse
 from openjxc.users.masking import is_cost_field
 
-from .factories import doc
-from .test_permission_matrix import As, person, state
+from .factories import As, doc, person, state
 
 RECEIPT = {
     "type": "purchase_receipt",

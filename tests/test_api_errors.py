@@ -9,136 +9,24 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db import connection
 
 from openjxc.documents.models import Document
 from openjxc.ledger.models import Period
 from openjxc.users.services import issue_token
 
+from .factories import (
+    As,
+    _line,
+    approved,
+    assert_error,
+    created,
+    receipt_body,
+    refused,
+    snapshot,
+    stock_of,
+)
+
 # --- helpers ----------------------------------------------------------------------------------
-
-TABLES = [
-    "documents_document",
-    "documents_documentline",
-    "inventory_stockmove",
-    "inventory_stockbalance",
-    "ledger_voucher",
-    "ledger_journalline",
-    "ledger_accountbalance",
-    "ledger_openitementry",
-    "audit_auditentry",
-    "catalog_item",
-    "partners_partner",
-    "inventory_warehouse",
-    "core_numbercounter",
-]
-
-
-def snapshot() -> dict:
-    """Row counts of every table a write touches, plus the mutable state in them."""
-    out = {}
-    with connection.cursor() as cur:
-        for t in TABLES:
-            cur.execute(f"SELECT COUNT(*) FROM {t}")
-            out[t] = cur.fetchone()[0]
-        cur.execute("SELECT number, status, version, date FROM documents_document ORDER BY number")
-        out["documents"] = [tuple(map(str, r)) for r in cur.fetchall()]
-        cur.execute(
-            "SELECT item_id, warehouse_id, qty, value, reserved, on_order FROM inventory_stockbalance "
-            "ORDER BY item_id, warehouse_id"
-        )
-        out["balances"] = [tuple(int(x) for x in r) for r in cur.fetchall()]
-        cur.execute(
-            "SELECT account_id, debit, credit FROM ledger_accountbalance ORDER BY account_id"
-        )
-        out["accounts"] = [tuple(int(x) for x in r) for r in cur.fetchall()]
-        cur.execute("SELECT prefix, day, last FROM core_numbercounter ORDER BY prefix, day")
-        out["counters"] = [tuple(map(str, r)) for r in cur.fetchall()]
-        cur.execute("SELECT code, name, tax_rate FROM catalog_item ORDER BY code")
-        out["items"] = [tuple(map(str, r)) for r in cur.fetchall()]
-    return out
-
-
-def assert_error(r, status: int, code: str) -> dict:
-    assert r.status_code == status, (r.status_code, r.content[:500])
-    assert r["Content-Type"].startswith("application/json")
-    body = r.json()
-    assert set(body) == {"error"}, body
-    err = body["error"]
-    assert set(err) == {"code", "message", "details"}, err
-    assert err["code"] == code, err
-    assert isinstance(err["message"], str) and err["message"], err
-    assert isinstance(err["details"], dict), err
-    return err
-
-
-def refused(call, status: int, code: str) -> dict:
-    """Run an API call that must be refused; prove it changed nothing."""
-    before = snapshot()
-    err = assert_error(call(), status, code)
-    assert snapshot() == before
-    return err
-
-
-class As:
-    """A client for another user's bearer token (or none at all)."""
-
-    def __init__(self, client, token=None, header=None):
-        self.client = client
-        self.headers = {}
-        if token is not None:
-            self.headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-        if header is not None:
-            self.headers["HTTP_AUTHORIZATION"] = header
-
-    def get(self, path):
-        return self.client.get("/api/v1" + path, **self.headers)
-
-    def post(self, path, body=None):
-        return self.client.post(
-            "/api/v1" + path,
-            data=body if body is not None else {},
-            content_type="application/json",
-            **self.headers,
-        )
-
-    def put(self, path, body):
-        return self.client.put(
-            "/api/v1" + path, data=body, content_type="application/json", **self.headers
-        )
-
-    def delete(self, path):
-        return self.client.delete("/api/v1" + path, **self.headers)
-
-
-def receipt_body(**over):
-    body = {
-        "type": "purchase_receipt",
-        "date": "2026-03-01",
-        "partner": "S001",
-        "warehouse": "WH1",
-        "lines": [{"item": "A001", "qty": "10", "price": "5.00"}],
-    }
-    body.update(over)
-    return body
-
-
-def created(r) -> dict:
-    assert r.status_code == 201, r.content
-    return r.json()
-
-
-def approved(api, number) -> dict:
-    r = api.post(f"/documents/{number}/approve")
-    assert r.status_code == 200, r.content
-    assert r.json()["status"] == "approved"
-    return r.json()
-
-
-def stock_of(api, item="A001", wh="WH1", day=None):
-    q = f"/stock?item={item}&warehouse={wh}" + (f"&date={day}" if day else "")
-    rows = api.get(q).json()["items"]
-    return (rows[0]["on_hand"], rows[0]["value"]) if rows else ("0", "0.00")
 
 
 # --- 401 / 403 --------------------------------------------------------------------------------
@@ -237,12 +125,6 @@ def test_403_without_the_edit_permission(api, client, user):
 
 
 # --- 422 invalid ------------------------------------------------------------------------------
-
-
-def _line(**over):
-    line = {"item": "A001", "qty": "10", "price": "5.00"}
-    line.update(over)
-    return [line]
 
 
 BAD_BODIES = {

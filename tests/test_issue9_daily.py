@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -16,9 +15,8 @@ from openjxc.catalog.models import Item
 from openjxc.closing.services import close
 from openjxc.documents.models import Document
 from openjxc.ledger.models import Period
-from openjxc.users.models import WarehouseAccess
 from openjxc.users.services import issue_token
-from tests.factories import approve, doc, fetch, master_data, setup_books
+from tests.factories import approve, doc, fetch, master_data, person, setup_books
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +24,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def backups_in_tmp(settings, tmp_path):
     settings.DATA_DIR = tmp_path
-
-
-def person(username, role, warehouses=()):
-    u = get_user_model().objects.create_user(username, password="pw-123456")
-    u.groups.add(Group.objects.get(name=role))
-    for code in warehouses:
-        WarehouseAccess.objects.create(
-            user=u,
-            warehouse_id=fetch("SELECT id FROM inventory_warehouse WHERE code = %s", [code])[0][0],
-        )
-    return u
 
 
 def bearer(username):
@@ -68,7 +55,7 @@ def trade(user):
 
 
 def test_finance_reads_what_she_invoices_but_cannot_post_it(client, trade):
-    person("caiwu", "财务")
+    person("财务", username="caiwu")
     h = bearer("caiwu")
     # reading the delivery and the receipt she invoices: 200 (was 403), and both are listed
     assert client.get(f"/api/v1/documents/{trade['delivery']}", **h).status_code == 200
@@ -99,7 +86,7 @@ def test_finance_reads_what_she_invoices_but_cannot_post_it(client, trade):
 
 def test_invoice_form_picks_uninvoiced_deliveries_of_the_partner(client, user, trade):
     other = doc(user, "sales_delivery", "2026-03-04", [("A001", 1, "9.00")])
-    finance = person("caiwu", "财务")
+    finance = person("财务", username="caiwu")
     client.force_login(finance)
     html = client.get("/documents/sales_invoice/new/").content.decode()
     assert 'id="derive-source"' in html
@@ -125,14 +112,14 @@ def test_invoice_form_picks_uninvoiced_deliveries_of_the_partner(client, user, t
 
 def test_pages_link_only_documents_the_user_may_open(client, user, trade):
     # a sales clerk sees the receipt allocated to her delivery, but may not open money documents
-    person("xs", "销售")
+    person("销售", username="xs")
     client.force_login(get_user_model().objects.get(username="xs"))
     html = client.get(f"/doc/{trade['delivery']}/").content.decode()
     assert trade["money"] in html and f"/doc/{trade['money']}/" not in hrefs(html)
     assert client.get(f"/doc/{trade['money']}/").status_code == 403  # and that is why
     # finance's close check names an other-in draft without linking it (去处理 she cannot open)
     draft = doc(user, "other_in", "2026-01-05", [("A002", 1, "1.00")], approve_it=False)
-    client.force_login(person("caiwu", "财务"))
+    client.force_login(person("财务", username="caiwu"))
     html = client.get("/periods/2026-01/check/").content.decode()
     assert draft in html and f"/doc/{draft}/" not in hrefs(html)
     assert client.get(f"/doc/{draft}/").status_code == 403
@@ -348,7 +335,7 @@ def test_sales_order_entry_knows_each_customers_credit(client, user):
 
 
 def test_detail_names_maker_and_approver(client, user):
-    checker = person("checker", "老板")
+    checker = person("老板", username="checker")
     number = doc(user, "purchase_receipt", "2026-03-01", [("A001", 1, "2.00")], approve_it=False)
     client.force_login(checker)
     client.post(f"/doc/{number}/", {"action": "approve"})
@@ -382,7 +369,7 @@ def test_item_template_example_row_is_not_imported(client, user):
 
 def test_a_keeper_of_one_warehouse_transfers_to_any_warehouse(client, user):
     doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")], warehouse="WH2")
-    keeper = person("kg", "库管", warehouses=["WH2"])
+    keeper = person("库管", ["WH2"], username="kg")
     client.force_login(keeper)
     html = client.get("/documents/transfer/new/").content.decode()
     to_options = html.split('id="f-to-warehouse"')[1].split("</select>")[0]

@@ -5,8 +5,6 @@ import io
 import zipfile
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from openpyxl import Workbook, load_workbook
 
 from openjxc.catalog.imports import import_items
@@ -14,22 +12,8 @@ from openjxc.catalog.models import Item
 from openjxc.core.errors import DomainError
 from openjxc.ledger.models import Period
 from openjxc.reports.trade import details, summary
-from openjxc.users.models import WarehouseAccess
 
-from .factories import doc
-
-
-def person(role: str, warehouses=()):
-    u = get_user_model().objects.create_user(f"u-{role}", password="pw-123456")
-    u.groups.add(Group.objects.get(name=role))
-    for w in warehouses:
-        WarehouseAccess.objects.create(
-            user=u,
-            warehouse_id=__import__("openjxc.inventory.models", fromlist=["x"])
-            .Warehouse.objects.get(code=w)
-            .id,
-        )
-    return u
+from .factories import doc, person
 
 
 @pytest.fixture

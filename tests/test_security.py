@@ -12,7 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from openjxc.documents.models import Document
-from tests.test_api_errors import assert_error, refused
+
+from .factories import assert_error, refused
 
 # --- item 13: NUL and lone surrogates --------------------------------------------------------
 
