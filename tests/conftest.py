@@ -48,6 +48,13 @@ def api(user, client):
     return Api(token)
 
 
+@pytest.fixture
+def admin_client(client, user):
+    """The test client logged in as the admin of `user` (pytest-django's own would make another)."""
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Playwright cannot download browsers here: use Debian's Chromium (see TESTING.md)."""

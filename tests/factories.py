@@ -7,9 +7,10 @@ from django.db import connection
 
 from openjxc.catalog.services import create_item
 from openjxc.core.services import set_setting
+from openjxc.documents.models import Document
 from openjxc.documents.services import create_draft
 from openjxc.inventory.services import create_warehouse
-from openjxc.ledger.selectors import journal, voucher_text
+from openjxc.ledger import selectors as ledger
 from openjxc.ledger.services import seed_chart
 from openjxc.partners.services import create_partner
 from openjxc.posting.engine import approve, cancel
@@ -79,10 +80,8 @@ def fetch(sql: str, args=()) -> list:
 
 def vouchers_of(number: str) -> list[str]:
     """The vouchers of one document as readable text, in posting order."""
-    from openjxc.documents.models import Document
-
     doc_id = Document.objects.get(number=number).id
-    return [voucher_text(v) for v in journal(document_id=doc_id)]
+    return [ledger.voucher_text(v) for v in ledger.journal(document_id=doc_id)]
 
 
 def person(role: str, warehouses=(), username=None):
@@ -258,6 +257,89 @@ def refused(call, status: int, code: str) -> dict:
     return err
 
 
+# --- the books read back through the API, as a user or integrator sees them ---------------
+
+
+def stock(api, item="A001", wh="WH1", day=None):
+    """(on_hand, unit_cost, value) of one item × warehouse, as of `day` (default today)."""
+    path = f"/stock?item={item}&warehouse={wh}" + (f"&date={day}" if day else "")
+    body = api.get(path).json()
+    assert body["count"] == len(body["items"]) <= 1
+    if not body["items"]:
+        return ("0", None, "0.00")
+    r = body["items"][0]
+    assert r["available"] == r["on_hand"] and r["reserved"] == "0"
+    return (r["on_hand"], r["unit_cost"], r["value"])
+
+
+def moves(api, item="A001", wh="WH1", query=""):
+    """Stock ledger rows: (date, document, kind, qty, value, balance_qty, balance_value, cause)."""
+    body = api.get(f"/stock/moves?item={item}&warehouse={wh}{query}").json()
+    return [
+        (
+            m["date"],
+            m["document"],
+            m["kind"],
+            m["qty"],
+            m["value"],
+            m["balance_qty"],
+            m["balance_value"],
+            m["cause"],
+        )
+        for m in body["items"]
+    ]
+
+
+def balance(api, code):
+    b = api.get(f"/partners/{code}/balance").json()
+    return (b["receivable"], b["payable"])
+
+
+def open_items(api, code):
+    return [
+        (o["document"], o["amount"], o["open_amount"])
+        for o in api.get(f"/partners/{code}/open-items").json()["items"]
+    ]
+
+
+def audit(api, number):
+    """(action, user, reason) of a document's audit entries, oldest first."""
+    entries = api.get(f"/audit?object={number}").json()["items"]
+    assert all(e["object"] == number and e["at"] for e in entries)
+    return [(e["action"], e["user"], e["reason"]) for e in reversed(entries)]
+
+
+def journal(api, query=""):
+    return api.get("/journal" + query).json()["items"]
+
+
+def trial_balance(api, period="2026-03"):
+    tb = api.get(f"/reports/trial-balance?period={period}").json()
+    t = tb["totals"]
+    assert t["opening_debit"] == t["opening_credit"]
+    assert t["debit"] == t["credit"]
+    assert t["closing_debit"] == t["closing_credit"]
+    assert tb["balanced"] is True
+    return tb
+
+
+def account(tb, code):
+    row = next(r for r in tb["items"] if r["account"] == code)
+    return (row["debit"], row["credit"], row["closing_debit"], row["closing_credit"])
+
+
+def reconciled(api):
+    assert api.get("/reconcile").json() == {"ok": True, "problems": []}
+
+
+def line_id(number, n=0):
+    return Document.objects.get(number=number).lines.order_by("line_no")[n].id
+
+
+def status(api, number):
+    return api.get(f"/documents/{number}").json()["status"]
+
+
 __all__ = [
     "setup_books",
     "master_data",
@@ -279,4 +361,15 @@ __all__ = [
     "snapshot",
     "assert_error",
     "refused",
+    "stock",
+    "moves",
+    "balance",
+    "open_items",
+    "audit",
+    "journal",
+    "trial_balance",
+    "account",
+    "reconciled",
+    "line_id",
+    "status",
 ]

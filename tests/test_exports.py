@@ -5,7 +5,7 @@ import io
 import re
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from openjxc.catalog.imports import import_items
 from openjxc.core.numbers import grouped
@@ -277,13 +277,3 @@ def test_an_exported_item_sheet_imports_again(client, user, big):
         "rows"
     ][:1]
     assert result["ok"]
-
-
-def test_import_still_reads_a_plain_sheet_from_row_two(user):
-    wb = Workbook()
-    wb.active.append(["商品编码*", "商品名称*", "单位*"])
-    wb.active.append(["X1", "甲", "个"])
-    buf = io.BytesIO()
-    wb.save(buf)
-    result = import_items(user, buf.getvalue(), commit=False)
-    assert result["ok"] and [r["row"] for r in result["rows"]] == [2]

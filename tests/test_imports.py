@@ -182,3 +182,13 @@ def test_opening_stock_row_errors(user):
         (7, "invalid"),
     ]
     assert not Document.objects.exists()
+
+
+def test_import_still_reads_a_plain_sheet_from_row_two(user):
+    wb = Workbook()
+    wb.active.append(["商品编码*", "商品名称*", "单位*"])
+    wb.active.append(["X1", "甲", "个"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = import_items(user, buf.getvalue(), commit=False)
+    assert result["ok"] and [r["row"] for r in result["rows"]] == [2]
