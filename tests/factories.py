@@ -191,6 +191,43 @@ def stock_of(api, item="A001", wh="WH1", day=None):
     return (rows[0]["on_hand"], rows[0]["value"]) if rows else ("0", "0.00")
 
 
+def delivery_body(qty, date="2026-03-05", **over):
+    body = {
+        "type": "sales_delivery",
+        "date": date,
+        "partner": "C001",
+        "warehouse": "WH1",
+        "lines": [{"item": "A001", "qty": str(qty), "price": "10.00"}],
+    }
+    body.update(over)
+    return body
+
+
+def _delivered(api, qty=5):
+    approved(api, created(api.post("/documents", receipt_body()))["number"])
+    d = created(api.post("/documents", delivery_body(qty)))
+    approved(api, d["number"])
+    return d
+
+
+def _return_body(d, qty, date="2026-03-06"):
+    return {
+        "type": "sales_return",
+        "date": date,
+        "partner": "C001",
+        "warehouse": "WH1",
+        "source": d["number"],
+        "lines": [
+            {"item": "A001", "qty": str(qty), "price": "10.00", "source_line": d["lines"][0]["id"]}
+        ],
+    }
+
+
+def on_hand(api, item="A001", wh="WH1", day="2026-12-31"):
+    rows = api.get(f"/stock?item={item}&warehouse={wh}&date={day}").json()["items"]
+    return (rows[0]["on_hand"], rows[0]["value"]) if rows else ("0", "0.00")
+
+
 # --- refusals change nothing ------------------------------------------------------------------
 
 TABLES = [
@@ -357,6 +394,10 @@ __all__ = [
     "created",
     "approved",
     "stock_of",
+    "delivery_body",
+    "_delivered",
+    "_return_body",
+    "on_hand",
     "TABLES",
     "snapshot",
     "assert_error",

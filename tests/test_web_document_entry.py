@@ -2,13 +2,16 @@
 prices, a failed approval that keeps the input, drafts edited and deleted, derived documents,
 money with allocations, credit warnings, maker and checker, every form error at once."""
 
+import re
+
 import pytest
 
 from openjxc.documents.models import Document
+from openjxc.users.services import issue_token
 
 from .factories import doc, fetch, person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("backups_in_tmp")]
 
 
 def _on_hand(item, wh="WH1"):
@@ -330,3 +333,148 @@ def test_maker_checker_through_the_pages(admin_client, client, user):
     d.refresh_from_db()
     assert d.status == "approved"
     assert _on_hand("A001") == 3
+
+
+def test_invoice_form_picks_uninvoiced_deliveries_of_the_partner(client, user, trade):
+    other = doc(user, "sales_delivery", "2026-03-04", [("A001", 1, "9.00")])
+    finance = person("财务", username="caiwu")
+    client.force_login(finance)
+    html = client.get("/documents/sales_invoice/new/").content.decode()
+    assert 'id="derive-source"' in html
+    assert f'value="{trade["delivery"]}"' in html and f'value="{other}"' in html
+    # choosing a source derives the invoice with its lines
+    r = client.post(
+        "/documents/sales_invoice/new/", {"action": "derive", "source": trade["delivery"]}
+    )
+    assert r.status_code == 302
+    invoice = Document.objects.get(type="sales_invoice")
+    assert (
+        invoice.source.number == trade["delivery"] and invoice.amount_incl_tax == 4068
+    )  # 4 × 9.00 + 13 %
+    # an approved invoice covering the whole delivery takes it off the picker
+    client.post(f"/doc/{invoice.number}/", {"action": "approve"})
+    assert Document.objects.get(pk=invoice.pk).status == "approved"
+    html = client.get("/documents/sales_invoice/new/").content.decode()
+    assert f'value="{trade["delivery"]}"' not in html and f'value="{other}"' in html
+    # a chosen partner narrows the list
+    html = client.get("/documents/sales_invoice/new/?partner=NOBODY").content.decode()
+    assert f'value="{other}"' not in html
+
+
+def test_saving_a_draft_approved_in_another_tab_shows_it_with_the_reason(client, user):
+    number = doc(user, "purchase_receipt", "2026-03-01", [("A001", 1, "2.00")], approve_it=False)
+    client.force_login(user)
+    version = Document.objects.get(number=number).version
+    client.post(f"/doc/{number}/", {"action": "approve"})  # the first tab
+    r = client.post(
+        f"/doc/{number}/",
+        {  # the second tab still shows the draft form
+            "action": "save",
+            "date": "2026-03-01",
+            "partner": "S001",
+            "warehouse": "WH1",
+            "version": version,
+            "line_item": "A001",
+            "line_qty": "3",
+            "line_price": "2.00",
+            "line_tax": "13",
+            "line_source": "",
+        },
+    )
+    html = r.content.decode()
+    assert r.status_code == 409
+    assert "单据已审核，不能修改" in html and 'id="detail-title"' in html
+    assert Document.objects.get(number=number).lines.get().qty == 10000  # still 1
+
+
+def test_every_form_error_is_shown_and_marked(client, user):
+    client.force_login(user)
+    r = client.post(
+        "/documents/purchase_receipt/new/",
+        {
+            "action": "save",
+            "date": "2026-03-01",
+            "partner": "",
+            "warehouse": "WH1",
+            "line_item": ["A001", "A002", "A003"],
+            "line_qty": ["abc", "2", "0"],
+            "line_price": ["1", "x", "1"],
+            "line_tax": ["13", "13", "13"],
+            "line_source": ["", "", ""],
+        },
+    )
+    html = r.content.decode()
+    assert r.status_code == 422
+    errors = re.findall(r"<li>(.*?)</li>", html.split('id="form-errors"')[1].split("</ul>")[0])
+    assert len(errors) == 4, errors  # partner, line 1 qty, line 2 price, line 3 qty
+    assert (
+        errors[1].startswith("第 1 行")
+        and errors[2].startswith("第 2 行")
+        and errors[3].startswith("第 3 行")
+    )
+    assert 'id="f-partner" class="invalid"' in html
+    assert html.count('class="qty invalid"') == 2 and html.count('class="price invalid"') == 1
+    assert not Document.objects.exists()
+    # the API reports them all too, the first as the error
+    r = client.post(
+        "/api/v1/documents",
+        {
+            "type": "purchase_receipt",
+            "date": "2026-03-01",
+            "warehouse": "WH1",
+            "lines": [{"item": "A001", "qty": "x"}, {"item": "NOPE", "qty": "1"}],
+        },
+        content_type="application/json",
+        **{"HTTP_AUTHORIZATION": "Bearer " + issue_token("admin", "admin123")},
+    )
+    err = r.json()["error"]
+    assert r.status_code == 422 and err["details"]["field"] == "partner"
+    assert [e["code"] for e in err["details"]["errors"]] == [
+        "invalid",
+        "invalid_number",
+        "not_found",
+    ]
+
+
+def test_a_price_like_1e3_is_refused_on_the_form(client, user):
+    client.force_login(user)
+    r = client.post(
+        "/documents/purchase_receipt/new/",
+        {
+            "action": "save",
+            "date": "2026-03-01",
+            "partner": "S001",
+            "warehouse": "WH1",
+            "line_item": "A001",
+            "line_qty": "1",
+            "line_price": "1e3",
+            "line_tax": "13",
+            "line_source": "",
+        },
+    )
+    assert r.status_code == 422 and "1e3" in r.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_sales_order_entry_knows_each_customers_credit(client, user):
+    from openjxc.partners.services import update_partner
+
+    update_partner(user, "customer", "C001", {"credit_limit": "30"})
+    doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
+    doc(user, "sales_delivery", "2026-03-02", [("A001", 2, "10.00")])  # owes 22.60
+    client.force_login(user)
+    html = client.get("/documents/sales_order/new/").content.decode()
+    assert 'value="C001" data-credit-limit="30.00" data-owed="22.60"' in html
+    assert 'id="credit-warning"' in html
+
+
+def test_detail_names_maker_and_approver(client, user):
+    checker = person("老板", username="checker")
+    number = doc(user, "purchase_receipt", "2026-03-01", [("A001", 1, "2.00")], approve_it=False)
+    client.force_login(checker)
+    client.post(f"/doc/{number}/", {"action": "approve"})
+    html = client.get(f"/doc/{number}/").content.decode()
+    maker = html.split('id="doc-maker">')[1].split("</span>")[0]
+    approver = html.split('id="doc-approver">')[1].split("</span>")[0]
+    assert "制单人" in maker and "admin" in maker
+    assert "审核人" in approver and "checker" in approver

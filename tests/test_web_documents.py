@@ -6,9 +6,10 @@ import pytest
 
 from openjxc.catalog.models import Item
 from openjxc.documents.models import Document
-from tests.factories import doc, person
 
-pytestmark = pytest.mark.django_db
+from .factories import doc, person
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("backups_in_tmp")]
 
 
 def _numbers(response):
@@ -227,3 +228,16 @@ def test_every_type_has_a_list_and_an_entry_page(admin_client, books, doc_type):
         doc_type not in ("receipt", "payment", "refund", "supplier_refund")
     )
     assert 'value="2026-' in html or 'value="20' in html  # today's date as default
+
+
+def test_line_info_gives_a_cost_for_the_margin_on_sales_documents_only(client, user):
+    doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
+    client.force_login(user)
+    info = client.get(
+        "/doc-lookup/line-info/?type=purchase_receipt&item=A001&warehouse=WH1&partner=S001"
+    ).json()
+    assert info["unit_cost"] is None and info["on_hand"] == "10"
+    info = client.get(
+        "/doc-lookup/line-info/?type=sales_delivery&item=A001&warehouse=WH1&partner=C001"
+    ).json()
+    assert info["unit_cost"] == "5.000000"

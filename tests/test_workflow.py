@@ -10,6 +10,8 @@ from openjxc.documents.models import Document
 from openjxc.documents.types import TYPES
 from openjxc.web.errors import error_message
 
+pytestmark = pytest.mark.usefixtures("backups_in_tmp")
+
 ACTIONS = (
     "approve",
     "submit",
@@ -128,11 +130,6 @@ def test_transition_writes_status_and_fields_and_refuses_an_illegal_target(db):
 
 
 # --- scenarios through the API, one per family ------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def backups_in_tmp(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
 
 
 def post(api, path, body=None, status=200):
