@@ -1,4 +1,6 @@
-"""Document pages in a real browser."""
+"""Document pages in a real browser: list filters, entry by scanning barcodes, line info and stock
+errors, prints, allocation, unsaved lines, the credit warning, every form error at once, 选择源单
+and no margin on purchases."""
 
 import pytest
 from playwright.sync_api import expect

@@ -1,5 +1,6 @@
-"""Issue 9 item 22: pages and prints group digits (11,636.70); every Excel export has a title
-block (report, company, period, filters), a frozen header, number formats and widths that fit."""
+"""Numbers as users read them and Excel exports: pages and prints group digits (11,636.70); every
+Excel export has a title block (report, company, period, filters), a frozen header, number
+formats and widths that fit, and text that never becomes a formula."""
 
 import io
 import re

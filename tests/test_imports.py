@@ -1,4 +1,5 @@
-"""Excel imports (items, customers, suppliers, opening stock): all rows or none, every row's error."""
+"""Excel imports (items, customers, suppliers, opening stock): all rows or none, every row's error
+(named by column, in Chinese), the template's example row skipped, damaged files refused."""
 
 import io
 import zipfile

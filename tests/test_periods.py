@@ -1,4 +1,5 @@
-"""Periods: close-check, close, the period_closed guard, reopen, snapshots and digests."""
+"""Periods: close-check, close, the period_closed guard, reopen, snapshots and digests; nothing
+before the go-live date; the period after the last close; no period rows for far dates."""
 
 import datetime as dt
 

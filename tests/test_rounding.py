@@ -1,5 +1,5 @@
 """Rounding traps: half cents that binary floats (or banker's rounding) get wrong, tax taken out
-of tax-inclusive prices, and outgoing moves that empty a balance. Every amount is
+of tax-inclusive prices, outgoing moves that empty a balance, and margin %. Every amount is
 ROUND_HALF_UP to the cent, as API.md says."""
 
 from decimal import Decimal as D

@@ -3,12 +3,12 @@ cancel) and every outcome is read back the way a user or integrator sees it — 
 value, the vouchers as text, open items, stock moves with running balances, the trial balance,
 the audit trail and reconciliation."""
 
-from tests.factories import cancel, doc, vouchers_of
-
 from .factories import (
     account,
     audit,
     balance,
+    cancel,
+    doc,
     journal,
     line_id,
     moves,
@@ -16,10 +16,8 @@ from .factories import (
     reconciled,
     stock,
     trial_balance,
+    vouchers_of,
 )
-
-# --- readers ----------------------------------------------------------------------------------
-
 
 # --- purchase receipt -------------------------------------------------------------------------
 
@@ -352,9 +350,6 @@ def test_transfer(api, user):
     reconciled(api)
 
 
-# --- stock count ------------------------------------------------------------------------------
-
-
 # --- cancel -----------------------------------------------------------------------------------
 
 
@@ -379,6 +374,3 @@ def test_cancel_the_linked_return_then_the_delivery(api, user):
     assert open_items(api, "C001") == []
     assert {m[1] for m in moves(api)} == {r1, r2, r3}
     reconciled(api)
-
-
-# --- re-statement across documents and warehouses ---------------------------------------------

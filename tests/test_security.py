@@ -1,7 +1,6 @@
-"""Issue 9, items 6, 7, 13 and 14: tokens that expire and die with the password, a per-client
-login throttle, no framing and a content security policy, logout only by POST, and every API
-refusal (oversized body, unstorable text, unknown path, over-long request line) in the JSON
-error body."""
+"""Authentication and the browser's guard rails: 401 for a missing, bad or dead token; tokens that
+expire and die with the password (also `jxc passwd`); a per-client login throttle; no framing, a
+content security policy and logout only by POST."""
 
 import datetime as dt
 import re
@@ -22,13 +21,58 @@ from .factories import (
 
 pytestmark = pytest.mark.usefixtures("backups_in_tmp")
 
-# --- item 13: NUL and lone surrogates --------------------------------------------------------
+
+# --- who is asking: no token, a bad one, a wrong password, a deactivated user ---------------------
 
 
-# --- item 14: JSON errors for size, unknown paths and long request lines ---------------------
+def test_401_without_or_with_a_bad_token(api, client):
+    for who in (
+        As(client),
+        As(client, token="not-a-token"),
+        As(client, header="Basic YWRtaW46YWRtaW4xMjM="),
+        As(client, header="Bearer "),
+        As(client, header="Token abc"),
+    ):
+        refused(lambda w=who: w.get("/items"), 401, "unauthorized")
+        refused(lambda w=who: w.post("/documents", receipt_body()), 401, "unauthorized")
+        refused(
+            lambda w=who: w.post("/items", {"code": "X1", "name": "x", "unit": "个"}),
+            401,
+            "unauthorized",
+        )
+    number = created(api.post("/documents", receipt_body()))["number"]
+    refused(lambda: As(client).post(f"/documents/{number}/approve"), 401, "unauthorized")
+    assert api.get(f"/documents/{number}").json()["status"] == "draft"
 
 
-# --- item 6: API tokens expire, die with the password, can be listed and revoked ------------
+def test_auth_token_wrong_password_is_401(api, client):
+    anon = As(client)
+    refused(
+        lambda: anon.post("/auth/token", {"username": "admin", "password": "wrong"}),
+        401,
+        "unauthorized",
+    )
+    refused(
+        lambda: anon.post("/auth/token", {"username": "nobody", "password": "admin123"}),
+        401,
+        "unauthorized",
+    )
+    refused(lambda: anon.post("/auth/token", {"username": "admin"}), 422, "invalid")
+    r = anon.post("/auth/token", {"username": "admin", "password": "admin123"})
+    assert r.status_code == 200 and set(r.json()) == {"token"}
+    assert As(client, token=r.json()["token"]).get("/items").status_code == 200
+
+
+def test_token_of_a_deactivated_user_is_401(api, client):
+    clerk = get_user_model().objects.create_user("clerk", password="pw123456")
+    token = issue_token("clerk", "pw123456")
+    assert As(client, token=token).get("/items").status_code == 200
+    clerk.is_active = False
+    clerk.save()
+    refused(lambda: As(client, token=token).get("/items"), 401, "unauthorized")
+
+
+# --- API tokens expire, die with the password, can be listed and revoked --------------------------
 
 
 def _token(client, username="admin", password="admin123", addr="127.0.0.1"):
@@ -120,6 +164,20 @@ def test_the_user_page_lists_and_revokes_tokens(user, admin_client, client):
     assert r.status_code == 404 and 'id="form-error"' in r.content.decode()
 
 
+def test_jxc_passwd_sets_a_password(user, monkeypatch):
+    from django.contrib.auth import authenticate
+
+    from openjxc import cli
+
+    monkeypatch.setattr(cli, "_setup", lambda args: None)  # the test database is already set up
+    args = cli.build_parser().parse_args(["passwd", "admin", "--password", "new-secret-1"])
+    assert args.func(args) == 0
+    assert authenticate(username="admin", password="new-secret-1") is not None
+
+
+# --- a per-client login throttle ------------------------------------------------------------------
+
+
 def test_one_client_is_throttled_without_locking_the_user_out_elsewhere(user, client):
     # given an attacker at 10.0.0.66 trying many usernames
     for i in range(20):
@@ -154,7 +212,8 @@ def test_the_login_page_says_when_the_client_is_throttled(user, client):
     assert "_auth_user_id" not in client.session
 
 
-# --- item 7: no framing, a content security policy, logout by POST ---------------------------
+# --- no framing, a content security policy, logout by POST ----------------------------------------
+
 
 INLINE_SCRIPT = re.compile(
     r'<script(?![^>]*\b(?:src=|type="application/json"))[^>]*>|\son[a-z]+\s*=', re.I
@@ -241,61 +300,3 @@ def test_pages_work_under_the_policy_in_a_real_browser(zh_page, books):
     page.click("header >> #logout")
     page.wait_for_url("**/login/**")
     assert refused == []
-
-
-def test_jxc_passwd_sets_a_password(user, monkeypatch):
-    from django.contrib.auth import authenticate
-
-    from openjxc import cli
-
-    monkeypatch.setattr(cli, "_setup", lambda args: None)  # the test database is already set up
-    args = cli.build_parser().parse_args(["passwd", "admin", "--password", "new-secret-1"])
-    assert args.func(args) == 0
-    assert authenticate(username="admin", password="new-secret-1") is not None
-
-
-def test_401_without_or_with_a_bad_token(api, client):
-    for who in (
-        As(client),
-        As(client, token="not-a-token"),
-        As(client, header="Basic YWRtaW46YWRtaW4xMjM="),
-        As(client, header="Bearer "),
-        As(client, header="Token abc"),
-    ):
-        refused(lambda w=who: w.get("/items"), 401, "unauthorized")
-        refused(lambda w=who: w.post("/documents", receipt_body()), 401, "unauthorized")
-        refused(
-            lambda w=who: w.post("/items", {"code": "X1", "name": "x", "unit": "个"}),
-            401,
-            "unauthorized",
-        )
-    number = created(api.post("/documents", receipt_body()))["number"]
-    refused(lambda: As(client).post(f"/documents/{number}/approve"), 401, "unauthorized")
-    assert api.get(f"/documents/{number}").json()["status"] == "draft"
-
-
-def test_auth_token_wrong_password_is_401(api, client):
-    anon = As(client)
-    refused(
-        lambda: anon.post("/auth/token", {"username": "admin", "password": "wrong"}),
-        401,
-        "unauthorized",
-    )
-    refused(
-        lambda: anon.post("/auth/token", {"username": "nobody", "password": "admin123"}),
-        401,
-        "unauthorized",
-    )
-    refused(lambda: anon.post("/auth/token", {"username": "admin"}), 422, "invalid")
-    r = anon.post("/auth/token", {"username": "admin", "password": "admin123"})
-    assert r.status_code == 200 and set(r.json()) == {"token"}
-    assert As(client, token=r.json()["token"]).get("/items").status_code == 200
-
-
-def test_token_of_a_deactivated_user_is_401(api, client):
-    clerk = get_user_model().objects.create_user("clerk", password="pw123456")
-    token = issue_token("clerk", "pw123456")
-    assert As(client, token=token).get("/items").status_code == 200
-    clerk.is_active = False
-    clerk.save()
-    refused(lambda: As(client, token=token).get("/items"), 401, "unauthorized")

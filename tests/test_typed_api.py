@@ -1,5 +1,7 @@
-"""Typed API (issue 10, item 5): request bodies refuse unknown fields with 422 unknown_field,
-and every operation of the served OpenAPI document declares typed bodies, errors included."""
+"""Typed API (issue 10, item 5) and the shape of API.md: request bodies refuse unknown fields with
+422 unknown_field; every operation of the served OpenAPI document declares typed bodies, errors
+included; lists come in one envelope with limit and offset; decimals are strings with their
+places."""
 
 import pytest
 from django.utils import translation

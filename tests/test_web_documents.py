@@ -1,4 +1,5 @@
-"""Document pages through the Django test client: lists, lookup, entry, permissions, masking."""
+"""Document pages through the Django test client: lists, lookup, line info, permissions, masking,
+prints; the entry forms are in test_web_document_entry.py."""
 
 import json
 

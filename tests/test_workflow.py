@@ -10,6 +10,8 @@ from openjxc.documents.models import Document
 from openjxc.documents.types import TYPES
 from openjxc.web.errors import error_message
 
+from .factories import post
+
 pytestmark = pytest.mark.usefixtures("backups_in_tmp")
 
 ACTIONS = (
@@ -130,12 +132,6 @@ def test_transition_writes_status_and_fields_and_refuses_an_illegal_target(db):
 
 
 # --- scenarios through the API, one per family ------------------------------------------------
-
-
-def post(api, path, body=None, status=200):
-    r = api.post(path, body or {})
-    assert r.status_code == status, r.content
-    return r.json()
 
 
 def refused(response, details):
