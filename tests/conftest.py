@@ -48,6 +48,19 @@ def api(user, client):
     return Api(token)
 
 
+@pytest.fixture
+def backups_in_tmp(settings, tmp_path):
+    """Backups (close and reopen take one) go to the test's own folder, not the data folder."""
+    settings.DATA_DIR = tmp_path
+
+
+@pytest.fixture
+def admin_client(client, user):
+    """The test client logged in as the admin of `user` (pytest-django's own would make another)."""
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Playwright cannot download browsers here: use Debian's Chromium (see TESTING.md)."""
@@ -77,6 +90,25 @@ def books(user):
     delivery = doc(user, "sales_delivery", "2026-03-03", [("A001", 4, "9.00")])
     draft = doc(user, "sales_delivery", "2026-03-04", [("A002", 1, "4.00")], approve_it=False)
     return {"receipts": [receipt, receipt2], "delivery": delivery, "draft": draft}
+
+
+@pytest.fixture
+def trade(user):
+    """A receipt, a delivery, and a customer receipt allocated to the delivery."""
+    from tests.factories import doc
+
+    receipt = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
+    delivery = doc(user, "sales_delivery", "2026-03-02", [("A001", 4, "9.00")])
+    money = doc(
+        user,
+        "receipt",
+        "2026-03-03",
+        [],
+        partner="C001",
+        amount="10.00",
+        allocations=[{"document": delivery, "amount": "10.00"}],
+    )
+    return {"receipt": receipt, "delivery": delivery, "money": money}
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
-"""Excel imports (items, customers, suppliers, opening stock): all rows or none, every row's error."""
+"""Excel imports (items, customers, suppliers, opening stock): all rows or none, every row's error
+(named by column, in Chinese), the template's example row skipped, damaged files refused."""
 
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
-from openpyxl import Workbook
+from django.utils import translation
+from openpyxl import Workbook, load_workbook
 
 from openjxc.catalog.imports import COLUMNS as ITEM_COLUMNS
 from openjxc.catalog.imports import import_items
@@ -15,9 +18,10 @@ from openjxc.documents.models import Document
 from openjxc.partners.imports import import_partners
 from openjxc.partners.models import Partner
 from openjxc.posting.opening import import_opening_stock
-from tests.factories import fetch, vouchers_of
 
-pytestmark = pytest.mark.django_db
+from .factories import fetch, vouchers_of
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("backups_in_tmp")]
 
 
 def xlsx(header, *rows) -> bytes:
@@ -182,3 +186,69 @@ def test_opening_stock_row_errors(user):
         (7, "invalid"),
     ]
     assert not Document.objects.exists()
+
+
+def test_import_still_reads_a_plain_sheet_from_row_two(user):
+    wb = Workbook()
+    wb.active.append(["商品编码*", "商品名称*", "单位*"])
+    wb.active.append(["X1", "甲", "个"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = import_items(user, buf.getvalue(), commit=False)
+    assert result["ok"] and [r["row"] for r in result["rows"]] == [2]
+
+
+def test_a_damaged_upload_is_a_clear_error_not_a_crash(user):
+    wb = Workbook()
+    wb.active.append(["商品编码*", "商品名称*", "单位*"])
+    wb.active.append(["X1", "甲", "个"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    # truncate the sheet's XML inside an otherwise valid archive
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            z.writestr(
+                info, data[: len(data) // 2] if info.filename.endswith("sheet1.xml") else data
+            )
+    with pytest.raises(DomainError) as exc:
+        import_items(user, out.getvalue(), commit=False)
+    assert exc.value.code == "invalid_file"
+    assert not Item.objects.filter(code="X1").exists()
+
+
+def test_item_template_example_row_is_not_imported(client, user):
+    client.force_login(user)
+    template = load_workbook(io.BytesIO(client.get("/import/template/items/").content))
+    assert template.worksheets[0].max_row == 1  # headers only: the example sits on its own sheet
+    assert template.worksheets[1]["A2"].value == "A100"
+    # a template filled in on its first sheet imports exactly the rows typed there
+    template.worksheets[0].append(["N001", "新商品", "个"])
+    buf = io.BytesIO()
+    template.save(buf)
+    f = io.BytesIO(buf.getvalue())
+    f.name = "items.xlsx"
+    client.post("/import/", {"kind": "items", "file": f})
+    client.post(
+        "/import/",
+        {"kind": "items", "action": "import", "token": client.session["import"]["token"]},
+    )
+    assert (
+        Item.objects.filter(code="N001").exists() and not Item.objects.filter(code="A100").exists()
+    )
+
+
+def test_item_import_refuses_full_width_percent_and_names_the_column(user):
+    from openjxc.catalog.imports import import_items
+    from openjxc.web.views_imports import row_error
+
+    header = ["商品编码", "商品名称", "单位", "税率", "销售价"]
+    content = xlsx(header, ["K1", "可乐", "瓶", "１３%", None], ["K2", "雪碧", "瓶", "13%", "1_0"])
+    result = import_items(user, content, commit=True)
+    assert [r["code"] for r in result["rows"]] == ["invalid_number", "invalid_number"]
+    with translation.override("zh-hans"):
+        assert row_error(result["rows"][1]["error"], [("sale_price", "销售价", False)]) == (
+            "“销售价”不是数字。"
+        )

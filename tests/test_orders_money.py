@@ -2,16 +2,9 @@
 
 import pytest
 
+from .factories import post
 
-@pytest.fixture(autouse=True)
-def backups_in_tmp(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-
-
-def post(api, path, body=None, status=200):
-    r = api.post(path, body or {})
-    assert r.status_code == status, r.content
-    return r.json()
+pytestmark = pytest.mark.usefixtures("backups_in_tmp")
 
 
 def receive(api, qty="10", price="5.00", date="2026-03-01"):

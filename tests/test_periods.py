@@ -1,20 +1,34 @@
-"""Periods: close-check, close, the period_closed guard, reopen, snapshots and digests."""
+"""Periods: close-check, close, the period_closed guard, reopen, snapshots and digests; nothing
+before the go-live date; the period after the last close; no period rows for far dates."""
+
+import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from openjxc.closing.checks import reconcile
 from openjxc.closing.models import PeriodClose, StockSnapshot, VoucherNumber
 from openjxc.closing.services import close, close_check, reopen
 from openjxc.core.errors import DomainError
+from openjxc.documents.models import Document
 from openjxc.documents.services import create_draft
 from openjxc.ledger.models import Period
 from openjxc.reports.selectors import inventory_summary
-from tests.factories import cancel, doc
 
+from .factories import (
+    approved,
+    cancel,
+    created,
+    delivery_body,
+    doc,
+    master_data,
+    receipt_body,
+    refused,
+    setup_books,
+    stock_of,
+)
 
-@pytest.fixture(autouse=True)
-def backups_in_tmp(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
+pytestmark = pytest.mark.usefixtures("backups_in_tmp")
 
 
 def test_close_refuses_with_problems_then_closes_and_locks(user):
@@ -124,3 +138,106 @@ def test_draft_dated_in_closed_period_cannot_be_created(user):
             },
         )
     assert e.value.code == "period_closed"
+
+
+@pytest.fixture
+def this_month(db):
+    """Books that went live on the first of this month."""
+    u = setup_books(start=timezone.localdate().replace(day=1).isoformat())
+    master_data(u)
+    return u
+
+
+def test_closing_the_last_period_opens_the_next_and_new_work_is_dated_there(client, this_month):
+    user = this_month
+    today = timezone.localdate()
+    receipt = doc(user, "purchase_receipt", today.isoformat(), [("A001", 5, "2.00")])
+    name = today.strftime("%Y-%m")
+    close(user, name)
+    nxt = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    assert Period.objects.filter(start=nxt, status="open").exists()
+    client.force_login(user)
+    # a new document and a red-letter reversal are dated in the open period
+    assert (
+        f'value="{nxt.isoformat()}"'
+        in client.get("/documents/sales_delivery/new/").content.decode()
+    )
+    impact = client.get(f"/doc/{receipt}/impact/reverse/").content.decode()
+    assert f'value="{nxt.isoformat()}"' in impact
+    r = client.post(f"/doc/{receipt}/impact/reverse/", {"reason": "退回供应商"})
+    assert r.status_code == 302
+    assert Document.objects.get(reversal_of__number=receipt).date == nxt
+
+
+def test_closing_a_far_period_creates_no_period_rows(api):
+    api.get("/periods")
+    before = sorted(Period.objects.values_list("name", flat=True))
+    r = api.post("/periods/2027-05/close")
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "previous_period_open")
+    assert sorted(Period.objects.values_list("name", flat=True)) == before
+    assert not Period.objects.filter(name="2027-05").exists()
+
+
+def test_409_before_the_go_live_date(api):
+    err = refused(
+        lambda: api.post("/documents", receipt_body(date="2025-12-31")), 409, "period_closed"
+    )
+    assert err["details"]["start_date"] == "2026-01-01"
+    number = created(api.post("/documents", receipt_body(date="2026-01-01")))["number"]
+    refused(
+        lambda: api.put(f"/documents/{number}", receipt_body(date="2025-12-31")),
+        409,
+        "period_closed",
+    )
+    assert api.get(f"/documents/{number}").json()["date"] == "2026-01-01"
+
+
+def test_409_in_a_closed_period(api):
+    jan_ok = created(api.post("/documents", receipt_body(date="2026-01-10")))["number"]
+    approved(api, jan_ok)
+    jan_draft = created(api.post("/documents", receipt_body(date="2026-01-15")))["number"]
+    mar_draft = created(api.post("/documents", receipt_body(date="2026-03-01")))["number"]
+    Period.objects.update_or_create(
+        name="2026-01",
+        defaults={
+            "start": dt.date(2026, 1, 1),
+            "end": dt.date(2026, 1, 31),
+            "status": Period.CLOSED,
+        },
+    )
+    err = refused(
+        lambda: api.post("/documents", receipt_body(date="2026-01-20")), 409, "period_closed"
+    )
+    assert err["details"]["date"] == "2026-01-20"
+    refused(
+        lambda: api.put(f"/documents/{jan_draft}", receipt_body(date="2026-01-15")),
+        409,
+        "period_closed",
+    )
+    refused(
+        lambda: api.put(f"/documents/{jan_draft}", receipt_body(date="2026-03-02")),
+        409,
+        "period_closed",
+    )
+    refused(
+        lambda: api.put(f"/documents/{mar_draft}", receipt_body(date="2026-01-31")),
+        409,
+        "period_closed",
+    )
+    refused(lambda: api.post(f"/documents/{jan_draft}/approve"), 409, "period_closed")
+    refused(lambda: api.delete(f"/documents/{jan_draft}"), 409, "period_closed")
+    refused(
+        lambda: api.post(f"/documents/{jan_ok}/cancel", {"reason": "太晚了"}), 409, "period_closed"
+    )
+    # a back-dated delivery into the closed month is refused as well
+    late = created(api.post("/documents", delivery_body(1, date="2026-03-02")))["number"]
+    refused(
+        lambda: api.put(f"/documents/{late}", delivery_body(1, date="2026-01-31")),
+        409,
+        "period_closed",
+    )
+    # the open period still works
+    approved(api, mar_draft)
+    assert api.put(f"/documents/{late}", delivery_body(2, date="2026-02-01")).status_code == 200
+    approved(api, late)
+    assert stock_of(api) == ("18", "90.00")

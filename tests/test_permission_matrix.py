@@ -7,10 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from openjxc.users.models import WarehouseAccess
-from openjxc.users.services import issue_token
+from .factories import As, doc, person, state
 
-from .factories import doc, fetch
+pytestmark = pytest.mark.usefixtures("backups_in_tmp")
 
 ROLES = ("老板", "采购", "销售", "库管", "财务", "管理员")
 Y, N = True, False
@@ -43,31 +42,6 @@ RECEIPT = {
     "warehouse": "WH1",
     "lines": [{"item": "A001", "qty": "1", "price": "5.00"}],
 }
-
-
-class As:
-    def __init__(self, client, username):
-        self.client = client
-        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(username, 'pw-123456')}"}
-
-    def get(self, path):
-        return self.client.get("/api/v1" + path, **self.headers)
-
-    def post(self, path, body=None, method="post"):
-        return getattr(self.client, method)(
-            "/api/v1" + path, data=body or {}, content_type="application/json", **self.headers
-        )
-
-
-def person(role: str, warehouses=()):
-    u = get_user_model().objects.create_user(f"u-{role}", password="pw-123456")
-    u.groups.add(Group.objects.get(name=role))
-    for wh in warehouses:
-        WarehouseAccess.objects.create(
-            user=u,
-            warehouse_id=fetch("SELECT id FROM inventory_warehouse WHERE code = %s", [wh])[0][0],
-        )
-    return u
 
 
 @pytest.fixture
@@ -126,27 +100,6 @@ def run(api: As, action: str, books: dict):
     if action == "change_settings":
         return api.post("/settings/company_name", {"value": "新公司"}, method="put")
     raise AssertionError(action)
-
-
-def state() -> tuple:
-    """Everything an action could change."""
-    return tuple(
-        fetch(sql)[0]
-        for sql in (
-            "SELECT COUNT(*), COALESCE(SUM(LENGTH(status)), 0) FROM documents_document",
-            "SELECT COUNT(*) FROM inventory_stockmove",
-            "SELECT COUNT(*) FROM ledger_journalline",
-            "SELECT COUNT(*) FROM catalog_item",
-            "SELECT COUNT(*) FROM ledger_period WHERE status = 'closed'",
-            "SELECT COUNT(*), MAX(id) FROM audit_auditentry",
-            "SELECT COUNT(*) FROM core_setting",
-        )
-    )
-
-
-@pytest.fixture(autouse=True)
-def backups_in_tmp(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
 
 
 @pytest.mark.parametrize("action", list(MATRIX))

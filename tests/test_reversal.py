@@ -14,10 +14,7 @@ from openjxc.posting.reversal import reverse
 from openjxc.reports.selectors import inventory_summary
 from tests.factories import cancel, doc, vouchers_of
 
-
-@pytest.fixture(autouse=True)
-def backups_in_tmp(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
+pytestmark = pytest.mark.usefixtures("backups_in_tmp")
 
 
 def stock(item, wh="WH1"):

@@ -1,5 +1,5 @@
 """Rounding traps: half cents that binary floats (or banker's rounding) get wrong, tax taken out
-of tax-inclusive prices, and outgoing moves that empty a balance. Every amount is
+of tax-inclusive prices, outgoing moves that empty a balance, and margin %. Every amount is
 ROUND_HALF_UP to the cent, as API.md says."""
 
 from decimal import Decimal as D
@@ -9,7 +9,9 @@ from openjxc.closing.checks import reconcile
 from openjxc.documents.models import Document
 from openjxc.documents.selectors import document_dict
 from openjxc.inventory.selectors import move_rows, stock_rows
-from tests.factories import cancel, doc, vouchers_of
+from openjxc.reports.trade import summary
+
+from .factories import cancel, doc, vouchers_of
 
 
 def stock(item, wh="WH1"):
@@ -177,3 +179,13 @@ def test_linked_purchase_return_is_capped_at_the_average(user):
         "贷 2202 应付账款 -28.25"
     ]
     assert reconcile() == {"ok": True, "problems": []}
+
+
+def test_margin_percent_is_exact_and_the_same_in_rows_and_totals(user):
+    import datetime as dt
+
+    doc(user, "purchase_receipt", "2026-03-01", [("A003", 100, "1.9797")])
+    doc(user, "sales_delivery", "2026-03-02", [("A003", 100, "2.00")])  # cost 197.97, margin 2.03
+    data = summary("sales", "item", dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert data["items"][0]["margin"] == "2.03"
+    assert data["items"][0]["margin_pct"] == data["totals"]["margin_pct"] == "1.02"  # 1.015 half up

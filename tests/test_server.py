@@ -345,3 +345,57 @@ def test_serve_races_kill9_restart_and_reconcile(books, tmp_path):
     text = log.read_text()
     assert "database is locked" not in text, text
     assert "Traceback" not in text, text
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A real `jxc serve` (gunicorn with the project's worker) on fresh books."""
+
+    data_dir = tmp_path / "books"
+    result = jxc(
+        "init", "--data-dir", str(data_dir), "--admin-user", "admin", "--admin-password", "admin123"
+    )
+    assert result.returncode == 0, result.stderr
+    server = Server(data_dir, [], tmp_path / "serve.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+def _raw(port: int, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(request)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_served_limits_answer_in_the_json_error_body(served):
+    from openjxc.core.server import MAX_REQUEST_LINE
+
+    # an over-long request line: gunicorn refuses it, in the API's error format
+    answer = _raw(
+        served.port,
+        b"GET /api/v1/items?q=" + b"a" * (MAX_REQUEST_LINE + 100) + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    )
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 414"), answer[:300]
+    assert b"application/json" in head
+    assert b'"code": "uri_too_long"' in body
+    # a line just inside the limit reaches Django (401: no token), also as JSON
+    line = (
+        b"GET /api/v1/items?q=" + b"a" * 6000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    assert _raw(served.port, line).startswith(b"HTTP/1.1 401")
+    # a 10 MB body: 413 too_large, read no further than its Content-Length header
+    size = 10 * 1024 * 1024
+    with socket.create_connection(("127.0.0.1", served.port), timeout=30) as s:
+        s.sendall(
+            b"POST /api/v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {size}\r\nConnection: close\r\n\r\n".encode()
+            + b"{" * 65536
+        )
+        answer = b"".join(iter(lambda: s.recv(65536), b""))
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
+    assert b'"too_large"' in answer

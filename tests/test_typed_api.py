@@ -1,5 +1,7 @@
-"""Typed API (issue 10, item 5): request bodies refuse unknown fields with 422 unknown_field,
-and every operation of the served OpenAPI document declares typed bodies, errors included."""
+"""Typed API (issue 10, item 5) and the shape of API.md: request bodies refuse unknown fields with
+422 unknown_field; every operation of the served OpenAPI document declares typed bodies, errors
+included; lists come in one envelope with limit and offset; decimals are strings with their
+places."""
 
 import pytest
 from django.utils import translation
@@ -9,8 +11,15 @@ from openjxc.core.errors import DomainError
 from openjxc.documents.models import Document
 from openjxc.web.errors import error_message
 
-from .factories import doc
-from .test_permission_matrix import As, person, state
+from .factories import (
+    As,
+    approved,
+    created,
+    doc,
+    person,
+    receipt_body,
+    state,
+)
 
 RECEIPT = {
     "type": "purchase_receipt",
@@ -183,3 +192,114 @@ def test_fields_a_schema_does_not_declare_pass_through(api, user):
     assert row["0-30"] == row["total"] == "20.34"
     a001 = next(r for r in summary["items"] if r["item"] == "A001")
     assert a001["closing_unit_cost"] == "5.000000" and summary["from"] == "2026-03-01"
+
+
+def test_list_envelope_with_limit_and_offset(api):
+    numbers = [
+        created(api.post("/documents", receipt_body(date=f"2026-03-0{i}")))["number"]
+        for i in range(1, 6)
+    ]
+    body = api.get("/documents").json()
+    assert set(body) >= {"items", "count"} and body["count"] == 5
+    assert [d["number"] for d in body["items"]] == numbers[::-1]  # newest first
+    page = api.get("/documents?limit=2&offset=1").json()
+    assert page["count"] == 5 and [d["number"] for d in page["items"]] == numbers[::-1][1:3]
+    assert api.get("/documents?limit=2&offset=4").json()["items"][0]["number"] == numbers[0]
+    assert api.get("/documents?offset=100").json() == {"items": [], "count": 5}
+    assert api.get("/documents?offset=100000000000000000000000").json() == {"items": [], "count": 5}
+    assert api.get("/documents?limit=0").json() == {"items": [], "count": 5}
+    assert api.get("/documents?from=2026-03-02&to=2026-03-03").json()["count"] == 2
+    items = api.get("/items?limit=1&offset=2").json()
+    assert items["count"] == 3 and [i["code"] for i in items["items"]] == ["A003"]
+    for path in (
+        "/items",
+        "/warehouses",
+        "/customers",
+        "/suppliers",
+        "/documents",
+        "/stock",
+        "/stock/moves",
+        "/journal",
+        "/audit",
+        "/accounts",
+        "/partners/S001/open-items",
+    ):
+        body = api.get(path + "?limit=1").json()
+        assert {"items", "count"} <= set(body), path
+        assert isinstance(body["count"], int) and len(body["items"]) <= 1, path
+
+
+def test_decimals_are_strings_with_the_right_places(api):
+    d = created(
+        api.post(
+            "/documents", receipt_body(lines=[{"item": "A001", "qty": "3.5", "price": "3.5714"}])
+        )
+    )
+    line = d["lines"][0]
+    assert line["qty"] == "3.5"
+    assert line["price"] == "3.5714"
+    assert line["amount"] == "12.50"  # 3.5 × 3.5714 = 12.4999 → 12.50
+    assert line["tax"] == "1.63"  # 12.50 × 0.13 = 1.625 → 1.63 (half up)
+    assert line["amount_incl_tax"] == "14.13"
+    assert line["tax_rate"] == "0.13"
+    assert (d["amount"], d["tax"], d["amount_incl_tax"]) == ("12.50", "1.63", "14.13")
+    approved(api, d["number"])
+    row = api.get("/stock?item=A001").json()["items"][0]
+    assert (row["on_hand"], row["unit_cost"], row["value"]) == ("3.5", "3.571429", "12.50")
+    assert (row["reserved"], row["available"]) == ("0", "3.5")
+    # numbers in, strings out; money always with two places
+    d2 = created(
+        api.post("/documents", receipt_body(lines=[{"item": "A002", "qty": 2, "price": 6.5}]))
+    )
+    assert (d2["lines"][0]["qty"], d2["lines"][0]["price"], d2["amount"]) == ("2", "6.50", "13.00")
+    d3 = created(
+        api.post(
+            "/documents",
+            receipt_body(lines=[{"item": "A003", "qty": "3", "price_incl_tax": "11.30"}]),
+        )
+    )
+    assert (d3["amount"], d3["tax"], d3["amount_incl_tax"]) == ("30.00", "3.90", "33.90")
+    assert d3["lines"][0]["price"] == "10.00" and d3["lines"][0]["price_incl_tax"] == "11.30"
+    move = api.get("/stock/moves?item=A001").json()["items"][0]
+    assert (
+        move["qty"],
+        move["unit_cost"],
+        move["value"],
+        move["balance_qty"],
+        move["balance_value"],
+    ) == ("3.5", "3.571429", "12.50", "3.5", "12.50")
+    jl = api.get("/journal").json()["items"][0]["lines"]
+    assert [(x["account"], x["debit"], x["credit"]) for x in jl] == [
+        ("1405", "12.50", "0.00"),
+        ("22210101", "1.63", "0.00"),
+        ("2202", "0.00", "14.13"),
+    ]
+    assert api.get("/partners/S001/balance").json()["payable"] == "14.13"
+
+
+def test_openapi_is_served(api, client):
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    spec = r.json()
+    assert "/api/v1/documents/{number}/approve" in spec["paths"]
+    assert "/api/v1/documents/{number}/cancel" in spec["paths"]
+    assert "/api/v1/auth/token" in spec["paths"]
+
+    # query parameters read from ?from= / ?to= / ?date= are described too
+    def query_params(path):
+        return {
+            p["name"]
+            for p in spec["paths"]["/api/v1" + path]["get"].get("parameters", [])
+            if p["in"] == "query"
+        }
+
+    assert {"type", "status", "partner", "from", "to", "limit", "offset"} <= query_params(
+        "/documents"
+    )
+    assert {"item", "warehouse", "date"} <= query_params("/stock")
+    assert {"item", "warehouse", "from", "to"} <= query_params("/stock/moves")
+    assert {"from", "to"} <= query_params("/journal")
+    assert {"period"} <= query_params("/reports/trial-balance")
+    # request decimals are documented as a string or a number
+    qty = spec["components"]["schemas"]["LineIn"]["properties"]["qty"]
+    assert sorted(t["type"] for t in qty["anyOf"]) == ["integer", "number", "string"]

@@ -18,12 +18,6 @@ from tests.factories import fetch
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, user):
-    client.force_login(user)
-    return client
-
-
 def make_user(admin, username, roles, warehouses=()):
     users_admin.create_user(
         admin,

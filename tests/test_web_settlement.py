@@ -50,12 +50,6 @@ def status(number: str) -> str:
 
 
 @pytest.fixture
-def admin_client(client, user):
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def receipt(user):
     return doc(user, "purchase_receipt", "2026-01-10", [("A001", 10, "5.00")])
 

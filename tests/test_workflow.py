@@ -10,6 +10,10 @@ from openjxc.documents.models import Document
 from openjxc.documents.types import TYPES
 from openjxc.web.errors import error_message
 
+from .factories import post
+
+pytestmark = pytest.mark.usefixtures("backups_in_tmp")
+
 ACTIONS = (
     "approve",
     "submit",
@@ -128,17 +132,6 @@ def test_transition_writes_status_and_fields_and_refuses_an_illegal_target(db):
 
 
 # --- scenarios through the API, one per family ------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def backups_in_tmp(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-
-
-def post(api, path, body=None, status=200):
-    r = api.post(path, body or {})
-    assert r.status_code == status, r.content
-    return r.json()
 
 
 def refused(response, details):

