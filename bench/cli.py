@@ -72,7 +72,8 @@ NOTES = [
     "stock and drafts created through the API (not timed); each client is a thread with its "
     "own keep-alive connection and a bearer token, the client runs on the same machine as the "
     "server; runs alternate 1 and 20 clients, docs_per_s is the median over --runs runs, "
-    "latencies are pooled over the runs; errors count every response that is not 200.",
+    "latencies are pooled over the runs; errors count every response that is not 200; "
+    "server_cpu_ms_per_request is the CPU of the jxc serve processes (not PostgreSQL's).",
 ]
 
 

@@ -26,8 +26,8 @@ TARGETS = {
 }
 # The HTTP benchmark's sizes, the same on both backends: drafts approved per run with 1 and with
 # 20 clients, and plain GETs timed with 1 client.
-HTTP_FULL = {"http_docs_1": 300, "http_docs_20": 600, "http_gets": 1000, "http_items": 200}
-HTTP_QUICK = {"http_docs_1": 10, "http_docs_20": 40, "http_gets": 20, "http_items": 10}
+HTTP_FULL = {"http_docs_1": 200, "http_docs_20": 400, "http_gets": 300, "http_items": 200}
+HTTP_QUICK = {"http_docs_1": 5, "http_docs_20": 20, "http_gets": 10, "http_items": 10}
 FULL = {
     "sqlite": {
         "approve_docs": 2000,

@@ -258,10 +258,37 @@ def create_drafts(port: int, token: str, codes: list[str], n: int, rng) -> list[
     return [json.loads(b)["number"] for b in result["bodies"]]
 
 
-def timed(port: int, token: str, requests: list, clients: int) -> dict:
-    result = run_clients(port, token, requests, clients)
+def group_cpu_s(pgid: int) -> float | None:
+    """CPU seconds (user + system) used so far by the processes of a process group: the
+    server's master and workers (Linux /proc; None elsewhere). Unlike wall time it hardly
+    depends on what else the machine runs."""
+    if not os.path.isdir("/proc"):
+        return None
+    ticks = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # pgrp; utime and stime follow as fields 14 and 15
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def timed(server, token: str, requests: list, clients: int) -> dict:
+    cpu0, client0 = group_cpu_s(server.proc.pid), time.process_time()
+    result = run_clients(server.port, token, requests, clients)
+    cpu1, client1 = group_cpu_s(server.proc.pid), time.process_time()
     errors, samples = errors_of(result)
-    return {**result, "errors": errors, "error_samples": samples}
+    server_cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
+    return {
+        **result,
+        "errors": errors,
+        "error_samples": samples,
+        "server_cpu_s": server_cpu,
+        "client_cpu_s": client1 - client0,
+    }
 
 
 def summary(runs: list[dict], per_run: int, unit: str) -> dict:
@@ -276,6 +303,10 @@ def summary(runs: list[dict], per_run: int, unit: str) -> dict:
         "latency_ms_p95": round(percentile(latencies, 0.95) * 1000, 2),
         "errors": sum(r["errors"] for r in runs),
     }
+    n = per_run * len(runs)
+    cpu = [r["server_cpu_s"] for r in runs]
+    out["server_cpu_ms_per_request"] = None if None in cpu else round(sum(cpu) / n * 1000, 2)
+    out["client_cpu_ms_per_request"] = round(sum(r["client_cpu_s"] for r in runs) / n * 1000, 2)
     samples = [s for r in runs for s in r["error_samples"]][:3]
     if samples:
         out["error_samples"] = samples
@@ -300,12 +331,12 @@ def bench_http(args, backend: str, tmp: str, size: dict, out: dict) -> None:
         n_drafts = len(warm) + args.runs * sum(per_run.values())
         log(f"{key} http: {n_drafts} drafts through the API in {drafts_s:.1f}s")
         # warm every worker thread up (imports, caches, connections) before timing
-        timed(server.port, token, [("POST", f"/documents/{n}/approve", None) for n in warm], 8)
+        timed(server, token, [("POST", f"/documents/{n}/approve", None) for n in warm], 8)
         runs: dict[int, list] = {n: [] for n in CLIENTS}
         for run in range(args.runs):  # interleaved, so that a noisy moment hits both alike
             for n in CLIENTS:
                 approve = [("POST", f"/documents/{d}/approve", None) for d in drafts[n][run]]
-                runs[n].append(timed(server.port, token, approve, n))
+                runs[n].append(timed(server, token, approve, n))
                 log(
                     f"{key} http approve run {run + 1}, {n} client(s): {per_run[n]} docs in "
                     f"{runs[n][-1]['wall_s']:.2f}s, {runs[n][-1]['errors']} errors"
@@ -315,7 +346,7 @@ def bench_http(args, backend: str, tmp: str, size: dict, out: dict) -> None:
             ("GET", f"/documents/{approved[i % len(approved)]}", None)
             for i in range(size["http_gets"])
         ]
-        get_runs = [timed(server.port, token, gets, 1) for _ in range(args.runs)]
+        get_runs = [timed(server, token, gets, 1) for _ in range(args.runs)]
         c = Client(server.port, token)
         t1 = time.perf_counter()
         rec = c.json("GET", "/reconcile")

@@ -103,6 +103,7 @@ def test_quick_bench_reports_every_figure(tmp_path):
             positive(run["latency_ms_median"]) and run["latency_ms_p95"] >= run["latency_ms_median"]
         )
         assert isinstance(run["met"], bool)  # SQLite has a target for both client counts
+        assert positive(run["server_cpu_ms_per_request"])  # the server's own CPU (Linux /proc)
     get = http["get"]["1"]
     assert (
         get["errors"] == 0
