@@ -50,7 +50,7 @@ test-pg: install-test
 	OPENJXC_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2
 
 bench: install-test
-	$(BIN)/python bench/bench.py
+	$(BIN)/python -m bench
 
 # schema fuzzing of the served OpenAPI document against a real `jxc serve` (minutes; not part of `make test`)
 fuzz: install-test

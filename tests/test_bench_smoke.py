@@ -1,5 +1,6 @@
-"""The benchmark (`make bench`) runs end to end in --quick mode on SQLite and reports every
-figure docs/benchmarks.md quotes. No timing is asserted: timings belong to the benchmark."""
+"""The benchmark package (`make bench`, `python -m bench`) runs end to end in --quick mode on
+SQLite, the HTTP benchmark through a real `jxc serve` included, and reports every figure
+docs/benchmarks.md quotes. No timing is asserted: timings belong to the benchmark."""
 
 import json
 import os
@@ -15,14 +16,7 @@ def run_bench(tmp_path, *args) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENJXC_", "DJANGO_SETTINGS"))}
     env["TMPDIR"] = str(tmp_path)
     proc = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "bench.py"),
-            "--quick",
-            "--backends",
-            "sqlite",
-            *args,
-        ],
+        [sys.executable, "-m", "bench", "--quick", "--backends", "sqlite", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -97,16 +91,34 @@ def test_quick_bench_reports_every_figure(tmp_path):
     for key in ("cancel_chain_met", "aging_met", "met"):
         assert isinstance(orders[key], bool), key
 
+    http = sqlite["http"]
+    assert "error" not in http, http
+    assert http["server"]["workers"] >= 1 and http["server"]["threads_per_worker"] >= 1
+    assert "serve" in http["server"]["command"] and positive(http["drafts"])
+    for clients in ("1", "20"):
+        run = http["approve"][clients]
+        assert run["errors"] == 0, run.get("error_samples")
+        assert positive(run["docs_per_s"]) and len(run["docs_per_s_runs"]) == 3
+        assert (
+            positive(run["latency_ms_median"]) and run["latency_ms_p95"] >= run["latency_ms_median"]
+        )
+        assert isinstance(run["met"], bool)  # SQLite has a target for both client counts
+        assert positive(run["server_cpu_ms_per_request"])  # the server's own CPU (Linux /proc)
+    get = http["get"]["1"]
+    assert (
+        get["errors"] == 0
+        and positive(get["requests_per_s"])
+        and positive(get["latency_ms_median"])
+    )
+    assert http["errors"] == 0 and http["reconcile_ok"] is True
+    # every draft made through the API was approved exactly once
+    assert http["approved_documents"] == http["approved_expected"] == http["drafts"]
+
 
 def test_only_selects_benchmarks(tmp_path):
-    doc = run_bench(tmp_path, "--only", "stock", "--runs", "1")
-    assert set(doc["results"]["sqlite"]) >= {"stock"}
-    assert "approve" not in doc["results"]["sqlite"] and "cancel" not in doc["results"]["sqlite"]
-    assert "close" not in doc["results"]["sqlite"] and "orders" not in doc["results"]["sqlite"]
-
-
-def test_only_selects_the_settlement_benchmarks(tmp_path):
-    doc = run_bench(tmp_path, "--only", "close,orders", "--runs", "1")
+    doc = run_bench(tmp_path, "--only", "stock,close", "--runs", "1")
     sqlite = doc["results"]["sqlite"]
-    assert {"close", "orders"} <= set(sqlite) and "stock" not in sqlite
-    assert sqlite["close"]["close_check_ok"] is True and sqlite["orders"]["reconcile_ok"] is True
+    assert doc["benchmarks"] == ["stock", "close"]
+    assert {"stock", "close"} <= set(sqlite)
+    assert not {"approve", "cancel", "orders", "http"} & set(sqlite)
+    assert sqlite["stock"]["ledger_valid"] is True and sqlite["close"]["close_check_ok"] is True

@@ -1,0 +1,77 @@
+"""What the benchmark runs and at which sizes: the benchmarks, the backends, the targets, the
+full and quick sizes, the go-live date of every benchmark's books."""
+
+import datetime as dt
+import os
+import sys
+import time
+
+BENCHMARKS = ("approve", "cancel", "stock", "close", "orders", "http")
+BACKENDS = ("sqlite", "pg")
+TARGETS = {
+    "approve_docs_per_s": {"sqlite": 500, "postgresql": 250},
+    "cancel_first_receipt_s": 2.0,
+    "stock_rows_s": 1.0,
+    "close_excl_backup_s": 5.0,
+    "inventory_summary_s": 1.0,
+    "inventory_summary_peak_mb": 300,
+    "reopen_excl_backup_s": 1.0,
+    "cancel_chain_ms": 100,
+    "aging_s": 1.0,
+    # approvals through `jxc serve`, by number of concurrent clients (issue 10)
+    "http_approve_docs_per_s": {
+        "sqlite": {"1": 250, "20": 400},
+        "postgresql": {"20": 300},
+    },
+}
+# The HTTP benchmark's sizes, the same on both backends: drafts approved per run with 1 and with
+# 20 clients, and plain GETs timed with 1 client.
+HTTP_FULL = {"http_docs_1": 200, "http_docs_20": 400, "http_gets": 300, "http_items": 200}
+HTTP_QUICK = {"http_docs_1": 5, "http_docs_20": 20, "http_gets": 10, "http_items": 10}
+FULL = {
+    "sqlite": {
+        "approve_docs": 2000,
+        "cancel_moves": 100_000,
+        "stock_items": 10_000,
+        "stock_moves": 1_000_000,
+        "close_items": 10_000,
+        "close_history_moves": 1_000_000,
+        "orders": 10_000,
+        "aging_customers": 5000,
+        "aging_items": 200_000,
+        **HTTP_FULL,
+    },
+    "postgresql": {
+        "approve_docs": 1000,
+        "cancel_moves": 100_000,
+        "stock_items": 10_000,
+        "stock_moves": 1_000_000,
+        "close_items": 10_000,
+        "close_history_moves": 1_000_000,
+        "close_backup": 0,  # the JSON export of 1,000,000 moves takes many minutes: stubbed
+        "orders": 2000,
+        "aging_customers": 5000,
+        "aging_items": 200_000,
+        **HTTP_FULL,
+    },
+}
+QUICK = {
+    "sqlite": {"approve_docs": 20, "cancel_moves": 60, "stock_items": 50, "stock_moves": 1000},
+    "postgresql": {"approve_docs": 20, "cancel_moves": 60, "stock_items": 50, "stock_moves": 1000},
+}
+QUICK_SETTLEMENT = {
+    "close_items": 50,
+    "close_history_moves": 2000,
+    "orders": 5,
+    "aging_customers": 50,
+    "aging_items": 1000,
+}
+for _quick in QUICK.values():
+    _quick.update(QUICK_SETTLEMENT, **HTTP_QUICK)
+START = dt.date(2025, 1, 1)  # go-live date of every benchmark's books
+# The scratch PostgreSQL database, one per run: two runs at once must not drop each other's.
+PG_DB = os.environ.get("OPENJXC_BENCH_PG_DB") or f"openjxc_bench_{os.getpid()}"
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
