@@ -112,7 +112,10 @@ def test_given_damaged_books_when_the_close_check_and_data_check_run_then_they_s
     doc(user, "purchase_receipt", "2026-01-04", [("A001", 5, "5.00")])
     with connection.cursor() as cur:
         cur.execute("UPDATE inventory_stockbalance SET qty = qty + 10000")
-        cur.execute("UPDATE ledger_journalline SET debit = debit + 1 WHERE id = 1")
+        cur.execute(
+            "UPDATE ledger_journalline SET debit = debit + 1 "
+            "WHERE id = (SELECT MIN(id) FROM ledger_journalline)"
+        )
     # when the close-check and the data check show the problems
     check = admin_client.get("/periods/2026-01/check/")
     data = admin_client.get("/check/")
@@ -132,12 +135,14 @@ def test_given_a_changed_setting_and_an_altered_entry_then_the_audit_page_names_
     # given the oversell policy changed, and then an audit entry altered behind the log's back
     update_settings(user, {**current_settings(), "oversell": "block"})
     with connection.cursor() as cur:
-        cur.execute("UPDATE audit_auditentry SET reason = 'x' WHERE id = 1")
+        cur.execute("SELECT MIN(id) FROM audit_auditentry")
+        (first,) = cur.fetchone()
+        cur.execute("UPDATE audit_auditentry SET reason = 'x' WHERE id = %s", [first])
     # when the audit log is read
     page = admin_client.get("/audit/")
     text = page.content.decode()
     # then the setting and its values are named, and the broken chain is said in Chinese
     assert "销售订单超出可用库存: 禁止" in text and "销售订单超出可用库存: 提醒但允许" in text
     assert "<strong>系统设置</strong>" in text
-    assert "操作日志第 1 条被改动" in text
+    assert f"操作日志第 {first} 条被改动" in text
     assert english(page) == []
