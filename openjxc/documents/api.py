@@ -38,6 +38,7 @@ class DocumentIn(Input):
     memo: str | None = None
     version: int | None = None
     salesperson: str | None = None
+    due_date: str | None = None  # of the receivable / payable (default: date + 账期)
     lines: list[LineIn] | None = None
     # money documents (receipt, payment, refund, supplier_refund)
     amount: Num | None = None

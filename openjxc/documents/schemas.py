@@ -54,6 +54,7 @@ class DocumentOut(Output):
     account: str | None
     invoice_no: str | None
     invoice_type: str | None
+    due_date: str | None  # of the receivable / payable it raises (账期)
     version: int
     lines: list[LineOut]
     amount: str | None

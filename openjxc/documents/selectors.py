@@ -80,6 +80,7 @@ def document_dict(doc: Document, lines=None) -> dict:
         "account": doc.account.code if doc.account_id else None,
         "invoice_no": doc.invoice_no or None,
         "invoice_type": doc.invoice_type or None,
+        "due_date": doc.due_date.isoformat() if doc.due_date else None,
         "version": doc.version,
         "lines": line_dicts,
         "amount": fen_str(doc.amount),

@@ -18,6 +18,7 @@ from openjxc.users.services import EDIT, require, require_warehouses
 
 from . import workflow
 from .access import guarded_warehouses, require_document, require_type
+from .due import due_date
 from .models import Document, DocumentLine
 from .rules import check_prices_agree, fen, line_amounts, parse_date, parse_line
 from .selectors import document_dict, get_document, used_quantities
@@ -61,6 +62,7 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
     if data.get("source") and not errors:
         out["source"] = _source(t, data["source"], out["partner"], day, check_remaining)
     out["salesperson"] = _collect(errors, text_field, data, "salesperson", 64)
+    out["due_date"] = _collect(errors, due_date, t, out["partner"], day, data.get("due_date"))
     if t.kind == "money":
         _raise_all(errors)
         return _resolve_money(t, data, out)
@@ -356,6 +358,7 @@ def _apply(doc: Document, v: dict) -> None:
     doc.salesperson = v.get("salesperson", "")
     doc.invoice_no, doc.invoice_type = v.get("invoice_no", ""), v.get("invoice_type", "")
     doc.account = v.get("account")
+    doc.due_date = v.get("due_date")
     doc.allocation_plan = v.get("allocation_plan")
     if doc.pk is None:
         doc.save()

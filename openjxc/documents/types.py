@@ -45,6 +45,7 @@ class DocType:
     posts: bool = False  # available for entry and approval in this build
     kind: str = "stock"  # how it posts: stock | order | money | invoice
     makes_vouchers: bool = False  # its approval writes a posting voucher (checked by reconcile)
+    payment_terms: bool = False  # its receivable / payable falls due after the partner's 账期
     recipe: str | None = None  # dotted path of its posting recipe (posting/recipes/)
 
 
@@ -105,6 +106,7 @@ TYPES = {
             threshold=True,
             source_types=("purchase_order",),
             makes_vouchers=True,
+            payment_terms=True,
             recipe=_recipe("stock_in", "PURCHASE_RECEIPT"),
         ),
         DocType(
@@ -151,6 +153,7 @@ TYPES = {
             threshold=True,
             source_types=("sales_order",),
             makes_vouchers=True,
+            payment_terms=True,
             recipe=_recipe("stock_out", "SALES_DELIVERY"),
         ),
         DocType(

@@ -189,10 +189,12 @@ def aging(
     request,
     kind: str = "receivable",
     as_of: str | None = Query(None, description="YYYY-MM-DD, default today"),
+    basis: str = Query("date", description="date (days since the document date) | due_date"),
 ):
-    """账龄分析: open amounts per partner by days since the document date."""
+    """账龄分析: open amounts per partner by days since the document date, or with
+    ?basis=due_date by days past the due date, with what is not yet due in "not_due"."""
     _require_kind(request.user, kind)
-    return money.aging(kind, query_date(as_of, "as_of") or timezone.localdate())
+    return money.aging(kind, query_date(as_of, "as_of") or timezone.localdate(), basis)
 
 
 @router.get("/reports/uninvoiced", response=typed(page_of(UninvoicedOut)))

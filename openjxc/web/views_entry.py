@@ -18,10 +18,11 @@ from openjxc.catalog.models import Item
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import PLAIN_NUMBER, fen_str
 from openjxc.documents.access import hides_prices, may_use_type, visible
+from openjxc.documents.due import due_date
 from openjxc.documents.models import Document
 from openjxc.documents.selectors import document_dict
 from openjxc.documents.services import create_draft, update_draft
-from openjxc.documents.types import MONEY_ACCOUNTS, STATUS_LABELS
+from openjxc.documents.types import MONEY_ACCOUNTS, STATUS_LABELS, TYPES
 from openjxc.inventory.models import Warehouse
 from openjxc.ledger.models import Account
 from openjxc.ledger.periods import default_date
@@ -49,6 +50,8 @@ def _form_data(doc, incl: bool) -> dict:
         }
         for ln in data["lines"]
     ]
+    if doc.due_date and doc.due_date == due_date(TYPES[doc.type], doc.partner, doc.date, None):
+        data["due_date"] = None  # it follows the terms: left empty, it follows a changed date too
     plan = doc.allocation_plan or {}
     data["allocations"] = {a["document"]: fen_str(a["amount"]) for a in plan.get("allocations", [])}
     data["auto_allocate"] = bool(plan.get("auto"))
@@ -67,6 +70,8 @@ def _body_from_post(post, t, incl: bool) -> dict:
         "salesperson": post.get("salesperson") or "",
         "memo": post.get("memo") or "",
     }
+    if t.payment_terms and post.get("due_date"):
+        body["due_date"] = post.get("due_date")
     if post.get("version"):
         body["version"] = post.get("version")
     if t.kind == "money":

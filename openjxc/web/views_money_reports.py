@@ -82,19 +82,22 @@ def aging(request):
         if p in kinds
     ]
     kind = request.GET.get("kind") if request.GET.get("kind") in allowed else allowed[0]
+    basis = request.GET.get("basis") if request.GET.get("basis") in money.BASES else "date"
     error, data = None, {"items": [], "totals": {}}
     try:
         as_of = _date(request, "as_of", _today())
-        data = money.aging(kind, as_of)
+        data = money.aging(kind, as_of, basis)
     except DomainError as exc:
         error, as_of = error_message(exc), _today()
     buckets = [label for label, _limit in money.BUCKETS]
+    if basis == "due_date":
+        buckets.insert(0, money.NOT_DUE)
     if _wants_xlsx(request) and not error:
         columns = [
             ("partner", "往来单位编码"),
             ("partner_name", "往来单位"),
             ("total", "未核销合计"),
-        ] + [(b, f"{b}天") for b in buckets]
+        ] + [(b, "未到期" if b == money.NOT_DUE else f"{b}天") for b in buckets]
         name = "应收账龄" if kind == "receivable" else "应付账龄"
         return _export(
             request,
@@ -117,6 +120,8 @@ def aging(request):
             "data": data,
             "kind": kind,
             "kinds": allowed,
+            "basis": basis,
+            "not_due": money.NOT_DUE,
             "as_of": as_of,
             "buckets": buckets,
             "error": error,
