@@ -243,8 +243,15 @@ def statement(
 
 
 @router.get("/prices/suggest", response=typed(SuggestOut), tags=["money"])
-def suggest(request, item: str, partner: str | None = None, kind: str = "sales"):
-    """Last price to this partner, list price and the partner's own price list price."""
+def suggest(
+    request,
+    item: str,
+    partner: str | None = None,
+    kind: str = "sales",
+    date: str | None = Query(None, description="YYYY-MM-DD (the level price on it), default today"),
+):
+    """Last price to this partner, list price, the partner's own price list price and (sales)
+    the price of the customer's level; default_price is what a sales line gets untyped."""
     it = get_item(item)
     p = None
     if partner:
@@ -253,7 +260,7 @@ def suggest(request, item: str, partner: str | None = None, kind: str = "sales")
         ).first()
         if p is None:
             raise not_found("partner", partner)
-    prices = money.suggest_price(it, p, kind)
+    prices = money.suggest_price(it, p, kind, query_date(date, "date"))
     if kind == "purchase" and not sees_cost(request.user):  # purchase prices are cost
         prices = {**prices, "last_price": None, "list_price": None, "partner_price": None}
     return prices

@@ -4,8 +4,9 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
+from django.utils import timezone
 
-from openjxc.catalog.models import PriceListEntry
+from openjxc.catalog.pricing import customer_level_price, default_sale_price, partner_price
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import QTY_SCALE, div_half_up, fen_str, price_str
 from openjxc.documents.models import Document
@@ -188,7 +189,10 @@ def uninvoiced() -> list[dict]:
     return out
 
 
-def suggest_price(item, partner, kind: str) -> dict:
+def suggest_price(item, partner, kind: str, day: dt.date | None = None) -> dict:
+    """The prices a line could take: the last one to this partner, the item's list price, the
+    partner's price list entry and (sales) the price of the customer's level on `day`;
+    `default_price` is what a sales line gets when none is typed (price list > level > list)."""
     if kind not in ("sales", "purchase"):
         raise DomainError("invalid", "kind must be sales or purchase", {"field": "kind"})
     types = (trade_types(kind)[0], order_type(kind))  # the last price it was sold / bought at
@@ -203,22 +207,24 @@ def suggest_price(item, partner, kind: str) -> dict:
             .first()
         )
         last = line
-    partner_price = None
-    if partner is not None:
-        partner_price = (
-            PriceListEntry.objects.filter(partner=partner, item=item)
-            .values_list("price", flat=True)
-            .first()
-        )
+    day = day or timezone.localdate()
+    level = customer_level_price(item.id, partner, day) if kind == "sales" else None
     list_price = item.sale_price if kind == "sales" else item.purchase_price
-    return {
+    out = {
         "item": item.code,
         "partner": partner.code if partner else None,
         "kind": kind,
         "last_price": price_str(last),
         "list_price": price_str(list_price),
-        "partner_price": price_str(partner_price),
+        "partner_price": price_str(partner_price(item.id, partner)),
+        "level_price": price_str(level),
+        "price_level": partner.price_level.code
+        if kind == "sales" and partner is not None and partner.price_level_id
+        else None,
     }
+    if kind == "sales":
+        out["default_price"] = price_str(default_sale_price(item, partner, day))
+    return out
 
 
 def margin(doc: Document) -> dict:

@@ -100,6 +100,9 @@ class SuggestOut(Output):
     last_price: str | None
     list_price: str | None
     partner_price: str | None
+    level_price: str | None  # the price of the customer's level (sales)
+    price_level: str | None  # the customer's level
+    default_price: str | None = None  # sales: price list > level price > list price
 
 
 class MarginOut(Output):

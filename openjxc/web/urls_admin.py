@@ -3,7 +3,7 @@ from django.urls import path
 from . import views_imports as imports
 from . import views_master_data as v
 from . import views_partners as partners
-from . import views_settings
+from . import views_price_levels, views_settings
 from . import views_users as u
 
 urlpatterns = [
@@ -26,6 +26,7 @@ urlpatterns = [
         {"kind": "supplier"},
         name="supplier_edit",
     ),
+    path("price-levels/", views_price_levels.price_levels, name="price_levels"),
     path("warehouses/", v.warehouses, name="warehouses"),
     path("warehouses/<path:code>/edit/", v.warehouse_edit, name="warehouse_edit"),
     path("import/", imports.import_page, name="import"),

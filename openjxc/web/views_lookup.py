@@ -5,9 +5,13 @@ from decimal import Decimal
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from openjxc.catalog.models import Item
+from openjxc.catalog.pricing import default_sale_price
 from openjxc.catalog.selectors import item_by_barcode, search_items
+from openjxc.core.dates import parse_date
+from openjxc.core.errors import DomainError
 from openjxc.documents.access import may_use_type
 from openjxc.documents.types import TYPES, type_label
 from openjxc.inventory.models import Warehouse
@@ -41,9 +45,12 @@ def item_lookup(request):
     found = [exact] if exact else list(search_items(q).filter(active=True)[:20]) if q else []
     incl = _incl()
     show_purchase = sees_cost(request.user)
+    partner, day = _partner_and_day(request, t)
     items = []
     for item in found:
         price = getattr(item, t.price_field) if t is not None and t.priced else None
+        if price is not None and t.price_field == "sale_price" and partner is not None:
+            price = default_sale_price(item, partner, day)  # price list > level > list price
         if t is not None and t.price_field == "purchase_price" and not show_purchase:
             price = None
         items.append(
@@ -74,11 +81,7 @@ def line_info(request):
     allowed = allowed_warehouse_ids(request.user)
     if wh is not None and allowed is not None and wh.id not in allowed:
         return JsonResponse({"error": {"code": "forbidden"}}, status=403)
-    partner = (
-        Partner.objects.filter(kind=t.partner, code=request.GET.get("partner") or "").first()
-        if t.partner
-        else None
-    )
+    partner, day = _partner_and_day(request, t)
     row = (
         next(iter(stock_rows(item_id=item.id, warehouse_id=wh.id, include_zero=True)), None)
         if wh
@@ -86,16 +89,19 @@ def line_info(request):
     )
     held = held_for_line(request.GET.get("source_line"), wh.id) if wh else 0
     kind = "sales" if t.price_field == "sale_price" else "purchase"
-    prices = suggest_price(item, partner, kind)
+    prices = suggest_price(item, partner, kind, day)
     rate = item.tax_rate if t.partner else Decimal(0)
     incl = _incl()
     conv = {
         k: _entry_price(Decimal(prices[k]) if prices[k] else None, rate, incl)
-        for k in ("last_price", "list_price", "partner_price")
+        for k in ("last_price", "list_price", "partner_price", "level_price")
     }
     if kind == "purchase" and not sees_cost(request.user):
         conv = dict.fromkeys(conv)
-    suggested = conv["partner_price"] or conv["last_price"] or conv["list_price"]
+    # the customer's own price, then the customer's level, then what was charged last time
+    suggested = (
+        conv["partner_price"] or conv["level_price"] or conv["last_price"] or conv["list_price"]
+    )
     data = {
         "item": item.code,
         "name": item.name,
@@ -111,6 +117,22 @@ def line_info(request):
         "margin": None,
     }
     return JsonResponse(mask_cost(request.user, data))
+
+
+def _partner_and_day(request, t):
+    """The entry form's partner (?partner=, of the type's kind) and date (?date=, else today):
+    a customer's level price depends on both."""
+    code = request.GET.get("partner") or ""
+    partner = (
+        Partner.objects.filter(kind=t.partner, code=code).first()
+        if t is not None and t.partner and code
+        else None
+    )
+    try:
+        day = parse_date(request.GET.get("date") or timezone.localdate())
+    except DomainError:
+        day = timezone.localdate()
+    return partner, day
 
 
 @page()
