@@ -15,11 +15,13 @@ router = Router(tags=["documents"])
 
 class LineIn(Input):
     item: str
-    qty: Num
+    qty: Num | None = None  # every type but price_adjustment needs it
     price: Num | None = None
     price_incl_tax: Num | None = None
     tax_rate: Num | None = None
     source_line: StrictInt | StrictStr | None = None
+    level: str | None = None  # price_adjustment: the price level (none: the list sale price)
+    unit: str | None = None  # price_adjustment: the unit the price is for (default: base unit)
 
 
 class AllocationIn(Input):

@@ -1,5 +1,6 @@
 """Named reads of documents, serialised the way API.md describes them."""
 
+from openjxc.catalog.models import PriceLevel
 from openjxc.core.errors import not_found
 from openjxc.core.numbers import fen_str, price_str, qty_str
 
@@ -58,6 +59,8 @@ def document_dict(doc: Document, lines=None) -> dict:
                 in (Document.APPROVED, Document.PARTIAL, Document.PENDING, Document.DRAFT)
                 else "0"
             )
+    if TYPES[doc.type].kind == "price":
+        _price_line_fields(lines, line_dicts)
     return {
         "id": doc.id,
         "number": doc.number,
@@ -90,6 +93,18 @@ def document_dict(doc: Document, lines=None) -> dict:
         "cancelled_at": doc.cancelled_at.isoformat() if doc.cancelled_at else None,
         "cancel_reason": doc.cancel_reason or None,
     }
+
+
+def _price_line_fields(lines, line_dicts) -> None:
+    """A 调价单 line names its level (none: the list sale price), its unit, and the price in
+    force before it was approved; it has no quantity or amounts."""
+    levels = PriceLevel.objects.in_bulk({ln.price_level_id for ln in lines if ln.price_level_id})
+    for ln, d in zip(lines, line_dicts, strict=True):
+        level = levels.get(ln.price_level_id)
+        d["level"] = level.code if level else None
+        d["level_name"] = level.name if level else None
+        d["unit"] = ln.unit or ln.item.unit
+        d["previous_price"] = price_str(ln.previous_price)
 
 
 def list_documents(*, type=None, status=None, partner=None, date_from=None, date_to=None):

@@ -273,7 +273,7 @@ def _detail(request, doc, t, error=None, status=200, notice=None):
         ):
             if action == "cancel-chain" and t.kind not in ("order", "stock") or not can(user, perm):
                 continue
-            if action == "reverse" and t.kind == "order":
+            if action == "reverse" and t.kind in ("order", "price"):
                 continue
             url = _link("doc_impact", number=doc.number, action=action)
             if url:

@@ -32,6 +32,7 @@ from openjxc.posting.orders import derive, receivables
 from openjxc.posting.recipes import recipe_of
 from openjxc.users.services import APPROVE, EDIT, can
 
+from . import price_entry
 from .decorators import forbidden, page
 from .doc_common import _doc_type, _incl, _percent, _warehouses
 from .entry_errors import all_errors, error_line, head_field, line_message
@@ -42,6 +43,9 @@ from .views_lookup import money_open_item_rows
 def _form_data(doc, incl: bool) -> dict:
     """A draft as the entry form shows it (prices as the user types them, tax rates in %)."""
     data = document_dict(doc)
+    if TYPES[doc.type].kind == "price":
+        data["lines"] = price_entry.form_lines(data["lines"])
+        return data
     data["lines"] = [
         {
             **ln,
@@ -86,6 +90,9 @@ def _body_from_post(post, t, incl: bool) -> dict:
             if amount.strip() and amount.strip() not in ("0", "0.00")
         ]
         return body
+    if t.kind == "price":
+        body["lines"] = price_entry.body_lines(post)
+        return body
     if t.kind == "invoice":
         body["invoice_no"] = post.get("invoice_no") or ""
         body["invoice_type"] = post.get("invoice_type") or "special"
@@ -115,6 +122,9 @@ def _body_from_post(post, t, incl: bool) -> dict:
 def _posted_form_data(body: dict, post) -> dict:
     """The user's input, kept as typed, to show the form again after an error."""
     data = {k: v for k, v in body.items() if k != "lines"}
+    if TYPES[body["type"]].kind == "price":
+        data["lines"] = price_entry.form_lines(body.get("lines", []))
+        return data
     items = {
         i.code: i
         for i in Item.objects.filter(code__in=[ln["item"] for ln in body.get("lines", [])])
@@ -212,6 +222,9 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
             data.get("allocations") or {},
             exclude=doc.number if doc else None,
         )
+    if t.kind == "price":
+        ctx.update(price_entry.context(data))
+        return render(request, "web/documents/entry_prices.html", ctx, status=status)
     return render(request, "web/documents/entry.html", ctx, status=status)
 
 
