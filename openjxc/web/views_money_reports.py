@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from openjxc.core.errors import DomainError
 from openjxc.documents.access import partner_kinds
@@ -112,7 +113,13 @@ def aging(request):
     partner_kind = Partner.CUSTOMER if kind == "receivable" else Partner.SUPPLIER
     for r in data["items"]:
         r["cells"] = [r[b] for b in buckets]
-    chart_rows = [{"label": b, "amount": data["totals"].get(b, "0")} for b in buckets]
+    chart_rows = [
+        {
+            "label": _("Not yet due") if b == money.NOT_DUE else b,
+            "amount": data["totals"].get(b, "0"),
+        }
+        for b in buckets
+    ]
     return render(
         request,
         "web/reports/aging.html",

@@ -43,6 +43,7 @@ def _item_prices(item, levels) -> dict:
     base = {r["level"]: r["price"] for r in current if r["unit"] == item.unit}
     return {
         "item": item,
+        "sale_price": price_str(item.sale_price),
         "current": current,
         "history": history,
         "rows": [{"level": lv, "price": base.get(lv.code)} for lv in levels],
