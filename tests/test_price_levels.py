@@ -75,7 +75,8 @@ def test_put_level_price_answers_the_previous_price_and_is_audited(api, levels):
     }
     (entry,) = fetch(
         "SELECT action, after FROM audit_auditentry WHERE object = 'A001' AND action = 'price' "
-        "AND after LIKE '%2026-05-01%'"
+        "AND CAST(after AS TEXT) LIKE %s",
+        ["%2026-05-01%"],
     )
     assert '"price": "6.50"' in entry[1]
 
