@@ -15,7 +15,8 @@ router = Router(tags=["documents"])
 
 class LineIn(Input):
     item: str
-    qty: Num | None = None  # every type but price_adjustment needs it
+    # every type but price_adjustment needs it (the service says so, per line); not nullable
+    qty: Num = None
     price: Num | None = None
     price_incl_tax: Num | None = None
     tax_rate: Num | None = None
