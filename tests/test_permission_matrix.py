@@ -33,6 +33,10 @@ MATRIX = {
     "read_audit": (Y, N, N, N, Y, Y),
     "list_backups": (N, N, N, N, N, Y),
     "change_settings": (N, N, N, N, N, Y),
+    "update_customer": (Y, N, N, Y, N, Y),
+    "create_price_level": (Y, N, N, Y, N, Y),
+    "set_level_price": (Y, N, N, Y, N, Y),
+    "create_price_adjustment": (Y, N, Y, N, N, Y),
 }
 
 RECEIPT = {
@@ -99,6 +103,18 @@ def run(api: As, action: str, books: dict):
         return api.get("/backups")
     if action == "change_settings":
         return api.post("/settings/company_name", {"value": "新公司"}, method="put")
+    if action == "update_customer":
+        return api.post("/customers/C001", {"payment_terms_days": 30}, method="put")
+    if action == "create_price_level":
+        return api.post("/price-levels", {"code": "PF", "name": "批发价"})
+    if action == "set_level_price":
+        from openjxc.catalog.models import PriceLevel
+
+        PriceLevel.objects.get_or_create(code="VIP", defaults={"name": "VIP价"})
+        return api.post("/items/A001/prices/VIP", {"price": "8"}, method="put")
+    if action == "create_price_adjustment":
+        body = {"type": "price_adjustment", "date": "2026-04-05"}
+        return api.post("/documents", {**body, "lines": [{"item": "A001", "price": "9"}]})
     raise AssertionError(action)
 
 
@@ -194,6 +210,11 @@ PAGES = {
     "/settings/": MATRIX["change_settings"],
     "/import/": (Y, N, N, Y, N, Y),
     "/items/new/": MATRIX["create_item"],
+    "/customers/C001/edit/": MATRIX["update_customer"],
+    "/price-levels/": (Y, Y, Y, Y, Y, Y),
+    "/documents/price_adjustment/": (Y, N, Y, N, N, Y),
+    "/documents/price_adjustment/new/": MATRIX["create_price_adjustment"],
+    "/reports/aging/?kind=receivable&basis=due_date": (Y, Y, Y, N, Y, Y),
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -216,6 +237,15 @@ PAGE_POSTS = {
     "change_settings": lambda b: (
         "/settings/",
         {"company_name": "新公司", "price_includes_tax": "0", "credit_limit_policy": "warn"},
+    ),
+    "update_customer": lambda b: (
+        "/customers/C001/edit/",
+        {"name": "客户一", "contact": "张三", "payment_terms_days": "30", "active": "1"},
+    ),
+    "create_price_level": lambda b: ("/price-levels/", {"code": "PF", "name": "批发价"}),
+    "create_price_adjustment": lambda b: (
+        "/documents/price_adjustment/new/",
+        {"date": "2026-04-05", "line_item": "A001", "line_price": "9", "action": "save"},
     ),
 }
 
@@ -292,6 +322,10 @@ ENDPOINTS = {
     "/periods/2026-02/impact?action=reopen": MATRIX["reopen_period"],
     "/audit": MATRIX["read_audit"],
     "/backups": MATRIX["list_backups"],
+    "/price-levels": ALL,
+    "/items/A001/prices": ALL,
+    "/reports/aging?kind=receivable&basis=due_date": CUSTOMERS,
+    "/reports/aging?kind=payable&basis=due_date": SUPPLIERS,
 }
 
 

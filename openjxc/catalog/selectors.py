@@ -3,7 +3,7 @@ from django.db.models import Q
 from openjxc.core.errors import not_found
 from openjxc.core.numbers import price_str, qty_str
 
-from .models import Item
+from .models import Item, PriceLevel
 
 
 def item_dict(item: Item) -> dict:
@@ -86,4 +86,20 @@ def item_choices(limit: int) -> list[tuple[str, str]]:
     """(code, name) of the first `limit` active items, for a page's pick list."""
     return list(
         Item.objects.filter(active=True).order_by("code").values_list("code", "name")[:limit]
+    )
+
+
+def active_price_levels():
+    """The price levels a customer can be given, in code order."""
+    return PriceLevel.objects.filter(active=True).order_by("code")
+
+
+def all_price_levels():
+    return PriceLevel.objects.order_by("code")
+
+
+def level_price_history(item: Item, limit: int = 100) -> list:
+    """An item's dated level prices, newest first, with their level and 调价单."""
+    return list(
+        item.level_prices.select_related("level", "document").order_by("-valid_from", "-id")[:limit]
     )

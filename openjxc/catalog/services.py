@@ -1,15 +1,18 @@
-"""Master data writes: items."""
+"""Master data writes: items, price levels and their prices."""
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from openjxc.audit.services import record
+from openjxc.core.dates import parse_date
 from openjxc.core.errors import DomainError, not_found
-from openjxc.core.numbers import QTY_SCALE, parse_decimal, parse_tax_rate
+from openjxc.core.numbers import QTY_SCALE, parse_decimal, parse_tax_rate, price_str
 from openjxc.core.validation import text_field
 from openjxc.users.masking import sees_cost
 from openjxc.users.services import MASTER_DATA, require
 
-from .models import Item
+from .models import Item, ItemUnit, LevelPrice, PriceLevel
+from .pricing import level_price, price_level_dict, unit_key
 from .selectors import item_dict
 from .text import initials
 
@@ -115,3 +118,99 @@ def edit_item(user, code: str, data: dict, active: bool) -> dict:
     with transaction.atomic():
         update_item(user, code, data)
         return set_item_active(user, code, active)
+
+
+# ---------------------------------------------------------------- price levels (价格等级)
+
+
+def create_price_level(user, data: dict) -> dict:
+    require(user, MASTER_DATA)
+    code = text_field(data, "code", 64, True)
+    name = text_field(data, "name", 100, True)
+    try:
+        with transaction.atomic():
+            if PriceLevel.objects.filter(code=code).exists():
+                raise DomainError(
+                    "duplicate_code", f"price level {code} already exists", {"code": code}
+                )
+            level = PriceLevel.objects.create(code=code, name=name)
+            result = price_level_dict(level)
+            record(user, "create", "price_level", code, after=result)
+    except IntegrityError:
+        raise DomainError(
+            "duplicate_code", f"price level {code} already exists", {"code": code}
+        ) from None
+    return result
+
+
+def get_price_level(code: str) -> PriceLevel:
+    level = PriceLevel.objects.filter(code=code).first()
+    if level is None:
+        raise not_found("price_level", code)
+    return level
+
+
+def set_level_price(user, item_code: str, level_code: str, data: dict) -> dict:
+    """PUT /items/{code}/prices/{level}: append the item's price at the level (per `unit`, from
+    `valid_from`, default today); earlier rows stay as the history."""
+    require(user, MASTER_DATA)
+    price = parse_decimal(data.get("price"), "price", 6)
+    valid_from = parse_date(data.get("valid_from") or timezone.localdate(), "valid_from")
+    with transaction.atomic():
+        item = Item.objects.select_for_update().filter(code=item_code).first()
+        if item is None:
+            raise not_found("item", item_code)
+        level = get_price_level(level_code)
+        unit = unit_key(item, data.get("unit"))
+        before = level_price(item.id, level.id, valid_from, unit)
+        LevelPrice.objects.create(
+            level=level, item=item, unit=unit, price=price, valid_from=valid_from
+        )
+        result = {
+            "item": item.code,
+            "level": level.code,
+            "unit": unit or item.unit,
+            "price": price_str(price),
+            "valid_from": valid_from.isoformat(),
+            "previous_price": price_str(before),
+        }
+        record(
+            user,
+            "price",
+            "item",
+            item.code,
+            before={"level": level.code, "unit": unit, "price": price_str(before)},
+            after=result,
+        )
+    return result
+
+
+def set_level_prices(user, item_code: str, typed, valid_from, unit) -> None:
+    """The price-level page's save: one new price per level typed ((level, price) pairs, blank
+    prices skipped), from the same date, in one transaction."""
+    with transaction.atomic():
+        for level, price in typed:
+            if price:
+                set_level_price(
+                    user, item_code, level, {"price": price, "valid_from": valid_from, "unit": unit}
+                )
+
+
+def append_level_prices(rows: list[LevelPrice]) -> None:
+    """An approved 调价单's level prices (the caller audits)."""
+    LevelPrice.objects.bulk_create(rows)
+
+
+def cancel_level_prices(document_id: int) -> int:
+    """Cancelling a 调价单 marks its rows: the earlier prices are in force again."""
+    return LevelPrice.objects.filter(document_id=document_id, cancelled=False).update(
+        cancelled=True
+    )
+
+
+def set_list_price(item_id: int, unit: str, price) -> None:
+    """The list sale price of an item (or of one of its alternate units); the caller audits."""
+    if unit:
+        ItemUnit.objects.filter(item_id=item_id, unit=unit).update(sale_price=price)
+    else:
+        Item.objects.filter(pk=item_id).update(sale_price=price)

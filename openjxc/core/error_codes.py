@@ -69,6 +69,17 @@ FIELD_LABELS = {
     "invoice_type": N_("Invoice type"),
     "invoice_no": N_("Invoice number"),
     "unit": N_("Unit"),
+    "contact": N_("Contact"),
+    "mobile": N_("Mobile"),
+    "address": N_("Address"),
+    "tax_no": N_("Tax number"),
+    "bank_name": N_("Bank"),
+    "bank_account": N_("Bank account"),
+    "payment_terms_days": N_("Payment terms (days)"),
+    "price_level": N_("Price level"),
+    "due_date": N_("Due date"),
+    "level": N_("Price level"),
+    "valid_from": N_("Valid from"),
 }
 
 
@@ -140,6 +151,19 @@ CODES: dict[str, ErrorCode] = {
     ),
     "invalid_text": ErrorCode(
         422, N_("The text contains characters that cannot be stored (a NUL or a broken character).")
+    ),
+    "invalid_tax_no": ErrorCode(
+        422,
+        N_(
+            "The tax number %(value)s is not valid: a unified social credit code has 18 "
+            "letters and digits and ends with a check character."
+        ),
+        _keys("value"),
+    ),
+    "unknown_unit": ErrorCode(
+        422,
+        N_("%(field)s: the item %(item)s has no unit %(unit)s."),
+        _field("item", "unit"),
     ),
     "too_long": ErrorCode(
         422,

@@ -206,7 +206,8 @@ def document_actions(user, doc: Document) -> dict:
         "approve": may("approve", APPROVE),
         "close": may("close", APPROVE),
         "cancel": posted and may("cancel", CANCEL),
-        "reverse": posted and may("reverse", REVERSE),
+        # a 调价单 is undone by cancelling it or by a new one, never by a red-letter reversal
+        "reverse": posted and t.kind != "price" and may("reverse", REVERSE),
         "cancel_chain": posted and t.kind in CHAIN_KINDS and may("cancel_chain", CANCEL),
         "derive_to": derive_to,
     }

@@ -15,11 +15,14 @@ router = Router(tags=["documents"])
 
 class LineIn(Input):
     item: str
-    qty: Num
+    # every type but price_adjustment needs it (the service says so, per line); not nullable
+    qty: Num = None
     price: Num | None = None
     price_incl_tax: Num | None = None
     tax_rate: Num | None = None
     source_line: StrictInt | StrictStr | None = None
+    level: str | None = None  # price_adjustment: the price level (none: the list sale price)
+    unit: str | None = None  # price_adjustment: the unit the price is for (default: base unit)
 
 
 class AllocationIn(Input):
@@ -38,6 +41,7 @@ class DocumentIn(Input):
     memo: str | None = None
     version: int | None = None
     salesperson: str | None = None
+    due_date: str | None = None  # of the receivable / payable (default: date + 账期)
     lines: list[LineIn] | None = None
     # money documents (receipt, payment, refund, supplier_refund)
     amount: Num | None = None

@@ -70,6 +70,13 @@ class DocumentLine(models.Model):
     unit = models.CharField(max_length=20, blank=True, default="")
     unit_factor = models.BigIntegerField(default=10000)
     base_qty = models.BigIntegerField(default=0)
+    # 调价单 (price_adjustment): the level whose price the line sets (none: the item's list sale
+    # price), and the price in force before approval — shown on the document, and the list price
+    # restored when it is cancelled (a level's earlier rows come back by themselves).
+    price_level = models.ForeignKey(
+        "catalog.PriceLevel", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    previous_price = models.DecimalField(max_digits=19, decimal_places=6, null=True)
     price = models.DecimalField(max_digits=19, decimal_places=6, null=True)
     price_incl_tax = models.DecimalField(max_digits=19, decimal_places=6, null=True)
     tax_rate = models.DecimalField(max_digits=6, decimal_places=4, default="0")

@@ -1,9 +1,9 @@
 """Pure checks and line arithmetic for drafts (no database writes)."""
 
 import datetime as dt
-import re
 from decimal import Decimal
 
+from openjxc.core.dates import parse_date
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import (
     COST_PLACES,
@@ -14,37 +14,6 @@ from openjxc.core.numbers import (
     round_half_up,
     to_fen,
 )
-
-EARLIEST, LATEST = (
-    dt.date(1900, 1, 1),
-    dt.date(2999, 12, 31),
-)  # beyond these a date is a typing error
-
-
-# Only YYYY-MM-DD: date.fromisoformat alone also reads "20261129" and "2026-W48-7".
-ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-
-
-def parse_date(value, field: str = "date") -> dt.date:
-    if value is None or value == "":
-        raise DomainError("invalid", f"{field} is required", {"field": field}, kind="required")
-    if not isinstance(value, dt.date):
-        text = value.strip() if isinstance(value, str) else ""
-        try:
-            if not ISO_DATE.match(text):
-                raise ValueError(text)
-            value = dt.date.fromisoformat(text)
-        except ValueError:
-            raise DomainError(
-                "invalid_date",
-                f"{field} must be a date like 2026-11-25",
-                {"field": field, "value": str(value)[:50]},
-            ) from None
-    if not EARLIEST <= value <= LATEST:
-        raise DomainError(
-            "invalid", f"{field} must lie between {EARLIEST} and {LATEST}", {"field": field}
-        )
-    return value
 
 
 def query_date(value: str | None, name: str) -> dt.date | None:
@@ -109,6 +78,10 @@ def parse_line(raw: dict, index: int) -> dict:
     if not item or not isinstance(item, str):
         raise DomainError(
             "invalid", f"{where}.item is required", {"field": f"{where}.item"}, kind="required"
+        )
+    if raw.get("level") is not None:  # a price level is what a 调价单 line sets, nothing else's
+        raise DomainError(
+            "invalid", f"{where}.level is for price adjustments", {"field": f"{where}.level"}
         )
     qty = parse_decimal(raw.get("qty"), f"{where}.qty", 4)
     out = {"item": item, "qty": qty, "qty_units": int(qty * QTY_SCALE)}

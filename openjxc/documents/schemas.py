@@ -26,6 +26,9 @@ class LineOut(Output):
     source_line: int | None
     fulfilled_qty: str | None = None  # orders only
     remaining_qty: str | None = None  # orders only
+    level: str | None = None  # 调价单: the price level it sets (none: the list sale price)
+    level_name: str | None = None
+    previous_price: str | None = None  # 调价单: the price before it was approved
 
 
 class WarningOut(Schema):
@@ -54,6 +57,7 @@ class DocumentOut(Output):
     account: str | None
     invoice_no: str | None
     invoice_type: str | None
+    due_date: str | None  # of the receivable / payable it raises (账期)
     version: int
     lines: list[LineOut]
     amount: str | None

@@ -4,11 +4,14 @@ document pages (lists with their search, counts and totals, the entry form's dat
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from openjxc.catalog.models import PriceLevel
+from openjxc.catalog.selectors import item_names
 from openjxc.core.errors import not_found
 from openjxc.core.numbers import fen_str, percent_str, price_str, qty_str
 from openjxc.core.services import get_setting
 
 from .access import visible
+from .due import due_date
 from .models import Document, DocumentLine
 from .types import STATUS_LABELS, TYPES, type_label
 
@@ -64,6 +67,8 @@ def document_dict(doc: Document, lines=None) -> dict:
                 in (Document.APPROVED, Document.PARTIAL, Document.PENDING, Document.DRAFT)
                 else "0"
             )
+    if TYPES[doc.type].kind == "price":
+        _price_line_fields(lines, line_dicts)
     return {
         "id": doc.id,
         "number": doc.number,
@@ -86,6 +91,7 @@ def document_dict(doc: Document, lines=None) -> dict:
         "account": doc.account.code if doc.account_id else None,
         "invoice_no": doc.invoice_no or None,
         "invoice_type": doc.invoice_type or None,
+        "due_date": doc.due_date.isoformat() if doc.due_date else None,
         "version": doc.version,
         "lines": line_dicts,
         "amount": fen_str(doc.amount),
@@ -95,6 +101,18 @@ def document_dict(doc: Document, lines=None) -> dict:
         "cancelled_at": doc.cancelled_at.isoformat() if doc.cancelled_at else None,
         "cancel_reason": doc.cancel_reason or None,
     }
+
+
+def _price_line_fields(lines, line_dicts) -> None:
+    """A 调价单 line names its level (none: the list sale price), its unit, and the price in
+    force before it was approved; it has no quantity or amounts."""
+    levels = PriceLevel.objects.in_bulk({ln.price_level_id for ln in lines if ln.price_level_id})
+    for ln, d in zip(lines, line_dicts, strict=True):
+        level = levels.get(ln.price_level_id)
+        d["level"] = level.code if level else None
+        d["level_name"] = level.name if level else None
+        d["unit"] = ln.unit or ln.item.unit
+        d["previous_price"] = price_str(ln.previous_price)
 
 
 def list_documents(
@@ -231,8 +249,13 @@ def display_dict(doc: Document) -> dict:
 
 def entry_dict(doc: Document, incl: bool) -> dict:
     """A draft as the entry form shows it: prices as the user types them (with tax when `incl`),
-    tax rates in percent, the planned allocations of a money document."""
+    tax rates in percent, the due date only when it does not follow the partner's terms, the
+    planned allocations of a money document; a 调价单's lines as its grid shows them."""
     data = document_dict(doc)
+    t = TYPES[doc.type]
+    if t.kind == "price":
+        data["lines"] = price_form_lines(data["lines"])
+        return data
     data["lines"] = [
         {
             **ln,
@@ -241,7 +264,26 @@ def entry_dict(doc: Document, incl: bool) -> dict:
         }
         for ln in data["lines"]
     ]
+    if doc.due_date and doc.due_date == due_date(t, doc.partner, doc.date, None):
+        data["due_date"] = None  # it follows the terms: left empty, it follows a changed date too
     plan = doc.allocation_plan or {}
     data["allocations"] = {a["document"]: fen_str(a["amount"]) for a in plan.get("allocations", [])}
     data["auto_allocate"] = bool(plan.get("auto"))
     return data
+
+
+def price_form_lines(lines: list[dict]) -> list[dict]:
+    """A 调价单's lines as its entry grid shows them (a saved draft's or the user's input), with
+    the item's name."""
+    names = item_names(ln.get("item") for ln in lines)
+    return [
+        {
+            "item": ln.get("item") or "",
+            "item_name": names.get(ln.get("item"), ""),
+            "level": ln.get("level") or "",
+            "unit": ln.get("unit") or "",
+            "price_entry": ln.get("price") or "",
+            "previous_price": ln.get("previous_price"),
+        }
+        for ln in lines
+    ]

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from openjxc.audit.services import record
 from openjxc.catalog.models import Item
+from openjxc.catalog.pricing import default_sale_price
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import QTY_SCALE, parse_decimal, to_fen
 from openjxc.core.services import next_number
@@ -18,7 +19,9 @@ from openjxc.users.services import EDIT, require, require_warehouses
 
 from . import workflow
 from .access import guarded_warehouses, require_document, require_type
+from .due import due_date
 from .models import Document, DocumentLine
+from .price_lines import resolve_price_lines
 from .rules import check_prices_agree, fen, line_amounts, parse_date, parse_line
 from .selectors import document_dict, get_document, used_quantities
 from .types import MONEY_ACCOUNTS, TYPES
@@ -61,9 +64,14 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
     if data.get("source") and not errors:
         out["source"] = _source(t, data["source"], out["partner"], day, check_remaining)
     out["salesperson"] = _collect(errors, text_field, data, "salesperson", 64)
+    out["due_date"] = _collect(errors, due_date, t, out["partner"], day, data.get("due_date"))
     if t.kind == "money":
         _raise_all(errors)
         return _resolve_money(t, data, out)
+    if t.kind == "price":
+        out["lines"] = resolve_price_lines(data.get("lines"), errors)
+        _raise_all(errors)
+        return out
     raw_lines = data.get("lines")
     if t.kind == "invoice":
         out["invoice_no"] = _collect(errors, text_field, data, "invoice_no", 64, required=True)
@@ -99,7 +107,7 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
         _raise_all(errors)
     if len(raw_lines) > 1000:
         raise DomainError("invalid", "at most 1000 lines per document", {"field": "lines"})
-    out["lines"] = _resolve_lines(t, raw_lines, errors)
+    out["lines"] = _resolve_lines(t, raw_lines, errors, out["partner"], day)
     _raise_all(errors)
     _check_source_lines(
         out["source"], out["lines"], check_remaining, by_invoice=t.kind == "invoice"
@@ -170,7 +178,7 @@ def _source(t, number, partner, day, check_remaining: bool = True) -> Document:
     return src
 
 
-def _resolve_lines(t, raw_lines: list, errors: list) -> list:
+def _resolve_lines(t, raw_lines: list, errors: list, partner=None, day=None) -> list:
     """Each line parsed, its item resolved and priced; every line's mistake goes to errors."""
     parsed = [_collect(errors, parse_line, raw, i) for i, raw in enumerate(raw_lines)]
     items = {i.code: i for i in Item.objects.filter(code__in={p["item"] for p in parsed if p})}
@@ -199,7 +207,7 @@ def _resolve_lines(t, raw_lines: list, errors: list) -> list:
                 )
             )
             continue
-        _collect(errors, _price_line, t, p, item, i)
+        _collect(errors, _price_line, t, p, item, i, partner, day)
     return parsed
 
 
@@ -271,7 +279,7 @@ def _resolve_money(t, data: dict, out: dict) -> dict:
 MAX_LINE_AMOUNT = Decimal(10) ** 13
 
 
-def _price_line(t, p: dict, item: Item, i: int) -> None:
+def _price_line(t, p: dict, item: Item, i: int, partner=None, day=None) -> None:
     qty = Decimal(p["qty_units"]) / QTY_SCALE
     if not t.priced and not t.counted:
         p.update(price=None, price_incl_tax=None, tax_rate=Decimal(0), amount=0, tax=0, gross=0)
@@ -286,7 +294,11 @@ def _price_line(t, p: dict, item: Item, i: int) -> None:
         if t.counted:
             p.update(tax_rate=Decimal(0), amount=0, tax=0, gross=0)
             return
-        default = getattr(item, t.price_field)
+        default = (
+            default_sale_price(item, partner, day)  # price list > level price > list price
+            if t.price_field == "sale_price" and day is not None
+            else getattr(item, t.price_field)
+        )
         if default is None:
             raise DomainError(
                 "invalid",
@@ -356,6 +368,7 @@ def _apply(doc: Document, v: dict) -> None:
     doc.salesperson = v.get("salesperson", "")
     doc.invoice_no, doc.invoice_type = v.get("invoice_no", ""), v.get("invoice_type", "")
     doc.account = v.get("account")
+    doc.due_date = v.get("due_date")
     doc.allocation_plan = v.get("allocation_plan")
     if doc.pk is None:
         doc.save()
@@ -379,6 +392,8 @@ def _write_lines(doc: Document, parsed: list) -> None:
             tax=p["tax"],
             amount_incl_tax=p["gross"],
             source_line_id=p["source_line"],
+            unit=p.get("unit", ""),
+            price_level=p.get("level_obj"),
         )
         for n, p in enumerate(parsed, start=1)
     ]

@@ -43,8 +43,9 @@ class DocType:
     threshold: bool = False  # an approval threshold (maker ≠ checker) may be set for it
     nav: str | None = None  # navigation group
     posts: bool = False  # available for entry and approval in this build
-    kind: str = "stock"  # how it posts: stock | order | money | invoice
+    kind: str = "stock"  # how it posts: stock | order | money | invoice | price (sets prices)
     makes_vouchers: bool = False  # its approval writes a posting voucher (checked by reconcile)
+    payment_terms: bool = False  # its receivable / payable falls due after the partner's 账期
     recipe: str | None = None  # dotted path of its posting recipe (posting/recipes/)
 
 
@@ -105,6 +106,7 @@ TYPES = {
             threshold=True,
             source_types=("purchase_order",),
             makes_vouchers=True,
+            payment_terms=True,
             recipe=_recipe("stock_in", "PURCHASE_RECEIPT"),
         ),
         DocType(
@@ -151,6 +153,7 @@ TYPES = {
             threshold=True,
             source_types=("sales_order",),
             makes_vouchers=True,
+            payment_terms=True,
             recipe=_recipe("stock_out", "SALES_DELIVERY"),
         ),
         DocType(
@@ -174,6 +177,20 @@ TYPES = {
             source_types=("sales_delivery",),
             kind="invoice",
             recipe=_recipe("invoices", "INVOICE"),
+        ),
+        DocType(
+            "price_adjustment",
+            "TJD",
+            _("Price adjustment"),
+            _("Price adjustments"),
+            areas=(SALES,),
+            warehouse=False,
+            priced=False,
+            price_field="sale_price",
+            nav=SELLING,
+            posts=True,
+            kind="price",
+            recipe=_recipe("prices", "PRICE_ADJUSTMENT"),
         ),
         DocType(
             "other_in",

@@ -65,7 +65,15 @@ _ORDER = {
     CL: {"settle": (), "cancel_chain": ()},
     CA: {},
 }
-FLOWS = {"stock": _POSTING, "invoice": _POSTING, "money": _POSTING, "order": _ORDER}
+# a 调价单 (kind price) follows the posting table; its red-letter reversal is refused by the
+# reversal itself (posting/reversal.py), as an approved order's is
+FLOWS = {
+    "stock": _POSTING,
+    "invoice": _POSTING,
+    "money": _POSTING,
+    "order": _ORDER,
+    "price": _POSTING,
+}
 
 # what a user can do from the document's page, in the order they are offered; the other actions
 # (submit, fulfil, derive, settle, allocate, cancel_chain) happen inside these or elsewhere

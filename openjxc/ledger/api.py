@@ -79,6 +79,7 @@ class OpenItemOut(Output):
 
     document: str
     date: str
+    due_date: str | None  # when it falls due (账期); none on money documents
     type: str
     kind: str
     amount: str | None

@@ -164,10 +164,11 @@ def open_items(partner_ids: list[int], include_settled: bool = False) -> list[di
     marks = ",".join(["%s"] * len(partner_ids))
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT d.number, d.date, d.type, e.kind, "
+            "SELECT d.number, d.date, d.due_date, d.type, e.kind, "
             "SUM(CASE WHEN e.entry = 'raise' THEN e.amount ELSE 0 END), SUM(e.amount) "
             "FROM ledger_openitementry e JOIN documents_document d ON d.id = e.document_id "
-            f"WHERE e.partner_id IN ({marks}) GROUP BY d.number, d.date, d.type, e.kind ORDER BY d.date, d.number",
+            f"WHERE e.partner_id IN ({marks}) GROUP BY d.number, d.date, d.due_date, d.type, e.kind "
+            "ORDER BY d.date, d.number",
             partner_ids,
         )
         rows = cur.fetchall()
@@ -175,12 +176,13 @@ def open_items(partner_ids: list[int], include_settled: bool = False) -> list[di
         {
             "document": n,
             "date": str(as_date(day)),
+            "due_date": str(as_date(due)) if due else None,
             "type": t,
             "kind": k,
             "amount": fen_str(int(a)),
             "open_amount": fen_str(int(o)),
         }
-        for n, day, t, k, a, o in rows
+        for n, day, due, t, k, a, o in rows
         if include_settled or int(o) != 0
     ]
 

@@ -1,19 +1,37 @@
 from ninja import Router, Status
+from pydantic import StrictInt, StrictStr
 
 from openjxc.core.api import Input, Num, Output, page_of, page_qs, typed
 
 from .models import Partner
 from .selectors import get_partner, partner_dict, search_partners
-from .services import create_partner
+from .services import create_partner, update_partner
 
 router = Router(tags=["master data"])
 
+Days = StrictInt | StrictStr  # 账期 in whole days; the service parses and range-checks it
 
-class PartnerIn(Input):
+
+class PartnerPatch(Input):
+    """The fields of a customer or supplier; a PUT changes only the fields sent."""
+
+    name: str | None = None
+    contact: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    address: str | None = None
+    tax_no: str | None = None
+    bank_name: str | None = None
+    bank_account: str | None = None
+    payment_terms_days: Days | None = None
+    price_level: str | None = None
+    credit_limit: Num | None = None
+    active: bool | None = None
+
+
+class PartnerIn(PartnerPatch):
     code: str
     name: str
-    phone: str | None = None
-    credit_limit: Num | None = None
 
 
 class PartnerOut(Output):
@@ -21,7 +39,15 @@ class PartnerOut(Output):
     code: str
     name: str
     kind: str
+    contact: str | None
     phone: str | None
+    mobile: str | None
+    address: str | None
+    tax_no: str | None
+    bank_name: str | None
+    bank_account: str | None
+    payment_terms_days: int | None
+    price_level: str | None
     credit_limit: str | None
     active: bool
 
@@ -65,3 +91,19 @@ def get_customer(request, code: str):
 @router.get("/suppliers/{code}", response=typed(PartnerOut))
 def get_supplier(request, code: str):
     return partner_dict(get_partner(Partner.SUPPLIER, code))
+
+
+@router.put("/customers/{code}", response=typed(PartnerOut))
+def update_customer(request, code: str, payload: PartnerPatch):
+    """Change only the fields sent (the code stays)."""
+    return update_partner(
+        request.user, Partner.CUSTOMER, code, payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.put("/suppliers/{code}", response=typed(PartnerOut))
+def update_supplier(request, code: str, payload: PartnerPatch):
+    """Change only the fields sent (the code stays)."""
+    return update_partner(
+        request.user, Partner.SUPPLIER, code, payload.model_dump(exclude_unset=True)
+    )

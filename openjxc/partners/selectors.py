@@ -12,14 +12,27 @@ def partner_dict(p: Partner) -> dict:
         "code": p.code,
         "name": p.name,
         "kind": p.kind,
+        "contact": p.contact,
         "phone": p.phone,
+        "mobile": p.mobile,
+        "address": p.address,
+        "tax_no": p.tax_no,
+        "bank_name": p.bank_name,
+        "bank_account": p.bank_account,
+        "payment_terms_days": p.payment_terms_days,
+        "price_level": p.price_level.code if p.price_level_id else None,
         "credit_limit": None if p.credit_limit is None else fen_str(p.credit_limit),
         "active": p.active,
     }
 
 
+def partners_of(kind: str):
+    """A kind's partners by code, with what partner_dict reads beside the row."""
+    return Partner.objects.filter(kind=kind).select_related("price_level").order_by("code")
+
+
 def get_partner(kind: str, code: str) -> Partner:
-    p = Partner.objects.filter(kind=kind, code=code).first()
+    p = partners_of(kind).filter(code=code).first()
     if p is None:
         raise not_found(kind, code)
     return p
@@ -30,12 +43,17 @@ def find_partner(kind: str, code: str | None) -> Partner | None:
 
 
 def search_partners(kind: str, search: str | None = None, *, active_only: bool = False):
-    """Customers or suppliers in code order; `search` finds the code, the name or the phone."""
-    qs = Partner.objects.filter(kind=kind).order_by("code")
+    """Customers or suppliers in code order; `search` finds the code, the name, the contact or a
+    phone number."""
+    qs = partners_of(kind)
     if active_only:
         qs = qs.filter(active=True)
     if search:
         qs = qs.filter(
-            Q(code__icontains=search) | Q(name__icontains=search) | Q(phone__icontains=search)
+            Q(code__icontains=search)
+            | Q(name__icontains=search)
+            | Q(phone__icontains=search)
+            | Q(mobile__icontains=search)
+            | Q(contact__icontains=search)
         )
     return qs

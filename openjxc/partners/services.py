@@ -3,31 +3,71 @@
 from django.db import IntegrityError, transaction
 
 from openjxc.audit.services import record
-from openjxc.core.errors import DomainError
+from openjxc.catalog.models import PriceLevel
+from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import parse_decimal, to_fen
 from openjxc.core.validation import text_field
 from openjxc.users.services import MASTER_DATA, require
 
 from .models import Partner
+from .rules import parse_tax_no, parse_terms
 from .selectors import partner_dict
+
+# free-text fields and their lengths (the model's)
+TEXT_FIELDS = (
+    ("name", 200),
+    ("contact", 100),
+    ("phone", 50),
+    ("mobile", 50),
+    ("address", 300),
+    ("tax_no", 32),
+    ("bank_name", 100),
+    ("bank_account", 64),
+)
+
+
+def _fields(data: dict, partial: bool = False) -> dict:
+    """The model fields a body sets: every field on create, only those sent on an edit."""
+    out = {}
+    for key, n in TEXT_FIELDS:
+        if not partial or key in data:
+            out[key] = text_field(data, key, n, required=key == "name")
+    if "tax_no" in out:
+        out["tax_no"] = parse_tax_no(out["tax_no"])
+    if "payment_terms_days" in data:
+        out["payment_terms_days"] = parse_terms(data["payment_terms_days"])
+    if "price_level" in data:
+        out["price_level"] = _price_level(data["price_level"])
+    if "credit_limit" in data:
+        limit = data["credit_limit"]
+        out["credit_limit"] = (
+            None if limit in (None, "") else to_fen(parse_decimal(limit, "credit_limit", 2))
+        )
+    if "active" in data and data["active"] is not None:
+        out["active"] = bool(data["active"])
+    return out
+
+
+def _price_level(code) -> PriceLevel | None:
+    if code in (None, ""):
+        return None
+    level = PriceLevel.objects.filter(code=str(code)).first()
+    if level is None:
+        raise not_found("price_level", code)
+    return level
 
 
 def create_partner(user, kind: str, data: dict) -> dict:
     require(user, MASTER_DATA)
     code = text_field(data, "code", 64, True)
-    name = text_field(data, "name", 200, True)
-    phone = text_field(data, "phone", 50)
-    limit = data.get("credit_limit")
-    credit = None if limit is None else to_fen(parse_decimal(limit, "credit_limit", 2))
+    fields = _fields(data)
     try:
         with transaction.atomic():
             if Partner.objects.filter(kind=kind, code=code).exists():
                 raise DomainError(
                     "duplicate_code", f"{kind} code {code} already exists", {"code": code}
                 )
-            p = Partner.objects.create(
-                kind=kind, code=code, name=name, phone=phone, credit_limit=credit
-            )
+            p = Partner.objects.create(kind=kind, code=code, **fields)
             result = partner_dict(p)
             record(user, "create", kind, code, after=result)
     except IntegrityError:
@@ -38,27 +78,18 @@ def create_partner(user, kind: str, data: dict) -> dict:
 
 
 def update_partner(user, kind: str, code: str, data: dict) -> dict:
-    """Edit a customer's or supplier's name, phone, credit limit or active flag (the code stays)."""
+    """Change the fields sent (PUT /customers/{code}); the code stays. Audited when it changed."""
     require(user, MASTER_DATA)
+    fields = _fields(data, partial=True)
     with transaction.atomic():
         p = Partner.objects.select_for_update().filter(kind=kind, code=code).first()
         if p is None:
-            raise DomainError(
-                "not_found", f"{kind} {code} not found", {"object": kind, "ref": code}
-            )
+            raise not_found(kind, code)
         before = partner_dict(p)
-        if "name" in data:
-            p.name = text_field(data, "name", 200, True)
-        if "phone" in data:
-            p.phone = text_field(data, "phone", 50)
-        if "credit_limit" in data:
-            limit = data["credit_limit"]
-            p.credit_limit = (
-                None if limit in (None, "") else to_fen(parse_decimal(limit, "credit_limit", 2))
-            )
-        if "active" in data:
-            p.active = bool(data["active"])
+        for k, v in fields.items():
+            setattr(p, k, v)
         p.save()
         after = partner_dict(p)
-        record(user, "edit", kind, code, before=before, after=after)
+        if after != before:
+            record(user, "edit", kind, code, before=before, after=after)
     return after

@@ -125,6 +125,9 @@ def approve(user, number: str) -> Document:
             money.approve_money(doc, user)
         elif kind == "stock":
             values = _post_stock_document(doc, lines)
+        apply = recipes.recipe_of(doc.type).apply
+        if apply:
+            apply(doc, lines, user)
         workflow.transition(
             doc,
             "approve",
@@ -274,6 +277,9 @@ def cancel(user, number: str, reason: str) -> Document:
         elif kind == "stock":
             _cancel_stock_document(doc)
             orders.unfulfil(doc)
+        undo = recipes.recipe_of(doc.type).undo
+        if undo:
+            undo(doc, user, reason)
     return doc
 
 

@@ -113,6 +113,13 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
                 f"{number} is an order: cancel or close it instead of reversing it",
                 {"type": doc.type},
             )
+        if TYPES[doc.type].kind == "price":
+            raise DomainError(
+                "invalid",
+                f"{number} sets prices: cancel it in its open period, or enter a new price "
+                "adjustment that sets them again",
+                {"type": doc.type},
+            )
         workflow.check(doc, "reverse")
         check_no_dependents(doc)
         day = parse_date(date) if date else default_date()

@@ -182,10 +182,12 @@ def aging(
     request,
     kind: str = "receivable",
     as_of: str | None = Query(None, description="YYYY-MM-DD, default today"),
+    basis: str = Query("date", description="date (days since the document date) | due_date"),
 ):
-    """账龄分析: open amounts per partner by days since the document date."""
+    """账龄分析: open amounts per partner by days since the document date, or with
+    ?basis=due_date by days past the due date, with what is not yet due in "not_due"."""
     _require_kind(request.user, kind)
-    return money.aging(kind, query_date(as_of, "as_of") or timezone.localdate())
+    return money.aging(kind, query_date(as_of, "as_of") or timezone.localdate(), basis)
 
 
 @router.get("/reports/uninvoiced", response=typed(page_of(UninvoicedOut)))
@@ -234,15 +236,22 @@ def statement(
 
 
 @router.get("/prices/suggest", response=typed(SuggestOut), tags=["money"])
-def suggest(request, item: str, partner: str | None = None, kind: str = "sales"):
-    """Last price to this partner, list price and the partner's own price list price."""
+def suggest(
+    request,
+    item: str,
+    partner: str | None = None,
+    kind: str = "sales",
+    date: str | None = Query(None, description="YYYY-MM-DD (the level price on it), default today"),
+):
+    """Last price to this partner, list price, the partner's own price list price and (sales)
+    the price of the customer's level; default_price is what a sales line gets untyped."""
     it = get_item(item)
     p = None
     if partner:
         p = find_partner(Partner.CUSTOMER if kind == "sales" else Partner.SUPPLIER, partner)
         if p is None:
             raise not_found("partner", partner)
-    return money.visible_prices(request.user, it, p, kind)  # purchase prices are cost
+    return money.visible_prices(request.user, it, p, kind, query_date(date, "date"))
 
 
 @router.get("/documents/{number}/margin", response=typed(MarginOut), tags=["documents"])

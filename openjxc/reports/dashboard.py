@@ -67,10 +67,11 @@ def sales_figures(today: dt.date, warehouse_ids=None) -> dict:
 
 
 def receivables_due(today: dt.date) -> dict:
-    """Open receivables and payables, and the receivables older than 30 days (from the aging)."""
-    rec = money.aging("receivable", today)["totals"]
+    """Open receivables and payables, and the receivables past their due date (账期; from the
+    aging by due date: everything but what is not yet due)."""
+    rec = money.aging("receivable", today, basis="due_date")["totals"]
     pay = money.aging("payable", today)["totals"]
-    overdue = Decimal(rec["total"]) - Decimal(rec["0-30"])
+    overdue = Decimal(rec["total"]) - Decimal(rec[money.NOT_DUE])
     return {"receivable": rec["total"], "overdue": f"{overdue:.2f}", "payable": pay["total"]}
 
 

@@ -6,8 +6,12 @@ They live here, above posting, because a line's prices come from the price sugge
 as the user types them (with tax when the company types prices with tax); what is cost is
 left out for a user who may not see cost."""
 
+import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
+
+from openjxc.catalog.pricing import default_sale_price
 from openjxc.catalog.selectors import get_item, item_by_barcode, search_items
 from openjxc.core.numbers import fen_str, percent_str
 from openjxc.documents.rules import entry_price
@@ -25,18 +29,24 @@ from .money import visible_prices
 LOOKUP_LIMIT = 20  # items a search offers
 
 
-def lookup_items(user, t, q: str) -> dict:
+def lookup_items(
+    user, t, q: str, partner_code: str | None = None, day: dt.date | None = None
+) -> dict:
     """The item a scanner read (exact barcode or code), else active items a search finds, each
-    with the price and tax rate a line of type t starts with (t None: the sale price)."""
+    with the price and tax rate a line of type t starts with (t None: the sale price); a
+    customer's sale price is their default on `day` (price list > level price > list price)."""
     exact = item_by_barcode(q) if q else None
     found = (
         [exact] if exact else list(search_items(q, active_only=True)[:LOOKUP_LIMIT]) if q else []
     )
     incl = prices_include_tax()
     hide_purchase = t is not None and t.price_field == "purchase_price" and not sees_cost(user)
+    partner = find_partner(t.partner, partner_code) if t is not None and t.partner else None
     items = []
     for item in found:
         price = getattr(item, t.price_field) if t is not None and t.priced else None
+        if price is not None and t.price_field == "sale_price" and partner is not None:
+            price = default_sale_price(item, partner, day or timezone.localdate())
         rate = item.tax_rate if t is None or t.partner else 0
         items.append(
             {
@@ -52,11 +62,13 @@ def lookup_items(user, t, q: str) -> dict:
     return {"exact": exact is not None, "items": items}
 
 
-def line_info(user, t, item_code: str, warehouse=None, partner_code=None, source_line=None):
+def line_info(
+    user, t, item_code: str, warehouse=None, partner_code=None, day=None, source_line=None
+):
     """What the clerk needs beside a line of type t: stock on hand, reserved and available in the
     warehouse (what the order line being delivered holds counts as available), the last price to
-    this partner, the list and the partner's price, and (cost users only) the unit cost for the
-    margin. Raises not_found for an unknown item."""
+    this partner, the list, the partner's and (sales) the customer's level price on `day`, and
+    (cost users only) the unit cost for the margin. Raises not_found for an unknown item."""
     item = get_item(item_code)
     partner = find_partner(t.partner, partner_code) if t.partner else None
     row = None
@@ -66,13 +78,17 @@ def line_info(user, t, item_code: str, warehouse=None, partner_code=None, source
         row = next(iter(rows), None)
         held = held_for_line(source_line, warehouse.id)
     kind = "sales" if t.price_field == "sale_price" else "purchase"
-    prices = visible_prices(user, item, partner, kind)
+    prices = visible_prices(user, item, partner, kind, day)
     rate = item.tax_rate if t.partner else Decimal(0)
     incl = prices_include_tax()
     conv = {
         k: entry_price(Decimal(prices[k]) if prices[k] else None, rate, incl)
-        for k in ("last_price", "list_price", "partner_price")
+        for k in ("last_price", "list_price", "partner_price", "level_price")
     }
+    # the customer's own price, then the customer's level, then what was charged last time
+    suggested = (
+        conv["partner_price"] or conv["level_price"] or conv["last_price"] or conv["list_price"]
+    )
     data = {
         "item": item.code,
         "name": item.name,
@@ -82,7 +98,7 @@ def line_info(user, t, item_code: str, warehouse=None, partner_code=None, source
         "reserved": row["reserved"] if row else "0",
         "available": format(Decimal(row["available"] if row else "0") + held, "f"),
         **conv,
-        "suggested_price": conv["partner_price"] or conv["last_price"] or conv["list_price"],
+        "suggested_price": suggested,
         "tax_percent": percent_str(rate),
         "unit_cost": row["unit_cost"] if row and t.margin else None,
         "margin": None,

@@ -4,8 +4,9 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
+from django.utils import timezone
 
-from openjxc.catalog.models import PriceListEntry
+from openjxc.catalog.pricing import customer_level_price, default_sale_price, partner_price
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import QTY_SCALE, div_half_up, fen_str, price_str
 from openjxc.documents.models import Document
@@ -30,16 +31,30 @@ BUCKETS = (
 )
 
 
-def aging(kind: str, as_of: dt.date) -> dict:
+BASES = ("date", "due_date")
+NOT_DUE = "not_due"
+
+
+def aging(kind: str, as_of: dt.date, basis: str = "date") -> dict:
     """Open amount per partner by days since the document date, as of a date; bucketed in SQL so
-    that only one row per partner leaves the database."""
+    that only one row per partner leaves the database.
+
+    With basis "due_date" the days are days past the due date (an open item without one — a
+    money document, an older document — falls due on its date), and what is not past due on
+    `as_of` (due that day or later) goes to the bucket "not_due"."""
     if kind not in ("receivable", "payable"):
         raise DomainError("invalid", "kind must be receivable or payable", {"field": "kind"})
+    if basis not in BASES:
+        raise DomainError("invalid", "basis must be date or due_date", {"field": "basis"})
+    since = "d.date" if basis == "date" else "COALESCE(d.due_date, d.date)"
     if connection.vendor == "postgresql":
-        age = "(%s::date - d.date)"
+        age = f"(%s::date - {since})"
     else:
-        age = "CAST(julianday(%s) - julianday(d.date) AS INTEGER)"
+        age = f"CAST(julianday(%s) - julianday({since}) AS INTEGER)"
     buckets, low = [], -(10**9)
+    if basis == "due_date":
+        buckets.append("SUM(CASE WHEN age <= 0 THEN amt ELSE 0 END)")
+        low = 0
     for _label, limit in BUCKETS:
         high = "" if limit is None else f" AND age <= {limit}"
         buckets.append(f"SUM(CASE WHEN age > {low}{high} THEN amt ELSE 0 END)")
@@ -50,11 +65,12 @@ def aging(kind: str, as_of: dt.date) -> dict:
             f"SELECT p.code AS code, p.name AS name, {age} AS age, SUM(e.amount) AS amt "
             f"FROM ledger_openitementry e JOIN documents_document d ON d.id = e.document_id "
             f"JOIN partners_partner p ON p.id = e.partner_id WHERE e.kind = %s AND e.date <= %s "
-            f"GROUP BY p.code, p.name, d.id, d.date HAVING SUM(e.amount) <> 0) x GROUP BY code, name ORDER BY code",
+            f"GROUP BY p.code, p.name, d.id, {since} HAVING SUM(e.amount) <> 0) x "
+            "GROUP BY code, name ORDER BY code",
             [as_of, kind, as_of],
         )
         rows = cur.fetchall()
-    labels = [label for label, _ in BUCKETS]
+    labels = ([NOT_DUE] if basis == "due_date" else []) + [label for label, _ in BUCKETS]
     items, totals = [], [0] * (len(labels) + 1)
     for code, name, total, *amounts in rows:
         values = [int(total), *(int(a) for a in amounts)]
@@ -71,6 +87,7 @@ def aging(kind: str, as_of: dt.date) -> dict:
     return {
         "kind": kind,
         "as_of": str(as_of),
+        "basis": basis,
         "items": items,
         "count": len(items),
         "totals": {
@@ -91,20 +108,24 @@ def statement(partner_ids: list[int], date_from: dt.date, date_to: dt.date) -> d
         )
         opening = {k: int(v) for k, v in cur.fetchall()}
         cur.execute(
-            f"SELECT e.date, d.number, d.type, e.kind, e.entry, SUM(e.amount) FROM ledger_openitementry e "
+            f"SELECT e.date, d.number, d.type, e.kind, e.entry, SUM(e.amount), d.due_date "
+            f"FROM ledger_openitementry e "
             f"JOIN documents_document d ON d.id = e.document_id WHERE e.partner_id IN ({marks}) "
             f"AND e.date >= %s AND e.date <= %s AND e.entry IN ('raise', 'cancel', 'reverse') "
-            f"GROUP BY e.date, d.number, d.type, e.kind, e.entry, d.id ORDER BY e.date, d.id",
+            f"GROUP BY e.date, d.number, d.type, e.kind, e.entry, d.id, d.due_date "
+            f"ORDER BY e.date, d.id",
             [*partner_ids, date_from, date_to],
         )
         rows = cur.fetchall()
     balance = dict(opening)
     lines = []
-    for day, number, dtype, kind, entry, amount in rows:
+    for day, number, dtype, kind, entry, amount, due in rows:
         balance[kind] = balance.get(kind, 0) + int(amount)
         lines.append(
             {
                 "date": str(as_date(day)),
+                # when what it raised falls due (账期); not on cancellations and money documents
+                "due_date": str(as_date(due)) if due and entry == "raise" else None,
                 "document": number,
                 "type": dtype,
                 "kind": kind,
@@ -169,7 +190,10 @@ def uninvoiced() -> list[dict]:
     return out
 
 
-def suggest_price(item, partner, kind: str) -> dict:
+def suggest_price(item, partner, kind: str, day: dt.date | None = None) -> dict:
+    """The prices a line could take: the last one to this partner, the item's list price, the
+    partner's price list entry and (sales) the price of the customer's level on `day`;
+    `default_price` is what a sales line gets when none is typed (price list > level > list)."""
     if kind not in ("sales", "purchase"):
         raise DomainError("invalid", "kind must be sales or purchase", {"field": "kind"})
     types = (trade_types(kind)[0], order_type(kind))  # the last price it was sold / bought at
@@ -184,27 +208,29 @@ def suggest_price(item, partner, kind: str) -> dict:
             .first()
         )
         last = line
-    partner_price = None
-    if partner is not None:
-        partner_price = (
-            PriceListEntry.objects.filter(partner=partner, item=item)
-            .values_list("price", flat=True)
-            .first()
-        )
+    day = day or timezone.localdate()
+    level = customer_level_price(item.id, partner, day) if kind == "sales" else None
     list_price = item.sale_price if kind == "sales" else item.purchase_price
-    return {
+    out = {
         "item": item.code,
         "partner": partner.code if partner else None,
         "kind": kind,
         "last_price": price_str(last),
         "list_price": price_str(list_price),
-        "partner_price": price_str(partner_price),
+        "partner_price": price_str(partner_price(item.id, partner)),
+        "level_price": price_str(level),
+        "price_level": partner.price_level.code
+        if kind == "sales" and partner is not None and partner.price_level_id
+        else None,
     }
+    if kind == "sales":
+        out["default_price"] = price_str(default_sale_price(item, partner, day))
+    return out
 
 
-def visible_prices(user, item, partner, kind: str) -> dict:
+def visible_prices(user, item, partner, kind: str, day: dt.date | None = None) -> dict:
     """suggest_price without the purchase prices (cost) for a user who may not see cost."""
-    prices = suggest_price(item, partner, kind)
+    prices = suggest_price(item, partner, kind, day)
     if kind == "purchase" and not sees_cost(user):
         prices = {**prices, "last_price": None, "list_price": None, "partner_price": None}
     return prices

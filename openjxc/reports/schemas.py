@@ -47,7 +47,7 @@ class StockLedgerOut(Output):
 
 
 class AgingRowOut(Output):
-    """Also one field per age bucket ("0-30", "31-60", …)."""
+    """Also one field per age bucket ("0-30", "31-60", …), and "not_due" by due date."""
 
     partner: str
     partner_name: str
@@ -57,6 +57,7 @@ class AgingRowOut(Output):
 class AgingOut(Output):
     kind: str
     as_of: str
+    basis: str  # date | due_date
     items: list[AgingRowOut]
     count: int
     totals: Totals
@@ -75,6 +76,7 @@ class UninvoicedOut(Output):
 
 class StatementLineOut(Output):
     date: str
+    due_date: str | None
     document: str
     type: str
     kind: str
@@ -98,6 +100,9 @@ class SuggestOut(Output):
     last_price: str | None
     list_price: str | None
     partner_price: str | None
+    level_price: str | None  # the price of the customer's level (sales)
+    price_level: str | None  # the customer's level
+    default_price: str | None = None  # sales: price list > level price > list price
 
 
 class MarginOut(Output):

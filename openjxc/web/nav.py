@@ -79,6 +79,7 @@ MENU = [
             (_("Items"), "items", {}, ANYONE),
             (_("Customers"), "customers", {}, ANYONE),
             (_("Suppliers"), "suppliers", {}, ANYONE),
+            (_("Price levels"), "price_levels", {}, ANYONE),
             (_("Warehouses"), "warehouses", {}, ANYONE),
             (_("Excel import"), "import", {}, _perm(MASTER_DATA)),
         ],

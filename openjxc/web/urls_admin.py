@@ -2,19 +2,31 @@ from django.urls import path
 
 from . import views_imports as imports
 from . import views_master_data as v
-from . import views_settings
+from . import views_partners as partners
+from . import views_price_levels, views_settings
 from . import views_users as u
 
 urlpatterns = [
     path("items/", v.items, name="items"),
     path("items/new/", v.item_new, name="item_new"),
     path("items/<path:code>/edit/", v.item_edit, name="item_edit"),
-    path("customers/", v.customers, name="customers"),
-    path("customers/new/", v.partner_new, {"kind": "customer"}, name="customer_new"),
-    path("customers/<path:code>/edit/", v.partner_edit, {"kind": "customer"}, name="customer_edit"),
-    path("suppliers/", v.suppliers, name="suppliers"),
-    path("suppliers/new/", v.partner_new, {"kind": "supplier"}, name="supplier_new"),
-    path("suppliers/<path:code>/edit/", v.partner_edit, {"kind": "supplier"}, name="supplier_edit"),
+    path("customers/", partners.customers, name="customers"),
+    path("customers/new/", partners.partner_new, {"kind": "customer"}, name="customer_new"),
+    path(
+        "customers/<path:code>/edit/",
+        partners.partner_edit,
+        {"kind": "customer"},
+        name="customer_edit",
+    ),
+    path("suppliers/", partners.suppliers, name="suppliers"),
+    path("suppliers/new/", partners.partner_new, {"kind": "supplier"}, name="supplier_new"),
+    path(
+        "suppliers/<path:code>/edit/",
+        partners.partner_edit,
+        {"kind": "supplier"},
+        name="supplier_edit",
+    ),
+    path("price-levels/", views_price_levels.price_levels, name="price_levels"),
     path("warehouses/", v.warehouses, name="warehouses"),
     path("warehouses/<path:code>/edit/", v.warehouse_edit, name="warehouse_edit"),
     path("import/", imports.import_page, name="import"),

@@ -16,8 +16,8 @@ from openjxc.core.errors import DomainError
 from openjxc.core.numbers import PLAIN_NUMBER
 from openjxc.documents.access import hides_prices, keep_hidden_prices, may_use_type
 from openjxc.documents.models import Document
-from openjxc.documents.selectors import open_sources, prices_include_tax
-from openjxc.documents.types import STATUS_LABELS
+from openjxc.documents.selectors import open_sources, price_form_lines, prices_include_tax
+from openjxc.documents.types import STATUS_LABELS, TYPES
 from openjxc.inventory.selectors import active_warehouses, user_warehouses
 from openjxc.ledger.periods import default_date
 from openjxc.ledger.selectors import money_accounts
@@ -28,6 +28,7 @@ from openjxc.posting.recipes import recipe_of
 from openjxc.reports.entry import allocatable_items, credit_positions
 from openjxc.users.services import APPROVE, EDIT, can
 
+from . import price_entry
 from .decorators import forbidden, page
 from .doc_common import _doc_type
 from .entry_errors import all_errors, error_line, head_field, line_message
@@ -46,6 +47,8 @@ def _body_from_post(post, t, incl: bool) -> dict:
         "salesperson": post.get("salesperson") or "",
         "memo": post.get("memo") or "",
     }
+    if t.payment_terms and post.get("due_date"):
+        body["due_date"] = post.get("due_date")
     if post.get("version"):
         body["version"] = post.get("version")
     if t.kind == "money":
@@ -59,6 +62,9 @@ def _body_from_post(post, t, incl: bool) -> dict:
             )
             if amount.strip() and amount.strip() not in ("0", "0.00")
         ]
+        return body
+    if t.kind == "price":
+        body["lines"] = price_entry.body_lines(post)
         return body
     if t.kind == "invoice":
         body["invoice_no"] = post.get("invoice_no") or ""
@@ -89,6 +95,9 @@ def _body_from_post(post, t, incl: bool) -> dict:
 def _posted_form_data(body: dict, post) -> dict:
     """The user's input, kept as typed, to show the form again after an error."""
     data = {k: v for k, v in body.items() if k != "lines"}
+    if TYPES[body["type"]].kind == "price":
+        data["lines"] = price_form_lines(body.get("lines", []))
+        return data
     items = items_by_code(ln["item"] for ln in body.get("lines", []))
     lines = []
     for ln, price, tax in zip(
@@ -176,6 +185,9 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
             data.get("allocations") or {},
             exclude=doc.number if doc else None,
         )
+    if t.kind == "price":
+        ctx.update(price_entry.context(data))
+        return render(request, "web/documents/entry_prices.html", ctx, status=status)
     return render(request, "web/documents/entry.html", ctx, status=status)
 
 

@@ -4,7 +4,9 @@ are reports/entry.py's."""
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from openjxc.core.dates import parse_date
 from openjxc.core.errors import DomainError
 from openjxc.documents.access import may_use_type
 from openjxc.documents.types import TYPES
@@ -33,7 +35,9 @@ def item_lookup(request):
     t = _typed(request)
     if request.GET.get("type") and t is None:
         return _refused("forbidden", 403)
-    return JsonResponse(lookup_items(request.user, t, (request.GET.get("q") or "").strip()))
+    partner, day = _partner_and_day(request, t)
+    q = (request.GET.get("q") or "").strip()
+    return JsonResponse(lookup_items(request.user, t, q, partner, day))
 
 
 @page()
@@ -49,12 +53,23 @@ def line_info(request):
             t,
             request.GET.get("item") or "",
             warehouse_param(request),
-            request.GET.get("partner"),
+            *_partner_and_day(request, t),
             request.GET.get("source_line"),
         )
     except DomainError as exc:
         return _refused(exc.code, exc.status)
     return JsonResponse(data)
+
+
+def _partner_and_day(request, t):
+    """The entry form's partner code (?partner=) and date (?date=, else today): a customer's
+    level price depends on both."""
+    partner = (request.GET.get("partner") or "") if t is not None and t.partner else None
+    try:
+        day = parse_date(request.GET.get("date") or timezone.localdate())
+    except DomainError:
+        day = timezone.localdate()
+    return partner, day
 
 
 @page()

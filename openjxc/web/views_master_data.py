@@ -1,4 +1,4 @@
-"""Master data: items, customers, suppliers, warehouses.
+"""Master data: items and warehouses (customers and suppliers: views_partners.py).
 
 Thin views: every write goes through a service, which checks the permission again and raises
 DomainError; the page is then rendered again with the user's input and the message, nothing changed."""
@@ -8,16 +8,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from openjxc.catalog.selectors import get_item, item_dict, search_items
 from openjxc.catalog.services import create_item, edit_item
 from openjxc.core.errors import DomainError
-from openjxc.documents.access import partner_kinds
 from openjxc.inventory.selectors import all_warehouses, get_warehouse, warehouse_dict
 from openjxc.inventory.services import create_warehouse, update_warehouse
-from openjxc.partners.selectors import get_partner, partner_dict, search_partners
-from openjxc.partners.services import create_partner, update_partner
 from openjxc.reports.excel import query_filters, xlsx_response
 from openjxc.users.masking import mask_cost, sees_cost
 from openjxc.users.services import (
@@ -147,112 +143,6 @@ def item_edit(request, code):
     return render(
         request, "web/admin/item_form.html", {"new": False, "v": values, "tax_rates": TAX_RATES}
     )
-
-
-# ---------------------------------------------------------------- customers and suppliers
-
-KIND_LABELS = {"customer": gettext_lazy("Customers"), "supplier": gettext_lazy("Suppliers")}
-LIST_URL = {"customer": "customers", "supplier": "suppliers"}
-
-
-def partners(request, kind):
-    q = request.GET.get("q", "").strip()
-    qs = search_partners(kind, q)
-    if request.GET.get("export"):
-        if not can(request.user, EXPORT):
-            return forbidden(request)
-        columns = [("code", "编码"), ("name", "名称"), ("phone", "电话")]
-        if kind == "customer":
-            columns.append(("credit_limit", "信用额度"))
-        name = "客户" if kind == "customer" else "供应商"
-        return xlsx_response(
-            f"{kind}s.xlsx",
-            name,
-            columns,
-            [partner_dict(p) for p in qs],
-            filters=query_filters(request.GET),
-        )
-    page_ = _paged(request, qs)
-    return render(
-        request,
-        "web/admin/partners.html",
-        {
-            "may_export": can(request.user, EXPORT),
-            "kind": kind,
-            "title": KIND_LABELS[kind],
-            "rows": [partner_dict(p) for p in page_],
-            "page": page_,
-            "q": q,
-            "may_edit": can(request.user, MASTER_DATA),
-            "may_statement": kind in partner_kinds(request.user),
-        },
-    )
-
-
-@page()
-def customers(request):
-    return partners(request, "customer")
-
-
-@page()
-def suppliers(request):
-    return partners(request, "supplier")
-
-
-PARTNER_KEYS = ("code", "name", "phone", "credit_limit")
-
-
-@page(MASTER_DATA)
-def partner_new(request, kind):
-    values = {}
-    if request.method == "POST":
-        values = _form(request, PARTNER_KEYS)
-        data = _blank_to_none(values, ("credit_limit",))
-        if kind != "customer":
-            data.pop("credit_limit")
-        try:
-            p = create_partner(request.user, kind, data)
-        except DomainError as exc:
-            return render(
-                request,
-                "web/admin/partner_form.html",
-                {"kind": kind, "new": True, "v": values, **_error(request, exc)},
-                status=exc.status,
-            )
-        messages.success(request, _("%(code)s %(name)s saved.") % p)
-        return redirect(LIST_URL[kind])
-    return render(request, "web/admin/partner_form.html", {"kind": kind, "new": True, "v": values})
-
-
-@page(MASTER_DATA)
-def partner_edit(request, kind, code):
-    try:
-        values = partner_dict(get_partner(kind, code))
-    except DomainError:
-        raise Http404 from None
-    if request.method == "POST":
-        values = {
-            **_form(request, PARTNER_KEYS),
-            "code": code,
-            "active": bool(request.POST.get("active")),
-        }
-        data = _blank_to_none(
-            {k: values[k] for k in ("name", "phone", "credit_limit", "active")}, ("credit_limit",)
-        )
-        if kind != "customer":
-            data.pop("credit_limit")
-        try:
-            update_partner(request.user, kind, code, data)
-        except DomainError as exc:
-            return render(
-                request,
-                "web/admin/partner_form.html",
-                {"kind": kind, "new": False, "v": values, **_error(request, exc)},
-                status=exc.status,
-            )
-        messages.success(request, _("%(code)s saved.") % {"code": code})
-        return redirect(LIST_URL[kind])
-    return render(request, "web/admin/partner_form.html", {"kind": kind, "new": False, "v": values})
 
 
 # ---------------------------------------------------------------- warehouses

@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from openjxc.core.errors import DomainError
 from openjxc.documents.access import partner_kinds
@@ -79,19 +80,22 @@ def aging(request):
         if p in kinds
     ]
     kind = request.GET.get("kind") if request.GET.get("kind") in allowed else allowed[0]
+    basis = request.GET.get("basis") if request.GET.get("basis") in money.BASES else "date"
     error, data = None, {"items": [], "totals": {}}
     try:
         as_of = date_param(request, "as_of", today())
-        data = money.aging(kind, as_of)
+        data = money.aging(kind, as_of, basis)
     except DomainError as exc:
         error, as_of = error_message(exc), today()
     buckets = [label for label, _limit in money.BUCKETS]
+    if basis == "due_date":
+        buckets.insert(0, money.NOT_DUE)
     if wants_xlsx(request) and not error:
         columns = [
             ("partner", "往来单位编码"),
             ("partner_name", "往来单位"),
             ("total", "未核销合计"),
-        ] + [(b, f"{b}天") for b in buckets]
+        ] + [(b, "未到期" if b == money.NOT_DUE else f"{b}天") for b in buckets]
         name = "应收账龄" if kind == "receivable" else "应付账龄"
         return _export(
             request,
@@ -106,7 +110,13 @@ def aging(request):
     partner_kind = Partner.CUSTOMER if kind == "receivable" else Partner.SUPPLIER
     for r in data["items"]:
         r["cells"] = [r[b] for b in buckets]
-    chart_rows = [{"label": b, "amount": data["totals"].get(b, "0")} for b in buckets]
+    chart_rows = [
+        {
+            "label": _("Not yet due") if b == money.NOT_DUE else b,
+            "amount": data["totals"].get(b, "0"),
+        }
+        for b in buckets
+    ]
     return render(
         request,
         "web/reports/aging.html",
@@ -114,6 +124,8 @@ def aging(request):
             "data": data,
             "kind": kind,
             "kinds": allowed,
+            "basis": basis,
+            "not_due": money.NOT_DUE,
             "as_of": as_of,
             "buckets": buckets,
             "error": error,

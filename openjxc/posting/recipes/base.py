@@ -1,6 +1,6 @@
 """What a posting recipe is: the stock moves a document type makes, its voucher, its open item
 and where later changes in its stock value are booked. One module per family of types declares
-them (stock_in, stock_out, warehouse, orders, money, invoices); the registry of types
+them (stock_in, stock_out, warehouse, orders, money, invoices, prices); the registry of types
 (documents/types.py) names each type's recipe.
 
 Amounts are integer fen; `values` are the stock values the ledger gave each move (signed).
@@ -23,6 +23,10 @@ class Recipe:
     reservation: str | None = None  # an order: the balance column it holds (reserved / on_order)
     checks_credit: bool = False  # an order checked against the customer's credit limit
     money: tuple | None = None  # a money document: (open-item kind, sign, debit, credit account)
+    # what approving and cancelling change outside the ledgers (a 调价单: prices), in the same
+    # transaction: apply(doc, lines, user), undo(doc, user, reason)
+    apply: Callable | None = None
+    undo: Callable | None = None
 
     @property
     def makes_vouchers(self) -> bool:

@@ -87,7 +87,7 @@
     if (!item || !row.querySelector(".info")) return;
     var source = row.querySelector("[name=line_source]");
     var params = new URLSearchParams({type: d.type, item: item, warehouse: value("warehouse"), partner: value("partner"),
-                                      source_line: source ? source.value : ""});
+                                      date: value("date"), source_line: source ? source.value : ""});
     fetch(d.infoUrl + "?" + params.toString(), {credentials: "same-origin"})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (info) {
@@ -144,7 +144,7 @@
 
   var found = [];
   function lookup(q, enter) {
-    var params = new URLSearchParams({q: q, type: d.type});
+    var params = new URLSearchParams({q: q, type: d.type, partner: value("partner"), date: value("date")});
     return fetch(d.lookupUrl + "?" + params.toString(), {credentials: "same-origin"})
       .then(function (r) { return r.json(); })
       .then(function (data) {
