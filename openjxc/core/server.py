@@ -9,6 +9,7 @@ from gunicorn.workers.gthread import ThreadWorker
 
 # gunicorn's largest request line (method + URL + version); README "Limits" cites it.
 MAX_REQUEST_LINE = 8190
+KEEPALIVE = 75  # seconds an idle client connection stays open (nginx's default)
 
 
 class JsonErrorWorker(ThreadWorker):
@@ -60,6 +61,9 @@ def serve(host: str, port: int, workers: int) -> None:
             "worker_class": "openjxc.core.server.JsonErrorWorker",
             "threads": 4,
             "timeout": 300,
+            # an integration keeps its connection between calls; gunicorn's default of 2 s makes
+            # a client that pauses reconnect (and one that sends just then loses its request)
+            "keepalive": KEEPALIVE,
             "graceful_timeout": 10,
             "accesslog": None,
             "preload_app": True,
