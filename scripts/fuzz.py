@@ -80,7 +80,8 @@ def main() -> int:
     try:
         wait_ready(f"{base}/api/v1/openapi.json")
         run = [
-            BIN / "schemathesis",
+            sys.executable,
+            Path(__file__).with_name("schemathesis_run.py"),
             "run",
             f"{base}/api/v1/openapi.json",
             "-H",

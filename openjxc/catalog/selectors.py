@@ -1,5 +1,6 @@
 from django.db.models import Q
 
+from openjxc.core.db import load
 from openjxc.core.errors import not_found
 from openjxc.core.numbers import price_str, qty_str
 
@@ -23,10 +24,10 @@ def item_dict(item: Item) -> dict:
 
 
 def get_item(code: str) -> Item:
-    item = Item.objects.filter(code=code).first()
-    if item is None:
+    found = load(Item, "WHERE code = %s", [code])  # a plain query: the API reads items by code
+    if not found:
         raise not_found("item", code)
-    return item
+    return found[0]
 
 
 def search_items(search: str | None, *, active_only: bool = False):

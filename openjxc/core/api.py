@@ -1,6 +1,7 @@
 """The NinjaAPI instance, bearer auth and the error format of API.md."""
 
 import json
+import threading
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -115,7 +116,26 @@ class CostMaskingRenderer(JSONRenderer):
         )
 
 
-api = NinjaAPI(
+class OpenJxcAPI(NinjaAPI):
+    """The OpenAPI document is built once per process and kept: building it writes the JSON
+    schema of every model (seconds of CPU), and nothing changes it after the URLs are loaded."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._schemas: dict = {}
+        self._schema_lock = threading.Lock()
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        with self._schema_lock:  # concurrent first requests wait for one build
+            if key not in self._schemas:
+                self._schemas[key] = super().get_openapi_schema(
+                    path_prefix=path_prefix, path_params=path_params
+                )
+        return self._schemas[key]
+
+
+api = OpenJxcAPI(
     title="OpenJXC API",
     version="1",
     description="进销存 with double-entry accounting. Decimals are strings; errors are "

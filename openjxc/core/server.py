@@ -1,6 +1,7 @@
 """`jxc serve`: gunicorn (threaded workers) in-process, not Django's runserver."""
 
 import json
+import os
 
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
@@ -9,6 +10,7 @@ from gunicorn.workers.gthread import ThreadWorker
 
 # gunicorn's largest request line (method + URL + version); README "Limits" cites it.
 MAX_REQUEST_LINE = 8190
+KEEPALIVE = 75  # seconds an idle client connection stays open (nginx's default)
 
 
 class JsonErrorWorker(ThreadWorker):
@@ -60,6 +62,12 @@ def serve(host: str, port: int, workers: int) -> None:
             "worker_class": "openjxc.core.server.JsonErrorWorker",
             "threads": 4,
             "timeout": 300,
+            # an integration keeps its connection between calls; gunicorn's default of 2 s makes
+            # a client that pauses reconnect (and one that sends just then loses its request)
+            "keepalive": KEEPALIVE,
+            # the workers' heartbeat touches a file on every loop, i.e. on every request: on a
+            # disk it can wait for the journal (gunicorn's advice: a memory filesystem)
+            "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
             "graceful_timeout": 10,
             "accesslog": None,
             "preload_app": True,

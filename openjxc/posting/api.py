@@ -3,7 +3,7 @@ from ninja import Field, Router, Status
 from openjxc.core.api import Input, Num, ReasonIn, typed
 from openjxc.core.errors import DomainError
 from openjxc.documents.schemas import DocumentOut
-from openjxc.documents.selectors import document_dict
+from openjxc.documents.selectors import document_dict, get_document
 
 from . import chain, engine, money, orders, reversal
 from .impact import preview
@@ -21,20 +21,26 @@ class ReverseIn(Input):
 def approve(request, number: str):
     """审核: post the document to the stock ledger, the general ledger and the open items."""
     doc = engine.approve(request.user, number)
-    return {**document_dict(doc), "warnings": getattr(doc, "warnings", [])}
+    return {**_stored(doc), "warnings": getattr(doc, "warnings", [])}
+
+
+def _stored(doc) -> dict:
+    """The document as the action left it, read back with its relations and lines in two plain
+    queries (the engine's instance has none of them loaded: each would be an ORM query)."""
+    return document_dict(get_document(doc.number))
 
 
 @router.post("/documents/{number}/cancel", response=typed(DocumentOut))
 def cancel(request, number: str, payload: ReasonIn):
     """反审核/作废 in an open period, as if the document never happened."""
-    return document_dict(engine.cancel(request.user, number, payload.reason))
+    return _stored(engine.cancel(request.user, number, payload.reason))
 
 
 @router.post("/documents/{number}/reverse", response=typed(DocumentOut))
 def reverse(request, number: str, payload: ReverseIn):
     """红字冲销: a new approved reversal document dated `date` (default: the first open period's
     first day, or today if later) undoes the original, which becomes `reversed`."""
-    return document_dict(reversal.reverse(request.user, number, payload.reason, payload.date))
+    return _stored(reversal.reverse(request.user, number, payload.reason, payload.date))
 
 
 class DeriveLineIn(Input):
@@ -71,7 +77,7 @@ def derive(request, number: str, payload: DeriveIn):
 @router.post("/documents/{number}/close", response=typed(DocumentOut))
 def close_order(request, number: str, payload: ReasonIn):
     """强制结单: an order stops; what it still reserves / has on order is released."""
-    return document_dict(orders.close_order(request.user, number, payload.reason))
+    return _stored(orders.close_order(request.user, number, payload.reason))
 
 
 @router.post("/documents/{number}/cancel-chain", response=typed(ChainOut))

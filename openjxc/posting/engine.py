@@ -16,6 +16,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from openjxc.audit.services import amount_editors
+from openjxc.core.db import load
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import fen_str, to_fen
 from openjxc.core.services import get_setting
@@ -113,7 +114,7 @@ def approve(user, number: str) -> Document:
         if _needs_second_approver(doc, user):
             return doc
         kind = TYPES[doc.type].kind
-        lines = _load(DocumentLine, "WHERE document_id = %s ORDER BY line_no", [doc.id])
+        lines = load(DocumentLine, "WHERE document_id = %s ORDER BY line_no", [doc.id])
         if doc.source_id:
             _check_remaining(doc, lines)
         values = []
@@ -145,44 +146,10 @@ def _lock_document(number: str) -> Document:
     """The document row, locked; raw SQL because this runs for every approval (an ORM query
     with its related objects costs more to build than the whole posting)."""
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    found = _load(Document, f"WHERE number = %s{lock}", [number])
+    found = load(Document, f"WHERE number = %s{lock}", [number])
     if not found:
         raise not_found("document", number)
     return found[0]
-
-
-def _load(model, where: str, params: list) -> list:
-    """Model instances from one plain SELECT (Model.from_db: no queryset machinery)."""
-    fields = model._meta.concrete_fields
-    key = (model, connection.vendor)
-    if key not in _CONVERTERS:
-        table = model._meta.db_table
-        _CONVERTERS[key] = [
-            (
-                n,
-                f.get_col(table),
-                connection.ops.get_db_converters(f.get_col(table))
-                + f.get_db_converters(connection),
-            )
-            for n, f in enumerate(fields)
-        ]
-        _CONVERTERS[key] = [c for c in _CONVERTERS[key] if c[2]]
-    cols = ", ".join(f.column for f in fields)
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT {cols} FROM {model._meta.db_table} {where}", params)
-        rows = cur.fetchall()
-    names = [f.attname for f in fields]
-    out = []
-    for row in rows:
-        values = list(row)
-        for n, col, convs in _CONVERTERS[key]:
-            for conv in convs:
-                values[n] = conv(values[n], col, connection)
-        out.append(model.from_db(connection.alias, names, values))
-    return out
-
-
-_CONVERTERS: dict = {}
 
 
 def _post_stock_document(doc: Document, lines) -> list[int]:

@@ -5,8 +5,10 @@ import hashlib
 import secrets
 
 from django.contrib.auth import authenticate
+from django.db import connection
 from django.utils import timezone
 
+from openjxc.core.db import load
 from openjxc.core.errors import DomainError
 from openjxc.core.services import get_setting
 
@@ -62,7 +64,9 @@ def allowed_warehouse_ids(user) -> set[int] | None:
     """The warehouses this user may use, or None for all of them."""
     if user is None or user.is_superuser:
         return None
-    ids = set(WarehouseAccess.objects.filter(user=user).values_list("warehouse_id", flat=True))
+    ids = getattr(user, "_warehouse_ids", None)  # read with the permissions by a token request
+    if ids is None:
+        ids = set(WarehouseAccess.objects.filter(user=user).values_list("warehouse_id", flat=True))
     return ids or None
 
 
@@ -149,9 +153,12 @@ def issue_token(username: str, password: str, client: str = "") -> str:
 
 def user_for_token(key: str):
     """The user of a live token, else None: unknown, expired, issued under a password that has
-    changed since (however it changed), or its user deactivated."""
+    changed since (however it changed), or its user deactivated. One plain query (the token
+    joined to its user) and, for a user who is not a superuser, one more for what the user may
+    do (`_load_access`): every API request starts here."""
     digest = hashlib.sha256(key.encode()).hexdigest()
-    token = ApiToken.objects.select_related("user").filter(key_hash=digest).first()
+    found = load(ApiToken, "WHERE key_hash = %s", [digest], ("user",))
+    token = found[0] if found else None
     now = timezone.now()
     if (
         token is None
@@ -164,4 +171,26 @@ def user_for_token(key: str):
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if not token.user.is_superuser:
+        _load_access(token.user)
     return token.user
+
+
+def _load_access(user) -> None:
+    """The user's permissions (own and by role) and warehouses in one query, kept on the user
+    object for this request: Django's ModelBackend reads its `_perm_cache` instead of running two
+    queries, and `allowed_warehouse_ids` reads `_warehouse_ids` instead of one per call."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT ct.app_label, p.codename FROM auth_permission p "
+            "JOIN django_content_type ct ON ct.id = p.content_type_id "
+            "WHERE p.id IN (SELECT permission_id FROM auth_user_user_permissions WHERE user_id = %s "
+            "UNION SELECT gp.permission_id FROM auth_group_permissions gp "
+            "JOIN auth_user_groups ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s) "
+            "UNION ALL SELECT '', CAST(warehouse_id AS VARCHAR(20)) FROM users_warehouseaccess "
+            "WHERE user_id = %s",
+            [user.pk] * 3,
+        )
+        rows = cur.fetchall()
+    user._perm_cache = {f"{app}.{name}" for app, name in rows if app}
+    user._warehouse_ids = {int(wh) for app, wh in rows if not app}
