@@ -191,6 +191,7 @@ def _resolve_lines(t, raw_lines: list, errors: list, partner=None, day=None) -> 
             errors.append(not_found("item", p["item"]))
             continue
         p["item_obj"] = item
+        _collect(errors, _base_unit_only, raw_lines[i], item, i)
         if t.counted:
             if item.id in seen:
                 errors.append(
@@ -209,6 +210,19 @@ def _resolve_lines(t, raw_lines: list, errors: list, partner=None, day=None) -> 
             continue
         _collect(errors, _price_line, t, p, item, i, partner, day)
     return parsed
+
+
+def _base_unit_only(raw: dict, item: Item, i: int) -> None:
+    """A line may name its unit; until lines are entered in alternate units (多单位) only the
+    item's base unit is known, and any other unit is refused rather than read as base units."""
+    unit = raw.get("unit") if isinstance(raw, dict) else None
+    if unit in (None, "", item.unit):
+        return
+    raise DomainError(
+        "unknown_unit",
+        f"item {item.code} has no unit {unit}",
+        {"field": f"lines[{i}].unit", "item": item.code, "unit": str(unit)[:20]},
+    )
 
 
 def _source_line_bodies(source: Document) -> list[dict]:
