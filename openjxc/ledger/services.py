@@ -121,21 +121,25 @@ def negate_vouchers(
         post_voucher(day or original_day, target_id or document_id, kind, lines, memo, ids)
 
 
-def add_open_items(entries) -> None:
+def add_open_items(entries, dates=None) -> None:
     """entries: (date, partner_id, kind, document_id, cause_id|None, entry, amount_fen).
 
     Appends the entries and adds them to the OpenItem cache; a document's first entry (its
-    'raise') creates its cache row, dated like the document."""
+    'raise') creates its cache row, dated like the document, or as `dates` says: document_id ->
+    (the open item's own date, its due date)."""
     rows = [e for e in entries if e[6]]
     if not rows:
         return
+    dates = dates or {}
     deltas: dict[int, list] = {}
     for day, partner, kind, doc, _, _, amount in rows:
-        deltas.setdefault(doc, [doc, partner, kind, day, 0])[4] += amount
+        own = dates.get(doc, (day, None))
+        deltas.setdefault(doc, [doc, partner, kind, own[0], own[1], 0])[5] += amount
     columns = ("date", "partner_id", "kind", "document_id", "cause_id", "entry", "amount")
     upsert = (
-        "INSERT INTO ledger_openitem (document_id, partner_id, kind, date, open_amount) "
-        f"VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(deltas))} ON CONFLICT (document_id) "
+        "INSERT INTO ledger_openitem (document_id, partner_id, kind, date, due_date, open_amount) "
+        f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(deltas))} "
+        "ON CONFLICT (document_id) "
         "DO UPDATE SET open_amount = ledger_openitem.open_amount + excluded.open_amount"
     )
     upsert_args = [x for row in sorted(deltas.values()) for x in row]
@@ -155,9 +159,10 @@ def add_open_items(entries) -> None:
 
 
 REBUILD_OPEN_ITEMS = (
-    "INSERT INTO ledger_openitem (document_id, partner_id, kind, date, open_amount) "
-    "SELECT e.document_id, MIN(e.partner_id), MIN(e.kind), d.date, SUM(e.amount) "
-    "FROM ledger_openitementry e JOIN documents_document d ON d.id = e.document_id GROUP BY e.document_id, d.date"
+    "INSERT INTO ledger_openitem (document_id, partner_id, kind, date, due_date, open_amount) "
+    "SELECT e.document_id, MIN(e.partner_id), MIN(e.kind), COALESCE(d.origin_date, d.date), "
+    "d.due_date, SUM(e.amount) FROM ledger_openitementry e JOIN documents_document d "
+    "ON d.id = e.document_id GROUP BY e.document_id, d.origin_date, d.date, d.due_date"
 )
 
 

@@ -275,6 +275,8 @@ def _detail(request, doc, t, error=None, status=200, notice=None):
                 continue
             if action == "reverse" and t.kind == "order":
                 continue
+            if not workflow.can(doc, action.replace("-", "_")):
+                continue  # e.g. an opening balance is cancelled, never reversed
             url = _link("doc_impact", number=doc.number, action=action)
             if url:
                 actions.append({"label": label, "url": url, "action": action})

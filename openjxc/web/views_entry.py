@@ -19,6 +19,7 @@ from openjxc.core.errors import DomainError
 from openjxc.core.numbers import PLAIN_NUMBER, fen_str
 from openjxc.documents.access import hides_prices, may_use_type, visible
 from openjxc.documents.models import Document
+from openjxc.documents.opening import go_live
 from openjxc.documents.selectors import document_dict
 from openjxc.documents.services import create_draft, update_draft
 from openjxc.documents.types import MONEY_ACCOUNTS, STATUS_LABELS
@@ -316,10 +317,12 @@ def doc_new(request, doc_type):
                 back=reverse("doc_new", args=[doc_type]),
             )
         return _save(request, t)
+    if t.kind == "ledger":  # opening receivables, payables, accounts: entered on the 期初 page
+        return redirect(f"{reverse('opening')}?tab={t.opening}")
     warehouses = _warehouses(request.user)
     first = warehouses.first()
     data = {
-        "date": default_date().isoformat(),
+        "date": (go_live() if t.opening else default_date()).isoformat(),
         "warehouse": first.code if first else None,
         "to_warehouse": None,
         "lines": [],

@@ -1,0 +1,45 @@
+"""Recipes of the opening balances (期初): each books its side against 3999 期初余额差额, so that
+every voucher balances at every moment and the difference of the opening trial balance is
+exactly 3999's balance (zero once the opening balances balance). Nothing goes to 1901.
+
+- opening stock: 借 1405 / 贷 3999 at the lines' value (moves like a receipt, at their price);
+- opening receivable: 借 1122 (the customer) / 贷 3999, and the customer's open item;
+- opening payable: 借 3999 / 贷 2202 (the supplier), and the supplier's open item;
+- opening account balances: each typed account line, the difference to 3999."""
+
+from openjxc.documents.models import AccountLine
+from openjxc.ledger import chart as A
+
+from .base import Recipe, pair
+from .stock_in import _fixed_in
+
+
+def _receivable_voucher(doc, values):
+    return [(A.RECEIVABLE, doc.amount, 0, doc.partner_id), (A.OPENING_DIFF, 0, doc.amount, None)]
+
+
+def _payable_voucher(doc, values):
+    return [(A.OPENING_DIFF, doc.amount, 0, None), (A.PAYABLE, 0, doc.amount, doc.partner_id)]
+
+
+def _accounts_voucher(doc, values):
+    lines = [
+        (code, debit, credit, partner)
+        for code, debit, credit, partner in AccountLine.objects.filter(document_id=doc.id)
+        .order_by("line_no")
+        .values_list("account__code", "debit", "credit", "partner_id")
+    ]
+    difference = sum(ln[1] - ln[2] for ln in lines)
+    return [*lines, (A.OPENING_DIFF, max(-difference, 0), max(difference, 0), None)]
+
+
+OPENING_STOCK = Recipe(
+    moves=_fixed_in,
+    voucher=lambda doc, values: pair(A.INVENTORY, A.OPENING_DIFF, sum(values)),
+    counter=A.OPENING_DIFF,  # never adjusted: its moves have a fixed value
+)
+OPENING_RECEIVABLE = Recipe(
+    voucher=_receivable_voucher, open_item=lambda doc: ("receivable", doc.amount)
+)
+OPENING_PAYABLE = Recipe(voucher=_payable_voucher, open_item=lambda doc: ("payable", doc.amount))
+OPENING_ACCOUNTS = Recipe(voucher=_accounts_voucher)
