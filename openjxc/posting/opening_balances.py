@@ -130,6 +130,12 @@ def _entry(i: int, raw, accounts: dict) -> tuple[Account, int, int] | None:
             "and cannot be typed",
             {"field": f"{where}.account", "account": code},
         )
+    if code.startswith(A.PENDING_PL):
+        raise DomainError(
+            "invalid",
+            f"account {code} 待处理财产损溢 holds no opening balance: nothing opens on 1901",
+            {"field": f"{where}.account", "account": code},
+        )
     if account.category == "profit_loss":
         raise DomainError(
             "invalid",
@@ -272,7 +278,7 @@ def account_rows() -> list[dict]:
     parents = set(Account.objects.exclude(parent=None).values_list("parent__code", flat=True))
     rows = []
     for a in Account.objects.exclude(category="profit_loss").order_by("code"):
-        if a.code == A.OPENING_DIFF or a.code in parents:
+        if a.code in (A.OPENING_DIFF, A.PENDING_PL) or a.code in parents:
             continue
         control = A.is_control(a.code)
         debit, credit = typed.get(a.code, (0, 0))

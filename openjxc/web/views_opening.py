@@ -3,6 +3,8 @@
 after each change the section and the check panel are sent back (HTMX swaps both), or the page
 is reloaded without JavaScript."""
 
+import re
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
@@ -185,6 +187,15 @@ def _account_entries(post) -> list[dict]:
     return entries
 
 
+def _refused_account(exc: DomainError, entries: list[dict]) -> str:
+    """The account a refusal is about: named in its details, or by its field ("[2].debit")."""
+    details = exc.details or {}
+    found = re.match(r"\[(\d+)\]", str(details.get("field", "")))
+    if details.get("account"):
+        return str(details["account"])
+    return entries[int(found[1])]["account"] if found and int(found[1]) < len(entries) else ""
+
+
 @page(MONEY)
 def opening_accounts_save(request):
     if request.method != "POST":
@@ -192,10 +203,11 @@ def opening_accounts_save(request):
     if not may_open(request.user):
         return forbidden(request)
     form = {k: v for k, v in request.POST.items() if k.startswith(("debit_", "credit_"))}
+    entries = _account_entries(request.POST)
     try:
-        result = opening.set_account_balances(request.user, _account_entries(request.POST))
+        result = opening.set_account_balances(request.user, entries)
     except DomainError as exc:
-        form["_invalid"] = (exc.details or {}).get("account", "")
+        form["_invalid"] = _refused_account(exc, entries)
         return _refused(request, "accounts", exc, form)
     return _done(
         request,
