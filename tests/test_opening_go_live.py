@@ -229,3 +229,29 @@ def test_opening_documents_are_corrected_by_cancelling_and_re_entering(api, user
     r = api.post(f"/documents/{right}/reverse", {"reason": "x"})
     assert r.status_code == 409 and r.json()["error"]["code"] == "wrong_status"
     reconciled(api)
+
+
+def test_books_made_before_the_opening_work_get_its_accounts(db):
+    """ledger/0005_opening_chart adds 3999 and the balance-sheet accounts to an existing chart
+    and leaves a database without a chart (init seeds it later) alone."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from openjxc.ledger.models import Account, AccountBalance
+    from tests.factories import setup_books
+
+    add_accounts = import_module("openjxc.ledger.migrations.0005_opening_chart").add_accounts
+    # given: no chart yet, then a chart of the time before (without 3001 and 3999)
+    add_accounts(apps, None)
+    assert not Account.objects.exists()
+    setup_books()
+    AccountBalance.objects.filter(account__code__in=("3001", "3999")).delete()
+    Account.objects.filter(code__in=("3001", "3999")).delete()
+    # when the migration runs (twice: it is idempotent)
+    add_accounts(apps, None)
+    add_accounts(apps, None)
+    # then both exist once, with their balance rows
+    got = Account.objects.filter(code__in=("3001", "3999")).values_list("code", "name", "category")
+    assert sorted(got) == [("3001", "实收资本", "equity"), ("3999", "期初余额差额", "equity")]
+    assert AccountBalance.objects.filter(account__code__in=("3001", "3999")).count() == 2

@@ -110,3 +110,21 @@ def test_who_sees_the_page_and_its_menu_entry(client, user, role, allowed):
     assert client.get("/opening/").status_code == (200 if allowed else 403)
     assert client.get("/opening/check/").status_code == (200 if allowed else 403)
     assert ('href="/opening/"' in client.get("/").content.decode()) == bool(allowed)
+
+
+def test_a_draft_receivable_is_shown_and_approved_on_its_page(admin_client, api):
+    # given a draft made through the API
+    r = api.post(
+        "/documents",
+        {"type": "opening_receivable", "partner": "C001", "amount": "12.50", "date": "2025-12-24"},
+    )
+    number = r.json()["number"]
+    # its page shows the amount and the dates (not the item-line entry form) and approves it
+    html = admin_client.get(f"/doc/{number}/").content.decode()
+    assert 'id="money-amount">12.50<' in html and "2025-12-24" in html
+    assert 'id="approve"' in html and 'name="line_item"' not in html
+    assert admin_client.post(f"/doc/{number}/", {"action": "approve"}).status_code == 302
+    assert Document.objects.get(number=number).status == "approved"
+    # an approved opening balance offers cancel, never reverse
+    html = admin_client.get(f"/doc/{number}/").content.decode()
+    assert 'data-action="cancel"' in html and 'data-action="reverse"' not in html

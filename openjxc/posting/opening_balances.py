@@ -26,7 +26,7 @@ from openjxc.documents.types import TYPES, opening_type
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Account
 from openjxc.ledger.services import ensure_open
-from openjxc.users.services import APPROVE, EDIT, VIEW_COST, require
+from openjxc.users.services import APPROVE, CANCEL, EDIT, VIEW_COST, require
 
 from .engine import approve, cancel
 
@@ -188,9 +188,11 @@ def _resolve(entries) -> list[tuple[Account, int, int]]:
 
 def set_account_balances(user, entries) -> dict:
     """PUT /opening/accounts: the typed opening balances become exactly `entries`. The document
-    holding the previous ones is cancelled and a new one is posted (nothing when unchanged)."""
-    require(user, EDIT)
-    require(user, APPROVE)
+    holding the previous ones is cancelled and a new one is posted (nothing when unchanged).
+    Replacing cancels, and the answer shows the check (the stock value): every permission is
+    checked before anything is written."""
+    for permission in (EDIT, APPROVE, CANCEL, VIEW_COST):
+        require(user, permission)
     doc_type = opening_type("accounts")
     require_type(user, doc_type)
     lines = _resolve(entries)
@@ -232,7 +234,6 @@ def _post(user, doc_type: str, day, lines) -> Document:
         type=doc_type,
         date=day,
         created_by=user,
-        memo=str(t.label),
         amount=total,
         amount_incl_tax=total,
     )

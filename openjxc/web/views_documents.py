@@ -248,8 +248,9 @@ def doc_detail(request, number):
 
 
 def _may_edit(user, doc) -> bool:
-    """Edit, approve and cancel need the type's own area; a reading area only sees the document."""
-    return can(user, EDIT) and may_use_type(user, doc.type)
+    """Edit, approve and cancel need the type's own area; a reading area only sees the document.
+    A draft without item lines (an opening receivable) is edited through the API or 期初 page."""
+    return can(user, EDIT) and may_use_type(user, doc.type) and TYPES[doc.type].kind != "ledger"
 
 
 def _doc_data(doc) -> dict:
