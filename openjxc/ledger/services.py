@@ -121,28 +121,28 @@ def negate_vouchers(
         post_voucher(day or original_day, target_id or document_id, kind, lines, memo, ids)
 
 
-def add_open_items(entries, dates=None) -> None:
+def add_open_items(entries) -> None:
     """entries: (date, partner_id, kind, document_id, cause_id|None, entry, amount_fen).
 
     Appends the entries and adds them to the OpenItem cache; a document's first entry (its
-    'raise') creates its cache row, dated like the document, or as `dates` says: document_id ->
-    (the open item's own date, its due date)."""
+    'raise') creates its cache row with the document's date (an opening balance's: the date of
+    the invoice it stands for, `origin_date`) and due date."""
     rows = [e for e in entries if e[6]]
     if not rows:
         return
-    dates = dates or {}
     deltas: dict[int, list] = {}
-    for day, partner, kind, doc, _, _, amount in rows:
-        own = dates.get(doc, (day, None))
-        deltas.setdefault(doc, [doc, partner, kind, own[0], own[1], 0])[5] += amount
+    for _day, partner, kind, doc, _, _, amount in rows:
+        deltas.setdefault(doc, [doc, partner, kind, 0])[3] += amount
     columns = ("date", "partner_id", "kind", "document_id", "cause_id", "entry", "amount")
+    of_doc = "(SELECT {} FROM documents_document WHERE id = %s)"
+    dates = f"{of_doc.format('COALESCE(origin_date, date)')}, {of_doc.format('due_date')}"
     upsert = (
-        "INSERT INTO ledger_openitem (document_id, partner_id, kind, date, due_date, open_amount) "
-        f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(deltas))} "
+        "INSERT INTO ledger_openitem (document_id, partner_id, kind, open_amount, date, due_date) "
+        f"VALUES {', '.join([f'(%s, %s, %s, %s, {dates})'] * len(deltas))} "
         "ON CONFLICT (document_id) "
         "DO UPDATE SET open_amount = ledger_openitem.open_amount + excluded.open_amount"
     )
-    upsert_args = [x for row in sorted(deltas.values()) for x in row]
+    upsert_args = [x for row in sorted(deltas.values()) for x in (*row, row[0], row[0])]
     with connection.cursor() as cur:
         if (
             connection.vendor == "postgresql" and len(rows) <= 100

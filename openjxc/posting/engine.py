@@ -193,10 +193,7 @@ def _post_stock_document(doc: Document, lines) -> list[int]:
     post_adjustment_vouchers(adjustments, doc.id, ids)
     oi = recipes.open_item_amount(doc)
     if oi:
-        add_open_items(
-            [(doc.date, doc.partner_id, oi[0], doc.id, None, "raise", oi[1])],
-            {doc.id: (doc.origin_date or doc.date, doc.due_date)},
-        )
+        add_open_items([(doc.date, doc.partner_id, oi[0], doc.id, None, "raise", oi[1])])
     return values
 
 
