@@ -194,6 +194,12 @@ PAGES = {
     "/settings/": MATRIX["change_settings"],
     "/import/": (Y, N, N, Y, N, Y),
     "/items/new/": MATRIX["create_item"],
+    "/opening/": (Y, N, N, N, Y, Y),
+    "/opening/check/": (Y, N, N, N, Y, Y),
+    "/documents/opening_stock/": (Y, N, N, Y, Y, Y),
+    "/documents/opening_receivable/": (Y, N, Y, N, Y, Y),
+    "/documents/opening_payable/": (Y, Y, N, N, Y, Y),
+    "/import/?kind=opening_receivables": (Y, N, N, N, Y, Y),
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -292,6 +298,8 @@ ENDPOINTS = {
     "/periods/2026-02/impact?action=reopen": MATRIX["reopen_period"],
     "/audit": MATRIX["read_audit"],
     "/backups": MATRIX["list_backups"],
+    "/opening/check": MATRIX["see_cost"],
+    "/opening/accounts": MATRIX["see_cost"],
 }
 
 
@@ -382,6 +390,8 @@ def test_no_response_carries_cost_without_view_cost(client, priced_books):
         "/journal",
         "/reports/trial-balance?period=2026-03",
         "/backups",
+        "/opening/check",
+        "/opening/accounts",
     )  # 403 for this role
     responses = [api.get(t.format(**priced_books)) for t in ENDPOINTS if t not in needs_cost]
     body = {**RECEIPT, "lines": [{"item": "A003", "qty": "2", "price": "3.17"}]}

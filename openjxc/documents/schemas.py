@@ -28,6 +28,13 @@ class LineOut(Output):
     remaining_qty: str | None = None  # orders only
 
 
+class AccountLineOut(Output):
+    account: str
+    account_name: str
+    debit: str
+    credit: str
+
+
 class WarningOut(Schema):
     code: str
     message: str
@@ -63,3 +70,6 @@ class DocumentOut(Output):
     cancelled_at: str | None
     cancel_reason: str | None
     warnings: list[WarningOut] | None = None  # approve only
+    origin_date: str | None = None  # the open item's own date (opening receivables / payables)
+    due_date: str | None = None
+    account_lines: list[AccountLineOut] | None = None  # opening account balances

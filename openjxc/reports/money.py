@@ -31,14 +31,16 @@ BUCKETS = (
 
 
 def aging(kind: str, as_of: dt.date) -> dict:
-    """Open amount per partner by days since the document date, as of a date; bucketed in SQL so
-    that only one row per partner leaves the database."""
+    """Open amount per partner by days since the open item's date (the document's, or for an
+    opening balance the original invoice's), as of a date; bucketed in SQL so that only one row
+    per partner leaves the database."""
     if kind not in ("receivable", "payable"):
         raise DomainError("invalid", "kind must be receivable or payable", {"field": "kind"})
+    day = "COALESCE(d.origin_date, d.date)"
     if connection.vendor == "postgresql":
-        age = "(%s::date - d.date)"
+        age = f"(%s::date - {day})"
     else:
-        age = "CAST(julianday(%s) - julianday(d.date) AS INTEGER)"
+        age = f"CAST(julianday(%s) - julianday({day}) AS INTEGER)"
     buckets, low = [], -(10**9)
     for _label, limit in BUCKETS:
         high = "" if limit is None else f" AND age <= {limit}"
@@ -50,7 +52,8 @@ def aging(kind: str, as_of: dt.date) -> dict:
             f"SELECT p.code AS code, p.name AS name, {age} AS age, SUM(e.amount) AS amt "
             f"FROM ledger_openitementry e JOIN documents_document d ON d.id = e.document_id "
             f"JOIN partners_partner p ON p.id = e.partner_id WHERE e.kind = %s AND e.date <= %s "
-            f"GROUP BY p.code, p.name, d.id, d.date HAVING SUM(e.amount) <> 0) x GROUP BY code, name ORDER BY code",
+            f"GROUP BY p.code, p.name, d.id, d.date, d.origin_date HAVING SUM(e.amount) <> 0) x "
+            "GROUP BY code, name ORDER BY code",
             [as_of, kind, as_of],
         )
         rows = cur.fetchall()

@@ -37,7 +37,6 @@ OBJECTS = {
     "setting": gettext_lazy("Setting"),
     "backup": gettext_lazy("Backup"),
     "books": gettext_lazy("Books"),
-    "opening_stock": gettext_lazy("Opening stock"),
 }
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
@@ -123,7 +122,8 @@ def local_time(text: str) -> str:
 
 
 def object_kind(object_type: str) -> str:
-    return str(OBJECTS.get(object_type, object_type))
+    """The kind in words; an import of opening balances names its document type."""
+    return str(OBJECTS[object_type]) if object_type in OBJECTS else type_label(object_type)
 
 
 def object_name(name: str) -> str:
