@@ -34,6 +34,7 @@ def test_masking_thresholds_and_reports_come_from_the_registry():
         "purchase_return",
         "purchase_invoice",
         "other_in",
+        "opening_stock",
     }
     assert THRESHOLD_TYPES == [
         "purchase_order",

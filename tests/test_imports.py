@@ -147,8 +147,8 @@ def test_opening_stock_posts_one_document_per_warehouse_on_the_go_live_date(user
     assert result["ok"] and result["imported"] == 3 and len(result["documents"]) == 2
     docs = Document.objects.filter(number__in=result["documents"]).order_by("warehouse__code")
     assert [(d.type, str(d.date), d.memo, d.status, d.warehouse.code) for d in docs] == [
-        ("other_in", "2026-01-01", "期初库存", "approved", "WH1"),
-        ("other_in", "2026-01-01", "期初库存", "approved", "WH2"),
+        ("opening_stock", "2026-01-01", "期初库存", "approved", "WH1"),
+        ("opening_stock", "2026-01-01", "期初库存", "approved", "WH2"),
     ]
     balances = fetch(
         "SELECT i.code, w.code, b.qty, b.value FROM inventory_stockbalance b JOIN catalog_item i "

@@ -215,6 +215,12 @@ PAGES = {
     "/documents/price_adjustment/": (Y, N, Y, N, N, Y),
     "/documents/price_adjustment/new/": MATRIX["create_price_adjustment"],
     "/reports/aging/?kind=receivable&basis=due_date": (Y, Y, Y, N, Y, Y),
+    "/opening/": (Y, N, N, N, Y, Y),
+    "/opening/check/": (Y, N, N, N, Y, Y),
+    "/documents/opening_stock/": (Y, N, N, Y, Y, Y),
+    "/documents/opening_receivable/": (Y, N, Y, N, Y, Y),
+    "/documents/opening_payable/": (Y, Y, N, N, Y, Y),
+    "/import/?kind=opening_receivables": (Y, N, N, N, Y, Y),
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -326,6 +332,8 @@ ENDPOINTS = {
     "/items/A001/prices": ALL,
     "/reports/aging?kind=receivable&basis=due_date": CUSTOMERS,
     "/reports/aging?kind=payable&basis=due_date": SUPPLIERS,
+    "/opening/check": MATRIX["see_cost"],
+    "/opening/accounts": MATRIX["see_cost"],
 }
 
 
@@ -416,6 +424,8 @@ def test_no_response_carries_cost_without_view_cost(client, priced_books):
         "/journal",
         "/reports/trial-balance?period=2026-03",
         "/backups",
+        "/opening/check",
+        "/opening/accounts",
     )  # 403 for this role
     responses = [api.get(t.format(**priced_books)) for t in ENDPOINTS if t not in needs_cost]
     body = {**RECEIPT, "lines": [{"item": "A003", "qty": "2", "price": "3.17"}]}

@@ -382,5 +382,5 @@ def test_opening_stock_upload_shows_totals_and_posts(admin_client):
     assert [
         (t, str(d), m, s)
         for t, d, m, s in fetch("SELECT type, date, memo, status FROM documents_document")
-    ] == [("other_in", "2026-01-01", "期初库存", "approved")] * 2
+    ] == [("opening_stock", "2026-01-01", "期初库存", "approved")] * 2
     assert fetch("SELECT SUM(qty), SUM(value) FROM inventory_stockbalance") == [(140000, 6000)]

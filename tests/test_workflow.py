@@ -45,6 +45,8 @@ ORDER = {
     "closed": {"settle", "cancel_chain"},
     "cancelled": set(),
 }
+# opening balances (期初) are corrected by cancelling, never reversed into a later period
+OPENING = {**POSTING, "approved": POSTING["approved"] - {"reverse", "cancel_chain"}}
 OFFERED = ("approve", "edit", "delete", "cancel", "reverse", "close")
 CASES = [
     (code, status, action)
@@ -62,7 +64,8 @@ def _doc(code, status, reversal_of_id=None):
 def test_every_type_status_and_action_is_allowed_or_refused_with_details(code, status, action):
     # given a document of the type in the status
     doc = _doc(code, status)
-    table = (ORDER if TYPES[code].kind == "order" else POSTING)[status]
+    family = ORDER if TYPES[code].kind == "order" else OPENING if TYPES[code].opening else POSTING
+    table = family[status]
     offered = [a for a in OFFERED if a in table]
     assert workflow.allowed(doc) == offered
     # when the action is checked

@@ -8,9 +8,12 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from openjxc.audit.services import verify_chain
+from openjxc.core.error_codes import describe
 from openjxc.core.numbers import fen_str, qty_str
+from openjxc.core.services import start_date
 from openjxc.documents.types import codes
 from openjxc.ledger import chart as A
+from openjxc.posting.opening_balances import opening_check
 
 from . import snapshots
 from .models import AccountSnapshot, PartnerSnapshot, PeriodClose
@@ -384,6 +387,32 @@ CHECKS = [
     verify_chain,
     closed_periods_unchanged,
 ]
+
+
+def opening_balanced(period) -> list[dict]:
+    """The period holding the go-live date closes only when the opening balances balance: the
+    difference of their trial balance (3999 期初余额差额) is zero."""
+    go_live = start_date()
+    if go_live is None or not period.start <= go_live <= period.end:
+        return []
+    check = opening_check()
+    if check["balanced"]:
+        return []
+    return [
+        {
+            "check": "opening_unbalanced",
+            "severity": "error",
+            "message": describe("opening_unbalanced", check),
+            "action": _("Complete the opening balances until the difference is zero."),
+            "difference": check["difference"],
+        }
+    ]
+
+
+# Checks of one period that only the close-check runs (an unbalanced opening is a state the
+# books pass through while they are set up, not an inconsistency reconcile should report):
+# each takes the period and returns its problems with a severity.
+CLOSE_CHECKS = [opening_balanced]
 
 
 @contextmanager

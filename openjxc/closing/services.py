@@ -20,7 +20,7 @@ from openjxc.ledger.periods import ensure_periods, get_period, period_dict
 from openjxc.users.services import CLOSE, REOPEN, require
 
 from . import snapshots
-from .checks import documents_without_vouchers, reconcile
+from .checks import CLOSE_CHECKS, documents_without_vouchers, reconcile
 from .models import AccountSnapshot, PartnerSnapshot, PeriodClose, StockSnapshot, VoucherNumber
 
 
@@ -106,6 +106,8 @@ def close_check(name: str) -> dict:
                 ),
             }
         )
+    for check in CLOSE_CHECKS:
+        problems += check(period)
     for p in reconcile()["problems"]:
         problems.append(
             {

@@ -190,6 +190,14 @@ CODES: dict[str, ErrorCode] = {
         N_("The field %(field)s is not known here (a typo?); nothing was saved."),
         _keys("field"),
     ),
+    "control_account": ErrorCode(
+        422,
+        N_(
+            "Account %(account)s is filled from its subledger (opening stock, receivables, "
+            "payables) and cannot be typed."
+        ),
+        _keys("account"),
+    ),
     "not_found": ErrorCode(404, N_("Not found.")),
     "method_not_allowed": ErrorCode(405, N_("This address does not accept this kind of request.")),
     "duplicate_code": ErrorCode(409, N_("The code %(code)s is already used."), _keys("code")),
@@ -275,6 +283,14 @@ CODES: dict[str, ErrorCode] = {
         409, N_("The period cannot be closed yet: fix the problems listed below.")
     ),
     "not_latest_closed": ErrorCode(409, N_("Only the latest closed period can be reopened.")),
+    "opening_unbalanced": ErrorCode(
+        409,
+        N_(
+            "The opening balances do not balance: debit %(debit)s, credit %(credit)s, "
+            "difference %(difference)s."
+        ),
+        _keys("debit", "credit", "difference"),
+    ),
     "restore_timeout": ErrorCode(
         409,
         N_("The restore takes too long for the browser: run jxc restore on the server instead."),

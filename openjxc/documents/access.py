@@ -173,9 +173,10 @@ def readable_numbers(user, numbers) -> set[str]:
 
 
 def may_edit(user, doc_type: str) -> bool:
-    """Drafts of this type: editing, approving and cancelling need the type's own area (a reading
-    area only sees the document)."""
-    return can(user, EDIT) and may_use_type(user, doc_type)
+    """Drafts of this type in the line entry form: editing, approving and cancelling need the
+    type's own area (a reading area only sees the document). A draft without item lines (an
+    opening receivable) is edited through the API or the 期初 page."""
+    return can(user, EDIT) and may_use_type(user, doc_type) and TYPES[doc_type].kind != "ledger"
 
 
 # the families whose cancel-chain the document page offers (an order and what was delivered or
@@ -202,7 +203,7 @@ def document_actions(user, doc: Document) -> dict:
             if tt.posts and doc.type in tt.source_types and may_use_type(user, code)
         ]
     return {
-        "edit": may("edit", EDIT),
+        "edit": may("edit", EDIT) and t.kind != "ledger",
         "approve": may("approve", APPROVE),
         "close": may("close", APPROVE),
         "cancel": posted and may("cancel", CANCEL),

@@ -32,7 +32,7 @@ class AllocationIn(Input):
 
 class DocumentIn(Input):
     type: str
-    date: str
+    date: str | None = None  # required, except on opening balances (the go-live date)
     partner: str | None = None
     warehouse: str | None = None
     to_warehouse: str | None = None
@@ -51,6 +51,8 @@ class DocumentIn(Input):
     # invoices
     invoice_no: str | None = None
     invoice_type: str | None = None
+    # opening receivables / payables: the open item's due date (its own date is `date`)
+    due_date: str | None = None
 
 
 @router.post("/documents", response=typed(DocumentOut, 201))

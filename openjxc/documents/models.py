@@ -31,6 +31,9 @@ class Document(models.Model):
     amount_incl_tax = models.BigIntegerField(default=0)
     memo = models.CharField(max_length=500, blank=True, default="")
     due_date = models.DateField(null=True)  # of the receivable / payable it raises (账期)
+    # the date of the open item it raises when that is earlier than the document (期初应收/应付:
+    # the original invoice's date, before go-live; aging counts from it)
+    origin_date = models.DateField(null=True)
     account = models.ForeignKey(
         "ledger.Account", null=True, on_delete=models.PROTECT, related_name="+"
     )

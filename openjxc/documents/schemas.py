@@ -31,6 +31,13 @@ class LineOut(Output):
     previous_price: str | None = None  # 调价单: the price before it was approved
 
 
+class AccountLineOut(Output):
+    account: str
+    account_name: str
+    debit: str
+    credit: str
+
+
 class WarningOut(Schema):
     code: str
     message: str
@@ -67,3 +74,6 @@ class DocumentOut(Output):
     cancelled_at: str | None
     cancel_reason: str | None
     warnings: list[WarningOut] | None = None  # approve only
+    origin_date: str | None = None  # the open item's own date (opening receivables / payables)
+    due_date: str | None = None
+    account_lines: list[AccountLineOut] | None = None  # opening account balances

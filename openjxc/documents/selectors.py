@@ -13,7 +13,7 @@ from openjxc.core.services import get_setting
 
 from .access import visible
 from .due import due_date
-from .models import Document, DocumentLine
+from .models import AccountLine, Document, DocumentLine
 from .types import STATUS_LABELS, TYPES, type_label
 
 INVOICE_TYPES = tuple(code for code, t in TYPES.items() if t.kind == "invoice")
@@ -81,7 +81,7 @@ def document_dict(doc: Document, lines=None) -> dict:
             )
     if TYPES[doc.type].kind == "price":
         _price_line_fields(lines, line_dicts)
-    return {
+    out = {
         "id": doc.id,
         "number": doc.number,
         "type": doc.type,
@@ -112,7 +112,24 @@ def document_dict(doc: Document, lines=None) -> dict:
         "approved_at": doc.approved_at.isoformat() if doc.approved_at else None,
         "cancelled_at": doc.cancelled_at.isoformat() if doc.cancelled_at else None,
         "cancel_reason": doc.cancel_reason or None,
+        "origin_date": doc.origin_date.isoformat() if doc.origin_date else None,
     }
+    if TYPES[doc.type].opening == "accounts":
+        out["account_lines"] = account_lines(doc)
+    return out
+
+
+def account_lines(doc: Document) -> list[dict]:
+    """The account lines of a document (opening account balances)."""
+    return [
+        {
+            "account": ln.account.code,
+            "account_name": ln.account.name,
+            "debit": fen_str(ln.debit),
+            "credit": fen_str(ln.credit),
+        }
+        for ln in AccountLine.objects.filter(document=doc).select_related("account")
+    ]
 
 
 def _price_line_fields(lines, line_dicts) -> None:

@@ -21,6 +21,7 @@ from . import workflow
 from .access import guarded_warehouses, require_document, require_type
 from .due import due_date
 from .models import Document, DocumentLine
+from .opening import opening_date, resolve_open_item
 from .price_lines import resolve_price_lines
 from .rules import check_prices_agree, fen, line_amounts, parse_date, parse_line
 from .selectors import document_dict, get_document, used_quantities
@@ -42,7 +43,10 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
             "invalid", f"document type {doc_type} is not available yet", {"field": "type"}
         )
     errors: list[DomainError] = []
-    day = _collect(errors, parse_date, data.get("date"))
+    if t.opening:
+        day = _collect(errors, opening_date, t, data)
+    else:
+        day = _collect(errors, parse_date, data.get("date"))
     out = {
         "type": t,
         "date": day,
@@ -64,7 +68,8 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
     if data.get("source") and not errors:
         out["source"] = _source(t, data["source"], out["partner"], day, check_remaining)
     out["salesperson"] = _collect(errors, text_field, data, "salesperson", 64)
-    out["due_date"] = _collect(errors, due_date, t, out["partner"], day, data.get("due_date"))
+    if not t.opening:  # an opening balance takes its due date from its own date (opening.py)
+        out["due_date"] = _collect(errors, due_date, t, out["partner"], day, data.get("due_date"))
     if t.kind == "money":
         _raise_all(errors)
         return _resolve_money(t, data, out)
@@ -72,6 +77,9 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
         out["lines"] = resolve_price_lines(data.get("lines"), errors)
         _raise_all(errors)
         return out
+    if t.kind == "ledger":
+        _raise_all(errors)
+        return resolve_open_item(t, data, out)
     raw_lines = data.get("lines")
     if t.kind == "invoice":
         out["invoice_no"] = _collect(errors, text_field, data, "invoice_no", 64, required=True)
@@ -387,9 +395,11 @@ def _apply(doc: Document, v: dict) -> None:
     if doc.pk is None:
         doc.save()
     _write_lines(doc, v["lines"])
-    if v["type"].kind == "money":
+    if v["type"].kind in ("money", "ledger"):
         doc.amount = doc.amount_incl_tax = v["amount"]
         doc.tax = 0
+    if "origin_date" in v:
+        doc.origin_date, doc.due_date = v["origin_date"], v["due_date"]
 
 
 def _write_lines(doc: Document, parsed: list) -> None:
@@ -481,6 +491,7 @@ def _fingerprint(v: dict) -> tuple:
         for p in v["lines"]
     )
     plan = v.get("allocation_plan")
+    opening = (v["origin_date"], v["due_date"]) if "origin_date" in v else None
     return (
         v["date"],
         _id(v["partner"]),
@@ -494,6 +505,7 @@ def _fingerprint(v: dict) -> tuple:
         _id(v.get("account")),
         v.get("amount"),
         plan or None,
+        opening,
         lines,
     )
 
@@ -504,7 +516,8 @@ def _fingerprint_of(doc: Document) -> tuple:
             "item_id", "qty", "amount", "tax", "amount_incl_tax", "source_line_id"
         )
     )
-    money = doc.amount if doc.account_id else None
+    ledger = TYPES[doc.type].kind == "ledger"
+    money = doc.amount if doc.account_id or ledger else None
     return (
         doc.date,
         doc.partner_id,
@@ -518,6 +531,7 @@ def _fingerprint_of(doc: Document) -> tuple:
         doc.account_id,
         money,
         doc.allocation_plan or None,
+        (doc.origin_date, doc.due_date) if ledger else None,
         lines,
     )
 

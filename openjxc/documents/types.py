@@ -16,6 +16,7 @@ from openjxc.users.services import MONEY, PURCHASE, SALES, STOCK
 
 # navigation groups (web/nav.py shows a group's types in declaration order)
 PURCHASING, SELLING, INVENTORY, MONEY_GROUP = "purchasing", "sales", "inventory", "money"
+OPENING_GROUP = "opening"
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,14 @@ class DocType:
     threshold: bool = False  # an approval threshold (maker ≠ checker) may be set for it
     nav: str | None = None  # navigation group
     posts: bool = False  # available for entry and approval in this build
-    kind: str = "stock"  # how it posts: stock | order | money | invoice | price (sets prices)
+    kind: str = "stock"  # how it posts: stock | order | money | invoice | price (sets prices) |
+    # ledger (a voucher and an open item from its head or account lines, no stock)
     makes_vouchers: bool = False  # its approval writes a posting voucher (checked by reconcile)
     payment_terms: bool = False  # its receivable / payable falls due after the partner's 账期
     recipe: str | None = None  # dotted path of its posting recipe (posting/recipes/)
+    # an opening balance (期初) of: stock | receivable | payable | accounts. Dated at the go-live
+    # date, booked against 3999 期初余额差额, corrected by cancelling (never reversed)
+    opening: str | None = None
 
 
 def _recipe(family: str, name: str) -> str:
@@ -73,6 +78,14 @@ _SALES = {
     "posts": True,
 }
 _STOCK = {"areas": (STOCK,), "nav": INVENTORY}
+_OPENING = {
+    "areas": (MONEY,),
+    "nav": OPENING_GROUP,
+    "posts": True,
+    "makes_vouchers": True,
+    "warehouse": False,
+    "kind": "ledger",
+}
 _MONEY = {
     "areas": (MONEY,),
     "partner_required": True,
@@ -281,6 +294,49 @@ TYPES = {
             partner=_P,
             recipe=_recipe("money", "SUPPLIER_REFUND"),
         ),
+        DocType(
+            "opening_stock",
+            "QCKC",
+            _("Opening stock document"),
+            _("Opening stock"),
+            **{**_OPENING, "areas": (STOCK, MONEY), "warehouse": True, "kind": "stock"},
+            priced_at_cost=True,
+            opening="stock",
+            recipe=_recipe("opening", "OPENING_STOCK"),
+        ),
+        DocType(
+            "opening_receivable",
+            "QCYS",
+            _("Opening receivable"),
+            _("Opening receivables"),
+            **_OPENING,
+            read_areas=(SALES,),
+            partner=_S,
+            partner_required=True,
+            opening="receivable",
+            recipe=_recipe("opening", "OPENING_RECEIVABLE"),
+        ),
+        DocType(
+            "opening_payable",
+            "QCYF",
+            _("Opening payable"),
+            _("Opening payables"),
+            **_OPENING,
+            read_areas=(PURCHASE,),
+            partner=_P,
+            partner_required=True,
+            opening="payable",
+            recipe=_recipe("opening", "OPENING_PAYABLE"),
+        ),
+        DocType(
+            "opening_accounts",
+            "QCKM",
+            _("Opening account balances document"),
+            _("Opening account balances"),
+            **_OPENING,
+            opening="accounts",
+            recipe=_recipe("opening", "OPENING_ACCOUNTS"),
+        ),
     ]
 }
 
@@ -338,7 +394,10 @@ def returns_of(sources: tuple) -> tuple:
     )
 
 
-OPENING_STOCK_TYPE = "other_in"  # opening stock is posted as one approved document of this type
+def opening_type(of: str) -> str:
+    """The type of the opening balances (期初) of stock, receivable, payable or accounts."""
+    return codes(opening=of)[0]
+
 
 STATUS_LABELS = {
     "draft": "草稿",

@@ -71,6 +71,7 @@ FLOWS = {
     "stock": _POSTING,
     "invoice": _POSTING,
     "money": _POSTING,
+    "ledger": _POSTING,
     "order": _ORDER,
     "price": _POSTING,
 }
@@ -80,6 +81,9 @@ FLOWS = {
 OFFERED = ("approve", "edit", "delete", "cancel", "reverse", "close")
 # a red-letter reversal is itself final: it is never cancelled, reversed or closed
 _NOT_FOR_REVERSALS = {"cancel", "reverse", "close"}
+# opening balances (期初) belong to the go-live date: corrected by cancelling while the first
+# period is open, never reversed into a later one
+_NOT_FOR_OPENING = {"reverse", "cancel_chain"}
 # audit verb where it differs from the action (a chain records each step as the user's own)
 _AUDIT_VERB = {"cancel_chain": "cancel"}
 
@@ -110,9 +114,12 @@ ACTION_NAMES = {
 
 
 def _moves(doc: Document) -> dict:
-    moves = FLOWS[TYPES[doc.type].kind].get(doc.status, {})
+    doc_type = TYPES[doc.type]
+    moves = FLOWS[doc_type.kind].get(doc.status, {})
     if doc.reversal_of_id:
         return {a: t for a, t in moves.items() if a not in _NOT_FOR_REVERSALS}
+    if doc_type.opening:
+        return {a: t for a, t in moves.items() if a not in _NOT_FOR_OPENING}
     return moves
 
 

@@ -84,6 +84,7 @@ class OpenItemOut(Output):
     kind: str
     amount: str | None
     open_amount: str | None
+    due_date: str | None = None
 
 
 @router.get("/accounts", response=typed(page_of(AccountOut)))

@@ -7,6 +7,7 @@ from openjxc.core.numbers import fen_str
 from openjxc.documents.types import MONEY_ACCOUNTS
 from openjxc.inventory.costing import as_date
 
+from .chart import OPENING_DIFF
 from .models import Account, Allocation
 from .periods import get_period
 
@@ -116,6 +117,8 @@ def trial_balance(period: str | None = None, date_from=None, date_to=None) -> di
         od, oc = total(opening, a.id)
         md, mc = total(movement, a.id)
         ob, cb = od - oc, od - oc + md - mc
+        if a.code == OPENING_DIFF and not ob and not cb:
+            continue  # the technical opening difference: shown only while it holds a balance
         row = {
             "account": a.code,
             "name": a.name,
@@ -164,11 +167,12 @@ def open_items(partner_ids: list[int], include_settled: bool = False) -> list[di
     marks = ",".join(["%s"] * len(partner_ids))
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT d.number, d.date, d.due_date, d.type, e.kind, "
-            "SUM(CASE WHEN e.entry = 'raise' THEN e.amount ELSE 0 END), SUM(e.amount) "
+            "SELECT d.number, COALESCE(d.origin_date, d.date) AS item_day, d.type, e.kind, "
+            "SUM(CASE WHEN e.entry = 'raise' THEN e.amount ELSE 0 END), SUM(e.amount), d.due_date "
             "FROM ledger_openitementry e JOIN documents_document d ON d.id = e.document_id "
-            f"WHERE e.partner_id IN ({marks}) GROUP BY d.number, d.date, d.due_date, d.type, e.kind "
-            "ORDER BY d.date, d.number",
+            f"WHERE e.partner_id IN ({marks}) "
+            "GROUP BY d.number, d.origin_date, d.date, d.type, e.kind, d.due_date "
+            "ORDER BY item_day, d.number",
             partner_ids,
         )
         rows = cur.fetchall()
@@ -182,7 +186,7 @@ def open_items(partner_ids: list[int], include_settled: bool = False) -> list[di
             "amount": fen_str(int(a)),
             "open_amount": fen_str(int(o)),
         }
-        for n, day, due, t, k, a, o in rows
+        for n, day, t, k, a, o, due in rows
         if include_settled or int(o) != 0
     ]
 

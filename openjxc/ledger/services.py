@@ -129,7 +129,8 @@ def negate_vouchers(
 
 def add_open_items(entries: Iterable[OpenItemLine]) -> None:
     """Append the entries and add them to the OpenItem cache; a document's first entry (its
-    'raise') creates its cache row, dated like the document, with the document's due date. Zero entries are dropped."""
+    'raise') creates its cache row with the document's date (an opening balance's: the date of
+    the invoice it stands for, `origin_date`) and due date. Zero entries are dropped."""
     rows = [
         (e.date, e.partner_id, e.kind, e.document_id, e.cause_id, e.entry, e.amount)
         for e in entries
@@ -138,17 +139,18 @@ def add_open_items(entries: Iterable[OpenItemLine]) -> None:
     if not rows:
         return
     deltas: dict[int, list] = {}
-    for day, partner, kind, doc, _, _, amount in rows:
-        deltas.setdefault(doc, [doc, partner, kind, day, 0])[4] += amount
+    for _day, partner, kind, doc, _, _, amount in rows:
+        deltas.setdefault(doc, [doc, partner, kind, 0])[3] += amount
     columns = ("date", "partner_id", "kind", "document_id", "cause_id", "entry", "amount")
-    due = "(SELECT due_date FROM documents_document WHERE id = %s)"
+    of_doc = "(SELECT {} FROM documents_document WHERE id = %s)"
+    dates = f"{of_doc.format('COALESCE(origin_date, date)')}, {of_doc.format('due_date')}"
     upsert = (
-        "INSERT INTO ledger_openitem (document_id, partner_id, kind, date, open_amount, due_date) "
-        f"VALUES {', '.join([f'(%s, %s, %s, %s, %s, {due})'] * len(deltas))} "
+        "INSERT INTO ledger_openitem (document_id, partner_id, kind, open_amount, date, due_date) "
+        f"VALUES {', '.join([f'(%s, %s, %s, %s, {dates})'] * len(deltas))} "
         "ON CONFLICT (document_id) "
         "DO UPDATE SET open_amount = ledger_openitem.open_amount + excluded.open_amount"
     )
-    upsert_args = [x for row in sorted(deltas.values()) for x in (*row, row[0])]
+    upsert_args = [x for row in sorted(deltas.values()) for x in (*row, row[0], row[0])]
     with connection.cursor() as cur:
         if (
             connection.vendor == "postgresql" and len(rows) <= 100
@@ -165,10 +167,10 @@ def add_open_items(entries: Iterable[OpenItemLine]) -> None:
 
 
 REBUILD_OPEN_ITEMS = (
-    "INSERT INTO ledger_openitem (document_id, partner_id, kind, date, open_amount, due_date) "
-    "SELECT e.document_id, MIN(e.partner_id), MIN(e.kind), d.date, SUM(e.amount), d.due_date "
-    "FROM ledger_openitementry e JOIN documents_document d ON d.id = e.document_id "
-    "GROUP BY e.document_id, d.date, d.due_date"
+    "INSERT INTO ledger_openitem (document_id, partner_id, kind, date, due_date, open_amount) "
+    "SELECT e.document_id, MIN(e.partner_id), MIN(e.kind), COALESCE(d.origin_date, d.date), "
+    "d.due_date, SUM(e.amount) FROM ledger_openitementry e JOIN documents_document d "
+    "ON d.id = e.document_id GROUP BY e.document_id, d.origin_date, d.date, d.due_date"
 )
 
 

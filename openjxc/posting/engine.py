@@ -1,4 +1,5 @@
-"""The posting engine: approve and cancel any stock document in one transaction.
+"""The posting engine: approve and cancel any stock document (and any document that posts a
+voucher and an open item without stock, kind "ledger") in one transaction.
 
 approve: lock the document and the balance rows it touches, check the period, let the recipe
 say which moves it makes, append them (the stock ledger values them and re-states later moves
@@ -124,7 +125,7 @@ def approve(user, number: str) -> Document:
             orders.approve_order(doc, lines)
         elif kind == "money":
             money.approve_money(doc, user)
-        elif kind == "stock":
+        elif kind in ("stock", "ledger"):
             values = _post_stock_document(doc, lines)
         apply = recipes.recipe_of(doc.type).apply
         if apply:
@@ -241,7 +242,7 @@ def cancel(user, number: str, reason: str) -> Document:
                 doc.id, Voucher.CANCELLATION, f"作废 {doc.number}", kinds=(Voucher.POSTING,)
             )
             reverse_open_items(doc.id, doc.date, doc.id)
-        elif kind == "stock":
+        elif kind in ("stock", "ledger"):
             _cancel_stock_document(doc)
             orders.unfulfil(doc)
         undo = recipes.recipe_of(doc.type).undo

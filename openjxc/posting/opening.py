@@ -1,7 +1,10 @@
-"""Opening stock (期初库存) from Excel: one approved other_in document per warehouse, dated the
-go-live date, memo "期初库存", created through documents.services.create_draft and approved by
-posting.engine.approve — so the stock ledger, the balance cache and the voucher (借 1405) are
-written exactly as for any receipt. All warehouses or none: one transaction."""
+"""Opening balances (期初) from Excel, with the row-by-row preview of every import.
+
+Opening stock: one approved opening-stock document per warehouse, dated the go-live date,
+created through documents.services.create_draft and approved by posting.engine.approve — so the
+stock ledger, the balance cache and the voucher (借 1405 / 贷 3999 期初余额差额) are written
+exactly as for any receipt. Opening receivables and payables: one approved document per row
+(an open item with its own date and due date). All rows or none: one transaction."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -12,16 +15,36 @@ from openjxc.catalog.models import Item
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import parse_decimal, round_half_up
 from openjxc.core.services import start_date
-from openjxc.core.sheets import read_rows
+from openjxc.core.sheets import read_rows, run_rows
+from openjxc.documents.access import require_type
 from openjxc.documents.models import Document, DocumentLine
 from openjxc.documents.services import create_draft
-from openjxc.documents.types import OPENING_STOCK_TYPE
+from openjxc.documents.types import opening_type
 from openjxc.inventory.models import Warehouse
-from openjxc.users.services import MASTER_DATA, require, require_warehouses
+from openjxc.users.services import APPROVE, require, require_warehouses
 
 from .engine import approve
 
 MEMO = "期初库存"
+# opening receivables / payables: one row per open item (an invoice issued before go-live)
+ITEM_COLUMNS = {
+    "receivable": [
+        ("partner", "客户编码", True),
+        ("amount", "金额", True),
+        ("date", "日期", False),
+        ("due_date", "到期日", False),
+    ],
+    "payable": [
+        ("partner", "供应商编码", True),
+        ("amount", "金额", True),
+        ("date", "日期", False),
+        ("due_date", "到期日", False),
+    ],
+}
+ITEM_EXAMPLES = {
+    "receivable": ["C100", "1200.00", "2026-08-15", "2026-09-14"],
+    "payable": ["S100", "860.50", "2026-08-20", ""],
+}
 COLUMNS = [
     ("warehouse", "仓库编码", True),
     ("item", "商品编码", True),
@@ -73,7 +96,7 @@ def _line(user, row: dict, warehouses: dict, items: dict, seen: set) -> tuple[st
         )
     seen.add(key)
     earlier = DocumentLine.objects.filter(
-        document__type=OPENING_STOCK_TYPE, document__memo=MEMO, document__warehouse=wh, item=item
+        document__type=opening_type("stock"), document__warehouse=wh, item=item
     ).exclude(document__status__in=(Document.CANCELLED, Document.REVERSED))
     if earlier.exists():
         raise DomainError(
@@ -87,7 +110,8 @@ def _line(user, row: dict, warehouses: dict, items: dict, seen: set) -> tuple[st
 def import_opening_stock(user, content: bytes, commit: bool) -> dict:
     """Preview (commit=False) or import opening stock. Returns the rows with their errors, as the
     other imports do, plus the documents created ({"documents": [numbers]} when imported)."""
-    require(user, MASTER_DATA)
+    require_type(user, opening_type("stock"))
+    require(user, APPROVE)
     rows = read_rows(content, COLUMNS)
     day = start_date()
     warehouses = {
@@ -112,7 +136,7 @@ def import_opening_stock(user, content: bytes, commit: bool) -> dict:
                         draft, _ = create_draft(
                             user,
                             {
-                                "type": OPENING_STOCK_TYPE,
+                                "type": opening_type("stock"),
                                 "date": str(day),
                                 "warehouse": wh,
                                 "memo": MEMO,
@@ -132,7 +156,9 @@ def import_opening_stock(user, content: bytes, commit: bool) -> dict:
                         entry.update(error=exc, code=exc.code)
             ok = all(r["error"] is None for r in results)
             if commit and ok:
-                record(user, "import", "opening_stock", str(day), after={"documents": documents})
+                record(
+                    user, "import", opening_type("stock"), str(day), after={"documents": documents}
+                )
             else:
                 transaction.set_rollback(True)
     ok = all(r["error"] is None for r in results)
@@ -158,3 +184,25 @@ def preview_totals(rows: list[dict]) -> dict:
             round_half_up(q * Decimal(cost)) if cost is not None else Decimal(r["data"]["amount"])
         )
     return {"qty": format(qty.normalize(), "f"), "amount": f"{value:.2f}"}
+
+
+def import_open_items(user, of: str, content: bytes, commit: bool) -> dict:
+    """Preview (commit=False) or import the opening receivables (of="receivable") or payables
+    (of="payable"): each row becomes an approved opening document of that partner. Returns the
+    rows with their errors, as the other imports do, and the documents created."""
+    doc_type = opening_type(of)
+    require_type(user, doc_type)
+    require(user, APPROVE)
+    rows = read_rows(content, ITEM_COLUMNS[of])
+    documents = []
+
+    def post(row: dict) -> None:
+        body = {k: v for k, v in row.items() if v is not None}
+        draft, _ = create_draft(user, {**body, "type": doc_type})
+        doc = approve(user, draft["number"])
+        documents.append(doc.number)
+
+    result = run_rows(rows, post, commit)
+    if result["imported"]:
+        record(user, "import", doc_type, str(start_date()), after={"documents": documents})
+    return {**result, "documents": documents if result["imported"] else []}

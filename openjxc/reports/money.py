@@ -39,6 +39,7 @@ def aging(kind: str, as_of: dt.date, basis: str = "date") -> dict:
     """Open amount per partner by days since the document date, as of a date; bucketed in SQL so
     that only one row per partner leaves the database.
 
+    The date is the document's, or for an opening balance the original invoice's (origin_date).
     With basis "due_date" the days are days past the due date (an open item without one — a
     money document, an older document — falls due on its date), and what is not past due on
     `as_of` (due that day or later) goes to the bucket "not_due"."""
@@ -46,7 +47,8 @@ def aging(kind: str, as_of: dt.date, basis: str = "date") -> dict:
         raise DomainError("invalid", "kind must be receivable or payable", {"field": "kind"})
     if basis not in BASES:
         raise DomainError("invalid", "basis must be date or due_date", {"field": "basis"})
-    since = "d.date" if basis == "date" else "COALESCE(d.due_date, d.date)"
+    day = "COALESCE(d.origin_date, d.date)"
+    since = day if basis == "date" else f"COALESCE(d.due_date, {day})"
     if connection.vendor == "postgresql":
         age = f"(%s::date - {since})"
     else:
@@ -65,7 +67,8 @@ def aging(kind: str, as_of: dt.date, basis: str = "date") -> dict:
             f"SELECT p.code AS code, p.name AS name, {age} AS age, SUM(e.amount) AS amt "
             f"FROM ledger_openitementry e JOIN documents_document d ON d.id = e.document_id "
             f"JOIN partners_partner p ON p.id = e.partner_id WHERE e.kind = %s AND e.date <= %s "
-            f"GROUP BY p.code, p.name, d.id, {since} HAVING SUM(e.amount) <> 0) x "
+            f"GROUP BY p.code, p.name, d.id, d.date, d.origin_date, d.due_date "
+            "HAVING SUM(e.amount) <> 0) x "
             "GROUP BY code, name ORDER BY code",
             [as_of, kind, as_of],
         )

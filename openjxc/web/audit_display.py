@@ -37,7 +37,6 @@ OBJECTS = {
     "setting": gettext_lazy("Setting"),
     "backup": gettext_lazy("Backup"),
     "books": gettext_lazy("Books"),
-    "opening_stock": gettext_lazy("Opening stock"),
 }
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
@@ -53,6 +52,7 @@ FIELDS = {
     "kind": gettext_lazy("Kind"),
     "partner_name": gettext_lazy("Partner name"),
     "external_ref": gettext_lazy("External reference"),
+    "origin_date": gettext_lazy("Invoice date"),
     "reversal": gettext_lazy("Reversal"),
     "reversal_of": gettext_lazy("Reversal of"),
     "version": gettext_lazy("Version"),
@@ -123,7 +123,8 @@ def local_time(text: str) -> str:
 
 
 def object_kind(object_type: str) -> str:
-    return str(OBJECTS.get(object_type, object_type))
+    """The kind in words; an import of opening balances names its document type."""
+    return str(OBJECTS[object_type]) if object_type in OBJECTS else type_label(object_type)
 
 
 def object_name(name: str) -> str:

@@ -5,7 +5,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from openjxc.documents.access import may_read_type
-from openjxc.documents.types import INVENTORY, MONEY_GROUP, PURCHASING, SELLING, TYPES
+from openjxc.documents.types import (
+    INVENTORY,
+    MONEY_GROUP,
+    OPENING_GROUP,
+    PURCHASING,
+    SELLING,
+    TYPES,
+)
 from openjxc.users.services import (
     CLOSE,
     MANAGE_BACKUP,
@@ -15,6 +22,7 @@ from openjxc.users.services import (
     PURCHASE,
     SALES,
     VIEW_AUDIT,
+    VIEW_COST,
     can,
 )
 
@@ -34,6 +42,12 @@ def _perm(*perms):
 
 
 ANYONE = lambda u: True  # noqa: E731
+
+
+def may_open(user) -> bool:
+    """The 期初 page: finance (money documents) who may see the stock value it adds up."""
+    return can(user, MONEY) and can(user, VIEW_COST)
+
 
 # (group label, [(entry label, url name, url kwargs, who sees it)])
 MENU = [
@@ -56,6 +70,10 @@ MENU = [
             (_("Aging"), "aging", {}, _perm(MONEY, SALES, PURCHASE)),
             (_("Statements"), "statements", {}, _perm(MONEY, SALES, PURCHASE)),
         ],
+    ),
+    (
+        _("Opening balances"),
+        [(_("Opening balances"), "opening", {}, may_open), *_docs(OPENING_GROUP)],
     ),
     (
         _("Reports"),

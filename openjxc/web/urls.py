@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("openjxc.web.urls_reports")),
     path("", include("openjxc.web.urls_settlement")),
     path("", include("openjxc.web.urls_admin")),
+    path("", include("openjxc.web.urls_opening")),
 ]

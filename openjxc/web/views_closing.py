@@ -57,6 +57,8 @@ def _readable_problems(user, problems: list[dict], period: Period | None = None)
             row["links"].append({"text": f"{item} @ {wh}", "url": url})
         if p["check"].startswith("ledger_"):
             row["links"].append({"text": _("Data check"), "url": reverse("data_check")})
+        if p["check"] == "opening_unbalanced":
+            row["links"].append({"text": _("Opening balances"), "url": reverse("opening")})
         out.append(row)
     return out
 
@@ -66,6 +68,7 @@ CHECK_LABELS = {
     "negative_stock": gettext_lazy("Negative stock"),
     "documents_without_vouchers": gettext_lazy("Approved documents without vouchers"),
     "pending_pl_not_cleared": gettext_lazy("Pending inventory gains and losses (1901) not cleared"),
+    "opening_unbalanced": gettext_lazy("Opening balances do not balance"),
     "stock_cache": gettext_lazy("Stock balance differs from the stock ledger"),
     "stock_count": gettext_lazy("Stock on a count's date differs from what was counted"),
     "reservation_cache": gettext_lazy("Reserved / on-order quantity differs from the orders"),

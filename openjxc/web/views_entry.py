@@ -16,6 +16,7 @@ from openjxc.core.errors import DomainError
 from openjxc.core.numbers import PLAIN_NUMBER
 from openjxc.documents.access import hides_prices, keep_hidden_prices, may_use_type
 from openjxc.documents.models import Document
+from openjxc.documents.opening import go_live
 from openjxc.documents.selectors import open_sources, price_form_lines, prices_include_tax
 from openjxc.documents.types import STATUS_LABELS, TYPES
 from openjxc.inventory.selectors import active_warehouses, user_warehouses
@@ -254,10 +255,12 @@ def doc_new(request, doc_type):
                 back=reverse("doc_new", args=[doc_type]),
             )
         return _save(request, t)
+    if t.kind == "ledger":  # opening receivables, payables, accounts: entered on the 期初 page
+        return redirect(f"{reverse('opening')}?tab={t.opening}")
     warehouses = user_warehouses(request.user, active_only=True)
     first = warehouses[0] if warehouses else None
     data = {
-        "date": default_date().isoformat(),
+        "date": (go_live() if t.opening else default_date()).isoformat(),
         "warehouse": first.code if first else None,
         "to_warehouse": None,
         "lines": [],

@@ -18,10 +18,10 @@ from openjxc.core.sheets import MAX_BYTES, template_xlsx
 from openjxc.partners import imports as partner_imports
 from openjxc.posting import opening
 from openjxc.reports.excel import XLSX
-from openjxc.users.services import MASTER_DATA
+from openjxc.users.services import MASTER_DATA, MONEY, can
 
 from .admin_forms import _error
-from .decorators import page
+from .decorators import forbidden, page
 from .errors import error_message
 
 IMPORTS = {
@@ -54,10 +54,36 @@ IMPORTS = {
         "columns": opening.COLUMNS,
         "example": opening.EXAMPLE,
         "run": lambda user, c, commit: opening.import_opening_stock(user, c, commit),
-        "next": "stock",
+        "next": "opening",
         "sheet": "期初库存",
+        "perms": (MASTER_DATA, MONEY),
+    },
+    "opening_receivables": {
+        "label": gettext_lazy("Opening receivables"),
+        "columns": opening.ITEM_COLUMNS["receivable"],
+        "example": opening.ITEM_EXAMPLES["receivable"],
+        "run": lambda user, c, commit: opening.import_open_items(user, "receivable", c, commit),
+        "next": "opening",
+        "sheet": "期初应收",
+        "perms": (MONEY,),
+    },
+    "opening_payables": {
+        "label": gettext_lazy("Opening payables"),
+        "columns": opening.ITEM_COLUMNS["payable"],
+        "example": opening.ITEM_EXAMPLES["payable"],
+        "run": lambda user, c, commit: opening.import_open_items(user, "payable", c, commit),
+        "next": "opening",
+        "sheet": "期初应付",
+        "perms": (MONEY,),
     },
 }
+
+
+def may_import(user, kind: str) -> bool:
+    """Master data is imported by whoever edits it; opening balances by finance too."""
+    return any(can(user, p) for p in IMPORTS[kind].get("perms", (MASTER_DATA,)))
+
+
 OBJECT_LABELS = {
     "item": gettext_lazy("Item"),
     "warehouse": gettext_lazy("Warehouse"),
@@ -107,6 +133,8 @@ def row_error(exc: DomainError, columns) -> str:
             "object": OBJECT_LABELS.get(d["object"], d["object"]),
             "ref": d.get("ref", ""),
         }
+    if exc.code == "invalid_date" and column:
+        return _("%(column)s is not a date like 2026-11-25.") % {"column": column}
     if exc.code == "duplicate_opening":
         return _("Opening stock of %(item)s in %(warehouse)s was already imported.") % d
     if exc.code == "second_approver_required":
@@ -144,14 +172,16 @@ def _opening_totals(rows, columns) -> list[str]:
     return [totals.get(k, "") for k, _l, _r in columns]
 
 
-@page(MASTER_DATA)
+@page()
 def import_page(request):
     kind = request.POST.get("kind") or request.GET.get("kind") or "items"
     if kind not in IMPORTS:
         kind = "items"
+    if not may_import(request.user, kind):
+        return forbidden(request)
     ctx = {
         "kind": kind,
-        "kinds": [(k, s["label"]) for k, s in IMPORTS.items()],
+        "kinds": [(k, s["label"]) for k, s in IMPORTS.items() if may_import(request.user, k)],
         "max_mb": MAX_BYTES // 1024 // 1024,
         "headers": [label + ("*" if req else "") for _k, label, req in IMPORTS[kind]["columns"]],
     }
@@ -223,11 +253,13 @@ def import_page(request):
     return render(request, "web/admin/import.html", ctx)
 
 
-@page(MASTER_DATA)
+@page()
 def import_template(request, kind):
     spec = IMPORTS.get(kind)
     if spec is None:
         raise Http404
+    if not may_import(request.user, kind):
+        return forbidden(request)
     body = template_xlsx(spec["sheet"], spec["columns"], spec["example"])
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''import-{kind}.xlsx"
