@@ -294,7 +294,8 @@ def test_pages_work_under_the_policy_in_a_real_browser(zh_page, books):
     shot(page, "i9-print-under-csp")
     # the API's interactive docs run from ninja's static files
     page.goto("/api/v1/docs")
-    page.locator("#swagger-ui .info .title").wait_for()
+    # (the first request builds the OpenAPI document: slow on a busy machine)
+    page.locator("#swagger-ui .info .title").wait_for(timeout=60_000)
     # logging out is the header's button (a POST)
     page.goto("/")
     page.click("header >> #logout")
