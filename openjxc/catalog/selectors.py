@@ -4,7 +4,8 @@ from openjxc.core.db import load
 from openjxc.core.errors import not_found
 from openjxc.core.numbers import price_str, qty_str
 
-from .models import Item, PriceLevel
+from .models import Item, ItemUnit, PriceLevel
+from .units import unit_dict
 
 
 def item_dict(item: Item) -> dict:
@@ -20,6 +21,7 @@ def item_dict(item: Item) -> dict:
         "sale_price": price_str(item.sale_price),
         "safety_stock": qty_str(item.safety_stock),
         "active": item.active,
+        "units": [unit_dict(u) for u in sorted(item.units.all(), key=lambda u: (u.factor, u.unit))],
     }
 
 
@@ -48,13 +50,34 @@ def search_items(search: str | None, *, active_only: bool = False):
 
 def item_by_barcode(barcode: str) -> Item | None:
     """What a scanner read (keyboard wedge: the code, then Enter): the barcode, else the item code."""
+    return unit_by_barcode(barcode)[0]
+
+
+def unit_by_barcode(barcode: str) -> tuple[Item | None, str]:
+    """(item, unit) a scanner read: an item's barcode (its base unit, ""), else the barcode of one
+    of its alternate units (多单位: scanning a 箱 barcode enters a 箱), else the item code."""
     barcode = (barcode or "").strip()
     if not barcode:
-        return None
-    return (
-        Item.objects.filter(barcode=barcode, active=True).first()
-        or Item.objects.filter(code=barcode).first()
+        return None, ""
+    item = Item.objects.filter(barcode=barcode, active=True).first()
+    if item is not None:
+        return item, ""
+    unit = (
+        ItemUnit.objects.filter(barcode=barcode, item__active=True).select_related("item").first()
     )
+    if unit is not None:
+        return unit.item, unit.unit
+    return Item.objects.filter(code=barcode).first(), ""
+
+
+def item_units(item_ids) -> dict[int, list[tuple[str, int]]]:
+    """item id -> its alternate units as (name, factor) pairs."""
+    out: dict[int, list[tuple[str, int]]] = {}
+    for item_id, unit, factor in ItemUnit.objects.filter(item_id__in=set(item_ids)).values_list(
+        "item_id", "unit", "factor"
+    ):
+        out.setdefault(item_id, []).append((unit, factor))
+    return out
 
 
 def find_item(text: str) -> Item | None:

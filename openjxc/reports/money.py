@@ -274,11 +274,11 @@ def margin(doc: Document) -> dict:
                 line_cost = int(cur.fetchone()[0])
         else:
             line_cost = (
-                div_half_up(ln.qty * v, q)
+                div_half_up(ln.base_qty * v, q)
                 if q > 0
                 else int(
                     (
-                        Decimal(ln.qty) / QTY_SCALE * (ln.item.purchase_price or 0) * 100
+                        Decimal(ln.base_qty) / QTY_SCALE * (ln.item.purchase_price or 0) * 100
                     ).to_integral_value(ROUND_HALF_UP)
                 )
             )
