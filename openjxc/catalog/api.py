@@ -70,7 +70,9 @@ def create_item(request, payload: ItemIn):
 
 @router.get("/items", response=typed(page_of(ItemOut)))
 def list_items(request, search: str | None = None, limit: int = 100, offset: int = 0):
-    return page_qs(selectors.search_items(search).prefetch_related("units"), selectors.item_dict, limit, offset)
+    return page_qs(
+        selectors.search_items(search).prefetch_related("units"), selectors.item_dict, limit, offset
+    )
 
 
 @router.get("/items/{code}", response=typed(ItemOut))

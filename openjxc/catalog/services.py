@@ -69,9 +69,13 @@ def _check_barcodes(item_id: int | None, barcode: str, units: list[dict] | None)
         raise DomainError(
             "duplicate_barcode", f"barcode {code} is given twice", {"field": field, "barcode": code}
         )
-    taken = set(Item.objects.filter(barcode__in=codes).exclude(pk=item_id).values_list("barcode", flat=True))
+    taken = set(
+        Item.objects.filter(barcode__in=codes).exclude(pk=item_id).values_list("barcode", flat=True)
+    )
     taken |= set(
-        ItemUnit.objects.filter(barcode__in=codes).exclude(item_id=item_id).values_list("barcode", flat=True)
+        ItemUnit.objects.filter(barcode__in=codes)
+        .exclude(item_id=item_id)
+        .values_list("barcode", flat=True)
     )
     for field, code in wanted:
         if code in taken:
@@ -162,7 +166,9 @@ def update_item(user, code: str, data: dict) -> dict:
         item.barcode = item.barcode or ean13(item.pk)
         units = None
         if isinstance(data, dict) and "units" in data:
-            keep = None if sees_cost(user) else dict(item.units.values_list("unit", "purchase_price"))
+            keep = (
+                None if sees_cost(user) else dict(item.units.values_list("unit", "purchase_price"))
+            )
             units = parse_units(data["units"] or [], item.unit, keep)
         if fields.get("barcode") or units:
             _check_barcodes(item.id, fields.get("barcode") or "", units)

@@ -62,20 +62,27 @@ def parse_units(raw, base_unit: str, keep_purchase_price: dict | None = None) ->
             )
         if unit in names:
             raise DomainError(
-                "invalid", f"{where}.unit {unit} is given twice", {"field": f"{where}.unit"},
+                "invalid",
+                f"{where}.unit {unit} is given twice",
+                {"field": f"{where}.unit"},
                 kind="twice",
             )
         names.add(unit)
         factor = parse_decimal(r.get("factor"), f"{where}.factor", 4)
         if factor <= 0:
             raise DomainError(
-                "invalid", f"{where}.factor must be positive", {"field": f"{where}.factor"},
+                "invalid",
+                f"{where}.factor must be positive",
+                {"field": f"{where}.factor"},
                 kind="positive",
             )
         barcode = _text(r, "barcode", where, 64, False)
         if barcode and barcode in codes:
-            raise DomainError("duplicate_barcode", f"barcode {barcode} is given twice",
-                              {"field": f"{where}.barcode", "barcode": barcode})
+            raise DomainError(
+                "duplicate_barcode",
+                f"barcode {barcode} is given twice",
+                {"field": f"{where}.barcode", "barcode": barcode},
+            )
         if barcode:
             codes.add(barcode)
         prices = {}

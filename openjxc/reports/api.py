@@ -242,16 +242,18 @@ def suggest(
     partner: str | None = None,
     kind: str = "sales",
     date: str | None = Query(None, description="YYYY-MM-DD (the level price on it), default today"),
+    unit: str | None = Query(None, description="one of the item's units; default the base unit"),
 ):
     """Last price to this partner, list price, the partner's own price list price and (sales)
-    the price of the customer's level; default_price is what a sales line gets untyped."""
+    the price of the customer's level; default_price is what a sales line gets untyped. With
+    unit: per that unit (its own price, else the base unit's × its factor)."""
     it = get_item(item)
     p = None
     if partner:
         p = find_partner(Partner.CUSTOMER if kind == "sales" else Partner.SUPPLIER, partner)
         if p is None:
             raise not_found("partner", partner)
-    return money.visible_prices(request.user, it, p, kind, query_date(date, "date"))
+    return money.visible_prices(request.user, it, p, kind, query_date(date, "date"), unit)
 
 
 @router.get("/documents/{number}/margin", response=typed(MarginOut), tags=["documents"])

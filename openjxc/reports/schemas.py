@@ -97,6 +97,7 @@ class SuggestOut(Output):
     item: str
     partner: str | None
     kind: str
+    unit: str  # 多单位: the prices are per this unit
     last_price: str | None
     list_price: str | None
     partner_price: str | None
