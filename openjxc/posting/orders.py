@@ -4,19 +4,18 @@ fulfilment progress, close (强制结单) and cancel. The engine calls these fro
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from openjxc.core.errors import DomainError
-from openjxc.core.numbers import QTY_SCALE, fen_str
+from openjxc.core.numbers import fen_str
 from openjxc.core.services import policy
 from openjxc.documents import workflow
 from openjxc.documents.access import require_document, require_readable
 from openjxc.documents.models import Document
-from openjxc.documents.selectors import get_document, used_quantities
 from openjxc.documents.rules import remaining_in_unit
+from openjxc.documents.selectors import get_document, used_quantities
 from openjxc.documents.services import create_draft
 from openjxc.documents.types import TYPES, order_of
 from openjxc.inventory.services import lock_balances
