@@ -70,6 +70,16 @@ def unit_by_barcode(barcode: str) -> tuple[Item | None, str]:
     return Item.objects.filter(code=barcode).first(), ""
 
 
+def unit_choices(codes) -> dict[str, list[dict]]:
+    """item code -> its alternate units, smallest first, as an entry grid's unit picker offers
+    them ({"unit", "factor"}: factor in base units, text)."""
+    out: dict[str, list[dict]] = {}
+    rows = ItemUnit.objects.filter(item__code__in=set(codes)).order_by("factor", "unit")
+    for code, unit, factor in rows.values_list("item__code", "unit", "factor"):
+        out.setdefault(code, []).append({"unit": unit, "factor": qty_str(factor)})
+    return out
+
+
 def item_units(item_ids) -> dict[int, list[tuple[str, int]]]:
     """item id -> its alternate units as (name, factor) pairs."""
     out: dict[int, list[tuple[str, int]]] = {}
