@@ -304,3 +304,82 @@ def test_format_in_units():
     assert format_in_units(415000, [box], "个") == "3箱5.5个"
     assert format_in_units(470000, [dozen, box], "个") == "3箱1打5个"
     assert format_in_units(410000, [("克", 10)], "个") == "41个"  # smaller units are not used
+
+
+def test_stock_and_inventory_summary_in_several_units(api, user, admin_client, boxed):
+    doc(user, "purchase_receipt", "2026-03-01", [_line("A001", 4, "120.00", "箱")])
+    doc(user, "sales_delivery", "2026-03-02", [_line("A001", 7, "15.00")])  # 41 个 left
+    row = api.get("/stock?item=A001&units=mixed").json()["items"][0]
+    assert (row["on_hand"], row["on_hand_in_units"], row["available_in_units"]) == (
+        "41",
+        "3箱5个",
+        "3箱5个",
+    )
+    assert "on_hand_in_units" not in api.get("/stock?item=A001").json()["items"][0]
+    r = api.get("/reports/inventory-summary?from=2026-03-01&to=2026-03-31&units=mixed")
+    summary = next(x for x in r.json()["items"] if x["item"] == "A001")
+    assert (summary["in_qty_in_units"], summary["out_qty_in_units"]) == ("4箱", "7个")
+    assert summary["closing_qty_in_units"] == "3箱5个"
+    bad = api.get("/stock?units=boxes")
+    assert bad.status_code == 422 and bad.json()["error"]["details"]["field"] == "units"
+    # the pages: a checkbox 按多单位显示
+    page = admin_client.get("/stock/?units=mixed&date=2026-03-31").content.decode()
+    assert "按多单位显示" in page and "3箱5个" in page
+    assert "3箱5个" not in admin_client.get("/stock/?date=2026-03-31").content.decode()
+    page = admin_client.get(
+        "/reports/inventory-summary/?from=2026-03-01&to=2026-03-31&units=mixed"
+    ).content.decode()
+    assert "3箱5个" in page and "4箱" in page
+
+
+def test_item_form_edits_alternate_units(api, user, admin_client):
+    r = admin_client.post(
+        "/items/A001/edit/",
+        {
+            "name": "商品A001",
+            "unit": "个",
+            "tax_rate": "0.13",
+            "active": "1",
+            "unit_unit": ["箱", "盒", ""],
+            "unit_factor": ["12", "0", ""],
+            "unit_barcode": ["", "", ""],
+            "unit_purchase_price": ["", "", ""],
+            "unit_sale_price": ["170", "", ""],
+        },
+    )
+    # a refused row is marked and nothing changes
+    assert r.status_code == 422
+    assert 'name="unit_factor" value="0" inputmode="decimal" aria-label' in r.content.decode()
+    assert 'class="invalid"' in r.content.decode()
+    assert api.get("/items/A001").json()["units"] == []
+    r = admin_client.post(
+        "/items/A001/edit/",
+        {
+            "name": "商品A001",
+            "unit": "个",
+            "tax_rate": "0.13",
+            "active": "1",
+            "unit_unit": ["箱", ""],
+            "unit_factor": ["12", ""],
+            "unit_barcode": ["6901234567892", ""],
+            "unit_purchase_price": ["", ""],
+            "unit_sale_price": ["170", ""],
+        },
+    )
+    assert r.status_code == 302
+    assert [
+        (u["unit"], u["factor"], u["barcode"], u["sale_price"])
+        for u in api.get("/items/A001").json()["units"]
+    ] == [("箱", "12", "6901234567892", "170.00")]
+    page = admin_client.get("/items/A001/edit/").content.decode()
+    assert 'value="箱"' in page and "辅助单位" in page
+
+
+def test_a_scanned_box_barcode_is_looked_up_as_a_box(api, user, admin_client, boxed):
+    api.put("/items/A001", {"purchase_price": "9.50"})
+    r = admin_client.get(f"/doc-lookup/items/?type=purchase_receipt&q={BOX['barcode']}")
+    data = r.json()
+    assert data["exact"] is True
+    item = data["items"][0]
+    assert (item["code"], item["scan_unit"], item["price"]) == ("A001", "箱", "114.00")
+    assert item["units"] == [{"unit": "箱", "factor": "12"}]

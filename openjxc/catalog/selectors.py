@@ -1,11 +1,13 @@
+from decimal import Decimal
+
 from django.db.models import Q
 
 from openjxc.core.db import load
 from openjxc.core.errors import not_found
-from openjxc.core.numbers import price_str, qty_str
+from openjxc.core.numbers import QTY_SCALE, price_str, qty_str
 
 from .models import Item, ItemUnit, PriceLevel
-from .units import unit_dict
+from .units import format_in_units, unit_dict
 
 
 def item_dict(item: Item) -> dict:
@@ -137,3 +139,32 @@ def level_price_history(item: Item, limit: int = 100) -> list:
     return list(
         item.level_prices.select_related("level", "document").order_by("-valid_from", "-id")[:limit]
     )
+
+
+def with_units(rows: list[dict], fields, *, replace: bool = False) -> list[dict]:
+    """Report rows (each naming its "item" code) with their base quantities `fields` also shown
+    in the item's units, largest first ("3箱5个"), as `<field>_in_units` — or, for a page,
+    in place of the numbers (`replace`). Rows without an item (totals) are left as they are."""
+    codes = {r["item"] for r in rows if r.get("item")}
+    base = dict(Item.objects.filter(code__in=codes).values_list("code", "unit"))
+    units: dict[str, list] = {}
+    for code, unit, factor in ItemUnit.objects.filter(item__code__in=codes).values_list(
+        "item__code", "unit", "factor"
+    ):
+        units.setdefault(code, []).append((unit, factor))
+    out = []
+    for r in rows:
+        code = r.get("item")
+        if code not in base:
+            out.append(r)
+            continue
+        extra = {}
+        for f in fields:
+            if r.get(f) is None:
+                continue
+            text = format_in_units(
+                int(Decimal(str(r[f])) * QTY_SCALE), units.get(code, []), base[code]
+            )
+            extra[f if replace else f"{f}_in_units"] = text
+        out.append({**r, **extra})
+    return out

@@ -159,3 +159,13 @@ def format_in_units(base: int, units, base_unit: str) -> str:
     if rest or not parts:
         parts.append(f"{format(qty_dec(rest).normalize(), 'f')}{base_unit}")
     return sign + "".join(parts)
+
+
+def mixed_units(value) -> bool:
+    """A report's `units` parameter: "mixed" shows quantities in the item's units as well
+    ("3箱5个"); absent or "base" keeps the base unit only; anything else is refused."""
+    if value in (None, "", "base"):
+        return False
+    if value == "mixed":
+        return True
+    raise DomainError("invalid", "units must be base or mixed", {"field": "units"})

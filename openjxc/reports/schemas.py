@@ -18,6 +18,11 @@ class SummaryRowOut(Output):
     out_value: str | None
     closing_qty: str
     closing_value: str | None
+    # ?units=mixed: the quantities also in the item's units, largest first ("3箱5个")
+    opening_qty_in_units: str | None = None
+    in_qty_in_units: str | None = None
+    out_qty_in_units: str | None = None
+    closing_qty_in_units: str | None = None
 
 
 class InventorySummaryOut(Output):
