@@ -383,3 +383,20 @@ def test_a_scanned_box_barcode_is_looked_up_as_a_box(api, user, admin_client, bo
     item = data["items"][0]
     assert (item["code"], item["scan_unit"], item["price"]) == ("A001", "箱", "114.00")
     assert item["units"] == [{"unit": "箱", "factor": "12"}]
+
+
+def test_a_quantity_too_large_in_base_units_is_refused(api, user):
+    # 箱 of 1,000,000 个: a billion 箱 would overflow the ledger's 64-bit count
+    assert (
+        api.put("/items/A001", {"units": [{"unit": "箱", "factor": "1000000"}]}).status_code == 200
+    )
+    body = {
+        "type": "transfer",
+        "date": "2026-03-01",
+        "warehouse": "WH1",
+        "to_warehouse": "WH2",
+        "lines": [_line("A001", "1000000000", unit="箱")],
+    }
+    r = api.post("/documents", body)
+    assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "lines[0].qty"
+    assert Document.objects.count() == 0

@@ -36,7 +36,7 @@ def get_item(code: str) -> Item:
 
 def search_items(search: str | None, *, active_only: bool = False):
     """Items by code, name, spec, exact barcode or pinyin initials (拼音首字母, e.g. "kl" finds 可乐)."""
-    qs = Item.objects.order_by("code")
+    qs = Item.objects.order_by("code").prefetch_related("units")  # item_dict shows them
     if active_only:
         qs = qs.filter(active=True)
     if search:

@@ -18,6 +18,7 @@ from .models import ItemUnit
 
 # a line's base quantity stays well inside a 64-bit count of 1/10,000 units, summed over a ledger
 MAX_BASE_QTY = 10**17
+MAX_PRODUCT = 9 * 10**18  # qty × factor as the database multiplies them (signed 64-bit)
 
 
 def unit_dict(u: ItemUnit) -> dict:
@@ -130,7 +131,8 @@ def base_qty(qty_units: int, factor: int, field: str, unit: str = "") -> int:
             {"field": field, "qty": qty_str(qty_units), "unit": unit, "base_qty": str(exact)},
         )
     result = product // QTY_SCALE
-    if abs(result) >= MAX_BASE_QTY:
+    # the database computes qty × factor in 64 bits before dividing: keep the product inside
+    if abs(result) >= MAX_BASE_QTY or abs(product) >= MAX_PRODUCT:
         raise DomainError("invalid", f"{field} is too large", {"field": field}, kind="too_large")
     return result
 
