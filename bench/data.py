@@ -74,7 +74,7 @@ def clone_drafts(template: str, tag: str, days: list, items: list) -> list[str]:
         {
             f.attname: getattr(ln, f.attname)
             for f in DocumentLine._meta.concrete_fields
-            if not f.primary_key
+            if not f.primary_key and not f.generated  # base_qty: computed by the database
         }
         for ln in tpl_lines
     ]
@@ -136,7 +136,7 @@ class TableWriter:
         self.table = model._meta.db_table
         self.const = []
         for name, f in fields.items():
-            if name in columns or f.primary_key:
+            if name in columns or f.primary_key or f.generated:  # generated: the database's
                 continue
             if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
                 value = timezone.now()
@@ -300,7 +300,12 @@ def generate_ledger(user, n_items: int, n_moves: int, days: int = 365, lines: in
             buf["line"].append((ids["line"], d, no, it, q, price, pit, rate, amount, tax, gross))
             doc_lines.append(
                 SimpleNamespace(
-                    id=ids["line"], item_id=it, qty=q, amount=amount, source_line_id=None
+                    id=ids["line"],
+                    item_id=it,
+                    qty=q,
+                    base_qty=q,  # lines in the base unit
+                    amount=amount,
+                    source_line_id=None,
                 )
             )
         for s in stock_specs(doc, doc_lines, None, {}):

@@ -7,6 +7,22 @@ from . import selectors, services
 router = Router(tags=["master data"])
 
 
+class ItemUnitIn(Input):
+    unit: str
+    factor: Num  # base units per unit, up to 4 decimals
+    barcode: str | None = None
+    purchase_price: Num | None = None
+    sale_price: Num | None = None
+
+
+class ItemUnitOut(Output):
+    unit: str
+    factor: str
+    barcode: str | None
+    purchase_price: str | None  # cost: masked without view_cost
+    sale_price: str | None
+
+
 class ItemIn(Input):
     code: str
     name: str
@@ -17,6 +33,7 @@ class ItemIn(Input):
     purchase_price: Num | None = None
     sale_price: Num | None = None
     safety_stock: Num | None = None
+    units: list[ItemUnitIn] | None = None  # 多单位: alternate units
 
 
 class ItemPatch(Input):
@@ -28,6 +45,7 @@ class ItemPatch(Input):
     purchase_price: Num | None = None
     sale_price: Num | None = None
     safety_stock: Num | None = None
+    units: list[ItemUnitIn] | None = None  # replaces the alternate units
 
 
 class ItemOut(Output):
@@ -42,6 +60,7 @@ class ItemOut(Output):
     sale_price: str | None
     safety_stock: str | None
     active: bool
+    units: list[ItemUnitOut]
 
 
 @router.post("/items", response=typed(ItemOut, 201))
@@ -51,7 +70,9 @@ def create_item(request, payload: ItemIn):
 
 @router.get("/items", response=typed(page_of(ItemOut)))
 def list_items(request, search: str | None = None, limit: int = 100, offset: int = 0):
-    return page_qs(selectors.search_items(search), selectors.item_dict, limit, offset)
+    return page_qs(
+        selectors.search_items(search).prefetch_related("units"), selectors.item_dict, limit, offset
+    )
 
 
 @router.get("/items/{code}", response=typed(ItemOut))

@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from openjxc.core.errors import DomainError
-from openjxc.core.numbers import price_str
+from openjxc.core.numbers import COST_PLACES, QTY_SCALE, price_str, round_half_up
 
 from .models import ItemUnit, LevelPrice, PriceLevel, PriceListEntry
 
@@ -74,16 +74,37 @@ def customer_level_price(item_id: int, partner, day: dt.date, unit: str = "") ->
     return level_price(item_id, partner.price_level_id, day, unit)
 
 
-def default_sale_price(item, partner, day: dt.date, unit: str = "") -> Decimal | None:
+def per_unit(price: Decimal | None, factor: int) -> Decimal | None:
+    """A price per base unit as a price per unit of `factor` (1/10,000 base units), to 6 places."""
+    if price is None or factor == QTY_SCALE:
+        return price
+    return round_half_up(Decimal(price) * factor / QTY_SCALE, COST_PLACES)
+
+
+def unit_list_price(item, unit: str, factor: int, field: str) -> Decimal | None:
+    """An item's list price (`sale_price` / `purchase_price`) per `unit` ("" = base): the unit's
+    own default price when it has one, else the base unit's × factor."""
+    if unit:
+        own = ItemUnit.objects.filter(item=item, unit=unit).values_list(field, flat=True).first()
+        if own is not None:
+            return own
+    return per_unit(getattr(item, field), factor)
+
+
+def default_sale_price(
+    item, partner, day: dt.date, unit: str = "", factor: int = QTY_SCALE
+) -> Decimal | None:
     """What a sales line is priced at when no price is typed: the customer's price list, else
-    the customer's level price on the day, else the item's sale price."""
-    for price in (
-        partner_price(item.id, partner),
-        customer_level_price(item.id, partner, day, unit),
-    ):
-        if price is not None:
-            return price
-    return item.sale_price
+    the customer's level price on the day, else the item's sale price — per `unit` (a price kept
+    per base unit is multiplied by the unit's factor)."""
+    price = per_unit(partner_price(item.id, partner), factor)
+    if price is None:
+        price = customer_level_price(item.id, partner, day, unit)
+    if price is None and unit:
+        price = per_unit(customer_level_price(item.id, partner, day), factor)
+    if price is None:
+        price = unit_list_price(item, unit, factor, "sale_price")
+    return price
 
 
 def unit_key(item, unit, field: str = "unit") -> str:

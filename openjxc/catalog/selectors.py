@@ -1,10 +1,13 @@
+from decimal import Decimal
+
 from django.db.models import Q
 
 from openjxc.core.db import load
 from openjxc.core.errors import not_found
-from openjxc.core.numbers import price_str, qty_str
+from openjxc.core.numbers import QTY_SCALE, price_str, qty_str
 
-from .models import Item, PriceLevel
+from .models import Item, ItemUnit, PriceLevel
+from .units import format_in_units, unit_dict
 
 
 def item_dict(item: Item) -> dict:
@@ -20,6 +23,7 @@ def item_dict(item: Item) -> dict:
         "sale_price": price_str(item.sale_price),
         "safety_stock": qty_str(item.safety_stock),
         "active": item.active,
+        "units": [unit_dict(u) for u in sorted(item.units.all(), key=lambda u: (u.factor, u.unit))],
     }
 
 
@@ -32,7 +36,7 @@ def get_item(code: str) -> Item:
 
 def search_items(search: str | None, *, active_only: bool = False):
     """Items by code, name, spec, exact barcode or pinyin initials (拼音首字母, e.g. "kl" finds 可乐)."""
-    qs = Item.objects.order_by("code")
+    qs = Item.objects.order_by("code").prefetch_related("units")  # item_dict shows them
     if active_only:
         qs = qs.filter(active=True)
     if search:
@@ -48,13 +52,44 @@ def search_items(search: str | None, *, active_only: bool = False):
 
 def item_by_barcode(barcode: str) -> Item | None:
     """What a scanner read (keyboard wedge: the code, then Enter): the barcode, else the item code."""
+    return unit_by_barcode(barcode)[0]
+
+
+def unit_by_barcode(barcode: str) -> tuple[Item | None, str]:
+    """(item, unit) a scanner read: an item's barcode (its base unit, ""), else the barcode of one
+    of its alternate units (多单位: scanning a 箱 barcode enters a 箱), else the item code."""
     barcode = (barcode or "").strip()
     if not barcode:
-        return None
-    return (
-        Item.objects.filter(barcode=barcode, active=True).first()
-        or Item.objects.filter(code=barcode).first()
+        return None, ""
+    item = Item.objects.filter(barcode=barcode, active=True).first()
+    if item is not None:
+        return item, ""
+    unit = (
+        ItemUnit.objects.filter(barcode=barcode, item__active=True).select_related("item").first()
     )
+    if unit is not None:
+        return unit.item, unit.unit
+    return Item.objects.filter(code=barcode).first(), ""
+
+
+def unit_choices(codes) -> dict[str, list[dict]]:
+    """item code -> its alternate units, smallest first, as an entry grid's unit picker offers
+    them ({"unit", "factor"}: factor in base units, text)."""
+    out: dict[str, list[dict]] = {}
+    rows = ItemUnit.objects.filter(item__code__in=set(codes)).order_by("factor", "unit")
+    for code, unit, factor in rows.values_list("item__code", "unit", "factor"):
+        out.setdefault(code, []).append({"unit": unit, "factor": qty_str(factor)})
+    return out
+
+
+def item_units(item_ids) -> dict[int, list[tuple[str, int]]]:
+    """item id -> its alternate units as (name, factor) pairs."""
+    out: dict[int, list[tuple[str, int]]] = {}
+    for item_id, unit, factor in ItemUnit.objects.filter(item_id__in=set(item_ids)).values_list(
+        "item_id", "unit", "factor"
+    ):
+        out.setdefault(item_id, []).append((unit, factor))
+    return out
 
 
 def find_item(text: str) -> Item | None:
@@ -104,3 +139,32 @@ def level_price_history(item: Item, limit: int = 100) -> list:
     return list(
         item.level_prices.select_related("level", "document").order_by("-valid_from", "-id")[:limit]
     )
+
+
+def with_units(rows: list[dict], fields, *, replace: bool = False) -> list[dict]:
+    """Report rows (each naming its "item" code) with their base quantities `fields` also shown
+    in the item's units, largest first ("3箱5个"), as `<field>_in_units` — or, for a page,
+    in place of the numbers (`replace`). Rows without an item (totals) are left as they are."""
+    codes = {r["item"] for r in rows if r.get("item")}
+    base = dict(Item.objects.filter(code__in=codes).values_list("code", "unit"))
+    units: dict[str, list] = {}
+    for code, unit, factor in ItemUnit.objects.filter(item__code__in=codes).values_list(
+        "item__code", "unit", "factor"
+    ):
+        units.setdefault(code, []).append((unit, factor))
+    out = []
+    for r in rows:
+        code = r.get("item")
+        if code not in base:
+            out.append(r)
+            continue
+        extra = {}
+        for f in fields:
+            if r.get(f) is None:
+                continue
+            text = format_in_units(
+                int(Decimal(str(r[f])) * QTY_SCALE), units.get(code, []), base[code]
+            )
+            extra[f if replace else f"{f}_in_units"] = text
+        out.append({**r, **extra})
+    return out

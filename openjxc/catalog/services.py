@@ -1,6 +1,6 @@
 """Master data writes: items, price levels and their prices."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from openjxc.audit.services import record
@@ -15,6 +15,7 @@ from .models import Item, ItemUnit, LevelPrice, PriceLevel
 from .pricing import level_price, price_level_dict, unit_key
 from .selectors import item_dict
 from .text import initials
+from .units import parse_units
 
 BARCODE_PREFIX = "20"  # EAN-13 in-store range: never collides with a manufacturer's barcode
 
@@ -55,18 +56,77 @@ def _visible_fields(user, data: dict) -> dict:
     return data
 
 
+def _check_barcodes(item_id: int | None, barcode: str, units: list[dict] | None) -> None:
+    """A barcode names one thing: an item or one unit of an item (409 duplicate_barcode)."""
+    wanted = [("barcode", barcode)] if barcode else []
+    wanted += [(f"units[{i}].barcode", u["barcode"]) for i, u in enumerate(units or [])]
+    wanted = [(f, b) for f, b in wanted if b]
+    if not wanted:
+        return
+    codes = {b for _, b in wanted}
+    if len(codes) < len(wanted):
+        field, code = wanted[-1]
+        raise DomainError(
+            "duplicate_barcode", f"barcode {code} is given twice", {"field": field, "barcode": code}
+        )
+    taken = set(
+        Item.objects.filter(barcode__in=codes).exclude(pk=item_id).values_list("barcode", flat=True)
+    )
+    taken |= set(
+        ItemUnit.objects.filter(barcode__in=codes)
+        .exclude(item_id=item_id)
+        .values_list("barcode", flat=True)
+    )
+    for field, code in wanted:
+        if code in taken:
+            raise DomainError(
+                "duplicate_barcode",
+                f"barcode {code} is already used by another item",
+                {"field": field, "barcode": code},
+            )
+
+
+def _units_in_use(item_id: int) -> set[str]:
+    """The alternate units of an item that document lines were entered in."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT DISTINCT unit FROM documents_documentline WHERE item_id = %s AND unit <> ''",
+            [item_id],
+        )
+        return {row[0] for row in cur.fetchall()}
+
+
+def _replace_units(item: Item, units: list[dict]) -> None:
+    """Sending units replaces the item's alternate units; one used on a document line stays."""
+    current = {u.unit: u for u in item.units.all()}
+    gone = set(current) - {u["unit"] for u in units}
+    used = sorted(gone & _units_in_use(item.id)) if gone else []
+    if used:
+        raise DomainError(
+            "unit_in_use",
+            f"unit {used[0]} of item {item.code} is used on documents and cannot be removed",
+            {"field": "units", "item": item.code, "unit": used[0]},
+        )
+    ItemUnit.objects.filter(item=item, unit__in=gone).delete()
+    for u in units:
+        ItemUnit.objects.update_or_create(item=item, unit=u["unit"], defaults=u)
+
+
 def create_item(user, data: dict) -> dict:
     require(user, MASTER_DATA)
     data = _visible_fields(user, data)
     code = text_field(data, "code", 64, True)
     fields = _item_fields(data)
+    units = parse_units(data.get("units"), fields["unit"], None if sees_cost(user) else {})
     try:
         with transaction.atomic():
             if Item.objects.filter(code=code).exists():
                 raise DomainError(
                     "duplicate_code", f"item code {code} already exists", {"code": code}
                 )
+            _check_barcodes(None, fields.get("barcode", ""), units)
             item = Item.objects.create(code=code, pinyin=initials(fields["name"]), **fields)
+            _replace_units(item, units)
             if not item.barcode:  # 自动生成条码: scanning works from the first day
                 Item.objects.filter(pk=item.pk).update(barcode=ean13(item.pk))
             item.refresh_from_db()  # model defaults (tax_rate "0.13") come back as Decimal
@@ -104,6 +164,23 @@ def update_item(user, code: str, data: dict) -> dict:
             setattr(item, k, v)
         item.pinyin = initials(item.name)
         item.barcode = item.barcode or ean13(item.pk)
+        units = None
+        if isinstance(data, dict) and "units" in data:
+            keep = (
+                None if sees_cost(user) else dict(item.units.values_list("unit", "purchase_price"))
+            )
+            units = parse_units(data["units"] or [], item.unit, keep)
+        if fields.get("barcode") or units:
+            _check_barcodes(item.id, fields.get("barcode") or "", units)
+        if units is not None:
+            _replace_units(item, units)
+        if item.units.filter(unit=item.unit).exists():
+            raise DomainError(
+                "invalid",
+                f"unit {item.unit} is also an alternate unit",
+                {"field": "unit", "unit": item.unit},
+                kind="same_as_base",
+            )
 
     return _edit_item(user, code, change)
 

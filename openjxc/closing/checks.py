@@ -118,7 +118,7 @@ def counts_hold() -> list[dict]:
     just after its move (its own adjustments included) is what was counted."""
     counted = codes(counted=True)
     rows = _rows(
-        "SELECT d.number, i.code, w.code, l.qty, m.date, (SELECT COALESCE(SUM(x.qty), 0) "
+        "SELECT d.number, i.code, w.code, l.base_qty, m.date, (SELECT COALESCE(SUM(x.qty), 0) "
         "  FROM inventory_stockmove x WHERE x.item_id = m.item_id AND x.warehouse_id = m.warehouse_id "
         "  AND (x.date < m.date OR (x.date = m.date AND COALESCE(x.anchor_id, x.id) <= m.id))) "
         "FROM inventory_stockmove m JOIN documents_document d ON d.id = m.document_id "

@@ -80,15 +80,19 @@ FIELD_LABELS = {
     "due_date": N_("Due date"),
     "level": N_("Price level"),
     "valid_from": N_("Valid from"),
+    "factor": N_("Conversion factor"),
+    "units": N_("Alternate units"),
+    "barcode": N_("Barcode"),
 }
 
 
 def field_label(field) -> str:
     """A request field as the user knows it: "lines[0].qty" → "第 1 行 数量"."""
     text = str(field or "")
-    found = re.fullmatch(r"(?:lines|allocations)\[(\d+)\](?:\.(\w+))?", text)
+    found = re.fullmatch(r"(?:lines|allocations|units)\[(\d+)\](?:\.(\w+))?", text)
     if found:
-        name = found[2] or ("item" if text.startswith("lines") else "allocations")
+        default = {"l": "item", "a": "allocations", "u": "unit"}[text[0]]
+        name = found[2] or default
         return _("Line %(n)s %(field)s") % {"n": int(found[1]) + 1, "field": field_label(name)}
     return _(FIELD_LABELS[text]) if text in FIELD_LABELS else text
 
@@ -165,6 +169,14 @@ CODES: dict[str, ErrorCode] = {
         N_("%(field)s: the item %(item)s has no unit %(unit)s."),
         _field("item", "unit"),
     ),
+    "inexact_base_qty": ErrorCode(
+        422,
+        N_(
+            "%(field)s: %(qty)s %(unit)s is %(base_qty)s in the base unit, which is not a whole "
+            "1/10,000 of it; change the quantity."
+        ),
+        _field("qty", "unit", "base_qty"),
+    ),
     "too_long": ErrorCode(
         422,
         N_("%(field)s is too long: %(length)s characters, at most %(max)s."),
@@ -201,6 +213,16 @@ CODES: dict[str, ErrorCode] = {
     "not_found": ErrorCode(404, N_("Not found.")),
     "method_not_allowed": ErrorCode(405, N_("This address does not accept this kind of request.")),
     "duplicate_code": ErrorCode(409, N_("The code %(code)s is already used."), _keys("code")),
+    "duplicate_barcode": ErrorCode(
+        409,
+        N_("The barcode %(barcode)s is already used by another item or unit."),
+        _keys("barcode"),
+    ),
+    "unit_in_use": ErrorCode(
+        409,
+        N_("The unit %(unit)s of %(item)s is used on documents and cannot be removed."),
+        _keys("unit", "item"),
+    ),
     "duplicate_opening": ErrorCode(
         409,
         N_("The opening stock of %(item)s in %(warehouse)s was already imported."),
@@ -319,6 +341,8 @@ INVALID_KINDS = {
     "decimals": N_("%(field)s has too many decimal places."),
     "allocations_exceed": N_("The allocations add up to more than the amount."),
     "tick": N_("Tick at least one item to order."),
+    "same_as_base": N_("%(field)s: an alternate unit must differ from the base unit."),
+    "twice": N_("%(field)s is given twice."),
 }
 
 

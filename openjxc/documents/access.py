@@ -220,9 +220,10 @@ def keep_hidden_prices(doc: Document, body: dict) -> None:
     new item gets its default price from the service."""
     kept: dict = {}
     for ln in doc.lines.select_related("item").order_by("line_no"):
-        kept.setdefault(ln.item.code, []).append((ln.price, ln.tax_rate))
+        key = (ln.item.code, ln.unit if ln.unit != ln.item.unit else "")
+        kept.setdefault(key, []).append((ln.price, ln.tax_rate))
     for line in body.get("lines", []):
-        prices = kept.get(line["item"])
+        prices = kept.get((line["item"], line.get("unit") or ""))  # a price is per unit
         if prices:
             price, rate = prices.pop(0) if len(prices) > 1 else prices[0]
             line["price"], line["tax_rate"] = str(price), str(rate)

@@ -70,9 +70,17 @@ class DocumentLine(models.Model):
     qty = models.BigIntegerField()  # 1/10,000 `unit`; for stock_count the counted quantity
     # 多单位: the line is entered in `unit` ("" = the item's base unit); `unit_factor` base units
     # per unit (1/10,000); `base_qty` = qty × factor is what moves stock, in 1/10,000 base unit.
+    # The database computes it, so that it can never disagree with qty and factor — whoever
+    # writes a line (a draft, a reversal, an import) — and every reader of stock quantities
+    # (recipes, reservations, returns, reports) reads it. The service refuses a qty whose
+    # product is not a whole 1/10,000 base unit, so the division is exact.
     unit = models.CharField(max_length=20, blank=True, default="")
     unit_factor = models.BigIntegerField(default=10000)
-    base_qty = models.BigIntegerField(default=0)
+    base_qty = models.GeneratedField(
+        expression=models.F("qty") * models.F("unit_factor") / 10000,
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+    )
     # 调价单 (price_adjustment): the level whose price the line sets (none: the item's list sale
     # price), and the price in force before approval — shown on the document, and the list price
     # restored when it is cancelled (a level's earlier rows come back by themselves).

@@ -84,7 +84,7 @@ def parse_line(raw: dict, index: int) -> dict:
             "invalid", f"{where}.level is for price adjustments", {"field": f"{where}.level"}
         )
     qty = parse_decimal(raw.get("qty"), f"{where}.qty", 4)
-    out = {"item": item, "qty": qty, "qty_units": int(qty * QTY_SCALE)}
+    out = {"item": item, "qty": qty, "qty_units": int(qty * QTY_SCALE), "unit": raw.get("unit")}
     for key in ("price", "price_incl_tax"):
         out[key] = None if raw.get(key) is None else parse_decimal(raw[key], f"{where}.{key}", 6)
     rate = raw.get("tax_rate")
@@ -100,3 +100,16 @@ def parse_line(raw: dict, index: int) -> dict:
 
 def fen(d: Decimal) -> int:
     return to_fen(d)
+
+
+def remaining_in_unit(line, remaining_base: int) -> tuple[str, str, Decimal | None]:
+    """(unit, qty, price) of a derived line taking `remaining_base` (1/10,000 base unit) of a
+    source line: in the source line's unit when that is a whole 1/10,000 of it (2 箱 of 3 left),
+    else in the base unit at the source price per base unit (5 个 of a 箱 line)."""
+    if (remaining_base * QTY_SCALE) % line.unit_factor == 0:
+        qty = remaining_base * QTY_SCALE // line.unit_factor
+        return line.unit, format(Decimal(qty) / QTY_SCALE, "f"), line.price
+    price = line.price
+    if price is not None:
+        price = round_half_up(Decimal(price) * QTY_SCALE / line.unit_factor, COST_PLACES)
+    return "", format(Decimal(remaining_base) / QTY_SCALE, "f"), price

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 
 from openjxc.catalog.models import PriceLevel
 from openjxc.catalog.selectors import item_names
+from openjxc.catalog.units import in_unit
 from openjxc.core.db import load
 from openjxc.core.errors import not_found
 from openjxc.core.numbers import fen_str, percent_str, price_str, qty_str
@@ -53,8 +54,10 @@ def line_dict(line: DocumentLine, show_cost: bool = True) -> dict:
         "line_no": line.line_no,
         "item": line.item.code,
         "item_name": line.item.name,
-        "unit": line.item.unit,
+        "unit": line.unit or line.item.unit,  # 多单位: qty and price are per this unit
         "qty": qty_str(line.qty),
+        "base_qty": qty_str(line.base_qty),  # what moves stock, in the item's base unit
+        "base_unit": line.item.unit,
         "price": price_str(line.price),
         "price_incl_tax": price_str(line.price_incl_tax),
         "tax_rate": str(line.tax_rate.normalize()) if line.tax_rate is not None else None,
@@ -71,10 +74,10 @@ def document_dict(doc: Document, lines=None) -> dict:
     line_dicts = [line_dict(ln) for ln in lines]
     if TYPES[doc.type].kind == "order":
         used = used_quantities(doc)
-        for ln, d in zip(lines, line_dicts, strict=True):
-            d["fulfilled_qty"] = qty_str(used.get(ln.id, 0))
+        for ln, d in zip(lines, line_dicts, strict=True):  # in the line's unit
+            d["fulfilled_qty"] = qty_str(in_unit(used.get(ln.id, 0), ln.unit_factor))
             d["remaining_qty"] = (
-                qty_str(max(ln.qty - used.get(ln.id, 0), 0))
+                qty_str(in_unit(max(ln.base_qty - used.get(ln.id, 0), 0), ln.unit_factor))
                 if doc.status
                 in (Document.APPROVED, Document.PARTIAL, Document.PENDING, Document.DRAFT)
                 else "0"
@@ -178,7 +181,8 @@ def list_documents(
 
 
 def used_quantities(source: Document, *, by_invoice: bool = False) -> dict:
-    """Quantities of each source line already taken by approved derived documents.
+    """Quantities of each source line already taken by approved derived documents, in base
+    units (a return in 箱 of a delivery in 个 takes 12 个 per 箱).
 
     An invoice registers tax on goods that were delivered and kept; it never takes quantity a
     return (or a fulfilment) could still take. So invoices count only when the question is what
@@ -192,7 +196,7 @@ def used_quantities(source: Document, *, by_invoice: bool = False) -> dict:
     )
     if not by_invoice:
         qs = qs.exclude(document__type__in=INVOICE_TYPES)
-    for sl, qty in qs.order_by().values_list("source_line_id", "qty"):
+    for sl, qty in qs.order_by().values_list("source_line_id", "base_qty"):
         used[sl] = used.get(sl, 0) + qty
     return used
 
@@ -270,7 +274,7 @@ def display_dict(doc: Document) -> dict:
     data = document_dict(doc, lines)
     for ln in data["lines"]:
         ln["tax_percent"] = percent_str(ln["tax_rate"])
-    data["qty_total"] = qty_str(sum(ln.qty for ln in lines))
+    data["qty_total"] = qty_str(sum(ln.base_qty for ln in lines))  # in base units
     return data
 
 

@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 
 from openjxc.audit.services import record
 from openjxc.catalog.models import Item
-from openjxc.catalog.pricing import default_sale_price
+from openjxc.catalog.pricing import default_sale_price, unit_list_price
+from openjxc.catalog.units import base_qty, unit_factor
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import QTY_SCALE, parse_decimal, to_fen
 from openjxc.core.services import next_number
@@ -23,7 +24,14 @@ from .due import due_date
 from .models import Document, DocumentLine
 from .opening import opening_date, resolve_open_item
 from .price_lines import resolve_price_lines
-from .rules import check_prices_agree, fen, line_amounts, parse_date, parse_line
+from .rules import (
+    check_prices_agree,
+    fen,
+    line_amounts,
+    parse_date,
+    parse_line,
+    remaining_in_unit,
+)
 from .selectors import document_dict, get_document, used_quantities
 from .types import MONEY_ACCOUNTS, TYPES
 
@@ -199,7 +207,8 @@ def _resolve_lines(t, raw_lines: list, errors: list, partner=None, day=None) -> 
             errors.append(not_found("item", p["item"]))
             continue
         p["item_obj"] = item
-        _collect(errors, _base_unit_only, raw_lines[i], item, i)
+        if _collect(errors, _line_unit, p, item, i) is None:
+            continue
         if t.counted:
             if item.id in seen:
                 errors.append(
@@ -220,33 +229,37 @@ def _resolve_lines(t, raw_lines: list, errors: list, partner=None, day=None) -> 
     return parsed
 
 
-def _base_unit_only(raw: dict, item: Item, i: int) -> None:
-    """A line may name its unit; until lines are entered in alternate units (多单位) only the
-    item's base unit is known, and any other unit is refused rather than read as base units."""
-    unit = raw.get("unit") if isinstance(raw, dict) else None
-    if unit in (None, "", item.unit):
-        return
-    raise DomainError(
-        "unknown_unit",
-        f"item {item.code} has no unit {unit}",
-        {"field": f"lines[{i}].unit", "item": item.code, "unit": str(unit)[:20]},
-    )
+def _line_unit(p: dict, item: Item, i: int) -> bool:
+    """多单位: a line in one of the item's units (none or the base unit's name: the base unit);
+    qty and price are per that unit and the stock moves base_qty = qty × factor, which must be a
+    whole 1/10,000 base unit. A unit the item lacks → 422 unknown_unit."""
+    unit, factor = unit_factor(item, p.get("unit"), f"lines[{i}].unit")
+    p["unit"], p["unit_factor"] = unit, factor
+    p["base_qty"] = base_qty(p["qty_units"], factor, f"lines[{i}].qty", unit or item.unit)
+    return True
 
 
 def _source_line_bodies(source: Document) -> list[dict]:
-    """An invoice without lines covers what is left to invoice: delivered − returned − invoiced."""
+    """An invoice without lines covers what is left to invoice: delivered − returned − invoiced
+    (in base units; back in the source line's unit when whole)."""
     used = used_quantities(source, by_invoice=True)
-    return [
-        {
-            "item": ln.item.code,
-            "qty": str(Decimal(ln.qty - used.get(ln.id, 0)) / QTY_SCALE),
-            "price": str(ln.price),
-            "tax_rate": str(ln.tax_rate),
-            "source_line": ln.id,
-        }
-        for ln in source.lines.select_related("item").order_by("line_no")
-        if ln.qty > used.get(ln.id, 0)
-    ]
+    out = []
+    for ln in source.lines.select_related("item").order_by("line_no"):
+        left = ln.base_qty - used.get(ln.id, 0)
+        if left <= 0:
+            continue
+        unit, qty, price = remaining_in_unit(ln, left)
+        out.append(
+            {
+                "item": ln.item.code,
+                "unit": unit,
+                "qty": qty,
+                "price": str(price),
+                "tax_rate": str(ln.tax_rate),
+                "source_line": ln.id,
+            }
+        )
+    return out
 
 
 def _resolve_money(t, data: dict, out: dict) -> dict:
@@ -316,10 +329,12 @@ def _price_line(t, p: dict, item: Item, i: int, partner=None, day=None) -> None:
         if t.counted:
             p.update(tax_rate=Decimal(0), amount=0, tax=0, gross=0)
             return
+        unit, factor = p.get("unit", ""), p.get("unit_factor", QTY_SCALE)
         default = (
-            default_sale_price(item, partner, day)  # price list > level price > list price
+            # price list > level price > list price, per the line's unit
+            default_sale_price(item, partner, day, unit, factor)
             if t.price_field == "sale_price" and day is not None
-            else getattr(item, t.price_field)
+            else unit_list_price(item, unit, factor, t.price_field)
         )
         if default is None:
             raise DomainError(
@@ -374,8 +389,8 @@ def _check_source_lines(
                 f"lines[{i}]: item differs from its source line",
                 {"field": f"lines[{i}].item"},
             )
-        asked[sl] = asked.get(sl, 0) + p["qty_units"]
-        if asked[sl] + used.get(sl, 0) > line.qty:
+        asked[sl] = asked.get(sl, 0) + p["base_qty"]  # 多单位: compared in base units
+        if asked[sl] + used.get(sl, 0) > line.base_qty:
             raise DomainError(
                 "exceeds_source",
                 f"lines[{i}]: quantity exceeds what remains on {source.number} line {line.line_no}",
@@ -417,6 +432,7 @@ def _write_lines(doc: Document, parsed: list) -> None:
             amount_incl_tax=p["gross"],
             source_line_id=p["source_line"],
             unit=p.get("unit", ""),
+            unit_factor=p.get("unit_factor", QTY_SCALE),
             price_level=p.get("level_obj"),
         )
         for n, p in enumerate(parsed, start=1)
@@ -487,7 +503,15 @@ def _replay(user, doc: Document, v: dict) -> dict:
 def _fingerprint(v: dict) -> tuple:
     """What a resolved body says about a document (compared with `_fingerprint_of`)."""
     lines = tuple(
-        (p["item_obj"].id, p["qty_units"], p["amount"], p["tax"], p["gross"], p["source_line"])
+        (
+            p["item_obj"].id,
+            p.get("unit", ""),
+            p["qty_units"],
+            p["amount"],
+            p["tax"],
+            p["gross"],
+            p["source_line"],
+        )
         for p in v["lines"]
     )
     plan = v.get("allocation_plan")
@@ -513,7 +537,7 @@ def _fingerprint(v: dict) -> tuple:
 def _fingerprint_of(doc: Document) -> tuple:
     lines = tuple(
         doc.lines.order_by("line_no").values_list(
-            "item_id", "qty", "amount", "tax", "amount_incl_tax", "source_line_id"
+            "item_id", "unit", "qty", "amount", "tax", "amount_incl_tax", "source_line_id"
         )
     )
     ledger = TYPES[doc.type].kind == "ledger"

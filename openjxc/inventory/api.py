@@ -1,6 +1,7 @@
 from ninja import Query, Router, Status
 
-from openjxc.catalog.selectors import get_item
+from openjxc.catalog.selectors import get_item, with_units
+from openjxc.catalog.units import mixed_units
 from openjxc.core.api import Input, Output, page, page_of, page_qs, typed
 from openjxc.documents.rules import query_date
 
@@ -35,6 +36,10 @@ class StockOut(Output):
     available: str
     unit_cost: str | None
     value: str | None
+    # ?units=mixed: the quantities also in the item's units, largest first ("3箱5个")
+    on_hand_in_units: str | None = None
+    reserved_in_units: str | None = None
+    available_in_units: str | None = None
 
 
 class MoveOut(Output):
@@ -81,13 +86,21 @@ def stock(
     item: str | None = None,
     warehouse: str | None = None,
     date: str | None = Query(None, description="YYYY-MM-DD, default today"),
+    units: str | None = Query(
+        None, description='"mixed": quantities also in the items\' units, e.g. 3箱5个'
+    ),
     limit: int = 1000,
     offset: int = 0,
 ):
-    """Stock per item × warehouse as of ?date= (default today)."""
+    """Stock per item × warehouse as of ?date= (default today); ?units=mixed adds on_hand,
+    reserved and available in the items' units ("3箱5个", fields *_in_units)."""
+    mixed = mixed_units(units)
     item_id, wh_id = _ids(item, warehouse)
     rows = selectors.stock_rows(query_date(date, "date"), item_id, wh_id)
-    return page(selectors.in_allowed_warehouses(request.user, rows), limit, offset)
+    rows = page(selectors.in_allowed_warehouses(request.user, rows), limit, offset)
+    if mixed:
+        rows["items"] = with_units(rows["items"], ("on_hand", "reserved", "available"))
+    return rows
 
 
 @router.get("/stock/moves", response=typed(page_of(MoveOut)))

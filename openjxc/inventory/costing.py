@@ -176,7 +176,7 @@ class Restatement:
             cur.execute(
                 f"SELECT m.id, m.date, m.qty + COALESCE(a.adj_qty, 0), m.value + COALESCE(a.adj, 0), "
                 f"m.rule, m.source_move_id, m.document_id, m.line_id, "
-                f"CASE WHEN d.status <> 'reversed' THEN l.qty END FROM inventory_stockmove m "
+                f"CASE WHEN d.status <> 'reversed' THEN l.base_qty END FROM inventory_stockmove m "
                 f"JOIN documents_document d ON d.id = m.document_id "
                 f"LEFT JOIN documents_documentline l ON l.id = m.line_id AND m.rule = {M.COUNTED} "
                 f"LEFT JOIN (SELECT anchor_id, SUM(qty) AS adj_qty, SUM(value) AS adj FROM inventory_stockmove "

@@ -47,7 +47,7 @@ def check_order(doc: Document, lines) -> list[dict]:
     """Before a sales order reserves: is every item within what is available?"""
     wanted: dict = defaultdict(int)
     for ln in lines:
-        wanted[(ln.item_id, doc.warehouse_id)] += ln.qty
+        wanted[(ln.item_id, doc.warehouse_id)] += ln.base_qty
     if not wanted:
         return []
     lock_balances(wanted)
@@ -81,7 +81,7 @@ def check_delivery(doc: Document, lines) -> list[dict]:
     free_lines: dict = defaultdict(int)
     for ln in lines:
         if not (derived and ln.source_line_id):
-            free_lines[(ln.item_id, doc.warehouse_id)] += ln.qty
+            free_lines[(ln.item_id, doc.warehouse_id)] += ln.base_qty
     if not free_lines:
         return []
     balances = _balances(free_lines)

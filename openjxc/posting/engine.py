@@ -202,11 +202,11 @@ def _check_remaining(doc: Document, lines) -> None:
             {"field": "date", "source": source.number},
         )
     used = used_quantities(doc.source, by_invoice=TYPES[doc.type].kind == "invoice")
-    src_qty = dict(doc.source.lines.values_list("id", "qty"))
+    src_qty = dict(doc.source.lines.values_list("id", "base_qty"))  # 多单位: in base units
     asked: dict = defaultdict(int)
     for ln in lines:
         if ln.source_line_id:
-            asked[ln.source_line_id] += ln.qty
+            asked[ln.source_line_id] += ln.base_qty
     for sl, qty in asked.items():
         if qty + used.get(sl, 0) > src_qty.get(sl, 0):
             raise DomainError(

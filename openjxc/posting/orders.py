@@ -4,17 +4,17 @@ fulfilment progress, close (强制结单) and cancel. The engine calls these fro
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from openjxc.core.errors import DomainError
-from openjxc.core.numbers import QTY_SCALE, fen_str
+from openjxc.core.numbers import fen_str
 from openjxc.core.services import policy
 from openjxc.documents import workflow
 from openjxc.documents.access import require_document, require_readable
 from openjxc.documents.models import Document
+from openjxc.documents.rules import remaining_in_unit
 from openjxc.documents.selectors import get_document, used_quantities
 from openjxc.documents.services import create_draft
 from openjxc.documents.types import TYPES, order_of
@@ -134,7 +134,7 @@ def approve_order(doc: Document, lines) -> None:
     _append(
         [
             ReservationLine(
-                doc.date, doc.id, ln.id, ln.item_id, doc.warehouse_id, field, ln.qty, doc.id
+                doc.date, doc.id, ln.id, ln.item_id, doc.warehouse_id, field, ln.base_qty, doc.id
             )
             for ln in lines
         ]
@@ -164,7 +164,7 @@ def fulfil(doc: Document, lines) -> None:
     for ln in lines:
         if ln.source_line_id in held:
             item, wh, qty = held[ln.source_line_id]
-            release = min(qty, ln.qty)
+            release = min(qty, ln.base_qty)
             if release:
                 entries.append(
                     ReservationLine(
@@ -213,7 +213,7 @@ def refresh_status(order: Document) -> None:
     if not workflow.can(order, "fulfil"):
         return
     used = used_quantities(order)
-    lines = list(order.lines.values_list("id", "qty"))
+    lines = list(order.lines.values_list("id", "base_qty"))
     done = sum(min(used.get(i, 0), q) for i, q in lines)
     status = (
         Document.COMPLETED
@@ -270,16 +270,20 @@ def derive(user, number: str, data: dict) -> dict:
         wanted = [(ln, None) for ln in lines.values()]
     body_lines = []
     for ln, qty in wanted:
-        remaining = ln.qty - used.get(ln.id, 0)
+        # a quantity asked for is in the source line's unit; what remains is in base units and
+        # goes back in that unit when it is a whole number of 1/10,000 of it (多单位)
+        unit, price = ln.unit, ln.price
         if qty is None:
+            remaining = ln.base_qty - used.get(ln.id, 0)
             if remaining <= 0:
                 continue
-            qty = str(Decimal(remaining) / QTY_SCALE)
+            unit, qty, price = remaining_in_unit(ln, remaining)
         body_lines.append(
             {
                 "item": ln.item.code,
+                "unit": unit,
                 "qty": qty,
-                "price": str(ln.price) if ln.price is not None else None,
+                "price": str(price) if price is not None else None,
                 "tax_rate": str(ln.tax_rate),
                 "source_line": ln.id,
             }

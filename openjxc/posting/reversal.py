@@ -69,6 +69,8 @@ def _copy_lines(doc: Document, rev: Document) -> dict:
                 line_no=ln.line_no,
                 item_id=ln.item_id,
                 qty=-ln.qty,
+                unit=ln.unit,
+                unit_factor=ln.unit_factor,
                 price=ln.price,
                 price_incl_tax=ln.price_incl_tax,
                 tax_rate=ln.tax_rate,

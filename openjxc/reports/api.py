@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Status
 
 from openjxc.catalog.models import PriceListEntry
-from openjxc.catalog.selectors import get_item
+from openjxc.catalog.selectors import get_item, with_units
+from openjxc.catalog.units import mixed_units
 from openjxc.core.api import Input, Num, page, page_of, typed
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import parse_decimal, price_str
@@ -65,6 +66,8 @@ def _report_xlsx(request, title, columns, rows, totals, date_from, date_to, file
 
 FROM = Query(None, alias="from", description="YYYY-MM-DD, default the first of this month")
 TO = Query(None, alias="to", description="YYYY-MM-DD, default today")
+UNITS = Query(None, description='"mixed": quantities also in the items\' units, e.g. 3箱5个')
+SUMMARY_QTY = ("opening_qty", "in_qty", "out_qty", "closing_qty")
 
 
 def _range(date_from: str | None, date_to: str | None):
@@ -90,12 +93,17 @@ def inventory_summary(
     format: str = "json",
     date_from: str | None = FROM,
     date_to: str | None = TO,
+    units: str | None = UNITS,
 ):
-    """进销存汇总表: ?from=&to=&warehouse=&by_warehouse=true&format=xlsx."""
+    """进销存汇总表: ?from=&to=&warehouse=&by_warehouse=true&format=xlsx; ?units=mixed adds the
+    quantities in the items' units ("3箱5个", fields *_qty_in_units)."""
+    mixed = mixed_units(units)
     date_from, date_to = _range(date_from, date_to)
     data = selectors.inventory_summary(
         date_from, date_to, _warehouse_scope(request.user, warehouse), by_warehouse
     )
+    if mixed:
+        data["items"] = with_units(data["items"], SUMMARY_QTY)
     if format == "xlsx":
         columns = (
             SUMMARY_COLUMNS
@@ -242,16 +250,18 @@ def suggest(
     partner: str | None = None,
     kind: str = "sales",
     date: str | None = Query(None, description="YYYY-MM-DD (the level price on it), default today"),
+    unit: str | None = Query(None, description="one of the item's units; default the base unit"),
 ):
     """Last price to this partner, list price, the partner's own price list price and (sales)
-    the price of the customer's level; default_price is what a sales line gets untyped."""
+    the price of the customer's level; default_price is what a sales line gets untyped. With
+    unit: per that unit (its own price, else the base unit's × its factor)."""
     it = get_item(item)
     p = None
     if partner:
         p = find_partner(Partner.CUSTOMER if kind == "sales" else Partner.SUPPLIER, partner)
         if p is None:
             raise not_found("partner", partner)
-    return money.visible_prices(request.user, it, p, kind, query_date(date, "date"))
+    return money.visible_prices(request.user, it, p, kind, query_date(date, "date"), unit)
 
 
 @router.get("/documents/{number}/margin", response=typed(MarginOut), tags=["documents"])

@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from openjxc.catalog.pricing import default_sale_price
-from openjxc.catalog.selectors import get_item, item_by_barcode, search_items
+from openjxc.catalog.pricing import default_sale_price, unit_list_price
+from openjxc.catalog.selectors import get_item, search_items, unit_by_barcode, unit_choices
+from openjxc.catalog.units import unit_factor
 from openjxc.core.numbers import fen_str, percent_str
 from openjxc.documents.rules import entry_price
 from openjxc.documents.selectors import prices_include_tax
@@ -34,19 +35,26 @@ def lookup_items(
 ) -> dict:
     """The item a scanner read (exact barcode or code), else active items a search finds, each
     with the price and tax rate a line of type t starts with (t None: the sale price); a
-    customer's sale price is their default on `day` (price list > level price > list price)."""
-    exact = item_by_barcode(q) if q else None
+    customer's sale price is their default on `day` (price list > level price > list price).
+    多单位: each item lists its units; a scanned barcode of an alternate unit (a 箱's) answers
+    that unit as `scan_unit`, priced per that unit."""
+    exact, scanned = unit_by_barcode(q) if q else (None, "")
     found = (
         [exact] if exact else list(search_items(q, active_only=True)[:LOOKUP_LIMIT]) if q else []
     )
+    choices = unit_choices(i.code for i in found)
     incl = prices_include_tax()
     hide_purchase = t is not None and t.price_field == "purchase_price" and not sees_cost(user)
     partner = find_partner(t.partner, partner_code) if t is not None and t.partner else None
     items = []
     for item in found:
-        price = getattr(item, t.price_field) if t is not None and t.priced else None
+        unit = scanned if item is exact else ""
+        factor = unit_factor(item, unit, "unit")[1]
+        price = None
+        if t is not None and t.priced:
+            price = unit_list_price(item, unit, factor, t.price_field)
         if price is not None and t.price_field == "sale_price" and partner is not None:
-            price = default_sale_price(item, partner, day or timezone.localdate())
+            price = default_sale_price(item, partner, day or timezone.localdate(), unit, factor)
         rate = item.tax_rate if t is None or t.partner else 0
         items.append(
             {
@@ -54,6 +62,8 @@ def lookup_items(
                 "name": item.name,
                 "spec": item.spec,
                 "unit": item.unit,
+                "units": choices.get(item.code, []),
+                "scan_unit": unit,
                 "barcode": item.barcode,
                 "tax_percent": percent_str(rate),
                 "price": None if hide_purchase else entry_price(price, rate, incl),
@@ -63,7 +73,14 @@ def lookup_items(
 
 
 def line_info(
-    user, t, item_code: str, warehouse=None, partner_code=None, day=None, source_line=None
+    user,
+    t,
+    item_code: str,
+    warehouse=None,
+    partner_code=None,
+    day=None,
+    source_line=None,
+    unit=None,
 ):
     """What the clerk needs beside a line of type t: stock on hand, reserved and available in the
     warehouse (what the order line being delivered holds counts as available), the last price to
@@ -78,7 +95,7 @@ def line_info(
         row = next(iter(rows), None)
         held = held_for_line(source_line, warehouse.id)
     kind = "sales" if t.price_field == "sale_price" else "purchase"
-    prices = visible_prices(user, item, partner, kind, day)
+    prices = visible_prices(user, item, partner, kind, day, unit or None)  # per the line's unit
     rate = item.tax_rate if t.partner else Decimal(0)
     incl = prices_include_tax()
     conv = {
@@ -92,7 +109,8 @@ def line_info(
     data = {
         "item": item.code,
         "name": item.name,
-        "unit": item.unit,
+        "unit": item.unit,  # stock and unit_cost are per the base unit
+        "price_unit": prices["unit"],
         "warehouse": warehouse.code if warehouse is not None else None,
         "on_hand": row["on_hand"] if row else "0",
         "reserved": row["reserved"] if row else "0",

@@ -6,7 +6,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.utils import timezone
 
-from openjxc.catalog.pricing import customer_level_price, default_sale_price, partner_price
+from openjxc.catalog.pricing import (
+    customer_level_price,
+    default_sale_price,
+    partner_price,
+    per_unit,
+    unit_list_price,
+)
+from openjxc.catalog.units import unit_factor
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import QTY_SCALE, div_half_up, fen_str, price_str
 from openjxc.documents.models import Document
@@ -193,47 +200,62 @@ def uninvoiced() -> list[dict]:
     return out
 
 
-def suggest_price(item, partner, kind: str, day: dt.date | None = None) -> dict:
+def suggest_price(
+    item, partner, kind: str, day: dt.date | None = None, unit: str | None = None
+) -> dict:
     """The prices a line could take: the last one to this partner, the item's list price, the
     partner's price list entry and (sales) the price of the customer's level on `day`;
-    `default_price` is what a sales line gets when none is typed (price list > level > list)."""
+    `default_price` is what a sales line gets when none is typed (price list > level > list).
+    多单位: all per `unit` (default the base unit) — the unit's own price where one is kept,
+    else the base unit's price × the unit's factor."""
     if kind not in ("sales", "purchase"):
         raise DomainError("invalid", "kind must be sales or purchase", {"field": "kind"})
+    unit, factor = unit_factor(item, unit, "unit")
     types = (trade_types(kind)[0], order_type(kind))  # the last price it was sold / bought at
     last = None
     if partner is not None:
-        line = (
+        last = (
             Document.objects.filter(
-                partner=partner, type__in=types, status__in=Document.POSTED, lines__item=item
+                partner=partner,
+                type__in=types,
+                status__in=Document.POSTED,
+                lines__item=item,
+                lines__unit=unit,
             )
             .order_by("-date", "-id")
             .values_list("lines__price", flat=True)
             .first()
         )
-        last = line
     day = day or timezone.localdate()
-    level = customer_level_price(item.id, partner, day) if kind == "sales" else None
-    list_price = item.sale_price if kind == "sales" else item.purchase_price
+    level = None
+    if kind == "sales":
+        level = customer_level_price(item.id, partner, day, unit)
+        if level is None and unit:
+            level = per_unit(customer_level_price(item.id, partner, day), factor)
+    field = "sale_price" if kind == "sales" else "purchase_price"
     out = {
         "item": item.code,
         "partner": partner.code if partner else None,
         "kind": kind,
+        "unit": unit or item.unit,
         "last_price": price_str(last),
-        "list_price": price_str(list_price),
-        "partner_price": price_str(partner_price(item.id, partner)),
+        "list_price": price_str(unit_list_price(item, unit, factor, field)),
+        "partner_price": price_str(per_unit(partner_price(item.id, partner), factor)),
         "level_price": price_str(level),
         "price_level": partner.price_level.code
         if kind == "sales" and partner is not None and partner.price_level_id
         else None,
     }
     if kind == "sales":
-        out["default_price"] = price_str(default_sale_price(item, partner, day))
+        out["default_price"] = price_str(default_sale_price(item, partner, day, unit, factor))
     return out
 
 
-def visible_prices(user, item, partner, kind: str, day: dt.date | None = None) -> dict:
+def visible_prices(
+    user, item, partner, kind: str, day: dt.date | None = None, unit: str | None = None
+) -> dict:
     """suggest_price without the purchase prices (cost) for a user who may not see cost."""
-    prices = suggest_price(item, partner, kind, day)
+    prices = suggest_price(item, partner, kind, day, unit)
     if kind == "purchase" and not sees_cost(user):
         prices = {**prices, "last_price": None, "list_price": None, "partner_price": None}
     return prices
@@ -277,11 +299,11 @@ def margin(doc: Document) -> dict:
                 line_cost = int(cur.fetchone()[0])
         else:
             line_cost = (
-                div_half_up(ln.qty * v, q)
+                div_half_up(ln.base_qty * v, q)
                 if q > 0
                 else int(
                     (
-                        Decimal(ln.qty) / QTY_SCALE * (ln.item.purchase_price or 0) * 100
+                        Decimal(ln.base_qty) / QTY_SCALE * (ln.item.purchase_price or 0) * 100
                     ).to_integral_value(ROUND_HALF_UP)
                 )
             )

@@ -18,6 +18,11 @@ class SummaryRowOut(Output):
     out_value: str | None
     closing_qty: str
     closing_value: str | None
+    # ?units=mixed: the quantities also in the item's units, largest first ("3箱5个")
+    opening_qty_in_units: str | None = None
+    in_qty_in_units: str | None = None
+    out_qty_in_units: str | None = None
+    closing_qty_in_units: str | None = None
 
 
 class InventorySummaryOut(Output):
@@ -97,6 +102,7 @@ class SuggestOut(Output):
     item: str
     partner: str | None
     kind: str
+    unit: str  # 多单位: the prices are per this unit
     last_price: str | None
     list_price: str | None
     partner_price: str | None

@@ -69,7 +69,7 @@ def summary(kind: str, by: str, date_from: dt.date, date_to: dt.date, warehouse_
     ensure_periods(min(date_to, timezone.localdate()))  # a read creates no future periods
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT {key}, MIN({name}), SUM({_signed('l.qty')}), SUM({_signed('l.amount')}), "
+            f"SELECT {key}, MIN({name}), SUM({_signed('l.base_qty')}), SUM({_signed('l.amount')}), "
             f"SUM({_signed('l.tax')}), SUM({_signed('l.amount_incl_tax')}), SUM({LINE_COST}) "
             f"{POSTED_LINES}{wh_sql} GROUP BY {key} ORDER BY {key}",
             [return_type] * 4 + [out_type, return_type, date_from, date_to, *wh_args],
@@ -143,10 +143,12 @@ def details(
     where, args = where + wh_sql, args + wh_args
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT d.date, d.number, d.type, p.code, p.name, i.code, i.name, i.unit, d.salesperson, pr.name, "
+            "SELECT d.date, d.number, d.type, p.code, p.name, i.code, i.name, "
+            "COALESCE(NULLIF(l.unit, ''), i.unit), d.salesperson, pr.name, "
             f"{_signed('l.qty')}, CAST(l.price AS TEXT), {_signed('l.amount')}, {_signed('l.tax')}, {_signed('l.amount_incl_tax')}, "
-            f"{LINE_COST} {POSTED_LINES}{where} ORDER BY d.date, d.number, l.line_no",
-            [return_type] * 4 + [out_type, return_type, date_from, date_to, *args],
+            f"{LINE_COST}, {_signed('l.base_qty')} {POSTED_LINES}{where} "
+            "ORDER BY d.date, d.number, l.line_no",
+            [return_type] * 5 + [out_type, return_type, date_from, date_to, *args],
         )
         rows = cur.fetchall()
     items, totals = [], [0, 0, 0, 0, 0]
@@ -167,6 +169,7 @@ def details(
         tax,
         gross,
         cost,
+        base,
     ) in rows:
         row = {
             "date": str(as_date(day)),
@@ -179,7 +182,8 @@ def details(
             "item_name": i_name,
             "unit": unit,
             "salesperson": person or "",
-            "qty": qty_str(int(qty)),
+            "qty": qty_str(int(qty)),  # in the line's unit; base_qty in the item's base unit
+            "base_qty": qty_str(int(base)),
             "price": price_str(Decimal(price)) if price is not None else None,
             "amount": fen_str(int(amount)),
             "tax": fen_str(int(tax)),
@@ -187,7 +191,7 @@ def details(
         }
         if kind == "sales":
             row.update(_margin(int(amount), int(cost)))
-        for n, v in enumerate((int(qty), int(amount), int(tax), int(gross), int(cost))):
+        for n, v in enumerate((int(base), int(amount), int(tax), int(gross), int(cost))):
             totals[n] += v
         items.append(row)
     result = {
@@ -218,8 +222,8 @@ def order_follow_up(kind: str) -> list[dict]:
         raise DomainError("invalid", "kind must be sales or purchase", {"field": "kind"})
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT o.number, o.date, o.status, p.code, i.code, l.qty, "
-            "COALESCE((SELECT SUM(x.qty) FROM documents_documentline x JOIN documents_document xd ON xd.id = x.document_id "
+            "SELECT o.number, o.date, o.status, p.code, i.code, l.base_qty, "
+            "COALESCE((SELECT SUM(x.base_qty) FROM documents_documentline x JOIN documents_document xd ON xd.id = x.document_id "
             "  WHERE x.source_line_id = l.id AND xd.status = 'approved'), 0) "
             "FROM documents_documentline l JOIN documents_document o ON o.id = l.document_id "
             "JOIN partners_partner p ON p.id = o.partner_id JOIN catalog_item i ON i.id = l.item_id "

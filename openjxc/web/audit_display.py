@@ -61,6 +61,8 @@ FIELDS = {
     "source_line": gettext_lazy("Source line"),
     "fulfilled_qty": gettext_lazy("Fulfilled"),
     "remaining_qty": gettext_lazy("Remaining"),
+    "base_qty": gettext_lazy("Quantity in base unit"),
+    "base_unit": gettext_lazy("Base unit"),
     "tax": gettext_lazy("Tax"),
     "amount_incl_tax": gettext_lazy("Amount incl. tax"),
     "spec": gettext_lazy("Specification"),

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from openjxc.catalog.selectors import items_by_code
+from openjxc.catalog.selectors import items_by_code, unit_choices
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import PLAIN_NUMBER
 from openjxc.documents.access import hides_prices, keep_hidden_prices, may_use_type
@@ -71,14 +71,16 @@ def _body_from_post(post, t, incl: bool) -> dict:
         body["invoice_no"] = post.get("invoice_no") or ""
         body["invoice_type"] = post.get("invoice_type") or "special"
     lines = []
-    fields = ("line_item", "line_qty", "line_price", "line_tax", "line_source")
+    fields = ("line_item", "line_qty", "line_price", "line_tax", "line_source", "line_unit")
     columns = [post.getlist(f) for f in fields]
     n = len(columns[0])
     columns = [c + [""] * (n - len(c)) for c in columns]
-    for item, qty, price, tax, source_line in zip(*columns, strict=True):
+    for item, qty, price, tax, source_line, unit in zip(*columns, strict=True):
         if not item.strip():
             continue
         line = {"item": item.strip(), "qty": qty.strip() or None}
+        if unit.strip():  # 多单位: one of the item's alternate units (empty: the base unit)
+            line["unit"] = unit.strip()
         if price.strip():
             line["price_incl_tax" if incl else "price"] = price.strip()
         if tax.strip():  # a percentage; anything else goes on as typed for the service to refuse
@@ -120,7 +122,8 @@ def _posted_form_data(body: dict, post) -> dict:
             {
                 "item": ln["item"],
                 "item_name": item.name if item else "",
-                "unit": item.unit if item else "",
+                "unit": ln.get("unit") or (item.unit if item else ""),
+                "base_unit": item.unit if item else "",
                 "qty": ln.get("qty") or "",
                 "price_entry": price,
                 "tax_percent": tax,
@@ -138,8 +141,10 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
     partners = list(search_partners(t.partner, active_only=True)) if t.partner else []
     errors = all_errors(error)
     head_fields = set()
+    choices = unit_choices(ln.get("item") for ln in data.get("lines", []) if ln.get("item"))
     for ln in data.get("lines", []):
         ln["error"] = ""
+        ln["units"] = choices.get(ln.get("item"), [])  # the unit picker's alternate units
     for exc in errors:
         error_index, error_field = error_line(exc)
         if error_index is None:

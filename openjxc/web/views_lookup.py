@@ -55,6 +55,7 @@ def line_info(request):
             warehouse_param(request),
             *_partner_and_day(request, t),
             request.GET.get("source_line"),
+            request.GET.get("unit"),
         )
     except DomainError as exc:
         return _refused(exc.code, exc.status)

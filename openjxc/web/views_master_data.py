@@ -39,6 +39,38 @@ ITEM_KEYS = (
     "safety_stock",
 )
 TAX_RATES = ("0.13", "0.09", "0.06", "0.03", "0.01", "0")
+UNIT_KEYS = ("unit", "factor", "barcode", "purchase_price", "sale_price")
+BLANK_UNIT_ROWS = 2  # empty rows the form offers for new alternate units
+
+
+def _unit_rows(request) -> list[dict]:
+    """The alternate-unit rows of the item form as typed (a row without a unit name is empty)."""
+    names = request.POST.getlist("unit_unit")
+    columns = [request.POST.getlist(f"unit_{k}") for k in UNIT_KEYS]
+    columns = [c + [""] * (len(names) - len(c)) for c in columns]  # a column the user lacks
+    rows = []
+    for values in zip(*columns, strict=False):
+        row = dict(zip(UNIT_KEYS, (v.strip() for v in values), strict=True))
+        if row["unit"] or row["factor"]:
+            rows.append(row)
+    return rows
+
+
+def _units_data(request, rows: list[dict]) -> list[dict]:
+    keys = [k for k in UNIT_KEYS if k != "purchase_price" or sees_cost(request.user)]
+    return [{k: (row[k] or None) if k != "unit" else row[k] for k in keys} for row in rows]
+
+
+def _form_units(rows: list[dict], error_field: str = "") -> list[dict]:
+    """The rows the form shows: the units, then blank rows; the wrong cell of a refused save."""
+    out = [{**r, "error": ""} for r in rows] + [
+        {k: "" for k in (*UNIT_KEYS, "error")} for _ in range(BLANK_UNIT_ROWS)
+    ]
+    for i, row in enumerate(out):
+        prefix = f"units[{i}]."
+        if error_field.startswith(prefix):
+            row["error"] = error_field[len(prefix) :]
+    return out
 
 
 @page()
@@ -89,7 +121,10 @@ def _item_data(request, new: bool) -> dict:
     for k in ("tax_rate", "safety_stock"):
         if data.get(k) == "":
             data.pop(k)
-    return _blank_to_none(data, ("purchase_price", "sale_price"))
+    data = _blank_to_none(data, ("purchase_price", "sale_price"))
+    if "unit_unit" in request.POST:  # 多单位: the form shows every alternate unit
+        data["units"] = _units_data(request, _unit_rows(request))
+    return data
 
 
 @page(MASTER_DATA)
@@ -97,13 +132,21 @@ def item_new(request):
     values = {"tax_rate": "0.13", "unit": ""}
     if request.method == "POST":
         values = _form(request, ITEM_KEYS)
+        rows = _unit_rows(request)
         try:
             item = create_item(request.user, _item_data(request, new=True))
         except DomainError as exc:
+            err = _error(request, exc)
             return render(
                 request,
                 "web/admin/item_form.html",
-                {"new": True, "v": values, "tax_rates": TAX_RATES, **_error(request, exc)},
+                {
+                    "new": True,
+                    "v": values,
+                    "units": _form_units(rows, err["error_field"]),
+                    "tax_rates": TAX_RATES,
+                    **err,
+                },
                 status=exc.status,
             )
         messages.success(request, _("Item %(code)s saved, barcode %(barcode)s.") % item)
@@ -111,7 +154,9 @@ def item_new(request):
             return redirect("item_new")
         return redirect(reverse("items") + f"?q={item['code']}")
     return render(
-        request, "web/admin/item_form.html", {"new": True, "v": values, "tax_rates": TAX_RATES}
+        request,
+        "web/admin/item_form.html",
+        {"new": True, "v": values, "units": _form_units([]), "tax_rates": TAX_RATES},
     )
 
 
@@ -123,25 +168,36 @@ def item_edit(request, code):
         raise Http404 from None
     values = mask_cost(request.user, item_dict(item))
     values["safety_stock"] = values["safety_stock"] if values["safety_stock"] != "0" else ""
+    rows = [{k: u[k] or "" for k in UNIT_KEYS} for u in values["units"]]
     if request.method == "POST":
         values = {
             **_form(request, ITEM_KEYS),
             "code": code,
             "active": bool(request.POST.get("active")),
         }
+        rows = _unit_rows(request)
         try:
             edit_item(request.user, code, _item_data(request, new=False), values["active"])
         except DomainError as exc:
+            err = _error(request, exc)
             return render(
                 request,
                 "web/admin/item_form.html",
-                {"new": False, "v": values, "tax_rates": TAX_RATES, **_error(request, exc)},
+                {
+                    "new": False,
+                    "v": values,
+                    "units": _form_units(rows, err["error_field"]),
+                    "tax_rates": TAX_RATES,
+                    **err,
+                },
                 status=exc.status,
             )
         messages.success(request, _("Item %(code)s saved.") % {"code": code})
         return redirect(reverse("items") + f"?q={code}")
     return render(
-        request, "web/admin/item_form.html", {"new": False, "v": values, "tax_rates": TAX_RATES}
+        request,
+        "web/admin/item_form.html",
+        {"new": False, "v": values, "units": _form_units(rows), "tax_rates": TAX_RATES},
     )
 
 

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from openjxc.catalog.selectors import find_item, item_choices
+from openjxc.catalog.selectors import find_item, item_choices, with_units
 from openjxc.core.errors import DomainError
 from openjxc.documents.services import create_draft
 from openjxc.documents.types import order_type, type_label
@@ -50,6 +50,9 @@ def stock(request):
     except DomainError as exc:
         error, day = error_message(exc), today()
     rows, totals = mask_cost(user, data["items"]), mask_cost(user, data["totals"])
+    mixed = request.GET.get("units") == "mixed"  # 按多单位显示: 3箱5个
+    if mixed:
+        rows = with_units(rows, ("on_hand", "reserved", "on_order", "available"), replace=True)
     if wants_xlsx(request):
         columns = _cost_columns(request, STOCK_COLUMNS, {"unit_cost", "value"})
         return _export(
@@ -75,6 +78,7 @@ def stock(request):
             "warehouse": wh,
             "q": q,
             "date": day,
+            "mixed": mixed,
             "error": error,
             "export_query": _query(request, format="xlsx"),
         },
@@ -256,6 +260,10 @@ def inventory_summary(request):
             ],
             "totals": {k: (None if k in SUMMARY_COST else v) for k, v in data["totals"].items()},
         }
+    mixed = request.GET.get("units") == "mixed"  # 按多单位显示: 3箱5个
+    if mixed:
+        qty = ("opening_qty", "in_qty", "out_qty", "closing_qty")
+        data = {**data, "items": with_units(data["items"], qty, replace=True)}
     if wants_xlsx(request) and not error:
         columns = (
             selectors.SUMMARY_COLUMNS
@@ -283,6 +291,7 @@ def inventory_summary(request):
             "warehouse": wh,
             "restricted": restricted,
             "by_warehouse": by_warehouse,
+            "mixed": mixed,
             "date_from": date_from,
             "date_to": date_to,
             "error": error,

@@ -10,7 +10,7 @@ from .base import Recipe, pair, raised
 
 
 def _fixed_in(doc, ln, src, balances):
-    return [MoveSpec(ln.id, ln.item_id, doc.warehouse_id, ln.qty, M.FIXED_IN, fixed=ln.amount)]
+    return [MoveSpec(ln.id, ln.item_id, doc.warehouse_id, ln.base_qty, M.FIXED_IN, fixed=ln.amount)]
 
 
 def _returned_in(doc, ln, src, balances):
@@ -20,7 +20,7 @@ def _returned_in(doc, ln, src, balances):
             ln.id,
             ln.item_id,
             doc.warehouse_id,
-            ln.qty,
+            ln.base_qty,
             rule,
             source_move_id=src,
             fallback=ln.item.purchase_price,

@@ -10,12 +10,12 @@ from .base import Recipe, pair, raised
 
 
 def _average_out(doc, ln, src, balances):
-    return [MoveSpec(ln.id, ln.item_id, doc.warehouse_id, -ln.qty, M.AVERAGE_OUT)]
+    return [MoveSpec(ln.id, ln.item_id, doc.warehouse_id, -ln.base_qty, M.AVERAGE_OUT)]
 
 
 def _returned_out(doc, ln, src, balances):
     rule = M.CAPPED_OUT if src else M.AVERAGE_OUT
-    return [MoveSpec(ln.id, ln.item_id, doc.warehouse_id, -ln.qty, rule, source_move_id=src)]
+    return [MoveSpec(ln.id, ln.item_id, doc.warehouse_id, -ln.base_qty, rule, source_move_id=src)]
 
 
 def _delivery_voucher(doc, values):

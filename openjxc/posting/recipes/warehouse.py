@@ -10,8 +10,10 @@ from .base import Recipe, pair
 
 def _transfer(doc, ln, src, balances):
     return [
-        MoveSpec(ln.id, ln.item_id, doc.warehouse_id, -ln.qty, M.AVERAGE_OUT),
-        MoveSpec(ln.id, ln.item_id, doc.to_warehouse_id, ln.qty, M.LINKED_IN, link_same_line=True),
+        MoveSpec(ln.id, ln.item_id, doc.warehouse_id, -ln.base_qty, M.AVERAGE_OUT),
+        MoveSpec(
+            ln.id, ln.item_id, doc.to_warehouse_id, ln.base_qty, M.LINKED_IN, link_same_line=True
+        ),
     ]
 
 
@@ -21,7 +23,9 @@ def _counted(doc, ln, src, balances):
     book, _ = balance_at((ln.item_id, doc.warehouse_id), doc.date, balances)
     fallback = ln.price if ln.price is not None else ln.item.purchase_price
     return [
-        MoveSpec(ln.id, ln.item_id, doc.warehouse_id, ln.qty - book, M.COUNTED, fallback=fallback)
+        MoveSpec(
+            ln.id, ln.item_id, doc.warehouse_id, ln.base_qty - book, M.COUNTED, fallback=fallback
+        )
     ]
 
 

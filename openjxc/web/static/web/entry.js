@@ -28,13 +28,40 @@
   function field(name) { return form.querySelector("[name=" + name + "]"); }
   function value(name) { var f = field(name); return f ? f.value : ""; }
 
+  // 多单位: a line's quantity and price are per its unit; stock, availability and unit cost are
+  // per the base unit, so they are compared through the chosen unit's factor
+  function unitOf(row) { var u = row.querySelector(".unit-pick"); return u ? u.value : ""; }
+  function factorOf(row) {
+    var u = row.querySelector(".unit-pick");
+    var o = u && u.options[u.selectedIndex];
+    return o ? (num(o.dataset.factor) || 1) : 1;
+  }
+  function fillUnits(row, item, unit) {
+    var pick = row.querySelector(".unit-pick"), text = row.querySelector(".unit-text");
+    pick.innerHTML = "";
+    var base = document.createElement("option");
+    base.value = ""; base.dataset.factor = "1"; base.textContent = item.unit;
+    pick.appendChild(base);
+    (item.units || []).forEach(function (u) {
+      var o = document.createElement("option");
+      o.value = u.unit; o.dataset.factor = u.factor; o.textContent = u.unit;
+      if (u.unit === unit) o.selected = true;
+      pick.appendChild(o);
+    });
+    pick.hidden = !(item.units || []).length;
+    text.textContent = item.unit;
+    text.hidden = !pick.hidden;
+    row.dataset.unit = unit || "";
+  }
+
   function recalc() {
     if (!tbody) return;
     var tq = 0, ta = 0, tt = 0, tg = 0, tm = 0, hasMargin = false;
     Array.prototype.forEach.call(tbody.querySelectorAll("tr.line"), function (row, i) {
       row.querySelector(".no").textContent = i + 1;
       var qty = num(row.querySelector(".qty").value);
-      tq += qty;
+      var baseQty = qty * factorOf(row);
+      tq += baseQty;
       var priceInput = row.querySelector(".price");
       if (!priceInput) return;
       var price = num(priceInput.value), rate = num(row.querySelector(".tax").value) / 100;
@@ -51,14 +78,14 @@
       var cost = row.dataset.unitCost;
       var info = row.querySelector(".info .margin");
       if (cost !== undefined && cost !== "" && info) {
-        var m = cents(amount - qty * num(cost));
+        var m = cents(amount - baseQty * num(cost));
         tm += m; hasMargin = true;
         info.textContent = d.tMargin + " " + money(m) + (amount ? " (" + (m * 100 / amount).toFixed(1) + "%)" : "");
         info.className = "margin " + (m < 0 ? "bad" : "ok");
       }
       var avail = row.dataset.available;
       var warn = row.querySelector(".info .avail");
-      if (warn && avail !== undefined) warn.classList.toggle("bad", isOutgoing() && qty > num(avail));
+      if (warn && avail !== undefined) warn.classList.toggle("bad", isOutgoing() && baseQty > num(avail));
     });
     setText("total-qty", grouped(qtyText(tq)));
     setText("total-amount", money(ta));
@@ -87,7 +114,8 @@
     if (!item || !row.querySelector(".info")) return;
     var source = row.querySelector("[name=line_source]");
     var params = new URLSearchParams({type: d.type, item: item, warehouse: value("warehouse"), partner: value("partner"),
-                                      date: value("date"), source_line: source ? source.value : ""});
+                                      date: value("date"), source_line: source ? source.value : "",
+                                      unit: unitOf(row)});
     fetch(d.infoUrl + "?" + params.toString(), {credentials: "same-origin"})
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (info) {
@@ -117,7 +145,8 @@
   function addItem(item) {
     hideList();
     message.textContent = "";
-    var row = tbody.querySelector('tr.line[data-item="' + CSS.escape(item.code) + '"]');
+    var unit = item.scan_unit || "";
+    var row = tbody.querySelector('tr.line[data-item="' + CSS.escape(item.code) + '"][data-unit="' + CSS.escape(unit) + '"]');
     if (row && !row.querySelector("[name=line_source]").value) {
       var q = row.querySelector(".qty");
       q.value = qtyText(num(q.value) + 1);
@@ -127,7 +156,7 @@
       row.querySelector("[name=line_item]").value = item.code;
       row.querySelector(".code").textContent = item.code;
       row.querySelector(".name").textContent = item.name + (item.spec ? " " + item.spec : "");
-      row.querySelector(".unit").textContent = item.unit;
+      fillUnits(row, item, unit);
       row.querySelector(".qty").value = "1";
       var price = row.querySelector(".price");
       if (price && item.price) price.value = item.price;
@@ -209,6 +238,19 @@
 
   if (tbody) {
     tbody.addEventListener("input", recalc);
+    // another unit: the price is the one of that unit (its own, else the base price × factor)
+    tbody.addEventListener("change", function (e) {
+      if (!e.target.classList.contains("unit-pick")) return;
+      var row = e.target.closest("tr");
+      row.dataset.unit = e.target.value;
+      var price = row.querySelector(".price");
+      if (price) price.value = "";
+      lineInfo(row);
+      recalc();
+    });
+    Array.prototype.forEach.call(tbody.querySelectorAll("tr.line"), function (row) {
+      row.dataset.unit = unitOf(row);
+    });
     tbody.addEventListener("click", function (e) {
       if (e.target.closest(".remove")) { e.target.closest("tr").remove(); recalc(); }
     });
