@@ -21,6 +21,7 @@ from openjxc.users.services import EDIT, require, require_warehouses
 from . import workflow
 from .access import guarded_warehouses, require_document, require_type
 from .due import due_date
+from .fingerprint import body_fingerprint, document_fingerprint
 from .models import Document, DocumentLine
 from .opening import opening_date, resolve_open_item
 from .price_lines import resolve_price_lines
@@ -491,77 +492,13 @@ def _replay(user, doc: Document, v: dict) -> dict:
     """The document an idempotent create already made, if the user may see it and the body
     describes it."""
     require_document(user, doc)
-    if _fingerprint_of(doc) != _fingerprint(v):
+    if document_fingerprint(doc) != body_fingerprint(v):
         raise DomainError(
             "idempotency_conflict",
             f"external_ref {doc.external_ref} was used for {doc.number} with another body",
             {"document": doc.number, "external_ref": doc.external_ref},
         )
     return document_dict(doc)
-
-
-def _fingerprint(v: dict) -> tuple:
-    """What a resolved body says about a document (compared with `_fingerprint_of`)."""
-    lines = tuple(
-        (
-            p["item_obj"].id,
-            p.get("unit", ""),
-            p["qty_units"],
-            p["amount"],
-            p["tax"],
-            p["gross"],
-            p["source_line"],
-        )
-        for p in v["lines"]
-    )
-    plan = v.get("allocation_plan")
-    opening = (v["origin_date"], v["due_date"]) if "origin_date" in v else None
-    return (
-        v["date"],
-        _id(v["partner"]),
-        _id(v["warehouse"]),
-        _id(v["to_warehouse"]),
-        _id(v["source"]),
-        v["memo"],
-        v.get("salesperson", ""),
-        v.get("invoice_no", ""),
-        v.get("invoice_type", ""),
-        _id(v.get("account")),
-        v.get("amount"),
-        plan or None,
-        opening,
-        lines,
-    )
-
-
-def _fingerprint_of(doc: Document) -> tuple:
-    lines = tuple(
-        doc.lines.order_by("line_no").values_list(
-            "item_id", "unit", "qty", "amount", "tax", "amount_incl_tax", "source_line_id"
-        )
-    )
-    ledger = TYPES[doc.type].kind == "ledger"
-    money = doc.amount if doc.account_id or ledger else None
-    return (
-        doc.date,
-        doc.partner_id,
-        doc.warehouse_id,
-        doc.to_warehouse_id,
-        doc.source_id,
-        doc.memo,
-        doc.salesperson,
-        doc.invoice_no,
-        doc.invoice_type,
-        doc.account_id,
-        money,
-        doc.allocation_plan or None,
-        (doc.origin_date, doc.due_date) if ledger else None,
-        lines,
-    )
-
-
-def _id(obj):
-    return obj.id if obj is not None else None
 
 
 def update_draft(user, number: str, data: dict) -> dict:

@@ -1,0 +1,69 @@
+"""What a document says, as a comparable tuple: an idempotent create (the same `external_ref`)
+replays the earlier document only when the new body describes exactly that document."""
+
+from .models import Document
+from .types import TYPES
+
+
+def body_fingerprint(v: dict) -> tuple:
+    """What a resolved body says about a document (compared with `document_fingerprint`)."""
+    lines = tuple(
+        (
+            p["item_obj"].id,
+            p.get("unit", ""),
+            p["qty_units"],
+            p["amount"],
+            p["tax"],
+            p["gross"],
+            p["source_line"],
+        )
+        for p in v["lines"]
+    )
+    plan = v.get("allocation_plan")
+    opening = (v["origin_date"], v["due_date"]) if "origin_date" in v else None
+    return (
+        v["date"],
+        _id(v["partner"]),
+        _id(v["warehouse"]),
+        _id(v["to_warehouse"]),
+        _id(v["source"]),
+        v["memo"],
+        v.get("salesperson", ""),
+        v.get("invoice_no", ""),
+        v.get("invoice_type", ""),
+        _id(v.get("account")),
+        v.get("amount"),
+        plan or None,
+        opening,
+        lines,
+    )
+
+
+def document_fingerprint(doc: Document) -> tuple:
+    lines = tuple(
+        doc.lines.order_by("line_no").values_list(
+            "item_id", "unit", "qty", "amount", "tax", "amount_incl_tax", "source_line_id"
+        )
+    )
+    ledger = TYPES[doc.type].kind == "ledger"
+    money = doc.amount if doc.account_id or ledger else None
+    return (
+        doc.date,
+        doc.partner_id,
+        doc.warehouse_id,
+        doc.to_warehouse_id,
+        doc.source_id,
+        doc.memo,
+        doc.salesperson,
+        doc.invoice_no,
+        doc.invoice_type,
+        doc.account_id,
+        money,
+        doc.allocation_plan or None,
+        (doc.origin_date, doc.due_date) if ledger else None,
+        lines,
+    )
+
+
+def _id(obj):
+    return obj.id if obj is not None else None
