@@ -8,7 +8,7 @@ router = Router(tags=["master data"])
 
 
 class ItemIn(Input):
-    code: str
+    code: str | None = None  # none: the next automatic code (numbering setting, e.g. SP0001)
     name: str
     unit: str
     spec: str | None = None
@@ -28,6 +28,7 @@ class ItemPatch(Input):
     purchase_price: Num | None = None
     sale_price: Num | None = None
     safety_stock: Num | None = None
+    active: bool | None = None  # false: 停用 (kept in history, refused on new documents)
 
 
 class ItemOut(Output):
@@ -50,8 +51,17 @@ def create_item(request, payload: ItemIn):
 
 
 @router.get("/items", response=typed(page_of(ItemOut)))
-def list_items(request, search: str | None = None, limit: int = 100, offset: int = 0):
-    return page_qs(selectors.search_items(search), selectors.item_dict, limit, offset)
+def list_items(
+    request,
+    search: str | None = None,
+    active: bool | None = None,
+    limit: int = 100,
+    offset: int = 0,
+):
+    """?active=true lists only items in use, ?active=false only deactivated ones (default: all)."""
+    return page_qs(
+        selectors.search_items(search, active=active), selectors.item_dict, limit, offset
+    )
 
 
 @router.get("/items/{code}", response=typed(ItemOut))

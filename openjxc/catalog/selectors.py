@@ -1,5 +1,6 @@
 from django.db.models import Q
 
+from openjxc.core.codes import preview_code
 from openjxc.core.db import load
 from openjxc.core.errors import not_found
 from openjxc.core.numbers import price_str, qty_str
@@ -30,11 +31,14 @@ def get_item(code: str) -> Item:
     return found[0]
 
 
-def search_items(search: str | None, *, active_only: bool = False):
-    """Items by code, name, spec, exact barcode or pinyin initials (拼音首字母, e.g. "kl" finds 可乐)."""
+def search_items(search: str | None, *, active_only: bool = False, active: bool | None = None):
+    """Items by code, name, spec, exact barcode or pinyin initials (拼音首字母, e.g. "kl" finds 可乐);
+    `active` True / False keeps only the items in use / deactivated (停用)."""
     qs = Item.objects.order_by("code")
     if active_only:
-        qs = qs.filter(active=True)
+        active = True
+    if active is not None:
+        qs = qs.filter(active=active)
     if search:
         qs = qs.filter(
             Q(code__icontains=search)
@@ -53,7 +57,7 @@ def item_by_barcode(barcode: str) -> Item | None:
         return None
     return (
         Item.objects.filter(barcode=barcode, active=True).first()
-        or Item.objects.filter(code=barcode).first()
+        or Item.objects.filter(code=barcode, active=True).first()
     )
 
 
@@ -104,3 +108,8 @@ def level_price_history(item: Item, limit: int = 100) -> list:
     return list(
         item.level_prices.select_related("level", "document").order_by("-valid_from", "-id")[:limit]
     )
+
+
+def next_item_code() -> str:
+    """The automatic code a new item saved without one would probably get (not reserved)."""
+    return preview_code("item", lambda c: Item.objects.filter(code=c).exists())

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from openjxc.audit.services import record
+from openjxc.core.codes import next_code
 from openjxc.core.dates import parse_date
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import QTY_SCALE, parse_decimal, parse_tax_rate, price_str
@@ -58,11 +59,13 @@ def _visible_fields(user, data: dict) -> dict:
 def create_item(user, data: dict) -> dict:
     require(user, MASTER_DATA)
     data = _visible_fields(user, data)
-    code = text_field(data, "code", 64, True)
+    code = text_field(data, "code", 64)  # empty: the next automatic code (SP0001)
     fields = _item_fields(data)
     try:
         with transaction.atomic():
-            if Item.objects.filter(code=code).exists():
+            if not code:
+                code = next_code("item", lambda c: Item.objects.filter(code=c).exists())
+            elif Item.objects.filter(code=code).exists():
                 raise DomainError(
                     "duplicate_code", f"item code {code} already exists", {"code": code}
                 )
@@ -98,6 +101,8 @@ def _edit_item(user, code: str, change) -> dict:
 def update_item(user, code: str, data: dict) -> dict:
     require(user, MASTER_DATA)
     fields = _item_fields(_visible_fields(user, data), partial=True)
+    if data.get("active") is not None:  # PUT {"active": false}: 停用
+        fields["active"] = bool(data["active"])
 
     def change(item):
         for k, v in fields.items():

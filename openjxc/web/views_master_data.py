@@ -9,10 +9,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from openjxc.catalog.selectors import get_item, item_dict, search_items
+from openjxc.catalog.selectors import get_item, item_dict, next_item_code, search_items
 from openjxc.catalog.services import create_item, edit_item
 from openjxc.core.errors import DomainError
-from openjxc.inventory.selectors import all_warehouses, get_warehouse, warehouse_dict
+from openjxc.inventory.selectors import (
+    all_warehouses,
+    get_warehouse,
+    next_warehouse_code,
+    warehouse_dict,
+)
 from openjxc.inventory.services import create_warehouse, update_warehouse
 from openjxc.reports.excel import query_filters, xlsx_response
 from openjxc.users.masking import mask_cost, sees_cost
@@ -103,7 +108,13 @@ def item_new(request):
             return render(
                 request,
                 "web/admin/item_form.html",
-                {"new": True, "v": values, "tax_rates": TAX_RATES, **_error(request, exc)},
+                {
+                    "new": True,
+                    "v": values,
+                    "tax_rates": TAX_RATES,
+                    "next_code": next_item_code(),
+                    **_error(request, exc),
+                },
                 status=exc.status,
             )
         messages.success(request, _("Item %(code)s saved, barcode %(barcode)s.") % item)
@@ -111,7 +122,9 @@ def item_new(request):
             return redirect("item_new")
         return redirect(reverse("items") + f"?q={item['code']}")
     return render(
-        request, "web/admin/item_form.html", {"new": True, "v": values, "tax_rates": TAX_RATES}
+        request,
+        "web/admin/item_form.html",
+        {"new": True, "v": values, "tax_rates": TAX_RATES, "next_code": next_item_code()},
     )
 
 
@@ -157,7 +170,7 @@ def warehouses(request):
         {**warehouse_dict(w), "editable": may_edit and (allowed is None or w.id in allowed)}
         for w in all_warehouses()
     ]
-    ctx = {"rows": rows, "may_edit": may_edit, "v": {}}
+    ctx = {"rows": rows, "may_edit": may_edit, "v": {}, "next_code": next_warehouse_code()}
     if request.method == "POST":
         if not can(request.user, MASTER_DATA):
             return forbidden(request)

@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy
 from openjxc.catalog.selectors import active_price_levels
 from openjxc.core.errors import DomainError
 from openjxc.documents.access import partner_kinds
-from openjxc.partners.selectors import get_partner, partner_dict, search_partners
+from openjxc.partners.selectors import (
+    get_partner,
+    next_partner_code,
+    partner_dict,
+    search_partners,
+)
 from openjxc.partners.services import create_partner, update_partner
 from openjxc.reports.excel import query_filters, xlsx_response
 from openjxc.users.services import EXPORT, MASTER_DATA, can
@@ -111,6 +116,7 @@ def _form_page(request, kind, new: bool, values: dict, error=None):
         "new": new,
         "v": values,
         "levels": active_price_levels(),
+        "next_code": next_partner_code(kind) if new else "",
         **(_error(request, error) if error else {}),
     }
     return render(
