@@ -100,3 +100,11 @@ def parse_line(raw: dict, index: int) -> dict:
 
 def fen(d: Decimal) -> int:
     return to_fen(d)
+
+
+def inactive(kind: str, code: str, field: str) -> DomainError:
+    """The refusal of a deactivated (停用) item, partner or warehouse on a new document: 422
+    inactive_item / inactive_partner / inactive_warehouse naming it."""
+    return DomainError(
+        f"inactive_{kind}", f"{kind} {code} is deactivated", {"field": field, kind: code}
+    )

@@ -59,7 +59,8 @@ EXPORT_COLUMNS = [
 
 def partners(request, kind):
     q = request.GET.get("q", "").strip()
-    qs = search_partners(kind, q)
+    inactive = request.GET.get("inactive") == "1"  # 显示停用
+    qs = search_partners(kind, q, active=None if inactive else True)
     if request.GET.get("export"):
         if not can(request.user, EXPORT):
             return forbidden(request)
@@ -85,6 +86,7 @@ def partners(request, kind):
             "rows": [partner_dict(p) for p in page_],
             "page": page_,
             "q": q,
+            "inactive": inactive,
             "may_edit": can(request.user, MASTER_DATA),
             "may_statement": kind in partner_kinds(request.user),
         },
