@@ -150,8 +150,9 @@ def test_sales_clerk_sees_no_purchase_price_and_cannot_write(client, user):
     assert export.status_code == 200
     ws = load_workbook(io.BytesIO(export.content)).active
     assert "采购价" not in [c.value for c in ws[3]] and 7.77 not in [c.value for c in ws[4]]
-    # no master-data permission: new/edit/import are 403 pages, and the POST changes nothing
-    for url in ("/items/new/", "/items/A001/edit/", "/customers/new/", "/import/"):
+    # no master-data permission: new items and suppliers, edits and imports are 403 pages, and
+    # the POST changes nothing (adding customers is a 销售 role default: tests/test_role_defaults.py)
+    for url in ("/items/new/", "/items/A001/edit/", "/suppliers/new/", "/import/"):
         assert client.get(url).status_code == 403, url
     r = client.post("/items/A001/edit/", {"name": "改名", "unit": "个"})
     assert r.status_code == 403 and Item.objects.get(code="A001").name == "商品A001"

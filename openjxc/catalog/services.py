@@ -10,7 +10,7 @@ from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import QTY_SCALE, parse_decimal, parse_tax_rate, price_str
 from openjxc.core.validation import text_field
 from openjxc.users.masking import sees_cost
-from openjxc.users.services import MASTER_DATA, require
+from openjxc.users.services import ADD_ITEMS, MASTER_DATA, require, require_any
 
 from .models import Item, ItemUnit, LevelPrice, PriceLevel
 from .pricing import level_price, price_level_dict, unit_key
@@ -57,7 +57,7 @@ def _visible_fields(user, data: dict) -> dict:
 
 
 def create_item(user, data: dict) -> dict:
-    require(user, MASTER_DATA)
+    require_any(user, MASTER_DATA, ADD_ITEMS)
     data = _visible_fields(user, data)
     code = text_field(data, "code", 64)  # empty: the next automatic code (SP0001)
     fields = _item_fields(data)

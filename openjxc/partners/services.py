@@ -8,7 +8,7 @@ from openjxc.core.codes import next_code
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import parse_decimal, to_fen
 from openjxc.core.validation import text_field
-from openjxc.users.services import MASTER_DATA, require
+from openjxc.users.services import ADD_PARTNER, MASTER_DATA, require, require_any
 
 from .models import Partner
 from .rules import parse_tax_no, parse_terms
@@ -59,7 +59,7 @@ def _price_level(code) -> PriceLevel | None:
 
 
 def create_partner(user, kind: str, data: dict) -> dict:
-    require(user, MASTER_DATA)
+    require_any(user, MASTER_DATA, ADD_PARTNER[kind])
     code = text_field(data, "code", 64)  # empty: the next automatic code (KH0001, GYS0001)
     fields = _fields(data)
     try:

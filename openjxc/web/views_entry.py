@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from openjxc.catalog.selectors import items_by_code
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import PLAIN_NUMBER
-from openjxc.documents.access import hides_prices, keep_hidden_prices, may_use_type
+from openjxc.documents.access import (
+    awaiting_approval_text,
+    hides_prices,
+    keep_hidden_prices,
+    may_use_type,
+)
 from openjxc.documents.models import Document
 from openjxc.documents.selectors import open_sources, price_form_lines, prices_include_tax
 from openjxc.documents.types import STATUS_LABELS, TYPES
@@ -170,6 +175,7 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
         "error_fields": head_fields,
         "error_field": head_field(error),
         "can_approve": can(user, APPROVE),
+        "waiting_for": awaiting_approval_text(user, t.code),  # 待老板审核 when he cannot
         # purchase prices are cost: a user who may not see them gets the form without them
         "show_prices": t.priced and not hides_prices(user, t.code),
         "is_sales": t.price_field == "sale_price",

@@ -25,6 +25,7 @@ from openjxc.partners.services import update_partner
 from openjxc.reports.excel import query_filters, xlsx_response
 from openjxc.users.masking import mask_cost, sees_cost
 from openjxc.users.services import (
+    ADD_ITEMS,
     EXPORT,
     MASTER_DATA,
     allowed_warehouse_ids,
@@ -88,6 +89,7 @@ def items(request):
             "q": q,
             "inactive": show_inactive(request),
             "may_edit": can(request.user, MASTER_DATA),
+            "may_add": can(request.user, MASTER_DATA) or can(request.user, ADD_ITEMS),
             "may_export": can(request.user, EXPORT),
         },
     )
@@ -107,7 +109,7 @@ def _item_data(request, new: bool) -> dict:
     return _blank_to_none(data, ("purchase_price", "sale_price"))
 
 
-@page(MASTER_DATA)
+@page(MASTER_DATA, ADD_ITEMS)
 def item_new(request):
     values = {"tax_rate": "0.13", "unit": ""}
     if request.method == "POST":

@@ -21,7 +21,14 @@ from openjxc.partners.selectors import (
 )
 from openjxc.partners.services import create_partner, update_partner
 from openjxc.reports.excel import query_filters, xlsx_response
-from openjxc.users.services import EXPORT, MASTER_DATA, can
+from openjxc.users.services import (
+    ADD_CUSTOMERS,
+    ADD_PARTNER,
+    ADD_SUPPLIERS,
+    EXPORT,
+    MASTER_DATA,
+    can,
+)
 
 from .admin_forms import _blank_to_none, _error, _form, _paged
 from .decorators import forbidden, page
@@ -88,6 +95,7 @@ def partners(request, kind):
             "q": q,
             "inactive": inactive,
             "may_edit": can(request.user, MASTER_DATA),
+            "may_add": may_add(request.user, kind),
             "may_statement": kind in partner_kinds(request.user),
         },
     )
@@ -126,8 +134,15 @@ def _form_page(request, kind, new: bool, values: dict, error=None):
     )
 
 
-@page(MASTER_DATA)
+def may_add(user, kind: str) -> bool:
+    """编辑资料 adds every kind; the role defaults let 采购 add suppliers, 销售 customers."""
+    return can(user, MASTER_DATA) or can(user, ADD_PARTNER[kind])
+
+
+@page(MASTER_DATA, ADD_CUSTOMERS, ADD_SUPPLIERS)
 def partner_new(request, kind):
+    if not may_add(request.user, kind):
+        return forbidden(request)
     if request.method != "POST":
         return _form_page(request, kind, True, {})
     values = _form(request, PARTNER_KEYS)
