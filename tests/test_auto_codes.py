@@ -205,3 +205,45 @@ def test_next_code_runs_inside_the_callers_transaction(user):
             raise RuntimeError("rolled back")
     assert item(user) == "SP0001"
     assert connection.in_atomic_block  # the test's own transaction
+
+
+def xlsx(rows) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for r in rows:
+        wb.active.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_excel_imports_number_rows_without_code(user):
+    from openjxc.audit.models import AuditEntry
+    from openjxc.catalog.imports import import_items
+    from openjxc.partners.imports import import_partners
+
+    # given: an item sheet with one code typed and two left empty
+    sheet = xlsx(
+        [
+            ["商品编码*", "商品名称*", "单位*"],
+            ["", "甲", "个"],
+            ["X1", "乙", "个"],
+            [None, "丙", "个"],
+        ]
+    )
+    # when: previewed, the codes it would get are shown and nothing is kept
+    preview = import_items(user, sheet, commit=False)
+    assert [r["data"]["code"] for r in preview["rows"]] == ["SP0001", "X1", "SP0002"]
+    # then imported, the same codes are given and audited
+    result = import_items(user, sheet, commit=True)
+    assert result["imported"] == 3
+    assert [r["data"]["code"] for r in result["rows"]] == ["SP0001", "X1", "SP0002"]
+    entry = AuditEntry.objects.filter(action="import").latest("id")
+    assert "SP0002" in str(entry.after)
+    # customers too
+    sheet = xlsx([["客户编码*", "客户名称*"], ["", "张记商行"]])
+    result = import_partners(user, "customer", sheet, commit=True)
+    assert [r["data"]["code"] for r in result["rows"]] == ["KH0001"], result
