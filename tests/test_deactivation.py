@@ -193,3 +193,28 @@ def test_service_error_is_registered_for_each_kind(user):
     # every refused line is reported at once
     codes = [e["code"] for e in exc.value.details.get("errors", [])]
     assert exc.value.code == "inactive_item" and codes == ["inactive_item", "not_found"]
+
+
+def test_a_draft_keeps_its_deactivated_warehouse_on_the_form(admin_client, user):
+    # given: a draft receipt in WH2, then WH2 is deactivated
+    number = doc(
+        user, "purchase_receipt", "2026-03-05", [("A001", 2, "5.00")], "WH2", approve_it=False
+    )
+    update_warehouse(user, "WH2", {"active": False})
+    # then: its form still names WH2 (saving must not silently move it to WH1) ...
+    page = admin_client.get(f"/doc/{number}/").content.decode()
+    assert '<option value="WH2" selected>' in page
+    # ... and saving it says why it cannot be saved, changing nothing
+    before = state()
+    form = {
+        "date": "2026-03-05",
+        "partner": "S001",
+        "warehouse": "WH2",
+        "line_item": "A001",
+        "line_qty": "2",
+        "line_price": "5.00",
+        "action": "save",
+    }
+    r = admin_client.post(f"/doc/{number}/", form)
+    assert r.status_code == 422 and "仓库 WH2 已停用" in r.content.decode()
+    assert state() == before

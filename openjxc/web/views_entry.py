@@ -26,7 +26,7 @@ from openjxc.documents.types import STATUS_LABELS, TYPES
 from openjxc.inventory.selectors import active_warehouses, user_warehouses
 from openjxc.ledger.periods import default_date
 from openjxc.ledger.selectors import money_accounts
-from openjxc.partners.selectors import search_partners
+from openjxc.partners.selectors import find_partner, search_partners
 from openjxc.posting.drafts import save_draft
 from openjxc.posting.orders import derive
 from openjxc.posting.recipes import recipe_of
@@ -140,6 +140,13 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
     user = request.user
     incl = prices_include_tax()
     partners = list(search_partners(t.partner, active_only=True)) if t.partner else []
+    warehouses = user_warehouses(user, active_only=True)
+    # a draft naming a deactivated (停用) partner or warehouse keeps it in its select, so that
+    # saving says inactive_* rather than silently taking another one
+    if t.partner and data.get("partner") and data["partner"] not in {p.code for p in partners}:
+        partners += [p for p in [find_partner(t.partner, data["partner"])] if p]
+    if data.get("warehouse") and data["warehouse"] not in {w.code for w in warehouses}:
+        warehouses += [w for w in user_warehouses(user) if w.code == data["warehouse"]]
     errors = all_errors(error)
     head_fields = set()
     for ln in data.get("lines", []):
@@ -168,7 +175,7 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
         "incl": incl,
         "partners": partners,
         "status_name": STATUS_LABELS.get(doc.status, doc.status) if doc else "",
-        "warehouses": user_warehouses(user, active_only=True),
+        "warehouses": warehouses,
         "error": line_message(t, errors[0]) if errors else None,
         "to_warehouses": active_warehouses() if t.to_warehouse else [],
         "errors": [line_message(t, exc) for exc in errors],
