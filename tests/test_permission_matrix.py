@@ -29,6 +29,8 @@ MATRIX = {
     "create_customer": (Y, N, Y, Y, N, Y),  # 销售 adds customers
     "deactivate_item": (Y, N, N, Y, N, Y),  # 停用 is editing: edit_master_data
     "deactivate_warehouse": (Y, N, N, Y, N, Y),
+    "deactivate_customer": (Y, N, N, Y, N, Y),
+    "deactivate_supplier": (Y, N, N, Y, N, Y),
     "close_period": (Y, N, N, N, Y, Y),
     "reopen_period": (Y, N, N, N, Y, Y),
     "export_inventory_summary": (Y, Y, Y, N, Y, Y),
@@ -99,6 +101,10 @@ def run(api: As, action: str, books: dict):
         return api.post("/items/A002", {"active": False}, method="put")
     if action == "deactivate_warehouse":
         return api.post("/warehouses/WH2", {"active": False}, method="put")
+    if action == "deactivate_customer":
+        return api.post("/customers/C001", {"active": False}, method="put")
+    if action == "deactivate_supplier":
+        return api.post("/suppliers/S001", {"active": False}, method="put")
     if action == "close_period":
         return api.post("/periods/2026-03/close")
     if action == "reopen_period":
@@ -256,6 +262,8 @@ PAGE_POSTS = {
     "create_supplier": lambda b: ("/suppliers/new/", {"code": "", "name": "新供应商"}),
     "deactivate_item": lambda b: ("/items/A002/active/", {"active": "0"}),
     "deactivate_warehouse": lambda b: ("/warehouses/WH2/active/", {"active": "0"}),
+    "deactivate_customer": lambda b: ("/customers/C001/active/", {"active": "0"}),
+    "deactivate_supplier": lambda b: ("/suppliers/S001/active/", {"active": "0"}),
     "update_customer": lambda b: (
         "/customers/C001/edit/",
         {"name": "客户一", "contact": "张三", "payment_terms_days": "30", "active": "1"},
