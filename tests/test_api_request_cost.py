@@ -19,8 +19,8 @@ from openjxc.users.services import issue_token
 from .factories import doc
 
 # upper bounds, at today's counts
-APPROVE_QUERIES = 22  # token 1 + approval 19 + read-back 2
-APPROVE_QUERIES_ROLE_USER = 24  # + permissions and warehouses 1, + the warehouse check 1
+APPROVE_QUERIES = 23  # token 1 + approval 19 + the 停用 check 1 + read-back 2
+APPROVE_QUERIES_ROLE_USER = 25  # + permissions and warehouses 1, + the warehouse check 1
 GET_ITEM_QUERIES = 3  # token, item, its alternate units (多单位)
 GET_DOCUMENT_QUERIES = 3  # token, document with relations, lines with items
 ROLE_USER_EXTRA = 1  # permissions and warehouses, read once per request

@@ -24,7 +24,13 @@ MATRIX = {
     "approve_customer_receipt": (Y, N, N, N, Y, Y),
     "cancel_purchase_receipt": (Y, N, N, N, N, Y),
     "reverse_purchase_receipt": (Y, N, N, N, N, Y),
-    "create_item": (Y, N, N, Y, N, Y),
+    "create_item": (Y, Y, N, Y, N, Y),  # role defaults: 采购 adds items and suppliers
+    "create_supplier": (Y, Y, N, Y, N, Y),
+    "create_customer": (Y, N, Y, Y, N, Y),  # 销售 adds customers
+    "deactivate_item": (Y, N, N, Y, N, Y),  # 停用 is editing: edit_master_data
+    "deactivate_warehouse": (Y, N, N, Y, N, Y),
+    "deactivate_customer": (Y, N, N, Y, N, Y),
+    "deactivate_supplier": (Y, N, N, Y, N, Y),
     "close_period": (Y, N, N, N, Y, Y),
     "reopen_period": (Y, N, N, N, Y, Y),
     "export_inventory_summary": (Y, Y, Y, N, Y, Y),
@@ -87,6 +93,18 @@ def run(api: As, action: str, books: dict):
         return api.post(f"/documents/{books['approved']}/reverse", {"reason": "退回"})
     if action == "create_item":
         return api.post("/items", {"code": "N001", "name": "新商品", "unit": "个"})
+    if action == "create_supplier":
+        return api.post("/suppliers", {"name": "新供应商"})
+    if action == "create_customer":
+        return api.post("/customers", {"name": "新客户"})
+    if action == "deactivate_item":
+        return api.post("/items/A002", {"active": False}, method="put")
+    if action == "deactivate_warehouse":
+        return api.post("/warehouses/WH2", {"active": False}, method="put")
+    if action == "deactivate_customer":
+        return api.post("/customers/C001", {"active": False}, method="put")
+    if action == "deactivate_supplier":
+        return api.post("/suppliers/S001", {"active": False}, method="put")
     if action == "close_period":
         return api.post("/periods/2026-03/close")
     if action == "reopen_period":
@@ -210,6 +228,8 @@ PAGES = {
     "/settings/": MATRIX["change_settings"],
     "/import/": (Y, N, N, Y, N, Y),
     "/items/new/": MATRIX["create_item"],
+    "/customers/new/": MATRIX["create_customer"],
+    "/suppliers/new/": MATRIX["create_supplier"],
     "/customers/C001/edit/": MATRIX["update_customer"],
     "/price-levels/": (Y, Y, Y, Y, Y, Y),
     "/documents/price_adjustment/": (Y, N, Y, N, N, Y),
@@ -244,6 +264,12 @@ PAGE_POSTS = {
         "/settings/",
         {"company_name": "新公司", "price_includes_tax": "0", "credit_limit_policy": "warn"},
     ),
+    "create_customer": lambda b: ("/customers/new/", {"code": "", "name": "新客户"}),
+    "create_supplier": lambda b: ("/suppliers/new/", {"code": "", "name": "新供应商"}),
+    "deactivate_item": lambda b: ("/items/A002/active/", {"active": "0"}),
+    "deactivate_warehouse": lambda b: ("/warehouses/WH2/active/", {"active": "0"}),
+    "deactivate_customer": lambda b: ("/customers/C001/active/", {"active": "0"}),
+    "deactivate_supplier": lambda b: ("/suppliers/S001/active/", {"active": "0"}),
     "update_customer": lambda b: (
         "/customers/C001/edit/",
         {"name": "客户一", "contact": "张三", "payment_terms_days": "30", "active": "1"},
@@ -287,8 +313,11 @@ SUPPLIERS = (Y, Y, N, N, Y, Y)  # purchase or money
 # endpoint: allowed for (老板, 采购, 销售, 库管, 财务, 管理员); {approved} is the books' receipt
 ENDPOINTS = {
     "/items": ALL,
+    "/items?active=false": ALL,
     "/items/A001": ALL,
     "/warehouses": ALL,
+    "/warehouses?active=true": ALL,
+    "/customers?active=true": ALL,
     "/warehouses/WH1": ALL,
     "/customers": ALL,
     "/customers/C001": ALL,

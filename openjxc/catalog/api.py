@@ -24,7 +24,7 @@ class ItemUnitOut(Output):
 
 
 class ItemIn(Input):
-    code: str
+    code: str | None = None  # none: the next automatic code (numbering setting, e.g. SP0001)
     name: str
     unit: str
     spec: str | None = None
@@ -46,6 +46,7 @@ class ItemPatch(Input):
     sale_price: Num | None = None
     safety_stock: Num | None = None
     units: list[ItemUnitIn] | None = None  # replaces the alternate units
+    active: bool | None = None  # false: 停用 (kept in history, refused on new documents)
 
 
 class ItemOut(Output):
@@ -69,9 +70,16 @@ def create_item(request, payload: ItemIn):
 
 
 @router.get("/items", response=typed(page_of(ItemOut)))
-def list_items(request, search: str | None = None, limit: int = 100, offset: int = 0):
+def list_items(
+    request,
+    search: str | None = None,
+    active: bool | None = None,
+    limit: int = 100,
+    offset: int = 0,
+):
+    """?active=true lists only items in use, ?active=false only deactivated ones (default: all)."""
     return page_qs(
-        selectors.search_items(search).prefetch_related("units"), selectors.item_dict, limit, offset
+        selectors.search_items(search, active=active), selectors.item_dict, limit, offset
     )
 
 

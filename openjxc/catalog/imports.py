@@ -41,12 +41,17 @@ def item_data(row: dict) -> dict:
     return data
 
 
+def _create(user, row: dict) -> None:
+    """One row; an empty 商品编码 gets the automatic code, shown in the preview and audited."""
+    row["code"] = create_item(user, item_data(row))["code"]
+
+
 def import_items(user, content: bytes, commit: bool) -> dict:
     """Preview (commit=False) or import the items of an .xlsx file. Nothing is written unless
     every row is valid; the result lists each row with its error."""
     require(user, MASTER_DATA)
     rows = read_rows(content, COLUMNS)
-    result = run_rows(rows, lambda row: create_item(user, item_data(row)), commit)
+    result = run_rows(rows, lambda row: _create(user, row), commit)
     if result["imported"]:
         record(
             user,

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from openjxc.core.codes import preview_code
 from openjxc.core.db import load
 from openjxc.core.errors import not_found
 from openjxc.core.numbers import QTY_SCALE, price_str, qty_str
@@ -34,11 +35,14 @@ def get_item(code: str) -> Item:
     return found[0]
 
 
-def search_items(search: str | None, *, active_only: bool = False):
-    """Items by code, name, spec, exact barcode or pinyin initials (拼音首字母, e.g. "kl" finds 可乐)."""
+def search_items(search: str | None, *, active_only: bool = False, active: bool | None = None):
+    """Items by code, name, spec, exact barcode or pinyin initials (拼音首字母, e.g. "kl" finds 可乐);
+    `active` True / False keeps only the items in use / deactivated (停用)."""
     qs = Item.objects.order_by("code").prefetch_related("units")  # item_dict shows them
     if active_only:
-        qs = qs.filter(active=True)
+        active = True
+    if active is not None:
+        qs = qs.filter(active=active)
     if search:
         qs = qs.filter(
             Q(code__icontains=search)
@@ -69,7 +73,7 @@ def unit_by_barcode(barcode: str) -> tuple[Item | None, str]:
     )
     if unit is not None:
         return unit.item, unit.unit
-    return Item.objects.filter(code=barcode).first(), ""
+    return Item.objects.filter(code=barcode, active=True).first(), ""
 
 
 def unit_choices(codes) -> dict[str, list[dict]]:
@@ -168,3 +172,8 @@ def with_units(rows: list[dict], fields, *, replace: bool = False) -> list[dict]
             extra[f if replace else f"{f}_in_units"] = text
         out.append({**r, **extra})
     return out
+
+
+def next_item_code() -> str:
+    """The automatic code a new item saved without one would probably get (not reserved)."""
+    return preview_code("item", lambda c: Item.objects.filter(code=c).exists())

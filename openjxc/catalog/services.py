@@ -4,12 +4,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from openjxc.audit.services import record
+from openjxc.core.codes import next_code
 from openjxc.core.dates import parse_date
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import QTY_SCALE, parse_decimal, parse_tax_rate, price_str
 from openjxc.core.validation import text_field
 from openjxc.users.masking import sees_cost
-from openjxc.users.services import MASTER_DATA, require
+from openjxc.users.services import ADD_ITEMS, MASTER_DATA, require, require_any
 
 from .models import Item, ItemUnit, LevelPrice, PriceLevel
 from .pricing import level_price, price_level_dict, unit_key
@@ -113,14 +114,16 @@ def _replace_units(item: Item, units: list[dict]) -> None:
 
 
 def create_item(user, data: dict) -> dict:
-    require(user, MASTER_DATA)
+    require_any(user, MASTER_DATA, ADD_ITEMS)
     data = _visible_fields(user, data)
-    code = text_field(data, "code", 64, True)
+    code = text_field(data, "code", 64)  # empty: the next automatic code (SP0001)
     fields = _item_fields(data)
     units = parse_units(data.get("units"), fields["unit"], None if sees_cost(user) else {})
     try:
         with transaction.atomic():
-            if Item.objects.filter(code=code).exists():
+            if not code:
+                code = next_code("item", lambda c: Item.objects.filter(code=c).exists())
+            elif Item.objects.filter(code=code).exists():
                 raise DomainError(
                     "duplicate_code", f"item code {code} already exists", {"code": code}
                 )
@@ -158,6 +161,8 @@ def _edit_item(user, code: str, change) -> dict:
 def update_item(user, code: str, data: dict) -> dict:
     require(user, MASTER_DATA)
     fields = _item_fields(_visible_fields(user, data), partial=True)
+    if data.get("active") is not None:  # PUT {"active": false}: 停用
+        fields["active"] = bool(data["active"])
 
     def change(item):
         for k, v in fields.items():

@@ -3,6 +3,7 @@ from ninja import Router, Status
 from openjxc.audit.services import record
 from openjxc.backup.services import list_backups, take_backup
 from openjxc.core.api import Input, ReasonIn, page, page_of, typed
+from openjxc.core.codes import CODE_KINDS, digits_key, numbering, prefix_key, setting_value
 from openjxc.core.errors import DomainError
 from openjxc.core.models import Setting
 from openjxc.core.numbers import parse_decimal
@@ -128,8 +129,14 @@ def settings_list(request):
     """Company settings: company_name, credit_limit_policy and oversell (warn|block),
     reserved_stock_policy (block|warn: a delivery without an order taking reserved stock),
     backup_retention, approval_threshold.<document type> (amount above which maker ≠ checker), settlement_cycle,
-    api_token_days (how long a new API token lives, default 30)."""
+    api_token_days (how long a new API token lives, default 30), code_prefix.<kind> and
+    code_digits.<kind> (automatic codes of item, customer, supplier, warehouse: SP 4, KH 4,
+    GYS 4, CK 3 unless set)."""
     rows = {s.key: s.value for s in Setting.objects.exclude(key="initialized")}
+    for kind in CODE_KINDS:
+        prefix, digits = numbering(kind)
+        rows.setdefault(prefix_key(kind), prefix)
+        rows.setdefault(digits_key(kind), str(digits))
     return {"items": [{"key": k, "value": v} for k, v in sorted(rows.items())], "count": len(rows)}
 
 
@@ -152,6 +159,8 @@ def settings_put(request, key: str, payload: SettingIn):
             raise DomainError(
                 "invalid", "backup_retention is a positive number of backups", {"field": "value"}
             )
+    elif setting_value(key, value) is not None:  # code_prefix.<kind> / code_digits.<kind>
+        value = setting_value(key, value)
     elif key not in SETTING_KEYS:
         raise DomainError("invalid", f"unknown setting {key}", {"field": "key"})
     set_setting(key, value)

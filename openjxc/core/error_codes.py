@@ -197,6 +197,40 @@ CODES: dict[str, ErrorCode] = {
             "folder cannot be used. Nothing was left in the folder."
         ),
     ),
+    "invalid_code_prefix": ErrorCode(
+        422,
+        N_("The code prefix %(value)s is not possible: at most %(max)s letters, digits, - or _."),
+        _keys("value", "max"),
+    ),
+    "invalid_code_digits": ErrorCode(
+        422,
+        N_("The number of digits %(value)s is not possible: a whole number from 1 to %(max)s."),
+        _keys("value", "max"),
+    ),
+    "inactive_item": ErrorCode(
+        422,
+        N_(
+            "The item %(item)s is deactivated: it cannot be used on a new document. Activate "
+            "it again or choose another item."
+        ),
+        _keys("item"),
+    ),
+    "inactive_partner": ErrorCode(
+        422,
+        N_(
+            "%(partner)s is deactivated: it cannot be used on a new document. Activate it "
+            "again or choose another one."
+        ),
+        _keys("partner"),
+    ),
+    "inactive_warehouse": ErrorCode(
+        422,
+        N_(
+            "The warehouse %(warehouse)s is deactivated: it cannot be used on a new document. "
+            "Activate it again or choose another warehouse."
+        ),
+        _keys("warehouse"),
+    ),
     "unknown_field": ErrorCode(
         422,
         N_("The field %(field)s is not known here (a typo?); nothing was saved."),

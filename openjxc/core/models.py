@@ -17,3 +17,15 @@ class NumberCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="uniq_counter")]
+
+
+class CodeCounter(models.Model):
+    """Last serial given out per master-data kind and code prefix (item + SP → 12: SP0012 next
+    is SP0013). Its row is locked while a code is chosen, so parallel creates never collide."""
+
+    kind = models.CharField(max_length=16)
+    prefix = models.CharField(max_length=16)
+    last = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "prefix"], name="uniq_code_counter")]

@@ -6,11 +6,15 @@ areas may also read a type they do not write: finance invoices and settles the r
 deliveries the purchase and sales areas post. The services call `require_document` for every
 write; the API and the pages call `require_readable` for every read."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from openjxc.core.errors import DomainError, not_found
 from openjxc.partners.models import Partner
 from openjxc.users.masking import PRICED_AT_COST, mask_cost, sees_cost
+from openjxc.users.roles import ROLES
 from openjxc.users.services import (
     APPROVE,
     CANCEL,
@@ -227,3 +231,45 @@ def keep_hidden_prices(doc: Document, body: dict) -> None:
         if prices:
             price, rate = prices.pop(0) if len(prices) > 1 else prices[0]
             line["price"], line["tax_rate"] = str(price), str(rate)
+
+
+# ---------------------------------------------------------------- who approves (待老板审核)
+
+AWAITING_APPROVAL = ("draft", "pending_approval")
+ADMIN_ROLE = "管理员"
+
+
+def approver_names(doc_type: str) -> list[str]:
+    """Who may approve documents of this type: the roles holding approve_document and one of the
+    type's areas (seeded roles first, the administrator only when no other role can), else the
+    active users who may (superusers included) by name."""
+    areas = [p.split(".")[-1] for p in _areas(doc_type)]
+    names = set(
+        Group.objects.filter(permissions__codename="approve_document")
+        .filter(permissions__codename__in=areas)
+        .values_list("name", flat=True)
+    )
+    order = list(ROLES)
+    roles = sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n))
+    if len(roles) > 1 and ADMIN_ROLE in roles:
+        roles.remove(ADMIN_ROLE)
+    if roles:
+        return roles
+    users = get_user_model().objects.filter(is_active=True).order_by("username")
+    return [
+        u.first_name or u.username for u in users if can(u, APPROVE) and may_use_type(u, doc_type)
+    ]
+
+
+def awaiting_approval_text(user, doc_type: str, cache: dict | None = None) -> str:
+    """For a user who cannot approve documents of this type: "待老板审核" (who can), shown where
+    the approve button would be; "" for a user who can."""
+    if can(user, APPROVE) and may_use_type(user, doc_type):
+        return ""
+    cache = {} if cache is None else cache
+    if doc_type not in cache:
+        names = approver_names(doc_type)
+        cache[doc_type] = (
+            _("Awaiting approval by %(who)s") % {"who": "/".join(names)} if names else ""
+        )
+    return cache[doc_type]

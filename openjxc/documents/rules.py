@@ -113,3 +113,11 @@ def remaining_in_unit(line, remaining_base: int) -> tuple[str, str, Decimal | No
     if price is not None:
         price = round_half_up(Decimal(price) * QTY_SCALE / line.unit_factor, COST_PLACES)
     return "", format(Decimal(remaining_base) / QTY_SCALE, "f"), price
+
+
+def inactive(kind: str, code: str, field: str) -> DomainError:
+    """The refusal of a deactivated (停用) item, partner or warehouse on a new document: 422
+    inactive_item / inactive_partner / inactive_warehouse naming it."""
+    return DomainError(
+        f"inactive_{kind}", f"{kind} {code} is deactivated", {"field": field, kind: code}
+    )

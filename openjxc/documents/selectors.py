@@ -1,6 +1,7 @@
 """Named reads of documents, serialised the way API.md describes them, and the reads of the
 document pages (lists with their search, counts and totals, the entry form's data)."""
 
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
@@ -15,6 +16,7 @@ from openjxc.core.services import get_setting
 from .access import visible
 from .due import due_date
 from .models import AccountLine, Document, DocumentLine
+from .rules import inactive
 from .types import STATUS_LABELS, TYPES, type_label
 
 INVOICE_TYPES = tuple(code for code, t in TYPES.items() if t.kind == "invoice")
@@ -66,6 +68,32 @@ def line_dict(line: DocumentLine, show_cost: bool = True) -> dict:
         "amount_incl_tax": fen_str(line.amount_incl_tax),
         "source_line": line.source_line_id,
     }
+
+
+def inactive_reference(doc: Document) -> tuple[str, str] | None:
+    """The first deactivated (停用) item, partner or warehouse the document names, as (kind,
+    code), or None; one plain query (it runs on every approval)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT 'item', i.code FROM documents_documentline l "
+            "JOIN catalog_item i ON i.id = l.item_id WHERE l.document_id = %s AND NOT i.active "
+            "UNION ALL SELECT 'partner', p.code FROM partners_partner p "
+            "WHERE p.id = %s AND NOT p.active "
+            "UNION ALL SELECT 'warehouse', w.code FROM inventory_warehouse w "
+            "WHERE w.id IN (%s, %s) AND NOT w.active LIMIT 1",
+            [doc.id, doc.partner_id, doc.warehouse_id, doc.to_warehouse_id],
+        )
+        row = cur.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def require_active(doc: Document) -> None:
+    """Approving a document that names a deactivated item, partner or warehouse is refused as
+    creating one is (documents/rules.inactive)."""
+    found = inactive_reference(doc)
+    if found is not None:
+        kind, code = found
+        raise inactive(kind, code, {"item": "lines"}.get(kind, kind))
 
 
 def document_dict(doc: Document, lines=None) -> dict:

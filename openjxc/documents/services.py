@@ -28,6 +28,7 @@ from .price_lines import resolve_price_lines
 from .rules import (
     check_prices_agree,
     fen,
+    inactive,
     line_amounts,
     parse_date,
     parse_line,
@@ -155,6 +156,8 @@ def _partner(t, code):
         partner = Partner.objects.filter(kind=t.partner, code=code).first()
         if partner is None:
             raise not_found(t.partner, code)
+        if not partner.active:  # 停用: kept in history, refused on new documents
+            raise inactive("partner", partner.code, "partner")
         return partner
     if t.partner_required:
         raise DomainError(
@@ -171,6 +174,8 @@ def _warehouse(t, key: str, code):
     wh = Warehouse.objects.filter(code=code).first()
     if wh is None:
         raise not_found("warehouse", code)
+    if not wh.active:
+        raise inactive("warehouse", wh.code, key)
     return wh
 
 
@@ -206,6 +211,9 @@ def _resolve_lines(t, raw_lines: list, errors: list, partner=None, day=None) -> 
         item = items.get(p["item"])
         if item is None:
             errors.append(not_found("item", p["item"]))
+            continue
+        if not item.active:
+            errors.append(inactive("item", item.code, f"lines[{i}].item"))
             continue
         p["item_obj"] = item
         if _collect(errors, _line_unit, p, item, i) is None:

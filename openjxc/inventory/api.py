@@ -6,14 +6,21 @@ from openjxc.core.api import Input, Output, page, page_of, page_qs, typed
 from openjxc.documents.rules import query_date
 
 from . import selectors
-from .services import create_warehouse
+from .services import create_warehouse, update_warehouse
 
 router = Router(tags=["stock"])
 
 
 class WarehouseIn(Input):
-    code: str
+    code: str | None = None  # none: the next automatic code (numbering setting, e.g. CK001)
     name: str
+
+
+class WarehousePatch(Input):
+    """A PUT changes only the fields sent (the code stays); active false: 停用."""
+
+    name: str | None = None
+    active: bool | None = None
 
 
 class WarehouseOut(Output):
@@ -60,12 +67,23 @@ class MoveOut(Output):
 
 @router.post("/warehouses", response=typed(WarehouseOut, 201), tags=["master data"])
 def create(request, payload: WarehouseIn):
-    return Status(201, create_warehouse(request.user, payload.model_dump()))
+    return Status(201, create_warehouse(request.user, payload.model_dump(exclude_unset=True)))
 
 
 @router.get("/warehouses", response=typed(page_of(WarehouseOut)), tags=["master data"])
-def list_warehouses(request, limit: int = 100, offset: int = 0):
-    return page_qs(selectors.all_warehouses(), selectors.warehouse_dict, limit, offset)
+def list_warehouses(request, active: bool | None = None, limit: int = 100, offset: int = 0):
+    """?active=true lists only warehouses in use, ?active=false only deactivated ones."""
+    qs = selectors.all_warehouses()
+    if active is not None:
+        qs = qs.filter(active=active)
+    return page_qs(qs, selectors.warehouse_dict, limit, offset)
+
+
+@router.put("/warehouses/{code}", response=typed(WarehouseOut), tags=["master data"])
+def put_warehouse(request, code: str, payload: WarehousePatch):
+    """Rename or (de)activate a warehouse: only the fields sent change."""
+    data = {k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None}
+    return update_warehouse(request.user, code, data)
 
 
 @router.get("/warehouses/{code}", response=typed(WarehouseOut), tags=["master data"])

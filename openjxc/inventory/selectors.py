@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from openjxc.catalog.selectors import matching_codes
+from openjxc.core.codes import preview_code
 from openjxc.core.errors import not_found
 from openjxc.core.numbers import fen_str, qty_dec, qty_str, unit_cost_str
 from openjxc.users.services import allowed_warehouse_ids, require_warehouses
@@ -48,6 +49,11 @@ def warehouse_scope(user, warehouse: Warehouse | None = None) -> list[int] | Non
         return [warehouse.id]
     allowed = allowed_warehouse_ids(user)
     return None if allowed is None else sorted(allowed)
+
+
+def next_warehouse_code() -> str:
+    """The automatic code a new warehouse saved without one would probably get (not reserved)."""
+    return preview_code("warehouse", lambda c: Warehouse.objects.filter(code=c).exists())
 
 
 def find_warehouse(code: str | None) -> Warehouse | None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 
 from openjxc.audit.services import record
+from openjxc.core.codes import next_code
 from openjxc.core.db import insert_rows
 from openjxc.core.errors import DomainError
 from openjxc.core.validation import text_field
@@ -311,11 +312,13 @@ def cancel_moves(document_id: int, cause_id: int) -> list[CostAdjustment]:
 
 def create_warehouse(user, data: dict) -> dict:
     require(user, MASTER_DATA)
-    code = text_field(data, "code", 64, True)
+    code = text_field(data, "code", 64)  # empty: the next automatic code (CK001)
     name = text_field(data, "name", 200, True)
     try:
         with transaction.atomic():
-            if Warehouse.objects.filter(code=code).exists():
+            if not code:
+                code = next_code("warehouse", lambda c: Warehouse.objects.filter(code=c).exists())
+            elif Warehouse.objects.filter(code=code).exists():
                 raise DomainError(
                     "duplicate_code", f"warehouse code {code} already exists", {"code": code}
                 )

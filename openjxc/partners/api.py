@@ -30,7 +30,7 @@ class PartnerPatch(Input):
 
 
 class PartnerIn(PartnerPatch):
-    code: str
+    code: str | None = None  # none: the next automatic code (numbering setting, e.g. KH0001)
     name: str
 
 
@@ -55,8 +55,8 @@ class PartnerOut(Output):
 PartnerPage = page_of(PartnerOut)
 
 
-def _list(kind, search, limit, offset):
-    return page_qs(search_partners(kind, search), partner_dict, limit, offset)
+def _list(kind, search, active, limit, offset):
+    return page_qs(search_partners(kind, search, active=active), partner_dict, limit, offset)
 
 
 @router.post("/customers", response=typed(PartnerOut, 201))
@@ -74,13 +74,27 @@ def create_supplier(request, payload: PartnerIn):
 
 
 @router.get("/customers", response=typed(PartnerPage))
-def list_customers(request, search: str | None = None, limit: int = 100, offset: int = 0):
-    return _list(Partner.CUSTOMER, search, limit, offset)
+def list_customers(
+    request,
+    search: str | None = None,
+    active: bool | None = None,
+    limit: int = 100,
+    offset: int = 0,
+):
+    """?active=true lists only those in use, ?active=false only deactivated ones (default: all)."""
+    return _list(Partner.CUSTOMER, search, active, limit, offset)
 
 
 @router.get("/suppliers", response=typed(PartnerPage))
-def list_suppliers(request, search: str | None = None, limit: int = 100, offset: int = 0):
-    return _list(Partner.SUPPLIER, search, limit, offset)
+def list_suppliers(
+    request,
+    search: str | None = None,
+    active: bool | None = None,
+    limit: int = 100,
+    offset: int = 0,
+):
+    """?active=true lists only those in use, ?active=false only deactivated ones (default: all)."""
+    return _list(Partner.SUPPLIER, search, active, limit, offset)
 
 
 @router.get("/customers/{code}", response=typed(PartnerOut))

@@ -55,15 +55,17 @@ EXAMPLES = {
 }
 
 
+def _create(user, kind: str, row: dict) -> None:
+    """One row; an empty 编码 gets the automatic code, shown in the preview and audited."""
+    data = {k: v for k, v in row.items() if v is not None}
+    row["code"] = create_partner(user, kind, data)["code"]
+
+
 def import_partners(user, kind: str, content: bytes, commit: bool) -> dict:
     """Preview (commit=False) or import partners of `kind` from an .xlsx file."""
     require(user, MASTER_DATA)
     rows = read_rows(content, COLUMNS[kind])
-    result = run_rows(
-        rows,
-        lambda row: create_partner(user, kind, {k: v for k, v in row.items() if v is not None}),
-        commit,
-    )
+    result = run_rows(rows, lambda row: _create(user, kind, row), commit)
     if result["imported"]:
         record(
             user,

@@ -1,5 +1,6 @@
 from django.db.models import Q
 
+from openjxc.core.codes import preview_code
 from openjxc.core.errors import not_found
 from openjxc.core.numbers import fen_str
 
@@ -42,12 +43,16 @@ def find_partner(kind: str, code: str | None) -> Partner | None:
     return Partner.objects.filter(kind=kind, code=code or "").first()
 
 
-def search_partners(kind: str, search: str | None = None, *, active_only: bool = False):
+def search_partners(
+    kind: str, search: str | None = None, *, active_only: bool = False, active: bool | None = None
+):
     """Customers or suppliers in code order; `search` finds the code, the name, the contact or a
-    phone number."""
+    phone number; `active` True / False keeps only those in use / deactivated (停用)."""
     qs = partners_of(kind)
     if active_only:
-        qs = qs.filter(active=True)
+        active = True
+    if active is not None:
+        qs = qs.filter(active=active)
     if search:
         qs = qs.filter(
             Q(code__icontains=search)
@@ -57,3 +62,8 @@ def search_partners(kind: str, search: str | None = None, *, active_only: bool =
             | Q(contact__icontains=search)
         )
     return qs
+
+
+def next_partner_code(kind: str) -> str:
+    """The automatic code a new customer / supplier saved without one would probably get."""
+    return preview_code(kind, lambda c: Partner.objects.filter(kind=kind, code=c).exists())

@@ -4,10 +4,11 @@ from django.db import IntegrityError, transaction
 
 from openjxc.audit.services import record
 from openjxc.catalog.models import PriceLevel
+from openjxc.core.codes import next_code
 from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import parse_decimal, to_fen
 from openjxc.core.validation import text_field
-from openjxc.users.services import MASTER_DATA, require
+from openjxc.users.services import ADD_PARTNER, MASTER_DATA, require, require_any
 
 from .models import Partner
 from .rules import parse_tax_no, parse_terms
@@ -58,12 +59,14 @@ def _price_level(code) -> PriceLevel | None:
 
 
 def create_partner(user, kind: str, data: dict) -> dict:
-    require(user, MASTER_DATA)
-    code = text_field(data, "code", 64, True)
+    require_any(user, MASTER_DATA, ADD_PARTNER[kind])
+    code = text_field(data, "code", 64)  # empty: the next automatic code (KH0001, GYS0001)
     fields = _fields(data)
     try:
         with transaction.atomic():
-            if Partner.objects.filter(kind=kind, code=code).exists():
+            if not code:
+                code = next_code(kind, lambda c: Partner.objects.filter(kind=kind, code=c).exists())
+            elif Partner.objects.filter(kind=kind, code=code).exists():
                 raise DomainError(
                     "duplicate_code", f"{kind} code {code} already exists", {"code": code}
                 )

@@ -24,7 +24,7 @@ from openjxc.core.services import get_setting
 from openjxc.documents import workflow
 from openjxc.documents.access import require_document
 from openjxc.documents.models import Document, DocumentLine
-from openjxc.documents.selectors import get_document, used_quantities
+from openjxc.documents.selectors import get_document, require_active, used_quantities
 from openjxc.documents.types import TYPES
 from openjxc.inventory.costing import CostAdjustment
 from openjxc.inventory.services import cancel_moves, lock_balances, post_moves
@@ -111,6 +111,7 @@ def approve(user, number: str) -> Document:
         require_document(user, doc)
         workflow.check(doc, "approve")
         ensure_open(doc.date)
+        require_active(doc)  # 停用 items, partners, warehouses: not on new documents
         doc.warnings = []
         if _needs_second_approver(doc, user):
             return doc

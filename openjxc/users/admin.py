@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from openjxc.audit.services import record
+from openjxc.core.codes import CODE_KINDS, digits_key, numbering, prefix_key, setting_value
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import parse_decimal
 from openjxc.core.services import POLICIES, get_setting, policy, policy_value, set_setting
@@ -300,6 +301,9 @@ def current_settings() -> dict:
     out["api_token_days"] = get_setting("api_token_days", "") or str(TOKEN_DAYS)
     for t in THRESHOLD_TYPES:
         out[f"approval_threshold.{t}"] = get_setting(f"approval_threshold.{t}", "") or ""
+    for kind in CODE_KINDS:  # automatic codes (自动编码): prefix and digits per kind
+        prefix, digits = numbering(kind)
+        out[prefix_key(kind)], out[digits_key(kind)] = prefix, str(digits)
     return out
 
 
@@ -334,6 +338,10 @@ def update_settings(actor, data: dict) -> dict:
                 if raw in ("", None)
                 else str(parse_decimal(raw, key, 2).quantize(Decimal("0.01")))
             )
+    for kind in CODE_KINDS:
+        for key in (prefix_key(kind), digits_key(kind)):
+            if key in data:
+                values[key] = setting_value(key, data[key])
     with transaction.atomic():
         for key, v in values.items():
             if key.startswith("approval_threshold.") and v == "":

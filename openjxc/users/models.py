@@ -37,6 +37,9 @@ class Permissions(models.Model):
             ("view_audit", "Can read the audit log"),
             ("manage_users", "Can manage users and roles"),
             ("manage_backup", "Can take, download and restore backups"),
+            ("add_items", "Can add items (without editing existing ones)"),
+            ("add_suppliers", "Can add suppliers (without editing existing ones)"),
+            ("add_customers", "Can add customers (without editing existing ones)"),
         ]
 
 

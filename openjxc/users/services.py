@@ -26,6 +26,11 @@ EXPORT = "users.export_data"
 VIEW_AUDIT = "users.view_audit"
 MANAGE_USERS = "users.manage_users"
 MANAGE_BACKUP = "users.manage_backup"
+# adding (not editing) master data: the role defaults give 采购 items and suppliers, 销售 customers
+ADD_ITEMS = "users.add_items"
+ADD_SUPPLIERS = "users.add_suppliers"
+ADD_CUSTOMERS = "users.add_customers"
+ADD_PARTNER = {"customer": ADD_CUSTOMERS, "supplier": ADD_SUPPLIERS}
 # document areas (which kinds of 单据 a user works with)
 PURCHASE, SALES, STOCK, MONEY = (
     "users.purchase_documents",

@@ -29,6 +29,19 @@ urlpatterns = [
     path("price-levels/", views_price_levels.price_levels, name="price_levels"),
     path("warehouses/", v.warehouses, name="warehouses"),
     path("warehouses/<path:code>/edit/", v.warehouse_edit, name="warehouse_edit"),
+    path("items/<path:code>/active/", v.set_active, {"kind": "item"}, name="item_active"),
+    path(
+        "customers/<path:code>/active/", v.set_active, {"kind": "customer"}, name="customer_active"
+    ),
+    path(
+        "suppliers/<path:code>/active/", v.set_active, {"kind": "supplier"}, name="supplier_active"
+    ),
+    path(
+        "warehouses/<path:code>/active/",
+        v.set_active,
+        {"kind": "warehouse"},
+        name="warehouse_active",
+    ),
     path("import/", imports.import_page, name="import"),
     path("import/template/<str:kind>/", imports.import_template, name="import_template"),
     path("users/", u.users, name="users"),

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 from openjxc.core.errors import DomainError
 from openjxc.documents import workflow
 from openjxc.documents.access import (
+    AWAITING_APPROVAL,
+    awaiting_approval_text,
     document_actions,
     hides_prices,
     mask_document,
@@ -76,7 +78,9 @@ def documents(request):
         request,
         "web/documents.html",
         {
-            "rows": mask_cost(request.user, [list_row(d) for d in page_], "—"),
+            "rows": _waiting(
+                request.user, mask_cost(request.user, [list_row(d) for d in page_], "—")
+            ),
             "page": page_,
             "types": types,
             "type": doc_type,
@@ -87,6 +91,15 @@ def documents(request):
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _waiting(user, rows: list[dict]) -> list[dict]:
+    """Each draft (or pending) row tells a user who cannot approve it who can: 待老板审核."""
+    cache: dict = {}
+    for r in rows:
+        if r["status"] in AWAITING_APPROVAL:
+            r["waiting"] = awaiting_approval_text(user, r["type"], cache)
+    return rows
 
 
 def _load(request, number: str):
@@ -152,7 +165,7 @@ def doc_list(request, doc_type):
         "web/documents/list.html",
         {
             "t": t,
-            "rows": mask_cost(user, [list_row(d) for d in page_], "—"),
+            "rows": _waiting(user, mask_cost(user, [list_row(d) for d in page_], "—")),
             "page": page_,
             "tabs": tabs,
             "status": status,
@@ -241,6 +254,9 @@ def _detail(request, doc, t, error=None, status=200, notice=None):
             "status_name": STATUS_LABELS.get(doc.status, doc.status),
             "error": notice or (error_message(error) if error else None),
             "can_approve": may["approve"],
+            "waiting_for": ""
+            if may["approve"] or doc.status not in AWAITING_APPROVAL
+            else awaiting_approval_text(user, doc.type),
             "can_close": may["close"],
             "allocations": allocations,
             "derived": derived,

@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 from openjxc.catalog.selectors import items_by_code, unit_choices
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import PLAIN_NUMBER
-from openjxc.documents.access import hides_prices, keep_hidden_prices, may_use_type
+from openjxc.documents.access import (
+    awaiting_approval_text,
+    hides_prices,
+    keep_hidden_prices,
+    may_use_type,
+)
 from openjxc.documents.models import Document
 from openjxc.documents.opening import go_live
 from openjxc.documents.selectors import open_sources, price_form_lines, prices_include_tax
@@ -22,7 +27,7 @@ from openjxc.documents.types import STATUS_LABELS, TYPES
 from openjxc.inventory.selectors import active_warehouses, user_warehouses
 from openjxc.ledger.periods import default_date
 from openjxc.ledger.selectors import money_accounts
-from openjxc.partners.selectors import search_partners
+from openjxc.partners.selectors import find_partner, search_partners
 from openjxc.posting.drafts import save_draft
 from openjxc.posting.orders import derive
 from openjxc.posting.recipes import recipe_of
@@ -139,6 +144,13 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
     user = request.user
     incl = prices_include_tax()
     partners = list(search_partners(t.partner, active_only=True)) if t.partner else []
+    warehouses = user_warehouses(user, active_only=True)
+    # a draft naming a deactivated (停用) partner or warehouse keeps it in its select, so that
+    # saving says inactive_* rather than silently taking another one
+    if t.partner and data.get("partner") and data["partner"] not in {p.code for p in partners}:
+        partners += [p for p in [find_partner(t.partner, data["partner"])] if p]
+    if data.get("warehouse") and data["warehouse"] not in {w.code for w in warehouses}:
+        warehouses += [w for w in user_warehouses(user) if w.code == data["warehouse"]]
     errors = all_errors(error)
     head_fields = set()
     choices = unit_choices(ln.get("item") for ln in data.get("lines", []) if ln.get("item"))
@@ -169,13 +181,14 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
         "incl": incl,
         "partners": partners,
         "status_name": STATUS_LABELS.get(doc.status, doc.status) if doc else "",
-        "warehouses": user_warehouses(user, active_only=True),
+        "warehouses": warehouses,
         "error": line_message(t, errors[0]) if errors else None,
         "to_warehouses": active_warehouses() if t.to_warehouse else [],
         "errors": [line_message(t, exc) for exc in errors],
         "error_fields": head_fields,
         "error_field": head_field(error),
         "can_approve": can(user, APPROVE),
+        "waiting_for": awaiting_approval_text(user, t.code),  # 待老板审核 when he cannot
         # purchase prices are cost: a user who may not see them gets the form without them
         "show_prices": t.priced and not hides_prices(user, t.code),
         "is_sales": t.price_field == "sale_price",

@@ -8,15 +8,24 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from openjxc.catalog.selectors import get_item, item_dict, search_items
-from openjxc.catalog.services import create_item, edit_item
+from openjxc.catalog.selectors import get_item, item_dict, next_item_code, search_items
+from openjxc.catalog.services import create_item, edit_item, set_item_active
 from openjxc.core.errors import DomainError
-from openjxc.inventory.selectors import all_warehouses, get_warehouse, warehouse_dict
+from openjxc.inventory.selectors import (
+    active_warehouses,
+    all_warehouses,
+    get_warehouse,
+    next_warehouse_code,
+    warehouse_dict,
+)
 from openjxc.inventory.services import create_warehouse, update_warehouse
+from openjxc.partners.services import update_partner
 from openjxc.reports.excel import query_filters, xlsx_response
 from openjxc.users.masking import mask_cost, sees_cost
 from openjxc.users.services import (
+    ADD_ITEMS,
     EXPORT,
     MASTER_DATA,
     allowed_warehouse_ids,
@@ -26,6 +35,7 @@ from openjxc.users.services import (
 
 from .admin_forms import _blank_to_none, _error, _form, _paged
 from .decorators import forbidden, page
+from .errors import error_message
 
 ITEM_KEYS = (
     "code",
@@ -73,10 +83,15 @@ def _form_units(rows: list[dict], error_field: str = "") -> list[dict]:
     return out
 
 
+def show_inactive(request) -> bool:
+    """The lists show deactivated (停用) records only when asked (显示停用)."""
+    return request.GET.get("inactive") == "1"
+
+
 @page()
 def items(request):
     q = request.GET.get("q", "").strip()
-    qs = search_items(q)
+    qs = search_items(q, active=None if show_inactive(request) else True)
     if request.GET.get("export"):
         if not can(request.user, EXPORT):
             return forbidden(request)
@@ -104,7 +119,9 @@ def items(request):
             "rows": rows,
             "page": page_,
             "q": q,
+            "inactive": show_inactive(request),
             "may_edit": can(request.user, MASTER_DATA),
+            "may_add": can(request.user, MASTER_DATA) or can(request.user, ADD_ITEMS),
             "may_export": can(request.user, EXPORT),
         },
     )
@@ -127,7 +144,7 @@ def _item_data(request, new: bool) -> dict:
     return data
 
 
-@page(MASTER_DATA)
+@page(MASTER_DATA, ADD_ITEMS)
 def item_new(request):
     values = {"tax_rate": "0.13", "unit": ""}
     if request.method == "POST":
@@ -145,6 +162,7 @@ def item_new(request):
                     "v": values,
                     "units": _form_units(rows, err["error_field"]),
                     "tax_rates": TAX_RATES,
+                    "next_code": next_item_code(),
                     **err,
                 },
                 status=exc.status,
@@ -156,7 +174,13 @@ def item_new(request):
     return render(
         request,
         "web/admin/item_form.html",
-        {"new": True, "v": values, "units": _form_units([]), "tax_rates": TAX_RATES},
+        {
+            "new": True,
+            "v": values,
+            "units": _form_units([]),
+            "tax_rates": TAX_RATES,
+            "next_code": next_item_code(),
+        },
     )
 
 
@@ -211,9 +235,15 @@ def warehouses(request):
     # a keeper limited to some warehouses edits only those: no link to one he may not change
     rows = [
         {**warehouse_dict(w), "editable": may_edit and (allowed is None or w.id in allowed)}
-        for w in all_warehouses()
+        for w in (all_warehouses() if show_inactive(request) else active_warehouses())
     ]
-    ctx = {"rows": rows, "may_edit": may_edit, "v": {}}
+    ctx = {
+        "rows": rows,
+        "may_edit": may_edit,
+        "v": {},
+        "next_code": next_warehouse_code(),
+        "inactive": show_inactive(request),
+    }
     if request.method == "POST":
         if not can(request.user, MASTER_DATA):
             return forbidden(request)
@@ -263,3 +293,39 @@ def warehouse_edit(request, code):
         messages.success(request, _("%(code)s saved.") % {"code": code})
         return redirect("warehouses")
     return render(request, "web/admin/warehouse_form.html", {"v": values})
+
+
+# ---------------------------------------------------------------- 停用 / 启用
+
+
+def _set_active(kind: str):
+    """The service that (de)activates one record of a kind: (user, code, active)."""
+    if kind == "item":
+        return set_item_active
+    if kind == "warehouse":
+        return lambda user, code, active: update_warehouse(user, code, {"active": active})
+    return lambda user, code, active: update_partner(user, kind, code, {"active": active})
+
+
+LIST_OF = {
+    "item": "items",
+    "customer": "customers",
+    "supplier": "suppliers",
+    "warehouse": "warehouses",
+}
+
+
+@page(MASTER_DATA)
+@require_POST
+def set_active(request, kind, code):
+    """The list's 停用 / 启用 button (confirmed in the browser): deactivated records stay in
+    history and reports but are refused on new documents and hidden from the pickers."""
+    active = request.POST.get("active") == "1"
+    try:
+        _set_active(kind)(request.user, code, active)
+    except DomainError as exc:
+        messages.error(request, error_message(exc))
+    else:
+        done = _("%(code)s activated.") if active else _("%(code)s deactivated.")
+        messages.success(request, done % {"code": code})
+    return redirect(reverse(LIST_OF[kind]) + "?inactive=1")

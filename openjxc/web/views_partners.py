@@ -13,10 +13,22 @@ from django.utils.translation import gettext_lazy
 from openjxc.catalog.selectors import active_price_levels
 from openjxc.core.errors import DomainError
 from openjxc.documents.access import partner_kinds
-from openjxc.partners.selectors import get_partner, partner_dict, search_partners
+from openjxc.partners.selectors import (
+    get_partner,
+    next_partner_code,
+    partner_dict,
+    search_partners,
+)
 from openjxc.partners.services import create_partner, update_partner
 from openjxc.reports.excel import query_filters, xlsx_response
-from openjxc.users.services import EXPORT, MASTER_DATA, can
+from openjxc.users.services import (
+    ADD_CUSTOMERS,
+    ADD_PARTNER,
+    ADD_SUPPLIERS,
+    EXPORT,
+    MASTER_DATA,
+    can,
+)
 
 from .admin_forms import _blank_to_none, _error, _form, _paged
 from .decorators import forbidden, page
@@ -54,7 +66,8 @@ EXPORT_COLUMNS = [
 
 def partners(request, kind):
     q = request.GET.get("q", "").strip()
-    qs = search_partners(kind, q)
+    inactive = request.GET.get("inactive") == "1"  # 显示停用
+    qs = search_partners(kind, q, active=None if inactive else True)
     if request.GET.get("export"):
         if not can(request.user, EXPORT):
             return forbidden(request)
@@ -80,7 +93,9 @@ def partners(request, kind):
             "rows": [partner_dict(p) for p in page_],
             "page": page_,
             "q": q,
+            "inactive": inactive,
             "may_edit": can(request.user, MASTER_DATA),
+            "may_add": may_add(request.user, kind),
             "may_statement": kind in partner_kinds(request.user),
         },
     )
@@ -111,6 +126,7 @@ def _form_page(request, kind, new: bool, values: dict, error=None):
         "new": new,
         "v": values,
         "levels": active_price_levels(),
+        "next_code": next_partner_code(kind) if new else "",
         **(_error(request, error) if error else {}),
     }
     return render(
@@ -118,8 +134,15 @@ def _form_page(request, kind, new: bool, values: dict, error=None):
     )
 
 
-@page(MASTER_DATA)
+def may_add(user, kind: str) -> bool:
+    """编辑资料 adds every kind; the role defaults let 采购 add suppliers, 销售 customers."""
+    return can(user, MASTER_DATA) or can(user, ADD_PARTNER[kind])
+
+
+@page(MASTER_DATA, ADD_CUSTOMERS, ADD_SUPPLIERS)
 def partner_new(request, kind):
+    if not may_add(request.user, kind):
+        return forbidden(request)
     if request.method != "POST":
         return _form_page(request, kind, True, {})
     values = _form(request, PARTNER_KEYS)

@@ -36,6 +36,9 @@ PERMISSION_LABELS = {
     "view_audit": gettext_lazy("Read the audit log"),
     "manage_users": gettext_lazy("Manage users and roles"),
     "manage_backup": gettext_lazy("Backups and restore"),
+    "add_items": gettext_lazy("Add items"),
+    "add_suppliers": gettext_lazy("Add suppliers"),
+    "add_customers": gettext_lazy("Add customers"),
 }
 
 
