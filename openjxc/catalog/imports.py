@@ -26,6 +26,7 @@ from openjxc.core.errors import DomainError, not_found
 from openjxc.core.numbers import PLAIN_NUMBER, QTY_SCALE, parse_decimal, price_str, qty_str
 from openjxc.core.sheets import MASTER_MAX_ROWS, check_rows, chunks, read_rows
 from openjxc.core.validation import text_field
+from openjxc.users.masking import sees_cost
 from openjxc.users.services import MASTER_DATA, require
 
 from .models import Category, Item, ItemUnit
@@ -175,10 +176,13 @@ def _unit(data: dict, n: int, names: set) -> dict | None:
 def _checker(user, known: Known):
     """check(row) → the item's fields and units; raises DomainError for a bad row."""
     file_items, file_units = {}, {}  # barcode -> item code, of the good rows so far
+    cost = sees_cost(user)
     codes = set()
 
     def check(row: dict) -> dict:
         data = _visible_fields(user, item_data(row))  # no purchase prices unless cost is visible
+        if not cost:
+            data = {k: v for k, v in data.items() if not k.startswith("purchase_price")}
         code = text_field(data, "code", 64, True)
         fields = _item_fields(data)
         if code in known.codes or code in codes:

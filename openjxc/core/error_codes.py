@@ -193,6 +193,11 @@ CODES: dict[str, ErrorCode] = {
     "not_found": ErrorCode(404, N_("Not found.")),
     "method_not_allowed": ErrorCode(405, N_("This address does not accept this kind of request.")),
     "duplicate_code": ErrorCode(409, N_("The code %(code)s is already used."), _keys("code")),
+    "duplicate_barcode": ErrorCode(
+        409,
+        N_("The barcode %(barcode)s is already used by item %(item)s."),
+        _keys("barcode", "item"),
+    ),
     "duplicate_opening": ErrorCode(
         409,
         N_("The opening stock of %(item)s in %(warehouse)s was already imported."),
