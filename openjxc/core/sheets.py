@@ -1,8 +1,13 @@
 """Excel import shared by the master-data and opening-stock imports: read a sheet into rows keyed
-by field, and run a row function over every row in ONE transaction — all rows or none.
+by field (`read_rows`: the fast reader of `xlsx_rows.py`, openpyxl as the fallback), then either
 
-The preview runs exactly the same services as the import and rolls back, so a row the preview
-accepts is a row the import accepts (including duplicates within the file)."""
+- `run_rows`: run a row function (a create service) over every row in ONE transaction, each row
+  in a savepoint, all rows or none — the preview runs the same services and rolls back; or
+- `check_rows`: check every row in memory, writing nothing, and leave the write of all good rows
+  to the caller (the master-data imports, which insert in bulk: see catalog/imports.py).
+
+Either way a row the preview accepts is a row the import accepts (duplicates within the file
+included)."""
 
 import datetime as dt
 import io
