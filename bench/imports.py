@@ -175,7 +175,7 @@ def bench_imports(args, books: Books, size: dict, out: dict) -> None:
         items_s=round(statistics.median(items_s), 2),
         customers_s=round(statistics.median(customers_s), 2),
         import_s=round(statistics.median(totals), 2),
-        met=statistics.median(totals) <= TARGETS["import_s"],
+        met=statistics.median(totals) <= TARGETS["import_s"] if books.backend == "sqlite" else None,
     )
     t1 = time.perf_counter()
     res["audit_chain_ok"] = not verify_chain()
