@@ -98,8 +98,9 @@ def item_data(row: dict) -> dict:
 
 
 class Known:
-    """What the database holds that the file's rows may collide with, loaded once per import,
-    and what the rows checked so far hold."""
+    """What the database holds that the file's rows may collide with (their codes and barcodes
+    that exist, every category), loaded once per import; what the rows checked so far hold is
+    remembered by `_checker`."""
 
     def __init__(self, rows: list[tuple[int, dict]]):
         codes = {r["code"] for _n, r in rows if r.get("code")}
