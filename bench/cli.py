@@ -12,10 +12,11 @@ cannot be reached). All but `http` run in this process; `http` runs a real `jxc 
   orders   sales orders end to end, cancel_chain, aging (bench/orders.py)
   http     POST /documents/{number}/approve through `jxc serve` with 1 and 20 keep-alive
            clients, a plain GET, then GET /reconcile (bench/http.py)
+  imports  the Excel import of 10,000 items × 3 units and 5,000 customers (bench/imports.py)
 
 Prints one JSON document on stdout; progress goes to stderr. Results: docs/benchmarks.md.
 
-  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http]
+  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports]
                             [--backends sqlite,pg] [--runs N] [--profile DIR] [--no-breakdown]
                             [--size postgresql.cancel_moves=20000]
 
@@ -33,7 +34,7 @@ import sys
 import tempfile
 import time
 
-from . import approve, cancel, close, http, orders, stock
+from . import approve, cancel, close, http, imports, orders, stock
 from .books import Books, django_setup, pg_admin, pg_admin_url, pg_reachable
 from .config import BACKENDS, BENCHMARKS, FULL, PG_DB, QUICK, TARGETS, log
 from .machine import git_state, loadavg, machine_info
@@ -44,6 +45,7 @@ RUNNERS = {
     "stock": stock.bench_stock,
     "close": close.bench_close,
     "orders": orders.bench_orders,
+    "imports": imports.bench_imports,
 }
 NOTES = [
     "approve: drafts are cloned from one draft made by create_draft (not timed); "
@@ -74,6 +76,11 @@ NOTES = [
     "server; runs alternate 1 and 20 clients, docs_per_s is the median over --runs runs, "
     "latencies are pooled over the runs; errors count every response that is not 200; "
     "server_cpu_ms_per_request is the CPU of the jxc serve processes (not PostgreSQL's).",
+    "imports: the two .xlsx files (template headers; items with 单位2/单位3, barcodes and a "
+    "category, customers with every field and a price level) are generated per run, not timed; "
+    "timed is import_items then import_partners with commit=True, each parse + check + write "
+    "in one transaction; each run imports new codes into the same books (runs 2 and 3 find the "
+    "earlier runs' rows in the tables). items_preview_s is the preview (commit=False) of run 1.",
 ]
 
 

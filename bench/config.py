@@ -6,7 +6,7 @@ import os
 import sys
 import time
 
-BENCHMARKS = ("approve", "cancel", "stock", "close", "orders", "http")
+BENCHMARKS = ("approve", "cancel", "stock", "close", "orders", "http", "imports")
 BACKENDS = ("sqlite", "pg")
 TARGETS = {
     "approve_docs_per_s": {"sqlite": 500, "postgresql": 250},
@@ -18,6 +18,9 @@ TARGETS = {
     "reopen_excl_backup_s": 1.0,
     "cancel_chain_ms": 100,
     "aging_s": 1.0,
+    # the Excel import of 10,000 items × 3 units and 5,000 customers (issue 11), parse + check +
+    # write, seconds; the target is SQLite's
+    "import_s": 30.0,
     # approvals through `jxc serve`, by number of concurrent clients (issue 10)
     "http_approve_docs_per_s": {
         "sqlite": {"1": 250, "20": 400},
@@ -28,6 +31,9 @@ TARGETS = {
 # 20 clients, and plain GETs timed with 1 client.
 HTTP_FULL = {"http_docs_1": 200, "http_docs_20": 400, "http_gets": 300, "http_items": 200}
 HTTP_QUICK = {"http_docs_1": 5, "http_docs_20": 20, "http_gets": 10, "http_items": 10}
+# The master-data import (issue 11): items (each with 3 units) and customers per file.
+IMPORTS_FULL = {"import_items": 10_000, "import_customers": 5000}
+IMPORTS_QUICK = {"import_items": 40, "import_customers": 20}
 FULL = {
     "sqlite": {
         "approve_docs": 2000,
@@ -40,6 +46,7 @@ FULL = {
         "aging_customers": 5000,
         "aging_items": 200_000,
         **HTTP_FULL,
+        **IMPORTS_FULL,
     },
     "postgresql": {
         "approve_docs": 1000,
@@ -53,6 +60,7 @@ FULL = {
         "aging_customers": 5000,
         "aging_items": 200_000,
         **HTTP_FULL,
+        **IMPORTS_FULL,
     },
 }
 QUICK = {
@@ -67,7 +75,7 @@ QUICK_SETTLEMENT = {
     "aging_items": 1000,
 }
 for _quick in QUICK.values():
-    _quick.update(QUICK_SETTLEMENT, **HTTP_QUICK)
+    _quick.update(QUICK_SETTLEMENT, **HTTP_QUICK, **IMPORTS_QUICK)
 START = dt.date(2025, 1, 1)  # go-live date of every benchmark's books
 # The scratch PostgreSQL database, one per run: two runs at once must not drop each other's.
 PG_DB = os.environ.get("OPENJXC_BENCH_PG_DB") or f"openjxc_bench_{os.getpid()}"

@@ -7,6 +7,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from openjxc.core.db import insert_models
+
 from .models import AuditEntry, ChainHead
 
 
@@ -32,36 +34,49 @@ def entry_fields(e: AuditEntry | dict) -> dict:
     }
 
 
+def _lock_head(cur) -> str:
+    """The chain head's last hash, its row locked (created on first use)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    cur.execute("SELECT last_hash FROM audit_chainhead WHERE id = 1" + lock)
+    row = cur.fetchone()
+    if row is None:
+        cur.execute(
+            "INSERT INTO audit_chainhead (id, last_hash, last_id) VALUES (1, %s, 0) "
+            "ON CONFLICT (id) DO NOTHING",
+            ["0" * 64],
+        )
+        cur.execute("SELECT last_hash FROM audit_chainhead WHERE id = 1" + lock)
+        row = cur.fetchone()
+    return row[0]
+
+
+def _now():
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def _fields(user, action, object_type, obj, reason, before, after, at) -> dict:
+    return {
+        "at": at,
+        "user": getattr(user, "username", None) or str(user or "system"),
+        "action": action,
+        "object_type": object_type,
+        "object": str(obj)[:100],  # the column's width: a long name must not fail the action
+        "reason": (reason or "").strip()[:500],  # as stored on the document
+        "before": before,
+        "after": after,
+    }
+
+
 def record(
     user, action: str, object_type: str, obj: str, *, reason: str = "", before=None, after=None
 ):
     """Write one audit entry; the chain head row lock orders concurrent writers.
 
     Raw SQL: this runs inside every posting, so it must cost three statements, not an ORM save."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cur:
-        cur.execute("SELECT last_hash FROM audit_chainhead WHERE id = 1" + lock)
-        row = cur.fetchone()
-        if row is None:
-            cur.execute(
-                "INSERT INTO audit_chainhead (id, last_hash, last_id) VALUES (1, %s, 0) "
-                "ON CONFLICT (id) DO NOTHING",
-                ["0" * 64],
-            )
-            cur.execute("SELECT last_hash FROM audit_chainhead WHERE id = 1" + lock)
-            row = cur.fetchone()
-        prev = row[0]
-        now = timezone.now()
-        fields = {
-            "at": now.replace(microsecond=now.microsecond // 1000 * 1000),
-            "user": getattr(user, "username", None) or str(user or "system"),
-            "action": action,
-            "object_type": object_type,
-            "object": str(obj)[:100],  # the column's width: a long name must not fail the action
-            "reason": (reason or "").strip()[:500],  # as stored on the document
-            "before": before,
-            "after": after,
-        }
+        prev = _lock_head(cur)
+        fields = _fields(user, action, object_type, obj, reason, before, after, _now())
         digest = _digest(prev, entry_fields(fields))
         json_field = AuditEntry._meta.get_field("before")
         insert = (
@@ -95,6 +110,29 @@ def record(
                 [digest, entry_id],
             )
     return entry_id
+
+
+def record_many(user, action: str, object_type: str, entries: list[tuple[str, dict]]) -> int:
+    """Append one entry per (object, after) in bulk — a master-data import's "create" of each
+    row: the chain head is locked once, each hash chained here in order, the rows inserted in
+    batches and the head moved to the last. The same entries as that many record() calls."""
+    if not entries:
+        return 0
+    at = _now()
+    with connection.cursor() as cur:
+        prev = _lock_head(cur)
+        rows = []
+        for obj, after in entries:
+            fields = _fields(user, action, object_type, obj, "", None, after, at)
+            digest = _digest(prev, entry_fields(fields))
+            rows.append({**fields, "prev_hash": prev, "hash": digest})
+            prev = digest
+        last_id = max(pk for pk, _hash in insert_models(AuditEntry, rows, returning="hash"))
+        cur.execute(
+            "UPDATE audit_chainhead SET last_hash = %s, last_id = %s WHERE id = 1",
+            [prev, last_id],
+        )
+    return len(rows)
 
 
 def verify_chain() -> list[dict]:

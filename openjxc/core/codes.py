@@ -119,3 +119,23 @@ def setting_value(key: str, raw) -> str | None:
     if name == "code_digits":
         return digits_value(raw, key)
     return None
+
+
+def code_source(kind: str, taken: Callable[[str], bool], *, reserve: bool) -> Callable[[], str]:
+    """Codes for the rows of an import that leave the code empty, in file order: reserved one by
+    one inside the import's transaction (`reserve`), or, for a preview, the codes they would get
+    (counted on from the counter, nothing reserved)."""
+    if reserve:
+        return lambda: next_code(kind, taken)
+    first = preview_code(kind, taken)
+    prefix, digits = numbering(kind)
+    state = {"n": int(first[len(prefix) :]) - 1}
+
+    def preview() -> str:
+        n = state["n"] + 1
+        while taken(format_code(prefix, digits, n)):
+            n += 1
+        state["n"] = n
+        return format_code(prefix, digits, n)
+
+    return preview

@@ -1,8 +1,13 @@
 """Excel import shared by the master-data and opening-stock imports: read a sheet into rows keyed
-by field, and run a row function over every row in ONE transaction — all rows or none.
+by field (`read_rows`: the fast reader of `xlsx_rows.py`, openpyxl as the fallback), then either
 
-The preview runs exactly the same services as the import and rolls back, so a row the preview
-accepts is a row the import accepts (including duplicates within the file)."""
+- `run_rows`: run a row function (a create service) over every row in ONE transaction, each row
+  in a savepoint, all rows or none — the preview runs the same services and rolls back; or
+- `check_rows`: check every row in memory, writing nothing, and leave the write of all good rows
+  to the caller (the master-data imports, which insert in bulk: see catalog/imports.py).
+
+Either way a row the preview accepts is a row the import accepts (duplicates within the file
+included)."""
 
 import datetime as dt
 import io
@@ -13,9 +18,11 @@ from decimal import Decimal
 from django.db import transaction
 
 from .errors import DomainError
+from .xlsx_rows import iter_values
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+MASTER_MAX_ROWS = 20_000  # the master-data imports check rows in bulk: a shop's whole catalogue
 HEADER_SEARCH = 5  # rows searched for the header row
 
 
@@ -75,7 +82,9 @@ def template_xlsx(
     return buf.getvalue()
 
 
-def read_rows(content: bytes, columns: list[tuple[str, str, bool]]) -> list[tuple[int, dict]]:
+def read_rows(
+    content: bytes, columns: list[tuple[str, str, bool]], *, max_rows: int = MAX_ROWS
+) -> list[tuple[int, dict]]:
     """(Excel row number, {field: text}) for every non-blank row below the header row.
 
     Headers are matched by their Chinese name (with or without the *) or the field key."""
@@ -87,12 +96,18 @@ def read_rows(content: bytes, columns: list[tuple[str, str, bool]]) -> list[tupl
             f"the file is larger than {MAX_BYTES // 1024 // 1024} MB",
             {"max_mb": MAX_BYTES // 1024 // 1024},
         )
+    try:  # the fast reader first; anything it does not expect is read by openpyxl below
+        return _read_rows(iter_values(content), columns, max_rows)
+    except DomainError:
+        raise
+    except Exception:  # noqa: BLE001, S110 — openpyxl reads it, or says the file is damaged
+        pass
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 — any unreadable upload is the same user error
         raise DomainError("invalid_file", "not an Excel .xlsx file") from None
     try:
-        return _read_rows(wb, columns)
+        return _read_rows(wb.worksheets[0].iter_rows(values_only=True), columns, max_rows)
     except DomainError:
         raise
     except Exception:  # noqa: BLE001 — a damaged sheet is read lazily, row by row: still the user's file
@@ -101,9 +116,7 @@ def read_rows(content: bytes, columns: list[tuple[str, str, bool]]) -> list[tupl
         wb.close()
 
 
-def _read_rows(wb, columns) -> list:
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+def _read_rows(rows, columns, max_rows: int) -> list:
     names = {}
     for key, label, _ in columns:
         names[label] = key
@@ -126,8 +139,8 @@ def _read_rows(wb, columns) -> list:
         if all(v is None for v in row.values()):
             continue
         out.append((number, row))
-        if len(out) > MAX_ROWS:
-            raise DomainError("invalid_file", f"more than {MAX_ROWS} rows", {"max_rows": MAX_ROWS})
+        if len(out) > max_rows:
+            raise DomainError("invalid_file", f"more than {max_rows} rows", {"max_rows": max_rows})
     if not out:
         raise DomainError("invalid_file", "the sheet has no rows below the header")
     return out
@@ -161,3 +174,26 @@ def run_rows(rows: list[tuple[int, dict]], apply_row, commit: bool) -> dict:
         if not (commit and ok):
             transaction.set_rollback(True)
     return {"rows": results, "ok": ok, "imported": len(results) if commit and ok else 0}
+
+
+def check_rows(rows: list[tuple[int, dict]], check_row) -> tuple[list[dict], list]:
+    """The bulk imports' first half: check_row(data) over every row, in file order, writing
+    nothing (it raises DomainError for a bad row; it may remember what the rows before it hold,
+    to find duplicates within the file). Returns the rows as run_rows gives them, and what
+    check_row returned for each good row — what the caller writes, in bulk, when all are good."""
+    results, good = [], []
+    for number, data in rows:
+        try:
+            good.append(check_row(data))
+        except DomainError as exc:
+            results.append({"row": number, "data": data, "error": exc, "code": exc.code})
+        else:
+            results.append({"row": number, "data": data, "error": None, "code": None})
+    return results, good
+
+
+def chunks(values, size: int = 900):
+    """values in lists of at most `size` (a query's IN list stays under SQLite's parameter limit)."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

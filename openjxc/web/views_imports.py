@@ -89,7 +89,10 @@ OBJECT_LABELS = {
     "warehouse": gettext_lazy("Warehouse"),
     "customer": gettext_lazy("Customer"),
     "supplier": gettext_lazy("Supplier"),
+    "category": gettext_lazy("Category"),
+    "price_level": gettext_lazy("Price level"),
 }
+PREVIEW_ROWS = 300  # rows a preview shows: a whole catalogue would make a page nobody reads
 
 
 def _import_dir() -> Path:
@@ -123,6 +126,7 @@ def row_error(exc: DomainError, columns) -> str:
             ("decimal places", _("%(column)s has too many decimal places.")),
             ("is too large", _("%(column)s is too large.")),
             ("appears twice", _("%(column)s appears twice in this file.")),
+            ("same as another unit", _("%(column)s is the same as another unit of the item.")),
             ("unit_cost or amount", _("Give the unit cost or the amount.")),
             ("6 places", _("%(column)s cannot be divided into a unit cost; give the unit cost.")),
         ):
@@ -154,8 +158,14 @@ def _preview(request, kind, result, name):
         for r in result["rows"]
     ]
     bad = sum(1 for r in rows if r["error"])
+    shown = rows
+    if len(rows) > PREVIEW_ROWS:  # the rows with errors first, then the first good ones
+        keep = {id(r) for r in [r for r in rows if r["error"]][:PREVIEW_ROWS]}
+        keep |= {id(r) for r in [r for r in rows if not r["error"]][: PREVIEW_ROWS - len(keep)]}
+        shown = [r for r in rows if id(r) in keep]
     ctx = {
-        "preview": rows,
+        "preview": shown,
+        "total": len(rows),
         "bad": bad,
         "ok": result["ok"],
         "file_name": name,
