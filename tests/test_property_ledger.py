@@ -21,16 +21,15 @@ Each example runs in a savepoint that is rolled back. OPENJXC_PROPERTY_EXAMPLES=
 longer than the default 100 examples.
 """
 
-import os
-
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, event, given, note, settings
+from hypothesis import event, given, note
 from hypothesis import strategies as st
 
 from tests.factories import fetch
 from tests.property_ledger import RULES, deliveries, operations, receipts, stock_books
 from tests.property_ledger_books import Books
+from tests.property_settings import property_settings
 
 
 @pytest.fixture
@@ -38,15 +37,7 @@ def books(db):
     return stock_books()
 
 
-@settings(
-    max_examples=int(os.environ.get("OPENJXC_PROPERTY_EXAMPLES", "100")),
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
+@property_settings(100)
 @given(
     first=st.lists(receipts, min_size=1, max_size=3),
     sold=st.lists(deliveries, max_size=2),

@@ -26,13 +26,12 @@ Each example runs in a savepoint that is rolled back. OPENJXC_PROPERTY_EXAMPLES 
 number of examples.
 """
 
-import os
-
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, event, given, note, settings
+from hypothesis import event, given, note
 from hypothesis import strategies as st
 
+from tests.property_settings import property_settings
 from tests.property_settlement import first_receipts, operations, orders, settlement_books
 from tests.property_settlement_books import Books
 
@@ -42,16 +41,7 @@ def books(db, settings, tmp_path):
     return settlement_books(settings, tmp_path)
 
 
-@settings(
-    max_examples=int(os.environ.get("OPENJXC_PROPERTY_EXAMPLES", "150")),
-    deadline=None,
-    report_multiple_bugs=False,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
+@property_settings(150, report_multiple_bugs=False)
 @given(
     first=st.lists(first_receipts, min_size=1, max_size=3),
     ordered=st.lists(orders, max_size=2),
