@@ -154,6 +154,26 @@ def post(api, path, body=None, status=200):
     return r.json()
 
 
+def approved_doc(api, body) -> dict:
+    """Create a document through the API and approve it; the created document's JSON."""
+    d = post(api, "/documents", body, 201)
+    post(api, f"/documents/{d['number']}/approve")
+    return d
+
+
+def sales_body(type: str, qty: str, price: str, date: str, **over) -> dict:
+    """A sales order or delivery of qty × A001 at price, to C001 from WH1."""
+    line = {"item": "A001", "qty": qty, "price": price}
+    return {
+        "type": type,
+        "date": date,
+        "partner": "C001",
+        "warehouse": "WH1",
+        "lines": [line],
+        **over,
+    }
+
+
 def receipt_body(**over):
     """A purchase receipt of 10 × A001 at 5.00 into WH1 on 2026-03-01."""
     body = {

@@ -91,6 +91,18 @@ def test_no_module_is_over_600_lines_and_no_web_module_over_400():
     assert too_long == {}, f"split these modules: {too_long}"
 
 
+def test_no_test_or_bench_module_is_over_600_lines():
+    """The same rule for the tests and the benchmark: shared models and helpers go into their
+    own modules (e.g. tests/property_ledger.py) instead of one file growing past it."""
+    too_long = {
+        f"{root.name}/{rel}": n
+        for root in (ROOT.parent / "tests", ROOT.parent / "bench")
+        for rel, n in module_sizes(root).items()
+        if n > MAX_LINES
+    }
+    assert too_long == {}, f"split these modules: {too_long}"
+
+
 def test_the_size_check_sees_a_long_web_module(tmp_path):
     (tmp_path / "web").mkdir()
     (tmp_path / "web" / "views_x.py").write_text("x = 1\n" * 401)

@@ -7,6 +7,7 @@ from .factories import (
     _delivered,
     _return_body,
     approved,
+    approved_doc,
     created,
     doc,
     fetch,
@@ -14,6 +15,7 @@ from .factories import (
     receipt_body,
     reconciled,
     refused,
+    sales_body,
     stock_of,
     vouchers_of,
 )
@@ -41,19 +43,7 @@ def test_cancel_chain_refunds_only_what_was_paid_against_the_chain(api):
         )["number"]
         + "/approve",
     )
-    so = post(
-        api,
-        "/documents",
-        {
-            "type": "sales_order",
-            "date": "2026-03-02",
-            "partner": "C001",
-            "warehouse": "WH1",
-            "lines": [{"item": "A001", "qty": "25", "price": "10.00"}],
-        },
-        201,
-    )
-    post(api, f"/documents/{so['number']}/approve")
+    so = approved_doc(api, sales_body("sales_order", "25", "10.00", "2026-03-02"))
     d = post(
         api,
         f"/documents/{so['number']}/derive",
@@ -97,19 +87,7 @@ def test_cancel_chain_refunds_only_what_was_paid_against_the_chain(api):
 def test_cancel_chain_refunds_each_receipt_what_it_paid_for_the_chain(api, user):
     # given a delivery settled by two receipts, one of which paid it only in part
     doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
-    d = post(
-        api,
-        "/documents",
-        {
-            "type": "sales_delivery",
-            "date": "2026-03-02",
-            "partner": "C001",
-            "warehouse": "WH1",
-            "lines": [{"item": "A001", "qty": "2", "price": "50.00"}],
-        },
-        201,
-    )
-    post(api, f"/documents/{d['number']}/approve")
+    d = approved_doc(api, sales_body("sales_delivery", "2", "50.00", "2026-03-02"))
     r1 = post(
         api,
         "/documents",

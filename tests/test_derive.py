@@ -9,6 +9,7 @@ from .factories import (
     _line,
     _return_body,
     approved,
+    approved_doc,
     created,
     delivery_body,
     on_hand,
@@ -16,6 +17,7 @@ from .factories import (
     receipt_body,
     reconciled,
     refused,
+    sales_body,
     stock_of,
 )
 
@@ -45,19 +47,7 @@ def _invoiced_delivery(api, kind="sales"):
     post(api, f"/documents/{r['number']}/approve")
     src = r
     if kind == "sales":
-        src = post(
-            api,
-            "/documents",
-            {
-                "type": "sales_delivery",
-                "date": "2026-03-02",
-                "partner": "C001",
-                "warehouse": "WH1",
-                "lines": [{"item": "A001", "qty": "10", "price": "9.00"}],
-            },
-            201,
-        )
-        post(api, f"/documents/{src['number']}/approve")
+        src = approved_doc(api, sales_body("sales_delivery", "10", "9.00", "2026-03-02"))
     inv = post(
         api,
         f"/documents/{src['number']}/derive",
@@ -107,19 +97,7 @@ def test_an_invoice_of_a_partly_returned_delivery_covers_what_was_kept(api):
         201,
     )
     post(api, f"/documents/{r['number']}/approve")
-    d = post(
-        api,
-        "/documents",
-        {
-            "type": "sales_delivery",
-            "date": "2026-03-02",
-            "partner": "C001",
-            "warehouse": "WH1",
-            "lines": [{"item": "A001", "qty": "10", "price": "9.00"}],
-        },
-        201,
-    )
-    post(api, f"/documents/{d['number']}/approve")
+    d = approved_doc(api, sales_body("sales_delivery", "10", "9.00", "2026-03-02"))
     ret = post(
         api,
         f"/documents/{d['number']}/derive",

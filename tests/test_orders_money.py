@@ -2,7 +2,7 @@
 
 import pytest
 
-from .factories import post
+from .factories import approved_doc, post, sales_body
 
 pytestmark = pytest.mark.usefixtures("backups_in_tmp")
 
@@ -30,19 +30,7 @@ def stock(api):
 
 def test_sales_order_reserves_derives_partial_completed(api):
     receive(api)
-    so = post(
-        api,
-        "/documents",
-        {
-            "type": "sales_order",
-            "date": "2026-03-02",
-            "partner": "C001",
-            "warehouse": "WH1",
-            "lines": [{"item": "A001", "qty": "6", "price": "9.00"}],
-        },
-        201,
-    )
-    post(api, f"/documents/{so['number']}/approve")
+    so = approved_doc(api, sales_body("sales_order", "6", "9.00", "2026-03-02"))
     assert stock(api) == ("10", "6", "4", "50.00")
     # derive a partial delivery of 2, then the rest
     d1 = post(
@@ -97,19 +85,9 @@ def test_sales_order_reserves_derives_partial_completed(api):
 
 def test_receipt_allocation_credit_and_has_dependents(api):
     receive(api)
-    d = post(
-        api,
-        "/documents",
-        {
-            "type": "sales_delivery",
-            "date": "2026-03-02",
-            "partner": "C001",
-            "warehouse": "WH1",
-            "lines": [{"item": "A001", "qty": "2", "price": "10.00"}],
-        },
-        201,
-    )
-    post(api, f"/documents/{d['number']}/approve")  # 22.60 receivable
+    d = approved_doc(
+        api, sales_body("sales_delivery", "2", "10.00", "2026-03-02")
+    )  # 22.60 receivable
     rc = post(
         api,
         "/documents",
@@ -139,19 +117,7 @@ def test_receipt_allocation_credit_and_has_dependents(api):
 
 def test_cancel_chain_of_a_settled_order_with_refund(api):
     receive(api)
-    so = post(
-        api,
-        "/documents",
-        {
-            "type": "sales_order",
-            "date": "2026-03-02",
-            "partner": "C001",
-            "warehouse": "WH1",
-            "lines": [{"item": "A001", "qty": "4", "price": "10.00"}],
-        },
-        201,
-    )
-    post(api, f"/documents/{so['number']}/approve")
+    so = approved_doc(api, sales_body("sales_order", "4", "10.00", "2026-03-02"))
     d = post(
         api,
         f"/documents/{so['number']}/derive",
@@ -203,19 +169,7 @@ def test_cancel_chain_of_a_settled_order_with_refund(api):
 
 def test_aging_suggest_margin_statement(api):
     receive(api)
-    d = post(
-        api,
-        "/documents",
-        {
-            "type": "sales_delivery",
-            "date": "2026-03-02",
-            "partner": "C001",
-            "warehouse": "WH1",
-            "lines": [{"item": "A001", "qty": "2", "price": "10.00"}],
-        },
-        201,
-    )
-    post(api, f"/documents/{d['number']}/approve")
+    d = approved_doc(api, sales_body("sales_delivery", "2", "10.00", "2026-03-02"))
     aging = api.get("/reports/aging?kind=receivable&as_of=2026-04-15").json()
     assert aging["items"][0]["partner"] == "C001" and aging["items"][0]["31-60"] == "22.60"
     assert (
@@ -296,19 +250,7 @@ def test_credit_limit_warns_or_blocks(api):
 
 def test_statement_share_link_is_read_only_expiring_and_revocable(api, client):
     receive(api)
-    d = post(
-        api,
-        "/documents",
-        {
-            "type": "sales_delivery",
-            "date": "2026-03-02",
-            "partner": "C001",
-            "warehouse": "WH1",
-            "lines": [{"item": "A001", "qty": "2", "price": "10.00"}],
-        },
-        201,
-    )
-    post(api, f"/documents/{d['number']}/approve")
+    d = approved_doc(api, sales_body("sales_delivery", "2", "10.00", "2026-03-02"))
     link = post(
         api,
         "/partners/C001/statement/share",
@@ -428,19 +370,7 @@ def test_cancel_an_order_by_its_state(api):
 
 def test_cancel_chain_reverses_what_lies_in_a_closed_period(api):
     receive(api, date="2026-01-05")
-    so = post(
-        api,
-        "/documents",
-        {
-            "type": "sales_order",
-            "date": "2026-01-06",
-            "partner": "C001",
-            "warehouse": "WH1",
-            "lines": [{"item": "A001", "qty": "4", "price": "10.00"}],
-        },
-        201,
-    )
-    post(api, f"/documents/{so['number']}/approve")
+    so = approved_doc(api, sales_body("sales_order", "4", "10.00", "2026-01-06"))
     d = post(
         api,
         f"/documents/{so['number']}/derive",
@@ -479,19 +409,7 @@ def test_sales_and_purchase_details_by_line_and_summary_by_period(api):
         201,
     )
     post(api, f"/documents/{d1['number']}/approve")
-    d2 = post(
-        api,
-        "/documents",
-        {
-            "type": "sales_delivery",
-            "date": "2026-04-02",
-            "partner": "C001",
-            "warehouse": "WH1",
-            "lines": [{"item": "A001", "qty": "2", "price": "10.00"}],
-        },
-        201,
-    )
-    post(api, f"/documents/{d2['number']}/approve")
+    d2 = approved_doc(api, sales_body("sales_delivery", "2", "10.00", "2026-04-02"))
     rt = post(
         api,
         "/documents",

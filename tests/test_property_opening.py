@@ -19,12 +19,11 @@ Each example runs in a savepoint that is rolled back. OPENJXC_PROPERTY_EXAMPLES 
 default of 60 examples."""
 
 import datetime as dt
-import os
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, event, given, note, settings
+from hypothesis import event, given, note
 from hypothesis import strategies as st
 
 from openjxc.closing.checks import reconcile
@@ -35,6 +34,7 @@ from openjxc.ledger.periods import ensure_periods
 from openjxc.posting.engine import approve, cancel
 from openjxc.posting.opening_balances import opening_check, set_account_balances
 from tests.factories import fetch, master_data, setup_books
+from tests.property_settings import property_settings
 
 GO_LIVE = dt.date(2026, 1, 1)
 CUSTOMERS, SUPPLIERS = ("C001", "C002"), ("S001",)
@@ -345,16 +345,7 @@ def books(db, settings, tmp_path):
     return user
 
 
-@settings(
-    max_examples=int(os.environ.get("OPENJXC_PROPERTY_EXAMPLES", "60")),
-    deadline=None,
-    report_multiple_bugs=False,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
+@property_settings(60, report_multiple_bugs=False)
 @given(
     first=st.lists(first_steps, min_size=1, max_size=4),
     then=st.lists(operations, min_size=3, max_size=16),

@@ -111,6 +111,17 @@ PERIOD_REASONS = {
 }
 
 
+FORMATS = {
+    "sqlite": N_("SQLite database file"),
+    "json": N_("Full export (compressed JSON)"),
+}
+
+
+def format_label(fmt: str) -> str:
+    """A manifest's format in the user's language (the manifest keeps its code)."""
+    return _(FORMATS[fmt]) if fmt in FORMATS else fmt
+
+
 def reason_label(reason: str) -> str:
     """A manifest's reason in the user's language; manifests keep the English words they were
     written with (older backups included), so they are read, not rewritten."""

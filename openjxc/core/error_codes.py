@@ -362,7 +362,19 @@ CODES: dict[str, ErrorCode] = {
         _keys("minutes"),
     ),
     "too_large": ErrorCode(413, N_("The request is too large.")),
-    "uri_too_long": ErrorCode(414, N_("The address is too long.")),
+    "uri_too_long": ErrorCode(
+        414,
+        N_("The address is longer than %(limit)s bytes: shorten the search or the filters."),
+        _keys("limit"),
+    ),
+    "headers_too_large": ErrorCode(
+        431,
+        N_(
+            "The browser sent a header line longer than %(limit)s bytes (often too many "
+            "cookies): delete this site's cookies and log in again."
+        ),
+        _keys("limit"),
+    ),
 }
 
 

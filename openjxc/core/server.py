@@ -5,36 +5,64 @@ import os
 
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
-from gunicorn.http.errors import LimitRequestLine
+from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
 from gunicorn.workers.gthread import ThreadWorker
 
 # gunicorn's largest request line (method + URL + version); README "Limits" cites it.
 MAX_REQUEST_LINE = 8190
+# One header line (a browser's Cookie header grows with every other app on the same host name):
+# twice gunicorn's default of 8190, at most 100 header lines (its default).
+MAX_HEADER_LINE = 16380
 KEEPALIVE = 75  # seconds an idle client connection stays open (nginx's default)
+
+# gunicorn refusals answered in the books' own words: exception → (status line, code, details)
+REFUSALS = {
+    LimitRequestLine: ("414 URI Too Long", "uri_too_long", {"limit": MAX_REQUEST_LINE}),
+    LimitRequestHeaders: (
+        "431 Request Header Fields Too Large",
+        "headers_too_large",
+        {"limit": MAX_HEADER_LINE},
+    ),
+}
+
+
+def refusal(exc: Exception) -> bytes | None:
+    """The whole HTTP answer to a request gunicorn refuses before Django sees it (None: leave it
+    to gunicorn). gunicorn has read neither the path nor the headers when it refuses a long
+    request line, so the answer cannot tell a browser from an API client nor see the user's
+    language: it is the API's JSON error body, its message in the books' language (Chinese)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from openjxc.core.error_codes import describe
+
+    found = next((v for k, v in REFUSALS.items() if isinstance(exc, k)), None)
+    if found is None:
+        return None
+    status, code, details = found
+    with translation.override(settings.LANGUAGE_CODE):
+        message = describe(code, details)
+    body = json.dumps(
+        {"error": {"code": code, "message": message, "details": details}}, ensure_ascii=False
+    ).encode()
+    head = (
+        f"HTTP/1.1 {status}\r\nConnection: close\r\n"
+        f"Content-Type: application/json; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
 
 
 class JsonErrorWorker(ThreadWorker):
-    """gunicorn refuses an over-long request line before Django sees it, with an HTML page;
-    this worker answers it in the error format of API.md, like every other refusal."""
+    """gunicorn refuses an over-long request line or header before Django sees it, with an
+    English HTML page; this worker answers them in the error format of API.md, like every other
+    refusal, in the books' language."""
 
     def handle_error(self, req, client, addr, exc):
-        if not isinstance(exc, LimitRequestLine):
+        answer = refusal(exc)
+        if answer is None:
             return super().handle_error(req, client, addr, exc)
-        body = json.dumps(
-            {
-                "error": {
-                    "code": "uri_too_long",
-                    "message": f"the request line is longer than {MAX_REQUEST_LINE} bytes",
-                    "details": {"limit": MAX_REQUEST_LINE},
-                }
-            }
-        ).encode()
-        head = (
-            f"HTTP/1.1 414 URI Too Long\r\nConnection: close\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        ).encode()
         try:
-            util.write_nonblock(client, head + body)
+            util.write_nonblock(client, answer)
         except OSError:
             self.log.debug("Failed to send error message.")
 
@@ -72,6 +100,7 @@ def serve(host: str, port: int, workers: int) -> None:
             "accesslog": None,
             "preload_app": True,
             "limit_request_line": MAX_REQUEST_LINE,
+            "limit_request_field_size": MAX_HEADER_LINE,
             # gunicorn's control socket defaults to one per user ($HOME/.gunicorn/gunicorn.ctl):
             # two `jxc serve` (two sets of books) would take over each other's. Nothing uses it.
             "control_socket_disable": True,

@@ -103,8 +103,8 @@ def _source_values(ids) -> dict:
 
 
 def _insert(document_id: int, day: dt.date, specs, values) -> None:
-    rows = [
-        (
+    def row(s, v, source_move_id):
+        return (
             day,
             document_id,
             s.line_id,
@@ -115,43 +115,23 @@ def _insert(document_id: int, day: dt.date, specs, values) -> None:
             M.ORIGINAL,
             s.rule,
             None,
-            s.source_move_id,
+            source_move_id,
             None,
         )
-        for s, v in zip(specs, values, strict=True)
-        if not s.link_same_line
-    ]
+
+    pairs = list(zip(specs, values, strict=True))
     with connection.cursor() as cur:
+        rows = [row(s, v, s.source_move_id) for s, v in pairs if not s.link_same_line]
         insert_rows(cur, "inventory_stockmove", MOVE_COLUMNS, rows)
-        linked = [(s, v) for s, v in zip(specs, values, strict=True) if s.link_same_line]
-        if linked:
+        linked = [(s, v) for s, v in pairs if s.link_same_line]
+        if linked:  # the incoming side of a line whose outgoing side was just inserted
             cur.execute(
                 "SELECT line_id, id FROM inventory_stockmove WHERE document_id = %s AND kind = 0 AND qty < 0",
                 [document_id],
             )
             out_ids = dict(cur.fetchall())
-            insert_rows(
-                cur,
-                "inventory_stockmove",
-                MOVE_COLUMNS,
-                [
-                    (
-                        day,
-                        document_id,
-                        s.line_id,
-                        s.item_id,
-                        s.warehouse_id,
-                        s.qty,
-                        v,
-                        M.ORIGINAL,
-                        s.rule,
-                        None,
-                        out_ids[s.line_id],
-                        None,
-                    )
-                    for s, v in linked
-                ],
-            )
+            rows = [row(s, v, out_ids[s.line_id]) for s, v in linked]
+            insert_rows(cur, "inventory_stockmove", MOVE_COLUMNS, rows)
 
 
 def _update_cache(changes: dict, day: dt.date | None) -> None:

@@ -23,6 +23,8 @@ from .views_users import PERMISSION_LABELS
 # An aware ISO timestamp as datetime.isoformat() writes it (…T…+00:00 or …Z).
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)")
 ROWS = re.compile(r"(\d+) rows")  # the object of an import entry
+# what `jxc reconcile --fix` changed, as closing/fix.py words it: "stock A001 @ WH1: …"
+FIXED = re.compile(r"(stock|account|open item) (.*)", re.S)
 
 OBJECTS = {
     "document": gettext_lazy("Document"),
@@ -37,6 +39,7 @@ OBJECTS = {
     "setting": gettext_lazy("Setting"),
     "backup": gettext_lazy("Backup"),
     "books": gettext_lazy("Books"),
+    "price_level": gettext_lazy("Price level"),
 }
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
@@ -103,6 +106,15 @@ FIELDS = {
         "A delivery without an order taking stock reserved for orders"
     ),
     "api_token_days": gettext_lazy("API tokens expire after (days)"),
+    "backup_retention": gettext_lazy("Backups kept"),
+    "chain": gettext_lazy("Cancel chain"),
+    "cancelled": gettext_lazy("Cancelled"),
+    "account_lines": gettext_lazy("Opening account balances"),
+    "account_name": gettext_lazy("Account name"),
+    "debit": gettext_lazy("Debit"),
+    "credit": gettext_lazy("Credit"),
+    "level_name": gettext_lazy("Price level name"),
+    "previous_price": gettext_lazy("Previous price"),
 }
 THRESHOLD = "approval_threshold."
 KINDS = {
@@ -114,6 +126,11 @@ KINDS = {
 PERIOD_STATUS = {"open": gettext_lazy("Open"), "closed": gettext_lazy("Closed")}
 POLICY_VALUES = {"warn": gettext_lazy("Warn and allow"), "block": gettext_lazy("Block")}
 PRICES_ENTERED = {"0": gettext_lazy("Excluding tax"), "1": gettext_lazy("Including tax")}
+FIXED_KINDS = {
+    "stock": gettext_lazy("Stock"),
+    "account": gettext_lazy("Account"),
+    "open item": gettext_lazy("Open amount"),
+}
 
 
 def local_time(text: str) -> str:
@@ -129,15 +146,18 @@ def object_kind(object_type: str) -> str:
     return str(OBJECTS[object_type]) if object_type in OBJECTS else type_label(object_type)
 
 
-def object_name(name: str) -> str:
-    """The object as stored, in words where the service wrote some ("3 rows" → "3 行")."""
+def object_name(name: str, object_type: str = "") -> str:
+    """The object as stored, in words where the service wrote some ("3 rows" → "3 行", a setting
+    by its label)."""
     rows = ROWS.fullmatch(name)
     if rows:
         return _("%(n)s rows") % {"n": rows[1]}
+    if object_type == "setting" and name not in OBJECT_NAMES:
+        return key_label(name, object_type)
     return str(OBJECT_NAMES.get(name, name))
 
 
-def _label(key: str, object_type: str) -> str:
+def key_label(key: str, object_type: str) -> str:
     if object_type == "roles":
         return key  # the keys are role names
     if key.startswith(THRESHOLD):
@@ -159,6 +179,9 @@ def _coded(key: str, value: str, object_type: str) -> str:
         return str(names[key].get(value, value))
     if key == "stock_value" and value.lstrip("-").isdigit():
         return fen_str(int(value))  # stored in fen
+    fixed = FIXED.fullmatch(value) if key == "changes" else None
+    if fixed:
+        return f"{FIXED_KINDS[fixed[1]]} {fixed[2]}"
     return local_time(value)
 
 
@@ -179,15 +202,21 @@ def _value(key: str, value, object_type: str) -> str:
 
 
 def _pairs(value: dict, object_type: str, sep: str) -> str:
+    if "type_name" in value and "type" in value:
+        # the type's name was stored in the language of whoever made the entry: say it again
+        value = {**value, "type_name": type_label(value["type"])}
     return sep.join(
-        f"{_label(k, object_type)}: {_value(k, v, object_type)}" for k, v in value.items()
+        f"{key_label(k, object_type)}: {_value(k, v, object_type)}" for k, v in value.items()
     )
 
 
-def readable(value, object_type: str = "") -> str:
-    """before/after of an audit entry: "状态: 已审核; 审核时间: 2026-11-30 18:05:00"."""
+def readable(value, object_type: str = "", name: str = "") -> str:
+    """before/after of an audit entry: "状态: 已审核; 审核时间: 2026-11-30 18:05:00". One setting
+    changed through the API ({"value": …}, the object its key) reads like the settings page."""
     if value is None:
         return ""
+    if object_type == "setting" and isinstance(value, dict) and list(value) == ["value"]:
+        value = {name: value["value"]}
     if not isinstance(value, dict):
         return _value("", value, object_type)
     return _pairs(value, object_type, "; ")

@@ -35,6 +35,7 @@ AUDIT_ACTIONS = {
     "revoke_token": gettext_lazy("Revoke token"),
     "share_statement": gettext_lazy("Share statement"),
     "revoke_share_link": gettext_lazy("Revoke share link"),
+    "price": gettext_lazy("Price change"),
 }
 
 
@@ -62,9 +63,9 @@ def audit(request):
                     "e": e,
                     "action_label": AUDIT_ACTIONS.get(e.action, e.action),
                     "object_kind": object_kind(e.object_type),
-                    "object_name": object_name(e.object),
-                    "before": readable(e.before, e.object_type),
-                    "after": readable(e.after, e.object_type),
+                    "object_name": object_name(e.object, e.object_type),
+                    "before": readable(e.before, e.object_type, e.object),
+                    "after": readable(e.after, e.object_type, e.object),
                 }
                 for e in listed
             ],

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openjxc.backup.restore import find_backup, restore_to_folder
-from openjxc.backup.services import is_verified, list_backups, reason_label, take_backup
+from openjxc.backup.services import (
+    format_label,
+    is_verified,
+    list_backups,
+    reason_label,
+    take_backup,
+)
 from openjxc.core.errors import DomainError
 from openjxc.users.services import (
     MANAGE_BACKUP,
@@ -23,13 +29,18 @@ from .errors import error_message
 
 
 def _backup_row(m: dict) -> dict:
-    """A manifest as shown: local time, the reason in the user's language."""
+    """A manifest as shown: local time, the reason and the format in the user's language."""
     created = m.get("created_at")
     try:
         created = timezone.localtime(dt.datetime.fromisoformat(created)) if created else None
     except ValueError:
         pass
-    return {**m, "reason_label": reason_label(m.get("reason") or ""), "created": created}
+    return {
+        **m,
+        "reason_label": reason_label(m.get("reason") or ""),
+        "format_label": format_label(m.get("format") or ""),
+        "created": created,
+    }
 
 
 def _backup_rows() -> list[dict]:

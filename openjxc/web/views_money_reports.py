@@ -138,6 +138,18 @@ def aging(request):
     )
 
 
+def _statement_columns() -> list[tuple[str, str]]:
+    """The 对账单 sheet's columns, headed in the user's language like the page."""
+    return [
+        ("date", _("Date")),
+        ("document", _("Document")),
+        ("type_label", _("Type")),
+        ("kind_label", _("Receivable or payable")),
+        ("amount", _("Amount")),
+        ("balance", _("Balance")),
+    ]
+
+
 @page(MONEY, SALES, PURCHASE)
 def statements(request):
     kinds = _partner_kinds(request.user)
@@ -156,21 +168,14 @@ def statements(request):
     if data is not None:
         for r in data["lines"]:
             r["type_label"] = type_label(r["type"])
-            r["kind_label"] = "应收" if r["kind"] == "receivable" else "应付"
+            r["kind_label"] = _("receivable") if r["kind"] == "receivable" else _("payable")
         if wants_xlsx(request):
-            columns = [
-                ("date", "日期"),
-                ("document", "单据编号"),
-                ("type_label", "类型"),
-                ("kind_label", "应收/应付"),
-                ("amount", "金额"),
-                ("balance", "余额"),
-            ]
+            title = _("Statement")
             return _export(
                 request,
-                f"对账单_{partner.code}_{date_from}_{date_to}.xlsx",
-                "对账单",
-                columns,
+                f"{title}_{partner.code}_{date_from}_{date_to}.xlsx",
+                title,
+                _statement_columns(),
                 data["lines"],
                 period=period_text(date_from, date_to),
             )
