@@ -3,6 +3,7 @@ from ninja import Router, Status
 from openjxc.core.api import Input, Num, Output, page_of, page_qs, typed
 
 from . import selectors, services
+from .categories import subtree_ids
 
 router = Router(tags=["master data"])
 
@@ -17,6 +18,7 @@ class ItemIn(Input):
     purchase_price: Num | None = None
     sale_price: Num | None = None
     safety_stock: Num | None = None
+    category: str | None = None  # a category code (商品分类)
 
 
 class ItemPatch(Input):
@@ -28,6 +30,7 @@ class ItemPatch(Input):
     purchase_price: Num | None = None
     sale_price: Num | None = None
     safety_stock: Num | None = None
+    category: str | None = None  # a category code; null or "" removes it
 
 
 class ItemOut(Output):
@@ -42,6 +45,7 @@ class ItemOut(Output):
     sale_price: str | None
     safety_stock: str | None
     active: bool
+    category: str | None = None
 
 
 @router.post("/items", response=typed(ItemOut, 201))
@@ -50,8 +54,17 @@ def create_item(request, payload: ItemIn):
 
 
 @router.get("/items", response=typed(page_of(ItemOut)))
-def list_items(request, search: str | None = None, limit: int = 100, offset: int = 0):
-    return page_qs(selectors.search_items(search), selectors.item_dict, limit, offset)
+def list_items(
+    request,
+    search: str | None = None,
+    category: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+):
+    """?search= (code, name, barcode, pinyin initials); ?category= the items of that category
+    and every category below it."""
+    qs = selectors.search_items(search, categories=subtree_ids(category))
+    return page_qs(qs, selectors.item_dict, limit, offset)
 
 
 @router.get("/items/{code}", response=typed(ItemOut))

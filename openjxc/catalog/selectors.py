@@ -20,6 +20,7 @@ def item_dict(item: Item) -> dict:
         "sale_price": price_str(item.sale_price),
         "safety_stock": qty_str(item.safety_stock),
         "active": item.active,
+        "category": item.category.code if item.category_id else None,
     }
 
 
@@ -30,11 +31,14 @@ def get_item(code: str) -> Item:
     return found[0]
 
 
-def search_items(search: str | None, *, active_only: bool = False):
-    """Items by code, name, spec, exact barcode or pinyin initials (拼音首字母, e.g. "kl" finds 可乐)."""
-    qs = Item.objects.order_by("code")
+def search_items(search: str | None, *, active_only: bool = False, categories=None):
+    """Items by code, name, spec, exact barcode or pinyin initials (拼音首字母, e.g. "kl" finds 可乐);
+    `categories`: only items in these category ids (a category's subtree, categories.subtree_ids)."""
+    qs = Item.objects.select_related("category").order_by("code")
     if active_only:
         qs = qs.filter(active=True)
+    if categories is not None:
+        qs = qs.filter(category_id__in=categories)
     if search:
         qs = qs.filter(
             Q(code__icontains=search)

@@ -80,6 +80,8 @@ FIELD_LABELS = {
     "due_date": N_("Due date"),
     "level": N_("Price level"),
     "valid_from": N_("Valid from"),
+    "category": N_("Category"),
+    "parent": N_("Parent category"),
 }
 
 
@@ -164,6 +166,14 @@ CODES: dict[str, ErrorCode] = {
         422,
         N_("%(field)s: the item %(item)s has no unit %(unit)s."),
         _field("item", "unit"),
+    ),
+    "unknown_category": ErrorCode(
+        422, N_("%(field)s: there is no item category %(category)s."), _field("category")
+    ),
+    "category_cycle": ErrorCode(
+        422,
+        N_("The category %(category)s cannot be put below %(parent)s, which lies below it."),
+        _keys("category", "parent"),
     ),
     "too_long": ErrorCode(
         422,

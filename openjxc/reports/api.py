@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Status
 
+from openjxc.catalog.categories import subtree_ids
 from openjxc.catalog.models import PriceListEntry
 from openjxc.catalog.selectors import get_item
 from openjxc.core.api import Input, Num, page, page_of, typed
@@ -28,6 +29,7 @@ from openjxc.users.services import (
 )
 
 from . import money, selectors, sharing, trade
+from .category_totals import grouped_rows
 from .excel import export_xlsx, period_text, query_filters
 from .schemas import (
     AgingOut,
@@ -64,6 +66,7 @@ def _report_xlsx(request, title, columns, rows, totals, date_from, date_to, file
 
 
 FROM = Query(None, alias="from", description="YYYY-MM-DD, default the first of this month")
+CATEGORY = Query(None, description="a category code: the items of it and of every category below")
 TO = Query(None, alias="to", description="YYYY-MM-DD, default today")
 
 
@@ -87,14 +90,23 @@ def inventory_summary(
     request,
     warehouse: str | None = None,
     by_warehouse: bool = False,
+    category: str | None = CATEGORY,
+    by_category: bool = False,
     format: str = "json",
     date_from: str | None = FROM,
     date_to: str | None = TO,
 ):
-    """进销存汇总表: ?from=&to=&warehouse=&by_warehouse=true&format=xlsx."""
+    """进销存汇总表: ?from=&to=&warehouse=&by_warehouse=true&category=&by_category=true&format=xlsx.
+    by_category: rows in category order and `categories`, a subtotal per category over its
+    subtree (the sheet shows them as subtotal rows)."""
     date_from, date_to = _range(date_from, date_to)
     data = selectors.inventory_summary(
-        date_from, date_to, _warehouse_scope(request.user, warehouse), by_warehouse
+        date_from,
+        date_to,
+        _warehouse_scope(request.user, warehouse),
+        by_warehouse,
+        subtree_ids(category),
+        by_category,
     )
     if format == "xlsx":
         columns = (
@@ -107,7 +119,7 @@ def inventory_summary(
             request,
             "进销存汇总表",
             columns,
-            data["items"],
+            grouped_rows(data) if by_category else data["items"],
             data["totals"],
             date_from,
             date_to,
@@ -325,21 +337,26 @@ def trade_summary(
     by: str = "item",
     date_from: str | None = Query(None, alias="from"),
     date_to: str | None = Query(None, alias="to"),
+    category: str | None = CATEGORY,
     format: str = "json",
 ):
-    """Sales or purchase summary (kind = sales | purchase) by item, partner or salesperson; sales
-    include cost and gross margin. ?format=xlsx for Excel."""
+    """Sales or purchase summary (kind = sales | purchase) by item, partner, salesperson, period
+    or category (the item's own); sales include cost and gross margin. ?category= only the items
+    of that category and below. ?format=xlsx for Excel."""
     if kind not in trade.KINDS:
         raise not_found("report", f"{kind}-summary")
     _require_trade(request.user, kind)
     today = timezone.localdate()
     date_from = query_date(date_from, "from") or today.replace(day=1)
     date_to = query_date(date_to, "to") or today
-    data = trade.summary(kind, by, date_from, date_to, warehouse_scope(request.user))
+    data = trade.summary(
+        kind, by, date_from, date_to, warehouse_scope(request.user), subtree_ids(category)
+    )
     if format == "xlsx":
         columns = [
             (by, "编码"),
             ("name", "名称"),
+            *([("category_name", "商品分类")] if by == "item" else []),
             ("qty", "数量"),
             ("amount", "金额"),
             ("tax", "税额"),
@@ -363,6 +380,7 @@ def trade_details(
     partner: str | None = None,
     item: str | None = None,
     salesperson: str | None = None,
+    category: str | None = CATEGORY,
     format: str = "json",
     limit: int = 1000,
     offset: int = 0,
@@ -381,6 +399,7 @@ def trade_details(
         item=item,
         salesperson=salesperson,
         warehouse_ids=warehouse_scope(request.user),
+        categories=subtree_ids(category),
     )
     if format == "xlsx":
         columns = [
@@ -390,6 +409,7 @@ def trade_details(
             ("partner_name", "往来单位"),
             ("item", "商品编码"),
             ("item_name", "商品名称"),
+            ("category_name", "商品分类"),
             ("unit", "单位"),
             ("qty", "数量"),
             ("price", "单价"),
@@ -409,9 +429,15 @@ def trade_details(
 
 
 @router.get("/reports/order-follow-up", response=typed(page_of(FollowUpRowOut)))
-def order_follow_up(request, kind: str = "sales", limit: int = 1000, offset: int = 0):
+def order_follow_up(
+    request,
+    kind: str = "sales",
+    category: str | None = CATEGORY,
+    limit: int = 1000,
+    offset: int = 0,
+):
     """Ordered, delivered or received, outstanding per order line (sales or purchase orders, for
-    the users who work with them)."""
+    the users who work with them); ?category= the items of that category and below."""
     if kind in trade.ORDER_TYPES:
         require_type(request.user, trade.ORDER_TYPES[kind])
-    return page(trade.order_follow_up(kind), limit, offset)
+    return page(trade.order_follow_up(kind, subtree_ids(category)), limit, offset)
