@@ -62,7 +62,7 @@ class Tree:
         return d
 
     def path(self, node: Node) -> str:
-        """"饮料 / 碳酸饮料": the names from the root down."""
+        """ "饮料 / 碳酸饮料": the names from the root down."""
         names, seen = [node.name], {node.id}
         while node.parent_id is not None and node.parent_id not in seen:
             node = self.by_id[node.parent_id]
@@ -121,7 +121,9 @@ def get_category(code: str) -> dict:
     tree = Tree()
     node = tree.by_code.get(code)
     if node is None:
-        raise DomainError("not_found", f"category {code} not found", {"object": "category", "ref": code})
+        raise DomainError(
+            "not_found", f"category {code} not found", {"object": "category", "ref": code}
+        )
     return category_dict(node, tree)
 
 

@@ -39,7 +39,11 @@ def create_category(request, payload: CategoryIn):
 
 @router.get("/categories", response=typed(page_of(CategoryOut)))
 def list_categories(
-    request, parent: str | None = None, active: bool | None = None, limit: int = 1000, offset: int = 0
+    request,
+    parent: str | None = None,
+    active: bool | None = None,
+    limit: int = 1000,
+    offset: int = 0,
 ):
     """Every category in tree order; ?parent= the ones below that category; ?active=true only
     the active ones."""

@@ -29,6 +29,7 @@ class StockOut(Output):
     item: str
     item_name: str
     category: str | None = None  # the item's category code
+    category_name: str | None = None
     warehouse: str
     warehouse_name: str
     on_hand: str

@@ -175,6 +175,7 @@ def stock_rows(
                 "item": items[i][0],
                 "item_name": items[i][1],
                 "category": items[i][3],
+                "category_name": items[i][4],
                 "warehouse": whs[w][0],
                 "warehouse_name": whs[w][1],
                 "on_hand": qty_str(q),
@@ -190,14 +191,15 @@ def stock_rows(
 
 
 def item_names(ids) -> dict[int, tuple]:
-    """id -> (code, name, unit, category code or None) of the given items."""
+    """id -> (code, name, unit, category code, category name) of the given items (None for an
+    item without a category)."""
     ids = list(ids)
     out = {}
     with connection.cursor() as cur:
         for n in range(0, len(ids), 900):
             chunk = ids[n : n + 900]
             cur.execute(
-                "SELECT i.id, i.code, i.name, i.unit, c.code FROM catalog_item i "
+                "SELECT i.id, i.code, i.name, i.unit, c.code, c.name FROM catalog_item i "
                 "LEFT JOIN catalog_category c ON c.id = i.category_id "
                 f"WHERE i.id IN ({','.join(['%s'] * len(chunk))})",
                 chunk,

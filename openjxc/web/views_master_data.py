@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from openjxc.catalog.categories import category_choices
 from openjxc.catalog.selectors import get_item, item_dict, search_items
 from openjxc.catalog.services import create_item, edit_item
 from openjxc.core.errors import DomainError
@@ -26,6 +27,8 @@ from openjxc.users.services import (
 
 from .admin_forms import _blank_to_none, _error, _form, _paged
 from .decorators import forbidden, page
+from .errors import error_message
+from .params import category_choice, category_ids
 
 ITEM_KEYS = (
     "code",
@@ -37,6 +40,7 @@ ITEM_KEYS = (
     "purchase_price",
     "sale_price",
     "safety_stock",
+    "category",
 )
 TAX_RATES = ("0.13", "0.09", "0.06", "0.03", "0.01", "0")
 
@@ -44,7 +48,12 @@ TAX_RATES = ("0.13", "0.09", "0.06", "0.03", "0.01", "0")
 @page()
 def items(request):
     q = request.GET.get("q", "").strip()
-    qs = search_items(q)
+    categories, category = category_choice(request)
+    error = None
+    try:
+        qs = search_items(q, categories=category_ids(category))
+    except DomainError as exc:  # an unknown category: say so and list unfiltered
+        error, qs = error_message(exc), search_items(q)
     if request.GET.get("export"):
         if not can(request.user, EXPORT):
             return forbidden(request)
@@ -54,9 +63,11 @@ def items(request):
             ("name", "商品名称"),
             ("spec", "规格型号"),
             ("unit", "单位"),
+            ("category_name", "商品分类"),
             ("barcode", "条码"),
             ("tax_rate", "税率"),
         ]
+        _name_categories(rows, categories)
         if sees_cost(request.user):
             columns.append(("purchase_price", "采购价"))
         columns += [("sale_price", "销售价"), ("safety_stock", "安全库存")]
@@ -64,7 +75,7 @@ def items(request):
             "items.xlsx", "商品", columns, rows, filters=query_filters(request.GET)
         )
     page_ = _paged(request, qs)
-    rows = mask_cost(request.user, [item_dict(i) for i in page_])
+    rows = _name_categories(mask_cost(request.user, [item_dict(i) for i in page_]), categories)
     return render(
         request,
         "web/admin/items.html",
@@ -72,10 +83,27 @@ def items(request):
             "rows": rows,
             "page": page_,
             "q": q,
+            "categories": categories,
+            "category": category,
+            "error": error,
             "may_edit": can(request.user, MASTER_DATA),
             "may_export": can(request.user, EXPORT),
         },
     )
+
+
+def _name_categories(rows: list[dict], categories: list[dict]) -> list[dict]:
+    """Each item row with its category's name beside the code."""
+    names = {c["code"]: c["name"] for c in categories}
+    for r in rows:
+        r["category_name"] = names.get(r["category"], "")
+    return rows
+
+
+def _form_choices() -> dict:
+    """The item form's pick lists: tax rates, and the categories (inactive ones only shown when
+    the item is in one already)."""
+    return {"tax_rates": TAX_RATES, "categories": category_choices(active_only=False)}
 
 
 def _item_data(request, new: bool) -> dict:
@@ -94,7 +122,7 @@ def _item_data(request, new: bool) -> dict:
 
 @page(MASTER_DATA)
 def item_new(request):
-    values = {"tax_rate": "0.13", "unit": ""}
+    values = {"tax_rate": "0.13", "unit": "", "category": request.GET.get("category", "")}
     if request.method == "POST":
         values = _form(request, ITEM_KEYS)
         try:
@@ -103,7 +131,7 @@ def item_new(request):
             return render(
                 request,
                 "web/admin/item_form.html",
-                {"new": True, "v": values, "tax_rates": TAX_RATES, **_error(request, exc)},
+                {"new": True, "v": values, **_form_choices(), **_error(request, exc)},
                 status=exc.status,
             )
         messages.success(request, _("Item %(code)s saved, barcode %(barcode)s.") % item)
@@ -111,7 +139,7 @@ def item_new(request):
             return redirect("item_new")
         return redirect(reverse("items") + f"?q={item['code']}")
     return render(
-        request, "web/admin/item_form.html", {"new": True, "v": values, "tax_rates": TAX_RATES}
+        request, "web/admin/item_form.html", {"new": True, "v": values, **_form_choices()}
     )
 
 
@@ -135,13 +163,13 @@ def item_edit(request, code):
             return render(
                 request,
                 "web/admin/item_form.html",
-                {"new": False, "v": values, "tax_rates": TAX_RATES, **_error(request, exc)},
+                {"new": False, "v": values, **_form_choices(), **_error(request, exc)},
                 status=exc.status,
             )
         messages.success(request, _("Item %(code)s saved.") % {"code": code})
         return redirect(reverse("items") + f"?q={code}")
     return render(
-        request, "web/admin/item_form.html", {"new": False, "v": values, "tax_rates": TAX_RATES}
+        request, "web/admin/item_form.html", {"new": False, "v": values, **_form_choices()}
     )
 
 
