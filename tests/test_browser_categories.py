@@ -50,7 +50,7 @@ def test_a_category_tree_filters_the_inventory_summary(zh_page, user):
     page.goto("/reports/inventory-summary/?from=2026-03-01&to=2026-03-31")
     page.select_option("#category", "DRINK")
     page.check("#by_category")
-    page.click('form.filters button.primary')
+    page.click("form.filters button.primary")
     page.wait_for_url("**category=DRINK**")
     # then: 饮料's subtotal, then 果汁 with 橙汁… and 碳酸饮料 with A001; no 零食
     rows = table_rows(page, "inventory-summary")
