@@ -21,7 +21,9 @@ def categorise(n_top: int = 10, n_below: int = 10) -> dict:
     from openjxc.catalog.models import Category
 
     with transaction.atomic():
-        tops = [Category.objects.create(code=f"C{t:02d}", name=f"大类{t:02d}") for t in range(n_top)]
+        tops = [
+            Category.objects.create(code=f"C{t:02d}", name=f"大类{t:02d}") for t in range(n_top)
+        ]
         leaves = [
             Category.objects.create(code=f"C{t:02d}{b:02d}", name=f"小类{t:02d}{b:02d}", parent=top)
             for t, top in enumerate(tops)
@@ -58,7 +60,9 @@ def bench_categories(args, books: Books, size: dict, out: dict) -> None:
     month_moves = scalar(
         "SELECT COUNT(*) FROM inventory_stockmove WHERE date >= %s AND date <= %s", [first, last]
     )
-    log(f"{books.backend} categories: {gen['moves']} moves ({month_moves} in {name}) in {gen_s:.1f}s")
+    log(
+        f"{books.backend} categories: {gen['moves']} moves ({month_moves} in {name}) in {gen_s:.1f}s"
+    )
     target = TARGETS["inventory_summary_by_category_s"]
     res = {
         "items": size["category_items"],

@@ -61,3 +61,16 @@ def test_a_category_tree_filters_the_inventory_summary(zh_page, user):
     assert drink[1:9] == ["0", "0.00", "14", "60.00", "4", "20.00", "10", "40.00"]
     assert page.locator("#summary-totals").inner_text().split()[-2:] == ["10", "40.00"]
     shot(page, "c02-inventory-summary-by-category")
+
+
+@pytest.fixture
+def zh_page(browser, live_server):
+    """A page in a browser set to Simplified Chinese; a generous timeout (a shared, busy machine)."""
+    context = browser.new_context(
+        locale="zh-CN", base_url=live_server.url, viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(60_000)
+    yield page
+    context.close()
