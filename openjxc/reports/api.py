@@ -356,7 +356,6 @@ def trade_summary(
         columns = [
             (by, "编码"),
             ("name", "名称"),
-            *([("category_name", "商品分类")] if by == "item" else []),
             ("qty", "数量"),
             ("amount", "金额"),
             ("tax", "税额"),
@@ -364,6 +363,8 @@ def trade_summary(
         ]
         if kind == "sales":
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
+        if by == "item":
+            columns.append(("category_name", "商品分类"))
         label = "销售汇总" if kind == "sales" else "采购汇总"
         return _report_xlsx(
             request, label, columns, data["items"], data["totals"], date_from, date_to

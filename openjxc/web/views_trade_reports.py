@@ -75,7 +75,6 @@ def _trade_summary(request, kind, margin: bool):
         columns = [
             (by, "编码"),
             ("name", "名称"),
-            *([("category_name", "商品分类")] if by == "item" else []),
             ("qty", "数量"),
             ("amount", "金额"),
             ("tax", "税额"),
@@ -83,6 +82,8 @@ def _trade_summary(request, kind, margin: bool):
         ]
         if kind == "sales":
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
+        if by == "item":
+            columns.append(("category_name", "商品分类"))
         columns = _cost_columns(request, columns, {"cost", "margin", "margin_pct"})
         return _export(
             request,
