@@ -4,6 +4,8 @@ stock, sales and purchase report filtered by a category and its subtree, with th
 subtotals per category — exact figures."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.factories import assert_error, doc, state
 
@@ -291,3 +293,62 @@ def test_excel_exports_carry_the_category(moved):
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
     col = rows[0].index("商品分类")
     assert [row[col] for row in rows[1:3]] == ["碳酸饮料", "零食"]
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    parents=st.lists(st.integers(min_value=-1, max_value=5), min_size=1, max_size=6),
+    homes=st.lists(st.integers(min_value=-1, max_value=5), min_size=4, max_size=4),
+    pick=st.integers(min_value=-1, max_value=5),
+)
+def test_subtotals_equal_a_plain_model_for_any_tree(moved, parents, homes, pick):
+    """Any tree (category k's parent is one of the categories before it, or none), any items'
+    categories, any filter: each subtotal is the sum of the rows of the items in its subtree."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from openjxc.catalog.categories import subtree_ids
+    from openjxc.catalog.models import Category, Item
+    from openjxc.reports.selectors import inventory_summary
+
+    Item.objects.update(category=None)
+    Category.objects.update(parent=None)
+    Category.objects.all().delete()
+    cats = []
+    for k, p in enumerate(parents):
+        parent = cats[p % k] if k and p >= 0 else None
+        cats.append(Category.objects.create(code=f"K{k}", name=f"类{k}", parent=parent))
+    for code, home in zip(("A001", "A002", "A003", "A004"), homes, strict=True):
+        Item.objects.filter(code=code).update(
+            category=cats[home % len(cats)] if home >= 0 else None
+        )
+    chosen = cats[pick % len(cats)].code if pick >= 0 else None
+    data = inventory_summary(
+        dt.date(2026, 3, 1), dt.date(2026, 3, 31), categories=subtree_ids(chosen), by_category=True
+    )
+    # the plain model: walk up from each item's category
+    parent_of = {c.code: (c.parent.code if c.parent else None) for c in cats}
+
+    def above(code):
+        while code is not None:
+            yield code
+            code = parent_of[code]
+
+    allowed = None if chosen is None else {c for c in parent_of if chosen in above(c)}
+    expected = {}
+    for row in data["items"]:
+        assert allowed is None or row["category"] in allowed
+        targets = [c for c in above(row["category"]) if allowed is None or c in allowed]
+        for code in targets or [None]:
+            if code is None and row["category"] is not None:
+                continue
+            e = expected.setdefault(code, [0, 0])
+            e[0] += int(row["closing_qty"])
+            e[1] += Decimal(row["closing_value"])
+    got = {
+        s["category"]: [int(s["closing_qty"]), Decimal(s["closing_value"])]
+        for s in data["categories"]
+    }
+    assert got == expected

@@ -2,8 +2,9 @@
 come in the tree's order with one subtotal per category covering its whole subtree.
 
 The tree is read once (catalog.categories.Tree, one query); the rows were already summed in SQL,
-so a subtotal is the sum of its rows' integers (fen, 1/10,000 units) added to the row's category
-and every category above it — exact, and cheap next to the query (10,000 rows × the depth)."""
+so a subtotal is the sum of its rows' integers (fen, 1/10,000 units): summed per category the
+rows are directly in (one pass over the rows), then rolled up to every category above (one pass
+over the categories) — exact, and cheap next to the query."""
 
 from openjxc.catalog.categories import Tree
 
@@ -30,15 +31,20 @@ def with_categories(result: dict, categories=None, by_category: bool = False) ->
     if not by_category:
         return
     scope = set(categories) if categories is not None else None
-    acc: dict = {}
+    own: dict = {}  # per row's own category first: one addition of eight integers per row …
     for cid, sums, _r in keyed:
+        total = own.setdefault(cid, [0] * 9)
+        for k, v in enumerate(sums):
+            total[k] += v
+        total[8] += 1
+    acc: dict = {}  # … then rolled up the tree: per category, not per row
+    for cid, total in own.items():
         for target in tree.ancestors(cid) if cid is not None else [None]:
             if target is not None and scope is not None and target not in scope:
                 continue
-            total = acc.setdefault(target, [0] * 9)
-            for k, v in enumerate(sums):
-                total[k] += v
-            total[8] += 1
+            into = acc.setdefault(target, [0] * 9)
+            for k, v in enumerate(total):
+                into[k] += v
     order = {n.id: k for k, (n, _d) in enumerate(tree.ordered())}
     last = len(order)
     keyed.sort(key=lambda x: (order.get(x[0], last), x[2]["item"], x[2].get("warehouse", "")))
