@@ -10,13 +10,14 @@ cannot be reached). All but `http` run in this process; `http` runs a real `jxc 
   stock    stock_rows(day) over a ledger of 1,000,000 moves written in bulk (bench/stock.py)
   close    close / 进销存汇总表 / reopen of a month of that ledger (bench/close.py)
   orders   sales orders end to end, cancel_chain, aging (bench/orders.py)
+  categories  the 进销存汇总表 by category: subtotals, a category's subtree (bench/categories.py)
   http     POST /documents/{number}/approve through `jxc serve` with 1 and 20 keep-alive
            clients, a plain GET, then GET /reconcile (bench/http.py)
   imports  the Excel import of 10,000 items × 3 units and 5,000 customers (bench/imports.py)
 
 Prints one JSON document on stdout; progress goes to stderr. Results: docs/benchmarks.md.
 
-  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports]
+  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories]
                             [--backends sqlite,pg] [--runs N] [--profile DIR] [--no-breakdown]
                             [--size postgresql.cancel_moves=20000]
 
@@ -34,7 +35,7 @@ import sys
 import tempfile
 import time
 
-from . import approve, cancel, close, http, imports, orders, stock
+from . import approve, cancel, categories, close, http, imports, orders, stock
 from .books import Books, django_setup, pg_admin, pg_admin_url, pg_reachable
 from .config import BACKENDS, BENCHMARKS, FULL, PG_DB, QUICK, TARGETS, log
 from .machine import git_state, loadavg, machine_info
@@ -46,6 +47,7 @@ RUNNERS = {
     "close": close.bench_close,
     "orders": orders.bench_orders,
     "imports": imports.bench_imports,
+    "categories": categories.bench_categories,
 }
 NOTES = [
     "approve: drafts are cloned from one draft made by create_draft (not timed); "
@@ -70,6 +72,11 @@ NOTES = [
     "customer. cancel_chain: order + 3 deliveries + 3 invoices + 3 receipts (10 "
     "documents), median of --runs chains; receipts stay as partner credit. aging: "
     "customers, delivery documents and 'raise' open-item entries written in bulk.",
+    "categories: the close benchmark's generator (1,000,000 moves over 300 days, ~1/10 in the "
+    "first month) plus a tree of 10 top-level categories with 10 below each, every item in one "
+    "of the 100 lower ones; the 进销存汇总表 of the first month plain (baseline), with a "
+    "subtotal per category, of one top-level category's subtree with subtotals, and of one "
+    "lower category; medians of --runs.",
     "http: `jxc init` + `jxc serve` (default workers and threads) in a subprocess; master data, "
     "stock and drafts created through the API (not timed); each client is a thread with its "
     "own keep-alive connection and a bearer token, the client runs on the same machine as the "

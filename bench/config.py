@@ -6,7 +6,7 @@ import os
 import sys
 import time
 
-BENCHMARKS = ("approve", "cancel", "stock", "close", "orders", "http", "imports")
+BENCHMARKS = ("approve", "cancel", "stock", "close", "orders", "http", "imports", "categories")
 BACKENDS = ("sqlite", "pg")
 TARGETS = {
     "approve_docs_per_s": {"sqlite": 500, "postgresql": 250},
@@ -15,6 +15,7 @@ TARGETS = {
     "close_excl_backup_s": 5.0,
     "inventory_summary_s": 1.0,
     "inventory_summary_peak_mb": 300,
+    "inventory_summary_by_category_s": 1.0,  # issue 11: 10,000 items, 1,000,000 moves
     "reopen_excl_backup_s": 1.0,
     "cancel_chain_ms": 100,
     "aging_s": 1.0,
@@ -45,6 +46,8 @@ FULL = {
         "orders": 10_000,
         "aging_customers": 5000,
         "aging_items": 200_000,
+        "category_items": 10_000,
+        "category_moves": 1_000_000,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -59,6 +62,8 @@ FULL = {
         "orders": 2000,
         "aging_customers": 5000,
         "aging_items": 200_000,
+        "category_items": 10_000,
+        "category_moves": 1_000_000,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -73,6 +78,8 @@ QUICK_SETTLEMENT = {
     "orders": 5,
     "aging_customers": 50,
     "aging_items": 1000,
+    "category_items": 200,
+    "category_moves": 2000,
 }
 for _quick in QUICK.values():
     _quick.update(QUICK_SETTLEMENT, **HTTP_QUICK, **IMPORTS_QUICK)

@@ -1,6 +1,7 @@
 from django.urls import include, path, re_path
 
 from openjxc.catalog.api import router as catalog_router
+from openjxc.catalog.category_api import router as category_router
 from openjxc.catalog.price_api import router as price_router
 from openjxc.closing.api import router as closing_router
 from openjxc.closing.audit_api import router as audit_router
@@ -17,6 +18,7 @@ from openjxc.users.api import router as users_router
 for r in (
     users_router,
     catalog_router,
+    category_router,
     price_router,
     partners_router,
     inventory_router,

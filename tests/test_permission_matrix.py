@@ -43,6 +43,8 @@ MATRIX = {
     "create_price_level": (Y, N, N, Y, N, Y),
     "set_level_price": (Y, N, N, Y, N, Y),
     "create_price_adjustment": (Y, N, Y, N, N, Y),
+    "create_category": (Y, N, N, Y, N, Y),
+    "update_category": (Y, N, N, Y, N, Y),
 }
 
 RECEIPT = {
@@ -58,6 +60,7 @@ RECEIPT = {
 def books(user):
     """An approved receipt in March, a draft receipt and a draft customer receipt in April;
     January and February closed, so March may close and February may reopen."""
+    from openjxc.catalog.models import Category, Item
     from openjxc.closing.services import close
 
     approved = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
@@ -65,6 +68,8 @@ def books(user):
     money = doc(user, "receipt", "2026-04-03", [], partner="C001", amount="10.00", approve_it=False)
     close(user, "2026-01")
     close(user, "2026-02")
+    snack = Category.objects.create(code="SNACK", name="零食")  # A001 and A003 are 零食
+    Item.objects.filter(code__in=("A001", "A003")).update(category=snack)
     return {"approved": approved, "draft": draft, "money": money}
 
 
@@ -130,6 +135,13 @@ def run(api: As, action: str, books: dict):
 
         PriceLevel.objects.get_or_create(code="VIP", defaults={"name": "VIP价"})
         return api.post("/items/A001/prices/VIP", {"price": "8"}, method="put")
+    if action == "create_category":
+        return api.post("/categories", {"code": "DRINK", "name": "饮料"})
+    if action == "update_category":
+        from openjxc.catalog.models import Category
+
+        Category.objects.get_or_create(code="SNACK", defaults={"name": "零食"})
+        return api.post("/categories/SNACK", {"name": "休闲零食"}, method="put")
     if action == "create_price_adjustment":
         body = {"type": "price_adjustment", "date": "2026-04-05"}
         return api.post("/documents", {**body, "lines": [{"item": "A001", "price": "9"}]})
@@ -275,6 +287,11 @@ PAGE_POSTS = {
         {"name": "客户一", "contact": "张三", "payment_terms_days": "30", "active": "1"},
     ),
     "create_price_level": lambda b: ("/price-levels/", {"code": "PF", "name": "批发价"}),
+    "create_category": lambda b: ("/categories/", {"code": "DRINK", "name": "饮料", "parent": ""}),
+    "update_category": lambda b: (
+        "/categories/SNACK/edit/",
+        {"name": "休闲零食", "parent": "", "active": "1"},
+    ),
     "create_price_adjustment": lambda b: (
         "/documents/price_adjustment/new/",
         {"date": "2026-04-05", "line_item": "A001", "line_price": "9", "action": "save"},
@@ -359,6 +376,17 @@ ENDPOINTS = {
     "/backups": MATRIX["list_backups"],
     "/price-levels": ALL,
     "/items/A001/prices": ALL,
+    "/categories": ALL,
+    "/categories/SNACK": ALL,
+    "/items?category=SNACK": ALL,
+    "/stock?category=SNACK": ALL,
+    "/stock/moves?category=SNACK": ALL,
+    "/reports/inventory-summary?from=2026-03-01&to=2026-03-31&category=SNACK&by_category=true": ALL,
+    "/reports/sales-summary?by=category&category=SNACK": CUSTOMERS,
+    "/reports/sales-details?category=SNACK": CUSTOMERS,
+    "/reports/purchase-summary?category=SNACK": SUPPLIERS,
+    "/reports/purchase-details?from=2026-03-01&to=2026-03-31&category=SNACK": SUPPLIERS,
+    "/reports/order-follow-up?kind=sales&category=SNACK": (Y, N, Y, N, N, Y),
     "/reports/aging?kind=receivable&basis=due_date": CUSTOMERS,
     "/reports/aging?kind=payable&basis=due_date": SUPPLIERS,
     "/opening/check": MATRIX["see_cost"],

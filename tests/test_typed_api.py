@@ -77,7 +77,7 @@ def test_unknown_fields_are_refused_on_every_kind_of_body(api, user, client):
         ),
         "weight",
     )
-    refused_as_unknown(api.put("/items/A001", {"name": "x", "category": "C1"}), "category")
+    refused_as_unknown(api.put("/items/A001", {"name": "x", "colour": "red"}), "colour")
     refused_as_unknown(
         api.post("/warehouses", {"code": "W9", "name": "w", "address": "a"}), "address"
     )

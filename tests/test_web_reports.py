@@ -175,6 +175,7 @@ def test_sales_and_purchase_summary_totals(client, user, books):
         "成本",
         "毛利",
         "毛利率%",
+        "商品分类",
     ]
     assert rows[-1][0] == "合计" and rows[-1][3] == 36 and rows[-1][7] == 16
     # details: one line, link back
@@ -277,6 +278,7 @@ def test_sales_clerk_sees_no_cost(client, books):
         "商品编码",
         "商品名称",
         "单位",
+        "商品分类",
         "期初数量",
         "入库数量",
         "出库数量",

@@ -3,6 +3,7 @@ from ninja import Router, Status
 from openjxc.core.api import Input, Num, Output, page_of, page_qs, typed
 
 from . import selectors, services
+from .categories import subtree_ids
 
 router = Router(tags=["master data"])
 
@@ -34,6 +35,7 @@ class ItemIn(Input):
     sale_price: Num | None = None
     safety_stock: Num | None = None
     units: list[ItemUnitIn] | None = None  # 多单位: alternate units
+    category: str | None = None  # a category code (商品分类)
 
 
 class ItemPatch(Input):
@@ -47,6 +49,7 @@ class ItemPatch(Input):
     safety_stock: Num | None = None
     units: list[ItemUnitIn] | None = None  # replaces the alternate units
     active: bool | None = None  # false: 停用 (kept in history, refused on new documents)
+    category: str | None = None  # a category code; null or "" removes it
 
 
 class ItemOut(Output):
@@ -62,6 +65,7 @@ class ItemOut(Output):
     safety_stock: str | None
     active: bool
     units: list[ItemUnitOut]
+    category: str | None = None
 
 
 @router.post("/items", response=typed(ItemOut, 201))
@@ -74,13 +78,15 @@ def list_items(
     request,
     search: str | None = None,
     active: bool | None = None,
+    category: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ):
-    """?active=true lists only items in use, ?active=false only deactivated ones (default: all)."""
-    return page_qs(
-        selectors.search_items(search, active=active), selectors.item_dict, limit, offset
-    )
+    """?search= (code, name, barcode, pinyin initials); ?category= the items of that category
+    and every category below it; ?active=true only items in use, ?active=false only deactivated
+    ones (default: all)."""
+    qs = selectors.search_items(search, active=active, categories=subtree_ids(category))
+    return page_qs(qs, selectors.item_dict, limit, offset)
 
 
 @router.get("/items/{code}", response=typed(ItemOut))

@@ -25,6 +25,7 @@ def item_dict(item: Item) -> dict:
         "safety_stock": qty_str(item.safety_stock),
         "active": item.active,
         "units": [unit_dict(u) for u in sorted(item.units.all(), key=lambda u: (u.factor, u.unit))],
+        "category": item.category.code if item.category_id else None,
     }
 
 
@@ -35,14 +36,21 @@ def get_item(code: str) -> Item:
     return found[0]
 
 
-def search_items(search: str | None, *, active_only: bool = False, active: bool | None = None):
+def search_items(
+    search: str | None, *, active_only: bool = False, active: bool | None = None, categories=None
+):
     """Items by code, name, spec, exact barcode or pinyin initials (拼音首字母, e.g. "kl" finds 可乐);
-    `active` True / False keeps only the items in use / deactivated (停用)."""
-    qs = Item.objects.order_by("code").prefetch_related("units")  # item_dict shows them
+    `active` True / False keeps only the items in use / deactivated (停用); `categories`: only
+    items in these category ids (a category's subtree, categories.subtree_ids)."""
+    qs = (
+        Item.objects.select_related("category").order_by("code").prefetch_related("units")
+    )  # item_dict shows them
     if active_only:
         active = True
     if active is not None:
         qs = qs.filter(active=active)
+    if categories is not None:
+        qs = qs.filter(category_id__in=categories)
     if search:
         qs = qs.filter(
             Q(code__icontains=search)

@@ -12,7 +12,8 @@ from openjxc.core.validation import text_field
 from openjxc.users.masking import sees_cost
 from openjxc.users.services import ADD_ITEMS, MASTER_DATA, require, require_any
 
-from .models import Item, ItemUnit, LevelPrice, PriceLevel
+from .categories import unknown_category
+from .models import Category, Item, ItemUnit, LevelPrice, PriceLevel
 from .pricing import level_price, price_level_dict, unit_key
 from .selectors import item_dict
 from .text import initials
@@ -47,7 +48,19 @@ def _item_fields(data: dict, partial: bool = False) -> dict:
         out["safety_stock"] = int(
             parse_decimal(data["safety_stock"], "safety_stock", 4) * QTY_SCALE
         )
+    if "category" in data:
+        out["category"] = category_of(data["category"])
     return out
+
+
+def category_of(code) -> Category | None:
+    """An item's category from its code (None or "": none); 422 unknown_category otherwise."""
+    if code is None or code == "":
+        return None
+    found = Category.objects.filter(code=code).first() if isinstance(code, str) else None
+    if found is None:
+        raise unknown_category(code)
+    return found
 
 
 def _visible_fields(user, data: dict) -> dict:

@@ -83,6 +83,8 @@ FIELD_LABELS = {
     "factor": N_("Conversion factor"),
     "units": N_("Alternate units"),
     "barcode": N_("Barcode"),
+    "category": N_("Category"),
+    "parent": N_("Parent category"),
 }
 
 
@@ -176,6 +178,14 @@ CODES: dict[str, ErrorCode] = {
             "1/10,000 of it; change the quantity."
         ),
         _field("qty", "unit", "base_qty"),
+    ),
+    "unknown_category": ErrorCode(
+        422, N_("%(field)s: there is no item category %(category)s."), _field("category")
+    ),
+    "category_cycle": ErrorCode(
+        422,
+        N_("The category %(category)s cannot be put below %(parent)s, which lies below it."),
+        _keys("category", "parent"),
     ),
     "too_long": ErrorCode(
         422,

@@ -1,5 +1,6 @@
 from ninja import Query, Router, Status
 
+from openjxc.catalog.categories import subtree_ids
 from openjxc.catalog.selectors import get_item, with_units
 from openjxc.catalog.units import mixed_units
 from openjxc.core.api import Input, Output, page, page_of, page_qs, typed
@@ -35,6 +36,8 @@ class StockOut(Output):
 
     item: str
     item_name: str
+    category: str | None = None  # the item's category code
+    category_name: str | None = None
     warehouse: str
     warehouse_name: str
     on_hand: str
@@ -107,14 +110,18 @@ def stock(
     units: str | None = Query(
         None, description='"mixed": quantities also in the items\' units, e.g. 3箱5个'
     ),
+    category: str | None = Query(None, description="a category code: its items and its subtree's"),
     limit: int = 1000,
     offset: int = 0,
 ):
     """Stock per item × warehouse as of ?date= (default today); ?units=mixed adds on_hand,
-    reserved and available in the items' units ("3箱5个", fields *_in_units)."""
+    reserved and available in the items' units ("3箱5个", fields *_in_units); ?category= the
+    items of that category and of every category below it."""
     mixed = mixed_units(units)
     item_id, wh_id = _ids(item, warehouse)
-    rows = selectors.stock_rows(query_date(date, "date"), item_id, wh_id)
+    rows = selectors.stock_rows(
+        query_date(date, "date"), item_id, wh_id, categories=subtree_ids(category)
+    )
     rows = page(selectors.in_allowed_warehouses(request.user, rows), limit, offset)
     if mixed:
         rows["items"] = with_units(rows["items"], ("on_hand", "reserved", "available"))
@@ -129,12 +136,19 @@ def moves(
     include_cancelled: bool = False,
     date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
     date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
+    category: str | None = Query(None, description="a category code: its items and its subtree's"),
     limit: int = 1000,
     offset: int = 0,
 ):
-    """Stock ledger rows in posting order with running balances."""
+    """Stock ledger rows in posting order with running balances (?category=: of the items of
+    that category and below)."""
     item_id, wh_id = _ids(item, warehouse)
     rows = selectors.move_rows(
-        item_id, wh_id, query_date(date_from, "from"), query_date(date_to, "to"), include_cancelled
+        item_id,
+        wh_id,
+        query_date(date_from, "from"),
+        query_date(date_to, "to"),
+        include_cancelled,
+        categories=subtree_ids(category),
     )
     return page(selectors.in_allowed_warehouses(request.user, rows), limit, offset)

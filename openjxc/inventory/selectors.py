@@ -78,12 +78,28 @@ def get_warehouse(code: str) -> Warehouse:
     return wh
 
 
-def stock_filters(item_id, warehouse_id, alias=""):
-    """SQL conditions for one item and one warehouse id or a list of them (a user's warehouses)."""
+def in_categories(categories, column: str = "item_id") -> tuple[str, list]:
+    """The SQL condition "the item is in one of these categories" (ids of a category's subtree,
+    catalog.categories.subtree_ids), as a sub-select: no item ids travel as parameters."""
+    ids = sorted(categories) or [0]
+    return (
+        f"{column} IN (SELECT ci.id FROM catalog_item ci WHERE ci.category_id IN "
+        f"({', '.join(['%s'] * len(ids))}))",
+        ids,
+    )
+
+
+def stock_filters(item_id, warehouse_id, alias="", categories=None):
+    """SQL conditions for one item and one warehouse id or a list of them (a user's warehouses),
+    and the items of some categories (None: every item)."""
     sql, params = [], []
     if item_id:
         sql.append(f"{alias}item_id = %s")
         params.append(item_id)
+    if categories is not None:
+        cond, ids = in_categories(categories, f"{alias}item_id")
+        sql.append(cond)
+        params += ids
     if isinstance(warehouse_id, list | tuple | set | frozenset):
         ids = sorted(warehouse_id) or [0]
         sql.append(f"{alias}warehouse_id IN ({', '.join(['%s'] * len(ids))})")
@@ -101,13 +117,15 @@ def by_date_index(item_id) -> str:
     return " INDEXED BY move_date_cover" if connection.vendor == "sqlite" and not item_id else ""
 
 
-def balances_at(day: dt.date | None = None, item_id=None, warehouse_id=None) -> dict:
+def balances_at(
+    day: dt.date | None = None, item_id=None, warehouse_id=None, categories=None
+) -> dict:
     """(item_id, warehouse_id) -> [qty, value, reserved, on_order] at the end of `day`.
 
     The cache holds everything posted; moves dated after `day` are taken back out — or, when
     most of the ledger lies after `day`, the moves up to `day` are summed instead."""
     day = day or timezone.localdate()
-    where, params = stock_filters(item_id, warehouse_id)
+    where, params = stock_filters(item_id, warehouse_id, categories=categories)
     cond = (" AND " + " AND ".join(where)) if where else ""
     with connection.cursor() as cur:
         cur.execute(
@@ -146,9 +164,13 @@ def balances_at(day: dt.date | None = None, item_id=None, warehouse_id=None) -> 
     return cache
 
 
-def stock_rows(day=None, item_id=None, warehouse_id=None, include_zero=False) -> list[dict]:
-    bal = balances_at(day, item_id, warehouse_id)
-    items = dict(_names("catalog_item", {k[0] for k in bal}))
+def stock_rows(
+    day=None, item_id=None, warehouse_id=None, include_zero=False, categories=None
+) -> list[dict]:
+    """Stock per item × warehouse at the end of `day`; `categories`: only items in these
+    category ids. Each row names the item's category."""
+    bal = balances_at(day, item_id, warehouse_id, categories)
+    items = item_names({k[0] for k in bal})
     whs = dict(_names("inventory_warehouse", {k[1] for k in bal}))
     rows = []
     for (i, w), (q, v, reserved, on_order) in bal.items():
@@ -158,6 +180,8 @@ def stock_rows(day=None, item_id=None, warehouse_id=None, include_zero=False) ->
             {
                 "item": items[i][0],
                 "item_name": items[i][1],
+                "category": items[i][3],
+                "category_name": items[i][4],
                 "warehouse": whs[w][0],
                 "warehouse_name": whs[w][1],
                 "on_hand": qty_str(q),
@@ -170,6 +194,24 @@ def stock_rows(day=None, item_id=None, warehouse_id=None, include_zero=False) ->
         )
     rows.sort(key=lambda r: (r["item"], r["warehouse"]))
     return rows
+
+
+def item_names(ids) -> dict[int, tuple]:
+    """id -> (code, name, unit, category code, category name) of the given items (None for an
+    item without a category)."""
+    ids = list(ids)
+    out = {}
+    with connection.cursor() as cur:
+        for n in range(0, len(ids), 900):
+            chunk = ids[n : n + 900]
+            cur.execute(
+                "SELECT i.id, i.code, i.name, i.unit, c.code, c.name FROM catalog_item i "
+                "LEFT JOIN catalog_category c ON c.id = i.category_id "
+                f"WHERE i.id IN ({','.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            out.update({r[0]: tuple(r[1:]) for r in cur.fetchall()})
+    return out
 
 
 def _names(table: str, ids) -> list:
@@ -194,10 +236,12 @@ def move_rows(
     include_cancelled=False,
     per_item=False,
     opening=None,
+    categories=None,
 ):
     """Stock ledger rows in posting order with the running balance per item × warehouse (or per
-    item across warehouses with per_item=True). `opening` may give the balances before date_from."""
-    where, params = stock_filters(item_id, warehouse_id, "m.")
+    item across warehouses with per_item=True). `opening` may give the balances before date_from;
+    `categories`: only items in these category ids."""
+    where, params = stock_filters(item_id, warehouse_id, "m.", categories)
     known_opening = opening is not None
     opening = dict(opening or {})
     with connection.cursor() as cur:
@@ -282,10 +326,13 @@ def held_for_line(line_id, warehouse_id: int) -> Decimal:
         return qty_dec(max(int(cur.fetchone()[0]), 0))
 
 
-def stock_report(user, day=None, warehouse_id=None, search: str = "") -> dict:
+def stock_report(user, day=None, warehouse_id=None, search: str = "", categories=None) -> dict:
     """库存余额: the balances at `day` in the warehouses this user may see (one of them when
-    given), of the items a search finds (at most 5,000 of them), with the total value."""
-    rows = in_allowed_warehouses(user, stock_rows(day, warehouse_id=warehouse_id))
+    given), of the items a search finds (at most 5,000 of them) — of some categories' items
+    when given — with the total value."""
+    rows = in_allowed_warehouses(
+        user, stock_rows(day, warehouse_id=warehouse_id, categories=categories)
+    )
     if search:
         codes = matching_codes(search, 5000)
         rows = [r for r in rows if r["item"] in codes]

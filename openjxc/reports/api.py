@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Status
 
+from openjxc.catalog.categories import subtree_ids
 from openjxc.catalog.models import PriceListEntry
 from openjxc.catalog.selectors import get_item, with_units
 from openjxc.catalog.units import mixed_units
@@ -29,6 +30,7 @@ from openjxc.users.services import (
 )
 
 from . import money, selectors, sharing, trade
+from .category_totals import grouped_rows
 from .excel import export_xlsx, period_text, query_filters
 from .schemas import (
     AgingOut,
@@ -65,6 +67,7 @@ def _report_xlsx(request, title, columns, rows, totals, date_from, date_to, file
 
 
 FROM = Query(None, alias="from", description="YYYY-MM-DD, default the first of this month")
+CATEGORY = Query(None, description="a category code: the items of it and of every category below")
 TO = Query(None, alias="to", description="YYYY-MM-DD, default today")
 UNITS = Query(None, description='"mixed": quantities also in the items\' units, e.g. 3箱5个')
 SUMMARY_QTY = ("opening_qty", "in_qty", "out_qty", "closing_qty")
@@ -90,17 +93,26 @@ def inventory_summary(
     request,
     warehouse: str | None = None,
     by_warehouse: bool = False,
+    category: str | None = CATEGORY,
+    by_category: bool = False,
     format: str = "json",
     date_from: str | None = FROM,
     date_to: str | None = TO,
     units: str | None = UNITS,
 ):
-    """进销存汇总表: ?from=&to=&warehouse=&by_warehouse=true&format=xlsx; ?units=mixed adds the
-    quantities in the items' units ("3箱5个", fields *_qty_in_units)."""
+    """进销存汇总表: ?from=&to=&warehouse=&by_warehouse=true&category=&by_category=true&format=xlsx.
+    by_category: rows in category order and `categories`, a subtotal per category over its
+    subtree (the sheet shows them as subtotal rows); ?units=mixed adds the quantities in the
+    items' units ("3箱5个", fields *_qty_in_units)."""
     mixed = mixed_units(units)
     date_from, date_to = _range(date_from, date_to)
     data = selectors.inventory_summary(
-        date_from, date_to, _warehouse_scope(request.user, warehouse), by_warehouse
+        date_from,
+        date_to,
+        _warehouse_scope(request.user, warehouse),
+        by_warehouse,
+        subtree_ids(category),
+        by_category,
     )
     if mixed:
         data["items"] = with_units(data["items"], SUMMARY_QTY)
@@ -115,7 +127,7 @@ def inventory_summary(
             request,
             "进销存汇总表",
             columns,
-            data["items"],
+            grouped_rows(data) if by_category else data["items"],
             data["totals"],
             date_from,
             date_to,
@@ -335,17 +347,21 @@ def trade_summary(
     by: str = "item",
     date_from: str | None = Query(None, alias="from"),
     date_to: str | None = Query(None, alias="to"),
+    category: str | None = CATEGORY,
     format: str = "json",
 ):
-    """Sales or purchase summary (kind = sales | purchase) by item, partner or salesperson; sales
-    include cost and gross margin. ?format=xlsx for Excel."""
+    """Sales or purchase summary (kind = sales | purchase) by item, partner, salesperson, period
+    or category (the item's own); sales include cost and gross margin. ?category= only the items
+    of that category and below. ?format=xlsx for Excel."""
     if kind not in trade.KINDS:
         raise not_found("report", f"{kind}-summary")
     _require_trade(request.user, kind)
     today = timezone.localdate()
     date_from = query_date(date_from, "from") or today.replace(day=1)
     date_to = query_date(date_to, "to") or today
-    data = trade.summary(kind, by, date_from, date_to, warehouse_scope(request.user))
+    data = trade.summary(
+        kind, by, date_from, date_to, warehouse_scope(request.user), subtree_ids(category)
+    )
     if format == "xlsx":
         columns = [
             (by, "编码"),
@@ -357,6 +373,8 @@ def trade_summary(
         ]
         if kind == "sales":
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
+        if by == "item":
+            columns.append(("category_name", "商品分类"))
         label = "销售汇总" if kind == "sales" else "采购汇总"
         return _report_xlsx(
             request, label, columns, data["items"], data["totals"], date_from, date_to
@@ -373,6 +391,7 @@ def trade_details(
     partner: str | None = None,
     item: str | None = None,
     salesperson: str | None = None,
+    category: str | None = CATEGORY,
     format: str = "json",
     limit: int = 1000,
     offset: int = 0,
@@ -391,6 +410,7 @@ def trade_details(
         item=item,
         salesperson=salesperson,
         warehouse_ids=warehouse_scope(request.user),
+        categories=subtree_ids(category),
     )
     if format == "xlsx":
         columns = [
@@ -400,6 +420,7 @@ def trade_details(
             ("partner_name", "往来单位"),
             ("item", "商品编码"),
             ("item_name", "商品名称"),
+            ("category_name", "商品分类"),
             ("unit", "单位"),
             ("qty", "数量"),
             ("price", "单价"),
@@ -419,9 +440,15 @@ def trade_details(
 
 
 @router.get("/reports/order-follow-up", response=typed(page_of(FollowUpRowOut)))
-def order_follow_up(request, kind: str = "sales", limit: int = 1000, offset: int = 0):
+def order_follow_up(
+    request,
+    kind: str = "sales",
+    category: str | None = CATEGORY,
+    limit: int = 1000,
+    offset: int = 0,
+):
     """Ordered, delivered or received, outstanding per order line (sales or purchase orders, for
-    the users who work with them)."""
+    the users who work with them); ?category= the items of that category and below."""
     if kind in trade.ORDER_TYPES:
         require_type(request.user, trade.ORDER_TYPES[kind])
-    return page(trade.order_follow_up(kind), limit, offset)
+    return page(trade.order_follow_up(kind, subtree_ids(category)), limit, offset)

@@ -75,24 +75,28 @@ def receivables_due(today: dt.date) -> dict:
     return {"receivable": rec["total"], "overdue": f"{overdue:.2f}", "payable": pay["total"]}
 
 
-def low_stock(warehouse_ids=None) -> list[dict]:
+def low_stock(warehouse_ids=None, categories=None) -> list[dict]:
     """Items whose projected quantity (on hand − reserved + on order, over the given warehouses
     or all) is below their safety stock, with the quantity to order to bring the projected stock
     to twice the safety stock: what is already ordered is not suggested again, what orders
-    reserve is."""
+    reserve is. categories: only the items of these category ids (None: all)."""
     cond, args = "", []
     if warehouse_ids is not None:
         ids = sorted(warehouse_ids) or [0]
         cond = f" AND b.warehouse_id IN ({','.join(['%s'] * len(ids))})"
         args = ids
+    where, where_args = "", []
+    if categories is not None:
+        cats = sorted(categories) or [0]
+        where, where_args = f" AND i.category_id IN ({','.join(['%s'] * len(cats))})", cats
     with connection.cursor() as cur:
         cur.execute(
             "SELECT i.code, i.name, i.unit, i.safety_stock, COALESCE(SUM(b.qty), 0), COALESCE(SUM(b.reserved), 0), "
             "COALESCE(SUM(b.on_order), 0), CAST(i.purchase_price AS TEXT) FROM catalog_item i "
             f"LEFT JOIN inventory_stockbalance b ON b.item_id = i.id{cond} "
-            "WHERE i.active AND i.safety_stock > 0 GROUP BY i.id, i.code, i.name, i.unit, i.safety_stock, "
-            "i.purchase_price ORDER BY i.code",
-            args,
+            f"WHERE i.active AND i.safety_stock > 0{where} GROUP BY i.id, i.code, i.name, i.unit, "
+            "i.safety_stock, i.purchase_price ORDER BY i.code",
+            args + where_args,
         )
         rows = cur.fetchall()
     out = []

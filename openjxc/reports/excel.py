@@ -70,6 +70,8 @@ FILTER_LABELS = {
     "status": gettext_lazy("Status"),
     "q": gettext_lazy("Search"),
     "by_warehouse": gettext_lazy("One row per warehouse"),
+    "category": gettext_lazy("Category"),
+    "by_category": gettext_lazy("Subtotals by category"),
 }
 # coded filter values shown by name
 VALUE_LABELS = {
@@ -84,8 +86,10 @@ VALUE_LABELS = {
         "partner": gettext_lazy("By partner"),
         "salesperson": gettext_lazy("By salesperson"),
         "period": gettext_lazy("By period"),
+        "category": gettext_lazy("By category"),
     },
     "by_warehouse": {"1": gettext_lazy("Yes"), "true": gettext_lazy("Yes")},
+    "by_category": {"1": gettext_lazy("Yes"), "true": gettext_lazy("Yes")},
 }
 
 HEADER_FILL = PatternFill("solid", fgColor="EEF2F7")
@@ -165,6 +169,9 @@ def xlsx_bytes(
         cell.alignment = Alignment(horizontal="center", vertical="center")
     for row in rows:
         ws.append([_cell(row.get(key), fmt) for (key, _h), fmt in zip(columns, fmts, strict=True)])
+        if row.get("subtotal"):  # a subtotal row among the data (进销存汇总表 by category)
+            for cell in ws[ws.max_row]:
+                cell.font = Font(bold=True)
     last_data = ws.max_row
     if totals is not None:
         ws.append(

@@ -10,6 +10,27 @@ Totals = dict[str, str | None]
 class SummaryRowOut(Output):
     item: str
     item_name: str
+    category: str | None = None  # the item's category code (商品分类)
+    category_name: str | None = None
+    opening_qty: str
+    opening_value: str | None
+    in_qty: str
+    in_value: str | None
+    out_qty: str
+    out_value: str | None
+    closing_qty: str
+    closing_value: str | None
+
+
+class CategorySubtotalOut(Output):
+    """A category's subtotal over its whole subtree (?by_category=true); category null: the
+    items without a category."""
+
+    category: str | None
+    category_name: str | None
+    parent: str | None
+    level: int  # 0 for a top-level category
+    count: int  # rows in its subtree
     opening_qty: str
     opening_value: str | None
     in_qty: str
@@ -29,6 +50,7 @@ class InventorySummaryOut(Output):
     items: list[SummaryRowOut]
     count: int
     totals: Totals
+    categories: list[CategorySubtotalOut] | None = None  # with ?by_category=true
 
 
 class LedgerRowOut(Output):
@@ -139,8 +161,11 @@ class RevokedOut(Output):
 
 
 class TradeRowOut(Output):
-    """A summary or detail row; sales rows carry cost and margin."""
+    """A summary or detail row; sales rows carry cost and margin; rows of items (by item, and
+    detail rows) name the item's category."""
 
+    category: str | None = None
+    category_name: str | None = None
     qty: str | None = None
     amount: str | None = None
     tax: str | None = None

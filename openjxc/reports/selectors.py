@@ -10,17 +10,20 @@ from openjxc.closing.snapshots import latest_snapshot_before
 from openjxc.core.numbers import fen_str, qty_str, unit_cost_str
 from openjxc.inventory.selectors import by_date_index, move_rows, stock_filters
 
+from .category_totals import with_categories
 
-def _warehouse_filter(warehouses, alias: str = "") -> tuple[str, list]:
-    """The " AND …" condition for None (all warehouses), one id or a list of ids."""
-    where, params = stock_filters(None, warehouses, alias)
+
+def _warehouse_filter(warehouses, alias: str = "", categories=None) -> tuple[str, list]:
+    """The " AND …" condition for None (all warehouses), one id or a list of ids, and the items
+    of some categories (None: all items)."""
+    where, params = stock_filters(None, warehouses, alias, categories)
     return ("".join(" AND " + w for w in where), params)
 
 
-def _opening(day: dt.date, warehouse_id, by_warehouse: bool) -> dict:
+def _opening(day: dt.date, warehouse_id, by_warehouse: bool, categories=None) -> dict:
     snap = latest_snapshot_before(day)
     key = "item_id, warehouse_id" if by_warehouse else "item_id"
-    wh, whp = _warehouse_filter(warehouse_id)
+    wh, whp = _warehouse_filter(warehouse_id, categories=categories)
     if snap:
         sql = (
             f"SELECT {key}, SUM(qty), SUM(value) FROM ("
@@ -44,12 +47,19 @@ def _opening(day: dt.date, warehouse_id, by_warehouse: bool) -> dict:
 
 
 def inventory_summary(
-    date_from: dt.date, date_to: dt.date, warehouse_id=None, by_warehouse=False
+    date_from: dt.date,
+    date_to: dt.date,
+    warehouse_id=None,
+    by_warehouse=False,
+    categories=None,
+    by_category=False,
 ) -> dict:
-    """warehouse_id: None for all warehouses, one id, or a list of ids."""
-    opening = _opening(date_from, warehouse_id, by_warehouse)
+    """warehouse_id: None for all warehouses, one id, or a list of ids; categories: None for
+    every item, else the category ids whose items count (a category's subtree). by_category:
+    rows in category order with a subtotal per category (`categories`, see category_subtotals)."""
+    opening = _opening(date_from, warehouse_id, by_warehouse, categories)
     key = "m.item_id, m.warehouse_id" if by_warehouse else "m.item_id"
-    wh, whp = _warehouse_filter(warehouse_id, "m.")
+    wh, whp = _warehouse_filter(warehouse_id, "m.", categories)
     # in or out: a row's own quantity; a value-only adjustment follows the move it adjusts, and
     # one of a count that found the book quantity (a zero move) follows what the count now posts
     direction = (
@@ -78,8 +88,8 @@ def inventory_summary(
         cq, cv = oq + iq - xq, ov + iv - xv
         if not any((oq, ov, iq, iv, xq, xv)):
             continue
-        item_code, item_name, unit = names["items"][k[0]]
-        row = {"item": item_code, "item_name": item_name, "unit": unit}
+        item_code, item_name, unit, cat_id = names["items"][k[0]]
+        row = {"item": item_code, "item_name": item_name, "unit": unit, "category_id": cat_id}
         if by_warehouse:
             row["warehouse"], row["warehouse_name"] = names["warehouses"][k[1]]
         row.update(
@@ -95,29 +105,39 @@ def inventory_summary(
                 "closing_unit_cost": unit_cost_str(cv, cq),
             }
         )
-        for i, v in enumerate((oq, ov, iq, iv, xq, xv, cq, cv)):
+        row["_sums"] = (oq, ov, iq, iv, xq, xv, cq, cv)
+        for i, v in enumerate(row["_sums"]):
             totals[i] += v
         rows.append(row)
     rows.sort(key=lambda r: (r["item"], r.get("warehouse", "")))
-    labels = (
-        "opening_qty",
-        "opening_value",
-        "in_qty",
-        "in_value",
-        "out_qty",
-        "out_value",
-        "closing_qty",
-        "closing_value",
-    )
-    return {
+    result = {
         "from": str(date_from),
         "to": str(date_to),
         "items": rows,
         "count": len(rows),
-        "totals": {
-            k: (qty_str(v) if k.endswith("qty") else fen_str(v))
-            for k, v in zip(labels, totals, strict=True)
-        },
+        "totals": figures(totals),
+    }
+    with_categories(result, categories, by_category)
+    return result
+
+
+SUMMARY_FIGURES = (
+    "opening_qty",
+    "opening_value",
+    "in_qty",
+    "in_value",
+    "out_qty",
+    "out_value",
+    "closing_qty",
+    "closing_value",
+)
+
+
+def figures(values) -> dict:
+    """The eight integer sums of a summary row as the API gives them."""
+    return {
+        k: (qty_str(v) if k.endswith("qty") else fen_str(v))
+        for k, v in zip(SUMMARY_FIGURES, values, strict=True)
     }
 
 
@@ -129,10 +149,10 @@ def _names(keys, by_warehouse) -> dict:
         for i in range(0, len(ids), 900):
             chunk = ids[i : i + 900]
             cur.execute(
-                f"SELECT id, code, name, unit FROM catalog_item WHERE id IN ({','.join(['%s'] * len(chunk))})",
+                f"SELECT id, code, name, unit, category_id FROM catalog_item WHERE id IN ({','.join(['%s'] * len(chunk))})",
                 chunk,
             )
-            out["items"].update({r[0]: (r[1], r[2], r[3]) for r in cur.fetchall()})
+            out["items"].update({r[0]: (r[1], r[2], r[3], r[4]) for r in cur.fetchall()})
         if by_warehouse:
             cur.execute("SELECT id, code, name FROM inventory_warehouse")
             out["warehouses"] = {r[0]: (r[1], r[2]) for r in cur.fetchall()}
@@ -165,6 +185,7 @@ SUMMARY_COLUMNS = [
     ("item", "商品编码"),
     ("item_name", "商品名称"),
     ("unit", "单位"),
+    ("category_name", "商品分类"),
     ("opening_qty", "期初数量"),
     ("opening_value", "期初金额"),
     ("in_qty", "入库数量"),

@@ -18,6 +18,7 @@ GROUPS = {
     "partner": ("p.code", "p.name"),
     "salesperson": ("d.salesperson", "d.salesperson"),
     "period": ("pr.name", "pr.name"),
+    "category": ("c.code", "c.name"),  # the item's own category (null: items without one)
 }
 SIDES = ("sales", "purchase")
 KINDS = {side: trade_types(side) for side in SIDES}  # (outgoing or incoming type, its return)
@@ -26,7 +27,9 @@ KINDS = {side: trade_types(side) for side in SIDES}  # (outgoing or incoming typ
 def _group(by: str):
     if by not in GROUPS:
         raise DomainError(
-            "invalid", "by must be item, partner, salesperson or period", {"field": "by"}
+            "invalid",
+            "by must be item, partner, salesperson, period or category",
+            {"field": "by"},
         )
     return GROUPS[by]
 
@@ -41,6 +44,7 @@ LINE_COST = "-COALESCE((SELECT SUM(m.value) FROM inventory_stockmove m WHERE m.l
 POSTED_LINES = (
     "FROM documents_documentline l JOIN documents_document d ON d.id = l.document_id "
     "JOIN catalog_item i ON i.id = l.item_id JOIN partners_partner p ON p.id = d.partner_id "
+    "LEFT JOIN catalog_category c ON c.id = i.category_id "
     'LEFT JOIN ledger_period pr ON d.date >= pr.start AND d.date <= pr."end" '
     "WHERE d.type IN (%s, %s) AND d.status IN ('approved', 'reversed') AND d.date >= %s AND d.date <= %s"
 )
@@ -52,34 +56,45 @@ def _check_kind(kind: str) -> tuple[str, str]:
     return KINDS[kind]
 
 
-def _in_warehouses(warehouse_ids) -> tuple[str, list]:
-    """SQL restricting the lines to a user's warehouses (None: all)."""
-    if warehouse_ids is None:
-        return "", []
-    ids = sorted(warehouse_ids) or [0]
-    return f" AND d.warehouse_id IN ({', '.join(['%s'] * len(ids))})", ids
+def _in_warehouses(warehouse_ids, categories=None) -> tuple[str, list]:
+    """SQL restricting the lines to a user's warehouses (None: all) and to the items of some
+    categories (the ids of a category's subtree; None: all items)."""
+    sql, args = "", []
+    if warehouse_ids is not None:
+        ids = sorted(warehouse_ids) or [0]
+        sql, args = f" AND d.warehouse_id IN ({', '.join(['%s'] * len(ids))})", ids
+    if categories is not None:
+        ids = sorted(categories) or [0]
+        sql += f" AND i.category_id IN ({', '.join(['%s'] * len(ids))})"
+        args = [*args, *ids]
+    return sql, args
 
 
-def summary(kind: str, by: str, date_from: dt.date, date_to: dt.date, warehouse_ids=None) -> dict:
-    """Quantity, amount, tax and gross per item / partner / salesperson / period; with cost and
-    margin for sales. warehouse_ids: only those warehouses' documents (None: all)."""
+def summary(
+    kind: str, by: str, date_from: dt.date, date_to: dt.date, warehouse_ids=None, categories=None
+) -> dict:
+    """Quantity, amount, tax and gross per item / partner / salesperson / period / category;
+    with cost and margin for sales. warehouse_ids: only those warehouses' documents (None: all);
+    categories: only the items of these category ids (None: all). By item, a row names the
+    item's category."""
     out_type, return_type = _check_kind(kind)
     key, name = _group(by)
-    wh_sql, wh_args = _in_warehouses(warehouse_ids)
+    wh_sql, wh_args = _in_warehouses(warehouse_ids, categories)
     ensure_periods(min(date_to, timezone.localdate()))  # a read creates no future periods
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT {key}, MIN({name}), SUM({_signed('l.base_qty')}), SUM({_signed('l.amount')}), "
-            f"SUM({_signed('l.tax')}), SUM({_signed('l.amount_incl_tax')}), SUM({LINE_COST}) "
-            f"{POSTED_LINES}{wh_sql} GROUP BY {key} ORDER BY {key}",
+            f"SUM({_signed('l.tax')}), SUM({_signed('l.amount_incl_tax')}), SUM({LINE_COST}), "
+            f"MIN(c.code), MIN(c.name) {POSTED_LINES}{wh_sql} GROUP BY {key} ORDER BY {key}",
             [return_type] * 4 + [out_type, return_type, date_from, date_to, *wh_args],
         )
         rows = cur.fetchall()
     items, totals = [], [0, 0, 0, 0]
-    for code, label, qty, amount, tax, gross, cost in rows:
+    for code, label, qty, amount, tax, gross, cost, cat, cat_name in rows:
         row = {
             by: code,
             "name": label,
+            **({"category": cat, "category_name": cat_name} if by == "item" else {}),
             "qty": qty_str(int(qty)),
             "amount": fen_str(int(amount)),
             "tax": fen_str(int(tax)),
@@ -129,9 +144,11 @@ def details(
     item: str | None = None,
     salesperson: str | None = None,
     warehouse_ids=None,
+    categories=None,
 ) -> dict:
     """Every posted line of deliveries and returns (sales) or receipts and returns (purchase), in
-    date order, returns negative; sales lines carry their cost and margin. Totals over all rows."""
+    date order, returns negative; sales lines carry their cost and margin. Totals over all rows.
+    categories: only the items of these category ids (None: all)."""
     out_type, return_type = _check_kind(kind)
     ensure_periods(min(date_to, timezone.localdate()))  # a read creates no future periods
     where, args = "", []
@@ -139,14 +156,14 @@ def details(
         if value:
             where += f" AND {column} = %s"
             args.append(value)
-    wh_sql, wh_args = _in_warehouses(warehouse_ids)
+    wh_sql, wh_args = _in_warehouses(warehouse_ids, categories)
     where, args = where + wh_sql, args + wh_args
     with connection.cursor() as cur:
         cur.execute(
             "SELECT d.date, d.number, d.type, p.code, p.name, i.code, i.name, "
             "COALESCE(NULLIF(l.unit, ''), i.unit), d.salesperson, pr.name, "
             f"{_signed('l.qty')}, CAST(l.price AS TEXT), {_signed('l.amount')}, {_signed('l.tax')}, {_signed('l.amount_incl_tax')}, "
-            f"{LINE_COST}, {_signed('l.base_qty')} {POSTED_LINES}{where} "
+            f"{LINE_COST}, {_signed('l.base_qty')}, c.code, c.name {POSTED_LINES}{where} "
             "ORDER BY d.date, d.number, l.line_no",
             [return_type] * 5 + [out_type, return_type, date_from, date_to, *args],
         )
@@ -170,6 +187,8 @@ def details(
         gross,
         cost,
         base,
+        cat,
+        cat_name,
     ) in rows:
         row = {
             "date": str(as_date(day)),
@@ -181,6 +200,8 @@ def details(
             "item": i_code,
             "item_name": i_name,
             "unit": unit,
+            "category": cat,
+            "category_name": cat_name,
             "salesperson": person or "",
             "qty": qty_str(int(qty)),  # in the line's unit; base_qty in the item's base unit
             "base_qty": qty_str(int(base)),
@@ -215,11 +236,13 @@ def details(
 ORDER_TYPES = {side: order_type(side) for side in SIDES}
 
 
-def order_follow_up(kind: str) -> list[dict]:
-    """Per open order line: ordered, fulfilled by approved deliveries/receipts, outstanding."""
+def order_follow_up(kind: str, categories=None) -> list[dict]:
+    """Per open order line: ordered, fulfilled by approved deliveries/receipts, outstanding
+    (categories: only the items of these category ids)."""
     order_type = ORDER_TYPES.get(kind)
     if order_type is None:
         raise DomainError("invalid", "kind must be sales or purchase", {"field": "kind"})
+    cat_sql, cat_args = _in_warehouses(None, categories)
     with connection.cursor() as cur:
         cur.execute(
             "SELECT o.number, o.date, o.status, p.code, i.code, l.base_qty, "
@@ -227,9 +250,9 @@ def order_follow_up(kind: str) -> list[dict]:
             "  WHERE x.source_line_id = l.id AND xd.status = 'approved'), 0) "
             "FROM documents_documentline l JOIN documents_document o ON o.id = l.document_id "
             "JOIN partners_partner p ON p.id = o.partner_id JOIN catalog_item i ON i.id = l.item_id "
-            "WHERE o.type = %s AND o.status IN ('approved', 'partial', 'completed', 'closed') "
-            "ORDER BY o.date, o.number, l.line_no",
-            [order_type],
+            "WHERE o.type = %s AND o.status IN ('approved', 'partial', 'completed', 'closed')"
+            f"{cat_sql} ORDER BY o.date, o.number, l.line_no",
+            [order_type, *cat_args],
         )
         rows = cur.fetchall()
     return [

@@ -95,6 +95,7 @@ MENU = [
         _("Master data"),
         [
             (_("Items"), "items", {}, ANYONE),
+            (_("Item categories"), "categories", {}, ANYONE),
             (_("Customers"), "customers", {}, ANYONE),
             (_("Suppliers"), "suppliers", {}, ANYONE),
             (_("Price levels"), "price_levels", {}, ANYONE),

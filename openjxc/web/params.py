@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from openjxc.catalog.categories import category_choices, subtree_ids
 from openjxc.core.errors import DomainError
 from openjxc.documents.rules import parse_date
 from openjxc.inventory.models import Warehouse
@@ -76,3 +77,15 @@ def warehouse_param(request, name: str = "warehouse") -> Warehouse | None:
     if wh is not None:
         require_warehouses(request.user, wh)
     return wh
+
+
+def category_choice(request) -> tuple[list[dict], str]:
+    """(every category for the report's select, in tree order, the inactive ones too: history
+    keeps them; the code ?category= chose, "" for all)."""
+    return category_choices(active_only=False), (request.GET.get("category") or "").strip()
+
+
+def category_ids(code: str) -> list[int] | None:
+    """The ids of the category and its subtree (None: no filter); DomainError unknown_category
+    for a code that does not exist, which a report shows as its message."""
+    return subtree_ids(code)

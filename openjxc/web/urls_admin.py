@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import views_categories as categories
 from . import views_imports as imports
 from . import views_master_data as v
 from . import views_partners as partners
@@ -10,6 +11,8 @@ urlpatterns = [
     path("items/", v.items, name="items"),
     path("items/new/", v.item_new, name="item_new"),
     path("items/<path:code>/edit/", v.item_edit, name="item_edit"),
+    path("categories/", categories.categories, name="categories"),
+    path("categories/<path:code>/edit/", categories.category_edit, name="category_edit"),
     path("customers/", partners.customers, name="customers"),
     path("customers/new/", partners.partner_new, {"kind": "customer"}, name="customer_new"),
     path(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from openjxc.catalog.categories import category_choices
 from openjxc.catalog.selectors import get_item, item_dict, next_item_code, search_items
 from openjxc.catalog.services import create_item, edit_item, set_item_active
 from openjxc.core.errors import DomainError
@@ -36,6 +37,7 @@ from openjxc.users.services import (
 from .admin_forms import _blank_to_none, _error, _form, _paged
 from .decorators import forbidden, page
 from .errors import error_message
+from .params import category_choice, category_ids
 
 ITEM_KEYS = (
     "code",
@@ -47,6 +49,7 @@ ITEM_KEYS = (
     "purchase_price",
     "sale_price",
     "safety_stock",
+    "category",
 )
 TAX_RATES = ("0.13", "0.09", "0.06", "0.03", "0.01", "0")
 UNIT_KEYS = ("unit", "factor", "barcode", "purchase_price", "sale_price")
@@ -91,7 +94,13 @@ def show_inactive(request) -> bool:
 @page()
 def items(request):
     q = request.GET.get("q", "").strip()
-    qs = search_items(q, active=None if show_inactive(request) else True)
+    categories, category = category_choice(request)
+    active = None if show_inactive(request) else True
+    error = None
+    try:
+        qs = search_items(q, active=active, categories=category_ids(category))
+    except DomainError as exc:  # an unknown category: say so and list unfiltered
+        error, qs = error_message(exc), search_items(q, active=active)
     if request.GET.get("export"):
         if not can(request.user, EXPORT):
             return forbidden(request)
@@ -101,9 +110,11 @@ def items(request):
             ("name", "商品名称"),
             ("spec", "规格型号"),
             ("unit", "单位"),
+            ("category_name", "商品分类"),
             ("barcode", "条码"),
             ("tax_rate", "税率"),
         ]
+        _name_categories(rows, categories)
         if sees_cost(request.user):
             columns.append(("purchase_price", "采购价"))
         columns += [("sale_price", "销售价"), ("safety_stock", "安全库存")]
@@ -111,7 +122,7 @@ def items(request):
             "items.xlsx", "商品", columns, rows, filters=query_filters(request.GET)
         )
     page_ = _paged(request, qs)
-    rows = mask_cost(request.user, [item_dict(i) for i in page_])
+    rows = _name_categories(mask_cost(request.user, [item_dict(i) for i in page_]), categories)
     return render(
         request,
         "web/admin/items.html",
@@ -120,11 +131,28 @@ def items(request):
             "page": page_,
             "q": q,
             "inactive": show_inactive(request),
+            "categories": categories,
+            "category": category,
+            "error": error,
             "may_edit": can(request.user, MASTER_DATA),
             "may_add": can(request.user, MASTER_DATA) or can(request.user, ADD_ITEMS),
             "may_export": can(request.user, EXPORT),
         },
     )
+
+
+def _name_categories(rows: list[dict], categories: list[dict]) -> list[dict]:
+    """Each item row with its category's name beside the code."""
+    names = {c["code"]: c["name"] for c in categories}
+    for r in rows:
+        r["category_name"] = names.get(r["category"], "")
+    return rows
+
+
+def _form_choices() -> dict:
+    """The item form's pick lists: tax rates, and the categories (inactive ones only shown when
+    the item is in one already)."""
+    return {"tax_rates": TAX_RATES, "categories": category_choices(active_only=False)}
 
 
 def _item_data(request, new: bool) -> dict:
@@ -146,7 +174,7 @@ def _item_data(request, new: bool) -> dict:
 
 @page(MASTER_DATA, ADD_ITEMS)
 def item_new(request):
-    values = {"tax_rate": "0.13", "unit": ""}
+    values = {"tax_rate": "0.13", "unit": "", "category": request.GET.get("category", "")}
     if request.method == "POST":
         values = _form(request, ITEM_KEYS)
         rows = _unit_rows(request)
@@ -161,8 +189,8 @@ def item_new(request):
                     "new": True,
                     "v": values,
                     "units": _form_units(rows, err["error_field"]),
-                    "tax_rates": TAX_RATES,
                     "next_code": next_item_code(),
+                    **_form_choices(),
                     **err,
                 },
                 status=exc.status,
@@ -178,8 +206,8 @@ def item_new(request):
             "new": True,
             "v": values,
             "units": _form_units([]),
-            "tax_rates": TAX_RATES,
             "next_code": next_item_code(),
+            **_form_choices(),
         },
     )
 
@@ -211,7 +239,7 @@ def item_edit(request, code):
                     "new": False,
                     "v": values,
                     "units": _form_units(rows, err["error_field"]),
-                    "tax_rates": TAX_RATES,
+                    **_form_choices(),
                     **err,
                 },
                 status=exc.status,
@@ -221,7 +249,7 @@ def item_edit(request, code):
     return render(
         request,
         "web/admin/item_form.html",
-        {"new": False, "v": values, "units": _form_units(rows), "tax_rates": TAX_RATES},
+        {"new": False, "v": values, "units": _form_units(rows), **_form_choices()},
     )
 
 

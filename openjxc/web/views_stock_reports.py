@@ -13,6 +13,7 @@ from openjxc.inventory.selectors import stock_report, warehouse_scope
 from openjxc.partners.models import Partner
 from openjxc.partners.selectors import search_partners
 from openjxc.reports import dashboard, selectors
+from openjxc.reports.category_totals import grouped_rows
 from openjxc.reports.excel import period_text
 from openjxc.users.masking import mask_cost, sees_cost
 from openjxc.users.services import (
@@ -22,12 +23,22 @@ from openjxc.users.services import (
 
 from .decorators import forbidden, page
 from .errors import error_message
-from .params import date_param, period_param, this_month, today, wants_xlsx, warehouse_choice
+from .params import (
+    category_choice,
+    category_ids,
+    date_param,
+    period_param,
+    this_month,
+    today,
+    wants_xlsx,
+    warehouse_choice,
+)
 from .report_helpers import _cost_columns, _document_url, _export, _query
 
 STOCK_COLUMNS = [
     ("item", "商品编码"),
     ("item_name", "商品名称"),
+    ("category_name", "商品分类"),
     ("warehouse_name", "仓库"),
     ("on_hand", "结存数量"),
     ("reserved", "预留数量"),
@@ -43,10 +54,11 @@ def stock(request):
     user = request.user
     choices, _, wh = warehouse_choice(request, one_when_restricted=False)
     q = (request.GET.get("q") or "").strip()
+    categories, category = category_choice(request)
     error, data = None, {"items": [], "totals": {"value": "0.00"}}
     try:
         day = date_param(request, "date", today())
-        data = stock_report(user, day, wh.id if wh else None, q)
+        data = stock_report(user, day, wh.id if wh else None, q, category_ids(category))
     except DomainError as exc:
         error, day = error_message(exc), today()
     rows, totals = mask_cost(user, data["items"]), mask_cost(user, data["totals"])
@@ -79,6 +91,8 @@ def stock(request):
             "q": q,
             "date": day,
             "mixed": mixed,
+            "categories": categories,
+            "category": category,
             "error": error,
             "export_query": _query(request, format="xlsx"),
         },
@@ -158,8 +172,14 @@ def stock_ledger(request):
 def low_stock(request):
     user = request.user
     choices, restricted, wh = warehouse_choice(request, one_when_restricted=False)
-    rows = mask_cost(user, dashboard.low_stock(warehouse_scope(user, wh)))
-    error, status = None, 200
+    categories, category = category_choice(request)
+    error, status, rows = None, 200, []
+    try:
+        rows = mask_cost(
+            user, dashboard.low_stock(warehouse_scope(user, wh), category_ids(category))
+        )
+    except DomainError as exc:
+        error, status = error_message(exc), exc.status
     may_order = can(user, PURCHASE)
     if request.method == "POST":
         if not may_order:
@@ -195,6 +215,8 @@ def low_stock(request):
             "warehouses": choices,
             "warehouse": wh,
             "restricted": restricted,
+            "categories": categories,
+            "category": category,
             "suppliers": suppliers,
             "may_order": may_order,
             "error": error,
@@ -245,10 +267,19 @@ def inventory_summary(request):
     user = request.user
     choices, restricted, wh = warehouse_choice(request, one_when_restricted=True)
     by_warehouse = request.GET.get("by_warehouse") == "1"
+    by_category = request.GET.get("by_category") == "1"
+    categories, category = category_choice(request)
     data, error = {"items": [], "totals": {}}, None
     try:
         date_from, date_to = period_param(request)
-        data = selectors.inventory_summary(date_from, date_to, wh.id if wh else None, by_warehouse)
+        data = selectors.inventory_summary(
+            date_from,
+            date_to,
+            wh.id if wh else None,
+            by_warehouse,
+            category_ids(category),
+            by_category,
+        )
     except DomainError as exc:
         error = error_message(exc)
         date_from, date_to = this_month()
@@ -259,11 +290,16 @@ def inventory_summary(request):
                 {k: (None if k in SUMMARY_COST else v) for k, v in r.items()} for r in data["items"]
             ],
             "totals": {k: (None if k in SUMMARY_COST else v) for k, v in data["totals"].items()},
+            "categories": [
+                {k: (None if k in SUMMARY_COST else v) for k, v in r.items()}
+                for r in data.get("categories") or []
+            ],
         }
     mixed = request.GET.get("units") == "mixed"  # 按多单位显示: 3箱5个
     if mixed:
         qty = ("opening_qty", "in_qty", "out_qty", "closing_qty")
         data = {**data, "items": with_units(data["items"], qty, replace=True)}
+    rows = grouped_rows(data) if by_category and not error else data["items"]
     if wants_xlsx(request) and not error:
         columns = (
             selectors.SUMMARY_COLUMNS
@@ -278,7 +314,7 @@ def inventory_summary(request):
             f"进销存汇总表_{date_from}_{date_to}.xlsx",
             "进销存汇总表",
             columns,
-            data["items"],
+            rows,
             data["totals"],
             period=period_text(date_from, date_to),
         )
@@ -287,6 +323,10 @@ def inventory_summary(request):
         "web/reports/inventory_summary.html",
         {
             "data": data,
+            "rows": rows,
+            "by_category": by_category,
+            "categories": categories,
+            "category": category,
             "warehouses": choices,
             "warehouse": wh,
             "restricted": restricted,

@@ -24,11 +24,11 @@ from openjxc.users.services import (
 
 from .decorators import forbidden, page
 from .errors import error_message
-from .params import period_param, this_month, wants_xlsx
+from .params import category_choice, category_ids, period_param, this_month, wants_xlsx
 from .report_helpers import _bars, _cost_columns, _export, _query
 
 KIND_PERMS = {"sales": (SALES, MONEY), "purchase": (PURCHASE, MONEY)}
-BY_CHOICES = ("item", "partner", "salesperson", "period")
+BY_CHOICES = ("item", "partner", "salesperson", "period", "category")
 
 
 def _kind_allowed(request, kind) -> bool:
@@ -38,10 +38,13 @@ def _kind_allowed(request, kind) -> bool:
 def _trade_summary(request, kind, margin: bool):
     user = request.user
     by = request.GET.get("by") if request.GET.get("by") in BY_CHOICES else "item"
+    categories, category = category_choice(request)
     data, error = {"items": [], "totals": {}}, None
     try:
         date_from, date_to = period_param(request)
-        data = trade.summary(kind, by, date_from, date_to, warehouse_scope(request.user))
+        data = trade.summary(
+            kind, by, date_from, date_to, warehouse_scope(request.user), category_ids(category)
+        )
     except DomainError as exc:
         error = error_message(exc)
         date_from, date_to = this_month()
@@ -58,9 +61,14 @@ def _trade_summary(request, kind, margin: bool):
                 if start
                 else None
             )
+        elif by == "category":  # a row is the category's own items, the details its subtree's
+            r["details_query"] = None
         else:  # no link for lines without a salesperson: the details cannot filter on "none"
+            keep = {"category": category} if category else {}
             r["details_query"] = (
-                urlencode({"from": date_from, "to": date_to, by: r["key"]}) if r["key"] else None
+                urlencode({"from": date_from, "to": date_to, by: r["key"], **keep})
+                if r["key"]
+                else None
             )
     label = {"sales": "销售汇总", "purchase": "采购汇总"}[kind] if not margin else "毛利分析"
     if wants_xlsx(request) and not error:
@@ -74,6 +82,8 @@ def _trade_summary(request, kind, margin: bool):
         ]
         if kind == "sales":
             columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
+        if by == "item":
+            columns.append(("category_name", "商品分类"))
         columns = _cost_columns(request, columns, {"cost", "margin", "margin_pct"})
         return _export(
             request,
@@ -113,6 +123,8 @@ def _trade_summary(request, kind, margin: bool):
             "margin": margin,
             "chart": chart,
             "by_choices": BY_CHOICES,
+            "categories": categories,
+            "category": category,
             "may_details": _kind_allowed(
                 request, kind
             ),  # the margin report reaches cost users without sales
@@ -146,12 +158,20 @@ def trade_details(request, kind):
     filters = {
         k: (request.GET.get(k) or "").strip() or None for k in ("partner", "item", "salesperson")
     }
+    categories, category = category_choice(request)
     data, error = {"items": [], "totals": {}}, None
     try:
         date_from, date_to = period_param(request)
         data = mask_cost(
             user,
-            trade.details(kind, date_from, date_to, **filters, warehouse_ids=warehouse_scope(user)),
+            trade.details(
+                kind,
+                date_from,
+                date_to,
+                **filters,
+                warehouse_ids=warehouse_scope(user),
+                categories=category_ids(category),
+            ),
         )
     except DomainError as exc:
         error = error_message(exc)
@@ -168,6 +188,7 @@ def trade_details(request, kind):
             ("partner_name", "往来单位"),
             ("item", "商品编码"),
             ("item_name", "商品名称"),
+            ("category_name", "商品分类"),
             ("unit", "单位"),
             ("qty", "数量"),
             ("price", "单价"),
@@ -198,6 +219,8 @@ def trade_details(request, kind):
             "rows": pager,
             "page": pager,
             "filters": filters,
+            "categories": categories,
+            "category": category,
             "date_from": date_from,
             "date_to": date_to,
             "error": error,
