@@ -40,7 +40,7 @@ def test_import_items_with_units_shows_row_errors_then_imports(zh_page, user, tm
     page.locator("#preview").wait_for()
     assert page.locator("#preview-summary").get_attribute("data-bad") == "2"
     assert page.locator("#import-button").is_disabled()
-    assert "分类 XX 不存在" in page.locator('#preview tr[data-row="3"] td.result').inner_text()
+    assert "没有商品分类 XX" in page.locator('#preview tr[data-row="3"] td.result').inner_text()
     assert "换算率2" in page.locator('#preview tr[data-row="4"] td.result').inner_text()
     shot(page, "m01-import-units-errors")
     assert not ItemUnit.objects.exists()

@@ -147,7 +147,7 @@ def test_bad_units_and_unknown_category_are_row_errors_and_nothing_is_imported(u
         8: "duplicate_barcode",
         9: "invalid",
         10: "invalid",
-        11: "not_found",
+        11: "unknown_category",
         12: "invalid",
         13: "duplicate_barcode",
     }
@@ -162,7 +162,7 @@ def test_bad_units_and_unknown_category_are_row_errors_and_nothing_is_imported(u
     assert zh(result, 8) == "条码 6911111111111 已被其他商品或单位使用。"
     assert zh(result, 9) == "“单位2”必填。"
     assert zh(result, 10) == "“换算率2”必填。"
-    assert zh(result, 11) == "分类 NOPE 不存在。"
+    assert zh(result, 11) == "分类：没有商品分类 NOPE。"
     assert "换算率2" in zh(result, 12)
     for row in range(3, 14):
         assert not any("a" <= ch <= "z" for ch in zh(result, row).replace("NOPE", "")), row

@@ -23,13 +23,14 @@ from django.db import IntegrityError, connection, transaction
 from openjxc.audit.services import record, record_many
 from openjxc.core.codes import code_source
 from openjxc.core.db import insert_models
-from openjxc.core.errors import DomainError, not_found
+from openjxc.core.errors import DomainError
 from openjxc.core.numbers import PLAIN_NUMBER, QTY_SCALE, parse_decimal, price_str, qty_str
 from openjxc.core.sheets import MASTER_MAX_ROWS, check_rows, chunks, read_rows
 from openjxc.core.validation import text_field
 from openjxc.users.masking import sees_cost
 from openjxc.users.services import MASTER_DATA, require
 
+from .categories import unknown_category
 from .models import Category, Item, ItemUnit
 from .selectors import item_dict
 from .services import _item_fields, _visible_fields, ean13
@@ -190,12 +191,12 @@ def _checker(user, known: Known, rows: list[tuple[int, dict]], commit: bool):
             data = {k: v for k, v in data.items() if not k.startswith("purchase_price")}
         code = text_field(data, "code", 64) or auto_code()
         row["code"] = code
+        category = data.pop("category", None)  # checked against the categories loaded once
         fields = _item_fields(data)
         if code in known.codes or code in codes:
             raise DomainError("duplicate_code", f"item code {code} already exists", {"code": code})
-        category = data.get("category")
         if category is not None and category not in known.categories:
-            raise not_found("category", category)
+            raise unknown_category(category)
         names = {fields["unit"]}
         units = [u for n in UNIT_SLOTS if (u := _unit(data, n, names)) is not None]
         mine = {}
