@@ -306,6 +306,8 @@ def test_sales_summary_margin_and_order_follow_up(api):
             "cost": "15.00",
             "margin": "15.00",
             "margin_pct": "50.00",
+            "category": None,
+            "category_name": None,
         }
     ]
     by_person = api.get(

@@ -40,6 +40,7 @@ OBJECTS = {
     "backup": gettext_lazy("Backup"),
     "books": gettext_lazy("Books"),
     "price_level": gettext_lazy("Price level"),
+    "category": gettext_lazy("Item category"),
 }
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
