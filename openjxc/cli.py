@@ -366,6 +366,7 @@ def _restore_into(args, source: Path, target: Path) -> dict:
     from django.db import connection, transaction
 
     from openjxc.backup.services import dump_counts
+    from openjxc.core.models import Setting
     from openjxc.setup import is_initialized
 
     if is_initialized():
@@ -380,6 +381,8 @@ def _restore_into(args, source: Path, target: Path) -> dict:
         ):
             shutil.copyfileobj(f, out)
         with transaction.atomic():  # the data and the check stand or fall together
+            # migrate's seeding wrote settings (roles_seeded) the backup holds under other ids
+            Setting.objects.all().delete()
             call_command("loaddata", str(target / "restore.json"), verbosity=0)
             _verify_restored()
     except Exception:
