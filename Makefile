@@ -43,11 +43,11 @@ browser-deps:
 test: install-test browser-deps
 	$(BIN)/ruff check openjxc tests bench scripts
 	$(BIN)/ruff format --check openjxc tests bench scripts
-	$(BIN)/pytest -q -n 2
+	$(BIN)/pytest -q -n 2 --durations=20
 	@if [ -n "$(PG_URL)" ]; then $(MAKE) --no-print-directory test-pg; fi
 
 test-pg: install-test
-	OPENJXC_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2
+	OPENJXC_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 --durations=30
 
 bench: install-test
 	$(BIN)/python -m bench
