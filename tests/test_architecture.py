@@ -135,6 +135,8 @@ UPWARD_RATCHET = {
     # Document.warehouse and Document.account point up; drafts check the period (ensure_open)
     ("documents/services.py", "inventory"): 1,
     ("documents/services.py", "ledger"): 2,
+    # an expense line names its expense type (ledger.ExpenseType), as a draft names its account
+    ("documents/expense_lines.py", "ledger"): 1,
     # WarehouseAccess.warehouse points up; user administration looks warehouses up by code
     ("users/admin.py", "inventory"): 1,
 }

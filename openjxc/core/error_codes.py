@@ -85,6 +85,7 @@ FIELD_LABELS = {
     "barcode": N_("Barcode"),
     "category": N_("Category"),
     "parent": N_("Parent category"),
+    "expense_type": N_("Expense type"),
 }
 
 
@@ -240,6 +241,19 @@ CODES: dict[str, ErrorCode] = {
             "Activate it again or choose another warehouse."
         ),
         _keys("warehouse"),
+    ),
+    "unknown_expense_type": ErrorCode(
+        422,
+        N_("%(field)s: there is no such expense or income type %(expense_type)s."),
+        _field("expense_type"),
+    ),
+    "inactive_expense_type": ErrorCode(
+        422,
+        N_(
+            "%(field)s: the expense type %(expense_type)s is deactivated: it cannot be used on "
+            "a new document. Activate it again or choose another type."
+        ),
+        _field("expense_type"),
     ),
     "unknown_field": ErrorCode(
         422,

@@ -14,7 +14,7 @@ router = Router(tags=["documents"])
 
 
 class LineIn(Input):
-    item: str
+    item: str | None = None  # every type's lines but an expense's / other income's need it
     # every type but price_adjustment needs it (the service says so, per line); not nullable
     qty: Num = None
     price: Num | None = None
@@ -23,6 +23,10 @@ class LineIn(Input):
     source_line: StrictInt | StrictStr | None = None
     level: str | None = None  # price_adjustment: the price level (none: the list sale price)
     unit: str | None = None  # price_adjustment: the unit the price is for (default: base unit)
+    # expense / other_income: the expense type, the tax-exclusive amount, a memo per line
+    expense_type: str | None = None
+    amount: Num | None = None
+    memo: str | None = None
 
 
 class AllocationIn(Input):

@@ -19,6 +19,10 @@ def body_fingerprint(v: dict) -> tuple:
         )
         for p in v["lines"]
     )
+    expense_lines = tuple(
+        (ln["expense_type"].id, ln["amount"], ln["tax_rate"], ln["tax"], ln["memo"])
+        for ln in v.get("expense_lines", ())
+    )
     plan = v.get("allocation_plan")
     opening = (v["origin_date"], v["due_date"]) if "origin_date" in v else None
     return (
@@ -36,6 +40,7 @@ def body_fingerprint(v: dict) -> tuple:
         plan or None,
         opening,
         lines,
+        expense_lines,
     )
 
 
@@ -45,8 +50,14 @@ def document_fingerprint(doc: Document) -> tuple:
             "item_id", "unit", "qty", "amount", "tax", "amount_incl_tax", "source_line_id"
         )
     )
-    ledger = TYPES[doc.type].kind == "ledger"
-    money = doc.amount if doc.account_id or ledger else None
+    kind = TYPES[doc.type].kind
+    ledger = kind == "ledger"
+    money = doc.amount if doc.account_id or kind in ("ledger", "expense") else None
+    expense_lines = tuple(
+        doc.account_lines.filter(expense_type__isnull=False)
+        .order_by("line_no")
+        .values_list("expense_type_id", "debit", "credit", "tax_rate", "tax", "memo")
+    )
     return (
         doc.date,
         doc.partner_id,
@@ -62,6 +73,7 @@ def document_fingerprint(doc: Document) -> tuple:
         doc.allocation_plan or None,
         (doc.origin_date, doc.due_date) if ledger else None,
         lines,
+        tuple((t, d + c, rate, tax, memo) for t, d, c, rate, tax, memo in expense_lines),
     )
 
 

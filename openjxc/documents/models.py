@@ -104,7 +104,8 @@ class DocumentLine(models.Model):
 
 class AccountLine(models.Model):
     """A line booked to a general-ledger account rather than an item: the opening balances of
-    accounts (期初), and later manual vouchers and expenses. Amounts in fen; one side per line."""
+    accounts (期初), the lines of expenses and other income, and later manual vouchers. Amounts
+    in fen; one side per line."""
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="account_lines")
     line_no = models.IntegerField()
@@ -115,6 +116,14 @@ class AccountLine(models.Model):
         "partners.Partner", null=True, on_delete=models.PROTECT, related_name="+"
     )
     memo = models.CharField(max_length=200, blank=True, default="")
+    # 费用单 / 其他收入单 (expense, other_income): the line's expense type (its account is copied
+    # into `account` when the draft is saved), the VAT rate and the tax on the amount; the
+    # tax-exclusive amount is the line's debit (an expense) or credit (an income)
+    expense_type = models.ForeignKey(
+        "ledger.ExpenseType", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tax_rate = models.DecimalField(max_digits=6, decimal_places=4, null=True)
+    tax = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["line_no"]

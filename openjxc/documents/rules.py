@@ -83,6 +83,11 @@ def parse_line(raw: dict, index: int) -> dict:
         raise DomainError(
             "invalid", f"{where}.level is for price adjustments", {"field": f"{where}.level"}
         )
+    for key in ("expense_type", "amount", "memo"):  # an expense's line, not an item's
+        if raw.get(key) is not None:
+            raise DomainError(
+                "invalid", f"{where}.{key} is for expenses", {"field": f"{where}.{key}"}
+            )
     qty = parse_decimal(raw.get("qty"), f"{where}.qty", 4)
     out = {"item": item, "qty": qty, "qty_units": int(qty * QTY_SCALE), "unit": raw.get("unit")}
     for key in ("price", "price_incl_tax"):

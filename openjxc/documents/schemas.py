@@ -38,6 +38,22 @@ class AccountLineOut(Output):
     credit: str
 
 
+class ExpenseLineOut(Output):
+    """A line of an expense or other income (费用单 / 其他收入单)."""
+
+    id: int
+    line_no: int
+    expense_type: str | None
+    expense_type_name: str | None
+    account: str
+    account_name: str
+    amount: str | None
+    tax_rate: str | None
+    tax: str | None
+    amount_incl_tax: str | None
+    memo: str | None
+
+
 class WarningOut(Schema):
     code: str
     message: str
@@ -66,7 +82,7 @@ class DocumentOut(Output):
     invoice_type: str | None
     due_date: str | None  # of the receivable / payable it raises (账期)
     version: int
-    lines: list[LineOut]
+    lines: list[LineOut | ExpenseLineOut]  # item lines, or an expense's lines
     amount: str | None
     tax: str | None
     amount_incl_tax: str | None

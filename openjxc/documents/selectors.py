@@ -147,6 +147,32 @@ def document_dict(doc: Document, lines=None) -> dict:
     }
     if TYPES[doc.type].opening == "accounts":
         out["account_lines"] = account_lines(doc)
+    if TYPES[doc.type].kind == "expense":
+        out["lines"] = expense_lines(doc)
+    return out
+
+
+def expense_lines(doc: Document) -> list[dict]:
+    """The lines of an expense or other income: expense type, its account, amount, tax."""
+    rows = AccountLine.objects.filter(document=doc).select_related("account", "expense_type")
+    out = []
+    for ln in rows.order_by("line_no"):
+        amount = ln.debit + ln.credit  # one side only: debit for an expense, credit for income
+        out.append(
+            {
+                "id": ln.id,
+                "line_no": ln.line_no,
+                "expense_type": ln.expense_type.code if ln.expense_type_id else None,
+                "expense_type_name": ln.expense_type.name if ln.expense_type_id else None,
+                "account": ln.account.code,
+                "account_name": ln.account.name,
+                "amount": fen_str(amount),
+                "tax_rate": str(ln.tax_rate.normalize()) if ln.tax_rate is not None else "0",
+                "tax": fen_str(ln.tax),
+                "amount_incl_tax": fen_str(amount + ln.tax),
+                "memo": ln.memo,
+            }
+        )
     return out
 
 

@@ -21,6 +21,7 @@ from openjxc.users.services import EDIT, require, require_warehouses
 from . import workflow
 from .access import guarded_warehouses, require_document, require_type
 from .due import due_date
+from .expense_lines import resolve_expense, write_expense_lines
 from .fingerprint import body_fingerprint, document_fingerprint
 from .models import Document, DocumentLine
 from .opening import opening_date, resolve_open_item
@@ -83,6 +84,12 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
     if t.kind == "money":
         _raise_all(errors)
         return _resolve_money(t, data, out)
+    if t.kind == "expense":
+        code = data.get("account")
+        account = _collect(errors, money_account, code) if code else None
+        resolve_expense(t, data, out, account, errors)
+        _raise_all(errors)
+        return out
     if t.kind == "price":
         out["lines"] = resolve_price_lines(data.get("lines"), errors)
         _raise_all(errors)
@@ -271,14 +278,8 @@ def _source_line_bodies(source: Document) -> list[dict]:
     return out
 
 
-def _resolve_money(t, data: dict, out: dict) -> dict:
-    """receipt / payment / refund / supplier_refund: an amount, a money account, allocations."""
-    out["amount"] = to_fen(parse_decimal(data.get("amount"), "amount", 2))
-    if out["amount"] <= 0:
-        raise DomainError(
-            "invalid", "amount must be positive", {"field": "amount"}, kind="positive"
-        )
-    code = data.get("account") or "1002"
+def money_account(code) -> Account:
+    """The cash or bank account a money document (or an expense paid now) names."""
     account = Account.objects.filter(code=str(code)).first()
     if account is None or not str(code).startswith(MONEY_ACCOUNTS):
         raise DomainError(
@@ -286,7 +287,17 @@ def _resolve_money(t, data: dict, out: dict) -> dict:
             f"account {code} is not a cash or bank account (1001, 1002, 1012)",
             {"field": "account"},
         )
-    out["account"] = account
+    return account
+
+
+def _resolve_money(t, data: dict, out: dict) -> dict:
+    """receipt / payment / refund / supplier_refund: an amount, a money account, allocations."""
+    out["amount"] = to_fen(parse_decimal(data.get("amount"), "amount", 2))
+    if out["amount"] <= 0:
+        raise DomainError(
+            "invalid", "amount must be positive", {"field": "amount"}, kind="positive"
+        )
+    out["account"] = money_account(data.get("account") or "1002")
     allocations = data.get("allocations") or []
     if not isinstance(allocations, list):
         raise DomainError("invalid", "allocations must be a list", {"field": "allocations"})
@@ -419,6 +430,8 @@ def _apply(doc: Document, v: dict) -> None:
     if doc.pk is None:
         doc.save()
     _write_lines(doc, v["lines"])
+    if v["type"].kind == "expense":
+        write_expense_lines(doc, v["expense_lines"])
     if v["type"].kind in ("money", "ledger"):
         doc.amount = doc.amount_incl_tax = v["amount"]
         doc.tax = 0
@@ -534,6 +547,7 @@ def update_draft(user, number: str, data: dict) -> dict:
         ensure_open(doc.date, v["date"])
         before = document_dict(doc)
         doc.lines.all().delete()
+        doc.account_lines.all().delete()  # an expense's lines
         doc.version += 1
         _apply(doc, v)
         doc.save()

@@ -45,7 +45,8 @@ class DocType:
     nav: str | None = None  # navigation group
     posts: bool = False  # available for entry and approval in this build
     kind: str = "stock"  # how it posts: stock | order | money | invoice | price (sets prices) |
-    # ledger (a voucher and an open item from its head or account lines, no stock)
+    # ledger (a voucher and an open item from its head or account lines, no stock) |
+    # expense (lines by expense type: a voucher, and an open item when not paid now)
     makes_vouchers: bool = False  # its approval writes a posting voucher (checked by reconcile)
     payment_terms: bool = False  # its receivable / payable falls due after the partner's 账期
     recipe: str | None = None  # dotted path of its posting recipe (posting/recipes/)
@@ -85,6 +86,17 @@ _OPENING = {
     "makes_vouchers": True,
     "warehouse": False,
     "kind": "ledger",
+}
+# 费用单 / 其他收入单: lines by expense type, paid now from a money account or owed (a payable /
+# receivable with its due date after the partner's 账期)
+_EXPENSES = {
+    "areas": (MONEY,),
+    "warehouse": False,
+    "nav": MONEY_GROUP,
+    "posts": True,
+    "kind": "expense",
+    "makes_vouchers": True,
+    "payment_terms": True,
 }
 _MONEY = {
     "areas": (MONEY,),
@@ -293,6 +305,25 @@ TYPES = {
             **_MONEY,
             partner=_P,
             recipe=_recipe("money", "SUPPLIER_REFUND"),
+        ),
+        DocType(
+            "expense",
+            "FYD",
+            _("Expense"),
+            _("Expenses"),
+            **_EXPENSES,
+            partner=_P,
+            threshold=True,
+            recipe=_recipe("expenses", "EXPENSE"),
+        ),
+        DocType(
+            "other_income",
+            "QTSR",
+            _("Other income"),
+            _("Other income documents"),
+            **_EXPENSES,
+            partner=_S,
+            recipe=_recipe("expenses", "OTHER_INCOME"),
         ),
         DocType(
             "opening_stock",

@@ -72,6 +72,7 @@ FLOWS = {
     "invoice": _POSTING,
     "money": _POSTING,
     "ledger": _POSTING,
+    "expense": _POSTING,
     "order": _ORDER,
     "price": _POSTING,
 }

@@ -138,3 +138,18 @@ class Allocation(models.Model):
     undone_by = models.ForeignKey(
         "documents.Document", null=True, on_delete=models.PROTECT, related_name="+"
     )
+
+
+class ExpenseType(models.Model):
+    """费用类型 / 收入类型: what an expense or other income line is for, and the profit-and-loss
+    account it is booked to (a sub-account of 5601 / 5602 / 5603, or of 5051 / 5301 for
+    income). The account is read when a draft is saved, so changing it later leaves posted
+    documents as they were booked."""
+
+    EXPENSE, INCOME = "expense", "income"
+
+    code = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10)  # expense | income
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    active = models.BooleanField(default=True)

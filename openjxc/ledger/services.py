@@ -9,6 +9,7 @@ from openjxc.core.db import add_to_columns, insert_rows
 from openjxc.core.errors import DomainError
 
 from .chart import CHART
+from .expense_types import seed_expense_types
 from .models import Account, AccountBalance, Period
 from .periods import bounds_of
 from .rows import OpenItemLine, VoucherLine
@@ -28,12 +29,14 @@ def seed_chart() -> None:
         )
         by_code[code] = acc
         AccountBalance.objects.get_or_create(account=acc)
+    seed_expense_types()
     _ACCOUNTS.clear()
 
 
 class _AccountCache:
-    """Account ids by code, per database: accounts are seeded once and never change, so the
-    posting path need not read them again. A cache miss (a new database) reloads."""
+    """Account ids by code, per database: accounts are only ever added, so the posting path need
+    not read them again. A cache miss (a new database, or an account added since — an expense
+    type's sub-account — which post_voucher notices) reloads."""
 
     def __init__(self):
         self.by_db: dict = {}
@@ -71,6 +74,8 @@ def post_voucher(
         raise ValueError(f"unbalanced voucher for document {document_id}: {lines}")
     if ids is None:
         ids = _ACCOUNTS.get()
+    if any(ln.account not in ids for ln in lines):  # an account added since (a sub-account)
+        ids.update(account_ids())
     with connection.cursor() as cur:
         cur.execute(
             "INSERT INTO ledger_voucher (date, document_id, kind, memo, created_at) "

@@ -18,7 +18,7 @@ from openjxc.core.errors import DomainError
 from openjxc.core.services import next_number
 from openjxc.documents import workflow
 from openjxc.documents.access import require_document
-from openjxc.documents.models import Document, DocumentLine
+from openjxc.documents.models import AccountLine, Document, DocumentLine
 from openjxc.documents.rules import parse_date
 from openjxc.documents.selectors import get_document
 from openjxc.documents.types import TYPES
@@ -82,6 +82,21 @@ def _copy_lines(doc: Document, rev: Document) -> dict:
         ]
     )
     new = dict(rev.lines.values_list("line_no", "id"))
+    AccountLine.objects.bulk_create(  # an expense's lines, negated like item lines
+        AccountLine(
+            document=rev,
+            line_no=ln.line_no,
+            account_id=ln.account_id,
+            expense_type_id=ln.expense_type_id,
+            debit=-ln.debit,
+            credit=-ln.credit,
+            partner_id=ln.partner_id,
+            memo=ln.memo,
+            tax_rate=ln.tax_rate,
+            tax=-ln.tax,
+        )
+        for ln in doc.account_lines.order_by("line_no")
+    )
     return {ln.id: new[ln.line_no] for ln in originals}
 
 
@@ -138,6 +153,7 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
             partner_id=doc.partner_id,
             warehouse_id=doc.warehouse_id,
             to_warehouse_id=doc.to_warehouse_id,
+            account_id=doc.account_id,
             reversal_of=doc,
             memo=f"红字冲销 {doc.number}: {reason.strip()}"[:500],
             amount=-doc.amount,
