@@ -25,6 +25,7 @@ NOT_TYPE_NAMES = {
     ("closing/checks.py", "stock_count"): 1,  # the reconcile check's id
     ("web/views_closing.py", "stock_count"): 1,  # its label on the data-check page
     ("web/views_print.py", "receipt"): 2,  # the 80 mm receipt print format
+    ("ledger/models.py", "expense"): 1,  # an expense type's kind (expense | income)
 }
 
 

@@ -52,7 +52,7 @@ def document_fingerprint(doc: Document) -> tuple:
     )
     kind = TYPES[doc.type].kind
     ledger = kind == "ledger"
-    money = doc.amount if doc.account_id or kind in ("ledger", "expense") else None
+    money = doc.amount if doc.account_id or kind in ("ledger", "expense_lines") else None
     expense_lines = tuple(
         doc.account_lines.filter(expense_type__isnull=False)
         .order_by("line_no")

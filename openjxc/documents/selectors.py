@@ -147,7 +147,7 @@ def document_dict(doc: Document, lines=None) -> dict:
     }
     if TYPES[doc.type].opening == "accounts":
         out["account_lines"] = account_lines(doc)
-    if TYPES[doc.type].kind == "expense":
+    if TYPES[doc.type].kind == "expense_lines":
         out["lines"] = expense_lines(doc)
     return out
 

@@ -84,7 +84,7 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
     if t.kind == "money":
         _raise_all(errors)
         return _resolve_money(t, data, out)
-    if t.kind == "expense":
+    if t.kind == "expense_lines":
         code = data.get("account")
         account = _collect(errors, money_account, code) if code else None
         resolve_expense(t, data, out, account, errors)
@@ -430,7 +430,7 @@ def _apply(doc: Document, v: dict) -> None:
     if doc.pk is None:
         doc.save()
     _write_lines(doc, v["lines"])
-    if v["type"].kind == "expense":
+    if v["type"].kind == "expense_lines":
         write_expense_lines(doc, v["expense_lines"])
     if v["type"].kind in ("money", "ledger"):
         doc.amount = doc.amount_incl_tax = v["amount"]

@@ -46,7 +46,7 @@ class DocType:
     posts: bool = False  # available for entry and approval in this build
     kind: str = "stock"  # how it posts: stock | order | money | invoice | price (sets prices) |
     # ledger (a voucher and an open item from its head or account lines, no stock) |
-    # expense (lines by expense type: a voucher, and an open item when not paid now)
+    # expense_lines (lines by expense type: a voucher, and an open item when not paid now)
     makes_vouchers: bool = False  # its approval writes a posting voucher (checked by reconcile)
     payment_terms: bool = False  # its receivable / payable falls due after the partner's 账期
     recipe: str | None = None  # dotted path of its posting recipe (posting/recipes/)
@@ -94,7 +94,7 @@ _EXPENSES = {
     "warehouse": False,
     "nav": MONEY_GROUP,
     "posts": True,
-    "kind": "expense",
+    "kind": "expense_lines",
     "makes_vouchers": True,
     "payment_terms": True,
 }

@@ -72,7 +72,7 @@ FLOWS = {
     "invoice": _POSTING,
     "money": _POSTING,
     "ledger": _POSTING,
-    "expense": _POSTING,
+    "expense_lines": _POSTING,
     "order": _ORDER,
     "price": _POSTING,
 }

@@ -23,19 +23,20 @@ GROUPS = {
     ExpenseType.INCOME: ("5051", "5301"),
 }
 DEFAULT_PARENT = {ExpenseType.EXPENSE: "5602", ExpenseType.INCOME: "5051"}
+E, I = ExpenseType.EXPENSE, ExpenseType.INCOME
 # code, name, kind, parent — the sub-accounts are numbered in this order under each parent
 DEFAULTS = [
-    ("YF", "运费", "expense", "5601"),
-    ("GGF", "广告费", "expense", "5601"),
-    ("FZ", "房租", "expense", "5602"),
-    ("SDF", "水电费", "expense", "5602"),
-    ("BGF", "办公费", "expense", "5602"),
-    ("GZ", "工资", "expense", "5602"),
-    ("SXF", "手续费", "expense", "5603"),
-    ("LX", "利息", "expense", "5603"),
-    ("ZJSR", "租金收入", "income", "5051"),
-    ("QTSR", "其他收入", "income", "5051"),
-    ("FKSR", "罚款收入", "income", "5301"),
+    ("YF", "运费", E, "5601"),
+    ("GGF", "广告费", E, "5601"),
+    ("FZ", "房租", E, "5602"),
+    ("SDF", "水电费", E, "5602"),
+    ("BGF", "办公费", E, "5602"),
+    ("GZ", "工资", E, "5602"),
+    ("SXF", "手续费", E, "5603"),
+    ("LX", "利息", E, "5603"),
+    ("ZJSR", "租金收入", I, "5051"),
+    ("QTSR", "其他收入", I, "5051"),
+    ("FKSR", "罚款收入", I, "5301"),
 ]
 
 

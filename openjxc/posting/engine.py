@@ -126,7 +126,7 @@ def approve(user, number: str) -> Document:
             orders.approve_order(doc, lines)
         elif kind == "money":
             money.approve_money(doc, user)
-        elif kind in ("stock", "ledger", "expense"):
+        elif kind in ("stock", "ledger", "expense_lines"):
             values = _post_stock_document(doc, lines)
         apply = recipes.recipe_of(doc.type).apply
         if apply:
@@ -243,7 +243,7 @@ def cancel(user, number: str, reason: str) -> Document:
                 doc.id, Voucher.CANCELLATION, f"作废 {doc.number}", kinds=(Voucher.POSTING,)
             )
             reverse_open_items(doc.id, doc.date, doc.id)
-        elif kind in ("stock", "ledger", "expense"):
+        elif kind in ("stock", "ledger", "expense_lines"):
             _cancel_stock_document(doc)
             orders.unfulfil(doc)
         undo = recipes.recipe_of(doc.type).undo

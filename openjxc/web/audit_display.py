@@ -41,6 +41,7 @@ OBJECTS = {
     "books": gettext_lazy("Books"),
     "price_level": gettext_lazy("Price level"),
     "category": gettext_lazy("Item category"),
+    "expense_type": gettext_lazy("Expense type"),
 }
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
@@ -116,6 +117,7 @@ FIELDS = {
     "credit": gettext_lazy("Credit"),
     "level_name": gettext_lazy("Price level name"),
     "previous_price": gettext_lazy("Previous price"),
+    "expense_type_name": gettext_lazy("Expense type name"),
 }
 THRESHOLD = "approval_threshold."
 KINDS = {
