@@ -23,20 +23,20 @@ GROUPS = {
     ExpenseType.INCOME: ("5051", "5301"),
 }
 DEFAULT_PARENT = {ExpenseType.EXPENSE: "5602", ExpenseType.INCOME: "5051"}
-E, I = ExpenseType.EXPENSE, ExpenseType.INCOME
+EXP, INC = ExpenseType.EXPENSE, ExpenseType.INCOME
 # code, name, kind, parent — the sub-accounts are numbered in this order under each parent
 DEFAULTS = [
-    ("YF", "运费", E, "5601"),
-    ("GGF", "广告费", E, "5601"),
-    ("FZ", "房租", E, "5602"),
-    ("SDF", "水电费", E, "5602"),
-    ("BGF", "办公费", E, "5602"),
-    ("GZ", "工资", E, "5602"),
-    ("SXF", "手续费", E, "5603"),
-    ("LX", "利息", E, "5603"),
-    ("ZJSR", "租金收入", I, "5051"),
-    ("QTSR", "其他收入", I, "5051"),
-    ("FKSR", "罚款收入", I, "5301"),
+    ("YF", "运费", EXP, "5601"),
+    ("GGF", "广告费", EXP, "5601"),
+    ("FZ", "房租", EXP, "5602"),
+    ("SDF", "水电费", EXP, "5602"),
+    ("BGF", "办公费", EXP, "5602"),
+    ("GZ", "工资", EXP, "5602"),
+    ("SXF", "手续费", EXP, "5603"),
+    ("LX", "利息", EXP, "5603"),
+    ("ZJSR", "租金收入", INC, "5051"),
+    ("QTSR", "其他收入", INC, "5051"),
+    ("FKSR", "罚款收入", INC, "5301"),
 ]
 
 
@@ -189,3 +189,24 @@ def update_expense_type(user, code: str, data: dict) -> dict:
         if before != after:
             record(user, "edit", "expense_type", code, before=before, after=after)
     return after
+
+
+def account_choices(kind: str | None = None) -> dict:
+    """For the pages: the group accounts a new type's sub-account may go under, and the existing
+    sub-accounts of the groups a type may be moved to, per kind (code, name)."""
+    kinds = [kind] if kind else list(GROUPS)
+    groups = {k: list(Account.objects.filter(code__in=GROUPS[k]).order_by("code")) for k in kinds}
+    subs = {
+        k: [
+            a
+            for a in Account.objects.filter(parent__code__in=GROUPS[k]).order_by("code")
+            if _in_group(a.code, k)
+        ]
+        for k in kinds
+    }
+    return {"parents": groups, "accounts": subs}
+
+
+def active_expense_types(kind: str) -> list[dict]:
+    """What an entry form offers: the active types of one kind."""
+    return expense_type_list(kind, active_only=True)

@@ -66,6 +66,7 @@ MENU = [
         _("Money"),
         [
             *_docs(MONEY_GROUP),
+            (_("Expense types"), "expense_types", {}, _perm(MONEY, MASTER_DATA)),
             (_("Receivables and payables"), "receivables", {}, _perm(MONEY, SALES, PURCHASE)),
             (_("Aging"), "aging", {}, _perm(MONEY, SALES, PURCHASE)),
             (_("Statements"), "statements", {}, _perm(MONEY, SALES, PURCHASE)),

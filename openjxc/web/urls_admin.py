@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views_categories as categories
+from . import views_expense_types as expense_types
 from . import views_imports as imports
 from . import views_master_data as v
 from . import views_partners as partners
@@ -12,6 +13,12 @@ urlpatterns = [
     path("items/new/", v.item_new, name="item_new"),
     path("items/<path:code>/edit/", v.item_edit, name="item_edit"),
     path("categories/", categories.categories, name="categories"),
+    path("expense-types/", expense_types.expense_types, name="expense_types"),
+    path(
+        "expense-types/<path:code>/edit/",
+        expense_types.expense_type_edit,
+        name="expense_type_edit",
+    ),
     path("categories/<path:code>/edit/", categories.category_edit, name="category_edit"),
     path("customers/", partners.customers, name="customers"),
     path("customers/new/", partners.partner_new, {"kind": "customer"}, name="customer_new"),

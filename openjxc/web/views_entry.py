@@ -34,7 +34,7 @@ from openjxc.posting.recipes import recipe_of
 from openjxc.reports.entry import allocatable_items, credit_positions
 from openjxc.users.services import APPROVE, EDIT, can
 
-from . import price_entry
+from . import expense_entry, price_entry
 from .decorators import forbidden, page
 from .doc_common import _doc_type
 from .entry_errors import all_errors, error_line, head_field, line_message
@@ -57,6 +57,8 @@ def _body_from_post(post, t, incl: bool) -> dict:
         body["due_date"] = post.get("due_date")
     if post.get("version"):
         body["version"] = post.get("version")
+    if t.kind == "expense_lines":
+        return {**body, **expense_entry.body(post)}
     if t.kind == "money":
         body["amount"] = post.get("amount") or None
         body["account"] = post.get("account") or None
@@ -105,6 +107,13 @@ def _posted_form_data(body: dict, post) -> dict:
     data = {k: v for k, v in body.items() if k != "lines"}
     if TYPES[body["type"]].kind == "price":
         data["lines"] = price_form_lines(body.get("lines", []))
+        return data
+    if TYPES[body["type"]].kind == "expense_lines":
+        pairs = zip(post.getlist("line_type"), post.getlist("line_tax"), strict=False)
+        typed = [tax for code, tax in pairs if code.strip()]
+        data["lines"] = [
+            {**ln, "tax_percent": tax} for ln, tax in zip(body["lines"], typed, strict=False)
+        ]
         return data
     items = items_by_code(ln["item"] for ln in body.get("lines", []))
     lines = []
@@ -204,6 +213,9 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
             data.get("allocations") or {},
             exclude=doc.number if doc else None,
         )
+    if t.kind == "expense_lines":
+        ctx.update(expense_entry.context(t, data))
+        return render(request, "web/documents/entry_expenses.html", ctx, status=status)
     if t.kind == "price":
         ctx.update(price_entry.context(data))
         return render(request, "web/documents/entry_prices.html", ctx, status=status)
@@ -284,7 +296,7 @@ def doc_new(request, doc_type):
         "lines": [],
         "partner": request.GET.get("partner") or None,
     }
-    if t.kind == "money":
+    if t.kind in ("money", "expense_lines"):
         data["account"] = "1002"
     return _entry(request, t, data)
 
