@@ -17,7 +17,7 @@ def body(post) -> dict:
     """The service's account and lines from the form; rows without a type are left out."""
     names = ("line_type", "line_amount", "line_tax", "line_memo")
     columns = [post.getlist(f) for f in names]
-    n = len(columns[0])
+    n = max(len(c) for c in columns)  # a missing cell is blank
     columns = [c + [""] * (n - len(c)) for c in columns]
     lines = []
     for code, amount, tax, memo in zip(*columns, strict=True):
