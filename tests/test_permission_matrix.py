@@ -47,6 +47,9 @@ MATRIX = {
     "create_price_adjustment": (Y, N, Y, N, N, Y),
     "create_category": (Y, N, N, Y, N, Y),
     "update_category": (Y, N, N, Y, N, Y),
+    "create_expense": (Y, N, N, N, Y, Y),  # money documents
+    "create_expense_type": (Y, N, N, Y, Y, Y),  # money documents or master data
+    "update_expense_type": (Y, N, N, Y, Y, Y),
 }
 
 RECEIPT = {
@@ -144,6 +147,13 @@ def run(api: As, action: str, books: dict):
 
         Category.objects.get_or_create(code="SNACK", defaults={"name": "零食"})
         return api.post("/categories/SNACK", {"name": "休闲零食"}, method="put")
+    if action == "create_expense":
+        body = {"type": "expense", "date": "2026-04-05", "account": "1001"}
+        return api.post("/documents", {**body, "lines": [{"expense_type": "FZ", "amount": "9"}]})
+    if action == "create_expense_type":
+        return api.post("/expense-types", {"code": "CLF", "name": "差旅费", "parent": "5602"})
+    if action == "update_expense_type":
+        return api.post("/expense-types/FZ", {"name": "房屋租金"}, method="put")
     if action == "create_price_adjustment":
         body = {"type": "price_adjustment", "date": "2026-04-05"}
         return api.post("/documents", {**body, "lines": [{"item": "A001", "price": "9"}]})
@@ -255,6 +265,12 @@ PAGES = {
     "/documents/opening_receivable/": (Y, N, Y, N, Y, Y),
     "/documents/opening_payable/": (Y, Y, N, N, Y, Y),
     "/import/?kind=opening_receivables": (Y, N, N, N, Y, Y),
+    "/documents/expense/": MATRIX["create_expense"],
+    "/documents/expense/new/": MATRIX["create_expense"],
+    "/documents/other_income/": MATRIX["create_expense"],
+    "/documents/other_income/new/": MATRIX["create_expense"],
+    "/expense-types/": MATRIX["create_expense_type"],
+    "/expense-types/FZ/edit/": MATRIX["update_expense_type"],
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -294,6 +310,15 @@ PAGE_POSTS = {
         "/categories/SNACK/edit/",
         {"name": "休闲零食", "parent": "", "active": "1"},
     ),
+    "create_expense": lambda b: (
+        "/documents/expense/new/",
+        {"date": "2026-04-05", "account": "1001", "line_type": "FZ", "line_amount": "9"},
+    ),
+    "create_expense_type": lambda b: (
+        "/expense-types/",
+        {"code": "CLF", "name": "差旅费", "kind": "expense", "parent": "5602"},
+    ),
+    "update_expense_type": lambda b: ("/expense-types/FZ/edit/", {"name": "房屋租金"}),
     "create_price_adjustment": lambda b: (
         "/documents/price_adjustment/new/",
         {"date": "2026-04-05", "line_item": "A001", "line_price": "9", "action": "save"},
@@ -393,6 +418,9 @@ ENDPOINTS = {
     "/reports/aging?kind=payable&basis=due_date": SUPPLIERS,
     "/opening/check": MATRIX["see_cost"],
     "/opening/accounts": MATRIX["see_cost"],
+    "/expense-types": ALL,
+    "/expense-types/FZ": ALL,
+    "/documents?type=expense": ALL,
 }
 
 
