@@ -24,7 +24,7 @@ from .decorators import page
 
 @page(MONEY, MASTER_DATA)
 def expense_types(request):
-    ctx = {"rows": expense_type_list(), **account_choices(), "v": {"kind": "expense"}}
+    ctx = {"rows": expense_type_list(), **account_choices(), "v": {}}
     if request.method != "POST":
         return render(request, "web/admin/expense_types.html", ctx)
     ctx["v"] = values = _form(request, ("code", "name", "kind", "parent"))
