@@ -9,6 +9,7 @@ from openjxc.core.api import api, unknown_endpoint
 from openjxc.documents.api import router as documents_router
 from openjxc.inventory.api import router as inventory_router
 from openjxc.ledger.api import router as ledger_router
+from openjxc.ledger.money_account_api import router as money_account_router
 from openjxc.partners.api import router as partners_router
 from openjxc.posting.api import router as posting_router
 from openjxc.posting.opening_api import router as opening_router
@@ -26,6 +27,7 @@ for r in (
     posting_router,
     opening_router,
     ledger_router,
+    money_account_router,
     closing_router,
     reports_router,
     audit_router,

@@ -85,6 +85,11 @@ FIELD_LABELS = {
     "barcode": N_("Barcode"),
     "category": N_("Category"),
     "parent": N_("Parent category"),
+    "from_account": N_("From account"),
+    "to_account": N_("To account"),
+    "fee": N_("Fee"),
+    "kind": N_("Kind"),
+    "account_no": N_("Account number"),
 }
 
 
@@ -240,6 +245,19 @@ CODES: dict[str, ErrorCode] = {
             "Activate it again or choose another warehouse."
         ),
         _keys("warehouse"),
+    ),
+    "unknown_money_account": ErrorCode(
+        422,
+        N_("%(field)s: there is no cash or bank account %(account)s."),
+        _field("account"),
+    ),
+    "inactive_money_account": ErrorCode(
+        422,
+        N_(
+            "The cash or bank account %(account)s is deactivated: it cannot be used on a new "
+            "document. Activate it again or choose another account."
+        ),
+        lambda d: {"account": d.get("account") or d.get("money_account", "")},
     ),
     "unknown_field": ErrorCode(
         422,
@@ -399,6 +417,7 @@ INVALID_KINDS = {
     "tick": N_("Tick at least one item to order."),
     "same_as_base": N_("%(field)s: an alternate unit must differ from the base unit."),
     "twice": N_("%(field)s is given twice."),
+    "same_account": N_("%(field)s must differ from the account the money comes from."),
 }
 
 

@@ -32,6 +32,8 @@ def body_fingerprint(v: dict) -> tuple:
         v.get("invoice_no", ""),
         v.get("invoice_type", ""),
         _id(v.get("account")),
+        _id(v.get("to_account")),
+        v.get("fee", 0),
         v.get("amount"),
         plan or None,
         opening,
@@ -46,6 +48,7 @@ def document_fingerprint(doc: Document) -> tuple:
         )
     )
     ledger = TYPES[doc.type].kind == "ledger"
+    opening = ledger and TYPES[doc.type].opening
     money = doc.amount if doc.account_id or ledger else None
     return (
         doc.date,
@@ -58,9 +61,11 @@ def document_fingerprint(doc: Document) -> tuple:
         doc.invoice_no,
         doc.invoice_type,
         doc.account_id,
+        doc.to_account_id,
+        doc.fee,
         money,
         doc.allocation_plan or None,
-        (doc.origin_date, doc.due_date) if ledger else None,
+        (doc.origin_date, doc.due_date) if opening else None,
         lines,
     )
 
