@@ -6,7 +6,7 @@ import pytest
 
 from openjxc.ledger.models import Account, MoneyAccount
 
-from .factories import As, audit, person, post, refused, reconciled, vouchers_of
+from .factories import As, audit, person, post, reconciled, refused, vouchers_of
 
 pytestmark = pytest.mark.usefixtures("backups_in_tmp")
 
