@@ -14,6 +14,7 @@ from openjxc.partners.api import router as partners_router
 from openjxc.posting.api import router as posting_router
 from openjxc.posting.opening_api import router as opening_router
 from openjxc.reports.api import router as reports_router
+from openjxc.reports.funds_api import router as funds_router
 from openjxc.users.api import router as users_router
 
 for r in (
@@ -30,6 +31,7 @@ for r in (
     money_account_router,
     closing_router,
     reports_router,
+    funds_router,
     audit_router,
 ):
     api.add_router("/", r)
