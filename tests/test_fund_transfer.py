@@ -60,7 +60,9 @@ def test_a_transfer_without_a_fee_is_a_pair(api, icbc):
     doc = post(api, "/documents", body, 201)
     post(api, f"/documents/{doc['number']}/approve")
     assert doc["fee"] == "0.00"
-    assert vouchers_of(doc["number"]) == ["借 1001 库存现金 200.00 / 贷 100201 银行存款—工商银行 200.00"]
+    assert vouchers_of(doc["number"]) == [
+        "借 1001 库存现金 200.00 / 贷 100201 银行存款—工商银行 200.00"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -122,9 +124,7 @@ def test_a_draft_can_be_edited_and_replayed(api, icbc):
     body = _transfer(external_ref="T-1")
     doc = post(api, "/documents", body, 201)
     assert post(api, "/documents", body, 201)["number"] == doc["number"]  # replayed
-    err = assert_error(
-        api.post("/documents", {**body, "fee": "6.00"}), 409, "idempotency_conflict"
-    )
+    err = assert_error(api.post("/documents", {**body, "fee": "6.00"}), 409, "idempotency_conflict")
     assert err["details"]["document"] == doc["number"]
     edited = api.put(f"/documents/{doc['number']}", _transfer(fee="2.00", to_account="1001"))
     assert edited.status_code == 200, edited.content
