@@ -47,6 +47,8 @@ MATRIX = {
     "create_price_adjustment": (Y, N, Y, N, N, Y),
     "create_category": (Y, N, N, Y, N, Y),
     "update_category": (Y, N, N, Y, N, Y),
+    "create_money_account": (Y, N, N, N, Y, Y),
+    "create_fund_transfer": (Y, N, N, N, Y, Y),
 }
 
 RECEIPT = {
@@ -144,6 +146,11 @@ def run(api: As, action: str, books: dict):
 
         Category.objects.get_or_create(code="SNACK", defaults={"name": "零食"})
         return api.post("/categories/SNACK", {"name": "休闲零食"}, method="put")
+    if action == "create_money_account":
+        return api.post("/money-accounts", {"code": "ICBC", "name": "工商银行", "kind": "bank"})
+    if action == "create_fund_transfer":
+        body = {"type": "fund_transfer", "date": "2026-04-05", "amount": "1"}
+        return api.post("/documents", {**body, "from_account": "1002", "to_account": "1001"})
     if action == "create_price_adjustment":
         body = {"type": "price_adjustment", "date": "2026-04-05"}
         return api.post("/documents", {**body, "lines": [{"item": "A001", "price": "9"}]})
@@ -255,6 +262,12 @@ PAGES = {
     "/documents/opening_receivable/": (Y, N, Y, N, Y, Y),
     "/documents/opening_payable/": (Y, Y, N, N, Y, Y),
     "/import/?kind=opening_receivables": (Y, N, N, N, Y, Y),
+    "/money-accounts/": MATRIX["create_money_account"],
+    "/money-accounts/1002/edit/": MATRIX["create_money_account"],
+    "/reports/cash-journal/": MATRIX["create_money_account"],
+    "/reports/funds/": MATRIX["create_money_account"],
+    "/documents/fund_transfer/": MATRIX["create_fund_transfer"],
+    "/documents/fund_transfer/new/": MATRIX["create_fund_transfer"],
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -293,6 +306,14 @@ PAGE_POSTS = {
     "update_category": lambda b: (
         "/categories/SNACK/edit/",
         {"name": "休闲零食", "parent": "", "active": "1"},
+    ),
+    "create_money_account": lambda b: (
+        "/money-accounts/",
+        {"code": "ICBC", "name": "工商银行", "kind": "bank"},
+    ),
+    "create_fund_transfer": lambda b: (
+        "/documents/fund_transfer/new/",
+        {"date": "2026-04-05", "from_account": "1002", "to_account": "1001", "amount": "1"},
     ),
     "create_price_adjustment": lambda b: (
         "/documents/price_adjustment/new/",
@@ -393,6 +414,13 @@ ENDPOINTS = {
     "/reports/aging?kind=payable&basis=due_date": SUPPLIERS,
     "/opening/check": MATRIX["see_cost"],
     "/opening/accounts": MATRIX["see_cost"],
+    "/money-accounts": MATRIX["create_money_account"],
+    "/money-accounts?active=true": MATRIX["create_money_account"],
+    "/money-accounts/1002": MATRIX["create_money_account"],
+    "/reports/cash-journal?account=1002&from=2026-03-01&to=2026-04-30": MATRIX[
+        "create_money_account"
+    ],
+    "/reports/funds?from=2026-03-01&to=2026-04-30": MATRIX["create_money_account"],
 }
 
 

@@ -74,6 +74,8 @@ def test_a_fund_transfer_through_the_form(admin_client):
     ]
     detail = _html(admin_client.get(f"/doc/{number}/"))
     assert "转出账户" in detail and "转入账户" in detail and "ICBC" in detail and "手续费" in detail
+    printed = _html(admin_client.get(f"/doc/{number}/print/"))
+    assert "银行存款—工商银行" in printed and "802.00" not in printed and "800.00" in printed
 
 
 def test_the_cash_journal_and_funds_pages(admin_client, user):
