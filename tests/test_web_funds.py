@@ -102,3 +102,12 @@ def test_the_cash_journal_and_funds_pages(admin_client, user):
     # the menu offers the three pages under 资金
     menu = _html(admin_client.get("/"))
     assert all(label in menu for label in ("结算账户", "日记账", "资金报表", "转账单"))
+
+
+def test_the_opening_page_lists_every_money_account(admin_client):
+    admin_client.post("/money-accounts/", {"code": "ICBC", "name": "工商银行", "kind": "bank"})
+    html = _html(admin_client.get("/opening/?tab=accounts"))
+    for code in ("1001", "1002", "100201", "1012"):
+        assert f'<tr data-account="{code}"' in html, code
+    assert "银行存款—工商银行" in html
+    assert '<tr data-account="2221"' not in html  # a parent that is no money account
