@@ -48,7 +48,7 @@ def test_a_bank_account_a_transfer_and_its_cash_journal(zh_page, user):
     page.wait_for_selector("#doc-status[data-status=approved]")
     assert "手续费" in page.inner_text("#doc-head")
     shot(page, "f03-fund-transfer")
-    # then: the 日记账 of 1002 shows the receipt and the transfer with the running balance
+    # then: the 日记账 of 1002 (with its banks) shows the receipt and the transfer
     page.goto("/")
     page.click('nav a:has-text("日记账")')
     page.wait_for_url("**/reports/cash-journal/")
@@ -60,9 +60,11 @@ def test_a_bank_account_a_transfer_and_its_cash_journal(zh_page, user):
     page.wait_for_url("**from=2026-03-01*")
     rows = table_rows(page, "cash-journal")
     assert rows[0][-1] == "0.00"  # opening
+    # (1002 银行存款 includes its banks: the transfer is in ICBC and out of 1002, the fee is lost)
     assert [(r[0], r[6], r[7], r[8]) for r in rows[1:]] == [
         ("2026-03-02", "1,500.00", "", "1,500.00"),
-        ("2026-03-05", "", "1,005.00", "495.00"),
+        ("2026-03-05", "1,000.00", "", "2,500.00"),
+        ("2026-03-05", "", "1,005.00", "1,495.00"),
     ]
     assert rows[1][5] == "客户一" and rows[1][4] == "货款"
     shot(page, "f04-cash-journal-1002")
