@@ -103,7 +103,7 @@ def cash_journal(code: str, date_from: dt.date, date_to: dt.date) -> dict:
                 "document": number,
                 "type": doc_type,
                 "type_name": type_label(doc_type) if doc_type else None,
-                "memo": d_memo or v_memo or "",
+                "memo": d_memo or ("" if number else v_memo),  # a voucher memo names the document
                 "partner": partner,
                 "partner_name": partner_name,
                 "debit": fen_str(d),
