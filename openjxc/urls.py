@@ -10,10 +10,12 @@ from openjxc.documents.api import router as documents_router
 from openjxc.inventory.api import router as inventory_router
 from openjxc.ledger.api import router as ledger_router
 from openjxc.ledger.expense_api import router as expense_type_router
+from openjxc.ledger.money_account_api import router as money_account_router
 from openjxc.partners.api import router as partners_router
 from openjxc.posting.api import router as posting_router
 from openjxc.posting.opening_api import router as opening_router
 from openjxc.reports.api import router as reports_router
+from openjxc.reports.funds_api import router as funds_router
 from openjxc.users.api import router as users_router
 
 for r in (
@@ -28,8 +30,10 @@ for r in (
     opening_router,
     ledger_router,
     expense_type_router,
+    money_account_router,
     closing_router,
     reports_router,
+    funds_router,
     audit_router,
 ):
     api.add_router("/", r)

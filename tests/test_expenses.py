@@ -298,7 +298,7 @@ def test_expense_refusals_change_nothing(api):
         return lambda: api.post("/documents", expense(**over))
 
     refused_now(create(account=None), 422, "invalid")  # neither account nor supplier
-    refused_now(create(account="5602"), 422, "invalid")  # not a money account
+    refused_now(create(account="5602"), 422, "unknown_money_account")  # not a money account
     refused_now(create(lines=[]), 422, "invalid")
     refused_now(
         create(lines=[{"expense_type": "NOPE", "amount": "1"}]), 422, "unknown_expense_type"

@@ -50,6 +50,8 @@ MATRIX = {
     "create_expense": (Y, N, N, N, Y, Y),  # money documents
     "create_expense_type": (Y, N, N, Y, Y, Y),  # money documents or master data
     "update_expense_type": (Y, N, N, Y, Y, Y),
+    "create_money_account": (Y, N, N, N, Y, Y),
+    "create_fund_transfer": (Y, N, N, N, Y, Y),
 }
 
 RECEIPT = {
@@ -154,6 +156,11 @@ def run(api: As, action: str, books: dict):
         return api.post("/expense-types", {"code": "CLF", "name": "差旅费", "parent": "5602"})
     if action == "update_expense_type":
         return api.post("/expense-types/FZ", {"name": "房屋租金"}, method="put")
+    if action == "create_money_account":
+        return api.post("/money-accounts", {"code": "ICBC", "name": "工商银行", "kind": "bank"})
+    if action == "create_fund_transfer":
+        body = {"type": "fund_transfer", "date": "2026-04-05", "amount": "1"}
+        return api.post("/documents", {**body, "from_account": "1002", "to_account": "1001"})
     if action == "create_price_adjustment":
         body = {"type": "price_adjustment", "date": "2026-04-05"}
         return api.post("/documents", {**body, "lines": [{"item": "A001", "price": "9"}]})
@@ -271,6 +278,12 @@ PAGES = {
     "/documents/other_income/new/": MATRIX["create_expense"],
     "/expense-types/": MATRIX["create_expense_type"],
     "/expense-types/FZ/edit/": MATRIX["update_expense_type"],
+    "/money-accounts/": MATRIX["create_money_account"],
+    "/money-accounts/1002/edit/": MATRIX["create_money_account"],
+    "/reports/cash-journal/": MATRIX["create_money_account"],
+    "/reports/funds/": MATRIX["create_money_account"],
+    "/documents/fund_transfer/": MATRIX["create_fund_transfer"],
+    "/documents/fund_transfer/new/": MATRIX["create_fund_transfer"],
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -319,6 +332,14 @@ PAGE_POSTS = {
         {"code": "CLF", "name": "差旅费", "kind": "expense", "parent": "5602"},
     ),
     "update_expense_type": lambda b: ("/expense-types/FZ/edit/", {"name": "房屋租金"}),
+    "create_money_account": lambda b: (
+        "/money-accounts/",
+        {"code": "ICBC", "name": "工商银行", "kind": "bank"},
+    ),
+    "create_fund_transfer": lambda b: (
+        "/documents/fund_transfer/new/",
+        {"date": "2026-04-05", "from_account": "1002", "to_account": "1001", "amount": "1"},
+    ),
     "create_price_adjustment": lambda b: (
         "/documents/price_adjustment/new/",
         {"date": "2026-04-05", "line_item": "A001", "line_price": "9", "action": "save"},
@@ -421,6 +442,13 @@ ENDPOINTS = {
     "/expense-types": ALL,
     "/expense-types/FZ": ALL,
     "/documents?type=expense": ALL,
+    "/money-accounts": MATRIX["create_money_account"],
+    "/money-accounts?active=true": MATRIX["create_money_account"],
+    "/money-accounts/1002": MATRIX["create_money_account"],
+    "/reports/cash-journal?account=1002&from=2026-03-01&to=2026-04-30": MATRIX[
+        "create_money_account"
+    ],
+    "/reports/funds?from=2026-03-01&to=2026-04-30": MATRIX["create_money_account"],
 }
 
 

@@ -86,6 +86,11 @@ FIELD_LABELS = {
     "category": N_("Category"),
     "parent": N_("Parent category"),
     "expense_type": N_("Expense type"),
+    "from_account": N_("From account"),
+    "to_account": N_("To account"),
+    "fee": N_("Fee"),
+    "kind": N_("Kind"),
+    "account_no": N_("Account number"),
 }
 
 
@@ -255,6 +260,19 @@ CODES: dict[str, ErrorCode] = {
         ),
         _field("expense_type"),
     ),
+    "unknown_money_account": ErrorCode(
+        422,
+        N_("%(field)s: there is no cash or bank account %(account)s."),
+        _field("account"),
+    ),
+    "inactive_money_account": ErrorCode(
+        422,
+        N_(
+            "The cash or bank account %(account)s is deactivated: it cannot be used on a new "
+            "document. Activate it again or choose another account."
+        ),
+        lambda d: {"account": d.get("account") or d.get("money_account", "")},
+    ),
     "unknown_field": ErrorCode(
         422,
         N_("The field %(field)s is not known here (a typo?); nothing was saved."),
@@ -413,6 +431,7 @@ INVALID_KINDS = {
     "tick": N_("Tick at least one item to order."),
     "same_as_base": N_("%(field)s: an alternate unit must differ from the base unit."),
     "twice": N_("%(field)s is given twice."),
+    "same_account": N_("%(field)s must differ from the account the money comes from."),
 }
 
 

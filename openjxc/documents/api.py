@@ -52,6 +52,10 @@ class DocumentIn(Input):
     account: str | None = None
     allocations: list[AllocationIn] | None = None
     auto_allocate: bool | None = None
+    # fund_transfer (转账单): money account codes; the fee goes to 5603 财务费用
+    from_account: str | None = None
+    to_account: str | None = None
+    fee: Num | None = None
     # invoices
     invoice_no: str | None = None
     invoice_type: str | None = None

@@ -36,6 +36,8 @@ def body_fingerprint(v: dict) -> tuple:
         v.get("invoice_no", ""),
         v.get("invoice_type", ""),
         _id(v.get("account")),
+        _id(v.get("to_account")),
+        v.get("fee", 0),
         v.get("amount"),
         plan or None,
         opening,
@@ -52,6 +54,7 @@ def document_fingerprint(doc: Document) -> tuple:
     )
     kind = TYPES[doc.type].kind
     ledger = kind == "ledger"
+    opening = ledger and TYPES[doc.type].opening
     money = doc.amount if doc.account_id or kind in ("ledger", "expense_lines") else None
     expense_lines = tuple(
         doc.account_lines.filter(expense_type__isnull=False)
@@ -69,9 +72,11 @@ def document_fingerprint(doc: Document) -> tuple:
         doc.invoice_no,
         doc.invoice_type,
         doc.account_id,
+        doc.to_account_id,
+        doc.fee,
         money,
         doc.allocation_plan or None,
-        (doc.origin_date, doc.due_date) if ledger else None,
+        (doc.origin_date, doc.due_date) if opening else None,
         lines,
         tuple((t, d + c, rate, tax, memo) for t, d, c, rate, tax, memo in expense_lines),
     )

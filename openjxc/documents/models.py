@@ -36,7 +36,12 @@ class Document(models.Model):
     origin_date = models.DateField(null=True)
     account = models.ForeignKey(
         "ledger.Account", null=True, on_delete=models.PROTECT, related_name="+"
+    )  # the GL account of its money account (a fund transfer: the one paying)
+    # a fund transfer (转账单): the money account receiving `amount`, and the fee (fen, 5603)
+    to_account = models.ForeignKey(
+        "ledger.Account", null=True, on_delete=models.PROTECT, related_name="+"
     )
+    fee = models.BigIntegerField(default=0)
     invoice_no = models.CharField(max_length=64, blank=True, default="")
     invoice_type = models.CharField(max_length=10, blank=True, default="")  # special | ordinary
     salesperson = models.CharField(max_length=64, blank=True, default="")

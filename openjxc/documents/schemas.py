@@ -93,3 +93,6 @@ class DocumentOut(Output):
     origin_date: str | None = None  # the open item's own date (opening receivables / payables)
     due_date: str | None = None
     account_lines: list[AccountLineOut] | None = None  # opening account balances
+    from_account: str | None = None  # 转账单: the money account paying amount + fee
+    to_account: str | None = None  # 转账单: the money account receiving amount
+    fee: str | None = None  # 转账单: to 5603 财务费用

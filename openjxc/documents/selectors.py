@@ -1,6 +1,7 @@
 """Named reads of documents, serialised the way API.md describes them, and the reads of the
 document pages (lists with their search, counts and totals, the entry form's data)."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -21,7 +22,7 @@ from .types import STATUS_LABELS, TYPES, type_label
 
 INVOICE_TYPES = tuple(code for code, t in TYPES.items() if t.kind == "invoice")
 # the relations of a document that document_dict shows, the ones most documents have first
-RELATED = ("partner", "warehouse", "to_warehouse", "source", "reversal_of", "account")
+RELATED = ("partner", "warehouse", "to_warehouse", "source", "reversal_of", "account", "to_account")
 
 
 def get_document(number: str, *, for_update: bool = False) -> Document:
@@ -71,8 +72,8 @@ def line_dict(line: DocumentLine, show_cost: bool = True) -> dict:
 
 
 def inactive_reference(doc: Document) -> tuple[str, str] | None:
-    """The first deactivated (停用) item, partner or warehouse the document names, as (kind,
-    code), or None; one plain query (it runs on every approval)."""
+    """The first deactivated (停用) item, partner, warehouse or money account the document
+    names, as (kind, code), or None; one plain query (it runs on every approval)."""
     with connection.cursor() as cur:
         cur.execute(
             "SELECT 'item', i.code FROM documents_documentline l "
@@ -80,8 +81,17 @@ def inactive_reference(doc: Document) -> tuple[str, str] | None:
             "UNION ALL SELECT 'partner', p.code FROM partners_partner p "
             "WHERE p.id = %s AND NOT p.active "
             "UNION ALL SELECT 'warehouse', w.code FROM inventory_warehouse w "
-            "WHERE w.id IN (%s, %s) AND NOT w.active LIMIT 1",
-            [doc.id, doc.partner_id, doc.warehouse_id, doc.to_warehouse_id],
+            "WHERE w.id IN (%s, %s) AND NOT w.active "
+            "UNION ALL SELECT 'money_account', m.code FROM ledger_moneyaccount m "
+            "WHERE m.account_id IN (%s, %s) AND NOT m.active LIMIT 1",
+            [
+                doc.id,
+                doc.partner_id,
+                doc.warehouse_id,
+                doc.to_warehouse_id,
+                doc.account_id,
+                doc.to_account_id,
+            ],
         )
         row = cur.fetchone()
     return (row[0], row[1]) if row else None
@@ -93,7 +103,7 @@ def require_active(doc: Document) -> None:
     found = inactive_reference(doc)
     if found is not None:
         kind, code = found
-        raise inactive(kind, code, {"item": "lines"}.get(kind, kind))
+        raise inactive(kind, code, {"item": "lines", "money_account": "account"}.get(kind, kind))
 
 
 def document_dict(doc: Document, lines=None) -> dict:
@@ -131,7 +141,7 @@ def document_dict(doc: Document, lines=None) -> dict:
         else None,
         "memo": doc.memo,
         "salesperson": doc.salesperson or None,
-        "account": doc.account.code if doc.account_id else None,
+        "account": money_account_code(doc.account) if doc.account_id else None,
         "invoice_no": doc.invoice_no or None,
         "invoice_type": doc.invoice_type or None,
         "due_date": doc.due_date.isoformat() if doc.due_date else None,
@@ -149,6 +159,10 @@ def document_dict(doc: Document, lines=None) -> dict:
         out["account_lines"] = account_lines(doc)
     if TYPES[doc.type].kind == "expense_lines":
         out["lines"] = expense_lines(doc)
+    if TYPES[doc.type].transfer:
+        out["from_account"] = out["account"]
+        out["to_account"] = money_account_code(doc.to_account) if doc.to_account_id else None
+        out["fee"] = fen_str(doc.fee)
     return out
 
 
@@ -174,6 +188,15 @@ def expense_lines(doc: Document) -> list[dict]:
             }
         )
     return out
+
+
+def money_account_code(account) -> str | None:
+    """The code of the money account (结算账户) posting to a GL account: what a document body
+    names (the seeded ones are their GL codes: 1002); the GL code if none posts to it."""
+    try:
+        return account.money_account.code
+    except ObjectDoesNotExist:
+        return account.code
 
 
 def account_lines(doc: Document) -> list[dict]:

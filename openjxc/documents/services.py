@@ -13,7 +13,7 @@ from openjxc.core.numbers import QTY_SCALE, parse_decimal, to_fen
 from openjxc.core.services import next_number
 from openjxc.core.validation import text_field
 from openjxc.inventory.models import Warehouse
-from openjxc.ledger.models import Account
+from openjxc.ledger import money_accounts
 from openjxc.ledger.services import ensure_open
 from openjxc.partners.models import Partner
 from openjxc.users.services import EDIT, require, require_warehouses
@@ -36,7 +36,7 @@ from .rules import (
     remaining_in_unit,
 )
 from .selectors import document_dict, get_document, used_quantities
-from .types import MONEY_ACCOUNTS, TYPES
+from .types import TYPES
 
 
 def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = True) -> dict:
@@ -86,7 +86,7 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
         return _resolve_money(t, data, out)
     if t.kind == "expense_lines":
         code = data.get("account")
-        account = _collect(errors, money_account, code) if code else None
+        account = _collect(errors, money_accounts.resolve, code) if code else None
         resolve_expense(t, data, out, account, errors)
         _raise_all(errors)
         return out
@@ -94,6 +94,9 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
         out["lines"] = resolve_price_lines(data.get("lines"), errors)
         _raise_all(errors)
         return out
+    if t.transfer:  # 转账单: two money accounts, an amount and a fee
+        _raise_all(errors)
+        return {**out, **money_accounts.transfer(data), "lines": []}
     if t.kind == "ledger":
         _raise_all(errors)
         return resolve_open_item(t, data, out)
@@ -278,18 +281,6 @@ def _source_line_bodies(source: Document) -> list[dict]:
     return out
 
 
-def money_account(code) -> Account:
-    """The cash or bank account a money document (or an expense paid now) names."""
-    account = Account.objects.filter(code=str(code)).first()
-    if account is None or not str(code).startswith(MONEY_ACCOUNTS):
-        raise DomainError(
-            "invalid",
-            f"account {code} is not a cash or bank account (1001, 1002, 1012)",
-            {"field": "account"},
-        )
-    return account
-
-
 def _resolve_money(t, data: dict, out: dict) -> dict:
     """receipt / payment / refund / supplier_refund: an amount, a money account, allocations."""
     out["amount"] = to_fen(parse_decimal(data.get("amount"), "amount", 2))
@@ -297,7 +288,7 @@ def _resolve_money(t, data: dict, out: dict) -> dict:
         raise DomainError(
             "invalid", "amount must be positive", {"field": "amount"}, kind="positive"
         )
-    out["account"] = money_account(data.get("account") or "1002")
+    out["account"] = money_accounts.resolve(data.get("account") or "1002")
     allocations = data.get("allocations") or []
     if not isinstance(allocations, list):
         raise DomainError("invalid", "allocations must be a list", {"field": "allocations"})
@@ -424,7 +415,7 @@ def _apply(doc: Document, v: dict) -> None:
     doc.to_warehouse, doc.source, doc.memo = v["to_warehouse"], v["source"], v["memo"]
     doc.salesperson = v.get("salesperson", "")
     doc.invoice_no, doc.invoice_type = v.get("invoice_no", ""), v.get("invoice_type", "")
-    doc.account = v.get("account")
+    doc.account, doc.to_account, doc.fee = v.get("account"), v.get("to_account"), v.get("fee", 0)
     doc.due_date = v.get("due_date")
     doc.allocation_plan = v.get("allocation_plan")
     if doc.pk is None:

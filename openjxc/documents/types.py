@@ -53,6 +53,8 @@ class DocType:
     # an opening balance (期初) of: stock | receivable | payable | accounts. Dated at the go-live
     # date, booked against 3999 期初余额差额, corrected by cancelling (never reversed)
     opening: str | None = None
+    # moves money between two money accounts (kind ledger): from_account, to_account, amount, fee
+    transfer: bool = False
 
 
 def _recipe(family: str, name: str) -> str:
@@ -326,6 +328,15 @@ TYPES = {
             recipe=_recipe("expenses", "OTHER_INCOME"),
         ),
         DocType(
+            "fund_transfer",
+            "ZJZZ",
+            _("Fund transfer"),
+            _("Fund transfers"),
+            **{**_MONEY, "partner_required": False, "kind": "ledger"},
+            transfer=True,
+            recipe=_recipe("funds", "FUND_TRANSFER"),
+        ),
+        DocType(
             "opening_stock",
             "QCKC",
             _("Opening stock document"),
@@ -441,5 +452,3 @@ STATUS_LABELS = {
     "closed": "已关闭",
 }
 register_labels("status", STATUS_LABELS)
-
-MONEY_ACCOUNTS = ("1001", "1002", "1012")  # 结算账户 and their sub-accounts

@@ -56,6 +56,15 @@ CHART = [
 ]
 
 CASH, BANK, OTHER_MONEY = "1001", "1002", "1012"
+FINANCE_COSTS = "5603"  # 财务费用: a fund transfer's fee
+# 结算账户: the GL account a new money account of each kind is a sub-account of, and the three
+# money accounts every set of books starts with (code = their GL account's code)
+MONEY_PARENTS = {"cash": CASH, "bank": BANK, "other": OTHER_MONEY}
+SEEDED_MONEY_ACCOUNTS = [
+    (CASH, "现金", "cash"),
+    (BANK, "银行存款", "bank"),
+    (OTHER_MONEY, "其他货币资金", "other"),
+]
 RECEIVABLE, PAYABLE = "1122", "2202"
 INVENTORY, PENDING_PL = "1405", "1901"
 INPUT_VAT, OUTPUT_VAT = "22210101", "22210102"

@@ -17,6 +17,22 @@ class Account(models.Model):
         return f"{self.code} {self.name}"
 
 
+class MoneyAccount(models.Model):
+    """结算账户: a cash, bank or other money account. Each posts to its own GL account (a
+    sub-account of 1001 / 1002 / 1012 made for it; the three seeded ones are those accounts
+    themselves), so the ledger needs nothing new and its code is what money documents name."""
+
+    CASH, BANK, OTHER = "cash", "bank", "other"
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10)
+    bank_name = models.CharField(max_length=100, blank=True, default="")
+    account_no = models.CharField(max_length=64, blank=True, default="")
+    active = models.BooleanField(default=True)
+    account = models.OneToOneField(Account, on_delete=models.PROTECT, related_name="money_account")
+
+
 class Period(models.Model):
     OPEN, CLOSED = "open", "closed"
 

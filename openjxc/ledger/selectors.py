@@ -4,11 +4,11 @@ from django.db import connection
 from django.db.models import Q
 
 from openjxc.core.numbers import fen_str
-from openjxc.documents.types import MONEY_ACCOUNTS
 from openjxc.inventory.costing import as_date
 
 from .chart import OPENING_DIFF
 from .models import Account, Allocation
+from .money_accounts import list_money_accounts
 from .periods import get_period
 
 
@@ -191,17 +191,10 @@ def open_items(partner_ids: list[int], include_settled: bool = False) -> list[di
     ]
 
 
-def money_accounts() -> list[Account]:
-    """The cash and bank accounts a money document may use (1001, 1002, 1012 and their
-    sub-accounts), in code order."""
-    return list(
-        Account.objects.filter(
-            Q(code__in=MONEY_ACCOUNTS)
-            | Q(code__startswith="1001")
-            | Q(code__startswith="1002")
-            | Q(code__startswith="1012")
-        ).order_by("code")
-    )
+def money_accounts() -> list:
+    """The money accounts (结算账户) a money document may choose: the active ones, in the order
+    of their GL accounts (1001, 1002 and the banks below it, 1012 …)."""
+    return list_money_accounts(active=True)
 
 
 def document_allocations(doc_id: int) -> list[dict]:

@@ -8,9 +8,9 @@ from django.db import connection
 from openjxc.core.db import add_to_columns, insert_rows
 from openjxc.core.errors import DomainError
 
-from .chart import CHART
+from .chart import CHART, SEEDED_MONEY_ACCOUNTS
 from .expense_types import seed_expense_types
-from .models import Account, AccountBalance, Period
+from .models import Account, AccountBalance, MoneyAccount, Period
 from .periods import bounds_of
 from .rows import OpenItemLine, VoucherLine
 
@@ -29,14 +29,28 @@ def seed_chart() -> None:
         )
         by_code[code] = acc
         AccountBalance.objects.get_or_create(account=acc)
+    for code, name, kind in SEEDED_MONEY_ACCOUNTS:  # 结算账户 现金, 银行存款, 其他货币资金
+        MoneyAccount.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind, "account": by_code[code]}
+        )
     seed_expense_types()
     _ACCOUNTS.clear()
 
 
+class _Ids(dict):
+    """Account ids by code; a code added since they were read (a money account's sub-account,
+    made in this or another process) reloads them."""
+
+    def __missing__(self, code):
+        self.update(account_ids())
+        if code not in self:
+            raise KeyError(code)
+        return self[code]
+
+
 class _AccountCache:
-    """Account ids by code, per database: accounts are only ever added, so the posting path need
-    not read them again. A cache miss (a new database, or an account added since — an expense
-    type's sub-account — which post_voucher notices) reloads."""
+    """Account ids by code, per database: accounts are never changed or removed, so the posting
+    path need not read them again. A cache miss (a new database, a new account) reloads."""
 
     def __init__(self):
         self.by_db: dict = {}
@@ -45,7 +59,7 @@ class _AccountCache:
         key = (connection.alias, connection.settings_dict["NAME"])
         ids = self.by_db.get(key)
         if ids is None or not ids:
-            ids = self.by_db[key] = account_ids()
+            ids = self.by_db[key] = _Ids(account_ids())
         return ids
 
     def clear(self) -> None:
@@ -74,8 +88,6 @@ def post_voucher(
         raise ValueError(f"unbalanced voucher for document {document_id}: {lines}")
     if ids is None:
         ids = _ACCOUNTS.get()
-    if any(ln.account not in ids for ln in lines):  # an account added since (a sub-account)
-        ids.update(account_ids())
     with connection.cursor() as cur:
         cur.execute(
             "INSERT INTO ledger_voucher (date, document_id, kind, memo, created_at) "

@@ -25,6 +25,7 @@ from openjxc.documents.selectors import account_lines
 from openjxc.documents.types import TYPES, opening_type
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Account
+from openjxc.ledger.money_accounts import money_gl_ids
 from openjxc.ledger.services import ensure_open
 from openjxc.users.services import APPROVE, CANCEL, EDIT, VIEW_COST, require
 
@@ -109,8 +110,10 @@ def account_balances(user) -> dict:
     }
 
 
-def _entry(i: int, raw, accounts: dict) -> tuple[Account, int, int] | None:
-    """One typed balance: (account, debit, credit) in fen, None when it is zero."""
+def _entry(i: int, raw, accounts: dict, money: set) -> tuple[Account, int, int] | None:
+    """One typed balance: (account, debit, credit) in fen, None when it is zero. A money
+    account's GL account (结算账户) takes one even when it has sub-accounts (1002 and the banks
+    below it each hold their own money)."""
     where = f"[{i}]"
     if not isinstance(raw, dict) or not raw.get("account"):
         raise DomainError(
@@ -143,7 +146,7 @@ def _entry(i: int, raw, accounts: dict) -> tuple[Account, int, int] | None:
             "result so far goes to 3103)",
             {"field": f"{where}.account", "account": code},
         )
-    if Account.objects.filter(parent=account).exists():
+    if account.id not in money and Account.objects.filter(parent=account).exists():
         raise DomainError(
             "invalid",
             f"account {code} has sub-accounts: give the opening balance of each sub-account",
@@ -170,9 +173,9 @@ def _resolve(entries) -> list[tuple[Account, int, int]]:
         raise DomainError("invalid", "at most 2000 account balances")
     codes_given = [str(e.get("account")) for e in entries if isinstance(e, dict)]
     accounts = {a.code: a for a in Account.objects.filter(code__in=codes_given)}
-    out, seen = [], set()
+    out, seen, money = [], set(), money_gl_ids()
     for i, raw in enumerate(entries):
-        entry = _entry(i, raw, accounts)
+        entry = _entry(i, raw, accounts, money)
         if entry is None:
             continue
         if entry[0].code in seen:
@@ -277,6 +280,7 @@ def account_rows() -> list[dict]:
     }
     nets = opening_balances()
     parents = set(Account.objects.exclude(parent=None).values_list("parent__code", flat=True))
+    parents -= set(Account.objects.filter(id__in=money_gl_ids()).values_list("code", flat=True))
     rows = []
     for a in Account.objects.exclude(category="profit_loss").order_by("code"):
         if a.code in (A.OPENING_DIFF, A.PENDING_PL) or a.code in parents:

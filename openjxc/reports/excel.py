@@ -57,6 +57,12 @@ MONEY_KEYS = {
     "net",
     "total",
     "balance",
+    "debit",
+    "credit",
+    "opening",
+    "closing",
+    "in",
+    "out",
 }
 
 # report filters as they appear in a query string, with the label of the title block

@@ -42,6 +42,7 @@ OBJECTS = {
     "price_level": gettext_lazy("Price level"),
     "category": gettext_lazy("Item category"),
     "expense_type": gettext_lazy("Expense type"),
+    "money_account": gettext_lazy("Cash/bank account"),
 }
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
@@ -118,6 +119,8 @@ FIELDS = {
     "level_name": gettext_lazy("Price level name"),
     "previous_price": gettext_lazy("Previous price"),
     "expense_type_name": gettext_lazy("Expense type name"),
+    "gl_account": gettext_lazy("Account"),
+    "gl_account_name": gettext_lazy("Account name"),
 }
 THRESHOLD = "approval_threshold."
 KINDS = {
@@ -125,6 +128,9 @@ KINDS = {
     "supplier": gettext_lazy("Supplier"),
     "receivable": gettext_lazy("Accounts receivable"),
     "payable": gettext_lazy("Accounts payable"),
+    "cash": gettext_lazy("Cash"),
+    "bank": gettext_lazy("Bank deposit"),
+    "other": gettext_lazy("Other money"),
 }
 PERIOD_STATUS = {"open": gettext_lazy("Open"), "closed": gettext_lazy("Closed")}
 POLICY_VALUES = {"warn": gettext_lazy("Warn and allow"), "block": gettext_lazy("Block")}

@@ -70,6 +70,9 @@ MENU = [
             (_("Receivables and payables"), "receivables", {}, _perm(MONEY, SALES, PURCHASE)),
             (_("Aging"), "aging", {}, _perm(MONEY, SALES, PURCHASE)),
             (_("Statements"), "statements", {}, _perm(MONEY, SALES, PURCHASE)),
+            (_("Cash/bank accounts"), "money_accounts", {}, _perm(MONEY)),
+            (_("Cash journal"), "cash_journal", {}, _perm(MONEY)),
+            (_("Funds report"), "funds_report", {}, _perm(MONEY)),
         ],
     ),
     (

@@ -59,6 +59,10 @@ def _body_from_post(post, t, incl: bool) -> dict:
         body["version"] = post.get("version")
     if t.kind == "expense_lines":
         return {**body, **expense_entry.body(post)}
+    if t.transfer:
+        for key in ("from_account", "to_account", "amount", "fee"):
+            body[key] = post.get(key) or None
+        return body
     if t.kind == "money":
         body["amount"] = post.get("amount") or None
         body["account"] = post.get("account") or None
@@ -205,8 +209,9 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
         if doc is None and t.source_types
         else [],
     }
+    if t.kind == "money" or t.transfer:
+        ctx["accounts"] = money_accounts()  # the active 结算账户, with their names
     if t.kind == "money":
-        ctx["accounts"] = money_accounts()
         ctx["open_items"] = _open_item_rows(
             t,
             data.get("partner"),
@@ -285,7 +290,7 @@ def doc_new(request, doc_type):
                 back=reverse("doc_new", args=[doc_type]),
             )
         return _save(request, t)
-    if t.kind == "ledger":  # opening receivables, payables, accounts: entered on the 期初 page
+    if t.kind == "ledger" and t.opening:  # opening receivables, payables, accounts: 期初 page
         return redirect(f"{reverse('opening')}?tab={t.opening}")
     warehouses = user_warehouses(request.user, active_only=True)
     first = warehouses[0] if warehouses else None
@@ -298,6 +303,8 @@ def doc_new(request, doc_type):
     }
     if t.kind in ("money", "expense_lines"):
         data["account"] = "1002"
+    if t.transfer:
+        data["account"] = data["from_account"] = "1002"
     return _entry(request, t, data)
 
 
