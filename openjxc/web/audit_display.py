@@ -41,6 +41,7 @@ OBJECTS = {
     "books": gettext_lazy("Books"),
     "price_level": gettext_lazy("Price level"),
     "category": gettext_lazy("Item category"),
+    "account_mapping": gettext_lazy("Account mapping of the voucher export"),
 }
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
@@ -48,6 +49,7 @@ OBJECT_NAMES = {
 }
 # Fields the error sentences do not name already (core/error_codes.py FIELD_LABELS).
 FIELDS = {
+    "accounts": gettext_lazy("Account mapping"),
     "id": gettext_lazy("Internal id"),
     "number": gettext_lazy("Number"),
     "type": gettext_lazy("Type"),
