@@ -135,6 +135,7 @@ def voucher_details(ids: list[int], provisional: bool = True) -> list[dict]:
     period at once)."""
     if not ids:
         return []
+    ensure_periods()  # the period rows through today, which the provisional numbers count in
     marks = ",".join(["%s"] * len(ids))
     rank = (
         "(SELECT COUNT(*) FROM ledger_voucher w WHERE w.date >= per.start AND "
