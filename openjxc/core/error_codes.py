@@ -85,6 +85,8 @@ FIELD_LABELS = {
     "barcode": N_("Barcode"),
     "category": N_("Category"),
     "parent": N_("Parent category"),
+    "format": N_("Export format"),
+    "period": N_("Period"),
 }
 
 
