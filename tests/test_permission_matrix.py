@@ -47,6 +47,7 @@ MATRIX = {
     "create_price_adjustment": (Y, N, Y, N, N, Y),
     "create_category": (Y, N, N, Y, N, Y),
     "update_category": (Y, N, N, Y, N, Y),
+    "edit_export_mapping": (Y, N, N, N, Y, Y),  # the money area, seeing cost
 }
 
 RECEIPT = {
@@ -144,6 +145,9 @@ def run(api: As, action: str, books: dict):
 
         Category.objects.get_or_create(code="SNACK", defaults={"name": "零食"})
         return api.post("/categories/SNACK", {"name": "休闲零食"}, method="put")
+    if action == "edit_export_mapping":
+        body = {"items": [{"account": "1405", "code": "1405.01"}]}
+        return api.put("/journal/export-mapping?format=kingdee", body)
     if action == "create_price_adjustment":
         body = {"type": "price_adjustment", "date": "2026-04-05"}
         return api.post("/documents", {**body, "lines": [{"item": "A001", "price": "9"}]})
@@ -255,6 +259,13 @@ PAGES = {
     "/documents/opening_receivable/": (Y, N, Y, N, Y, Y),
     "/documents/opening_payable/": (Y, Y, N, N, Y, Y),
     "/import/?kind=opening_receivables": (Y, N, N, N, Y, Y),
+    "/journal/": MATRIX["read_journal"],
+    "/journal/?period=2026-03&account=2221&format=xlsx": MATRIX["read_journal"],
+    "/journal/print/?document=CGRK202603010001": MATRIX["read_journal"],
+    "/reports/trial-balance/?period=2026-03": MATRIX["see_cost"],
+    "/reports/trial-balance/?period=2026-03&format=xlsx": MATRIX["see_cost"],
+    "/journal/export/?period=2026-03&format=kingdee": MATRIX["edit_export_mapping"],
+    "/journal/mapping/": MATRIX["edit_export_mapping"],
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -293,6 +304,10 @@ PAGE_POSTS = {
     "update_category": lambda b: (
         "/categories/SNACK/edit/",
         {"name": "休闲零食", "parent": "", "active": "1"},
+    ),
+    "edit_export_mapping": lambda b: (
+        "/journal/mapping/?format=kingdee",
+        {"account": ["1405"], "code_1405": "1405.01", "name_1405": ""},
     ),
     "create_price_adjustment": lambda b: (
         "/documents/price_adjustment/new/",
@@ -393,6 +408,10 @@ ENDPOINTS = {
     "/reports/aging?kind=payable&basis=due_date": SUPPLIERS,
     "/opening/check": MATRIX["see_cost"],
     "/opening/accounts": MATRIX["see_cost"],
+    "/journal?period=2026-03&account=2221&document={approved}": MATRIX["read_journal"],
+    "/journal/export?period=2026-03&format=kingdee": MATRIX["edit_export_mapping"],
+    "/journal/export?period=2026-03&format=yonyou": MATRIX["edit_export_mapping"],
+    "/journal/export-mapping?format=kingdee": MATRIX["edit_export_mapping"],
 }
 
 
@@ -494,6 +513,10 @@ def test_no_response_carries_cost_without_view_cost(client, priced_books):
         "/backups",
         "/opening/check",
         "/opening/accounts",
+        "/journal?period=2026-03&account=2221&document={approved}",
+        "/journal/export?period=2026-03&format=kingdee",
+        "/journal/export?period=2026-03&format=yonyou",
+        "/journal/export-mapping?format=kingdee",
     )  # 403 for this role
     responses = [api.get(t.format(**priced_books)) for t in ENDPOINTS if t not in needs_cost]
     body = {**RECEIPT, "lines": [{"item": "A003", "qty": "2", "price": "3.17"}]}
