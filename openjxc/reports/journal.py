@@ -129,59 +129,23 @@ def _person(alias: str) -> str:
     return f"COALESCE(NULLIF({alias}.first_name, ''), {alias}.username)"
 
 
-def voucher_details(ids: list[int], provisional: bool = True) -> list[dict]:
-    """The vouchers with these ids, in date order, with lines, names and numbers. Without
-    `provisional` the caller numbers open-period vouchers itself (the export does, for a whole
-    period at once)."""
-    if not ids:
-        return []
+CHUNK = 2000  # vouchers read at a time (stays under SQLite's limit of bound parameters)
+
+
+def voucher_details(ids: list[int]) -> list[dict]:
+    """The vouchers with these ids, in date order, with lines, names and numbers."""
     ensure_periods()  # the period rows through today, which the provisional numbers count in
-    marks = ",".join(["%s"] * len(ids))
-    rank = (
-        "(SELECT COUNT(*) FROM ledger_voucher w WHERE w.date >= per.start AND "
-        "(w.date < v.date OR (w.date = v.date AND w.id <= v.id)))"
-        if provisional
-        else "NULL"
-    )
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT v.id, v.date, v.kind, v.memo, n.number, d.number, d.type, dp.name, "
-            f"{_person('cu')}, {_person('au')}, {_person('bu')}, "
-            f"CASE WHEN n.number IS NULL AND per.id IS NOT NULL THEN {rank} END "
-            f"{FROM}"
-            "LEFT JOIN partners_partner dp ON dp.id = d.partner_id "
-            "LEFT JOIN auth_user cu ON cu.id = d.created_by_id "
-            "LEFT JOIN auth_user au ON au.id = d.approved_by_id "
-            "LEFT JOIN closing_periodclose pc ON pc.period_id = n.period_id "
-            "LEFT JOIN auth_user bu ON bu.id = pc.closed_by_id "
-            "LEFT JOIN ledger_period per ON v.date >= per.start AND v.date <= per.end "
-            "AND per.status = 'open' "
-            f"WHERE v.id IN ({marks}) ORDER BY v.date, v.id",
-            ids,
-        )
-        heads = cur.fetchall()
-        cur.execute(
-            "SELECT l.voucher_id, a.code, a.name, l.debit, l.credit, p.code, p.name "
-            "FROM ledger_journalline l JOIN ledger_account a ON a.id = l.account_id "
-            "LEFT JOIN partners_partner p ON p.id = l.partner_id "
-            f"WHERE l.voucher_id IN ({marks}) ORDER BY l.voucher_id, l.id",
-            ids,
-        )
-        lines: dict[int, list] = {}
-        for vid, code, name, debit, credit, pcode, pname in cur.fetchall():
-            lines.setdefault(vid, []).append(
-                {
-                    "account": code,
-                    "account_name": name,
-                    "debit": int(debit),
-                    "credit": int(credit),
-                    "partner": pcode,
-                    "partner_name": pname,
-                }
-            )
+    heads, lines = [], {}
+    for n in range(0, len(ids), CHUNK):
+        chunk_heads, chunk_lines = _read(ids[n : n + CHUNK])
+        heads += chunk_heads
+        lines.update(chunk_lines)
+    heads.sort(key=lambda h: (h[1], h[0]))
+    ranks = _provisional_ranks({h[11] for h in heads if h[4] is None and h[11] is not None})
     out = []
-    for vid, day, kind, memo, number, doc, dtype, partner, maker, checker, keeper, rn in heads:
+    for vid, day, kind, memo, number, doc, dtype, partner, maker, checker, keeper, per in heads:
         ls = lines.get(vid, [])
+        rn = ranks.get(vid) if number is None and per is not None else None
         out.append(
             {
                 "id": vid,
@@ -203,6 +167,63 @@ def voucher_details(ids: list[int], provisional: bool = True) -> list[dict]:
             }
         )
     return out
+
+
+def _read(ids: list[int]) -> tuple[list, dict]:
+    """(heads, lines by voucher) of up to CHUNK vouchers."""
+    marks = ",".join(["%s"] * len(ids))
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT v.id, v.date, v.kind, v.memo, n.number, d.number, d.type, dp.name, "
+            f"{_person('cu')}, {_person('au')}, {_person('bu')}, per.id "
+            f"{FROM}"
+            "LEFT JOIN partners_partner dp ON dp.id = d.partner_id "
+            "LEFT JOIN auth_user cu ON cu.id = d.created_by_id "
+            "LEFT JOIN auth_user au ON au.id = d.approved_by_id "
+            "LEFT JOIN closing_periodclose pc ON pc.period_id = n.period_id "
+            "LEFT JOIN auth_user bu ON bu.id = pc.closed_by_id "
+            "LEFT JOIN ledger_period per ON v.date >= per.start AND v.date <= per.end "
+            "AND per.status = 'open' "
+            f"WHERE v.id IN ({marks})",
+            ids,
+        )
+        heads = cur.fetchall()
+        cur.execute(
+            "SELECT l.voucher_id, a.code, a.name, l.debit, l.credit, p.code, p.name, p.kind "
+            "FROM ledger_journalline l JOIN ledger_account a ON a.id = l.account_id "
+            "LEFT JOIN partners_partner p ON p.id = l.partner_id "
+            f"WHERE l.voucher_id IN ({marks}) ORDER BY l.voucher_id, l.id",
+            ids,
+        )
+        lines: dict[int, list] = {}
+        for vid, code, name, debit, credit, pcode, pname, pkind in cur.fetchall():
+            lines.setdefault(vid, []).append(
+                {
+                    "account": code,
+                    "account_name": name,
+                    "debit": int(debit),
+                    "credit": int(credit),
+                    "partner": pcode,
+                    "partner_name": pname,
+                    "partner_kind": pkind,
+                }
+            )
+    return [(h[0], as_date(h[1]), *h[2:]) for h in heads], lines
+
+
+def _provisional_ranks(period_ids: set[int]) -> dict[int, int]:
+    """voucher id -> its place (1, 2, …) among the vouchers of its open period in date and id
+    order: the number close will give it. One read of ids per period asked for."""
+    ranks: dict[int, int] = {}
+    with connection.cursor() as cur:
+        for pid in sorted(period_ids):
+            cur.execute(
+                "SELECT v.id FROM ledger_voucher v JOIN ledger_period p ON p.id = %s "
+                "WHERE v.date >= p.start AND v.date <= p.end ORDER BY v.date, v.id",
+                [pid],
+            )
+            ranks.update((vid, n) for n, (vid,) in enumerate(cur.fetchall(), 1))
+    return ranks
 
 
 def summary(kind: str, memo: str, doc_type: str | None, number: str | None, partner) -> str:

@@ -19,8 +19,6 @@ from openjxc.partners.models import Partner
 from .excel import MONEY, _cell
 from .journal import VOUCHER_WORD, vouchers
 
-CHUNK = 2000  # vouchers read at a time (stays under SQLite's limit of bound parameters)
-
 # 金蝶 KIS 专业版 凭证引入 (Excel): column header -> what we fill (a key of the row dict below)
 KINGDEE = (
     ("凭证日期", "date"),
@@ -98,52 +96,44 @@ def export_rows(period: str, fmt: str) -> tuple[list[dict], bool]:
     fmt = check_format(fmt)
     p = get_period(period)
     mapped = mappings(fmt)
-    kinds = dict(Partner.objects.values_list("code", "kind"))
-    rows, seq = [], 0
-    offset = 0
-    while True:
-        batch = vouchers(date_from=p.start, date_to=p.end, limit=CHUNK, offset=offset)["items"]
-        for v in batch:
-            seq += 1
-            number = int(v["number"].rsplit("-", 1)[-1]) if v["number"] else seq
-            for n, ln in enumerate(v["lines"]):
-                code, name = mapped.get(ln["account"], (ln["account"], ln["account_name"]))
-                kind = kinds.get(ln["partner"])
-                rows.append(
-                    {
-                        "date": v["date"],
-                        "year": p.start.year,
-                        "month": p.start.month,
-                        "word": VOUCHER_WORD,
-                        "number": number,
-                        "code": code,
-                        "name": name or ln["account_name"],
-                        "currency_code": "RMB",
-                        "currency_name": "人民币",
-                        "amount": fen_str(ln["debit"] or ln["credit"]),
-                        "debit": fen_str(ln["debit"]),
-                        "credit": fen_str(ln["credit"]),
-                        "maker": v["maker"] or "",
-                        "checker": v["checker"] or "",
-                        "bookkeeper": v["bookkeeper"] or "",
-                        "summary": v["summary"],
-                        "zero": 0,
-                        "document": v["document"] or "",
-                        "attachments": v["attachments"],
-                        "sequence": seq,
-                        "rate_type": "公司汇率",
-                        "rate": 1,
-                        "entry": n,
-                        "item": f"{ITEM_CLASS[kind]}---{ln['partner']}---{ln['partner_name']}"
-                        if kind in ITEM_CLASS
-                        else "",
-                        "customer": ln["partner"] if kind == Partner.CUSTOMER else "",
-                        "supplier": ln["partner"] if kind == Partner.SUPPLIER else "",
-                    }
-                )
-        if len(batch) < CHUNK:
-            break
-        offset += CHUNK
+    rows = []
+    for seq, v in enumerate(vouchers(date_from=p.start, date_to=p.end)["items"], 1):
+        number = int((v["number"] or v["provisional_number"] or str(seq)).rsplit("-", 1)[-1])
+        for n, ln in enumerate(v["lines"]):
+            code, name = mapped.get(ln["account"], (ln["account"], ln["account_name"]))
+            kind = ln["partner_kind"]
+            rows.append(
+                {
+                    "date": v["date"],
+                    "year": p.start.year,
+                    "month": p.start.month,
+                    "word": VOUCHER_WORD,
+                    "number": number,
+                    "code": code,
+                    "name": name or ln["account_name"],
+                    "currency_code": "RMB",
+                    "currency_name": "人民币",
+                    "amount": fen_str(ln["debit"] or ln["credit"]),
+                    "debit": fen_str(ln["debit"]),
+                    "credit": fen_str(ln["credit"]),
+                    "maker": v["maker"] or "",
+                    "checker": v["checker"] or "",
+                    "bookkeeper": v["bookkeeper"] or "",
+                    "summary": v["summary"],
+                    "zero": 0,
+                    "document": v["document"] or "",
+                    "attachments": v["attachments"],
+                    "sequence": seq,
+                    "rate_type": "公司汇率",
+                    "rate": 1,
+                    "entry": n,
+                    "item": f"{ITEM_CLASS[kind]}---{ln['partner']}---{ln['partner_name']}"
+                    if kind in ITEM_CLASS
+                    else "",
+                    "customer": ln["partner"] if kind == Partner.CUSTOMER else "",
+                    "supplier": ln["partner"] if kind == Partner.SUPPLIER else "",
+                }
+            )
     return rows, p.status != Period.CLOSED
 
 
