@@ -16,6 +16,7 @@ from openjxc.posting.api import router as posting_router
 from openjxc.posting.opening_api import router as opening_router
 from openjxc.reports.api import router as reports_router
 from openjxc.reports.funds_api import router as funds_router
+from openjxc.reports.journal_api import router as journal_router
 from openjxc.users.api import router as users_router
 
 for r in (
@@ -34,6 +35,7 @@ for r in (
     closing_router,
     reports_router,
     funds_router,
+    journal_router,
     audit_router,
 ):
     api.add_router("/", r)

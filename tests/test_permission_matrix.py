@@ -52,6 +52,7 @@ MATRIX = {
     "update_expense_type": (Y, N, N, Y, Y, Y),
     "create_money_account": (Y, N, N, N, Y, Y),
     "create_fund_transfer": (Y, N, N, N, Y, Y),
+    "edit_export_mapping": (Y, N, N, N, Y, Y),  # the money area, seeing cost
 }
 
 RECEIPT = {
@@ -161,6 +162,9 @@ def run(api: As, action: str, books: dict):
     if action == "create_fund_transfer":
         body = {"type": "fund_transfer", "date": "2026-04-05", "amount": "1"}
         return api.post("/documents", {**body, "from_account": "1002", "to_account": "1001"})
+    if action == "edit_export_mapping":
+        body = {"items": [{"account": "1405", "code": "1405.01"}]}
+        return api.put("/journal/export-mapping?format=kingdee", body)
     if action == "create_price_adjustment":
         body = {"type": "price_adjustment", "date": "2026-04-05"}
         return api.post("/documents", {**body, "lines": [{"item": "A001", "price": "9"}]})
@@ -284,6 +288,13 @@ PAGES = {
     "/reports/funds/": MATRIX["create_money_account"],
     "/documents/fund_transfer/": MATRIX["create_fund_transfer"],
     "/documents/fund_transfer/new/": MATRIX["create_fund_transfer"],
+    "/journal/": MATRIX["read_journal"],
+    "/journal/?period=2026-03&account=2221&format=xlsx": MATRIX["read_journal"],
+    "/journal/print/?document=CGRK202603010001": MATRIX["read_journal"],
+    "/reports/trial-balance/?period=2026-03": MATRIX["see_cost"],
+    "/reports/trial-balance/?period=2026-03&format=xlsx": MATRIX["see_cost"],
+    "/journal/export/?period=2026-03&format=kingdee": MATRIX["edit_export_mapping"],
+    "/journal/mapping/": MATRIX["edit_export_mapping"],
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -339,6 +350,10 @@ PAGE_POSTS = {
     "create_fund_transfer": lambda b: (
         "/documents/fund_transfer/new/",
         {"date": "2026-04-05", "from_account": "1002", "to_account": "1001", "amount": "1"},
+    ),
+    "edit_export_mapping": lambda b: (
+        "/journal/mapping/?format=kingdee",
+        {"account": ["1405"], "code_1405": "1405.01", "name_1405": ""},
     ),
     "create_price_adjustment": lambda b: (
         "/documents/price_adjustment/new/",
@@ -449,6 +464,10 @@ ENDPOINTS = {
         "create_money_account"
     ],
     "/reports/funds?from=2026-03-01&to=2026-04-30": MATRIX["create_money_account"],
+    "/journal?period=2026-03&account=2221&document={approved}": MATRIX["read_journal"],
+    "/journal/export?period=2026-03&format=kingdee": MATRIX["edit_export_mapping"],
+    "/journal/export?period=2026-03&format=yonyou": MATRIX["edit_export_mapping"],
+    "/journal/export-mapping?format=kingdee": MATRIX["edit_export_mapping"],
 }
 
 
@@ -550,6 +569,10 @@ def test_no_response_carries_cost_without_view_cost(client, priced_books):
         "/backups",
         "/opening/check",
         "/opening/accounts",
+        "/journal?period=2026-03&account=2221&document={approved}",
+        "/journal/export?period=2026-03&format=kingdee",
+        "/journal/export?period=2026-03&format=yonyou",
+        "/journal/export-mapping?format=kingdee",
     )  # 403 for this role
     responses = [api.get(t.format(**priced_books)) for t in ENDPOINTS if t not in needs_cost]
     body = {**RECEIPT, "lines": [{"item": "A003", "qty": "2", "price": "3.17"}]}

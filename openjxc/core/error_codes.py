@@ -91,6 +91,8 @@ FIELD_LABELS = {
     "fee": N_("Fee"),
     "kind": N_("Kind"),
     "account_no": N_("Account number"),
+    "format": N_("Export format"),
+    "period": N_("Period"),
 }
 
 

@@ -1,7 +1,6 @@
 from ninja import Query, Router
 
 from openjxc.core.api import Output, page, page_of, typed
-from openjxc.core.schema_fields import Fen
 from openjxc.documents.access import visible_partner_ids
 from openjxc.documents.rules import query_date
 from openjxc.users.services import VIEW_COST, require
@@ -17,24 +16,6 @@ class AccountOut(Output):
     name: str
     category: str
     direction: str
-
-
-class JournalLineOut(Output):
-    account: str
-    account_name: str
-    debit: Fen
-    credit: Fen
-    partner: str | None
-
-
-class VoucherOut(Output):
-    id: int
-    date: str
-    number: str | None
-    kind: str
-    memo: str | None
-    document: str | None
-    lines: list[JournalLineOut]
 
 
 class TrialRowOut(Output):
@@ -94,21 +75,6 @@ def accounts(request, limit: int = 1000, offset: int = 0):
         for a in Account.objects.order_by("code")
     ]
     return page(rows, limit, offset)
-
-
-@router.get("/journal", response=typed(page_of(VoucherOut)))
-def journal(
-    request,
-    date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD"),
-    date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD"),
-    limit: int = 1000,
-    offset: int = 0,
-):
-    """Vouchers with their lines (they show cost of goods: needs view_cost)."""
-    require(request.user, VIEW_COST)
-    return page(
-        selectors.journal(query_date(date_from, "from"), query_date(date_to, "to")), limit, offset
-    )
 
 
 @router.get("/reports/trial-balance", response=typed(TrialBalanceOut))

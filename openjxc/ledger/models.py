@@ -169,3 +169,18 @@ class ExpenseType(models.Model):
     kind = models.CharField(max_length=10)  # expense | income
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     active = models.BooleanField(default=True)
+
+
+class AccountMapping(models.Model):
+    """科目对照: the accountant's own code (and name) of one of our accounts in the voucher export
+    of one format (kingdee, yonyou); an account without a row exports with our code."""
+
+    format = models.CharField(max_length=10)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["format", "account"], name="uniq_account_mapping")
+        ]

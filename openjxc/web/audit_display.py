@@ -43,6 +43,7 @@ OBJECTS = {
     "category": gettext_lazy("Item category"),
     "expense_type": gettext_lazy("Expense type"),
     "money_account": gettext_lazy("Cash/bank account"),
+    "account_mapping": gettext_lazy("Account mapping of the voucher export"),
 }
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
@@ -50,6 +51,7 @@ OBJECT_NAMES = {
 }
 # Fields the error sentences do not name already (core/error_codes.py FIELD_LABELS).
 FIELDS = {
+    "accounts": gettext_lazy("Account mapping"),
     "id": gettext_lazy("Internal id"),
     "number": gettext_lazy("Number"),
     "type": gettext_lazy("Type"),

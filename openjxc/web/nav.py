@@ -86,6 +86,8 @@ MENU = [
             (_("Sales summary"), "trade_summary", {"kind": "sales"}, _perm(SALES, MONEY)),
             (_("Purchase summary"), "trade_summary", {"kind": "purchase"}, _perm(PURCHASE, MONEY)),
             (_("Gross margin"), "margin_report", {}, _perm("users.view_cost")),
+            (_("Journal"), "journal", {}, _perm(VIEW_COST)),
+            (_("Trial balance"), "trial_balance", {}, _perm(VIEW_COST)),
         ],
     ),
     (

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("openjxc.web.urls_admin")),
     path("", include("openjxc.web.urls_opening")),
     path("", include("openjxc.web.urls_money")),
+    path("", include("openjxc.web.urls_journal")),
 ]
