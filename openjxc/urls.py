@@ -13,6 +13,7 @@ from openjxc.partners.api import router as partners_router
 from openjxc.posting.api import router as posting_router
 from openjxc.posting.opening_api import router as opening_router
 from openjxc.reports.api import router as reports_router
+from openjxc.reports.statements_api import router as statements_router
 from openjxc.users.api import router as users_router
 
 for r in (
@@ -28,6 +29,7 @@ for r in (
     ledger_router,
     closing_router,
     reports_router,
+    statements_router,
     audit_router,
 ):
     api.add_router("/", r)
