@@ -77,3 +77,16 @@ def test_menu_and_pages_only_for_view_cost(client, user):
     home = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "/reports/income-statement/" not in home
     assert client.get("/reports/income-statement/").status_code == 403
+
+
+def test_the_1901_warning_links_to_the_statements_for_finance(client, user):
+    # given a stock count loss left on 1901 in January
+    doc(user, "purchase_receipt", "2026-01-05", [("A001", 10, "5.00")])
+    doc(user, "stock_count", "2026-01-10", [("A001", 9)])
+    client.force_login(person("财务"))
+    # when the 财务 opens the close check
+    html = client.get("/periods/2026-01/check/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    # then the warning links to the balance sheet and the income statement of the period
+    assert "待处理财产损溢" in html or "1901" in html
+    assert 'href="/reports/balance-sheet/?period=2026-01"' in html
+    assert 'href="/reports/income-statement/?period=2026-01"' in html
