@@ -1,7 +1,7 @@
 """利润表 (会小企02表) and 资产负债表 (会小企01表) of 小企业会计准则, from account balances.
 
-Balances come from the latest closed period's AccountSnapshot plus the journal lines since (index
-jl_date_account), so a report reads at most one period of lines. An account counts in the line of
+Balances come from the latest closed period's AccountSnapshot plus the journal lines since
+(ledger/balances.py), so a report reads at most one period of lines. An account counts in the line of
 its top-level account (sub-accounts roll up by the parent chain). The 利润表 leaves out the
 结转损益 vouchers and their reopen cancellations (Voucher.CLOSING_KINDS): it is the same before
 and after a close. The line numbers and names are those of the official forms (the 其中 rows
@@ -15,6 +15,7 @@ from openjxc.core.numbers import fen_str
 from openjxc.core.services import start_date
 from openjxc.documents.types import TYPES
 from openjxc.ledger import chart as A
+from openjxc.ledger.balances import balances_through, movement
 from openjxc.ledger.models import Account, Period, Voucher
 from openjxc.ledger.periods import get_period
 
@@ -128,49 +129,24 @@ def _roots() -> tuple[dict[int, str], dict[str, str]]:
     return roots, {a.code: a.category for a in accounts.values() if not a.parent_id}
 
 
-def balances_through(day: dt.date) -> dict[int, int]:
-    """account id -> debit − credit of every line dated on or before `day`: the latest closed
-    period's snapshot ending by then plus the lines since."""
-    snap = (
-        Period.objects.filter(status=Period.CLOSED, end__lte=day, close_record__isnull=False)
-        .order_by("-end")
-        .first()
-    )
-    nets: dict[int, int] = {}
-    if snap is not None:
-        parts = [
-            (
-                "SELECT account_id, debit - credit FROM closing_accountsnapshot WHERE period_id = %s",
-                [snap.id],
-            ),
-            (
-                "SELECT account_id, SUM(debit) - SUM(credit) FROM ledger_journalline "
-                "WHERE date > %s AND date <= %s GROUP BY account_id",
-                [snap.end, day],
-            ),
-        ]
-    else:
-        parts = [
-            (
-                "SELECT account_id, SUM(debit) - SUM(credit) FROM ledger_journalline "
-                "WHERE date <= %s GROUP BY account_id",
-                [day],
-            )
-        ]
-    for sql, args in parts:
-        for account, net in _rows(sql, args):
-            nets[account] = nets.get(account, 0) + int(net)
-    return nets
+def _nets(sums: dict[int, tuple[int, int]]) -> dict[int, int]:
+    return {a: d - c for a, (d, c) in sums.items()}
 
 
 def _closing_vouchers(date_from: dt.date, date_to: dt.date) -> dict[int, int]:
-    """account id -> net of the 结转损益 vouchers and their cancellations dated in the range."""
-    marks = ", ".join(["%s"] * len(Voucher.CLOSING_KINDS))
+    """account id -> net of the 结转损益 vouchers and their cancellations dated in the range.
+    They are dated on period ends, so only those days' vouchers are read (index on date)."""
+    ends = list(
+        Period.objects.filter(end__gte=date_from, end__lte=date_to).values_list("end", flat=True)
+    )
+    if not ends:
+        return {}
+    kinds = ", ".join(["%s"] * len(Voucher.CLOSING_KINDS))
     rows = _rows(
         "SELECT l.account_id, SUM(l.debit) - SUM(l.credit) FROM ledger_voucher v "
-        f"JOIN ledger_journalline l ON l.voucher_id = v.id WHERE v.kind IN ({marks}) "
-        "AND v.date >= %s AND v.date <= %s GROUP BY l.account_id",
-        [*Voucher.CLOSING_KINDS, date_from, date_to],
+        f"JOIN ledger_journalline l ON l.voucher_id = v.id WHERE v.kind IN ({kinds}) "
+        f"AND v.date IN ({', '.join(['%s'] * len(ends))}) GROUP BY l.account_id",
+        [*Voucher.CLOSING_KINDS, *ends],
     )
     return {a: int(n) for a, n in rows}
 
@@ -194,16 +170,10 @@ def year_start(period) -> dt.date:
     return dt.date(period.start.year, 1, 1)
 
 
-def _pl_movement(date_from: dt.date, date_to: dt.date, roots) -> dict[str, int]:
-    """Top-level code -> debit − credit of the lines dated in the range, closing vouchers left
-    out."""
-    day_before = date_from - dt.timedelta(days=1)
-    nets = _minus(
-        balances_through(date_to),
-        balances_through(day_before),
-        _closing_vouchers(date_from, date_to),
-    )
-    return _by_root(nets, roots)
+def _pl_movement(nets: dict[int, int], date_from: dt.date, date_to: dt.date, roots):
+    """Top-level code -> debit − credit of the lines dated in the range (`nets`), the closing
+    vouchers left out."""
+    return _by_root(_minus(nets, _closing_vouchers(date_from, date_to)), roots)
 
 
 def _income_column(by_root: dict[str, int]) -> dict[int, int]:
@@ -222,8 +192,13 @@ def income_statement(name: str) -> dict:
     period = get_period(name)
     roots, _cats = _roots()
     start = year_start(period)
-    this = _income_column(_pl_movement(period.start, period.end, roots))
-    ytd = _income_column(_pl_movement(start, period.end, roots))
+    this = _income_column(
+        _pl_movement(_nets(movement(period.start, period.end)), period.start, period.end, roots)
+    )
+    year = _minus(
+        _nets(balances_through(period.end)), _nets(balances_through(start - dt.timedelta(days=1)))
+    )
+    ytd = _income_column(_pl_movement(year, start, period.end, roots))
     names = {line: n for line, n, _s, _c in INCOME_LINES}
     names.update({line: n for line, (n, _refs) in INCOME_TOTALS.items()})
     items = [
@@ -254,11 +229,10 @@ def _opening_documents(date_from: dt.date, date_to: dt.date) -> dict[int, int]:
     if go_live is None or not date_from <= go_live <= date_to:
         return {}
     types = [c for c, t in TYPES.items() if t.opening]
-    rows = _rows(
-        "SELECT l.account_id, SUM(l.debit) - SUM(l.credit) FROM ledger_journalline l "
-        "JOIN ledger_voucher v ON v.id = l.voucher_id JOIN documents_document d "
-        f"ON d.id = v.document_id WHERE d.type IN ({', '.join(['%s'] * len(types))}) "
-        "GROUP BY l.account_id",
+    rows = _rows(  # from the opening documents to their vouchers' lines (indexed)
+        "SELECT account_id, SUM(debit) - SUM(credit) FROM ledger_journalline WHERE voucher_id IN "
+        "(SELECT v.id FROM documents_document d JOIN ledger_voucher v ON v.document_id = d.id "
+        f"WHERE d.type IN ({', '.join(['%s'] * len(types))})) GROUP BY account_id",
         types,
     )
     return {a: int(n) for a, n in rows}
@@ -301,11 +275,11 @@ def balance_sheet(name: str) -> dict:
     period = get_period(name)
     roots, categories = _roots()
     start = year_start(period)
-    opening_nets = balances_through(start - dt.timedelta(days=1))
+    opening_nets = _nets(balances_through(start - dt.timedelta(days=1)))
     for account, net in _opening_documents(start, period.end).items():
         opening_nets[account] = opening_nets.get(account, 0) + net
     opening = _sheet_column(_by_root(opening_nets, roots), categories)
-    closing = _sheet_column(_by_root(balances_through(period.end), roots), categories)
+    closing = _sheet_column(_by_root(_nets(balances_through(period.end)), roots), categories)
     names = {line: n for line, n, _c in ASSET_LINES + LIABILITY_LINES + EQUITY_LINES}
     names.update({line: n for line, (n, _refs) in SHEET_TOTALS.items()})
     names[0] = OPENING_DIFF_NAME
