@@ -15,40 +15,57 @@ def _rows(sql: str, args: list) -> list:
         return cur.fetchall()
 
 
-def balances_through(day: dt.date) -> dict[int, tuple[int, int]]:
-    """account id -> (debit, credit) of every journal line dated on or before `day`."""
+def latest_snapshot(day: dt.date) -> tuple[dt.date | None, dict[int, tuple[int, int]]]:
+    """(end, account id -> (debit, credit)) of the latest closed period ending on or before
+    `day`; (None, {}) when there is none."""
     snap = _rows(
         'SELECT p.id, p."end" FROM ledger_period p JOIN closing_periodclose c ON c.period_id = p.id '
         'WHERE p.status = %s AND p."end" <= %s ORDER BY p."end" DESC LIMIT 1',
         ["closed", day],
     )
-    lines = "SELECT account_id, SUM(debit), SUM(credit) FROM ledger_journalline WHERE "
-    if snap:
-        ((period_id, end),) = snap
-        parts = [
-            (
-                "SELECT account_id, debit, credit FROM closing_accountsnapshot WHERE period_id = %s",
-                [period_id],
-            ),
-            (lines + "date > %s AND date <= %s GROUP BY account_id", [end, day]),
-        ]
-    else:
-        parts = [(lines + "date <= %s GROUP BY account_id", [day])]
-    out: dict[int, tuple[int, int]] = {}
-    for sql, args in parts:
-        for account, d, c in _rows(sql, args):
-            od, oc = out.get(account, (0, 0))
-            out[account] = (od + int(d), oc + int(c))
+    if not snap:
+        return None, {}
+    ((period_id, end),) = snap
+    rows = _rows(
+        "SELECT account_id, debit, credit FROM closing_accountsnapshot WHERE period_id = %s",
+        [period_id],
+    )
+    end = dt.date.fromisoformat(end) if isinstance(end, str) else end
+    return end, {a: (int(d), int(c)) for a, d, c in rows}
+
+
+def add(a: dict[int, tuple[int, int]], b: dict[int, tuple[int, int]]) -> dict:
+    out = dict(a)
+    for account, (d, c) in b.items():
+        od, oc = out.get(account, (0, 0))
+        out[account] = (od + d, oc + c)
     return out
 
 
-def movement(date_from: dt.date, date_to: dt.date) -> dict[int, tuple[int, int]]:
-    """account id -> (debit, credit) of the lines dated in the range."""
+def balances_through(day: dt.date) -> dict[int, tuple[int, int]]:
+    """account id -> (debit, credit) of every journal line dated on or before `day`."""
+    end, base = latest_snapshot(day)
+    if end is None:
+        return movement(None, day)
+    return add(base, movement(end + dt.timedelta(days=1), day)) if end < day else base
+
+
+def movement(date_from: dt.date | None, date_to: dt.date) -> dict[int, tuple[int, int]]:
+    """account id -> (debit, credit) of the lines dated in the range (from the start without
+    date_from)."""
+    cond, args = (
+        ("date >= %s AND date <= %s", [date_from, date_to])
+        if date_from
+        else (
+            "date <= %s",
+            [date_to],
+        )
+    )
     return {
         a: (int(d), int(c))
         for a, d, c in _rows(
-            "SELECT account_id, SUM(debit), SUM(credit) FROM ledger_journalline "
-            "WHERE date >= %s AND date <= %s GROUP BY account_id",
-            [date_from, date_to],
+            f"SELECT account_id, SUM(debit), SUM(credit) FROM ledger_journalline WHERE {cond} "
+            "GROUP BY account_id",
+            args,
         )
     }

@@ -15,7 +15,7 @@ from openjxc.core.numbers import fen_str
 from openjxc.core.services import start_date
 from openjxc.documents.types import TYPES
 from openjxc.ledger import chart as A
-from openjxc.ledger.balances import balances_through, movement
+from openjxc.ledger.balances import add, balances_through, latest_snapshot, movement
 from openjxc.ledger.models import Account, Period, Voucher
 from openjxc.ledger.periods import get_period
 
@@ -192,12 +192,14 @@ def income_statement(name: str) -> dict:
     period = get_period(name)
     roots, _cats = _roots()
     start = year_start(period)
-    this = _income_column(
-        _pl_movement(_nets(movement(period.start, period.end)), period.start, period.end, roots)
-    )
-    year = _minus(
-        _nets(balances_through(period.end)), _nets(balances_through(start - dt.timedelta(days=1)))
-    )
+    month = movement(period.start, period.end)
+    this = _income_column(_pl_movement(_nets(month), period.start, period.end, roots))
+    snap_end, snap = latest_snapshot(period.end)
+    if snap_end is not None and snap_end == period.start - dt.timedelta(days=1):
+        through_end = add(snap, month)  # the previous period's close plus this one: no re-read
+    else:
+        through_end = balances_through(period.end)
+    year = _minus(_nets(through_end), _nets(balances_through(start - dt.timedelta(days=1))))
     ytd = _income_column(_pl_movement(year, start, period.end, roots))
     names = {line: n for line, n, _s, _c in INCOME_LINES}
     names.update({line: n for line, (n, _refs) in INCOME_TOTALS.items()})
