@@ -13,7 +13,7 @@ from django.db import connection
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Account, Voucher
 from openjxc.ledger.rows import VoucherLine
-from openjxc.ledger.services import cached_account_ids, post_voucher
+from openjxc.ledger.services import account_ids, post_voucher
 
 from . import snapshots
 
@@ -54,7 +54,7 @@ def _against(target: str, balances: list[tuple[str, int]]) -> list[VoucherLine]:
 
 def transfer(period, prev) -> list[int]:
     """Append the 结转损益 voucher (and at year end the 3103 → 310401 one); their ids."""
-    ids = cached_account_ids()
+    ids = account_ids()  # fresh: sub-accounts may have been added since the cache was read
     made = []
     pl = _balances_at_end(period, prev, lambda a: a.category == "profit_loss")
     if pl:
@@ -121,7 +121,7 @@ def cancel(period) -> int:
     by_voucher: dict[int, tuple] = {}
     for vid, day, memo, code, d, c in rows:
         by_voucher.setdefault(vid, (day, memo, []))[2].append(VoucherLine(code, -int(d), -int(c)))
-    ids = cached_account_ids()
+    ids = account_ids()  # fresh: sub-accounts may have been added since the cache was read
     for day, memo, lines in by_voucher.values():
         day = dt.date.fromisoformat(day) if isinstance(day, str) else day
         post_voucher(day, None, Voucher.CLOSING_CANCELLATION, lines, f"{CANCEL_MEMO} {memo}", ids)
