@@ -53,19 +53,14 @@ def balances_through(day: dt.date) -> dict[int, tuple[int, int]]:
 def movement(date_from: dt.date | None, date_to: dt.date) -> dict[int, tuple[int, int]]:
     """account id -> (debit, credit) of the lines dated in the range (from the start without
     date_from)."""
-    cond, args = (
-        ("date >= %s AND date <= %s", [date_from, date_to])
-        if date_from
-        else (
-            "date <= %s",
-            [date_to],
-        )
-    )
+    # always both bounds: with `date <= x` alone SQLite scans the whole table by the account
+    # index (for its GROUP BY) instead of the range of jl_date_account
+    args = [date_from or dt.date.min, date_to]
     return {
         a: (int(d), int(c))
         for a, d, c in _rows(
-            f"SELECT account_id, SUM(debit), SUM(credit) FROM ledger_journalline WHERE {cond} "
-            "GROUP BY account_id",
+            "SELECT account_id, SUM(debit), SUM(credit) FROM ledger_journalline "
+            "WHERE date >= %s AND date <= %s GROUP BY account_id",
             args,
         )
     }
