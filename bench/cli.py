@@ -14,10 +14,12 @@ cannot be reached). All but `http` run in this process; `http` runs a real `jxc 
   http     POST /documents/{number}/approve through `jxc serve` with 1 and 20 keep-alive
            clients, a plain GET, then GET /reconcile (bench/http.py)
   imports  the Excel import of 10,000 items × 3 units and 5,000 customers (bench/imports.py)
+  statements  利润表, 资产负债表, 科目余额表 over a year of 1,000,000 journal lines, with the
+           monthly closes (结转损益) (bench/statements.py)
 
 Prints one JSON document on stdout; progress goes to stderr. Results: docs/benchmarks.md.
 
-  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories]
+  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories,statements]
                             [--backends sqlite,pg] [--runs N] [--profile DIR] [--no-breakdown]
                             [--size postgresql.cancel_moves=20000]
 
@@ -35,7 +37,7 @@ import sys
 import tempfile
 import time
 
-from . import approve, cancel, categories, close, http, imports, orders, stock
+from . import approve, cancel, categories, close, http, imports, orders, statements, stock
 from .books import Books, django_setup, pg_admin, pg_admin_url, pg_reachable
 from .config import BACKENDS, BENCHMARKS, FULL, PG_DB, QUICK, TARGETS, log
 from .machine import git_state, loadavg, machine_info
@@ -48,6 +50,7 @@ RUNNERS = {
     "orders": orders.bench_orders,
     "imports": imports.bench_imports,
     "categories": categories.bench_categories,
+    "statements": statements.bench_statements,
 }
 NOTES = [
     "approve: drafts are cloned from one draft made by create_draft (not timed); "
@@ -77,6 +80,12 @@ NOTES = [
     "of the 100 lower ones; the 进销存汇总表 of the first month plain (baseline), with a "
     "subtotal per category, of one top-level category's subtree with subtotals, and of one "
     "lower category; medians of --runs.",
+    "statements: a year of vouchers of 2-4 lines written in bulk over cash, bank, 原材料, VAT, "
+    "loans and the P&L accounts (no subledger-owned account, so reconcile and closing.close run "
+    "as in production, backup stubbed); the reports are timed with every month open (all_open: "
+    "no snapshot, the worst case), then after closing January-November on the closed November "
+    "and the open December; close_11_months_s times each close (结转损益 included); medians of "
+    "--runs.",
     "http: `jxc init` + `jxc serve` (default workers and threads) in a subprocess; master data, "
     "stock and drafts created through the API (not timed); each client is a thread with its "
     "own keep-alive connection and a bearer token, the client runs on the same machine as the "

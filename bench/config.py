@@ -6,7 +6,17 @@ import os
 import sys
 import time
 
-BENCHMARKS = ("approve", "cancel", "stock", "close", "orders", "http", "imports", "categories")
+BENCHMARKS = (
+    "approve",
+    "cancel",
+    "stock",
+    "close",
+    "orders",
+    "http",
+    "imports",
+    "categories",
+    "statements",
+)
 BACKENDS = ("sqlite", "pg")
 TARGETS = {
     "approve_docs_per_s": {"sqlite": 500, "postgresql": 250},
@@ -17,6 +27,8 @@ TARGETS = {
     "inventory_summary_peak_mb": 300,
     "inventory_summary_by_category_s": 1.0,  # issue 11: 10,000 items, 1,000,000 moves
     "reopen_excl_backup_s": 1.0,
+    # issue 12: 利润表, 资产负债表 and 科目余额表 of a year of 1,000,000 journal lines
+    "statement_report_s": 1.0,
     "cancel_chain_ms": 100,
     "aging_s": 1.0,
     # the Excel import of 10,000 items × 3 units and 5,000 customers (issue 11), parse + check +
@@ -48,6 +60,7 @@ FULL = {
         "aging_items": 200_000,
         "category_items": 10_000,
         "category_moves": 1_000_000,
+        "statement_lines": 1_000_000,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -64,6 +77,7 @@ FULL = {
         "aging_items": 200_000,
         "category_items": 10_000,
         "category_moves": 1_000_000,
+        "statement_lines": 1_000_000,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -80,6 +94,7 @@ QUICK_SETTLEMENT = {
     "aging_items": 1000,
     "category_items": 200,
     "category_moves": 2000,
+    "statement_lines": 2000,
 }
 for _quick in QUICK.values():
     _quick.update(QUICK_SETTLEMENT, **HTTP_QUICK, **IMPORTS_QUICK)

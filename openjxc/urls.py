@@ -17,6 +17,7 @@ from openjxc.posting.opening_api import router as opening_router
 from openjxc.reports.api import router as reports_router
 from openjxc.reports.funds_api import router as funds_router
 from openjxc.reports.journal_api import router as journal_router
+from openjxc.reports.statements_api import router as statements_router
 from openjxc.users.api import router as users_router
 
 for r in (
@@ -36,6 +37,7 @@ for r in (
     reports_router,
     funds_router,
     journal_router,
+    statements_router,
     audit_router,
 ):
     api.add_router("/", r)

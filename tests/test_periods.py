@@ -49,11 +49,14 @@ def test_close_refuses_with_problems_then_closes_and_locks(user):
 
     approve(user, draft)
     result = close(user, "2026-01")
-    assert result["status"] == "closed" and result["vouchers"] == 3 and result["backup_id"]
+    # three document vouchers and the 结转损益 voucher the close appends
+    assert result["status"] == "closed" and result["vouchers"] == 4 and result["backup_id"]
+    assert result["closing_vouchers"] == 1
     assert list(VoucherNumber.objects.order_by("number").values_list("number", flat=True)) == [
         "记-0001",
         "记-0002",
         "记-0003",
+        "记-0004",
     ]
     snap = {(s.item.code, s.qty, s.value) for s in StockSnapshot.objects.select_related("item")}
     assert snap == {("A001", 60000, 3000), ("A002", 10000, 100)}

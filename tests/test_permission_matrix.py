@@ -252,6 +252,9 @@ PAGES = {
     "/documents/receipt/": (Y, N, N, N, Y, Y),
     "/documents/sales_order/new/": (Y, N, Y, N, N, Y),
     "/reports/margin/": (Y, Y, N, N, Y, Y),
+    "/reports/income-statement/?period=2026-03": MATRIX["see_cost"],
+    "/reports/balance-sheet/?period=2026-03": MATRIX["see_cost"],
+    "/reports/balance-sheet/?period=2026-03&format=xlsx": MATRIX["see_cost"],
     "/reports/inventory-summary/?from=2026-03-01&to=2026-03-31&format=xlsx": MATRIX[
         "export_inventory_summary"
     ],
@@ -412,6 +415,8 @@ ENDPOINTS = {
     "/settings": ALL,
     "/journal": MATRIX["read_journal"],
     "/reports/trial-balance?period=2026-03": MATRIX["see_cost"],
+    "/reports/income-statement?period=2026-03": MATRIX["see_cost"],
+    "/reports/balance-sheet?period=2026-03": MATRIX["see_cost"],
     "/partners/C001/balance": CUSTOMERS,
     "/partners/C001/open-items": CUSTOMERS,
     "/partners/C001/statement": CUSTOMERS,
@@ -566,6 +571,8 @@ def test_no_response_carries_cost_without_view_cost(client, priced_books):
     needs_cost = (
         "/journal",
         "/reports/trial-balance?period=2026-03",
+        "/reports/income-statement?period=2026-03",
+        "/reports/balance-sheet?period=2026-03",
         "/backups",
         "/opening/check",
         "/opening/accounts",

@@ -37,6 +37,7 @@ class CloseCheckOut(ReconcileOut):
 class ClosedOut(PeriodOut):
     digest: str
     vouchers: int
+    closing_vouchers: int | None = None  # 结转损益 (and at year end 3103 → 310401) appended
     backup_id: str
     warnings: list[ProblemOut]
 
@@ -50,6 +51,7 @@ class ReopenRemovesOut(Output):
     account_snapshots: int
     partner_snapshots: int
     voucher_numbers: int
+    closing_vouchers_cancelled: int | None = None  # 结转损益 vouchers given red copies
     digest: str | None
 
 

@@ -1,7 +1,9 @@
 """Period close (结账) and reopen (反结账).
 
-close = named pre-checks → automatic backup → snapshots, gapless voucher numbers, digest → lock.
-reopen = permission + reason → automatic backup → remove exactly what close created → unlock.
+close = named pre-checks → automatic backup → 结转损益 vouchers (transfer.py) → snapshots, gapless
+voucher numbers, digest → lock.
+reopen = permission + reason → automatic backup → red copies of the 结转损益 vouchers, remove
+exactly the rest that close created → unlock.
 Both are audited; the engine refuses every write dated in a closed period (ensure_open)."""
 
 import datetime as dt
@@ -19,7 +21,7 @@ from openjxc.ledger.models import Period
 from openjxc.ledger.periods import ensure_periods, get_period, period_dict
 from openjxc.users.services import CLOSE, REOPEN, require
 
-from . import snapshots
+from . import snapshots, transfer
 from .checks import CLOSE_CHECKS, documents_without_vouchers, reconcile
 from .models import AccountSnapshot, PartnerSnapshot, PeriodClose, StockSnapshot, VoucherNumber
 
@@ -155,6 +157,7 @@ def close(user, name: str) -> dict:
             )
         if prev and Period.objects.get(pk=prev.pk).status != Period.CLOSED:
             raise DomainError("previous_period_open", f"close {prev.name} first", {"period": name})
+        transfers = transfer.transfer(period, prev)  # before the snapshots and the numbering
         snapshots.write_snapshots(period, prev)
         vouchers = _rows(
             "SELECT id FROM ledger_voucher WHERE date >= %s AND date <= %s ORDER BY date, id",
@@ -191,6 +194,7 @@ def close(user, name: str) -> dict:
                 "status": "closed",
                 "digest": digest,
                 "vouchers": len(vouchers),
+                "closing_vouchers": len(transfers),
                 "backup": backup["id"],
             },
         )
@@ -198,6 +202,7 @@ def close(user, name: str) -> dict:
         **period_dict(period),
         "digest": digest,
         "vouchers": len(vouchers),
+        "closing_vouchers": len(transfers),
         "backup_id": backup["id"],
         "warnings": [p for p in check["problems"] if p["severity"] == "warning"],
     }
@@ -244,6 +249,7 @@ def reopen_impact(user, name: str) -> dict:
             "account_snapshots": AccountSnapshot.objects.filter(period=period).count(),
             "partner_snapshots": PartnerSnapshot.objects.filter(period=period).count(),
             "voucher_numbers": VoucherNumber.objects.filter(period=period).count(),
+            "closing_vouchers_cancelled": len(transfer.live_transfers(period)),
             "digest": PeriodClose.objects.filter(period=period)
             .values_list("digest", flat=True)
             .first(),
@@ -261,6 +267,7 @@ def reopen(user, name: str, reason: str | None) -> dict:
             raise DomainError("not_latest_closed", f"period {name} is not closed", {"period": name})
         for model in (StockSnapshot, AccountSnapshot, PartnerSnapshot, VoucherNumber, PeriodClose):
             model.objects.filter(period=period).delete()
+        cancelled = transfer.cancel(period)  # appended: the ledger is never rewritten
         period.status, period.closed_at = Period.OPEN, None
         period.save(update_fields=["status", "closed_at"])
         record(
@@ -270,6 +277,6 @@ def reopen(user, name: str, reason: str | None) -> dict:
             name,
             reason=reason.strip(),
             before={"status": "closed"},
-            after={"status": "open", "backup": backup["id"]},
+            after={"status": "open", "closing_vouchers": cancelled, "backup": backup["id"]},
         )
     return {**period_dict(period), "backup_id": backup["id"]}

@@ -43,6 +43,7 @@ CHART = [
     ("3101", "盈余公积", "equity", "credit", None),
     ("3103", "本年利润", "equity", "credit", None),
     ("3104", "利润分配", "equity", "credit", None),
+    ("310401", "未分配利润", "equity", "credit", "3104"),
     # technical: the other side of every opening balance (期初), zero once they balance
     ("3999", "期初余额差额", "equity", "credit", None),
     ("5001", "主营业务收入", "profit_loss", "credit", None),
@@ -69,6 +70,7 @@ RECEIVABLE, PAYABLE = "1122", "2202"
 INVENTORY, PENDING_PL = "1405", "1901"
 INPUT_VAT, OUTPUT_VAT = "22210101", "22210102"
 REVENUE, COGS = "5001", "5401"
+PROFIT_THIS_YEAR, UNDISTRIBUTED_PROFIT = "3103", "310401"  # 本年利润, 利润分配—未分配利润
 OPENING_DIFF = "3999"  # 期初余额差额: its balance is the difference of the opening balances
 ADVANCE_PAID, ADVANCE_RECEIVED, TAX = "1123", "2203", "2221"
 # accounts (and their sub-accounts) whose balance a subledger owns: stock, open items, the tax

@@ -44,7 +44,9 @@ class Period(models.Model):
 
 
 class Voucher(models.Model):
-    """记账凭证. number is given without gaps when the period closes."""
+    """记账凭证. number is given without gaps when the period closes. The close appends the
+    vouchers of no document: 结转损益 (CLOSING_TRANSFER) and, at year end, 3103 → 310401
+    (YEAR_END_TRANSFER); reopening appends their red copies (CLOSING_CANCELLATION)."""
 
     POSTING, CANCELLATION, COST_ADJUSTMENT, REVERSAL = (
         "posting",
@@ -52,6 +54,12 @@ class Voucher(models.Model):
         "cost_adjustment",
         "reversal",
     )
+    CLOSING_TRANSFER, YEAR_END_TRANSFER, CLOSING_CANCELLATION = (
+        "closing_transfer",
+        "year_end_transfer",
+        "closing_cancellation",
+    )
+    CLOSING_KINDS = (CLOSING_TRANSFER, YEAR_END_TRANSFER, CLOSING_CANCELLATION)
 
     date = models.DateField(db_index=True)
     document = models.ForeignKey(

@@ -1,11 +1,14 @@
 """Ledger reads: journal, trial balance, partner balances and open items."""
 
+import datetime as dt
+
 from django.db import connection
 from django.db.models import Q
 
 from openjxc.core.numbers import fen_str
 from openjxc.inventory.costing import as_date
 
+from .balances import balances_through
 from .chart import OPENING_DIFF
 from .models import Account, Allocation
 from .money_accounts import list_money_accounts
@@ -89,7 +92,8 @@ def trial_balance(period: str | None = None, date_from=None, date_to=None) -> di
     if period:
         p = get_period(period)
         date_from, date_to = p.start, p.end
-    opening = _sums("date < %s", [date_from]) if date_from else {}
+    # the latest closed period's snapshot plus the lines since: not the whole journal
+    opening = balances_through(date_from - dt.timedelta(days=1)) if date_from else {}
     cond, args = [], []
     if date_from:
         cond.append("date >= %s")

@@ -88,6 +88,7 @@ FIELDS = {
     "stock_value": gettext_lazy("Stock value"),
     "digest": gettext_lazy("Digest"),
     "vouchers": gettext_lazy("Vouchers"),
+    "closing_vouchers": gettext_lazy("Profit and loss transfer vouchers"),
     "backup": gettext_lazy("Backup"),
     "steps": gettext_lazy("Steps"),
     "action": gettext_lazy("Action"),

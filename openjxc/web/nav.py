@@ -91,6 +91,13 @@ MENU = [
         ],
     ),
     (
+        _("Financial statements"),
+        [
+            (_("Income statement"), "income_statement", {}, _perm(VIEW_COST)),
+            (_("Balance sheet"), "balance_sheet", {}, _perm(VIEW_COST)),
+        ],
+    ),
+    (
         _("Settlement"),
         [
             (_("Periods and closing"), "periods", {}, _perm(CLOSE, "users.reopen_period")),

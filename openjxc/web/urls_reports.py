@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views_home as home
 from . import views_money_reports as money
+from . import views_statements as statements
 from . import views_stock_reports as stock
 from . import views_trade_reports as trade
 
@@ -16,6 +17,8 @@ urlpatterns = [
     path("reports/receivables/", money.receivables, name="receivables"),
     path("reports/aging/", money.aging, name="aging"),
     path("reports/statements/", money.statements, name="statements"),
+    path("reports/income-statement/", statements.income_statement, name="income_statement"),
+    path("reports/balance-sheet/", statements.balance_sheet, name="balance_sheet"),
     path("reports/<str:kind>/summary/", trade.trade_summary, name="trade_summary"),
     path("reports/<str:kind>/details/", trade.trade_details, name="trade_details"),
 ]

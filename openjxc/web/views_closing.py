@@ -1,6 +1,8 @@
 """Periods (结账 wizard, 反结账) and the data check (数据核对): closing/services.py and
 reconcile(), the same as the API. A refusal is shown inline and nothing has changed."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -59,6 +61,14 @@ def _readable_problems(user, problems: list[dict], period: Period | None = None)
             row["links"].append({"text": _("Data check"), "url": reverse("data_check")})
         if p["check"] == "opening_unbalanced":
             row["links"].append({"text": _("Opening balances"), "url": reverse("opening")})
+        if p["check"] == "pending_pl_not_cleared" and period and can(user, VIEW_COST):
+            # where 1901 stands (其他流动资产) and what the close will transfer
+            query = urlencode({"period": period.name})
+            for text, name in (
+                (_("Balance sheet"), "balance_sheet"),
+                (_("Income statement"), "income_statement"),
+            ):
+                row["links"].append({"text": text, "url": f"{reverse(name)}?{query}"})
         out.append(row)
     return out
 
@@ -161,7 +171,9 @@ def period_close(request, name: str):
         context.update(
             result=result,
             info=close_info(find_period(name)),
-            warnings=_readable_problems(request.user, result.get("warnings", [])),
+            warnings=_readable_problems(
+                request.user, result.get("warnings", []), find_period(name)
+            ),
         )
     template = (
         "web/settlement/_close_result.html" if request.htmx else "web/settlement/period_closed.html"
