@@ -114,7 +114,13 @@ def test_after_close_the_numbers_are_final_and_searchable(api, admin_client, use
     for name in ("2026-01", "2026-02", "2026-03"):
         close(user, name)
     items = api.get("/journal?period=2026-03").json()["items"]
-    assert [v["number"] for v in items] == [f"记-{n:04d}" for n in range(1, 6)]
+    # (five document vouchers, then the close's 结转损益 without a document)
+    assert [v["number"] for v in items] == [f"记-{n:04d}" for n in range(1, 7)]
+    assert (items[-1]["kind"], items[-1]["document"], items[-1]["memo"]) == (
+        "closing_transfer",
+        None,
+        "结转损益",
+    )
     assert all(v["provisional_number"] is None and v["bookkeeper"] == "admin" for v in items)
     # then a voucher is found by its number, written either way
     for number in ("记-0002", "2", "0002"):
