@@ -69,9 +69,14 @@ class TrialBalanceOut(Output):
 
 
 class BalanceOut(Output):
+    """receivable / payable are net (advances included); advance_received / advance_paid the
+    unallocated money within them (2203 预收 / 1123 预付), positive."""
+
     partner: str
     receivable: str
     payable: str
+    advance_received: str
+    advance_paid: str
 
 
 class OpenItemOut(Output):

@@ -36,6 +36,8 @@ class Voucher(models.Model):
         "cost_adjustment",
         "reversal",
     )
+    # a money document's later allocation (or its undoing): advance account ⇄ 1122 / 2202
+    ALLOCATION = "allocation"
 
     date = models.DateField(db_index=True)
     document = models.ForeignKey(

@@ -155,8 +155,13 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
             balances = lock_balances({(s.item_id, s.warehouse_id) for s in specs})
             values, adjustments = post_moves(rev.id, day, specs, balances)
         memo = f"红字冲销 {doc.number}"
-        negate_vouchers(
-            doc.id, Voucher.REVERSAL, memo, kinds=(Voucher.POSTING,), day=day, target_id=rev.id
+        negate_vouchers(  # a money document's allocation vouchers too: all of it nets to zero
+            doc.id,
+            Voucher.REVERSAL,
+            memo,
+            kinds=(Voucher.POSTING, Voucher.ALLOCATION),
+            day=day,
+            target_id=rev.id,
         )
         counter = recipes.counter(doc.type, reversal=True)
         remaining = sum(values) + sum(m.posted_value for m in moves)
