@@ -61,7 +61,7 @@ def transfer_advances() -> list[str]:
     today = default_date()
     changes = []
     for doc_id, number, day, partner_id, kind, difference in moved:
-        control, advance, _direction = ACCOUNTS[kind]
+        control, advance, direction = ACCOUNTS[kind]
         post_voucher(
             max(today, day),
             doc_id,
@@ -69,5 +69,6 @@ def transfer_advances() -> list[str]:
             pair(advance, control, difference, partner_id),
             f"转入预收/预付 {number}",
         )
-        changes.append(f"advance {number}: {fen_str(difference)} {control} → {advance}")
+        path = f"{control} → {advance}" if difference * direction < 0 else f"{advance} → {control}"
+        changes.append(f"advance {number}: {fen_str(abs(difference))} {path}")
     return changes
