@@ -12,6 +12,7 @@ from openjxc.ledger.api import router as ledger_router
 from openjxc.partners.api import router as partners_router
 from openjxc.posting.api import router as posting_router
 from openjxc.posting.opening_api import router as opening_router
+from openjxc.posting.voucher_api import router as voucher_router
 from openjxc.reports.api import router as reports_router
 from openjxc.users.api import router as users_router
 
@@ -25,6 +26,7 @@ for r in (
     documents_router,
     posting_router,
     opening_router,
+    voucher_router,
     ledger_router,
     closing_router,
     reports_router,

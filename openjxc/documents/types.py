@@ -52,6 +52,9 @@ class DocType:
     # an opening balance (期初) of: stock | receivable | payable | accounts. Dated at the go-live
     # date, booked against 3999 期初余额差额, corrected by cancelling (never reversed)
     opening: str | None = None
+    # its lines are typed account lines (a manual voucher, 记账凭证): written through
+    # /api/v1/vouchers and the voucher form, posted exactly as typed
+    manual_lines: bool = False
 
 
 def _recipe(family: str, name: str) -> str:
@@ -293,6 +296,17 @@ TYPES = {
             **_MONEY,
             partner=_P,
             recipe=_recipe("money", "SUPPLIER_REFUND"),
+        ),
+        DocType(
+            "manual_voucher",
+            "JZPZ",
+            _("Manual voucher"),
+            _("Manual vouchers"),
+            **{**_MONEY, "partner_required": False, "kind": "ledger"},
+            priced=False,
+            threshold=True,
+            manual_lines=True,
+            recipe=_recipe("ledger", "MANUAL_VOUCHER"),
         ),
         DocType(
             "opening_stock",

@@ -24,7 +24,7 @@ from .views_users import PERMISSION_LABELS
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)")
 ROWS = re.compile(r"(\d+) rows")  # the object of an import entry
 # what `jxc reconcile --fix` changed, as closing/fix.py words it: "stock A001 @ WH1: …"
-FIXED = re.compile(r"(stock|account|open item) (.*)", re.S)
+FIXED = re.compile(r"(stock|account|open item|advance) (.*)", re.S)
 
 OBJECTS = {
     "document": gettext_lazy("Document"),
@@ -41,6 +41,7 @@ OBJECTS = {
     "books": gettext_lazy("Books"),
     "price_level": gettext_lazy("Price level"),
     "category": gettext_lazy("Item category"),
+    "account": gettext_lazy("Account"),
 }
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
@@ -112,6 +113,8 @@ FIELDS = {
     "cancelled": gettext_lazy("Cancelled"),
     "account_lines": gettext_lazy("Opening account balances"),
     "account_name": gettext_lazy("Account name"),
+    "direction": gettext_lazy("Normal side"),
+    "parent_account": gettext_lazy("Parent account"),
     "debit": gettext_lazy("Debit"),
     "credit": gettext_lazy("Credit"),
     "level_name": gettext_lazy("Price level name"),
@@ -131,6 +134,7 @@ FIXED_KINDS = {
     "stock": gettext_lazy("Stock"),
     "account": gettext_lazy("Account"),
     "open item": gettext_lazy("Open amount"),
+    "advance": gettext_lazy("Moved to the advance account"),
 }
 
 
