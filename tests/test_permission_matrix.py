@@ -47,6 +47,8 @@ MATRIX = {
     "create_price_adjustment": (Y, N, Y, N, N, Y),
     "create_category": (Y, N, N, Y, N, Y),
     "update_category": (Y, N, N, Y, N, Y),
+    "create_manual_voucher": (Y, N, N, N, Y, Y),  # 记账凭证: the money area
+    "add_account": (Y, N, N, N, Y, Y),
 }
 
 RECEIPT = {
@@ -55,6 +57,11 @@ RECEIPT = {
     "partner": "S001",
     "warehouse": "WH1",
     "lines": [{"item": "A001", "qty": "1", "price": "5.00"}],
+}
+
+VOUCHER = {
+    "date": "2026-04-05",
+    "lines": [{"account": "5602", "debit": "5.00"}, {"account": "1001", "credit": "5.00"}],
 }
 
 
@@ -144,6 +151,10 @@ def run(api: As, action: str, books: dict):
 
         Category.objects.get_or_create(code="SNACK", defaults={"name": "零食"})
         return api.post("/categories/SNACK", {"name": "休闲零食"}, method="put")
+    if action == "create_manual_voucher":
+        return api.post("/vouchers", VOUCHER)
+    if action == "add_account":
+        return api.post("/accounts", {"code": "560201", "name": "办公费", "parent": "5602"})
     if action == "create_price_adjustment":
         body = {"type": "price_adjustment", "date": "2026-04-05"}
         return api.post("/documents", {**body, "lines": [{"item": "A001", "price": "9"}]})
@@ -255,6 +266,9 @@ PAGES = {
     "/documents/opening_receivable/": (Y, N, Y, N, Y, Y),
     "/documents/opening_payable/": (Y, Y, N, N, Y, Y),
     "/import/?kind=opening_receivables": (Y, N, N, N, Y, Y),
+    "/documents/manual_voucher/": MATRIX["create_manual_voucher"],
+    "/vouchers/new/": MATRIX["create_manual_voucher"],
+    "/accounts/": MATRIX["add_account"],
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -294,6 +308,19 @@ PAGE_POSTS = {
         "/categories/SNACK/edit/",
         {"name": "休闲零食", "parent": "", "active": "1"},
     ),
+    "create_manual_voucher": lambda b: (
+        "/vouchers/new/",
+        {
+            "date": "2026-04-05",
+            "rows": "2",
+            "account_0": "5602",
+            "debit_0": "5.00",
+            "account_1": "1001",
+            "credit_1": "5.00",
+            "action": "save",
+        },
+    ),
+    "add_account": lambda b: ("/accounts/", {"code": "560201", "name": "办公费", "parent": "5602"}),
     "create_price_adjustment": lambda b: (
         "/documents/price_adjustment/new/",
         {"date": "2026-04-05", "line_item": "A001", "line_price": "9", "action": "save"},
@@ -393,6 +420,8 @@ ENDPOINTS = {
     "/reports/aging?kind=payable&basis=due_date": SUPPLIERS,
     "/opening/check": MATRIX["see_cost"],
     "/opening/accounts": MATRIX["see_cost"],
+    "/vouchers": MATRIX["create_manual_voucher"],
+    "/accounts": ALL,
 }
 
 

@@ -25,6 +25,8 @@ from openjxc.ledger.services import ensure_open
 from openjxc.partners.models import Partner
 from openjxc.users.services import EDIT, require
 
+from . import engine
+
 MAX_LINES = 500
 
 
@@ -188,3 +190,13 @@ def update_voucher(user, number: str, data: dict) -> dict:
         after = document_dict(doc)
         record(user, "edit", "document", doc.number, before=before, after=after)
     return after
+
+
+def save_voucher(user, number: str | None, data: dict, approve: bool = False) -> dict:
+    """The voucher form's save (and 审核): create or edit the draft and, when asked, approve it
+    in the same transaction (maker ≠ checker may leave it pending approval)."""
+    with transaction.atomic():
+        result = update_voucher(user, number, data) if number else create_voucher(user, data)
+        if approve:
+            result = document_dict(engine.approve(user, result["number"]))
+    return result

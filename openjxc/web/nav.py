@@ -69,6 +69,7 @@ MENU = [
             (_("Receivables and payables"), "receivables", {}, _perm(MONEY, SALES, PURCHASE)),
             (_("Aging"), "aging", {}, _perm(MONEY, SALES, PURCHASE)),
             (_("Statements"), "statements", {}, _perm(MONEY, SALES, PURCHASE)),
+            (_("Chart of accounts"), "chart_of_accounts", {}, _perm(MONEY)),
         ],
     ),
     (

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("openjxc.web.urls_settlement")),
     path("", include("openjxc.web.urls_admin")),
     path("", include("openjxc.web.urls_opening")),
+    path("", include("openjxc.web.urls_accounting")),
 ]
