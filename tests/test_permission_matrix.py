@@ -421,7 +421,6 @@ ENDPOINTS = {
     "/opening/check": MATRIX["see_cost"],
     "/opening/accounts": MATRIX["see_cost"],
     "/vouchers": MATRIX["create_manual_voucher"],
-    "/accounts": ALL,
 }
 
 
