@@ -6,6 +6,7 @@ the services being transactional, nothing changed."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from openjxc.core.errors import DomainError
 from openjxc.documents.access import document_actions, may_use_type
@@ -19,6 +20,13 @@ from openjxc.users.services import MONEY, can
 from .decorators import forbidden, page
 from .errors import error_message
 
+CATEGORIES = {  # ledger.models.Account.category
+    "asset": gettext_lazy("Asset"),
+    "liability": gettext_lazy("Liability"),
+    "equity": gettext_lazy("Equity"),
+    "cost": gettext_lazy("Cost"),
+    "profit_loss": gettext_lazy("Profit and loss"),
+}
 ROWS = 8  # rows of an empty voucher form; a saved one shows its lines and two empty rows
 
 
@@ -138,6 +146,8 @@ def chart_page(request):
             )
             return redirect("chart_of_accounts")
     rows = accounts.chart()
+    for r in rows:
+        r["category_label"] = CATEGORIES.get(r["category"], r["category"])
     return render(
         request,
         "web/vouchers/chart.html",
