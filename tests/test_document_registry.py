@@ -43,6 +43,7 @@ def test_masking_thresholds_and_reports_come_from_the_registry():
         "sales_delivery",
         "payment",
         "refund",
+        "manual_voucher",
     ]
     assert trade_types("sales") == ("sales_delivery", "sales_return")
     assert trade_types("purchase") == ("purchase_receipt", "purchase_return")

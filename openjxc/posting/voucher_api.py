@@ -29,11 +29,15 @@ class VoucherIn(Input):
     lines: list[VoucherLineIn]
 
 
+class ManualVoucherOut(DocumentOut):
+    """A manual voucher: a document whose `account_lines` are the voucher's lines."""
+
+
 def _body(payload: VoucherIn) -> dict:
     return payload.model_dump(exclude_unset=True)
 
 
-@router.post("/vouchers", response=typed(DocumentOut, 201))
+@router.post("/vouchers", response=typed(ManualVoucherOut, 201))
 def create(request, payload: VoucherIn):
     """A draft manual voucher: `{"date","memo","lines":[{"account","debit"|"credit","partner"?,
     "memo"?}]}`; unbalanced → 422 `unbalanced`, a subledger's account → 422 `control_account`,
@@ -41,7 +45,7 @@ def create(request, payload: VoucherIn):
     return Status(201, vouchers.create_voucher(request.user, _body(payload)))
 
 
-@router.get("/vouchers", response=typed(page_of(DocumentOut)))
+@router.get("/vouchers", response=typed(page_of(ManualVoucherOut)))
 def list_vouchers(
     request,
     status: str | None = None,
@@ -65,13 +69,13 @@ def list_vouchers(
     return page_qs(qs, lambda d: selectors.document_dict(d, []), limit, offset)
 
 
-@router.put("/vouchers/{number}", response=typed(DocumentOut))
+@router.put("/vouchers/{number}", response=typed(ManualVoucherOut))
 def update(request, number: str, payload: VoucherIn):
     """Replace a draft's date, memo and lines (the same checks as a new one)."""
     return vouchers.update_voucher(request.user, number, _body(payload))
 
 
-@router.post("/vouchers/{number}/approve", response=typed(DocumentOut))
+@router.post("/vouchers/{number}/approve", response=typed(ManualVoucherOut))
 def approve(request, number: str):
     """The same as POST /documents/{number}/approve (maker ≠ checker above the threshold)."""
     vouchers.require_voucher(number)
