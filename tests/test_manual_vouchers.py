@@ -60,6 +60,10 @@ def test_edit_a_draft_then_cancel_and_reverse(api):
     post(api, f"/documents/{d2['number']}/approve")
     rev = post(api, f"/documents/{d2['number']}/reverse", {"reason": "冲销", "date": "2026-04-01"})
     assert vouchers_of(rev["number"]) == ["借 5602 管理费用 -1200.00 / 贷 1602 累计折旧 -1200.00"]
+    assert [(ln["account"], ln["debit"], ln["credit"]) for ln in rev["account_lines"]] == [
+        ("5602", "-1200.00", "0.00"),
+        ("1602", "0.00", "-1200.00"),
+    ]
     reconciled(api)
 
 

@@ -18,7 +18,7 @@ from openjxc.core.errors import DomainError
 from openjxc.core.services import next_number
 from openjxc.documents import workflow
 from openjxc.documents.access import require_document
-from openjxc.documents.models import Document, DocumentLine
+from openjxc.documents.models import AccountLine, Document, DocumentLine
 from openjxc.documents.rules import parse_date
 from openjxc.documents.selectors import get_document
 from openjxc.documents.types import TYPES
@@ -60,7 +60,8 @@ def _original_moves(document_id: int) -> list[OriginalMove]:
 
 
 def _copy_lines(doc: Document, rev: Document) -> dict:
-    """Negated copies of the original's lines; returns original line id -> reversal line id."""
+    """Negated copies of the original's lines (item lines and account lines); returns original
+    item line id -> reversal line id."""
     originals = list(doc.lines.order_by("line_no"))
     DocumentLine.objects.bulk_create(
         [
@@ -80,6 +81,18 @@ def _copy_lines(doc: Document, rev: Document) -> dict:
             )
             for ln in originals
         ]
+    )
+    AccountLine.objects.bulk_create(  # a manual voucher's lines, in red
+        AccountLine(
+            document=rev,
+            line_no=a.line_no,
+            account_id=a.account_id,
+            debit=-a.debit,
+            credit=-a.credit,
+            partner_id=a.partner_id,
+            memo=a.memo,
+        )
+        for a in AccountLine.objects.filter(document=doc)
     )
     new = dict(rev.lines.values_list("line_no", "id"))
     return {ln.id: new[ln.line_no] for ln in originals}
