@@ -82,6 +82,18 @@ def test_maker_is_not_checker_above_the_threshold(client, user):
     assert vouchers_of(number) == ["借 5602 管理费用 1200.00 / 贷 1602 累计折旧 1200.00"]
 
 
+def test_an_editor_who_moves_amounts_between_accounts_is_a_maker(client, user):
+    set_setting("approval_threshold.manual_voucher", "1000")
+    person("财务", username="maker"), person("财务", username="editor")
+    number = As(client, "maker").post("/vouchers", DEPRECIATION).json()["number"]
+    editor = As(client, "editor")
+    moved = {**DEPRECIATION, "lines": [{**DEPRECIATION["lines"][0], "account": "5601"}]}
+    moved["lines"].append(DEPRECIATION["lines"][1])
+    assert editor.put(f"/vouchers/{number}", moved).status_code == 200  # the same total
+    r = editor.post(f"/documents/{number}/approve")
+    assert r.status_code == 200 and r.json()["status"] == "pending_approval"
+
+
 def _lines(*lines):
     return {"date": "2026-03-31", "memo": "x", "lines": list(lines)}
 
