@@ -14,6 +14,7 @@ from openjxc.ledger.money_account_api import router as money_account_router
 from openjxc.partners.api import router as partners_router
 from openjxc.posting.api import router as posting_router
 from openjxc.posting.opening_api import router as opening_router
+from openjxc.posting.voucher_api import router as voucher_router
 from openjxc.reports.api import router as reports_router
 from openjxc.reports.funds_api import router as funds_router
 from openjxc.reports.journal_api import router as journal_router
@@ -30,6 +31,7 @@ for r in (
     documents_router,
     posting_router,
     opening_router,
+    voucher_router,
     ledger_router,
     expense_type_router,
     money_account_router,

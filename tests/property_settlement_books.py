@@ -8,6 +8,7 @@ from hypothesis import note
 
 from openjxc.closing.checks import reconcile
 from openjxc.closing.services import close, reopen
+from openjxc.documents.types import codes
 from openjxc.inventory.costing import as_date
 from openjxc.ledger.selectors import open_items, partner_balance, trial_balance
 from openjxc.posting.chain import cancel_chain
@@ -168,33 +169,33 @@ class Books(Trade):
     def check(self):
         result = reconcile()
         assert result["ok"], result["problems"]
-        # open items per partner = partner balance = that partner's 1122 / 2202 lines
+        # open items per partner = partner balance; the open items of money documents (money
+        # not allocated) = that partner's 2203 / 1123 lines, the others' = its 1122 / 2202 lines
         gl = {
             (p, code): int(v)
             for p, code, v in fetch(
                 "SELECT l.partner_id, a.code, SUM(l.debit - l.credit) FROM ledger_journalline l JOIN ledger_account a "
-                "ON a.id = l.account_id WHERE a.code IN ('1122', '2202') AND l.partner_id IS NOT NULL "
-                "GROUP BY l.partner_id, a.code"
+                "ON a.id = l.account_id WHERE a.code IN ('1122', '2202', '2203', '1123') "
+                "AND l.partner_id IS NOT NULL GROUP BY l.partner_id, a.code"
             )
         }
+        money_types = codes(kind="money")
         for code, pid in self.ids["partner"].items():
-            items_total = {"receivable": Decimal(0), "payable": Decimal(0)}
+            totals = {(k, m): Decimal(0) for k in ("receivable", "payable") for m in (0, 1)}
             for row in open_items([pid]):
-                items_total[row["kind"]] += Decimal(row["open_amount"])
+                totals[row["kind"], int(row["type"] in money_types)] += Decimal(row["open_amount"])
+            model = {
+                "receivable": totals["receivable", 0] + totals["receivable", 1],
+                "payable": totals["payable", 0] + totals["payable", 1],
+                "advance_received": -totals["receivable", 1],
+                "advance_paid": -totals["payable", 1],
+            }
             balance = partner_balance([pid])
-            assert {
-                k: str(v.quantize(Decimal("0.01"))) for k, v in items_total.items()
-            } == balance, code
-            assert Decimal(balance["receivable"]) * 100 == gl.get((pid, "1122"), 0), (
-                code,
-                balance,
-                gl,
-            )
-            assert Decimal(balance["payable"]) * 100 == -gl.get((pid, "2202"), 0), (
-                code,
-                balance,
-                gl,
-            )
+            assert {k: str(v.quantize(Decimal("0.01"))) for k, v in model.items()} == balance, code
+            assert totals["receivable", 0] * 100 == gl.get((pid, "1122"), 0), (code, gl)
+            assert totals["receivable", 1] * 100 == gl.get((pid, "2203"), 0), (code, gl)
+            assert totals["payable", 0] * 100 == -gl.get((pid, "2202"), 0), (code, gl)
+            assert totals["payable", 1] * 100 == -gl.get((pid, "1123"), 0), (code, gl)
         # closed periods' reports are exactly what they were at close
         for name, start, end in PERIODS:
             if name in self.closed:

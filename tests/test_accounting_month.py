@@ -68,7 +68,10 @@ def _month(api, user) -> None:
     voucher = {
         "date": "2026-01-31",
         "memo": "计提折旧",
-        "lines": [{"account": "560220", "debit": "300.00"}, {"account": "1602", "credit": "300.00"}],
+        "lines": [
+            {"account": "560220", "debit": "300.00"},
+            {"account": "1602", "credit": "300.00"},
+        ],
     }
     d = post(api, "/vouchers", voucher, 201)
     post(api, f"/documents/{d['number']}/approve")
@@ -118,7 +121,10 @@ def test_a_month_from_opening_balances_to_close_and_back(api, user):
     assert sheet["balanced"] is True
     assert _line(sheet, 1, "closing") == "23899.00"
     # and the money accounts: ICBC took the customer's money
-    funds = {r["account"]: r for r in api.get("/reports/funds?from=2026-01-01&to=2026-01-31").json()["items"]}
+    funds = {
+        r["account"]: r
+        for r in api.get("/reports/funds?from=2026-01-01&to=2026-01-31").json()["items"]
+    }
     assert (funds["ICBC"]["in"], funds["ICBC"]["closing"]) == ("904.00", "904.00")
     assert funds["1001"]["closing"] == "6000.00" and funds["1002"]["closing"] == "16995.00"
     before = _books(api)
@@ -134,8 +140,9 @@ def test_a_month_from_opening_balances_to_close_and_back(api, user):
     )
     assert all(int(net) == 0 for _code, net in pl), pl
     assert closed["closing_vouchers"]
-    assert api.get("/reports/income-statement?period=2026-01").json()["net_profit"] == (
-        income["net_profit"]
+    assert (
+        api.get("/reports/income-statement?period=2026-01").json()["net_profit"]
+        == (income["net_profit"])
     )
     after = api.get("/reports/balance-sheet?period=2026-01").json()
     assert after["balanced"] is True and _line(after, 1, "closing") == "23899.00"

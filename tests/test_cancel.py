@@ -73,7 +73,7 @@ def test_cancel_chain_refunds_only_what_was_paid_against_the_chain(api):
     refunds = [s for s in result["steps"] if s["action"] == "refund"]
     assert [s["amount"] for s in refunds] == ["282.50"]
     assert vouchers_of(refunds[0]["document"]) == [
-        "借 1122 应收账款 282.50 / 贷 1002 银行存款 282.50"
+        "借 2203 预收账款 282.50 / 贷 1002 银行存款 282.50"  # paid back from the advance
     ]
     # and the older credit stays on the customer
     assert api.get("/partners/C001/balance").json()["receivable"] == "-117.50"

@@ -44,6 +44,7 @@ def test_masking_thresholds_and_reports_come_from_the_registry():
         "payment",
         "refund",
         "expense",
+        "manual_voucher",
     ]
     assert trade_types("sales") == ("sales_delivery", "sales_return")
     assert trade_types("purchase") == ("purchase_receipt", "purchase_return")

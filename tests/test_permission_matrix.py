@@ -53,6 +53,8 @@ MATRIX = {
     "create_money_account": (Y, N, N, N, Y, Y),
     "create_fund_transfer": (Y, N, N, N, Y, Y),
     "edit_export_mapping": (Y, N, N, N, Y, Y),  # the money area, seeing cost
+    "create_manual_voucher": (Y, N, N, N, Y, Y),  # 记账凭证: the money area
+    "add_account": (Y, N, N, N, Y, Y),
 }
 
 RECEIPT = {
@@ -61,6 +63,11 @@ RECEIPT = {
     "partner": "S001",
     "warehouse": "WH1",
     "lines": [{"item": "A001", "qty": "1", "price": "5.00"}],
+}
+
+VOUCHER = {
+    "date": "2026-04-05",
+    "lines": [{"account": "560203", "debit": "5.00"}, {"account": "1001", "credit": "5.00"}],
 }
 
 
@@ -165,6 +172,10 @@ def run(api: As, action: str, books: dict):
     if action == "edit_export_mapping":
         body = {"items": [{"account": "1405", "code": "1405.01"}]}
         return api.put("/journal/export-mapping?format=kingdee", body)
+    if action == "create_manual_voucher":
+        return api.post("/vouchers", VOUCHER)
+    if action == "add_account":
+        return api.post("/accounts", {"code": "560230", "name": "折旧费", "parent": "5602"})
     if action == "create_price_adjustment":
         body = {"type": "price_adjustment", "date": "2026-04-05"}
         return api.post("/documents", {**body, "lines": [{"item": "A001", "price": "9"}]})
@@ -298,6 +309,9 @@ PAGES = {
     "/reports/trial-balance/?period=2026-03&format=xlsx": MATRIX["see_cost"],
     "/journal/export/?period=2026-03&format=kingdee": MATRIX["edit_export_mapping"],
     "/journal/mapping/": MATRIX["edit_export_mapping"],
+    "/documents/manual_voucher/": MATRIX["create_manual_voucher"],
+    "/vouchers/new/": MATRIX["create_manual_voucher"],
+    "/accounts/": MATRIX["add_account"],
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -358,6 +372,19 @@ PAGE_POSTS = {
         "/journal/mapping/?format=kingdee",
         {"account": ["1405"], "code_1405": "1405.01", "name_1405": ""},
     ),
+    "create_manual_voucher": lambda b: (
+        "/vouchers/new/",
+        {
+            "date": "2026-04-05",
+            "rows": "2",
+            "account_0": "5602",
+            "debit_0": "5.00",
+            "account_1": "1001",
+            "credit_1": "5.00",
+            "action": "save",
+        },
+    ),
+    "add_account": lambda b: ("/accounts/", {"code": "560230", "name": "折旧费", "parent": "5602"}),
     "create_price_adjustment": lambda b: (
         "/documents/price_adjustment/new/",
         {"date": "2026-04-05", "line_item": "A001", "line_price": "9", "action": "save"},
@@ -473,6 +500,7 @@ ENDPOINTS = {
     "/journal/export?period=2026-03&format=kingdee": MATRIX["edit_export_mapping"],
     "/journal/export?period=2026-03&format=yonyou": MATRIX["edit_export_mapping"],
     "/journal/export-mapping?format=kingdee": MATRIX["edit_export_mapping"],
+    "/vouchers": MATRIX["create_manual_voucher"],
 }
 
 

@@ -9,9 +9,10 @@ period, cancel-chains of orders (with and without refund) and period close / reo
 January or February is closed while later documents exist. The moving-average costing itself is
 covered by test_property_ledger.py; this test checks the settlement invariants. After EVERY step:
 
-* `reconcile()` is ok (caches = ledgers, vouchers balance, open items = 1122 / 2202, stock value =
-  1405, reservation cache = reservation ledger, audit chain, closed periods' digests and snapshots);
-* per partner, the open items add up to `partner_balance` and to that partner's 1122 / 2202 lines;
+* `reconcile()` is ok (caches = ledgers, vouchers balance, open items = 1122 / 2202 and the
+  money documents' own = 2203 / 1123, stock value = 1405, reservation cache = reservation ledger, audit chain, closed periods' digests and snapshots);
+* per partner, the open items add up to `partner_balance` (advances: the money documents' own)
+  and to that partner's 1122 / 2202 lines, the money documents' to its 2203 / 1123 lines;
 * every CLOSED period's 进销存汇总表 and trial balance are exactly what they were when it was
   closed (recorded at close, dropped at reopen);
 * reserved quantity per item × warehouse equals a plain model: Σ over approved / partial orders

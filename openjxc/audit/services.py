@@ -161,7 +161,8 @@ def verify_chain() -> list[dict]:
     return problems
 
 
-AMOUNT_KEYS = ("amount", "tax", "amount_incl_tax")
+# account_lines: a manual voucher's lines (an edit moving amounts between accounts is a maker's)
+AMOUNT_KEYS = ("amount", "tax", "amount_incl_tax", "account_lines")
 LINE_AMOUNT_KEYS = (
     "item",
     "qty",

@@ -13,6 +13,7 @@ from openjxc.core.numbers import fen_str, qty_str
 from openjxc.core.services import start_date
 from openjxc.documents.types import codes
 from openjxc.ledger import chart as A
+from openjxc.posting.money import ACCOUNTS
 from openjxc.posting.opening_balances import opening_check
 
 from . import snapshots
@@ -230,28 +231,45 @@ def open_item_cache_equals_entries() -> list[dict]:
 
 
 def subledgers_equal_control_accounts() -> list[dict]:
+    """1122 / 2202 hold the open items of every document but money documents, whose own open
+    amounts (unallocated money) are held by 2203 / 1123 (posting/money.py ACCOUNTS)."""
     problems = []
-    oi = dict(
-        (k, int(v))
-        for k, v in _rows(
-            "SELECT kind, COALESCE(SUM(amount), 0) FROM ledger_openitementry GROUP BY kind"
+    money_types = codes(kind="money")
+    oi = {
+        (k, int(m)): int(v)
+        for k, m, v in _rows(
+            "SELECT kind, is_money, COALESCE(SUM(amount), 0) FROM (SELECT e.kind, CASE WHEN "
+            f"d.type IN ({_marks(money_types)}) THEN 1 ELSE 0 END AS is_money, e.amount "
+            "FROM ledger_openitementry e JOIN documents_document d ON d.id = e.document_id) x "
+            "GROUP BY kind, is_money",
+            money_types,
         )
-    )
-    sentences = {
-        "receivable": _("open receivables total %(total)s but account %(account)s holds %(gl)s"),
-        "payable": _("open payables total %(total)s but account %(account)s holds %(gl)s"),
     }
-    for kind, code, sign in (("receivable", A.RECEIVABLE, 1), ("payable", A.PAYABLE, -1)):
-        gl = sign * _account_net(code)
-        if oi.get(kind, 0) != gl:
-            problems.append(
-                {
-                    "check": "open_items_control",
-                    "message": sentences[kind]
-                    % {"total": fen_str(oi.get(kind, 0)), "account": code, "gl": fen_str(gl)},
-                    "account": code,
-                }
-            )
+    sentences = {
+        ("receivable", 0): _(
+            "open receivables total %(total)s but account %(account)s holds %(gl)s"
+        ),
+        ("payable", 0): _("open payables total %(total)s but account %(account)s holds %(gl)s"),
+        ("receivable", 1): _(
+            "unallocated receipts total %(total)s but account %(account)s holds %(gl)s"
+        ),
+        ("payable", 1): _(
+            "unallocated payments total %(total)s but account %(account)s holds %(gl)s"
+        ),
+    }
+    for kind, (control, advance, direction) in ACCOUNTS.items():
+        for is_money, code in ((0, control), (1, advance)):
+            gl = direction * _account_net(code)
+            total = oi.get((kind, is_money), 0)
+            if total != gl:
+                problems.append(
+                    {
+                        "check": "open_items_control",
+                        "message": sentences[kind, is_money]
+                        % {"total": fen_str(total), "account": code, "gl": fen_str(gl)},
+                        "account": code,
+                    }
+                )
     stock = int(_rows("SELECT COALESCE(SUM(value), 0) FROM inventory_stockmove")[0][0])
     gl = _account_net(A.INVENTORY)
     if stock != gl:

@@ -1,5 +1,7 @@
-"""`jxc reconcile --fix`: re-settle the caches that are derivable from the ledgers. Ledger rows
-and closed periods are never touched; each change is reported and audited."""
+"""`jxc reconcile --fix`: re-settle the caches that are derivable from the ledgers, and move
+unallocated money of books from before advances to 2203 / 1123 (an appended voucher,
+posting/advances.py). Ledger rows and closed periods are never touched; each change is
+reported and audited."""
 
 from django.db import connection, transaction
 
@@ -7,6 +9,7 @@ from openjxc.audit.services import record
 from openjxc.closing.checks import OPEN_ITEM_CACHE_DIFF
 from openjxc.core.numbers import fen_str, qty_str
 from openjxc.ledger.services import REBUILD_OPEN_ITEMS
+from openjxc.posting.advances import transfer_advances
 from openjxc.users.services import CLOSE, require
 
 
@@ -64,6 +67,7 @@ def fix_caches(user=None) -> list[str]:
                 [doc_id],
             )
             changes.append(f"open item {number}: {fen_str(int(cached))} → {fen_str(int(total))}")
+        changes += transfer_advances()  # books restored from before advances (预收 / 预付)
         if changes:
             record(user, "reconcile_fix", "books", "caches", after={"changes": changes})
     return changes

@@ -391,6 +391,22 @@ CODES: dict[str, ErrorCode] = {
         ),
         _keys("debit", "credit", "difference"),
     ),
+    "unbalanced": ErrorCode(
+        422,
+        N_(
+            "Debit %(debit)s and credit %(credit)s do not balance (difference %(difference)s): "
+            "借贷不平, nothing was saved."
+        ),
+        _keys("debit", "credit", "difference"),
+    ),
+    "unknown_account": ErrorCode(
+        422, N_("There is no account %(account)s in the chart of accounts."), _keys("account")
+    ),
+    "parent_account": ErrorCode(
+        422,
+        N_("Account %(account)s has sub-accounts: post to one of its sub-accounts."),
+        _keys("account"),
+    ),
     "restore_timeout": ErrorCode(
         409,
         N_("The restore takes too long for the browser: run jxc restore on the server instead."),

@@ -41,6 +41,10 @@ def opening_date(t, data: dict) -> dt.date:
 
 def resolve_open_item(t, data: dict, out: dict) -> dict:
     """An opening receivable or payable: amount, the open item's own date and its due date."""
+    if t.manual_lines:
+        raise DomainError(
+            "invalid", f"a {t.code} is written with /api/v1/vouchers", {"field": "type"}
+        )
     if t.opening == "accounts":
         raise DomainError(
             "invalid",

@@ -36,6 +36,8 @@ class AccountLineOut(Output):
     account_name: str
     debit: str
     credit: str
+    partner: str | None = None
+    memo: str | None = None
 
 
 class ExpenseLineOut(Output):

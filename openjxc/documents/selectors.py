@@ -155,7 +155,7 @@ def document_dict(doc: Document, lines=None) -> dict:
         "cancel_reason": doc.cancel_reason or None,
         "origin_date": doc.origin_date.isoformat() if doc.origin_date else None,
     }
-    if TYPES[doc.type].opening == "accounts":
+    if TYPES[doc.type].opening == "accounts" or TYPES[doc.type].manual_lines:
         out["account_lines"] = account_lines(doc)
     if TYPES[doc.type].kind == "expense_lines":
         out["lines"] = expense_lines(doc)
@@ -200,15 +200,17 @@ def money_account_code(account) -> str | None:
 
 
 def account_lines(doc: Document) -> list[dict]:
-    """The account lines of a document (opening account balances)."""
+    """The account lines of a document (opening account balances, a manual voucher)."""
     return [
         {
             "account": ln.account.code,
             "account_name": ln.account.name,
             "debit": fen_str(ln.debit),
             "credit": fen_str(ln.credit),
+            "partner": ln.partner.code if ln.partner_id else None,
+            "memo": ln.memo,
         }
-        for ln in AccountLine.objects.filter(document=doc).select_related("account")
+        for ln in AccountLine.objects.filter(document=doc).select_related("account", "partner")
     ]
 
 

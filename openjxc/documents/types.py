@@ -55,6 +55,9 @@ class DocType:
     opening: str | None = None
     # moves money between two money accounts (kind ledger): from_account, to_account, amount, fee
     transfer: bool = False
+    # its lines are typed account lines (a manual voucher, 记账凭证): written through
+    # /api/v1/vouchers and the voucher form, posted exactly as typed
+    manual_lines: bool = False
 
 
 def _recipe(family: str, name: str) -> str:
@@ -335,6 +338,17 @@ TYPES = {
             **{**_MONEY, "partner_required": False, "kind": "ledger"},
             transfer=True,
             recipe=_recipe("funds", "FUND_TRANSFER"),
+        ),
+        DocType(
+            "manual_voucher",
+            "JZPZ",
+            _("Manual voucher"),
+            _("Manual vouchers"),
+            **{**_MONEY, "partner_required": False, "kind": "ledger"},
+            priced=False,
+            threshold=True,
+            manual_lines=True,
+            recipe=_recipe("ledger", "MANUAL_VOUCHER"),
         ),
         DocType(
             "opening_stock",

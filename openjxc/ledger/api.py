@@ -1,21 +1,35 @@
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
-from openjxc.core.api import Output, page, page_of, typed
+from openjxc.core.api import Input, Output, page, page_of, typed
 from openjxc.documents.access import visible_partner_ids
 from openjxc.documents.rules import query_date
 from openjxc.users.services import VIEW_COST, require
 
+from . import accounts as account_services
 from . import selectors
-from .models import Account
+from .accounts import chart as chart_rows
 
 router = Router(tags=["accounting"])
 
 
 class AccountOut(Output):
+    """parent: the parent's code; level 1 = top; leaf: may take postings; control: owned by a
+    subledger (never posted by hand)."""
+
     code: str
     name: str
     category: str
     direction: str
+    parent: str | None
+    level: int
+    leaf: bool
+    control: bool
+
+
+class AccountIn(Input):
+    code: str
+    name: str
+    parent: str
 
 
 class TrialRowOut(Output):
@@ -50,9 +64,14 @@ class TrialBalanceOut(Output):
 
 
 class BalanceOut(Output):
+    """receivable / payable are net (advances included); advance_received / advance_paid the
+    unallocated money within them (2203 预收 / 1123 预付), positive."""
+
     partner: str
     receivable: str
     payable: str
+    advance_received: str
+    advance_paid: str
 
 
 class OpenItemOut(Output):
@@ -70,11 +89,14 @@ class OpenItemOut(Output):
 
 @router.get("/accounts", response=typed(page_of(AccountOut)))
 def accounts(request, limit: int = 1000, offset: int = 0):
-    rows = [
-        {"code": a.code, "name": a.name, "category": a.category, "direction": a.direction}
-        for a in Account.objects.order_by("code")
-    ]
-    return page(rows, limit, offset)
+    return page(chart_rows(), limit, offset)
+
+
+@router.post("/accounts", response=typed(AccountOut, 201))
+def add_account(request, payload: AccountIn):
+    """A sub-account: code = the parent's code and two digits; category and side inherited;
+    duplicate → 409 duplicate_code, a control parent → 422 control_account."""
+    return Status(201, account_services.add_account(request.user, payload.model_dump()))
 
 
 @router.get("/reports/trial-balance", response=typed(TrialBalanceOut))

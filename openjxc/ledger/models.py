@@ -60,6 +60,8 @@ class Voucher(models.Model):
         "closing_cancellation",
     )
     CLOSING_KINDS = (CLOSING_TRANSFER, YEAR_END_TRANSFER, CLOSING_CANCELLATION)
+    # a money document's later allocation (or its undoing): advance account ⇄ 1122 / 2202
+    ALLOCATION = "allocation"
 
     date = models.DateField(db_index=True)
     document = models.ForeignKey(

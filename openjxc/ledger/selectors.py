@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import Q
 
 from openjxc.core.numbers import fen_str
+from openjxc.documents.types import codes
 from openjxc.inventory.costing import as_date
 
 from .balances import balances_through
@@ -153,17 +154,30 @@ def trial_balance(period: str | None = None, date_from=None, date_to=None) -> di
 
 
 def partner_balance(partner_ids: list[int]) -> dict:
+    """Net receivable and payable (every open item), and the advances within them: money
+    received / paid and not yet allocated (the money documents' own open amounts, positive)."""
     marks = ",".join(["%s"] * len(partner_ids))
+    money = codes(kind="money")
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT kind, COALESCE(SUM(open_amount), 0) FROM ledger_openitem WHERE partner_id IN ({marks}) "
-            "AND open_amount <> 0 GROUP BY kind",
-            partner_ids,
+            "SELECT o.kind, CASE WHEN d.type IN ({}) THEN 1 ELSE 0 END AS is_money, "
+            "COALESCE(SUM(o.open_amount), 0) FROM ledger_openitem o "
+            "JOIN documents_document d ON d.id = o.document_id "
+            f"WHERE o.partner_id IN ({marks}) AND o.open_amount <> 0 GROUP BY o.kind, is_money".format(
+                ",".join(["%s"] * len(money))
+            ),
+            [*money, *partner_ids],
         )
-        sums = {k: int(v) for k, v in cur.fetchall()}
+        sums = {(k, int(m)): int(v) for k, m, v in cur.fetchall()}
+
+    def net(kind):
+        return sums.get((kind, 0), 0) + sums.get((kind, 1), 0)
+
     return {
-        "receivable": fen_str(sums.get("receivable", 0)),
-        "payable": fen_str(sums.get("payable", 0)),
+        "receivable": fen_str(net("receivable")),
+        "payable": fen_str(net("payable")),
+        "advance_received": fen_str(-sums.get(("receivable", 1), 0)),
+        "advance_paid": fen_str(-sums.get(("payable", 1), 0)),
     }
 
 

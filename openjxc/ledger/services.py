@@ -49,8 +49,9 @@ class _Ids(dict):
 
 
 class _AccountCache:
-    """Account ids by code, per database: accounts are never changed or removed, so the posting
-    path need not read them again. A cache miss (a new database, a new account) reloads."""
+    """Account ids by code, per database: accounts are only ever added (sub-accounts), so the
+    posting path need not read them again. A cache miss (a new database, a code added by
+    another process) reloads; ledger/accounts.py clears it when it adds one."""
 
     def __init__(self):
         self.by_db: dict = {}
@@ -68,6 +69,7 @@ class _AccountCache:
 
 _ACCOUNTS = _AccountCache()
 cached_account_ids = _ACCOUNTS.get
+forget_account_ids = _ACCOUNTS.clear
 
 
 def account_ids() -> dict[str, int]:
@@ -87,6 +89,9 @@ def post_voucher(
     if sum(ln.debit for ln in lines) != sum(ln.credit for ln in lines):
         raise ValueError(f"unbalanced voucher for document {document_id}: {lines}")
     if ids is None:
+        ids = _ACCOUNTS.get()
+    if any(ln.account not in ids for ln in lines):  # a sub-account added by another process
+        _ACCOUNTS.clear()
         ids = _ACCOUNTS.get()
     with connection.cursor() as cur:
         cur.execute(

@@ -240,7 +240,10 @@ def cancel(user, number: str, reason: str) -> Document:
             orders.release_all(doc, doc.id)
         elif kind == "money":
             negate_vouchers(
-                doc.id, Voucher.CANCELLATION, f"作废 {doc.number}", kinds=(Voucher.POSTING,)
+                doc.id,
+                Voucher.CANCELLATION,
+                f"作废 {doc.number}",
+                kinds=(Voucher.POSTING, Voucher.ALLOCATION),
             )
             reverse_open_items(doc.id, doc.date, doc.id)
         elif kind in ("stock", "ledger", "expense_lines"):

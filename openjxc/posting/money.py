@@ -1,8 +1,12 @@
 """Receipts, payments and refunds: their vouchers, open items and allocations (核销).
 
 A money document is itself an open item of the opposite sign (a receipt is a credit on the
-customer); an allocation moves open amount between the two with a pair of entries, so the sum
-of open items always equals 1122 / 2202. What stays unallocated is the partner's credit."""
+customer); an allocation moves open amount between the two with a pair of entries. What stays
+unallocated is the partner's credit, an advance: a money document's own open amount lives in
+the advance account of its kind (receivable → 2203 预收账款, payable → 1123 预付账款), the open
+items of every other document in 1122 / 2202. Approval books the part allocated to other
+documents against 1122 / 2202 and the rest against the advance account; a later allocation
+(or its undoing) appends an `allocation` voucher that moves the amount between the two."""
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,7 +23,14 @@ from openjxc.ledger.rows import OpenItemLine, VoucherLine
 from openjxc.ledger.services import add_open_items, ensure_open, open_amount, post_voucher
 from openjxc.users.services import APPROVE, require
 
-from .recipes import recipe_of
+from .recipes import pair, recipe_of
+
+# open-item kind -> (the control account of other documents' open items, the advance account
+# of money documents' own, the sign that turns an open amount into that account's debit − credit)
+ACCOUNTS = {
+    "receivable": (A.RECEIVABLE, A.ADVANCE_RECEIVED, 1),
+    "payable": (A.PAYABLE, A.ADVANCE_PAID, -1),
+}
 
 
 def money_side(doc_type: str) -> tuple | None:
@@ -39,26 +50,55 @@ def own_open_item(doc: Document) -> OpenItemLine | None:
 
 
 def approve_money(doc: Document, user) -> None:
-    _, _, debit, credit = money_side(doc.type)
-    account = doc.account.code if doc.account_id else A.BANK
-    lines = [
-        VoucherLine(
-            debit or account, debit=doc.amount, partner_id=doc.partner_id if debit else None
-        ),
-        VoucherLine(
-            credit or account, credit=doc.amount, partner_id=doc.partner_id if credit else None
-        ),
-    ]
-    post_voucher(doc.date, doc.id, Voucher.POSTING, lines, doc.number)
+    """One voucher: the money account against 1122 / 2202 for what the approval allocates to
+    other documents' open items, and against the advance account for the rest. The
+    allocations' entries come first so that the split is known."""
+    kind, _, debit, credit = money_side(doc.type)
     add_open_items([own_open_item(doc)])
+    to_items = 0
     plan = doc.allocation_plan or {}
     for a in plan.get("allocations", []):
         target = Document.objects.filter(number=a["document"]).first()
         if target is None:
             raise not_found("document", a["document"])
         allocate_between(doc, target, a["amount"], doc.date)
+        to_items += 0 if is_money(target) else a["amount"]
     if plan.get("auto"):
-        auto_allocate(doc)
+        to_items += auto_allocate(doc)
+    control, advance, _ = ACCOUNTS[kind]
+    account = doc.account.code if doc.account_id else A.BANK
+    partner_side = "debit" if debit else "credit"
+    money_column = "credit" if debit else "debit"
+    partner_lines = [
+        VoucherLine(control, **{partner_side: to_items}, partner_id=doc.partner_id),
+        VoucherLine(advance, **{partner_side: doc.amount - to_items}, partner_id=doc.partner_id),
+    ]
+    money_line = [VoucherLine(account, **{money_column: doc.amount})]
+    lines = partner_lines + money_line if debit else money_line + partner_lines  # 借 before 贷
+    post_voucher(doc.date, doc.id, Voucher.POSTING, lines, doc.number)
+
+
+def is_money(doc: Document) -> bool:
+    return money_side(doc.type) is not None
+
+
+def _advance_voucher(money_doc: Document, target: Document, amount: int, day, undo: bool):
+    """Allocating a money document to another document's open item moves `amount` from the
+    advance account to 1122 / 2202 (undoing it moves it back), dated at the allocation;
+    between two money documents nothing moves (both sit in the advance account)."""
+    if is_money(target):
+        return
+    kind, sign, _, _ = money_side(money_doc.type)
+    control, advance, direction = ACCOUNTS[kind]
+    moved = direction * sign * amount * (-1 if undo else 1)  # + debits the control account
+    memo = f"{'取消核销' if undo else '核销'} {money_doc.number} → {target.number}"
+    post_voucher(
+        day,
+        money_doc.id,
+        Voucher.ALLOCATION,
+        pair(control, advance, moved, money_doc.partner_id),
+        memo,
+    )
 
 
 def _check_pair(money: Document, target: Document, amount: int) -> tuple[str, int]:
@@ -118,8 +158,9 @@ def allocate_between(money: Document, target: Document, amount: int, day) -> All
     )
 
 
-def auto_allocate(money: Document) -> None:
-    """Allocate what is left of a money document to the partner's oldest open items."""
+def auto_allocate(money: Document) -> int:
+    """Allocate what is left of a money document to the partner's oldest open items; returns
+    the amount allocated to documents other than money documents."""
     kind, sign, _, _ = money_side(money.type)
     left = abs(open_amount(money.id))
     with connection.cursor() as cur:
@@ -131,12 +172,15 @@ def auto_allocate(money: Document) -> None:
         )
         candidates = cur.fetchall()
     targets = {d.id: d for d in Document.objects.filter(pk__in=[c[0] for c in candidates])}
+    to_items = 0
     for doc_id, open_total in candidates:
         if left <= 0:
             break
         amount = min(left, abs(int(open_total)))
         allocate_between(money, targets[doc_id], amount, money.date)
+        to_items += 0 if is_money(targets[doc_id]) else amount
         left -= amount
+    return to_items
 
 
 def allocate(user, source: str, target: str, amount) -> dict:
@@ -157,6 +201,7 @@ def allocate(user, source: str, target: str, amount) -> dict:
         day = max(timezone.localdate(), money.date, tgt.date)
         ensure_open(day)
         allocation = allocate_between(money, tgt, fen, day)
+        _advance_voucher(money, tgt, fen, day, undo=False)
         record(
             user,
             "allocate",
@@ -210,6 +255,7 @@ def undo(a: Allocation, cause: Document | None = None) -> None:
         amount=sign * a.amount,
     )
     add_open_items(e.taken_back(day, "unallocation", e.cause_id) for e in allocated)
+    _advance_voucher(a.source, a.target, a.amount, day, undo=True)
     Allocation.objects.filter(pk=a.pk).update(undone_at=timezone.now(), undone_by=cause)
     a.undone_at = timezone.now()
 

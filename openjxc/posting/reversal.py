@@ -60,7 +60,8 @@ def _original_moves(document_id: int) -> list[OriginalMove]:
 
 
 def _copy_lines(doc: Document, rev: Document) -> dict:
-    """Negated copies of the original's lines; returns original line id -> reversal line id."""
+    """Negated copies of the original's lines (item lines and account lines); returns original
+    item line id -> reversal line id."""
     originals = list(doc.lines.order_by("line_no"))
     DocumentLine.objects.bulk_create(
         [
@@ -80,6 +81,18 @@ def _copy_lines(doc: Document, rev: Document) -> dict:
             )
             for ln in originals
         ]
+    )
+    AccountLine.objects.bulk_create(  # a manual voucher's lines, in red
+        AccountLine(
+            document=rev,
+            line_no=a.line_no,
+            account_id=a.account_id,
+            debit=-a.debit,
+            credit=-a.credit,
+            partner_id=a.partner_id,
+            memo=a.memo,
+        )
+        for a in AccountLine.objects.filter(document=doc)
     )
     new = dict(rev.lines.values_list("line_no", "id"))
     AccountLine.objects.bulk_create(  # an expense's lines, negated like item lines
@@ -173,8 +186,13 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
             balances = lock_balances({(s.item_id, s.warehouse_id) for s in specs})
             values, adjustments = post_moves(rev.id, day, specs, balances)
         memo = f"红字冲销 {doc.number}"
-        negate_vouchers(
-            doc.id, Voucher.REVERSAL, memo, kinds=(Voucher.POSTING,), day=day, target_id=rev.id
+        negate_vouchers(  # a money document's allocation vouchers too: all of it nets to zero
+            doc.id,
+            Voucher.REVERSAL,
+            memo,
+            kinds=(Voucher.POSTING, Voucher.ALLOCATION),
+            day=day,
+            target_id=rev.id,
         )
         counter = recipes.counter(doc.type, reversal=True)
         remaining = sum(values) + sum(m.posted_value for m in moves)

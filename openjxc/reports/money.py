@@ -108,7 +108,8 @@ def aging(kind: str, as_of: dt.date, basis: str = "date") -> dict:
 
 
 def statement(partner_ids: list[int], date_from: dt.date, date_to: dt.date) -> dict:
-    """对账单: opening balance, every document and payment in the range, closing balance."""
+    """对账单: opening balance, every document and payment in the range, closing balance, and
+    the money received / paid and not allocated within it at the end (预收 / 预付余额)."""
     marks = ",".join(["%s"] * len(partner_ids))
     with connection.cursor() as cur:
         cur.execute(
@@ -127,6 +128,14 @@ def statement(partner_ids: list[int], date_from: dt.date, date_to: dt.date) -> d
             [*partner_ids, date_from, date_to],
         )
         rows = cur.fetchall()
+        money = codes(kind="money")
+        cur.execute(  # the money documents' own open amounts: advances (预收 / 预付) within it
+            "SELECT e.kind, COALESCE(SUM(e.amount), 0) FROM ledger_openitementry e "
+            f"JOIN documents_document d ON d.id = e.document_id WHERE e.partner_id IN ({marks}) "
+            f"AND e.date <= %s AND d.type IN ({','.join(['%s'] * len(money))}) GROUP BY e.kind",
+            [*partner_ids, date_to, *money],
+        )
+        advances = {k: -int(v) for k, v in cur.fetchall()}
     balance = dict(opening)
     lines = []
     for day, number, dtype, kind, entry, amount, due in rows:
@@ -152,6 +161,10 @@ def statement(partner_ids: list[int], date_from: dt.date, date_to: dt.date) -> d
         "items": lines,
         "count": len(lines),
         "closing": {k: fen_str(balance.get(k, 0)) for k in ("receivable", "payable")},
+        "closing_advance": {
+            "received": fen_str(advances.get("receivable", 0)),
+            "paid": fen_str(advances.get("payable", 0)),
+        },
     }
 
 

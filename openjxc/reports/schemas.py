@@ -113,11 +113,14 @@ class StatementLineOut(Output):
 
 
 class StatementOut(Output):
+    """closing_advance: {"received", "paid"}, the unallocated money within the closing balance."""
+
     opening: Totals
     lines: list[StatementLineOut]
     items: list[StatementLineOut]
     count: int
     closing: Totals
+    closing_advance: Totals
 
 
 class SuggestOut(Output):

@@ -24,7 +24,7 @@ from .views_users import PERMISSION_LABELS
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)")
 ROWS = re.compile(r"(\d+) rows")  # the object of an import entry
 # what `jxc reconcile --fix` changed, as closing/fix.py words it: "stock A001 @ WH1: …"
-FIXED = re.compile(r"(stock|account|open item) (.*)", re.S)
+FIXED = re.compile(r"(stock|account|open item|advance) (.*)", re.S)
 
 OBJECTS = {
     "document": gettext_lazy("Document"),
@@ -44,6 +44,7 @@ OBJECTS = {
     "expense_type": gettext_lazy("Expense type"),
     "money_account": gettext_lazy("Cash/bank account"),
     "account_mapping": gettext_lazy("Account mapping of the voucher export"),
+    "account": gettext_lazy("Account"),
 }
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
@@ -117,6 +118,8 @@ FIELDS = {
     "cancelled": gettext_lazy("Cancelled"),
     "account_lines": gettext_lazy("Opening account balances"),
     "account_name": gettext_lazy("Account name"),
+    "direction": gettext_lazy("Normal side"),
+    "parent_account": gettext_lazy("Parent account"),
     "debit": gettext_lazy("Debit"),
     "credit": gettext_lazy("Credit"),
     "level_name": gettext_lazy("Price level name"),
@@ -142,6 +145,7 @@ FIXED_KINDS = {
     "stock": gettext_lazy("Stock"),
     "account": gettext_lazy("Account"),
     "open item": gettext_lazy("Open amount"),
+    "advance": gettext_lazy("Moved to the advance account"),
 }
 
 

@@ -73,6 +73,7 @@ MENU = [
             (_("Cash/bank accounts"), "money_accounts", {}, _perm(MONEY)),
             (_("Cash journal"), "cash_journal", {}, _perm(MONEY)),
             (_("Funds report"), "funds_report", {}, _perm(MONEY)),
+            (_("Chart of accounts"), "chart_of_accounts", {}, _perm(MONEY)),
         ],
     ),
     (

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("openjxc.web.urls_opening")),
     path("", include("openjxc.web.urls_money")),
     path("", include("openjxc.web.urls_journal")),
+    path("", include("openjxc.web.urls_accounting")),
 ]

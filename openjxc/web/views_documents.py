@@ -213,6 +213,8 @@ def doc_detail(request, number):
     if request.method == "POST":
         return _detail_post(request, doc, t)
     if document_actions(request.user, doc)["edit"]:
+        if t.manual_lines:  # 记账凭证: its own form of account rows
+            return redirect("voucher_edit", number=doc.number)
         return _entry(request, t, entry_dict(doc, prices_include_tax()), doc)
     return _detail(request, doc, t)
 

@@ -290,6 +290,8 @@ def doc_new(request, doc_type):
                 back=reverse("doc_new", args=[doc_type]),
             )
         return _save(request, t)
+    if t.manual_lines:  # 记账凭证: its own form of account rows
+        return redirect("voucher_new")
     if t.kind == "ledger" and t.opening:  # opening receivables, payables, accounts: 期初 page
         return redirect(f"{reverse('opening')}?tab={t.opening}")
     warehouses = user_warehouses(request.user, active_only=True)

@@ -32,6 +32,7 @@ VOUCHER_KINDS = {
     "cancellation": gettext_lazy("Cancellation"),
     "cost_adjustment": gettext_lazy("Cost adjustment"),
     "reversal": gettext_lazy("Reversal"),
+    "allocation": gettext_lazy("Allocation"),
 }
 OPEN_ITEM_KINDS = {
     "receivable": gettext_lazy("Accounts receivable"),

@@ -29,3 +29,23 @@ document.addEventListener("change", function (event) {
   if (el.dataset.clear && el.form.elements[el.dataset.clear]) el.form.elements[el.dataset.clear].value = "";
   el.form.submit();
 });
+
+/* form[data-voucher] (记账凭证): live totals of the debit and credit columns, and the 借贷不平
+   warning while they differ (the server refuses to save an unbalanced voucher anyway). */
+function voucherTotals(form) {
+  var sums = { debit: 0, credit: 0 };
+  form.querySelectorAll("input[data-side]").forEach(function (input) {
+    var fen = Math.round(parseFloat(input.value) * 100);
+    if (!isNaN(fen)) sums[input.dataset.side] += fen;
+  });
+  form.querySelector("#voucher-debit").textContent = (sums.debit / 100).toFixed(2);
+  form.querySelector("#voucher-credit").textContent = (sums.credit / 100).toFixed(2);
+  form.querySelector("#voucher-unbalanced").hidden = sums.debit === sums.credit;
+}
+document.addEventListener("input", function (event) {
+  var form = event.target.closest && event.target.closest("form[data-voucher]");
+  if (form) voucherTotals(form);
+});
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form[data-voucher]").forEach(voucherTotals);
+});
