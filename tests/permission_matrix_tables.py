@@ -171,7 +171,7 @@ PAGE_POSTS = {
         {
             "date": "2026-04-05",
             "rows": "2",
-            "account_0": "5602",
+            "account_0": "560203",
             "debit_0": "5.00",
             "account_1": "1001",
             "credit_1": "5.00",

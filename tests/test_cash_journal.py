@@ -52,6 +52,7 @@ def month(api, user):
 
 
 def _lines(data):
+    assert data["lines"] == data["items"]  # API.md calls them lines; the list convention items
     return [
         (r["date"], r["document"], r["debit"], r["credit"], r["balance"]) for r in data["items"]
     ]

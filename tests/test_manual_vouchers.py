@@ -52,18 +52,18 @@ def test_edit_a_draft_then_cancel_and_reverse(api):
     body = {
         **DEPRECIATION,
         "lines": [
-            {"account": "5603", "debit": "15.00", "memo": "手续费"},
+            {"account": "560301", "debit": "15.00", "memo": "手续费"},
             {"account": "1001", "credit": "15.00"},
         ],
     }
     r = api.put(f"/vouchers/{d['number']}", body)
     assert r.status_code == 200 and r.json()["amount"] == "15.00"
     post(api, f"/documents/{d['number']}/approve")
-    assert vouchers_of(d["number"]) == ["借 5603 财务费用 15.00 / 贷 1001 库存现金 15.00"]
+    assert vouchers_of(d["number"]) == ["借 560301 手续费 15.00 / 贷 1001 库存现金 15.00"]
     # an approved voucher is no longer edited
     assert_error(api.put(f"/vouchers/{d['number']}", body), 409, "wrong_status")
     post(api, f"/documents/{d['number']}/cancel", {"reason": "录错"})
-    assert vouchers_of(d["number"])[1] == "借 5603 财务费用 -15.00 / 贷 1001 库存现金 -15.00"
+    assert vouchers_of(d["number"])[1] == "借 560301 手续费 -15.00 / 贷 1001 库存现金 -15.00"
     # a second one, reversed in red
     d2 = post(api, "/vouchers", DEPRECIATION, 201)
     post(api, f"/documents/{d2['number']}/approve")
@@ -96,7 +96,7 @@ def test_an_editor_who_moves_amounts_between_accounts_is_a_maker(client, user):
     person("财务", username="maker"), person("财务", username="editor")
     number = As(client, "maker").post("/vouchers", DEPRECIATION).json()["number"]
     editor = As(client, "editor")
-    moved = {**DEPRECIATION, "lines": [{**DEPRECIATION["lines"][0], "account": "5601"}]}
+    moved = {**DEPRECIATION, "lines": [{**DEPRECIATION["lines"][0], "account": "560101"}]}
     moved["lines"].append(DEPRECIATION["lines"][1])
     assert editor.put(f"/vouchers/{number}", moved).status_code == 200  # the same total
     r = editor.post(f"/documents/{number}/approve")

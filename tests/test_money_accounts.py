@@ -53,7 +53,7 @@ def test_a_money_document_posts_to_the_account_it_names(api):
     assert r.status_code == 201 and doc["account"] == "ICBC"
     post(api, f"/documents/{doc['number']}/approve")
     assert vouchers_of(doc["number"]) == [
-        "借 100201 银行存款—工商银行 10.00 / 贷 1122 应收账款 10.00"
+        "借 100201 银行存款—工商银行 10.00 / 贷 2203 预收账款 10.00"
     ]
     # and the seeded code keeps its meaning, also as the default
     for account in ("1002", None):
@@ -61,7 +61,7 @@ def test_a_money_document_posts_to_the_account_it_names(api):
         post(api, f"/documents/{r.json()['number']}/approve")
         assert r.json()["account"] == "1002"
         assert vouchers_of(r.json()["number"]) == [
-            "借 1002 银行存款 10.00 / 贷 1122 应收账款 10.00"
+            "借 1002 银行存款 10.00 / 贷 2203 预收账款 10.00"
         ]
     reconciled(api)
 

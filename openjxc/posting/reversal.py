@@ -82,20 +82,8 @@ def _copy_lines(doc: Document, rev: Document) -> dict:
             for ln in originals
         ]
     )
-    AccountLine.objects.bulk_create(  # a manual voucher's lines, in red
-        AccountLine(
-            document=rev,
-            line_no=a.line_no,
-            account_id=a.account_id,
-            debit=-a.debit,
-            credit=-a.credit,
-            partner_id=a.partner_id,
-            memo=a.memo,
-        )
-        for a in AccountLine.objects.filter(document=doc)
-    )
     new = dict(rev.lines.values_list("line_no", "id"))
-    AccountLine.objects.bulk_create(  # an expense's lines, negated like item lines
+    AccountLine.objects.bulk_create(  # account lines (a 记账凭证's, an expense's), in red
         AccountLine(
             document=rev,
             line_no=ln.line_no,

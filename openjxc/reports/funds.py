@@ -119,6 +119,7 @@ def cash_journal(code: str, date_from: dt.date, date_to: dt.date) -> dict:
         "to": str(date_to),
         "opening": fen_str(opening),
         "items": items,
+        "lines": items,  # API.md: "opening, lines with running balance, closing" (as statements)
         "count": len(items),
         "debit": fen_str(debit_total),
         "credit": fen_str(credit_total),

@@ -48,13 +48,15 @@ class CashJournalLineOut(Output):
 
 
 class CashJournalOut(Output):
-    """Also carries `from` and `to`."""
+    """Also carries `from` and `to`; `lines` are `items` (API.md names them lines, as on the
+    partner statement)."""
 
     account: str
     name: str
     gl_account: str
     opening: str
     items: list[CashJournalLineOut]
+    lines: list[CashJournalLineOut]
     count: int
     debit: str
     credit: str

@@ -157,8 +157,9 @@ def voucher_details(ids: list[int]) -> list[dict]:
                 "summary": summary(kind, memo, dtype, doc, partner),
                 "document": doc,
                 "document_type": dtype,
-                "maker": maker if doc else None,
-                "checker": checker if doc else None,
+                # a voucher the close made (结转损益) is made and checked by who closed
+                "maker": maker if doc else keeper,
+                "checker": checker if doc else keeper,
                 "bookkeeper": keeper,
                 "attachments": 1 if doc else 0,
                 "lines": ls,
