@@ -3,6 +3,8 @@ maker ≠ checker is set), cancelled and reversed like every document; it posts 
 lines. Unbalanced, a subledger's account, a parent account or an unknown one are refused and
 change nothing."""
 
+import re
+
 import pytest
 
 from openjxc.core.services import set_setting
@@ -180,3 +182,16 @@ def test_a_manual_voucher_is_not_created_through_documents(api):
     r = api.post("/documents", {"type": "manual_voucher", "date": "2026-03-31"})
     assert_error(r, 422, "invalid")
     assert api.get("/vouchers").json()["count"] == 0
+
+
+def test_the_printed_voucher_shows_its_account_lines(api, admin_client):
+    # given an approved 记账凭证
+    d = post(api, "/vouchers", DEPRECIATION, 201)
+    post(api, f"/vouchers/{d['number']}/approve")
+    # when it is printed on A4
+    html = admin_client.get(f"/doc/{d['number']}/print/?format=a4").content.decode()
+    # then its lines are there with 借 and 贷, and the total
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td class=\"num\">([^<]*)</td>", html)
+    assert ("管理部门折旧", "560230 折旧费", "1,200.00") in rows
+    assert ("", "1602 累计折旧", "") in rows
+    assert 'id="print-total">1,200.00<' in html and "<!doctype" not in html[20:]
