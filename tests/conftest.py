@@ -6,6 +6,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("OPENJXC_FAST_HASHER", "1")
 
 
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL pass (OPENJXC_DATABASE_URL set) skips the tests that run their own SQLite
+    books in a subprocess (benchmarks, schema fuzzing, the SQLite `jxc serve`): they never
+    touch the test database, so they would repeat the SQLite pass exactly."""
+    if not os.environ.get("OPENJXC_DATABASE_URL"):
+        return
+    skip = pytest.mark.skip(reason="same run as in the SQLite pass (own SQLite books)")
+    for item in items:
+        if item.get_closest_marker("sqlite_subprocess"):
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def user(db):
     from tests.factories import master_data, setup_books

@@ -2,7 +2,11 @@
 and reports every figure docs/benchmarks.md quotes; the 进销存汇总表 with subtotals has the same
 totals as without them. No timing is asserted: timings belong to the benchmark."""
 
+import pytest
+
 from tests.test_bench_smoke import positive, run_bench
+
+pytestmark = pytest.mark.sqlite_subprocess  # own SQLite books: SQLite pass only
 
 
 def test_quick_categories_bench_reports_every_figure(tmp_path):

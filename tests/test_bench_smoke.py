@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.sqlite_subprocess  # own SQLite books: SQLite pass only
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

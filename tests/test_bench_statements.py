@@ -5,7 +5,11 @@ asserted: timings belong to the benchmark."""
 
 from decimal import Decimal
 
+import pytest
+
 from tests.test_bench_smoke import positive, run_bench
+
+pytestmark = pytest.mark.sqlite_subprocess  # own SQLite books: SQLite pass only
 
 
 def test_quick_statements_bench_reports_every_figure(tmp_path):

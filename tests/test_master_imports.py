@@ -410,6 +410,7 @@ def test_a_file_the_fast_reader_cannot_read_is_read_by_openpyxl(db):
     ]
 
 
+@pytest.mark.sqlite_subprocess  # own SQLite books: SQLite pass only
 def test_the_import_benchmark_runs(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENJXC_", "DJANGO_SETTINGS"))}
     env["TMPDIR"] = str(tmp_path)

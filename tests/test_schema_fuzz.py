@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.sqlite_subprocess  # own SQLite books: SQLite pass only
+
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "fuzz.py"
 
 

@@ -173,7 +173,7 @@ def race(c: Client, numbers: list, threads: int = 6) -> list[tuple[str, int, dic
     return results
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=[pytest.param("sqlite", marks=pytest.mark.sqlite_subprocess), "postgresql"])
 def books(request, tmp_path):
     """(data_dir, extra db args, database URL or None) of a fresh, not yet initialised set of books."""
     data_dir = tmp_path / "books"
