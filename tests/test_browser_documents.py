@@ -277,7 +277,8 @@ def test_credit_warning_before_approval(zh_page, user):
     row.wait_for()
     row.locator(".price").fill("5.00")  # 5.65 incl. tax: 28.25 in all, within 30
     row.locator(".qty").fill("1")
-    assert page.locator("#credit-warning").is_hidden()
+    expect(row.locator(".gross")).to_have_text("5.65")
+    expect(page.locator("#credit-warning")).to_be_hidden()
     row.locator(".price").fill("10.00")  # 11.30: 33.90 in all
     warning = page.locator("#credit-warning")
     warning.wait_for(state="visible")
