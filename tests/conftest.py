@@ -3,7 +3,18 @@ import os
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-os.environ.setdefault("OPENJXC_FAST_HASHER", "1")
+os.environ.setdefault("OPENJXC_FAST_HASHER", "1")  # for the `jxc` subprocesses the tests start
+
+
+def pytest_configure(config):
+    """pytest-django has read the settings before this file is imported, so the variable above
+    comes too late for this process: without this, every test user's password and every log-in
+    ran the production PBKDF2 (about 0.23 s each, most of a test's setup time)."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
 
 
 def pytest_collection_modifyitems(config, items):
