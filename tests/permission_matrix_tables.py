@@ -44,6 +44,7 @@ MATRIX = {
     "edit_export_mapping": (Y, N, N, N, Y, Y),  # the money area, seeing cost
     "create_manual_voucher": (Y, N, N, N, Y, Y),  # 记账凭证: the money area
     "add_account": (Y, N, N, N, Y, Y),
+    "add_count_sheet": (Y, N, N, Y, N, Y),  # 盘点表: stock documents
 }
 
 
@@ -270,4 +271,6 @@ ENDPOINTS = {
     "/journal/export?period=2026-03&format=yonyou": MATRIX["edit_export_mapping"],
     "/journal/export-mapping?format=kingdee": MATRIX["edit_export_mapping"],
     "/vouchers": MATRIX["create_manual_voucher"],
+    "/documents/{count}": MATRIX["add_count_sheet"],
+    "/documents/{count}/count-sheets": MATRIX["add_count_sheet"],
 }

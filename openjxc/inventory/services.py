@@ -47,8 +47,16 @@ def _for_update() -> str:
 
 
 def lock_balances(keys) -> dict:
-    """Lock (creating where missing) the balance rows of item × warehouse keys, in key order."""
+    """Lock (creating where missing) the balance rows of item × warehouse keys, in key order;
+    500 keys a statement (a stock count locks 20,000: SQLite allows 32,766 parameters)."""
     keys = sorted(set(keys))
+    found: dict = {}
+    for n in range(0, len(keys), 500):
+        found.update(_lock_chunk(keys[n : n + 500]))
+    return found
+
+
+def _lock_chunk(keys: list) -> dict:
     if not keys:
         return {}
     cond = " OR ".join(["(item_id = %s AND warehouse_id = %s)"] * len(keys))
@@ -70,6 +78,27 @@ def lock_balances(keys) -> dict:
             cur.execute(sql, params)
             found = {(r[0], r[1]): [int(r[2]), int(r[3]), as_date(r[4])] for r in cur.fetchall()}
     return found
+
+
+def book_at(keys, day: dt.date) -> dict:
+    """{(item, warehouse): quantity at the end of `day`} of many keys: one grouped query per
+    warehouse and chunk (a stock count's book quantities), not one per key."""
+    by_wh: dict = {}
+    for item, wh in keys:
+        by_wh.setdefault(wh, []).append(item)
+    out = {k: 0 for k in keys}
+    with connection.cursor() as cur:
+        for wh, items in by_wh.items():
+            for n in range(0, len(items), 500):
+                chunk = items[n : n + 500]
+                cur.execute(
+                    "SELECT item_id, SUM(qty) FROM inventory_stockmove WHERE warehouse_id = %s "
+                    f"AND date <= %s AND item_id IN ({','.join(['%s'] * len(chunk))}) "
+                    "GROUP BY item_id",
+                    [wh, day, *chunk],
+                )
+                out.update(((i, wh), int(q)) for i, q in cur.fetchall())
+    return out
 
 
 def balance_at(key, day: dt.date, balances: dict) -> tuple[int, int]:
@@ -137,6 +166,10 @@ def _insert(document_id: int, day: dt.date, specs, values) -> None:
 def _update_cache(changes: dict, day: dt.date | None) -> None:
     """changes: key -> (qty delta, value delta)."""
     rows = [(k[0], k[1], q, v, day) for k, (q, v) in sorted(changes.items())]
+    if connection.vendor == "postgresql" and len(rows) > 2000:  # psycopg: ≤ 65,535 parameters
+        for n in range(0, len(rows), 2000):
+            _update_cache(dict(sorted(changes.items())[n : n + 2000]), day)
+        return
     if connection.vendor == "postgresql" and rows:
         with connection.cursor() as cur:
             cur.execute(
