@@ -59,8 +59,14 @@ def lock_balances(keys) -> dict:
 def _lock_chunk(keys: list) -> dict:
     if not keys:
         return {}
-    cond = " OR ".join(["(item_id = %s AND warehouse_id = %s)"] * len(keys))
-    params = [x for k in keys for x in k]
+    by_wh: dict = {}
+    for item, wh in keys:
+        by_wh.setdefault(wh, []).append(item)
+    cond = " OR ".join(
+        f"(warehouse_id = %s AND item_id IN ({', '.join(['%s'] * len(items))}))"
+        for items in by_wh.values()
+    )
+    params = [x for wh, items in by_wh.items() for x in (wh, *items)]
     sql = (
         f"SELECT item_id, warehouse_id, qty, value, last_date FROM inventory_stockbalance "
         f"WHERE {cond} ORDER BY item_id, warehouse_id{_for_update()}"

@@ -1,6 +1,10 @@
 """Recipes of the documents inside the warehouses: transfers (no voucher: the value stays in
 1405) and stock counts (the difference to the books, against 1901)."""
 
+from collections import namedtuple
+
+from django.db import connection
+
 from openjxc.catalog.models import Item
 from openjxc.documents.models import DocumentLine
 from openjxc.inventory.count_selectors import uncounted_line_ids
@@ -9,6 +13,8 @@ from openjxc.inventory.services import MoveSpec, book_at
 from openjxc.ledger import chart as A
 
 from .base import Recipe, pair
+
+Line = namedtuple("Line", "id item_id")
 
 
 def _transfer(doc, ln, src, balances):
@@ -26,15 +32,19 @@ def _count_context(doc, balances) -> dict:
     items' purchase prices (a gain's unit cost when the book is empty)."""
     ctx = doc.__dict__.get("_count_context")
     if ctx is None:
-        lines = list(DocumentLine.objects.filter(document_id=doc.id).only("id", "item_id"))
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT id, item_id FROM documents_documentline WHERE document_id = %s", [doc.id]
+            )
+            lines = [Line(*r) for r in cur.fetchall()]
         later = [k for k, b in balances.items() if b[2] is not None and b[2] > doc.date]
         ctx = doc.__dict__["_count_context"] = {
             "skip": uncounted_line_ids(doc, lines),
             "book": book_at(later, doc.date),
             "purchase": dict(
-                Item.objects.filter(id__in={ln.item_id for ln in lines}).values_list(
-                    "id", "purchase_price"
-                )
+                Item.objects.filter(
+                    id__in=DocumentLine.objects.filter(document_id=doc.id).values("item_id")
+                ).values_list("id", "purchase_price")
             ),
         }
     return ctx
