@@ -260,3 +260,16 @@ def sheets(user, number: str) -> list[dict]:
     if not TYPES[doc.type].counted:
         raise DomainError("invalid", f"{number} is not a stock count", {"field": "document"})
     return [sheet_dict(s) for s in CountSheet.objects.filter(document=doc).order_by("id")]
+
+
+SHEET_COLUMNS = [("item", "商品编码", True), ("qty", "实盘数量", True)]
+
+
+def import_sheet(user, number: str, content: bytes, counter: str, location: str = "") -> dict:
+    """The Excel import of one counter's sheet (columns 商品编码 / item and 实盘数量 / qty; an
+    exported count works too): the same as a sheet through the API, all rows or none."""
+    from openjxc.core.sheets import MASTER_MAX_ROWS, read_rows
+
+    rows = read_rows(content, SHEET_COLUMNS, max_rows=MASTER_MAX_ROWS)
+    lines = [{"item": r.get("item") or "", "qty": r.get("qty")} for _n, r in rows]
+    return add_sheet(user, number, {"counter": counter, "location": location, "lines": lines})
