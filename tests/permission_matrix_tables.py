@@ -107,6 +107,10 @@ PAGES = {
     "/documents/manual_voucher/": MATRIX["create_manual_voucher"],
     "/vouchers/new/": MATRIX["create_manual_voucher"],
     "/accounts/": MATRIX["add_account"],
+    # the books' draft stock count (tests/test_permission_matrix.py `books`)
+    "/counts/PDD202604040001/": MATRIX["add_count_sheet"],
+    "/counts/PDD202604040001/sheet/": MATRIX["add_count_sheet"],
+    "/counts/PDD202604040001/?format=xlsx": (Y, N, N, N, N, Y),  # and export_data
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -136,6 +140,10 @@ PAGE_POSTS = {
     "deactivate_warehouse": lambda b: ("/warehouses/WH2/active/", {"active": "0"}),
     "deactivate_customer": lambda b: ("/customers/C001/active/", {"active": "0"}),
     "deactivate_supplier": lambda b: ("/suppliers/S001/active/", {"active": "0"}),
+    "add_count_sheet": lambda b: (
+        f"/counts/{b['count']}/sheet/",
+        {"counter": "张三", "line_item": ["A001"], "line_qty": ["8"]},
+    ),
     "update_customer": lambda b: (
         "/customers/C001/edit/",
         {"name": "客户一", "contact": "张三", "payment_terms_days": "30", "active": "1"},
