@@ -45,7 +45,7 @@ def test_counting_on_a_phone_by_scanning(zh_page, user):
     expect(a001).to_have_text(["A001", "商品A001", "10", "3", "-7", "-35.00", "已盘点"])
     a002 = page.locator('#count-lines tr[data-item="A002"] td')
     expect(a002.nth(6)).to_have_text("未盘点")
-    expect(page.locator("#uncounted")).to_have_text("1 种商品未盘点")
+    expect(page.locator("#uncounted")).to_have_text("未盘点：1 种商品")
     shot(page, "issue13-count-page-phone")
     # when it is approved, the difference is posted
     page.click("#approve")

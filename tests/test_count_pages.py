@@ -39,7 +39,7 @@ def test_a_sheet_saved_on_the_sheet_page_shows_on_the_count_page(admin_client, c
     # book 10, counted 7: a loss of 3 at 5.00; A002 nobody counted yet
     assert _cells(html, "A001") == ["A001", "商品A001", "10", "7", "-3", "-15.00", "已盘点"]
     assert _cells(html, "A002") == ["A002", "商品A002", "4", "—", "0", "0.00", "未盘点"]
-    assert "1 种商品未盘点" in html and "张三" in html and "货架A" in html
+    assert "未盘点：1 种商品" in html and "张三" in html and "货架A" in html
 
 
 def test_a_sheet_page_error_keeps_what_was_typed(admin_client, count):

@@ -70,7 +70,7 @@ def test_two_counters_and_a_back_dated_receipt_before_the_count(api, user):
         ("A001", "10", "6", "-4", "-20.00", True),  # 4 × 5.00
         ("A002", "4", "4", "0", "0.00", True),
     ]
-    sheets = api.get(f"/documents/{count}/count-sheets").json()
+    sheets = api.get(f"/documents/{count}/count-sheets").json()["items"]
     assert [
         (s["counter"], s["location"], [(x["item"], x["qty"]) for x in s["lines"]]) for s in sheets
     ] == [

@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 
 from openjxc.audit.services import record
 from openjxc.core.codes import next_code
-from openjxc.core.db import insert_rows
+from openjxc.core.db import insert_models, insert_rows
 from openjxc.core.errors import DomainError
 from openjxc.core.validation import text_field
 from openjxc.users.services import MASTER_DATA, require, require_warehouses
@@ -25,6 +25,8 @@ from .costing import (
 from .models import StockMove as M
 from .models import Warehouse
 from .selectors import warehouse_dict
+
+BULK = 500  # rows above which PostgreSQL gets one array per column (a large stock count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +159,10 @@ def _insert(document_id: int, day: dt.date, specs, values) -> None:
     pairs = list(zip(specs, values, strict=True))
     with connection.cursor() as cur:
         rows = [row(s, v, s.source_move_id) for s, v in pairs if not s.link_same_line]
-        insert_rows(cur, "inventory_stockmove", MOVE_COLUMNS, rows)
+        if connection.vendor == "postgresql" and len(rows) > BULK:  # unnest, as insert_models
+            insert_models(M, [dict(zip(MOVE_COLUMNS, r, strict=True)) for r in rows])
+        else:
+            insert_rows(cur, "inventory_stockmove", MOVE_COLUMNS, rows)
         linked = [(s, v) for s, v in pairs if s.link_same_line]
         if linked:  # the incoming side of a line whose outgoing side was just inserted
             cur.execute(
@@ -172,9 +177,19 @@ def _insert(document_id: int, day: dt.date, specs, values) -> None:
 def _update_cache(changes: dict, day: dt.date | None) -> None:
     """changes: key -> (qty delta, value delta)."""
     rows = [(k[0], k[1], q, v, day) for k, (q, v) in sorted(changes.items())]
-    if connection.vendor == "postgresql" and len(rows) > 2000:  # psycopg: ≤ 65,535 parameters
-        for n in range(0, len(rows), 2000):
-            _update_cache(dict(sorted(changes.items())[n : n + 2000]), day)
+    if connection.vendor == "postgresql" and len(rows) > BULK:
+        # a count of 20,000 lines: one array per column, not 100,000 placeholders (psycopg
+        # parses a multi-row VALUES with a regex, and allows 65,535 parameters)
+        with connection.cursor() as cur:
+            cur.execute(
+                "UPDATE inventory_stockbalance b SET qty = b.qty + v.dq, value = b.value + v.dv, "
+                "last_date = CASE WHEN b.last_date IS NULL OR b.last_date < %s::date "
+                "THEN %s::date ELSE b.last_date END "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) "
+                "AS v(item_id, warehouse_id, dq, dv) "
+                "WHERE b.item_id = v.item_id AND b.warehouse_id = v.warehouse_id",
+                [day, day, *([r[i] for r in rows] for i in range(4))],
+            )
         return
     if connection.vendor == "postgresql" and rows:
         with connection.cursor() as cur:

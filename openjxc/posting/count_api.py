@@ -42,7 +42,13 @@ def add_sheet(request, number: str, payload: SheetIn):
     return Status(201, counts.add_sheet(request.user, number, payload.model_dump()))
 
 
-@router.get("/documents/{number}/count-sheets", response=typed(list[SheetOut]))
+class SheetsOut(Output):
+    items: list[SheetOut]
+    count: int
+
+
+@router.get("/documents/{number}/count-sheets", response=typed(SheetsOut))
 def list_sheets(request, number: str):
     """The sheets of a stock count, oldest first."""
-    return counts.sheets(request.user, number)
+    items = counts.sheets(request.user, number)
+    return {"items": items, "count": len(items)}
