@@ -40,7 +40,7 @@ from openjxc.users.services import EDIT, require, require_warehouses
 MAX_SHEET_LINES = 20000
 
 
-def _count_type(doc_type) -> str:
+def _count_type(doc_type):
     t = TYPES.get(doc_type) if isinstance(doc_type, str) else None
     if t is None or not t.counted:
         raise DomainError("invalid", "only a stock count can be filled", {"field": "fill"})
