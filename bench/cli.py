@@ -14,12 +14,14 @@ cannot be reached). All but `http` run in this process; `http` runs a real `jxc 
   http     POST /documents/{number}/approve through `jxc serve` with 1 and 20 keep-alive
            clients, a plain GET, then GET /reconcile (bench/http.py)
   imports  the Excel import of 10,000 items × 3 units and 5,000 customers (bench/imports.py)
+  count_approve  a stock count of 20,000 lines: ?fill=all, two counters' sheets, approve
+           (bench/counts.py)
   statements  利润表, 资产负债表, 科目余额表 over a year of 1,000,000 journal lines, with the
            monthly closes (结转损益) (bench/statements.py)
 
 Prints one JSON document on stdout; progress goes to stderr. Results: docs/benchmarks.md.
 
-  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories,statements]
+  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories,statements,count_approve]
                             [--backends sqlite,pg] [--runs N] [--profile DIR] [--no-breakdown]
                             [--size postgresql.cancel_moves=20000]
 
@@ -37,7 +39,7 @@ import sys
 import tempfile
 import time
 
-from . import approve, cancel, categories, close, http, imports, orders, statements, stock
+from . import approve, cancel, categories, close, counts, http, imports, orders, statements, stock
 from .books import Books, django_setup, pg_admin, pg_admin_url, pg_reachable
 from .config import BACKENDS, BENCHMARKS, FULL, PG_DB, QUICK, TARGETS, log
 from .machine import git_state, loadavg, machine_info
@@ -51,6 +53,7 @@ RUNNERS = {
     "imports": imports.bench_imports,
     "categories": categories.bench_categories,
     "statements": statements.bench_statements,
+    "count_approve": counts.bench_count_approve,
 }
 NOTES = [
     "approve: drafts are cloned from one draft made by create_draft (not timed); "
@@ -86,6 +89,10 @@ NOTES = [
     "no snapshot, the worst case), then after closing January-November on the closed November "
     "and the open December; close_11_months_s times each close (结转损益 included); medians of "
     "--runs.",
+    "count_approve: the close benchmark's generator (2 × count_lines items, half in WH1); "
+    "per run a count of WH1 opened with fill=all (fill_s), two sheets of half the lines each "
+    "with differences of -2..+2 (sheets_s), then engine.approve() (approve_s, the target); "
+    "counts_check_s is reconcile's counts_hold and stock-cache checks after the runs.",
     "http: `jxc init` + `jxc serve` (default workers and threads) in a subprocess; master data, "
     "stock and drafts created through the API (not timed); each client is a thread with its "
     "own keep-alive connection and a bearer token, the client runs on the same machine as the "

@@ -16,6 +16,7 @@ BENCHMARKS = (
     "imports",
     "categories",
     "statements",
+    "count_approve",
 )
 BACKENDS = ("sqlite", "pg")
 TARGETS = {
@@ -30,6 +31,7 @@ TARGETS = {
     # issue 12: 利润表, 资产负债表 and 科目余额表 of a year of 1,000,000 journal lines
     "statement_report_s": 1.0,
     "cancel_chain_ms": 100,
+    "count_approve_s": 5.0,  # issue 13: approve a 20,000-line stock count
     "aging_s": 1.0,
     # the Excel import of 10,000 items × 3 units and 5,000 customers (issue 11), parse + check +
     # write, seconds; the target is SQLite's
@@ -61,6 +63,8 @@ FULL = {
         "category_items": 10_000,
         "category_moves": 1_000_000,
         "statement_lines": 1_000_000,
+        "count_lines": 20_000,
+        "count_history_moves": 200_000,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -78,6 +82,8 @@ FULL = {
         "category_items": 10_000,
         "category_moves": 1_000_000,
         "statement_lines": 1_000_000,
+        "count_lines": 20_000,
+        "count_history_moves": 200_000,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -95,6 +101,8 @@ QUICK_SETTLEMENT = {
     "category_items": 200,
     "category_moves": 2000,
     "statement_lines": 2000,
+    "count_lines": 100,
+    "count_history_moves": 1000,
 }
 for _quick in QUICK.values():
     _quick.update(QUICK_SETTLEMENT, **HTTP_QUICK, **IMPORTS_QUICK)

@@ -13,6 +13,7 @@ from openjxc.ledger.expense_api import router as expense_type_router
 from openjxc.ledger.money_account_api import router as money_account_router
 from openjxc.partners.api import router as partners_router
 from openjxc.posting.api import router as posting_router
+from openjxc.posting.count_api import router as count_router
 from openjxc.posting.opening_api import router as opening_router
 from openjxc.posting.voucher_api import router as voucher_router
 from openjxc.reports.api import router as reports_router
@@ -30,6 +31,7 @@ for r in (
     inventory_router,
     documents_router,
     posting_router,
+    count_router,
     opening_router,
     voucher_router,
     ledger_router,

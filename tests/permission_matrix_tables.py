@@ -44,6 +44,7 @@ MATRIX = {
     "edit_export_mapping": (Y, N, N, N, Y, Y),  # the money area, seeing cost
     "create_manual_voucher": (Y, N, N, N, Y, Y),  # 记账凭证: the money area
     "add_account": (Y, N, N, N, Y, Y),
+    "add_count_sheet": (Y, N, N, Y, N, Y),  # 盘点表: stock documents
 }
 
 
@@ -106,6 +107,10 @@ PAGES = {
     "/documents/manual_voucher/": MATRIX["create_manual_voucher"],
     "/vouchers/new/": MATRIX["create_manual_voucher"],
     "/accounts/": MATRIX["add_account"],
+    # the books' draft stock count (tests/test_permission_matrix.py `books`)
+    "/counts/PDD202604040001/": MATRIX["add_count_sheet"],
+    "/counts/PDD202604040001/sheet/": MATRIX["add_count_sheet"],
+    "/counts/PDD202604040001/?format=xlsx": (Y, N, N, N, N, Y),  # and export_data
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -135,6 +140,10 @@ PAGE_POSTS = {
     "deactivate_warehouse": lambda b: ("/warehouses/WH2/active/", {"active": "0"}),
     "deactivate_customer": lambda b: ("/customers/C001/active/", {"active": "0"}),
     "deactivate_supplier": lambda b: ("/suppliers/S001/active/", {"active": "0"}),
+    "add_count_sheet": lambda b: (
+        f"/counts/{b['count']}/sheet/",
+        {"counter": "张三", "line_item": ["A001"], "line_qty": ["8"]},
+    ),
     "update_customer": lambda b: (
         "/customers/C001/edit/",
         {"name": "客户一", "contact": "张三", "payment_terms_days": "30", "active": "1"},
@@ -270,4 +279,6 @@ ENDPOINTS = {
     "/journal/export?period=2026-03&format=yonyou": MATRIX["edit_export_mapping"],
     "/journal/export-mapping?format=kingdee": MATRIX["edit_export_mapping"],
     "/vouchers": MATRIX["create_manual_voucher"],
+    "/documents/{count}": MATRIX["add_count_sheet"],
+    "/documents/{count}/count-sheets": MATRIX["add_count_sheet"],
 }

@@ -39,11 +39,12 @@ def books(user):
     approved = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
     draft = doc(user, "purchase_receipt", "2026-04-02", [("A002", 2, "3.00")], approve_it=False)
     money = doc(user, "receipt", "2026-04-03", [], partner="C001", amount="10.00", approve_it=False)
+    count = doc(user, "stock_count", "2026-04-04", [("A001", 9)], approve_it=False)  # PDD…0001
     close(user, "2026-01")
     close(user, "2026-02")
     snack = Category.objects.create(code="SNACK", name="零食")  # A001 and A003 are 零食
     Item.objects.filter(code__in=("A001", "A003")).update(category=snack)
-    return {"approved": approved, "draft": draft, "money": money}
+    return {"approved": approved, "draft": draft, "money": money, "count": count}
 
 
 def run(api: As, action: str, books: dict):
@@ -137,6 +138,9 @@ def run(api: As, action: str, books: dict):
     if action == "create_price_adjustment":
         body = {"type": "price_adjustment", "date": "2026-04-05"}
         return api.post("/documents", {**body, "lines": [{"item": "A001", "price": "9"}]})
+    if action == "add_count_sheet":
+        body = {"counter": "张三", "lines": [{"item": "A001", "qty": "8"}]}
+        return api.post(f"/documents/{books['count']}/count-sheets", body)
     raise AssertionError(action)
 
 

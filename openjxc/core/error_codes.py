@@ -306,6 +306,9 @@ CODES: dict[str, ErrorCode] = {
         N_("The opening stock of %(item)s in %(warehouse)s was already imported."),
         _keys("item", "warehouse"),
     ),
+    "not_in_count": ErrorCode(
+        422, N_("%(item)s is not part of the stock count %(document)s."), _keys("item", "document")
+    ),
     "wrong_status": ErrorCode(
         409, N_("This cannot be done while the document is %(status)s."), _keys("status")
     ),

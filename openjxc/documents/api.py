@@ -6,6 +6,7 @@ from openjxc.core.api import Input, Num, page_of, page_qs, typed
 
 from . import selectors, services
 from .access import require_readable, visible
+from .extensions import fill_draft
 from .models import DocumentLine
 from .rules import query_date
 from .schemas import DocumentOut
@@ -64,8 +65,14 @@ class DocumentIn(Input):
 
 
 @router.post("/documents", response=typed(DocumentOut, 201))
-def create_document(request, payload: DocumentIn):
-    """Create a draft. The same type + external_ref returns the first document."""
+def create_document(
+    request, payload: DocumentIn, fill: str | None = None, category: str | None = None
+):
+    """Create a draft. The same type + external_ref returns the first document. A stock count
+    with ?fill=all lists every item of its warehouse (of ?category=) at its book quantity."""
+    if fill is not None:
+        body = payload.model_dump(exclude_unset=True)
+        return Status(201, fill_draft(request.user, body, fill, category))
     doc, _created = services.create_draft(request.user, payload.model_dump(exclude_unset=True))
     return Status(201, doc)
 

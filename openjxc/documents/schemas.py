@@ -29,6 +29,12 @@ class LineOut(Output):
     level: str | None = None  # 调价单: the price level it sets (none: the list sale price)
     level_name: str | None = None
     previous_price: str | None = None  # 调价单: the price before it was approved
+    # a draft stock count: the book quantity at its date, the difference counted − book and its
+    # value (cost), and whether anyone counted the item yet
+    book_qty: str | None = None
+    difference: str | None = None
+    difference_value: str | None = None
+    counted: bool | None = None
 
 
 class AccountLineOut(Output):

@@ -16,6 +16,7 @@ from openjxc.core.services import get_setting
 
 from .access import visible
 from .due import due_date
+from .extensions import LINE_VIEWS
 from .models import AccountLine, Document, DocumentLine
 from .rules import inactive
 from .types import STATUS_LABELS, TYPES, type_label
@@ -122,6 +123,9 @@ def document_dict(doc: Document, lines=None) -> dict:
             )
     if TYPES[doc.type].kind == "price":
         _price_line_fields(lines, line_dicts)
+    if TYPES[doc.type].counted:
+        for view in LINE_VIEWS:  # a draft count's book quantity and difference
+            view(doc, lines, line_dicts)
     out = {
         "id": doc.id,
         "number": doc.number,

@@ -1,5 +1,6 @@
 """The stock ledger (append-only) and its balance cache."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -97,3 +98,53 @@ class ReservationEntry(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["line"], name="reservation_line")]
+
+
+class StockCount(models.Model):
+    """What a stock count (盘点单) covers: every item of its warehouse, a category (its subtree),
+    or the items of its lines. Written when a count is opened with `?fill=` or gets its first
+    count sheet; a count without one covers its lines."""
+
+    ALL, CATEGORY, ITEMS = "all", "category", "items"
+
+    document = models.OneToOneField(
+        "documents.Document", on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.CharField(max_length=10, default=ITEMS)
+    category = models.ForeignKey(
+        "catalog.Category", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # lines were filled with the book quantity: a line no sheet counted is "not yet counted"
+    filled = models.BooleanField(default=False)
+
+
+class CountSheet(models.Model):
+    """One counter's sheet (盘点表) on a draft stock count: the quantities that person counted
+    (at a location). Sheets of different counters or locations add up per item; a second sheet
+    of the same counter and location replaces the first. A draft's working data, not a ledger."""
+
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.CASCADE, related_name="count_sheets"
+    )
+    counter = models.CharField(max_length=64)
+    location = models.CharField(max_length=100, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "counter", "location"], name="uniq_count_sheet"
+            )
+        ]
+
+
+class CountSheetLine(models.Model):
+    sheet = models.ForeignKey(CountSheet, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    qty = models.BigIntegerField()  # 1/10,000 base unit, counted (≥ 0)
+
+    class Meta:
+        indexes = [models.Index(fields=["sheet", "item"], name="count_sheet_item")]

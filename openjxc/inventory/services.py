@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 
 from openjxc.audit.services import record
 from openjxc.core.codes import next_code
-from openjxc.core.db import insert_rows
+from openjxc.core.db import insert_models, insert_rows
 from openjxc.core.errors import DomainError
 from openjxc.core.validation import text_field
 from openjxc.users.services import MASTER_DATA, require, require_warehouses
@@ -25,6 +25,8 @@ from .costing import (
 from .models import StockMove as M
 from .models import Warehouse
 from .selectors import warehouse_dict
+
+BULK = 500  # rows above which PostgreSQL gets one array per column (a large stock count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +49,26 @@ def _for_update() -> str:
 
 
 def lock_balances(keys) -> dict:
-    """Lock (creating where missing) the balance rows of item × warehouse keys, in key order."""
+    """Lock (creating where missing) the balance rows of item × warehouse keys, in key order;
+    500 keys a statement (a stock count locks 20,000: SQLite allows 32,766 parameters)."""
     keys = sorted(set(keys))
+    found: dict = {}
+    for n in range(0, len(keys), 500):
+        found.update(_lock_chunk(keys[n : n + 500]))
+    return found
+
+
+def _lock_chunk(keys: list) -> dict:
     if not keys:
         return {}
-    cond = " OR ".join(["(item_id = %s AND warehouse_id = %s)"] * len(keys))
-    params = [x for k in keys for x in k]
+    by_wh: dict = {}
+    for item, wh in keys:
+        by_wh.setdefault(wh, []).append(item)
+    cond = " OR ".join(
+        f"(warehouse_id = %s AND item_id IN ({', '.join(['%s'] * len(items))}))"
+        for items in by_wh.values()
+    )
+    params = [x for wh, items in by_wh.items() for x in (wh, *items)]
     sql = (
         f"SELECT item_id, warehouse_id, qty, value, last_date FROM inventory_stockbalance "
         f"WHERE {cond} ORDER BY item_id, warehouse_id{_for_update()}"
@@ -70,6 +86,27 @@ def lock_balances(keys) -> dict:
             cur.execute(sql, params)
             found = {(r[0], r[1]): [int(r[2]), int(r[3]), as_date(r[4])] for r in cur.fetchall()}
     return found
+
+
+def book_at(keys, day: dt.date) -> dict:
+    """{(item, warehouse): quantity at the end of `day`} of many keys: one grouped query per
+    warehouse and chunk (a stock count's book quantities), not one per key."""
+    by_wh: dict = {}
+    for item, wh in keys:
+        by_wh.setdefault(wh, []).append(item)
+    out = {k: 0 for k in keys}
+    with connection.cursor() as cur:
+        for wh, items in by_wh.items():
+            for n in range(0, len(items), 500):
+                chunk = items[n : n + 500]
+                cur.execute(
+                    "SELECT item_id, SUM(qty) FROM inventory_stockmove WHERE warehouse_id = %s "
+                    f"AND date <= %s AND item_id IN ({','.join(['%s'] * len(chunk))}) "
+                    "GROUP BY item_id",
+                    [wh, day, *chunk],
+                )
+                out.update(((i, wh), int(q)) for i, q in cur.fetchall())
+    return out
 
 
 def balance_at(key, day: dt.date, balances: dict) -> tuple[int, int]:
@@ -122,7 +159,10 @@ def _insert(document_id: int, day: dt.date, specs, values) -> None:
     pairs = list(zip(specs, values, strict=True))
     with connection.cursor() as cur:
         rows = [row(s, v, s.source_move_id) for s, v in pairs if not s.link_same_line]
-        insert_rows(cur, "inventory_stockmove", MOVE_COLUMNS, rows)
+        if connection.vendor == "postgresql" and len(rows) > BULK:  # unnest, as insert_models
+            insert_models(M, [dict(zip(MOVE_COLUMNS, r, strict=True)) for r in rows])
+        else:
+            insert_rows(cur, "inventory_stockmove", MOVE_COLUMNS, rows)
         linked = [(s, v) for s, v in pairs if s.link_same_line]
         if linked:  # the incoming side of a line whose outgoing side was just inserted
             cur.execute(
@@ -137,6 +177,20 @@ def _insert(document_id: int, day: dt.date, specs, values) -> None:
 def _update_cache(changes: dict, day: dt.date | None) -> None:
     """changes: key -> (qty delta, value delta)."""
     rows = [(k[0], k[1], q, v, day) for k, (q, v) in sorted(changes.items())]
+    if connection.vendor == "postgresql" and len(rows) > BULK:
+        # a count of 20,000 lines: one array per column, not 100,000 placeholders (psycopg
+        # parses a multi-row VALUES with a regex, and allows 65,535 parameters)
+        with connection.cursor() as cur:
+            cur.execute(
+                "UPDATE inventory_stockbalance b SET qty = b.qty + v.dq, value = b.value + v.dv, "
+                "last_date = CASE WHEN b.last_date IS NULL OR b.last_date < %s::date "
+                "THEN %s::date ELSE b.last_date END "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) "
+                "AS v(item_id, warehouse_id, dq, dv) "
+                "WHERE b.item_id = v.item_id AND b.warehouse_id = v.warehouse_id",
+                [day, day, *([r[i] for r in rows] for i in range(4))],
+            )
+        return
     if connection.vendor == "postgresql" and rows:
         with connection.cursor() as cur:
             cur.execute(

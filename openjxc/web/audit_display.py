@@ -72,6 +72,9 @@ FIELDS = {
     "remaining_qty": gettext_lazy("Remaining"),
     "base_qty": gettext_lazy("Quantity in base unit"),
     "base_unit": gettext_lazy("Base unit"),
+    "counter": gettext_lazy("Counter"),  # a stock count's sheet (盘点表)
+    "location": gettext_lazy("Location"),
+    "replaced": gettext_lazy("Replaced the counter's earlier sheet"),
     "tax": gettext_lazy("Tax"),
     "amount_incl_tax": gettext_lazy("Amount incl. tax"),
     "spec": gettext_lazy("Specification"),

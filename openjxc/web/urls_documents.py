@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import views_counts as counts
 from . import views_documents as v
 from . import views_entry as e
 from . import views_lookup as lookup
@@ -14,4 +15,6 @@ urlpatterns = [
     path("documents/<str:doc_type>/new/", e.doc_new, name="doc_new"),
     path("doc/<str:number>/", v.doc_detail, name="doc_detail"),
     path("doc/<str:number>/print/", views_print.doc_print, name="doc_print"),
+    path("counts/<str:number>/", counts.count_page, name="count_page"),
+    path("counts/<str:number>/sheet/", counts.count_sheet, name="count_sheet"),
 ]
