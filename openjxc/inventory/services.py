@@ -22,6 +22,7 @@ from .costing import (
     shortage,
     value_for,
 )
+from .fifo import fifo_items, load_layers, value_fifo
 from .models import StockMove as M
 from .models import Warehouse
 from .selectors import warehouse_dict
@@ -184,8 +185,11 @@ def _append_at_end(day, specs, balances, sources):
     state = {k: [b[0], b[1]] for k, b in balances.items()}
     values = []
     out_by_line = {}
+    fifo = fifo_items(s.item_id for s in specs)
+    layers = {}  # FIFO keys: the layers on hand, derived once (inventory/fifo.py)
     for s in specs:
-        st = state[(s.item_id, s.warehouse_id)]
+        key = (s.item_id, s.warehouse_id)
+        st = state[key]
         if st[0] + s.qty < 0:
             raise shortage(s.item_id, s.warehouse_id, day, st[0], s.qty)
         src_qty = src_value = None
@@ -193,16 +197,14 @@ def _append_at_end(day, specs, balances, sources):
             src_qty, src_value = out_by_line[s.line_id]
         elif s.source_move_id:
             src_qty, src_value = sources[s.source_move_id]
-        v = value_for(
-            s.rule,
-            s.qty,
-            st[0],
-            st[1],
-            fixed=s.fixed,
-            src_qty=src_qty,
-            src_value=src_value,
-            fallback=s.fallback,
-        )
+        kwargs = {"fixed": s.fixed, "src_qty": src_qty, "src_value": src_value}
+        kwargs["fallback"] = s.fallback
+        if s.item_id in fifo:
+            if key not in layers:
+                layers[key] = load_layers(s.item_id, s.warehouse_id, None, st[0], st[1])
+            v = value_fifo(layers[key], value_for, s.rule, s.qty, st[0], st[1], None, **kwargs)
+        else:
+            v = value_for(s.rule, s.qty, st[0], st[1], **kwargs)
         if s.qty < 0:
             out_by_line[s.line_id] = (s.qty, v)
         st[0] += s.qty
