@@ -44,7 +44,9 @@ class Item(models.Model):
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    costing_method = models.CharField(max_length=20, choices=COSTING_METHODS, default=MOVING_AVERAGE)
+    costing_method = models.CharField(
+        max_length=20, choices=COSTING_METHODS, default=MOVING_AVERAGE
+    )
 
     def __str__(self):
         return f"{self.code} {self.name}"

@@ -13,10 +13,11 @@ from openjxc.core.numbers import fen_str, qty_str
 from openjxc.core.services import start_date
 from openjxc.documents.types import codes
 from openjxc.ledger import chart as A
+from openjxc.ledger.models import Period
 from openjxc.posting.money import ACCOUNTS
 from openjxc.posting.opening_balances import opening_check
 
-from . import snapshots
+from . import monthly, snapshots
 from .models import AccountSnapshot, PartnerSnapshot, PeriodClose
 
 
@@ -430,7 +431,34 @@ def opening_balanced(period) -> list[dict]:
 # Checks of one period that only the close-check runs (an unbalanced opening is a state the
 # books pass through while they are set up, not an inconsistency reconcile should report):
 # each takes the period and returns its problems with a severity.
-CLOSE_CHECKS = [opening_balanced]
+def monthly_average(period) -> list[dict]:
+    """全月一次加权平均: what the close will state for monthly-average items (a note, not a
+    problem; the close itself appends the adjustments — closing/monthly.py)."""
+    prev = Period.objects.filter(start__lt=period.start).order_by("-start").first()
+    prev = prev if prev and prev.status == Period.CLOSED else None
+    changes = {}
+    for key, (_tq, _tv, out) in monthly.rates(period, prev).items():
+        diff = sum(o[4] - o[3] for o in out)
+        if diff:
+            changes[key] = diff
+    if not changes:
+        return []
+    total = sum(changes.values())
+    return [
+        {
+            "check": "monthly_average",
+            "severity": "warning",
+            "message": _(
+                "Closing states the monthly weighted average of %(n)s items × warehouses: "
+                "their stock value changes by %(amount)s"
+            )
+            % {"n": len(changes), "amount": fen_str(total)},
+            "action": _("Nothing to do: the close appends the cost adjustments and vouchers."),
+        }
+    ]
+
+
+CLOSE_CHECKS = [opening_balanced, monthly_average]
 
 
 @contextmanager

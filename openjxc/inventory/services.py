@@ -161,6 +161,11 @@ def _update_cache(changes: dict, day: dt.date | None) -> None:
         )
 
 
+def add_to_cache(changes: dict) -> None:
+    """Apply value (and quantity) changes {key: (qty, value)} of appended rows to the cache."""
+    _update_cache(changes, None)
+
+
 def post_moves(
     document_id: int, day: dt.date, specs: list[MoveSpec], balances: dict
 ) -> tuple[list[int], list[CostAdjustment]]:
