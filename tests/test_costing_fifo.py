@@ -2,12 +2,15 @@
 re-states the later issues by appended adjustments; the costing method is fixed once an item
 has moves. Numbers worked out by hand in the comments."""
 
+from openjxc.users.services import issue_token
+
 from .factories import (
     account,
     assert_error,
     cancel,
     doc,
     moves,
+    person,
     reconciled,
     stock,
     trial_balance,
@@ -103,3 +106,42 @@ def test_the_method_is_fixed_once_the_item_has_moves(api, user):
         {"code": "M1", "name": "月均", "unit": "个", "costing_method": "monthly_average"},
     )
     assert r.status_code == 201 and r.json()["costing_method"] == "monthly_average"
+
+
+def test_the_stock_ledger_shows_the_layers_each_issue_took(api, user):
+    fifo(api)
+    r1 = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
+    r2 = doc(user, "purchase_receipt", "2026-03-02", [("A001", 10, "6.00")])
+    d1 = doc(user, "sales_delivery", "2026-03-03", [("A001", 12, "10.00")])
+    rows = api.get("/stock/moves?item=A001&warehouse=WH1").json()["items"]
+    issue = next(r for r in rows if r["document"] == d1)
+    assert issue["costing_method"] == "fifo"
+    assert issue["cost_layers"] == [
+        {"document": r1, "date": "2026-03-01", "qty": "10", "value": "50.00"},
+        {"document": r2, "date": "2026-03-02", "qty": "2", "value": "12.00"},
+    ]
+    # the 台账 report shows the same; a moving-average item shows the average it used
+    ledger = api.get("/reports/stock-ledger?item=A001&from=2026-03-01&to=2026-03-31").json()
+    assert next(r for r in ledger["items"] if r["document"] == d1)["cost_layers"][1]["qty"] == "2"
+    doc(user, "purchase_receipt", "2026-03-01", [("A002", 4, "3.00")])
+    d2 = doc(user, "sales_delivery", "2026-03-03", [("A002", 1, "10.00")])
+    row = api.get("/stock/moves?item=A002").json()["items"][-1]
+    assert (row["document"], row["average_cost"], row["average_provisional"]) == (
+        d2,
+        "3.000000",
+        False,
+    )
+    assert "cost_layers" not in row
+
+
+def test_layers_and_averages_are_cost(api, user, client):
+    # given a FIFO issue, seen by a 库管 (no view_cost)
+    fifo(api)
+    doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
+    d1 = doc(user, "sales_delivery", "2026-03-03", [("A001", 2, "10.00")])
+    person("库管")
+    token = issue_token("u-库管", "pw-123456")
+    r = client.get("/api/v1/stock/moves?item=A001", HTTP_AUTHORIZATION=f"Bearer {token}")
+    row = next(m for m in r.json()["items"] if m["document"] == d1)
+    # then the layers are masked like every other cost field
+    assert (row["cost_layers"], row["value"], row["costing_method"]) == (None, None, "fifo")

@@ -8,12 +8,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from openjxc.catalog.categories import category_choices
 from openjxc.catalog.imports import COSTING_LABELS
-from openjxc.catalog.models import Item
 from openjxc.catalog.selectors import get_item, item_dict, next_item_code, search_items
 from openjxc.catalog.services import create_item, edit_item, set_item_active
 from openjxc.core.errors import DomainError
@@ -38,6 +36,7 @@ from openjxc.users.services import (
 )
 
 from .admin_forms import _blank_to_none, _error, _form, _paged
+from .audit_display import COSTING_METHOD_LABELS
 from .decorators import forbidden, page
 from .errors import error_message
 from .params import category_choice, category_ids
@@ -57,11 +56,6 @@ ITEM_KEYS = (
 )
 TAX_RATES = ("0.13", "0.09", "0.06", "0.03", "0.01", "0")
 UNIT_KEYS = ("unit", "factor", "barcode", "purchase_price", "sale_price")
-COSTING_METHOD_LABELS = {  # 计价方法
-    Item.MOVING_AVERAGE: gettext_lazy("Moving weighted average"),
-    Item.FIFO: gettext_lazy("First in, first out"),
-    Item.MONTHLY_AVERAGE: gettext_lazy("Monthly weighted average"),
-}
 BLANK_UNIT_ROWS = 2  # empty rows the form offers for new alternate units
 
 
