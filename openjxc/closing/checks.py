@@ -13,7 +13,6 @@ from openjxc.core.numbers import fen_str, qty_str
 from openjxc.core.services import start_date
 from openjxc.documents.types import codes
 from openjxc.ledger import chart as A
-from openjxc.ledger.models import Period
 from openjxc.posting.money import ACCOUNTS
 from openjxc.posting.opening_balances import opening_check
 
@@ -432,27 +431,20 @@ def opening_balanced(period) -> list[dict]:
 # books pass through while they are set up, not an inconsistency reconcile should report):
 # each takes the period and returns its problems with a severity.
 def monthly_average(period) -> list[dict]:
-    """全月一次加权平均: what the close will state for monthly-average items (a note, not a
-    problem; the close itself appends the adjustments — closing/monthly.py)."""
-    prev = Period.objects.filter(start__lt=period.start).order_by("-start").first()
-    prev = prev if prev and prev.status == Period.CLOSED else None
-    changes = {}
-    for key, (_tq, _tv, out) in monthly.rates(period, prev).items():
-        diff = sum(o[4] - o[3] for o in out)
-        if diff:
-            changes[key] = diff
-    if not changes:
+    """全月一次加权平均: a note that the close will state the period's average for the
+    monthly-average items with issues in it (closing/monthly.py appends the adjustments)."""
+    n = monthly.keys_to_state(period)
+    if not n:
         return []
-    total = sum(changes.values())
     return [
         {
             "check": "monthly_average",
             "severity": "warning",
             "message": _(
-                "Closing states the monthly weighted average of %(n)s items × warehouses: "
-                "their stock value changes by %(amount)s"
+                "Closing states the monthly weighted average cost of the issues of %(n)s "
+                "items × warehouses"
             )
-            % {"n": len(changes), "amount": fen_str(total)},
+            % {"n": n},
             "action": _("Nothing to do: the close appends the cost adjustments and vouchers."),
         }
     ]

@@ -33,7 +33,7 @@ from openjxc.catalog.models import Item
 from openjxc.core.db import insert_rows
 from openjxc.core.numbers import div_half_up
 from openjxc.documents.models import Document
-from openjxc.inventory.costing import MOVE_COLUMNS, Restatement, as_date
+from openjxc.inventory.costing import INSERT_MOVE, MOVE_COLUMNS, Restatement, as_date
 from openjxc.inventory.models import StockMove as M
 from openjxc.inventory.services import add_to_cache, lock_balances
 from openjxc.ledger import chart as A
@@ -76,7 +76,7 @@ def _period_moves(period):
     """The period's original moves of monthly-average items (live documents), with their
     effective quantity and value, by key and in timeline order."""
     return _rows(
-        "SELECT m.id, m.item_id, m.warehouse_id, m.date, m.qty + COALESCE(a.q, 0), "
+        "SELECT m.id, m.item_id, m.warehouse_id, CAST(m.date AS TEXT), m.qty + COALESCE(a.q, 0), "
         "m.value + COALESCE(a.v, 0), m.rule, m.document_id, m.line_id "
         "FROM inventory_stockmove m JOIN catalog_item i ON i.id = m.item_id "
         "JOIN documents_document d ON d.id = m.document_id "
@@ -85,6 +85,20 @@ def _period_moves(period):
         "WHERE m.kind = 0 AND m.date >= %s AND m.date <= %s AND i.costing_method = %s "
         "AND d.status <> 'cancelled' ORDER BY m.item_id, m.warehouse_id, m.date, m.id",
         [period.start, period.end, period.start, period.end, Item.MONTHLY_AVERAGE],
+    )
+
+
+def keys_to_state(period) -> int:
+    """How many monthly-average item × warehouse keys have outgoing moves in the period (what
+    the close-check announces; one indexed count, not the computation)."""
+    return int(
+        _rows(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT m.item_id, m.warehouse_id "
+            "FROM inventory_stockmove m JOIN catalog_item i ON i.id = m.item_id "
+            "WHERE m.kind = 0 AND m.qty < 0 AND m.date >= %s AND m.date <= %s "
+            "AND i.costing_method = %s) k",
+            [period.start, period.end, Item.MONTHLY_AVERAGE],
+        )[0][0]
     )
 
 
@@ -101,8 +115,8 @@ def rates(period, prev) -> dict:
         out = []
         for mid, _i, _w, day, q, v, rule, doc, line in rows:
             q, v = int(q), int(v)
-            if q < 0 and rule != M.FIXED_IN:
-                out.append([mid, as_date(day), q, v, None, doc, line])
+            if q < 0 and rule != M.FIXED_IN:  # the date as text: no parsing of 100,000 dates
+                out.append([mid, day, q, v, None, doc, line])
             else:  # receipts, returns in, value-only rows: the period's in
                 tq, tv = tq + q, tv + v
         if not out or tq <= 0:
@@ -126,7 +140,10 @@ def _lock(keys) -> None:
 def _append(rows, changes, memo) -> None:
     _lock(changes)
     with connection.cursor() as cur:
-        insert_rows(cur, "inventory_stockmove", MOVE_COLUMNS, rows)
+        if connection.vendor == "sqlite":  # one prepared statement: no 100,000-value SQL text
+            cur.executemany(INSERT_MOVE, rows)
+        else:
+            insert_rows(cur, "inventory_stockmove", MOVE_COLUMNS, rows)
     add_to_cache(changes)
     _book(rows, memo)
 
@@ -150,7 +167,7 @@ def _book(rows, memo) -> None:
         lines = []
         for counter, amount in sorted(by_day[day].items()):
             lines += recipes.pair(A.INVENTORY, counter, amount)
-        post_voucher(day, None, Voucher.COST_ADJUSTMENT, lines, memo, ids)
+        post_voucher(as_date(day), None, Voucher.COST_ADJUSTMENT, lines, memo, ids)
 
 
 def _restate_later(period, keys) -> None:
