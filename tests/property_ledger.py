@@ -124,9 +124,10 @@ def ref_moves(doc: RefDoc) -> list:
     return out
 
 
-def replay(docs) -> tuple[dict, list]:
+def replay(docs, override=None) -> tuple[dict, list]:
     """Replays live documents. Returns ({(number, line_no, wh): (qty, value)}, timeline rows
-    (date, item, wh, qty, value)); raises Negative when a balance would go below zero."""
+    (date, item, wh, qty, value)); raises Negative when a balance would go below zero.
+    override: {(number, line_no, wh): value} of moves whose value is given (a closed month)."""
     by_number = {d.number: d for d in docs}
     moves = []
     for d in docs:
@@ -170,6 +171,8 @@ def replay(docs) -> tuple[dict, list]:
             value = share(qty, bv, bq)
         else:
             value = r2(qty * ln.fallback)
+        if override and (d.number, ln.line_no, wh) in override:
+            value = override[(d.number, ln.line_no, wh)]
         if fifo and qty > 0:
             lay.append([qty, value])
         values[(d.number, ln.line_no, wh)] = (qty, value)
