@@ -22,7 +22,7 @@ from .costing import (
     shortage,
     value_for,
 )
-from .fifo import fifo_items, load_layers, value_fifo
+from .fifo import FIFO, load_layers, value_fifo
 from .models import StockMove as M
 from .models import Warehouse
 from .selectors import warehouse_dict
@@ -48,19 +48,21 @@ def _for_update() -> str:
 
 
 def lock_balances(keys) -> dict:
-    """Lock (creating where missing) the balance rows of item × warehouse keys, in key order."""
+    """Lock (creating where missing) the balance rows of item × warehouse keys, in key order:
+    key -> [qty, value, last date, the item's costing method]."""
     keys = sorted(set(keys))
     if not keys:
         return {}
     cond = " OR ".join(["(item_id = %s AND warehouse_id = %s)"] * len(keys))
     params = [x for k in keys for x in k]
     sql = (
-        f"SELECT item_id, warehouse_id, qty, value, last_date FROM inventory_stockbalance "
+        f"SELECT item_id, warehouse_id, qty, value, last_date, (SELECT i.costing_method FROM "
+        f"catalog_item i WHERE i.id = item_id) FROM inventory_stockbalance "
         f"WHERE {cond} ORDER BY item_id, warehouse_id{_for_update()}"
     )
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        found = {(r[0], r[1]): [int(r[2]), int(r[3]), as_date(r[4])] for r in cur.fetchall()}
+        found = {(r[0], r[1]): [int(r[2]), int(r[3]), as_date(r[4]), r[5]] for r in cur.fetchall()}
         missing = [k for k in keys if k not in found]
         if missing:
             cur.executemany(
@@ -69,13 +71,15 @@ def lock_balances(keys) -> dict:
                 missing,
             )
             cur.execute(sql, params)
-            found = {(r[0], r[1]): [int(r[2]), int(r[3]), as_date(r[4])] for r in cur.fetchall()}
+            found = {
+                (r[0], r[1]): [int(r[2]), int(r[3]), as_date(r[4]), r[5]] for r in cur.fetchall()
+            }
     return found
 
 
 def balance_at(key, day: dt.date, balances: dict) -> tuple[int, int]:
     """Quantity and value of item × warehouse at the end of `day` (balances: locked cache)."""
-    qty, value, last = balances[key]
+    qty, value, last = balances[key][:3]
     if last is None or last <= day:
         return qty, value
     with connection.cursor() as cur:
@@ -190,7 +194,7 @@ def _append_at_end(day, specs, balances, sources):
     state = {k: [b[0], b[1]] for k, b in balances.items()}
     values = []
     out_by_line = {}
-    fifo = fifo_items(s.item_id for s in specs)
+    fifo = {k[0] for k, b in balances.items() if b[3] == FIFO}  # lock_balances read the method
     layers = {}  # FIFO keys: the layers on hand, derived once (inventory/fifo.py)
     for s in specs:
         key = (s.item_id, s.warehouse_id)
