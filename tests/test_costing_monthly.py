@@ -5,7 +5,7 @@ adjustments and vouchers, restored exactly by a reopen. Numbers worked out by ha
 import pytest
 
 from openjxc.closing.monthly import MEMO, REOPEN_MEMO
-from openjxc.closing.services import close, close_check, reopen
+from openjxc.closing.services import close, close_check, reopen, reopen_impact
 from openjxc.ledger import selectors as ledger
 
 from .factories import account, doc, moves, reconciled, stock, trial_balance
@@ -60,7 +60,9 @@ def test_provisional_then_stated_by_the_close_and_restored_by_the_reopen(api, us
     assert account(trial_balance(api, "2026-02"), "1405")[2] == "32.50"
     reconciled(api)
 
-    # when January is reopened: the negations are appended and every value is as before
+    # when January is reopened (its impact names the two issues it gives back their cost):
+    # the negations are appended and every value is as before
+    assert reopen_impact(user, "2026-01")["removes"]["monthly_average_restored"] == 2
     reopen(user, "2026-01", "a late receipt")
     assert _texts(REOPEN_MEMO) == [
         ("2026-01-03", "借 1405 库存商品 9.00 / 贷 5401 主营业务成本 9.00"),

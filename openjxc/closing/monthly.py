@@ -212,14 +212,25 @@ def close(period, prev) -> int:
     return len(rows)
 
 
-def reopen(period) -> int:
-    """Append the negation of the period's MONTHLY_CLOSE rows (net per move); how many rows."""
-    found = _rows(
+def _stated(period) -> list:
+    """(move, date, document, line, item, warehouse, net value) of the period's MONTHLY_CLOSE
+    rows, per issue."""
+    return _rows(
         "SELECT anchor_id, MIN(date), MIN(document_id), MIN(line_id), MIN(item_id), "
         "MIN(warehouse_id), SUM(value) FROM inventory_stockmove WHERE kind = %s AND rule = %s "
         "AND date >= %s AND date <= %s GROUP BY anchor_id ORDER BY anchor_id",
         [M.ADJUSTMENT, M.MONTHLY_CLOSE, period.start, period.end],
     )
+
+
+def stated_count(period) -> int:
+    """How many issues of the period the live close has stated (what a reopen restores)."""
+    return sum(1 for r in _stated(period) if int(r[6]))
+
+
+def reopen(period) -> int:
+    """Append the negation of the period's MONTHLY_CLOSE rows (net per move); how many rows."""
+    found = _stated(period)
     rows, changes = [], defaultdict(lambda: [0, 0])
     for mid, day, doc, line, item, wh, value in found:
         if int(value):

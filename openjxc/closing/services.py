@@ -252,6 +252,7 @@ def reopen_impact(user, name: str) -> dict:
             "partner_snapshots": PartnerSnapshot.objects.filter(period=period).count(),
             "voucher_numbers": VoucherNumber.objects.filter(period=period).count(),
             "closing_vouchers_cancelled": len(transfer.live_transfers(period)),
+            "monthly_average_restored": monthly.stated_count(period),
             "digest": PeriodClose.objects.filter(period=period)
             .values_list("digest", flat=True)
             .first(),
