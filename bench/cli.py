@@ -18,6 +18,9 @@ cannot be reached). All but `http` run in this process; `http` runs a real `jxc 
            (bench/counts.py)
   statements  利润表, 资产负债表, 科目余额表 over a year of 1,000,000 journal lines, with the
            monthly closes (结转损益) (bench/statements.py)
+  fifo     a back-dated receipt of a FIFO item with 100,000 later moves (bench/costing.py)
+  monthly  the close of a month of 100,000 moves over 10,000 monthly-average items
+           (bench/costing.py)
 
 Prints one JSON document on stdout; progress goes to stderr. Results: docs/benchmarks.md.
 
@@ -39,7 +42,19 @@ import sys
 import tempfile
 import time
 
-from . import approve, cancel, categories, close, counts, http, imports, orders, statements, stock
+from . import (
+    approve,
+    cancel,
+    categories,
+    close,
+    costing,
+    counts,
+    http,
+    imports,
+    orders,
+    statements,
+    stock,
+)
 from .books import Books, django_setup, pg_admin, pg_admin_url, pg_reachable
 from .config import BACKENDS, BENCHMARKS, FULL, PG_DB, QUICK, TARGETS, log
 from .machine import git_state, loadavg, machine_info
@@ -54,6 +69,8 @@ RUNNERS = {
     "categories": categories.bench_categories,
     "statements": statements.bench_statements,
     "count_approve": counts.bench_count_approve,
+    "fifo": costing.bench_fifo,
+    "monthly": costing.bench_monthly,
 }
 NOTES = [
     "approve: drafts are cloned from one draft made by create_draft (not timed); "
@@ -99,6 +116,13 @@ NOTES = [
     "server; runs alternate 1 and 20 clients, docs_per_s is the median over --runs runs, "
     "latencies are pooled over the runs; errors count every response that is not 200; "
     "server_cpu_ms_per_request is the CPU of the jxc serve processes (not PostgreSQL's).",
+    "fifo: two FIFO items, ~100,000 moves each over 300 days written in bulk and valued by "
+    "inventory/fifo.py (1 line per document); timed is approve() of a receipt of 10 at 1.00 "
+    "dated on the first day, after the opening receipt: every later issue's layers shift; then "
+    "its cancel.",
+    "monthly: 10,000 monthly-average items, 100,000 moves in the first month written in bulk "
+    "(with vouchers, so close_check passes); timed is closing.close (backup stubbed) and, "
+    "inside it, closing/monthly.close; then reopen.",
     "imports: the two .xlsx files (template headers; items with 单位2/单位3, barcodes and a "
     "category, customers with every field and a price level) are generated per run, not timed; "
     "timed is import_items then import_partners with commit=True, each parse + check + write "

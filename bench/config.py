@@ -17,6 +17,8 @@ BENCHMARKS = (
     "categories",
     "statements",
     "count_approve",
+    "fifo",
+    "monthly",
 )
 BACKENDS = ("sqlite", "pg")
 TARGETS = {
@@ -32,6 +34,9 @@ TARGETS = {
     "statement_report_s": 1.0,
     "cancel_chain_ms": 100,
     "count_approve_s": 5.0,  # issue 13: approve a 20,000-line stock count
+    # issue 13: costing methods
+    "fifo_backdated_s": 2.0,
+    "monthly_close_s": 5.0,
     "aging_s": 1.0,
     # the Excel import of 10,000 items × 3 units and 5,000 customers (issue 11), parse + check +
     # write, seconds; the target is SQLite's
@@ -46,6 +51,9 @@ TARGETS = {
 # 20 clients, and plain GETs timed with 1 client.
 HTTP_FULL = {"http_docs_1": 200, "http_docs_20": 400, "http_gets": 300, "http_items": 200}
 HTTP_QUICK = {"http_docs_1": 5, "http_docs_20": 20, "http_gets": 10, "http_items": 10}
+# Issue 13's costing methods: later moves of the FIFO item; the monthly-average month
+COSTING_FULL = {"fifo_moves": 100_000, "monthly_items": 10_000, "monthly_moves": 100_000}
+COSTING_QUICK = {"fifo_moves": 500, "monthly_items": 50, "monthly_moves": 1000}
 # The master-data import (issue 11): items (each with 3 units) and customers per file.
 IMPORTS_FULL = {"import_items": 10_000, "import_customers": 5000}
 IMPORTS_QUICK = {"import_items": 40, "import_customers": 20}
@@ -65,6 +73,7 @@ FULL = {
         "statement_lines": 1_000_000,
         "count_lines": 20_000,
         "count_history_moves": 200_000,
+        **COSTING_FULL,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -84,6 +93,7 @@ FULL = {
         "statement_lines": 1_000_000,
         "count_lines": 20_000,
         "count_history_moves": 200_000,
+        **COSTING_FULL,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -105,7 +115,7 @@ QUICK_SETTLEMENT = {
     "count_history_moves": 1000,
 }
 for _quick in QUICK.values():
-    _quick.update(QUICK_SETTLEMENT, **HTTP_QUICK, **IMPORTS_QUICK)
+    _quick.update(QUICK_SETTLEMENT, **HTTP_QUICK, **IMPORTS_QUICK, **COSTING_QUICK)
 START = dt.date(2025, 1, 1)  # go-live date of every benchmark's books
 # The scratch PostgreSQL database, one per run: two runs at once must not drop each other's.
 PG_DB = os.environ.get("OPENJXC_BENCH_PG_DB") or f"openjxc_bench_{os.getpid()}"

@@ -224,12 +224,15 @@ def reset_sequences(models, vacuum: bool = True) -> None:
         cur.execute("VACUUM ANALYZE" if vacuum and not connection.in_atomic_block else "ANALYZE")
 
 
-def generate_ledger(user, n_items: int, n_moves: int, days: int = 365, lines: int = 5) -> dict:
+def generate_ledger(
+    user, n_items: int, n_moves: int, days: int = 365, lines: int = 5, method: str = ""
+) -> dict:
     """A consistent stock ledger: on day 0 every item is received; then documents of `lines`
     lines, ~25% purchase receipts and ~75% sales deliveries, spread over `days`. Lines are priced
     by the documents' rule (priced_line), moves come from the types' posting recipes and are
     valued by costing.value_for with the balance before them, as the engine values an approval
-    at the end of a timeline. Two warehouses; each item lives in one of them."""
+    at the end of a timeline. Two warehouses; each item lives in one of them. `method`: the
+    items' costing method (fifo: moves valued by inventory/fifo.py's layers)."""
     from types import SimpleNamespace
 
     from django.db import transaction
@@ -240,6 +243,7 @@ def generate_ledger(user, n_items: int, n_moves: int, days: int = 365, lines: in
     from openjxc.documents.models import Document, DocumentLine
     from openjxc.documents.types import TYPES
     from openjxc.inventory.costing import value_for
+    from openjxc.inventory.fifo import Layers, value_fifo
     from openjxc.inventory.models import StockBalance, StockMove, Warehouse
     from openjxc.partners.models import Partner
     from openjxc.posting.recipes import stock_specs
@@ -258,6 +262,7 @@ def generate_ledger(user, n_items: int, n_moves: int, days: int = 365, lines: in
                 tax_rate=rate,
                 purchase_price=Decimal("5"),
                 sale_price=Decimal("10"),
+                **({"costing_method": method} if method else {}),
             )
             for i in range(n_items)
         ],
@@ -270,6 +275,7 @@ def generate_ledger(user, n_items: int, n_moves: int, days: int = 365, lines: in
     wh_of = {it: whs[k % 2] for k, it in enumerate(items)}
     cost = {it: rng.randint(300, 2000) for it in items}  # fen per unit
     state = {it: [0, 0] for it in items}
+    layers = {it: Layers() for it in items} if method == "fifo" else None
     last = {}
     now = timezone.now()
     docw = TableWriter(Document, DOCUMENT_COLUMNS)
@@ -311,7 +317,14 @@ def generate_ledger(user, n_items: int, n_moves: int, days: int = 365, lines: in
         for s in stock_specs(doc, doc_lines, None, {}):
             st = state[s.item_id]
             assert st[0] + s.qty >= 0, "generator ran out of stock"
-            value = value_for(s.rule, s.qty, st[0], st[1], fixed=s.fixed, fallback=s.fallback)
+            kw = {"fixed": s.fixed, "fallback": s.fallback}
+            if layers is None:
+                value = value_for(s.rule, s.qty, st[0], st[1], **kw)
+            else:
+                lay = layers[s.item_id]
+                value = value_fifo(
+                    lay, value_for, s.rule, s.qty, st[0], st[1], ids["move"] + 1, **kw
+                )
             st[0] += s.qty
             st[1] += value
             last[s.item_id] = day

@@ -1,6 +1,7 @@
-"""The ledger property test's world: three items (one without a purchase price) in two
-warehouses, the plain reference model that replays the surviving documents with moving
-weighted average in Decimal, what the engine holds read back the same way, and the operations
+"""The ledger property test's world: five items (one without a purchase price, one costed
+first in first out, one by monthly weighted average) in two warehouses, the plain reference
+model that replays the surviving documents with moving weighted average (FIFO layers for the
+FIFO item) in Decimal, what the engine holds read back the same way, and the operations
 Hypothesis draws. Used by tests/test_property_ledger.py and its kept examples."""
 
 import datetime as dt
@@ -22,7 +23,12 @@ ITEMS = {  # code -> (tax rate, purchase price: the fallback unit cost of an emp
     "P1": (Decimal("0.13"), Decimal("3.335")),
     "P2": (Decimal("0.13"), None),
     "P3": (Decimal("0.09"), Decimal("12.5")),
+    "F1": (Decimal("0.13"), Decimal("4.5")),
+    "M1": (Decimal("0.13"), Decimal("2.25")),
 }
+# 计价方法 of the items that are not moving average. A monthly-average item is valued like a
+# moving-average one while its period is open (test_property_costing_monthly.py closes periods)
+METHODS = {"F1": "fifo", "M1": "monthly_average"}
 WAREHOUSES = ("WH1", "WH2")
 RULES = {
     1: "fixed_in",
@@ -80,6 +86,22 @@ class Negative(Exception):
     pass
 
 
+def fifo_take(layers: list, qty: Decimal) -> Decimal:
+    """Take qty from the oldest layers [[qty, value], ...] (changed in place): whole layers at
+    their value, part of one at its unit cost rounded half up; the value taken."""
+    taken = ZERO
+    while qty > 0 and layers:
+        lq, lv = layers[0]
+        if qty >= lq:
+            layers.pop(0)
+            taken, qty = taken + lv, qty - lq
+        else:
+            part = share(qty, lv, lq)
+            layers[0] = [lq - qty, lv - part]
+            taken, qty = taken + part, ZERO
+    return taken
+
+
 def ref_moves(doc: RefDoc) -> list:
     """(sort key, warehouse, line, signed qty, rule) of a document, in posting order."""
     out = []
@@ -102,9 +124,10 @@ def ref_moves(doc: RefDoc) -> list:
     return out
 
 
-def replay(docs) -> tuple[dict, list]:
+def replay(docs, override=None) -> tuple[dict, list]:
     """Replays live documents. Returns ({(number, line_no, wh): (qty, value)}, timeline rows
-    (date, item, wh, qty, value)); raises Negative when a balance would go below zero."""
+    (date, item, wh, qty, value)); raises Negative when a balance would go below zero.
+    override: {(number, line_no, wh): value} of moves whose value is given (a closed month)."""
     by_number = {d.number: d for d in docs}
     moves = []
     for d in docs:
@@ -113,9 +136,12 @@ def replay(docs) -> tuple[dict, list]:
     moves.sort(key=lambda md: md[0][0])
     state: dict = {}
     values: dict = {}
+    layers: dict = {}  # FIFO items: (item, wh) -> [[qty, value], ...] oldest first
     rows = []
     for (key, wh, ln, qty, rule), d in moves:
         bq, bv = state.get((ln.item, wh), (ZERO, ZERO))
+        fifo = METHODS.get(ln.item) == "fifo"
+        lay = layers.setdefault((ln.item, wh), [])
         if rule == "count":  # a count states the quantity at its place: it posts counted − book
             qty = ln.qty - bq
         if qty < 0:
@@ -125,6 +151,9 @@ def replay(docs) -> tuple[dict, list]:
                 )
             if bq + qty == 0:
                 value = -bv  # empties the balance: takes exactly what is left
+                lay.clear()
+            elif fifo:  # the oldest layers, whatever the document's rule
+                value = -fifo_take(lay, -qty)
             else:
                 value = -share(-qty, bv, bq)
                 if rule == "capped_out":
@@ -142,6 +171,10 @@ def replay(docs) -> tuple[dict, list]:
             value = share(qty, bv, bq)
         else:
             value = r2(qty * ln.fallback)
+        if override and (d.number, ln.line_no, wh) in override:
+            value = override[(d.number, ln.line_no, wh)]
+        if fifo and qty > 0:
+            lay.append([qty, value])
         values[(d.number, ln.line_no, wh)] = (qty, value)
         state[(ln.item, wh)] = (bq + qty, bv + value)
         rows.append((key[0], ln.item, wh, qty, value))
@@ -295,6 +328,7 @@ def stock_books():
         create_warehouse(user, {"code": code, "name": f"仓库{code}"})
     for code, (rate, purchase_price) in ITEMS.items():
         data = {"code": code, "name": f"商品{code}", "unit": "个", "tax_rate": str(rate)}
+        data["costing_method"] = METHODS.get(code, "moving_average")
         if purchase_price is not None:
             data["purchase_price"] = str(purchase_price)
         create_item(user, data)

@@ -324,7 +324,11 @@ def test_stock_ledger_rows(client, user, books):
     html = client.get("/stock/ledger/?item=A001&from=2026-03-02&to=2026-03-31").content.decode()
     assert cells(html, "ledger-opening")[-2:] == ["10", "50.00"]
     (row,) = data_rows(html, "ledger", "data-document")[books["delivery"]]
-    assert row[2:] == ["销售出库单", "WH1", "", "4", "5.000000", "-20.00", "6", "30.00"]
+    assert row[2:] == ["销售出库单", "WH1", "", "4", "5.000000", "-20.00"] + [
+        "平均单价 5.000000",  # the cost basis: the moving average it used
+        "6",
+        "30.00",
+    ]
     assert cells(html, "ledger-closing")[-2:] == ["6", "30.00"]
     rows = sheet(client.get("/stock/ledger/?item=A001&from=2026-03-02&to=2026-03-31&format=xlsx"))
     assert rows[1][1] == "期初" and rows[1][-2:] == [10, 50]

@@ -36,6 +36,7 @@ class ItemIn(Input):
     safety_stock: Num | None = None
     units: list[ItemUnitIn] | None = None  # 多单位: alternate units
     category: str | None = None  # a category code (商品分类)
+    costing_method: str | None = None  # 计价方法, default moving_average
 
 
 class ItemPatch(Input):
@@ -50,6 +51,7 @@ class ItemPatch(Input):
     units: list[ItemUnitIn] | None = None  # replaces the alternate units
     active: bool | None = None  # false: 停用 (kept in history, refused on new documents)
     category: str | None = None  # a category code; null or "" removes it
+    costing_method: str | None = None  # only while the item has no stock moves
 
 
 class ItemOut(Output):
@@ -66,6 +68,7 @@ class ItemOut(Output):
     active: bool
     units: list[ItemUnitOut]
     category: str | None = None
+    costing_method: str = "moving_average"
 
 
 @router.post("/items", response=typed(ItemOut, 201))

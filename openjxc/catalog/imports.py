@@ -61,6 +61,7 @@ COLUMNS = [
     ("purchase_price", "采购价", False),
     ("sale_price", "销售价", False),
     ("safety_stock", "安全库存", False),
+    ("costing_method", "计价方法", False),
     *(column for n in UNIT_SLOTS for column in unit_columns(n)),
 ]
 EXAMPLE = [
@@ -74,6 +75,7 @@ EXAMPLE = [
     "2.10",
     "3.50",
     "24",
+    "移动加权平均",
     *("箱", "24", "16901234567899", "48.00", "80.00"),
     *("", "", "", "", ""),
 ]
@@ -92,10 +94,25 @@ def tax_rate(text: str | None) -> str | None:
     return text
 
 
+# 计价方法 as people write it in a sheet; the API's names are accepted as well
+COSTING_NAMES = {
+    "移动加权平均": Item.MOVING_AVERAGE,
+    "先进先出": Item.FIFO,
+    "全月一次加权平均": Item.MONTHLY_AVERAGE,
+    "月末一次加权平均": Item.MONTHLY_AVERAGE,
+}
+
+COSTING_LABELS = {Item.MOVING_AVERAGE: "移动加权平均", Item.FIFO: "先进先出"}
+COSTING_LABELS[Item.MONTHLY_AVERAGE] = "全月一次加权平均"  # what the export writes
+
+
 def item_data(row: dict) -> dict:
     data = {k: v for k, v in row.items() if v is not None}
     if "tax_rate" in data:
         data["tax_rate"] = tax_rate(data["tax_rate"])
+    if "costing_method" in data:
+        text = str(data["costing_method"]).strip()
+        data["costing_method"] = COSTING_NAMES.get(text, text)
     return data
 
 
@@ -124,6 +141,7 @@ class Known:
             "purchase_price": None,
             "sale_price": None,
             "safety_stock": 0,
+            "costing_method": Item.MOVING_AVERAGE,
         }
 
     def barcode_owner(self, barcode: str) -> str | None:

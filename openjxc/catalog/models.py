@@ -18,6 +18,15 @@ class Category(models.Model):
 class Item(models.Model):
     """An inventory item (商品). Quantities are integer 1/10,000 units, prices Decimal(6)."""
 
+    # 计价方法: how its outgoing moves are valued (inventory/costing.py, inventory/fifo.py,
+    # inventory/monthly.py); fixed once the item has stock moves
+    MOVING_AVERAGE, FIFO, MONTHLY_AVERAGE = "moving_average", "fifo", "monthly_average"
+    COSTING_METHODS = [
+        (MOVING_AVERAGE, "moving_average"),
+        (FIFO, "fifo"),
+        (MONTHLY_AVERAGE, "monthly_average"),
+    ]
+
     code = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     unit = models.CharField(max_length=20)
@@ -35,6 +44,9 @@ class Item(models.Model):
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    costing_method = models.CharField(
+        max_length=20, choices=COSTING_METHODS, default=MOVING_AVERAGE
+    )
 
     def __str__(self):
         return f"{self.code} {self.name}"

@@ -26,6 +26,7 @@ def item_dict(item: Item) -> dict:
         "active": item.active,
         "units": [unit_dict(u) for u in sorted(item.units.all(), key=lambda u: (u.factor, u.unit))],
         "category": item.category.code if item.category_id else None,
+        "costing_method": item.costing_method,
     }
 
 

@@ -50,7 +50,32 @@ def _item_fields(data: dict, partial: bool = False) -> dict:
         )
     if "category" in data:
         out["category"] = category_of(data["category"])
+    if data.get("costing_method") is not None:
+        out["costing_method"] = costing_method(data["costing_method"])
     return out
+
+
+def costing_method(value) -> str:
+    """计价方法: one of Item.COSTING_METHODS (422 invalid otherwise)."""
+    if value not in {m for m, _label in Item.COSTING_METHODS}:
+        raise DomainError(
+            "invalid", f"unknown costing method {value!r}", {"field": "costing_method"}
+        )
+    return value
+
+
+def _check_costing_method(item: Item, method: str) -> None:
+    """The method is fixed once the item has stock moves: its ledger was valued by it."""
+    if method == item.costing_method:
+        return
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM inventory_stockmove WHERE item_id = %s LIMIT 1", [item.id])
+        if cur.fetchone():
+            raise DomainError(
+                "costing_method_locked",
+                f"item {item.code} has stock moves; its costing method stays {item.costing_method}",
+                {"item": item.code, "costing_method": item.costing_method},
+            )
 
 
 def category_of(code) -> Category | None:
@@ -178,6 +203,8 @@ def update_item(user, code: str, data: dict) -> dict:
         fields["active"] = bool(data["active"])
 
     def change(item):
+        if "costing_method" in fields:
+            _check_costing_method(item, fields["costing_method"])
         for k, v in fields.items():
             setattr(item, k, v)
         item.pinyin = initials(item.name)

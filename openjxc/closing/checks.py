@@ -16,7 +16,7 @@ from openjxc.ledger import chart as A
 from openjxc.posting.money import ACCOUNTS
 from openjxc.posting.opening_balances import opening_check
 
-from . import snapshots
+from . import monthly, snapshots
 from .models import AccountSnapshot, PartnerSnapshot, PeriodClose
 
 
@@ -430,7 +430,27 @@ def opening_balanced(period) -> list[dict]:
 # Checks of one period that only the close-check runs (an unbalanced opening is a state the
 # books pass through while they are set up, not an inconsistency reconcile should report):
 # each takes the period and returns its problems with a severity.
-CLOSE_CHECKS = [opening_balanced]
+def monthly_average(period) -> list[dict]:
+    """全月一次加权平均: a note that the close will state the period's average for the
+    monthly-average items with issues in it (closing/monthly.py appends the adjustments)."""
+    n = monthly.keys_to_state(period)
+    if not n:
+        return []
+    return [
+        {
+            "check": "monthly_average",
+            "severity": "warning",
+            "message": _(
+                "Closing states the monthly weighted average cost of the issues of %(n)s "
+                "items × warehouses"
+            )
+            % {"n": n},
+            "action": _("Nothing to do: the close appends the cost adjustments and vouchers."),
+        }
+    ]
+
+
+CLOSE_CHECKS = [opening_balanced, monthly_average]
 
 
 @contextmanager

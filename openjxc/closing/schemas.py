@@ -52,6 +52,7 @@ class ReopenRemovesOut(Output):
     partner_snapshots: int
     voucher_numbers: int
     closing_vouchers_cancelled: int | None = None  # 结转损益 vouchers given red copies
+    monthly_average_restored: int | None = None  # issues given back their provisional cost
     digest: str | None
 
 

@@ -22,7 +22,7 @@ from openjxc.ledger.models import Period
 from openjxc.ledger.periods import ensure_periods, get_period, period_dict
 from openjxc.users.services import CLOSE, REOPEN, require
 
-from . import snapshots, transfer
+from . import monthly, snapshots, transfer
 from .checks import CLOSE_CHECKS, documents_without_vouchers, reconcile
 from .models import AccountSnapshot, PartnerSnapshot, PeriodClose, StockSnapshot, VoucherNumber
 
@@ -158,6 +158,7 @@ def close(user, name: str) -> dict:
             )
         if prev and Period.objects.get(pk=prev.pk).status != Period.CLOSED:
             raise DomainError("previous_period_open", f"close {prev.name} first", {"period": name})
+        monthly.close(period, prev)  # 全月一次加权平均: before the 结转损益 that carries its cost
         transfers = transfer.transfer(period, prev)  # before the snapshots and the numbering
         snapshots.write_snapshots(period, prev)
         vouchers = _rows(
@@ -251,6 +252,7 @@ def reopen_impact(user, name: str) -> dict:
             "partner_snapshots": PartnerSnapshot.objects.filter(period=period).count(),
             "voucher_numbers": VoucherNumber.objects.filter(period=period).count(),
             "closing_vouchers_cancelled": len(transfer.live_transfers(period)),
+            "monthly_average_restored": monthly.stated_count(period),
             "digest": PeriodClose.objects.filter(period=period)
             .values_list("digest", flat=True)
             .first(),
@@ -268,6 +270,7 @@ def reopen(user, name: str, reason: str | None) -> dict:
             raise DomainError("not_latest_closed", f"period {name} is not closed", {"period": name})
         for model in (StockSnapshot, AccountSnapshot, PartnerSnapshot, VoucherNumber, PeriodClose):
             model.objects.filter(period=period).delete()
+        monthly.reopen(period)  # appended negations: the provisional values come back
         cancelled = transfer.cancel(period)  # appended: the ledger is never rewritten
         period.status, period.closed_at = Period.OPEN, None
         period.save(update_fields=["status", "closed_at"])

@@ -301,6 +301,11 @@ CODES: dict[str, ErrorCode] = {
         N_("The unit %(unit)s of %(item)s is used on documents and cannot be removed."),
         _keys("unit", "item"),
     ),
+    "costing_method_locked": ErrorCode(
+        409,
+        N_("The costing method of %(item)s cannot change: the item already has stock moves."),
+        _keys("item"),
+    ),
     "duplicate_opening": ErrorCode(
         409,
         N_("The opening stock of %(item)s in %(warehouse)s was already imported."),

@@ -52,6 +52,13 @@ class StockOut(Output):
     available_in_units: str | None = None
 
 
+class CostLayerOut(Output):
+    document: str  # the receipt (or other incoming move) the layer came from
+    date: str
+    qty: str
+    value: str | None  # cost: masked without view_cost
+
+
 class MoveOut(Output):
     date: str
     document: str
@@ -66,6 +73,12 @@ class MoveOut(Output):
     kind: str
     cause: str | None
     status: str
+    costing_method: str | None = None  # the item's 计价方法
+    # outgoing moves: the FIFO layers taken, or the average unit cost used (a monthly average
+    # is provisional until its period closes); cost: masked without view_cost
+    cost_layers: list[CostLayerOut] | None = None
+    average_cost: str | None = None
+    average_provisional: bool | None = None
 
 
 @router.post("/warehouses", response=typed(WarehouseOut, 201), tags=["master data"])

@@ -31,6 +31,7 @@ from django.db import connection
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import QTY_SCALE, div_half_up, qty_str, to_fen
 
+from . import fifo
 from .models import StockMove as M
 
 
@@ -118,6 +119,7 @@ class Restatement:
     src_qty: dict = field(default_factory=dict)  # id -> quantity of a move used as a source
     lock: object = None  # callable locking balance rows of keys before they are replayed
     locked: set = field(default_factory=set)
+    fifo: dict = field(default_factory=dict)  # item -> whether its costing method is FIFO
 
     def schedule(self, key, pos):
         if key not in self.pending or pos < self.pending[key]:
@@ -226,9 +228,24 @@ class Restatement:
                 self.src_qty[mid] = int(qty)
                 self.info.setdefault(mid, (as_date(day), item, wh, doc, line))
 
+    def _layers(self, key, pos, bal_q, bal_v):
+        """FIFO items: the layers before `pos` (inventory/fifo.py), with the values this
+        re-statement already decided; None for average-costed items."""
+        if key[0] not in self.fifo:
+            self.fifo[key[0]] = key[0] in fifo.fifo_items([key[0]])
+        if not self.fifo[key[0]]:
+            return None
+        layers = fifo.load_layers(key[0], key[1], pos, bal_q, bal_v)
+        for layer in list(layers.layers)[1:]:  # the oldest is settled against the balance
+            if layer[0] in self.delta or layer[0] in self.fresh_value:
+                layer[2] = self.current(layer[0])
+        layers.settle(bal_q, bal_v)
+        return layers
+
     def _replay(self, key, pos):
         bal_q, bal_v = self._base(key, pos)
         rows, dependents = self._load(key, pos)
+        layers = self._layers(key, pos, bal_q, bal_v)
         for mid, day, qty, effective, rule, src, doc, line, counted in rows:
             effective = int(effective)
             day = as_date(day)
@@ -252,7 +269,10 @@ class Restatement:
                 kwargs["fixed"] = before
             if rule in (M.AVERAGE_IN, M.COUNTED):
                 kwargs["fallback"] = self.fallback.get(mid)
-            new = value_for(rule, qty, bal_q, bal_v, **kwargs)
+            if layers is None:
+                new = value_for(rule, qty, bal_q, bal_v, **kwargs)
+            else:
+                new = fifo.value_fifo(layers, value_for, rule, qty, bal_q, bal_v, mid, **kwargs)
             if new != before:
                 if mid in self.fresh:
                     self.fresh_value[mid] = new

@@ -34,6 +34,9 @@ class StockMove(models.Model):
     # stock count: its quantity is the counted quantity less the book quantity just before it
     # (re-stated when history before it changes); a gain comes in at the average, a loss goes out
     COUNTED = 6
+    # on an ADJUSTMENT row: made by a period close, bringing an outgoing move of a monthly
+    # average item to the period's average (closing/monthly.py); reopening appends its negation
+    MONTHLY_CLOSE = 7
 
     date = models.DateField()
     document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")

@@ -12,6 +12,7 @@ from openjxc.core.errors import not_found
 from openjxc.core.numbers import fen_str, qty_dec, qty_str, unit_cost_str
 from openjxc.users.services import allowed_warehouse_ids, require_warehouses
 
+from .cost_notes import annotate
 from .costing import as_date
 from .models import Warehouse
 
@@ -269,7 +270,7 @@ def move_rows(
         conds.append("(m.qty <> 0 OR m.value <> 0)")  # a count that found the book quantity
         cur.execute(
             "SELECT m.date, d.number, d.type, i.code, w.code, m.qty, m.value, m.kind, c.number, "
-            "m.item_id, m.warehouse_id, d.status FROM inventory_stockmove m "
+            "m.item_id, m.warehouse_id, d.status, m.id, m.anchor_id FROM inventory_stockmove m "
             "JOIN documents_document d ON d.id = m.document_id "
             "JOIN catalog_item i ON i.id = m.item_id JOIN inventory_warehouse w ON w.id = m.warehouse_id "
             "LEFT JOIN documents_document c ON c.id = m.cause_id "
@@ -278,8 +279,9 @@ def move_rows(
             args,
         )
         rows = cur.fetchall()
-    out = []
-    for day, number, dtype, item, wh, qty, value, kind, cause, i, w, status in rows:
+    out, ids = [], []
+    for day, number, dtype, item, wh, qty, value, kind, cause, i, w, status, mid, anchor in rows:
+        ids.append((mid, kind, i, w, int(qty), int(value), anchor))
         bal = opening.setdefault(i if per_item else (i, w), [0, 0])
         bal[0] += int(qty)
         bal[1] += int(value)
@@ -300,6 +302,7 @@ def move_rows(
                 "status": status,
             }
         )
+    annotate(out, ids)  # which FIFO layers or which average each outgoing move used
     return out
 
 

@@ -22,6 +22,7 @@ from .costing import (
     shortage,
     value_for,
 )
+from .fifo import FIFO, load_layers, value_fifo
 from .models import StockMove as M
 from .models import Warehouse
 from .selectors import warehouse_dict
@@ -49,8 +50,9 @@ def _for_update() -> str:
 
 
 def lock_balances(keys) -> dict:
-    """Lock (creating where missing) the balance rows of item × warehouse keys, in key order;
-    500 keys a statement (a stock count locks 20,000: SQLite allows 32,766 parameters)."""
+    """Lock (creating where missing) the balance rows of item × warehouse keys, in key order:
+    key -> [qty, value, last date, the item's costing method]. 500 keys a statement (a stock
+    count locks 20,000: SQLite allows 32,766 parameters)."""
     keys = sorted(set(keys))
     found: dict = {}
     for n in range(0, len(keys), 500):
@@ -70,12 +72,13 @@ def _lock_chunk(keys: list) -> dict:
     )
     params = [x for wh, items in by_wh.items() for x in (wh, *items)]
     sql = (
-        f"SELECT item_id, warehouse_id, qty, value, last_date FROM inventory_stockbalance "
+        f"SELECT item_id, warehouse_id, qty, value, last_date, (SELECT i.costing_method FROM "
+        f"catalog_item i WHERE i.id = item_id) FROM inventory_stockbalance "
         f"WHERE {cond} ORDER BY item_id, warehouse_id{_for_update()}"
     )
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        found = {(r[0], r[1]): [int(r[2]), int(r[3]), as_date(r[4])] for r in cur.fetchall()}
+        found = {(r[0], r[1]): [int(r[2]), int(r[3]), as_date(r[4]), r[5]] for r in cur.fetchall()}
         missing = [k for k in keys if k not in found]
         if missing:
             cur.executemany(
@@ -84,7 +87,9 @@ def _lock_chunk(keys: list) -> dict:
                 missing,
             )
             cur.execute(sql, params)
-            found = {(r[0], r[1]): [int(r[2]), int(r[3]), as_date(r[4])] for r in cur.fetchall()}
+            found = {
+                (r[0], r[1]): [int(r[2]), int(r[3]), as_date(r[4]), r[5]] for r in cur.fetchall()
+            }
     return found
 
 
@@ -111,7 +116,7 @@ def book_at(keys, day: dt.date) -> dict:
 
 def balance_at(key, day: dt.date, balances: dict) -> tuple[int, int]:
     """Quantity and value of item × warehouse at the end of `day` (balances: locked cache)."""
-    qty, value, last = balances[key]
+    qty, value, last = balances[key][:3]
     if last is None or last <= day:
         return qty, value
     with connection.cursor() as cur:
@@ -214,6 +219,11 @@ def _update_cache(changes: dict, day: dt.date | None) -> None:
         )
 
 
+def add_to_cache(changes: dict) -> None:
+    """Apply value (and quantity) changes {key: (qty, value)} of appended rows to the cache."""
+    _update_cache(changes, None)
+
+
 def post_moves(
     document_id: int, day: dt.date, specs: list[MoveSpec], balances: dict
 ) -> tuple[list[int], list[CostAdjustment]]:
@@ -238,8 +248,11 @@ def _append_at_end(day, specs, balances, sources):
     state = {k: [b[0], b[1]] for k, b in balances.items()}
     values = []
     out_by_line = {}
+    fifo = {k[0] for k, b in balances.items() if b[3] == FIFO}  # lock_balances read the method
+    layers = {}  # FIFO keys: the layers on hand, derived once (inventory/fifo.py)
     for s in specs:
-        st = state[(s.item_id, s.warehouse_id)]
+        key = (s.item_id, s.warehouse_id)
+        st = state[key]
         if st[0] + s.qty < 0:
             raise shortage(s.item_id, s.warehouse_id, day, st[0], s.qty)
         src_qty = src_value = None
@@ -247,16 +260,14 @@ def _append_at_end(day, specs, balances, sources):
             src_qty, src_value = out_by_line[s.line_id]
         elif s.source_move_id:
             src_qty, src_value = sources[s.source_move_id]
-        v = value_for(
-            s.rule,
-            s.qty,
-            st[0],
-            st[1],
-            fixed=s.fixed,
-            src_qty=src_qty,
-            src_value=src_value,
-            fallback=s.fallback,
-        )
+        kwargs = {"fixed": s.fixed, "src_qty": src_qty, "src_value": src_value}
+        kwargs["fallback"] = s.fallback
+        if s.item_id in fifo:
+            if key not in layers:
+                layers[key] = load_layers(s.item_id, s.warehouse_id, None, st[0], st[1])
+            v = value_fifo(layers[key], value_for, s.rule, s.qty, st[0], st[1], None, **kwargs)
+        else:
+            v = value_for(s.rule, s.qty, st[0], st[1], **kwargs)
         if s.qty < 0:
             out_by_line[s.line_id] = (s.qty, v)
         st[0] += s.qty

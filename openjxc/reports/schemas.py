@@ -3,6 +3,7 @@ documents, for a row carrying its document type) are nullable: masked without vi
 Rows also carry the `from` / `to` of the range asked for where they echo it."""
 
 from openjxc.core.api import Output
+from openjxc.inventory.api import CostLayerOut
 
 Totals = dict[str, str | None]
 
@@ -64,6 +65,10 @@ class LedgerRowOut(Output):
     value: str | None
     balance_qty: str
     balance_value: str | None
+    costing_method: str | None = None
+    cost_layers: list[CostLayerOut] | None = None  # FIFO: the layers an outgoing move took
+    average_cost: str | None = None  # averages: the unit cost it used
+    average_provisional: bool | None = None  # monthly average before its period closes
 
 
 class StockLedgerOut(Output):

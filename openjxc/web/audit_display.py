@@ -82,6 +82,7 @@ FIELDS = {
     "purchase_price": gettext_lazy("Purchase price"),
     "sale_price": gettext_lazy("Sale price"),
     "safety_stock": gettext_lazy("Safety stock"),
+    "costing_method": gettext_lazy("Costing method"),
     "active": gettext_lazy("Active"),
     "superuser": gettext_lazy("Superuser"),
     "approved_at": gettext_lazy("Approved at"),
@@ -144,6 +145,11 @@ KINDS = {
 PERIOD_STATUS = {"open": gettext_lazy("Open"), "closed": gettext_lazy("Closed")}
 POLICY_VALUES = {"warn": gettext_lazy("Warn and allow"), "block": gettext_lazy("Block")}
 PRICES_ENTERED = {"0": gettext_lazy("Excluding tax"), "1": gettext_lazy("Including tax")}
+COSTING_METHOD_LABELS = {  # 计价方法 (catalog.models.Item.COSTING_METHODS)
+    "moving_average": gettext_lazy("Moving weighted average"),
+    "fifo": gettext_lazy("First in, first out"),
+    "monthly_average": gettext_lazy("Monthly weighted average"),
+}
 FIXED_KINDS = {
     "stock": gettext_lazy("Stock"),
     "account": gettext_lazy("Account"),
@@ -194,6 +200,7 @@ def _coded(key: str, value: str, object_type: str) -> str:
     if key in POLICIES:
         return str(POLICY_VALUES.get(value, value))
     names = {"kind": KINDS, "action": STEP_ACTIONS, "price_includes_tax": PRICES_ENTERED}
+    names["costing_method"] = COSTING_METHOD_LABELS
     if key in names:
         return str(names[key].get(value, value))
     if key == "stock_value" and value.lstrip("-").isdigit():

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openjxc.catalog.categories import category_choices
+from openjxc.catalog.imports import COSTING_LABELS
 from openjxc.catalog.selectors import get_item, item_dict, next_item_code, search_items
 from openjxc.catalog.services import create_item, edit_item, set_item_active
 from openjxc.core.errors import DomainError
@@ -35,6 +36,7 @@ from openjxc.users.services import (
 )
 
 from .admin_forms import _blank_to_none, _error, _form, _paged
+from .audit_display import COSTING_METHOD_LABELS
 from .decorators import forbidden, page
 from .errors import error_message
 from .params import category_choice, category_ids
@@ -50,6 +52,7 @@ ITEM_KEYS = (
     "sale_price",
     "safety_stock",
     "category",
+    "costing_method",
 )
 TAX_RATES = ("0.13", "0.09", "0.06", "0.03", "0.01", "0")
 UNIT_KEYS = ("unit", "factor", "barcode", "purchase_price", "sale_price")
@@ -118,6 +121,9 @@ def items(request):
         if sees_cost(request.user):
             columns.append(("purchase_price", "采购价"))
         columns += [("sale_price", "销售价"), ("safety_stock", "安全库存")]
+        columns.append(("costing_method", "计价方法"))
+        for r in rows:  # as the import reads it back
+            r["costing_method"] = COSTING_LABELS.get(r["costing_method"], r["costing_method"])
         return xlsx_response(
             "items.xlsx", "商品", columns, rows, filters=query_filters(request.GET)
         )
@@ -152,7 +158,11 @@ def _name_categories(rows: list[dict], categories: list[dict]) -> list[dict]:
 def _form_choices() -> dict:
     """The item form's pick lists: tax rates, and the categories (inactive ones only shown when
     the item is in one already)."""
-    return {"tax_rates": TAX_RATES, "categories": category_choices(active_only=False)}
+    return {
+        "tax_rates": TAX_RATES,
+        "categories": category_choices(active_only=False),
+        "costing_methods": COSTING_METHOD_LABELS.items(),
+    }
 
 
 def _item_data(request, new: bool) -> dict:
@@ -163,7 +173,7 @@ def _item_data(request, new: bool) -> dict:
         and (k != "purchase_price" or sees_cost(request.user))
     ]
     data = _form(request, keys)
-    for k in ("tax_rate", "safety_stock"):
+    for k in ("tax_rate", "safety_stock", "costing_method"):
         if data.get(k) == "":
             data.pop(k)
     data = _blank_to_none(data, ("purchase_price", "sale_price"))

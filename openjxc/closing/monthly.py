@@ -1,0 +1,259 @@
+"""全月一次加权平均 (monthly weighted average) at close, and its removal at reopen.
+
+Why it works this way
+---------------------
+During the period a monthly-average item is costed like a moving-average one: its outgoing
+moves carry a provisional value (the average at the time), so stock and cost of goods sold are
+always close to right. Closing the period states the final value of each outgoing move of the
+period: (opening value + period in value) / (opening qty + period in qty) × its quantity,
+rounded half up; the last one takes what remains when the period ends with no stock. The
+difference to the move's current value is appended as an ADJUSTMENT row (rule MONTHLY_CLOSE)
+anchored to the move and booked like any cost adjustment (1405 against the document's counter,
+dated like the move). The ledger is never rewritten: reopening appends the negation of every
+MONTHLY_CLOSE row of the period, which restores the provisional values exactly.
+
+Both change the opening of the next period, so the moves already entered after the period are
+re-stated by the ordinary replay (costing.py), with their own adjustment vouchers.
+
+The computation is set-based: one grouped read of the period's moves of monthly-average items
+with their adjustments, one of the opening balances (the previous period's snapshot), the rates
+and rows in memory, then COPY (PostgreSQL) or one prepared INSERT (SQLite) and one cache update
+(bench: `python -m bench --only monthly`).
+
+Known limit: the incoming side of a transfer (or a linked return) keeps the value its source
+had when it was posted; the close does not carry the source's adjustment across warehouses.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import connection
+
+from openjxc.catalog.models import Item
+from openjxc.core.numbers import div_half_up
+from openjxc.documents.models import Document
+from openjxc.inventory.costing import INSERT_MOVE, MOVE_COLUMNS, Restatement, as_date
+from openjxc.inventory.models import StockMove as M
+from openjxc.inventory.services import add_to_cache, lock_balances
+from openjxc.ledger import chart as A
+from openjxc.ledger.models import Voucher
+from openjxc.ledger.services import account_ids, post_voucher
+from openjxc.posting import recipes
+from openjxc.posting.engine import post_adjustment_vouchers
+
+MEMO = "全月一次加权平均 monthly average"
+REOPEN_MEMO = "反结账 撤销 全月一次加权平均 monthly average"
+
+
+def _rows(sql, args):
+    with connection.cursor() as cur:
+        cur.execute(sql, args)
+        return cur.fetchall()
+
+
+def _opening(period, prev) -> dict:
+    """(qty, value) per monthly-average key at the period's start: the previous closed
+    period's snapshot, or every move before the start."""
+    if prev is not None:
+        sql, args = (
+            "SELECT s.item_id, s.warehouse_id, s.qty, s.value FROM closing_stocksnapshot s "
+            "JOIN catalog_item i ON i.id = s.item_id WHERE s.period_id = %s "
+            "AND i.costing_method = %s",
+            [prev.id, Item.MONTHLY_AVERAGE],
+        )
+    else:
+        sql, args = (
+            "SELECT m.item_id, m.warehouse_id, SUM(m.qty), SUM(m.value) FROM inventory_stockmove m "
+            "JOIN catalog_item i ON i.id = m.item_id WHERE m.date < %s AND i.costing_method = %s "
+            "GROUP BY m.item_id, m.warehouse_id",
+            [period.start, Item.MONTHLY_AVERAGE],
+        )
+    return {(i, w): (int(q), int(v)) for i, w, q, v in _rows(sql, args)}
+
+
+def _period_moves(period):
+    """The period's original moves of monthly-average items (live documents), with their
+    effective quantity and value, by key and in timeline order."""
+    return _rows(
+        "SELECT m.id, m.item_id, m.warehouse_id, CAST(m.date AS TEXT), m.qty + COALESCE(a.q, 0), "
+        "m.value + COALESCE(a.v, 0), m.rule, m.document_id, m.line_id "
+        "FROM inventory_stockmove m JOIN catalog_item i ON i.id = m.item_id "
+        "JOIN documents_document d ON d.id = m.document_id "
+        "LEFT JOIN (SELECT anchor_id, SUM(qty) AS q, SUM(value) AS v FROM inventory_stockmove "
+        "  WHERE kind = 2 AND date >= %s AND date <= %s GROUP BY anchor_id) a ON a.anchor_id = m.id "
+        "WHERE m.kind = 0 AND m.date >= %s AND m.date <= %s AND i.costing_method = %s "
+        "AND d.status <> 'cancelled' ORDER BY m.item_id, m.warehouse_id, m.date, m.id",
+        [period.start, period.end, period.start, period.end, Item.MONTHLY_AVERAGE],
+    )
+
+
+def keys_to_state(period) -> int:
+    """How many monthly-average item × warehouse keys have outgoing moves in the period (what
+    the close-check announces; one indexed count, not the computation)."""
+    return int(
+        _rows(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT m.item_id, m.warehouse_id "
+            "FROM inventory_stockmove m JOIN catalog_item i ON i.id = m.item_id "
+            "WHERE m.kind = 0 AND m.qty < 0 AND m.date >= %s AND m.date <= %s "
+            "AND i.costing_method = %s) k",
+            [period.start, period.end, Item.MONTHLY_AVERAGE],
+        )[0][0]
+    )
+
+
+def rates(period, prev) -> dict:
+    """Per key: (total qty, total value, [(move id, date, qty, current value, target value,
+    document, line)] of its outgoing moves) — what the close would state."""
+    opening = _opening(period, prev)
+    by_key: dict = defaultdict(list)
+    for row in _period_moves(period):
+        by_key[(row[1], row[2])].append(row)
+    result = {}
+    for key, rows in by_key.items():
+        tq, tv = opening.get(key, (0, 0))
+        out = []
+        for mid, _i, _w, day, q, v, rule, doc, line in rows:
+            q, v = int(q), int(v)
+            if q < 0 and rule != M.FIXED_IN:  # the date as text: no parsing of 100,000 dates
+                out.append([mid, day, q, v, None, doc, line])
+            else:  # receipts, returns in, value-only rows: the period's in
+                tq, tv = tq + q, tv + v
+        if not out or tq <= 0:
+            continue
+        taken = 0
+        for o in out:
+            o[4] = -div_half_up(-o[2] * tv, tq)
+            taken += o[4]
+        if tq + sum(o[2] for o in out) == 0:  # the period ends empty: the last takes the rest
+            out[-1][4] -= tv + taken
+        result[key] = (tq, tv, out)
+    return result
+
+
+def _lock(keys) -> None:
+    keys = sorted(keys)
+    for n in range(0, len(keys), 400):  # a bounded statement per chunk, still in key order
+        lock_balances(keys[n : n + 400])
+
+
+def _append(rows, changes, memo) -> None:
+    _lock(changes)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":  # COPY: no SQL text of 500,000 placeholders
+            cur.execute("SELECT COALESCE(MAX(id), 0) FROM inventory_stockmove")
+            before = cur.fetchone()[0]
+            with cur.cursor.copy(
+                f"COPY inventory_stockmove ({', '.join(MOVE_COLUMNS)}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            # the cache from the rows just written, set-based (only a close or reopen, which
+            # hold the period's lock, writes MONTHLY_CLOSE rows)
+            cur.execute(
+                "UPDATE inventory_stockbalance b SET value = b.value + s.v FROM (SELECT item_id, "
+                "warehouse_id, SUM(value) AS v FROM inventory_stockmove WHERE id > %s AND kind = %s "
+                "AND rule = %s GROUP BY item_id, warehouse_id) s "
+                "WHERE b.item_id = s.item_id AND b.warehouse_id = s.warehouse_id",
+                [before, M.ADJUSTMENT, M.MONTHLY_CLOSE],
+            )
+        else:  # SQLite: one prepared statement run per row
+            cur.executemany(INSERT_MOVE, rows)
+            add_to_cache(changes)
+    _book(rows, memo)
+
+
+def _book(rows, memo) -> None:
+    """1405 against each adjusted document's counter, one voucher per date."""
+    doc_ids = {r[1] for r in rows}
+    counters = {}
+    for chunk in range(0, len(doc_ids), 500):
+        part = sorted(doc_ids)[chunk : chunk + 500]
+        for doc_id, doc_type, reversal_of in Document.objects.filter(pk__in=part).values_list(
+            "id", "type", "reversal_of_id"
+        ):
+            counters[doc_id] = recipes.counter(doc_type, reversal=reversal_of is not None)
+    by_day: dict = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        if counters.get(r[1]):
+            by_day[r[0]][counters[r[1]]] += r[6]
+    ids = account_ids()
+    for day in sorted(by_day):
+        lines = []
+        for counter, amount in sorted(by_day[day].items()):
+            lines += recipes.pair(A.INVENTORY, counter, amount)
+        post_voucher(as_date(day), None, Voucher.COST_ADJUSTMENT, lines, memo, ids)
+
+
+def _restate_later(period, keys) -> None:
+    """Re-state the moves after the period of keys whose period-end value changed."""
+    if not keys:
+        return
+    later = {
+        (i, w)
+        for i, w in _rows(
+            "SELECT DISTINCT item_id, warehouse_id FROM inventory_stockmove WHERE date > %s "
+            "AND kind = 0",
+            [period.end],
+        )
+    } & set(keys)
+    if not later:
+        return
+    _lock(later)
+    r = Restatement(cause_id=None, lock=lock_balances)
+    start = period.end + dt.timedelta(days=1)
+    for key in later:
+        r.schedule(key, (start, 0))
+    r.run()
+    cache, adjustments = r.write()
+    add_to_cache(cache)
+    post_adjustment_vouchers(adjustments, None)
+
+
+def close(period, prev) -> int:
+    """Append the monthly-average adjustments of the period; how many rows."""
+    rows, changes = [], defaultdict(lambda: [0, 0])
+    for key, (_tq, _tv, out) in rates(period, prev).items():
+        for mid, day, _q, current, target, doc, line in out:
+            if target != current:
+                rows.append(
+                    (day, doc, line, key[0], key[1], 0, target - current)
+                    + (M.ADJUSTMENT, M.MONTHLY_CLOSE, mid, None, None)
+                )
+                changes[key][1] += target - current
+    if rows:
+        _append(rows, {k: tuple(v) for k, v in changes.items()}, MEMO)
+        _restate_later(period, changes)
+    return len(rows)
+
+
+def _stated(period) -> list:
+    """(move, date, document, line, item, warehouse, net value) of the period's MONTHLY_CLOSE
+    rows, per issue."""
+    return _rows(
+        "SELECT anchor_id, MIN(date), MIN(document_id), MIN(line_id), MIN(item_id), "
+        "MIN(warehouse_id), SUM(value) FROM inventory_stockmove WHERE kind = %s AND rule = %s "
+        "AND date >= %s AND date <= %s GROUP BY anchor_id ORDER BY anchor_id",
+        [M.ADJUSTMENT, M.MONTHLY_CLOSE, period.start, period.end],
+    )
+
+
+def stated_count(period) -> int:
+    """How many issues of the period the live close has stated (what a reopen restores)."""
+    return sum(1 for r in _stated(period) if int(r[6]))
+
+
+def reopen(period) -> int:
+    """Append the negation of the period's MONTHLY_CLOSE rows (net per move); how many rows."""
+    found = _stated(period)
+    rows, changes = [], defaultdict(lambda: [0, 0])
+    for mid, day, doc, line, item, wh, value in found:
+        if int(value):
+            rows.append(
+                (as_date(day), doc, line, item, wh, 0, -int(value))
+                + (M.ADJUSTMENT, M.MONTHLY_CLOSE, mid, None, None)
+            )
+            changes[(item, wh)][1] -= int(value)
+    if rows:
+        _append(rows, {k: tuple(v) for k, v in changes.items()}, REOPEN_MEMO)
+        _restate_later(period, changes)
+    return len(rows)
