@@ -438,7 +438,7 @@ CODES: dict[str, ErrorCode] = {
     "backup_tool_missing": ErrorCode(
         409,
         N_(
-            "%(tool)s was not found: install the PostgreSQL client tools (Debian: apt-get install "
+            "%(tool)s was not found: install the PostgreSQL client tools (package "
             "postgresql-client) on this server. No backup was taken and nothing was changed."
         ),
         _keys("tool"),
