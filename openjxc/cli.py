@@ -417,19 +417,21 @@ def _restore_pg_dump(args, source: Path, target: Path, manifest: dict) -> dict:
 
     from openjxc.backup import pgdump
     from openjxc.backup.files import BackupError
-    from openjxc.settings import database_from_url
 
     if not args.database_url:
         raise BackupError(
             "a pg_dump backup restores into a PostgreSQL database: give --database-url"
         )
-    db = database_from_url(args.database_url)
     target.mkdir(parents=True, exist_ok=True)
     if not (target / "secret_key").exists():
         (target / "secret_key").write_text(secrets.token_urlsafe(50))
+    _setup(args, must_exist=False)
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
     pgdump.restore_new(db, source, manifest)
     try:
-        _setup(args)
+        _upgrade_schema()
         _verify_restored()
     except Exception:
         from django.db import connections

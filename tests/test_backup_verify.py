@@ -223,3 +223,15 @@ def test_pg_backup_is_a_pg_dump_verified_with_pg_restore(books, api):
     with connection.cursor() as cur:  # every scratch database was dropped
         cur.execute("SELECT COUNT(*) FROM pg_database WHERE datname LIKE 'openjxc_scratch_%%'")
         assert cur.fetchone()[0] == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="needs PostgreSQL")
+def test_pg_restore_in_place_with_pg_restore(books):
+    user = api_user()
+    m = take_backup("manual", user)
+    doc(user, "purchase_receipt", "2026-01-07", [("A002", 5, "2.00")])
+    result = inplace.restore_in_place(user, backup_dir() / m["file"], "回到备份")
+    assert Document.objects.count() == 2 and reconcile()["ok"]
+    safety = next(b for b in list_backups() if b["id"] == result["safety_backup"])
+    assert safety["format"] == "pg_dump" and safety["counts"]["documents_document"] == 3
