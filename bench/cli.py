@@ -16,10 +16,12 @@ cannot be reached). All but `http` run in this process; `http` runs a real `jxc 
   imports  the Excel import of 10,000 items × 3 units and 5,000 customers (bench/imports.py)
   statements  利润表, 资产负债表, 科目余额表 over a year of 1,000,000 journal lines, with the
            monthly closes (结转损益) (bench/statements.py)
+  backups  the automatic backup of 1,000,000 moves (PostgreSQL: pg_dump, target 30 s) and its
+           verification (bench/backups.py)
 
 Prints one JSON document on stdout; progress goes to stderr. Results: docs/benchmarks.md.
 
-  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories,statements]
+  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories,statements,backups]
                             [--backends sqlite,pg] [--runs N] [--profile DIR] [--no-breakdown]
                             [--size postgresql.cancel_moves=20000]
 
@@ -37,7 +39,18 @@ import sys
 import tempfile
 import time
 
-from . import approve, cancel, categories, close, http, imports, orders, statements, stock
+from . import (
+    approve,
+    backups,
+    cancel,
+    categories,
+    close,
+    http,
+    imports,
+    orders,
+    statements,
+    stock,
+)
 from .books import Books, django_setup, pg_admin, pg_admin_url, pg_reachable
 from .config import BACKENDS, BENCHMARKS, FULL, PG_DB, QUICK, TARGETS, log
 from .machine import git_state, loadavg, machine_info
@@ -51,8 +64,13 @@ RUNNERS = {
     "imports": imports.bench_imports,
     "categories": categories.bench_categories,
     "statements": statements.bench_statements,
+    "backups": backups.bench_backups,
 }
 NOTES = [
+    "backups: the close benchmark's generator (1,000,000 moves over 300 days, vouchers added); "
+    "take_backup timed --runs times (PostgreSQL: pg_dump -Fc -Z 1 from one exported snapshot, "
+    "row counts read in it; SQLite: the online backup API), then one verification "
+    "(verify_s: jxc restore into a scratch folder / database, row counts, reconcile).",
     "approve: drafts are cloned from one draft made by create_draft (not timed); "
     "only engine.approve() is timed, one call per document, in one process.",
     "cancel: all later moves were posted by engine.approve(); 'first_receipt' is the target "

@@ -16,6 +16,7 @@ BENCHMARKS = (
     "imports",
     "categories",
     "statements",
+    "backups",
 )
 BACKENDS = ("sqlite", "pg")
 TARGETS = {
@@ -34,6 +35,8 @@ TARGETS = {
     # the Excel import of 10,000 items × 3 units and 5,000 customers (issue 11), parse + check +
     # write, seconds; the target is SQLite's
     "import_s": 30.0,
+    # issue 14: the PostgreSQL backup (pg_dump -Fc) of a book of 1,000,000 moves, seconds
+    "backup_pg_dump_s": 30.0,
     # approvals through `jxc serve`, by number of concurrent clients (issue 10)
     "http_approve_docs_per_s": {
         "sqlite": {"1": 250, "20": 400},
@@ -61,6 +64,8 @@ FULL = {
         "category_items": 10_000,
         "category_moves": 1_000_000,
         "statement_lines": 1_000_000,
+        "backup_items": 10_000,
+        "backup_moves": 1_000_000,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -78,6 +83,8 @@ FULL = {
         "category_items": 10_000,
         "category_moves": 1_000_000,
         "statement_lines": 1_000_000,
+        "backup_items": 10_000,
+        "backup_moves": 1_000_000,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -95,6 +102,8 @@ QUICK_SETTLEMENT = {
     "category_items": 200,
     "category_moves": 2000,
     "statement_lines": 2000,
+    "backup_items": 50,
+    "backup_moves": 2000,
 }
 for _quick in QUICK.values():
     _quick.update(QUICK_SETTLEMENT, **HTTP_QUICK, **IMPORTS_QUICK)
