@@ -108,7 +108,8 @@ def test_verification_restores_and_reconciles_and_a_corrupt_backup_fails(books, 
     assert listed[good["id"]]["verified"] is True
     assert listed[good["id"]]["verification_error"] is None
     assert listed[bad["id"]]["verified"] is False
-    assert "checksum" in listed[bad["id"]]["verification_error"]
+    assert listed[bad["id"]]["verification_error"] == "备份文件已损坏：校验和与清单不符。"
+    assert "checksum" in listed[bad["id"]]["verification_detail"]
     # and a verified backup damaged afterwards is shown as failed at once
     _flip(backup_dir() / good["file"])
     assert verification(good)[0] is False

@@ -44,7 +44,7 @@ def test_the_backups_page_shows_each_verification(zh_page, user, settings, tmp_p
     expect(cell).to_contain_text("✓ 已试恢复并核对通过")
     failed = page.locator(f"#backups tr[data-id='{bad['id']}'] td.verification")
     expect(failed).to_have_attribute("data-verified", "0")
-    expect(failed).to_contain_text("checksum")
+    expect(failed).to_contain_text("✘ 备份文件已损坏：校验和与清单不符。")
     expect(page.locator(f"#backups tr[data-id='{bad['id']}']")).to_contain_text(
         "红冲前备份（CGRK202601050001）"
     )

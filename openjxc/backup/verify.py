@@ -24,6 +24,8 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 from django_tasks import task
 
 from . import pgdump
@@ -32,6 +34,21 @@ from .services import backup_dir, is_verified
 
 log = logging.getLogger(__name__)
 TIMEOUT = 3600  # seconds one verification may take (a million-move book restores in minutes)
+
+
+# What a failed verification found, by the words of the one-sentence error it got (jxc restore,
+# files.py): shown in the user's language, the sentence itself as the detail.
+FAILURES = (
+    ("checksum", N_("The file is damaged: its checksum does not match its manifest.")),
+    ("rows in", N_("The file holds other rows than its manifest says.")),
+    ("manifest", N_("The manifest next to the file is missing or damaged.")),
+    ("do not reconcile", N_("The restored books do not reconcile.")),
+    ("", N_("The backup could not be restored.")),
+)
+
+
+def failure_label(error: str) -> str:
+    return next(_(label) for words, label in FAILURES if words in error)
 
 
 def _result_path(backup_id: str) -> Path:
@@ -155,5 +172,12 @@ def verification(manifest: dict) -> tuple[bool | None, str | None]:
 
 
 def with_verification(manifest: dict) -> dict:
+    """The manifest with `verified`, `verification_error` (what failed, in the user's language)
+    and `verification_detail` (the failure's own sentence)."""
     verified, error = verification(manifest)
-    return {**manifest, "verified": verified, "verification_error": error}
+    return {
+        **manifest,
+        "verified": verified,
+        "verification_error": failure_label(error or "") if verified is False else None,
+        "verification_detail": error if verified is False else None,
+    }
