@@ -302,7 +302,9 @@ def cmd_restore(args) -> int:
     from openjxc.backup.files import BackupError
 
     if args.in_place:
-        return _restore_in_place(args)
+        from openjxc.cli_backups import restore_in_place
+
+        return restore_in_place(args)
     source = Path(args.from_file).resolve()
     target = Path(args.data_dir or "data").resolve()
     try:
@@ -357,7 +359,9 @@ def _restore_into(args, source: Path, target: Path) -> dict:
 
     manifest = verify_file(source)
     if manifest["format"] == "pg_dump":
-        return _restore_pg_dump(args, source, target, manifest)
+        from openjxc.cli_backups import restore_pg_dump
+
+        return restore_pg_dump(args, source, target, manifest)
     if manifest["format"] == "sqlite" and args.database_url:
         raise BackupError("a SQLite backup restores into a data folder, not --database-url")
     if manifest["format"] == "sqlite":
@@ -409,53 +413,6 @@ def _restore_into(args, source: Path, target: Path) -> dict:
     finally:
         (target / "restore.json").unlink(missing_ok=True)
     return manifest
-
-
-def _restore_pg_dump(args, source: Path, target: Path, manifest: dict) -> dict:
-    """A pg_dump backup into the empty PostgreSQL database --database-url (pg_restore)."""
-    import secrets
-
-    from openjxc.backup import pgdump
-    from openjxc.backup.files import BackupError
-
-    if not args.database_url:
-        raise BackupError(
-            "a pg_dump backup restores into a PostgreSQL database: give --database-url"
-        )
-    target.mkdir(parents=True, exist_ok=True)
-    if not (target / "secret_key").exists():
-        (target / "secret_key").write_text(secrets.token_urlsafe(50))
-    _setup(args, must_exist=False)
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    pgdump.restore_new(db, source, manifest)
-    try:
-        _upgrade_schema()
-        _verify_restored()
-    except Exception:
-        from django.db import connections
-
-        connections.close_all()
-        pgdump.empty(db)
-        raise
-    return manifest
-
-
-def _restore_in_place(args) -> int:
-    """`jxc restore --from BACKUP --in-place`: the books of --data-dir / --database-url become
-    the backup's (closing/inplace.py: safety backup first, put back if the check fails)."""
-    _setup(args)
-    from openjxc.closing.inplace import restore_in_place
-
-    def run():
-        result = restore_in_place(
-            _admin(), Path(args.from_file).resolve(), args.reason or "jxc restore --in-place"
-        )
-        print(f"restored backup {result['backup']} in place; reconcile OK")
-        print(f"the books as they were are in the safety backup {result['safety_backup']}")
-
-    return _domain(run)
 
 
 def _verify_restored() -> None:
