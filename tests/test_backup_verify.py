@@ -236,3 +236,31 @@ def test_pg_restore_in_place_with_pg_restore(books):
     assert Document.objects.count() == 2 and reconcile()["ok"]
     safety = next(b for b in list_backups() if b["id"] == result["safety_backup"])
     assert safety["format"] == "pg_dump" and safety["counts"]["documents_document"] == 3
+
+
+def test_the_reversal_page_says_which_backup_it_took(books, admin_client):
+    close(api_user(), "2026-01")
+    r = admin_client.post(
+        f"/doc/{books['delivery']}/impact/reverse/",
+        {"reason": "客户退货", "date": "2026-02-03"},
+        follow=True,
+    )
+    backup_id = AuditEntry.objects.get(action="reverse").after["backup"]
+    assert f"已先自动备份（备份 {backup_id}）。" in r.content.decode()
+
+
+def test_a_missing_pg_dump_is_refused_clearly(books, api, monkeypatch, tmp_path):
+    from openjxc.backup import pgdump
+
+    monkeypatch.setattr(pgdump.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pgdump, "CLUSTERS", tmp_path / "none")
+    with pytest.raises(pgdump.ToolMissing):
+        pgdump.tool("pg_dump")
+    if connection.vendor != "postgresql":
+        return
+    # on PostgreSQL the reversal needs its backup: refused, nothing changed
+    r = api.post(f"/documents/{books['delivery']}/reverse", {"reason": "退货"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "backup_tool_missing"
+    assert "pg_dump" in r.json()["error"]["message"]
+    assert Document.objects.get(number=books["delivery"]).status == Document.APPROVED
+    assert not list_backups()

@@ -16,7 +16,7 @@ from psycopg import sql
 
 from .files import BackupError
 
-TOOLS = ("pg_dump", "pg_restore")
+CLUSTERS = Path("/usr/lib/postgresql")  # Debian: one bin folder per installed major version
 
 
 class ToolMissing(BackupError):
@@ -33,10 +33,15 @@ def tool(name: str) -> str:
     found = shutil.which(name)
     if found:
         return found
-    for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+    for folder in sorted(CLUSTERS.glob("*/bin"), key=_version, reverse=True):
         if (folder / name).is_file():
             return str(folder / name)
     raise ToolMissing(name)
+
+
+def _version(folder: Path) -> tuple:
+    name = folder.parent.name
+    return (int(name), "") if name.isdigit() else (0, name)
 
 
 def _env(db: dict) -> dict:

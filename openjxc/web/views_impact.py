@@ -72,10 +72,17 @@ def _run(user, number: str, action: str, reason: str, date: str | None, refund: 
 def _do(user, number: str, action: str, reason: str, date: str | None, refund: bool):
     """The action itself: a reversal, and a chain reaching a closed period, back up first."""
     if action == "reverse":
-        return settled.reverse(user, number, reason, date or None)[0]
+        rev, backup_id = settled.reverse(user, number, reason, date or None)
+        rev.backup_id = backup_id
+        return rev
     if action == "cancel-chain":
         return settled.cancel_chain(user, number, reason, refund, date or None)
     return _run(user, number, action, reason, date, refund)
+
+
+def _backup_taken(request, backup_id: str | None) -> None:
+    if backup_id:
+        messages.info(request, _("Backup %(id)s was taken first.") % {"id": backup_id})
 
 
 def _readable(user, result: dict, steps: list) -> dict:
@@ -239,6 +246,7 @@ def doc_impact(request, number: str, action: str):
                     _("%(number)s was reversed by %(reversal)s.")
                     % {"number": number, "reversal": out.number},
                 )
+                _backup_taken(request, out.backup_id)
             else:
                 messages.success(
                     request,
@@ -248,6 +256,7 @@ def doc_impact(request, number: str, action: str):
                     )
                     % {"number": number, "steps": len(out["steps"])},
                 )
+                _backup_taken(request, out["backup_id"])
             return redirect(doc_url(number))
         doc = get_document(number)
     context = _impact_context(request, doc, action, form)
