@@ -205,6 +205,9 @@ def test_the_in_place_page_is_the_administrators_and_restores(books, client):
     assert r.status_code == 422 and Document.objects.count() == 3
     r = client.post("/backups/restore-in-place/", form)
     assert r.status_code == 302 and Document.objects.count() == 2
+    # and the administrator is still logged in, seeing the result
+    page = client.get("/backups/")
+    assert page.status_code == 200 and "已将备份" in page.content.decode()
 
 
 @pytest.mark.postgres

@@ -126,6 +126,9 @@ def backup_restore_in_place(request):
         except DomainError as exc:
             error = exc
         else:
+            # the sessions table is the backup's now: keep this administrator logged in (a new
+            # session row in the restored books; the password check still applies)
+            request.session.create()
             messages.success(
                 request,
                 _("Backup %(id)s restored in place; the books before it are in backup %(safety)s.")
