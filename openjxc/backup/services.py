@@ -84,6 +84,8 @@ def take_backup(reason: str = "manual", user=None, fmt: str | None = None) -> di
             )
         except pgdump.ToolMissing as exc:
             raise DomainError("backup_tool_missing", str(exc), {"tool": exc.tool}) from None
+        except BackupError as exc:  # pg_dump refused (e.g. older than the server)
+            raise DomainError("backup_failed", str(exc), {"reason": str(exc)}) from None
     else:
         target = folder / f"{backup_id}.json.gz"
         with gzip.open(target, "wt", encoding="utf-8") as out:

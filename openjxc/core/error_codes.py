@@ -443,6 +443,11 @@ CODES: dict[str, ErrorCode] = {
         ),
         _keys("tool"),
     ),
+    "backup_failed": ErrorCode(
+        409,
+        N_("The automatic backup could not be taken, so nothing was changed: %(reason)s"),
+        _keys("reason"),
+    ),
     "restore_rolled_back": ErrorCode(
         409,
         N_(
