@@ -21,10 +21,12 @@ cannot be reached). All but `http` run in this process; `http` runs a real `jxc 
   fifo     a back-dated receipt of a FIFO item with 100,000 later moves (bench/costing.py)
   monthly  the close of a month of 100,000 moves over 10,000 monthly-average items
            (bench/costing.py)
+  backups  the automatic backup of 1,000,000 moves (PostgreSQL: pg_dump, target 30 s) and its
+           verification (bench/backups.py)
 
 Prints one JSON document on stdout; progress goes to stderr. Results: docs/benchmarks.md.
 
-  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories,statements,count_approve]
+  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories,statements,count_approve,fifo,monthly,backups]
                             [--backends sqlite,pg] [--runs N] [--profile DIR] [--no-breakdown]
                             [--size postgresql.cancel_moves=20000]
 
@@ -44,6 +46,7 @@ import time
 
 from . import (
     approve,
+    backups,
     cancel,
     categories,
     close,
@@ -71,8 +74,13 @@ RUNNERS = {
     "count_approve": counts.bench_count_approve,
     "fifo": costing.bench_fifo,
     "monthly": costing.bench_monthly,
+    "backups": backups.bench_backups,
 }
 NOTES = [
+    "backups: the close benchmark's generator (1,000,000 moves over 300 days, vouchers added); "
+    "take_backup timed --runs times (PostgreSQL: pg_dump -Fc -Z 1 from one exported snapshot, "
+    "row counts read in it; SQLite: the online backup API), then one verification "
+    "(verify_s: jxc restore into a scratch folder / database, row counts, reconcile).",
     "approve: drafts are cloned from one draft made by create_draft (not timed); "
     "only engine.approve() is timed, one call per document, in one process.",
     "cancel: all later moves were posted by engine.approve(); 'first_receipt' is the target "

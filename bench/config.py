@@ -19,6 +19,7 @@ BENCHMARKS = (
     "count_approve",
     "fifo",
     "monthly",
+    "backups",
 )
 BACKENDS = ("sqlite", "pg")
 TARGETS = {
@@ -41,6 +42,8 @@ TARGETS = {
     # the Excel import of 10,000 items × 3 units and 5,000 customers (issue 11), parse + check +
     # write, seconds; the target is SQLite's
     "import_s": 30.0,
+    # issue 14: the PostgreSQL backup (pg_dump -Fc) of a book of 1,000,000 moves, seconds
+    "backup_pg_dump_s": 30.0,
     # approvals through `jxc serve`, by number of concurrent clients (issue 10)
     "http_approve_docs_per_s": {
         "sqlite": {"1": 250, "20": 400},
@@ -74,6 +77,8 @@ FULL = {
         "count_lines": 20_000,
         "count_history_moves": 200_000,
         **COSTING_FULL,
+        "backup_items": 10_000,
+        "backup_moves": 1_000_000,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -94,6 +99,8 @@ FULL = {
         "count_lines": 20_000,
         "count_history_moves": 200_000,
         **COSTING_FULL,
+        "backup_items": 10_000,
+        "backup_moves": 1_000_000,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -113,6 +120,8 @@ QUICK_SETTLEMENT = {
     "statement_lines": 2000,
     "count_lines": 100,
     "count_history_moves": 1000,
+    "backup_items": 50,
+    "backup_moves": 2000,
 }
 for _quick in QUICK.values():
     _quick.update(QUICK_SETTLEMENT, **HTTP_QUICK, **IMPORTS_QUICK, **COSTING_QUICK)

@@ -107,8 +107,19 @@ def cmd_serve(args) -> int:
     # gunicorn forks its workers from this process: they must not inherit its open connection.
     connections.close_all()
     from openjxc.core.server import serve
+    from openjxc.core.worker import task_worker
 
-    serve(args.host, args.port, args.workers)
+    with task_worker(args):  # background work (backup verification) runs next to gunicorn
+        serve(args.host, args.port, args.workers)
+    return 0
+
+
+def cmd_worker(args) -> int:
+    """The django-tasks database worker on these books (backup verification)."""
+    _setup(args)
+    from django.core.management import call_command
+
+    call_command("db_worker", interval=2, verbosity=0, reload=False, startup_delay=False)
     return 0
 
 
@@ -290,6 +301,10 @@ def cmd_restore(args) -> int:
     database target the tables it made are dropped."""
     from openjxc.backup.files import BackupError
 
+    if args.in_place:
+        from openjxc.cli_backups import restore_in_place
+
+        return restore_in_place(args)
     source = Path(args.from_file).resolve()
     target = Path(args.data_dir or "data").resolve()
     try:
@@ -343,6 +358,10 @@ def _restore_into(args, source: Path, target: Path) -> dict:
     from openjxc.backup.files import BackupError, check_counts, sqlite_counts, verify_file
 
     manifest = verify_file(source)
+    if manifest["format"] == "pg_dump":
+        from openjxc.cli_backups import restore_pg_dump
+
+        return restore_pg_dump(args, source, target, manifest)
     if manifest["format"] == "sqlite" and args.database_url:
         raise BackupError("a SQLite backup restores into a data folder, not --database-url")
     if manifest["format"] == "sqlite":
@@ -430,6 +449,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=2)
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("worker", help="run background work (started by jxc serve)")
+    _common(p)
+    p.set_defaults(func=cmd_worker)
     p = sub.add_parser("reconcile", help="prove caches equal ledgers; non-zero exit on problems")
     _common(p)
     p.add_argument("--json", action="store_true")
@@ -476,8 +498,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="restore a backup into a NEW data folder and verify it")
     _common(p)
     p.add_argument(
-        "--from", dest="from_file", required=True, help="backup file (.sqlite3 or .json.gz)"
+        "--from",
+        dest="from_file",
+        required=True,
+        help="backup file (.sqlite3, .pgdump or .json.gz)",
     )
+    p.add_argument(
+        "--in-place",
+        action="store_true",
+        help="replace the books of --data-dir / --database-url (a safety backup is taken first)",
+    )
+    p.add_argument("--reason", help="why the books are restored in place (audited)")
     p.set_defaults(func=cmd_restore)
     return parser
 

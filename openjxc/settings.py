@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",  # background work (backup verification): its queue is a table in the books
     "ninja",  # its API docs page then uses its own static files: no CDN, no inline script (CSP)
     "openjxc.core",
     "openjxc.users",
@@ -151,6 +153,18 @@ PASSWORD_HASHERS = [
 ]
 if os.environ.get("OPENJXC_FAST_HASHER") == "1":  # tests only
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Background work runs on django-tasks' database backend; `jxc serve` starts its worker next to
+# gunicorn. OPENJXC_TASKS=immediate runs a task inside the call that enqueues it (tests), and
+# OPENJXC_TASKS=dummy only queues it.
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "dummy": "django_tasks.backends.dummy.DummyBackend",
+        }.get(os.environ.get("OPENJXC_TASKS", ""), "django_tasks_db.DatabaseBackend")
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -15,6 +15,12 @@ def pytest_configure(config):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     get_hashers.cache_clear()
+    # Background work (a backup's verification restores it in a subprocess) is only queued in
+    # tests: the tests that check it run it themselves (tests/test_backup_verify.py).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django.test.signals import setting_changed
+
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
 
 
 def pytest_collection_modifyitems(config, items):

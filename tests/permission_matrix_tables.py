@@ -67,6 +67,7 @@ PAGES = {
     "/periods/": (Y, N, N, N, Y, Y),
     "/audit/": MATRIX["read_audit"],
     "/backups/": MATRIX["list_backups"],
+    "/backups/restore-in-place/": MATRIX["list_backups"],  # its POST: test_backup_verify.py
     "/users/": (N, N, N, N, N, Y),
     "/users/admin/tokens/": (N, N, N, N, N, Y),
     "/settings/": MATRIX["change_settings"],

@@ -1,7 +1,9 @@
 """Append to the hash-chained audit log inside the caller's transaction."""
 
+import contextvars
 import hashlib
 import json
+from contextlib import contextmanager
 
 from django.db import connection
 from django.utils import timezone
@@ -50,6 +52,27 @@ def _lock_head(cur) -> str:
     return row[0]
 
 
+# The backup taken before the action in progress (backup/before.py): every entry the action
+# writes names it, so the audit log says which backup holds the books as they were.
+_BACKUP = contextvars.ContextVar("audit_backup", default=None)
+
+
+@contextmanager
+def naming_backup(backup_id: str | None):
+    token = _BACKUP.set(backup_id)
+    try:
+        yield
+    finally:
+        _BACKUP.reset(token)
+
+
+def _with_backup(after):
+    backup_id = _BACKUP.get()
+    if backup_id is None or not (after is None or isinstance(after, dict)):
+        return after
+    return {**(after or {}), "backup": backup_id}
+
+
 def _now():
     now = timezone.now()
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
@@ -74,6 +97,7 @@ def record(
     """Write one audit entry; the chain head row lock orders concurrent writers.
 
     Raw SQL: this runs inside every posting, so it must cost three statements, not an ORM save."""
+    after = _with_backup(after)
     with connection.cursor() as cur:
         prev = _lock_head(cur)
         fields = _fields(user, action, object_type, obj, reason, before, after, _now())

@@ -30,7 +30,7 @@ def verify_file(backup_file: Path) -> dict:
         sha256, fmt, counts = manifest["sha256"], manifest["format"], manifest["counts"]
     except (OSError, ValueError, TypeError, KeyError):
         raise BackupError(f"the manifest {manifest_path.name} is damaged or incomplete") from None
-    if fmt not in ("sqlite", "json") or not isinstance(counts, dict) or not counts:
+    if fmt not in ("sqlite", "json", "pg_dump") or not isinstance(counts, dict) or not counts:
         raise BackupError(f"the manifest {manifest_path.name} is damaged or incomplete")
     if sha256_file(backup_file) != sha256:
         raise BackupError(

@@ -1,8 +1,10 @@
 """Backups with a checksum and a manifest, kept in the data folder; verified restores.
 
 SQLite: the online backup API copies a consistent database file while others keep working.
-PostgreSQL: the project's own full export (every table as JSON, natural keys), which restores
-into a new data folder on either database."""
+PostgreSQL: a `pg_dump` custom-format file (pgdump.py); the project's own full export (every
+table as JSON, natural keys), which restores into a new data folder on either database, stays
+as the portable format (`fmt="json"`). Every backup is then verified in the background
+(verify.py: restored to a scratch place and reconciled)."""
 
 import datetime as dt
 import gzip
@@ -19,8 +21,10 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from openjxc.core.errors import DomainError
 from openjxc.core.services import get_setting
 
+from . import pgdump
 from .files import BackupError, sha256_file, sqlite_counts, verify_file
 
 EXCLUDE = ["contenttypes", "auth.permission", "sessions", "users.permissions"]
@@ -51,9 +55,10 @@ def dump_counts(path: Path) -> dict:
     return {m._meta.db_table: per_label.get(m._meta.label_lower, 0) for m in backed_up_models()}
 
 
-def take_backup(reason: str = "manual", user=None) -> dict:
-    """Write a backup file and its manifest; returns the manifest. Must run outside a transaction
-    on SQLite so that the copy sees only committed data."""
+def take_backup(reason: str = "manual", user=None, fmt: str | None = None) -> dict:
+    """Write a backup file and its manifest and queue its verification; returns the manifest.
+    Must run outside a transaction so that the copy sees only committed data. `fmt="json"` on
+    PostgreSQL writes the portable JSON export instead of a pg_dump file."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     backup_id = f"{stamp}-{secrets.token_hex(3)}"
     folder = backup_dir()
@@ -68,6 +73,19 @@ def take_backup(reason: str = "manual", user=None) -> dict:
             src.close()
         fmt = "sqlite"
         counts = sqlite_counts(target, [m._meta.db_table for m in backed_up_models()])
+    elif fmt != "json":
+        target = folder / f"{backup_id}.pgdump"
+        fmt = "pg_dump"
+        try:
+            counts = pgdump.dump(
+                settings.DATABASES["default"],
+                target,
+                [m._meta.db_table for m in backed_up_models()],
+            )
+        except pgdump.ToolMissing as exc:
+            raise DomainError("backup_tool_missing", str(exc), {"tool": exc.tool}) from None
+        except BackupError as exc:  # pg_dump refused (e.g. older than the server)
+            raise DomainError("backup_failed", str(exc), {"reason": str(exc)}) from None
     else:
         target = folder / f"{backup_id}.json.gz"
         with gzip.open(target, "wt", encoding="utf-8") as out:
@@ -97,6 +115,9 @@ def take_backup(reason: str = "manual", user=None) -> dict:
         json.dumps(manifest, ensure_ascii=False, indent=2)
     )
     prune(keep=int(get_setting("backup_retention", "30") or 30))
+    from .verify import enqueue_verification
+
+    enqueue_verification(backup_id)
     return manifest
 
 
@@ -109,11 +130,21 @@ PERIOD_REASONS = {
     "before closing": N_("Before closing period %(period)s"),
     "before reopening": N_("Before reopening period %(period)s"),
 }
+# The settled-data changes that back up first (before.py), each named after what it precedes.
+ACTION_REASONS = {
+    "before reversal": N_("Before reversal (红冲) of %(subject)s"),
+    "before cancel-chain": N_("Before cancelling the chain of %(subject)s"),
+    "before correction": N_("Before correcting %(subject)s"),
+    "before undoing correction": N_("Before undoing correction %(subject)s"),
+    "before restore": N_("Before restoring backup %(subject)s"),
+    "before import": N_("Before importing %(subject)s"),
+}
 
 
 FORMATS = {
     "sqlite": N_("SQLite database file"),
     "json": N_("Full export (compressed JSON)"),
+    "pg_dump": N_("PostgreSQL dump (pg_dump)"),
 }
 
 
@@ -130,6 +161,9 @@ def reason_label(reason: str) -> str:
     for prefix, label in PERIOD_REASONS.items():
         if reason.startswith(prefix + " "):
             return _(label) % {"period": reason.removeprefix(prefix + " ")}
+    for prefix, label in ACTION_REASONS.items():
+        if reason == prefix or reason.startswith(prefix + " "):
+            return _(label) % {"subject": reason.removeprefix(prefix).strip()}
     return reason
 
 
@@ -167,5 +201,9 @@ def is_verified(manifest: dict) -> bool:
 def prune(keep: int) -> None:
     """Keep the newest `keep` backups (retention setting `backup_retention`)."""
     for manifest in list_backups()[max(keep, 1) :]:
-        for name in (manifest["file"], f"{manifest['id']}.manifest.json"):
+        for name in (
+            manifest["file"],
+            f"{manifest['id']}.manifest.json",
+            f"{manifest['id']}.verification.json",
+        ):
             (backup_dir() / name).unlink(missing_ok=True)

@@ -1,7 +1,8 @@
 from ninja import Router, Status
 
 from openjxc.audit.services import record
-from openjxc.backup.services import list_backups, take_backup
+from openjxc.backup.services import list_backups, reason_label, take_backup
+from openjxc.backup.verify import with_verification
 from openjxc.core.api import Input, ReasonIn, page, page_of, typed
 from openjxc.core.codes import CODE_KINDS, digits_key, numbering, prefix_key, setting_value
 from openjxc.core.errors import DomainError
@@ -100,8 +101,16 @@ def impact(request, name: str, action: str = "reopen"):
 
 @router.get("/backups", response=typed(page_of(BackupOut)), tags=["backup"])
 def backups(request, limit: int = 100, offset: int = 0):
+    """The backups, newest first, each with its background verification: `verified` true (it
+    restored into a scratch place and reconciled), false (`verification_error` says what
+    failed) or null (pending)."""
     require(request.user, MANAGE_BACKUP)
-    return page(list_backups(), limit, offset)
+    listed = page(list_backups(), limit, offset)
+    listed["items"] = [
+        {**with_verification(m), "label": reason_label(m.get("reason") or "")}
+        for m in listed["items"]
+    ]
+    return listed
 
 
 @router.post("/backups", response=typed(BackupOut, 201), tags=["backup"])

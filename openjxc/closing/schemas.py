@@ -77,6 +77,10 @@ class BackupOut(Output):
     sha256: str
     company: str | None = None
     counts: dict[str, int] | None = None
+    label: str | None = None  # the reason in the caller's language (结账前备份…, 红冲前…)
+    verified: bool | None = None  # restored to a scratch place and reconciled; None: pending
+    verification_error: str | None = None  # what failed, in the caller's language
+    verification_detail: str | None = None  # the failure's own sentence (file, table, check)
 
 
 class SettingOut(Output):

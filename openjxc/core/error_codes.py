@@ -443,6 +443,27 @@ CODES: dict[str, ErrorCode] = {
         ),
         _keys("limit"),
     ),
+    "backup_tool_missing": ErrorCode(
+        409,
+        N_(
+            "%(tool)s was not found: install the PostgreSQL client tools (package "
+            "postgresql-client) on this server. No backup was taken and nothing was changed."
+        ),
+        _keys("tool"),
+    ),
+    "backup_failed": ErrorCode(
+        409,
+        N_("The automatic backup could not be taken, so nothing was changed: %(reason)s"),
+        _keys("reason"),
+    ),
+    "restore_rolled_back": ErrorCode(
+        409,
+        N_(
+            "The restored books did not reconcile, so the books as they were before the restore "
+            "were put back from the safety backup %(safety_backup)s."
+        ),
+        _keys("safety_backup"),
+    ),
 }
 
 

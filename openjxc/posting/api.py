@@ -5,11 +5,15 @@ from openjxc.core.errors import DomainError
 from openjxc.documents.schemas import DocumentOut
 from openjxc.documents.selectors import document_dict, get_document
 
-from . import chain, engine, money, orders, reversal
+from . import chain, engine, money, orders, reversal, settled
 from .impact import preview
 from .schemas import AllocationOut, ChainOut, ImpactOut
 
 router = Router(tags=["documents"])
+
+
+class ReversedOut(DocumentOut):
+    backup_id: str | None = None  # the automatic backup taken before the reversal
 
 
 class ReverseIn(Input):
@@ -36,11 +40,13 @@ def cancel(request, number: str, payload: ReasonIn):
     return _stored(engine.cancel(request.user, number, payload.reason))
 
 
-@router.post("/documents/{number}/reverse", response=typed(DocumentOut))
+@router.post("/documents/{number}/reverse", response=typed(ReversedOut))
 def reverse(request, number: str, payload: ReverseIn):
     """红字冲销: a new approved reversal document dated `date` (default: the first open period's
-    first day, or today if later) undoes the original, which becomes `reversed`."""
-    return _stored(reversal.reverse(request.user, number, payload.reason, payload.date))
+    first day, or today if later) undoes the original, which becomes `reversed`. A backup is
+    taken first; its id is `backup_id`."""
+    rev, backup_id = settled.reverse(request.user, number, payload.reason, payload.date)
+    return {**_stored(rev), "backup_id": backup_id}
 
 
 class DeriveLineIn(Input):
@@ -82,8 +88,9 @@ def close_order(request, number: str, payload: ReasonIn):
 
 @router.post("/documents/{number}/cancel-chain", response=typed(ChainOut))
 def cancel_chain(request, number: str, payload: ChainIn):
-    """Cancel an order (or delivery / receipt) and everything settled on it, in one transaction."""
-    return chain.cancel_chain(request.user, number, payload.reason, payload.refund, payload.date)
+    """Cancel an order (or delivery / receipt) and everything settled on it, in one transaction;
+    when it reaches a closed period a backup is taken first (`backup_id`)."""
+    return settled.cancel_chain(request.user, number, payload.reason, payload.refund, payload.date)
 
 
 @router.post("/allocations", response=typed(AllocationOut, 201), tags=["money"])

@@ -19,6 +19,7 @@ class ChainStepOut(Output):
 class ChainOut(Output):
     document: str
     steps: list[ChainStepOut]
+    backup_id: str | None = None  # the backup taken first when the chain reaches a closed period
 
 
 class AllocationOut(Output):

@@ -95,6 +95,8 @@ FIELDS = {
     "vouchers": gettext_lazy("Vouchers"),
     "closing_vouchers": gettext_lazy("Profit and loss transfer vouchers"),
     "backup": gettext_lazy("Backup"),
+    "in_place": gettext_lazy("Restore in place"),
+    "created_at": gettext_lazy("Time"),
     "steps": gettext_lazy("Steps"),
     "action": gettext_lazy("Action"),
     "document": gettext_lazy("Document"),

@@ -15,6 +15,11 @@ urlpatterns = [
     path("backups/", views_backups.backups, name="backups"),
     path("backups/take/", views_backups.backup_take, name="backup_take"),
     path(
+        "backups/restore-in-place/",
+        views_backups.backup_restore_in_place,
+        name="backup_restore_in_place",
+    ),
+    path(
         "backups/<str:backup_id>/download/", views_backups.backup_download, name="backup_download"
     ),
     path("backups/<str:backup_id>/restore/", views_backups.backup_restore, name="backup_restore"),

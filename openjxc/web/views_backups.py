@@ -19,6 +19,8 @@ from openjxc.backup.services import (
     reason_label,
     take_backup,
 )
+from openjxc.backup.verify import with_verification
+from openjxc.closing.inplace import restore_in_place
 from openjxc.core.errors import DomainError
 from openjxc.users.services import (
     MANAGE_BACKUP,
@@ -45,7 +47,11 @@ def _backup_row(m: dict) -> dict:
 
 def _backup_rows() -> list[dict]:
     return [
-        {**_backup_row(m), "verified": is_verified(m), "size_kb": (m.get("size") or 0) / 1024}
+        {
+            **_backup_row(with_verification(m)),
+            "checksum_ok": is_verified(m),
+            "size_kb": (m.get("size") or 0) / 1024,
+        }
         for m in list_backups()
     ]
 
@@ -97,6 +103,46 @@ def backup_restore(request, backup_id: str):
             "result": result,
             "error": error_message(error) if error else None,
             "suggested": str(Path(settings.DATA_DIR).resolve().parent / f"restored-{backup_id}"),
+        },
+        status=error.status if error else 200,
+    )
+
+
+@page(MANAGE_BACKUP)
+def backup_restore_in_place(request):
+    """恢复到当前账套: the administrator picks a listed backup (no path, no shell), confirms and
+    gives a reason; the running books become the backup's (a safety backup is taken first and
+    put back if the restored books do not reconcile)."""
+    rows = [r for r in _backup_rows() if r["verified"] is not False]
+    chosen = (request.POST if request.method == "POST" else request.GET).get("backup", "")
+    reason = request.POST.get("reason", "").strip()
+    error = result = None
+    if request.method == "POST":
+        try:
+            _manifest, path = find_backup(chosen)
+            if request.POST.get("confirm") != "1":
+                raise DomainError("invalid", "tick the confirmation", {"field": "confirm"})
+            result = restore_in_place(request.user, path, reason)
+        except DomainError as exc:
+            error = exc
+        else:
+            # the sessions table is the backup's now: keep this administrator logged in (a new
+            # session row in the restored books; the password check still applies)
+            request.session.create()
+            messages.success(
+                request,
+                _("Backup %(id)s restored in place; the books before it are in backup %(safety)s.")
+                % {"id": result["backup"], "safety": result["safety_backup"]},
+            )
+            return redirect("backups")
+    return render(
+        request,
+        "web/settlement/restore_in_place.html",
+        {
+            "rows": rows,
+            "chosen": chosen,
+            "reason": reason,
+            "error": error_message(error) if error else None,
         },
         status=error.status if error else 200,
     )

@@ -14,7 +14,7 @@ from openjxc.documents.models import Document
 from openjxc.documents.selectors import derived_documents, get_document
 from openjxc.documents.types import STATUS_LABELS, type_label
 from openjxc.inventory.selectors import warehouse_names
-from openjxc.posting import chain, engine, reversal
+from openjxc.posting import chain, engine, reversal, settled
 from openjxc.posting.impact import preview
 from openjxc.users.masking import sees_cost
 from openjxc.users.services import (
@@ -67,6 +67,22 @@ def _run(user, number: str, action: str, reason: str, date: str | None, refund: 
     if action == "reverse":
         return reversal.reverse(user, number, reason, date or None)
     return chain.cancel_chain(user, number, reason, refund, date or None)
+
+
+def _do(user, number: str, action: str, reason: str, date: str | None, refund: bool):
+    """The action itself: a reversal, and a chain reaching a closed period, back up first."""
+    if action == "reverse":
+        rev, backup_id = settled.reverse(user, number, reason, date or None)
+        rev.backup_id = backup_id
+        return rev
+    if action == "cancel-chain":
+        return settled.cancel_chain(user, number, reason, refund, date or None)
+    return _run(user, number, action, reason, date, refund)
+
+
+def _backup_taken(request, backup_id: str | None) -> None:
+    if backup_id:
+        messages.info(request, _("Backup %(id)s was taken first.") % {"id": backup_id})
 
 
 def _readable(user, result: dict, steps: list) -> dict:
@@ -218,7 +234,7 @@ def doc_impact(request, number: str, action: str):
     error = None
     if request.method == "POST":
         try:
-            out = _run(request.user, number, action, form["reason"], form["date"], form["refund"])
+            out = _do(request.user, number, action, form["reason"], form["date"], form["refund"])
         except DomainError as exc:
             error = exc
         else:
@@ -230,6 +246,7 @@ def doc_impact(request, number: str, action: str):
                     _("%(number)s was reversed by %(reversal)s.")
                     % {"number": number, "reversal": out.number},
                 )
+                _backup_taken(request, out.backup_id)
             else:
                 messages.success(
                     request,
@@ -239,6 +256,7 @@ def doc_impact(request, number: str, action: str):
                     )
                     % {"number": number, "steps": len(out["steps"])},
                 )
+                _backup_taken(request, out["backup_id"])
             return redirect(doc_url(number))
         doc = get_document(number)
     context = _impact_context(request, doc, action, form)
