@@ -44,6 +44,11 @@ MATRIX = {
     "edit_export_mapping": (Y, N, N, N, Y, Y),  # the money area, seeing cost
     "create_manual_voucher": (Y, N, N, N, Y, Y),  # 记账凭证: the money area
     "add_account": (Y, N, N, N, Y, Y),
+    "create_bom": (Y, N, N, Y, N, Y),  # master data
+    "update_bom": (Y, N, N, Y, N, Y),
+    "create_assembly": (Y, N, N, Y, N, Y),  # the stock area
+    "create_disassembly": (Y, N, N, Y, N, Y),
+    "draft_requirements_purchase_order": (Y, N, N, N, N, Y),  # reads sales, writes purchase
 }
 
 
@@ -270,4 +275,8 @@ ENDPOINTS = {
     "/journal/export?period=2026-03&format=yonyou": MATRIX["edit_export_mapping"],
     "/journal/export-mapping?format=kingdee": MATRIX["edit_export_mapping"],
     "/vouchers": MATRIX["create_manual_voucher"],
+    "/boms": ALL,
+    "/boms/BOM0001": ALL,
+    "/reports/material-requirements": ALL,  # the orders each may read (none: empty)
+    "/reports/material-requirements?warehouse=WH1": ALL,
 }

@@ -57,6 +57,12 @@ def as_date(v) -> dt.date:
 # a loader here (inventory cannot import posting): move ids -> {move id: unit cost | None}.
 FALLBACK_LOADERS: list = []
 
+# Rules whose value comes from several moves of the same document line (an assembly's output
+# from its components) or from a share of one (a disassembly's outputs): inventory/links.py
+# registers them, rule -> an object with fresh_value(spec, line's outgoing values),
+# value(restatement, move id, source move id) and dependents(cursor, item, wh, day, first id).
+LINKED_RULES: dict = {}
+
 
 def value_for(
     rule, qty, bal_qty, bal_value, *, fixed=None, src_qty=None, src_value=None, fallback=None
@@ -199,6 +205,9 @@ class Restatement:
             dependents: dict[int, list] = {}
             for mid, mdate, mitem, mwh, src in cur.fetchall():
                 dependents.setdefault(src, []).append(((mitem, mwh), (as_date(mdate), mid)))
+            for linked in LINKED_RULES.values():  # several sources per move (assemblies)
+                for src, dep_key, dep_pos in linked.dependents(cur, item, wh, day, first_id):
+                    dependents.setdefault(src, []).append((dep_key, dep_pos))
             sources = {r[5] for r in rows if r[5] is not None} - set(self.db_value)
             if sources:
                 self._load_values(cur, sources)
@@ -252,7 +261,11 @@ class Restatement:
                 kwargs["fixed"] = before
             if rule in (M.AVERAGE_IN, M.COUNTED):
                 kwargs["fallback"] = self.fallback.get(mid)
-            new = value_for(rule, qty, bal_q, bal_v, **kwargs)
+            linked = LINKED_RULES.get(rule)
+            if linked:
+                new = linked.value(self, mid, src)
+            else:
+                new = value_for(rule, qty, bal_q, bal_v, **kwargs)
             if new != before:
                 if mid in self.fresh:
                     self.fresh_value[mid] = new

@@ -33,6 +33,11 @@ class StockMove(models.Model):
     # stock count: its quantity is the counted quantity less the book quantity just before it
     # (re-stated when history before it changes); a gain comes in at the average, a loss goes out
     COUNTED = 6
+    # assembly output: the negated value of its line's component moves plus the processing fee
+    # (inventory/links.py); re-stated when a component's cost changes
+    ASSEMBLED_IN = 7
+    # disassembly output: a share (by weights fixed on approval) of its line's outgoing move
+    SPLIT_IN = 8
 
     date = models.DateField()
     document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")

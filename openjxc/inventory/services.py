@@ -15,6 +15,7 @@ from openjxc.users.services import MASTER_DATA, require, require_warehouses
 
 from .costing import (
     INSERT_MOVE,
+    LINKED_RULES,
     MOVE_COLUMNS,
     CostAdjustment,
     Restatement,
@@ -40,6 +41,7 @@ class MoveSpec:
     source_move_id: int | None = None  # LINKED_IN / CAPPED_OUT source
     link_same_line: bool = False  # transfer in: takes the value of this line's outgoing move
     fallback: Decimal | None = None  # AVERAGE_IN unit cost when the balance is empty
+    share: tuple | None = None  # SPLIT_IN: (weight before it, its weight, total) on its line
 
 
 def _for_update() -> str:
@@ -184,6 +186,7 @@ def _append_at_end(day, specs, balances, sources):
     state = {k: [b[0], b[1]] for k, b in balances.items()}
     values = []
     out_by_line = {}
+    line_outs: dict = {}  # line -> values of its outgoing moves (an assembly's components)
     for s in specs:
         st = state[(s.item_id, s.warehouse_id)]
         if st[0] + s.qty < 0:
@@ -193,18 +196,24 @@ def _append_at_end(day, specs, balances, sources):
             src_qty, src_value = out_by_line[s.line_id]
         elif s.source_move_id:
             src_qty, src_value = sources[s.source_move_id]
-        v = value_for(
-            s.rule,
-            s.qty,
-            st[0],
-            st[1],
-            fixed=s.fixed,
-            src_qty=src_qty,
-            src_value=src_value,
-            fallback=s.fallback,
+        linked = LINKED_RULES.get(s.rule)
+        v = (
+            linked.fresh_value(s, line_outs.get(s.line_id, ()))
+            if linked
+            else value_for(
+                s.rule,
+                s.qty,
+                st[0],
+                st[1],
+                fixed=s.fixed,
+                src_qty=src_qty,
+                src_value=src_value,
+                fallback=s.fallback,
+            )
         )
         if s.qty < 0:
             out_by_line[s.line_id] = (s.qty, v)
+            line_outs.setdefault(s.line_id, []).append(v)
         st[0] += s.qty
         st[1] += v
         values.append(v)
@@ -212,7 +221,8 @@ def _append_at_end(day, specs, balances, sources):
 
 
 def _post_back_dated(document_id, day, specs, sources):
-    provisional = [s.fixed if s.rule == M.FIXED_IN else 0 for s in specs]
+    # an assembly's output carries its fee: links.py reads it back as value + components
+    provisional = [s.fixed if s.rule in (M.FIXED_IN, M.ASSEMBLED_IN) else 0 for s in specs]
     _insert(document_id, day, specs, provisional)
     with connection.cursor() as cur:
         cur.execute(
