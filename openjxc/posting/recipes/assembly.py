@@ -15,10 +15,12 @@ follows it; inside one document these changes add up to zero in 1405, so no coun
 is needed (counter None). A red-letter reversal that cannot take the output back at its own
 cost (the average moved since) books the difference to 1901, like an other issue."""
 
+from decimal import Decimal
+
 from django.db import connection
 
 from openjxc.core.errors import DomainError
-from openjxc.core.numbers import div_half_up, to_fen
+from openjxc.core.numbers import QTY_SCALE, div_half_up, to_fen
 from openjxc.documents.components import components_of
 from openjxc.inventory.links import split_share, weighted
 from openjxc.inventory.models import StockMove as M
@@ -83,8 +85,8 @@ def _disassemble(doc, ln, src, balances):
         if qty > 0 and value > 0:
             weights.append(div_half_up(value * c.qty, qty))
         else:  # none in stock: its purchase price
-            price = c.item.purchase_price or 0
-            weights.append(max(to_fen(price * c.qty / 10000), 0))
+            price = c.item.purchase_price or Decimal(0)
+            weights.append(max(to_fen(price * c.qty / QTY_SCALE), 0))
     if not sum(weights):  # nothing has a cost: split by quantity
         weights = [c.qty for c in comps]
     for c, w in zip(comps, weights, strict=True):
