@@ -16,6 +16,7 @@ BENCHMARKS = (
     "imports",
     "categories",
     "statements",
+    "material_requirements",
 )
 BACKENDS = ("sqlite", "pg")
 TARGETS = {
@@ -30,6 +31,8 @@ TARGETS = {
     # issue 12: 利润表, 资产负债表 and 科目余额表 of a year of 1,000,000 journal lines
     "statement_report_s": 1.0,
     "cancel_chain_ms": 100,
+    # issue 13: 物料需求 of 1,000 open sales orders over a 3-level BOM of 50 components
+    "material_requirements_s": 1.0,
     "aging_s": 1.0,
     # the Excel import of 10,000 items × 3 units and 5,000 customers (issue 11), parse + check +
     # write, seconds; the target is SQLite's
@@ -61,6 +64,7 @@ FULL = {
         "category_items": 10_000,
         "category_moves": 1_000_000,
         "statement_lines": 1_000_000,
+        "mrp_orders": 1000,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -78,6 +82,7 @@ FULL = {
         "category_items": 10_000,
         "category_moves": 1_000_000,
         "statement_lines": 1_000_000,
+        "mrp_orders": 1000,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -95,6 +100,7 @@ QUICK_SETTLEMENT = {
     "category_items": 200,
     "category_moves": 2000,
     "statement_lines": 2000,
+    "mrp_orders": 20,
 }
 for _quick in QUICK.values():
     _quick.update(QUICK_SETTLEMENT, **HTTP_QUICK, **IMPORTS_QUICK)
