@@ -111,6 +111,14 @@ PAGES = {
     "/documents/manual_voucher/": MATRIX["create_manual_voucher"],
     "/vouchers/new/": MATRIX["create_manual_voucher"],
     "/accounts/": MATRIX["add_account"],
+    "/boms/": (Y, Y, Y, Y, Y, Y),
+    "/boms/?format=xlsx": MATRIX["export_inventory_summary"],  # the export permission
+    "/boms/new/": MATRIX["create_bom"],
+    "/boms/BOM0001/edit/": MATRIX["update_bom"],
+    "/reports/material-requirements/": (Y, Y, Y, Y, Y, Y),
+    "/documents/assembly/": MATRIX["create_assembly"],
+    "/documents/assembly/new/": MATRIX["create_assembly"],
+    "/documents/disassembly/new/": MATRIX["create_disassembly"],
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)

@@ -117,7 +117,7 @@ def bom_dict(bom: Bom) -> dict:
         "memo": bom.memo,
         "components": [
             {"item": c.item.code, "item_name": c.item.name, "qty": qty_str(c.qty)}
-            for c in bom.components.select_related("item")
+            for c in bom.components.all()
         ],
     }
 
@@ -192,12 +192,18 @@ def get_bom(code: str) -> dict:
 
 
 def list_boms(item: str | None = None, q: str | None = None):
-    qs = Bom.objects.select_related("item").order_by("code")
+    qs = Bom.objects.select_related("item").prefetch_related("components__item").order_by("code")
     if item:
         qs = qs.filter(item__code=item)
     if q:
         qs = qs.filter(code__icontains=q) | qs.filter(item__name__icontains=q)
     return qs
+
+
+def bom_rows(item: str | None = None, q: str | None = None) -> list[dict]:
+    """Every BOM (of an item, or matching q) as bom_dict, for the pages and the export."""
+    qs = list_boms(item, q).prefetch_related("components__item")
+    return [bom_dict(b) for b in qs]
 
 
 def default_bom(item_id: int) -> Bom | None:

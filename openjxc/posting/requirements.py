@@ -51,6 +51,20 @@ def open_orders(user, numbers=None):
     return visible(user, qs)
 
 
+def open_order_rows(user) -> list[dict]:
+    """The open sales orders the user may read, newest first: for choosing on the page."""
+    qs = open_orders(user).select_related("partner").order_by("-date", "-id")
+    return [
+        {
+            "number": d.number,
+            "date": d.date.isoformat(),
+            "partner": d.partner.name if d.partner_id else "",
+            "status": d.status,
+        }
+        for d in qs[:500]
+    ]
+
+
 def _ceil_div(a: int, b: int) -> int:
     return -(-a // b)
 
