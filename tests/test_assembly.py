@@ -187,3 +187,23 @@ def test_no_bom_and_too_few_components_are_refused(api, user):
     # bom / components on another type's lines
     other = {**body, "type": "other_out", "lines": [{"item": "A001", "qty": "1", "bom": "BOM0001"}]}
     refused(lambda: api.post("/documents", other), 422, "invalid")
+
+
+def test_reversal_and_impact_preview_of_an_assembly(api, user):
+    _stocked(user)
+    _bom(api, "A003", "1", [("A001", "2"), ("A002", "3")])
+    z = doc(user, "assembly", "2026-03-02", [{"item": "A003", "qty": "2"}], extra_cost="3.00")
+    # the preview of a cancel changes nothing and names the stock it would move
+    assert api.get(f"/documents/{z}/impact?action=cancel").status_code == 200
+    # a red-letter reversal takes the output back at its cost (35.00) and the components in at
+    # what they left with (20.00 + 12.00); the red voucher takes the fee back from 5001
+    r = post(api, f"/documents/{z}/reverse", {"reason": "做错了", "date": "2026-03-03"})
+    assert stock(api, "A003") == ("0", None, "0.00")
+    assert stock(api, "A001") == ("10", "5.000000", "50.00")
+    assert r["number"].startswith("ZZD")
+    assert vouchers_of(r["number"]) == [
+        "借 1405 库存商品 -32.00 / 贷 1405 库存商品 -32.00 / 借 1405 库存商品 -3.00 / "
+        "贷 5001 主营业务收入 -3.00"
+    ]
+    assert account(trial_balance(api), "5001")[2:] == ("0.00", "0.00")
+    reconciled(api)
