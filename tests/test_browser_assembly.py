@@ -66,3 +66,27 @@ def test_assembly_entered_and_approved(zh_page, user):
     # 4 × 5.00 + 6 × 2.00 + 3.00 = 35.00 for the two A003
     assert _balance("A003") == (2, 3500)
     assert _balance("A001") == (6, 3000)
+
+
+def test_material_requirements_to_a_draft_purchase_order(zh_page, user):
+    from openjxc.catalog.bom import create_bom
+
+    create_bom(user, {"item": "A003", "qty": "1", "components": [{"item": "A001", "qty": "2"}]})
+    doc(user, "purchase_receipt", "2026-03-01", [("A001", 3, "5.00")])
+    so = doc(user, "sales_order", "2026-03-02", [("A003", 4, "20.00")])
+    page = zh_page
+    log_in(page)
+    page.wait_for_url(lambda url: "/login/" not in url)
+    page.goto("/reports/material-requirements/")
+    page.locator(f"input[name=order][value={so}]").check()
+    page.click("#show")
+    page.wait_for_url(f"**order={so}**")
+    # A003: 4 short (made); A001: 8 required, 3 available → 5 short (bought)
+    row = page.locator("#requirements tr[data-item=A001] td")
+    expect(row.nth(7)).to_have_text("5")
+    assert row.nth(3).inner_text() == "采购"
+    shot(page, "bom-04-material-requirements")
+    page.click("#create-po")
+    page.wait_for_url("**/doc/CGDD*/")
+    expect(page.locator('#lines tbody tr.line[data-item="A001"] .qty')).to_have_value("5")
+    shot(page, "bom-05-draft-purchase-order")
