@@ -23,10 +23,13 @@ cannot be reached). All but `http` run in this process; `http` runs a real `jxc 
            (bench/costing.py)
   backups  the automatic backup of 1,000,000 moves (PostgreSQL: pg_dump, target 30 s) and its
            verification (bench/backups.py)
+  material_requirements  物料需求 of 1,000 open sales orders over a 3-level BOM of 50
+           components (bench/requirements.py)
 
 Prints one JSON document on stdout; progress goes to stderr. Results: docs/benchmarks.md.
 
-  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories,statements,count_approve,fifo,monthly,backups]
+  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories,statements,
+                            count_approve,fifo,monthly,backups,material_requirements]
                             [--backends sqlite,pg] [--runs N] [--profile DIR] [--no-breakdown]
                             [--size postgresql.cancel_moves=20000]
 
@@ -55,6 +58,7 @@ from . import (
     http,
     imports,
     orders,
+    requirements,
     statements,
     stock,
 )
@@ -75,6 +79,7 @@ RUNNERS = {
     "fifo": costing.bench_fifo,
     "monthly": costing.bench_monthly,
     "backups": backups.bench_backups,
+    "material_requirements": requirements.bench_requirements,
 }
 NOTES = [
     "backups: the close benchmark's generator (1,000,000 moves over 300 days, vouchers added); "
@@ -131,6 +136,10 @@ NOTES = [
     "monthly: 10,000 monthly-average items, 100,000 moves in the first month written in bulk "
     "(with vouchers, so close_check passes); timed is closing.close (backup stubbed) and, "
     "inside it, closing/monthly.close; then reopen.",
+    "material_requirements: 1,000 sales orders of 3 lines over 5 finished items (SQLite and "
+    "PostgreSQL alike), approved through the engine (not timed); a 3-level BOM of 50 components; "
+    "timed is posting.requirements.material_requirements over all open orders and over 100 "
+    "chosen ones, medians of --runs.",
     "imports: the two .xlsx files (template headers; items with 单位2/单位3, barcodes and a "
     "category, customers with every field and a price level) are generated per run, not timed; "
     "timed is import_items then import_partners with commit=True, each parse + check + write "

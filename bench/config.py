@@ -20,6 +20,7 @@ BENCHMARKS = (
     "fifo",
     "monthly",
     "backups",
+    "material_requirements",
 )
 BACKENDS = ("sqlite", "pg")
 TARGETS = {
@@ -38,6 +39,8 @@ TARGETS = {
     # issue 13: costing methods
     "fifo_backdated_s": 2.0,
     "monthly_close_s": 5.0,
+    # issue 13: 物料需求 of 1,000 open sales orders over a 3-level BOM of 50 components
+    "material_requirements_s": 1.0,
     "aging_s": 1.0,
     # the Excel import of 10,000 items × 3 units and 5,000 customers (issue 11), parse + check +
     # write, seconds; the target is SQLite's
@@ -79,6 +82,7 @@ FULL = {
         **COSTING_FULL,
         "backup_items": 10_000,
         "backup_moves": 1_000_000,
+        "mrp_orders": 1000,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -101,6 +105,7 @@ FULL = {
         **COSTING_FULL,
         "backup_items": 10_000,
         "backup_moves": 1_000_000,
+        "mrp_orders": 1000,
         **HTTP_FULL,
         **IMPORTS_FULL,
     },
@@ -122,6 +127,7 @@ QUICK_SETTLEMENT = {
     "count_history_moves": 1000,
     "backup_items": 50,
     "backup_moves": 2000,
+    "mrp_orders": 20,
 }
 for _quick in QUICK.values():
     _quick.update(QUICK_SETTLEMENT, **HTTP_QUICK, **IMPORTS_QUICK, **COSTING_QUICK)

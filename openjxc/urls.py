@@ -1,6 +1,7 @@
 from django.urls import include, path, re_path
 
 from openjxc.catalog.api import router as catalog_router
+from openjxc.catalog.bom_api import router as bom_router
 from openjxc.catalog.category_api import router as category_router
 from openjxc.catalog.price_api import router as price_router
 from openjxc.closing.api import router as closing_router
@@ -15,6 +16,7 @@ from openjxc.partners.api import router as partners_router
 from openjxc.posting.api import router as posting_router
 from openjxc.posting.count_api import router as count_router
 from openjxc.posting.opening_api import router as opening_router
+from openjxc.posting.requirements_api import router as requirements_router
 from openjxc.posting.voucher_api import router as voucher_router
 from openjxc.reports.api import router as reports_router
 from openjxc.reports.funds_api import router as funds_router
@@ -26,6 +28,7 @@ for r in (
     users_router,
     catalog_router,
     category_router,
+    bom_router,
     price_router,
     partners_router,
     inventory_router,
@@ -39,6 +42,7 @@ for r in (
     money_account_router,
     closing_router,
     reports_router,
+    requirements_router,
     funds_router,
     journal_router,
     statements_router,

@@ -45,6 +45,11 @@ MATRIX = {
     "create_manual_voucher": (Y, N, N, N, Y, Y),  # 记账凭证: the money area
     "add_account": (Y, N, N, N, Y, Y),
     "add_count_sheet": (Y, N, N, Y, N, Y),  # 盘点表: stock documents
+    "create_bom": (Y, N, N, Y, N, Y),  # master data
+    "update_bom": (Y, N, N, Y, N, Y),
+    "create_assembly": (Y, N, N, Y, N, Y),  # the stock area
+    "create_disassembly": (Y, N, N, Y, N, Y),
+    "draft_requirements_purchase_order": (Y, N, N, N, N, Y),  # reads sales, writes purchase
 }
 
 
@@ -112,6 +117,14 @@ PAGES = {
     "/counts/PDD202604040001/": MATRIX["add_count_sheet"],
     "/counts/PDD202604040001/sheet/": MATRIX["add_count_sheet"],
     "/counts/PDD202604040001/?format=xlsx": (Y, N, N, N, N, Y),  # and export_data
+    "/boms/": (Y, Y, Y, Y, Y, Y),
+    "/boms/?format=xlsx": MATRIX["export_inventory_summary"],  # the export permission
+    "/boms/new/": MATRIX["create_bom"],
+    "/boms/BOM0001/edit/": MATRIX["update_bom"],
+    "/reports/material-requirements/": (Y, Y, Y, Y, Y, Y),
+    "/documents/assembly/": MATRIX["create_assembly"],
+    "/documents/assembly/new/": MATRIX["create_assembly"],
+    "/documents/disassembly/new/": MATRIX["create_disassembly"],
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -282,4 +295,8 @@ ENDPOINTS = {
     "/vouchers": MATRIX["create_manual_voucher"],
     "/documents/{count}": MATRIX["add_count_sheet"],
     "/documents/{count}/count-sheets": MATRIX["add_count_sheet"],
+    "/boms": ALL,
+    "/boms/BOM0001": ALL,
+    "/reports/material-requirements": ALL,  # the orders each may read (none: empty)
+    "/reports/material-requirements?warehouse=WH1": ALL,
 }

@@ -228,7 +228,7 @@ BAD_BODIES = {
     "source_line without source": receipt_body(lines=_line(source_line=1)),
     "source_line not an id": receipt_body(lines=_line(source_line="x")),
     "unknown type": receipt_body(type="purchase_magic"),
-    "type not available yet": receipt_body(type="assembly"),
+    "bom on a receipt line": receipt_body(lines=_line(bom="BOM0001")),  # assemblies only
     "type missing": {k: v for k, v in receipt_body().items() if k != "type"},
     "type not a string": receipt_body(type=5),
     "bad date": receipt_body(date="2026-13-01"),

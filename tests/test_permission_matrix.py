@@ -33,6 +33,7 @@ VOUCHER = {
 def books(user):
     """An approved receipt in March, a draft receipt and a draft customer receipt in April;
     January and February closed, so March may close and February may reopen."""
+    from openjxc.catalog.bom import create_bom
     from openjxc.catalog.models import Category, Item
     from openjxc.closing.services import close
 
@@ -44,7 +45,10 @@ def books(user):
     close(user, "2026-02")
     snack = Category.objects.create(code="SNACK", name="零食")  # A001 and A003 are 零食
     Item.objects.filter(code__in=("A001", "A003")).update(category=snack)
-    return {"approved": approved, "draft": draft, "money": money, "count": count}
+    # a BOM (A003 = 2 × A001) and an open sales order of 20 × A003 (material requirements)
+    create_bom(user, {"item": "A003", "qty": "1", "components": [{"item": "A001", "qty": "2"}]})
+    order = doc(user, "sales_order", "2026-04-04", [("A003", 20, "9.00")])
+    return {"approved": approved, "draft": draft, "money": money, "count": count, "order": order}
 
 
 def run(api: As, action: str, books: dict):
@@ -141,6 +145,21 @@ def run(api: As, action: str, books: dict):
     if action == "add_count_sheet":
         body = {"counter": "张三", "lines": [{"item": "A001", "qty": "8"}]}
         return api.post(f"/documents/{books['count']}/count-sheets", body)
+    if action in ("create_bom", "update_bom"):
+        if action == "update_bom":
+            body = {"item": "A003", "qty": "1", "components": [{"item": "A001", "qty": "3"}]}
+            return api.put("/boms/BOM0001", body)
+        body = {"item": "A002", "qty": "1", "components": [{"item": "A001", "qty": "2"}]}
+        return api.post("/boms", body)
+    if action in ("create_assembly", "create_disassembly"):
+        kind = action.removeprefix("create_")
+        line = {"item": "A003", "qty": "1", "components": [{"item": "A001", "qty": "1"}]}
+        return api.post(
+            "/documents", {"type": kind, "date": "2026-04-05", "warehouse": "WH1", "lines": [line]}
+        )
+    if action == "draft_requirements_purchase_order":
+        body = {"orders": [books["order"]], "supplier": "S001", "warehouse": "WH1"}
+        return api.post("/reports/material-requirements/purchase-order", body)
     raise AssertionError(action)
 
 

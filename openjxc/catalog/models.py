@@ -113,3 +113,25 @@ class LevelPrice(models.Model):
         indexes = [
             models.Index(fields=["item", "level", "unit", "valid_from"], name="level_price_at")
         ]
+
+
+class Bom(models.Model):
+    """A bill of materials (物料清单): `qty` of `item` (1/10,000 base units) is made of the
+    components' quantities. A component may have BOMs of its own (multi-level); cycles are
+    refused when a BOM is saved (catalog/bom.py). An item's default BOM is its first active one."""
+
+    code = models.CharField(max_length=64, unique=True)
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="boms")
+    qty = models.BigIntegerField()
+    active = models.BooleanField(default=True)
+    memo = models.CharField(max_length=200, blank=True, default="")
+
+
+class BomComponent(models.Model):
+    bom = models.ForeignKey(Bom, on_delete=models.CASCADE, related_name="components")
+    line_no = models.IntegerField()
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    qty = models.BigIntegerField()  # 1/10,000 base units per `bom.qty` of the output
+
+    class Meta:
+        ordering = ["line_no"]

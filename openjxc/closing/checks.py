@@ -17,6 +17,7 @@ from openjxc.posting.money import ACCOUNTS
 from openjxc.posting.opening_balances import opening_check
 
 from . import monthly, snapshots
+from .assembly_checks import assemblies_hold
 from .models import AccountSnapshot, PartnerSnapshot, PeriodClose
 
 
@@ -397,6 +398,7 @@ CHECKS = [
     reservations_equal_ledger,
     no_negative_stock,
     counts_hold,
+    assemblies_hold,
     vouchers_balance,
     account_cache_equals_journal,
     open_item_cache_equals_entries,

@@ -195,6 +195,17 @@ CODES: dict[str, ErrorCode] = {
         N_("The category %(category)s cannot be put below %(parent)s, which lies below it."),
         _keys("category", "parent"),
     ),
+    "bom_cycle": ErrorCode(
+        422,
+        N_("%(item)s cannot be made of %(component)s: it would be a component of itself."),
+        _keys("item", "component"),
+    ),
+    "no_bom": ErrorCode(
+        422,
+        N_("%(field)s: the item %(item)s has no bill of materials; give its components."),
+        _field("item"),
+    ),
+    "nothing_to_order": ErrorCode(422, N_("Nothing is short: there is nothing to order."), _keys()),
     "too_long": ErrorCode(
         422,
         N_("%(field)s is too long: %(length)s characters, at most %(max)s."),

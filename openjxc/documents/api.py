@@ -14,6 +14,11 @@ from .schemas import DocumentOut
 router = Router(tags=["documents"])
 
 
+class LineComponentIn(Input):
+    item: str
+    qty: Num
+
+
 class LineIn(Input):
     item: str | None = None  # every type's lines but an expense's / other income's need it
     # every type but price_adjustment needs it (the service says so, per line); not nullable
@@ -28,6 +33,10 @@ class LineIn(Input):
     expense_type: str | None = None
     amount: Num | None = None
     memo: str | None = None
+    # assembly / disassembly: the BOM to explode (default: the item's), or the components
+    # consumed (assembly) or yielded (disassembly) by the whole line
+    bom: str | None = None
+    components: list[LineComponentIn] | None = None
 
 
 class AllocationIn(Input):
@@ -57,6 +66,8 @@ class DocumentIn(Input):
     from_account: str | None = None
     to_account: str | None = None
     fee: Num | None = None
+    # assembly: the processing fee (yuan), credited to 5001 or to `account`
+    extra_cost: Num | None = None
     # invoices
     invoice_no: str | None = None
     invoice_type: str | None = None

@@ -132,3 +132,19 @@ class AccountLine(models.Model):
 
     class Meta:
         ordering = ["line_no"]
+
+
+class LineComponent(models.Model):
+    """What an assembly line consumes or a disassembly line yields (组装 / 拆卸): the BOM
+    exploded for the line's quantity, or the components given on the line. `qty` in 1/10,000
+    base units for the whole line. `weight` is set when a disassembly is approved: the
+    component's average cost × qty then, by which the disassembled value is split."""
+
+    line = models.ForeignKey(DocumentLine, on_delete=models.CASCADE, related_name="components")
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    qty = models.BigIntegerField()
+    weight = models.BigIntegerField(default=0)
+    bom = models.ForeignKey("catalog.Bom", null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]

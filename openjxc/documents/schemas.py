@@ -10,6 +10,13 @@ from ninja import Schema
 from openjxc.core.api import Output
 
 
+class LineComponentOut(Output):
+    item: str
+    item_name: str
+    qty: str  # for the whole line, in base units
+    bom: str | None
+
+
 class LineOut(Output):
     id: int
     line_no: int
@@ -35,6 +42,8 @@ class LineOut(Output):
     difference: str | None = None
     difference_value: str | None = None
     counted: bool | None = None
+    bom: str | None = None  # assembly / disassembly: the BOM exploded
+    components: list[LineComponentOut] | None = None  # assembly / disassembly
 
 
 class AccountLineOut(Output):
@@ -104,3 +113,4 @@ class DocumentOut(Output):
     from_account: str | None = None  # 转账单: the money account paying amount + fee
     to_account: str | None = None  # 转账单: the money account receiving amount
     fee: str | None = None  # 转账单: to 5603 财务费用
+    extra_cost: str | None = None  # assembly: the processing fee (cost: masked without view_cost)

@@ -15,6 +15,7 @@ from openjxc.core.numbers import fen_str, percent_str, price_str, qty_str
 from openjxc.core.services import get_setting
 
 from .access import visible
+from .components import component_fields
 from .due import due_date
 from .extensions import LINE_VIEWS
 from .models import AccountLine, Document, DocumentLine
@@ -163,6 +164,8 @@ def document_dict(doc: Document, lines=None) -> dict:
         out["account_lines"] = account_lines(doc)
     if TYPES[doc.type].kind == "expense_lines":
         out["lines"] = expense_lines(doc)
+    if TYPES[doc.type].assembled:  # 组装单 / 拆卸单: components per line, the processing fee
+        out.update(component_fields(doc, line_dicts))
     if TYPES[doc.type].transfer:
         out["from_account"] = out["account"]
         out["to_account"] = money_account_code(doc.to_account) if doc.to_account_id else None

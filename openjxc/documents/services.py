@@ -20,6 +20,7 @@ from openjxc.users.services import EDIT, require, require_warehouses
 
 from . import workflow
 from .access import guarded_warehouses, require_document, require_type
+from .components import refuse_components, resolve_components, write_components
 from .due import due_date
 from .expense_lines import resolve_expense, write_expense_lines
 from .fingerprint import body_fingerprint, document_fingerprint
@@ -136,6 +137,10 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
     if len(raw_lines) > 1000:
         raise DomainError("invalid", "at most 1000 lines per document", {"field": "lines"})
     out["lines"] = _resolve_lines(t, raw_lines, errors, out["partner"], day)
+    if t.assembled:  # 组装单 / 拆卸单: each line's components, the processing fee
+        resolve_components(t, data, out, errors)
+    else:
+        _collect(errors, refuse_components, raw_lines)
     _raise_all(errors)
     _check_source_lines(
         out["source"], out["lines"], check_remaining, by_invoice=t.kind == "invoice"
@@ -420,7 +425,9 @@ def _apply(doc: Document, v: dict) -> None:
     doc.allocation_plan = v.get("allocation_plan")
     if doc.pk is None:
         doc.save()
-    _write_lines(doc, v["lines"])
+    lines = _write_lines(doc, v["lines"])
+    if v["type"].assembled:
+        write_components(lines, v["lines"])
     if v["type"].kind == "expense_lines":
         write_expense_lines(doc, v["expense_lines"])
     if v["type"].kind in ("money", "ledger"):
@@ -430,7 +437,7 @@ def _apply(doc: Document, v: dict) -> None:
         doc.origin_date, doc.due_date = v["origin_date"], v["due_date"]
 
 
-def _write_lines(doc: Document, parsed: list) -> None:
+def _write_lines(doc: Document, parsed: list) -> list:
     lines = [
         DocumentLine(
             document=doc,
@@ -454,6 +461,7 @@ def _write_lines(doc: Document, parsed: list) -> None:
     doc.amount = sum(p["amount"] for p in parsed)
     doc.tax = sum(p["tax"] for p in parsed)
     doc.amount_incl_tax = sum(p["gross"] for p in parsed)
+    return lines
 
 
 def create_draft(user, data: dict) -> tuple[dict, bool]:

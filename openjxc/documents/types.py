@@ -58,6 +58,9 @@ class DocType:
     # its lines are typed account lines (a manual voucher, 记账凭证): written through
     # /api/v1/vouchers and the voucher form, posted exactly as typed
     manual_lines: bool = False
+    # its lines carry components (documents/components.py): "outputs" (the lines are made of
+    # them: 组装单) | "inputs" (the lines are taken apart into them: 拆卸单)
+    assembled: str | None = None
 
 
 def _recipe(family: str, name: str) -> str:
@@ -267,9 +270,29 @@ TYPES = {
             makes_vouchers=True,
             recipe=_recipe("warehouse", "STOCK_COUNT"),
         ),
-        DocType("assembly", "ZZD", _("Assembly"), _("Assemblies"), areas=(STOCK,), priced=False),
         DocType(
-            "disassembly", "CXD", _("Disassembly"), _("Disassemblies"), areas=(STOCK,), priced=False
+            "assembly",
+            "ZZD",
+            _("Assembly"),
+            _("Assemblies"),
+            **_STOCK,
+            priced=False,
+            posts=True,
+            makes_vouchers=True,
+            assembled="outputs",
+            recipe=_recipe("assembly", "ASSEMBLY"),
+        ),
+        DocType(
+            "disassembly",
+            "CXD",
+            _("Disassembly"),
+            _("Disassemblies"),
+            **_STOCK,
+            priced=False,
+            posts=True,
+            makes_vouchers=True,
+            assembled="inputs",
+            recipe=_recipe("assembly", "DISASSEMBLY"),
         ),
         DocType(
             "receipt",

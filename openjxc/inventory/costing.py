@@ -58,6 +58,12 @@ def as_date(v) -> dt.date:
 # a loader here (inventory cannot import posting): move ids -> {move id: unit cost | None}.
 FALLBACK_LOADERS: list = []
 
+# Rules whose value comes from several moves of the same document line (an assembly's output
+# from its components) or from a share of one (a disassembly's outputs): inventory/links.py
+# registers them, rule -> an object with fresh_value(spec, line's outgoing values),
+# value(restatement, move id, source move id) and dependents(cursor, item, wh, day, first id).
+LINKED_RULES: dict = {}
+
 
 def value_for(
     rule, qty, bal_qty, bal_value, *, fixed=None, src_qty=None, src_value=None, fallback=None
@@ -201,6 +207,9 @@ class Restatement:
             dependents: dict[int, list] = {}
             for mid, mdate, mitem, mwh, src in cur.fetchall():
                 dependents.setdefault(src, []).append(((mitem, mwh), (as_date(mdate), mid)))
+            for linked in LINKED_RULES.values():  # several sources per move (assemblies)
+                for src, dep_key, dep_pos in linked.dependents(cur, item, wh, day, first_id):
+                    dependents.setdefault(src, []).append((dep_key, dep_pos))
             sources = {r[5] for r in rows if r[5] is not None} - set(self.db_value)
             if sources:
                 self._load_values(cur, sources)
@@ -269,7 +278,12 @@ class Restatement:
                 kwargs["fixed"] = before
             if rule in (M.AVERAGE_IN, M.COUNTED):
                 kwargs["fallback"] = self.fallback.get(mid)
-            if layers is None:
+            linked = LINKED_RULES.get(rule)
+            if linked:  # an assembly's output, a disassembly's component: from their sources
+                new = linked.value(self, mid, src)
+                if layers is not None and qty > 0:
+                    layers.add(mid, qty, new)
+            elif layers is None:
                 new = value_for(rule, qty, bal_q, bal_v, **kwargs)
             else:
                 new = fifo.value_fifo(layers, value_for, rule, qty, bal_q, bal_v, mid, **kwargs)

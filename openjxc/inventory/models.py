@@ -37,6 +37,11 @@ class StockMove(models.Model):
     # on an ADJUSTMENT row: made by a period close, bringing an outgoing move of a monthly
     # average item to the period's average (closing/monthly.py); reopening appends its negation
     MONTHLY_CLOSE = 7
+    # assembly output: the negated value of its line's component moves plus the processing fee
+    # (inventory/links.py); re-stated when a component's cost changes
+    ASSEMBLED_IN = 8
+    # disassembly output: a share (by weights fixed on approval) of its line's outgoing move
+    SPLIT_IN = 9
 
     date = models.DateField()
     document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")

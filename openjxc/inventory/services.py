@@ -15,6 +15,7 @@ from openjxc.users.services import MASTER_DATA, require, require_warehouses
 
 from .costing import (
     INSERT_MOVE,
+    LINKED_RULES,
     MOVE_COLUMNS,
     CostAdjustment,
     Restatement,
@@ -43,6 +44,7 @@ class MoveSpec:
     source_move_id: int | None = None  # LINKED_IN / CAPPED_OUT source
     link_same_line: bool = False  # transfer in: takes the value of this line's outgoing move
     fallback: Decimal | None = None  # AVERAGE_IN unit cost when the balance is empty
+    share: tuple | None = None  # SPLIT_IN: (weight before it, its weight, total) on its line
 
 
 def _for_update() -> str:
@@ -250,6 +252,7 @@ def _append_at_end(day, specs, balances, sources):
     out_by_line = {}
     fifo = {k[0] for k, b in balances.items() if b[3] == FIFO}  # lock_balances read the method
     layers = {}  # FIFO keys: the layers on hand, derived once (inventory/fifo.py)
+    line_outs: dict = {}  # line -> values of its outgoing moves (an assembly's components)
     for s in specs:
         key = (s.item_id, s.warehouse_id)
         st = state[key]
@@ -262,7 +265,14 @@ def _append_at_end(day, specs, balances, sources):
             src_qty, src_value = sources[s.source_move_id]
         kwargs = {"fixed": s.fixed, "src_qty": src_qty, "src_value": src_value}
         kwargs["fallback"] = s.fallback
-        if s.item_id in fifo:
+        linked = LINKED_RULES.get(s.rule)
+        if linked:  # an assembly's output, a disassembly's component: from their sources
+            v = linked.fresh_value(s, line_outs.get(s.line_id, ()))
+            if s.item_id in fifo and s.qty > 0:
+                if key not in layers:
+                    layers[key] = load_layers(s.item_id, s.warehouse_id, None, st[0], st[1])
+                layers[key].add(None, s.qty, v)
+        elif s.item_id in fifo:
             if key not in layers:
                 layers[key] = load_layers(s.item_id, s.warehouse_id, None, st[0], st[1])
             v = value_fifo(layers[key], value_for, s.rule, s.qty, st[0], st[1], None, **kwargs)
@@ -270,6 +280,7 @@ def _append_at_end(day, specs, balances, sources):
             v = value_for(s.rule, s.qty, st[0], st[1], **kwargs)
         if s.qty < 0:
             out_by_line[s.line_id] = (s.qty, v)
+            line_outs.setdefault(s.line_id, []).append(v)
         st[0] += s.qty
         st[1] += v
         values.append(v)
@@ -277,7 +288,8 @@ def _append_at_end(day, specs, balances, sources):
 
 
 def _post_back_dated(document_id, day, specs, sources):
-    provisional = [s.fixed if s.rule == M.FIXED_IN else 0 for s in specs]
+    # an assembly's output carries its fee: links.py reads it back as value + components
+    provisional = [s.fixed if s.rule in (M.FIXED_IN, M.ASSEMBLED_IN) else 0 for s in specs]
     _insert(document_id, day, specs, provisional)
     with connection.cursor() as cur:
         cur.execute(

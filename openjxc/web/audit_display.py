@@ -41,6 +41,7 @@ OBJECTS = {
     "books": gettext_lazy("Books"),
     "price_level": gettext_lazy("Price level"),
     "category": gettext_lazy("Item category"),
+    "bom": gettext_lazy("Bill of materials"),
     "expense_type": gettext_lazy("Expense type"),
     "money_account": gettext_lazy("Cash/bank account"),
     "account_mapping": gettext_lazy("Account mapping of the voucher export"),

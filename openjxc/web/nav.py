@@ -59,6 +59,8 @@ MENU = [
             (_("Stock balances"), "stock", {}, ANYONE),
             (_("Stock ledger"), "stock_ledger", {}, ANYONE),
             (_("Low stock"), "low_stock", {}, ANYONE),
+            (_("Bills of materials"), "boms", {}, ANYONE),
+            (_("Material requirements"), "material_requirements", {}, ANYONE),
             *_docs(INVENTORY),
         ],
     ),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import views_boms as boms
 from . import views_home as home
 from . import views_money_reports as money
 from . import views_statements as statements
@@ -12,6 +13,10 @@ urlpatterns = [
     path("stock/", stock.stock, name="stock"),
     path("stock/ledger/", stock.stock_ledger, name="stock_ledger"),
     path("stock/low/", stock.low_stock, name="low_stock"),
+    path("boms/", boms.boms, name="boms"),
+    path("boms/new/", boms.bom_form, name="bom_new"),
+    path("boms/<str:code>/edit/", boms.bom_form, name="bom_edit"),
+    path("reports/material-requirements/", boms.requirements, name="material_requirements"),
     path("reports/inventory-summary/", stock.inventory_summary, name="inventory_summary"),
     path("reports/margin/", trade.margin_report, name="margin_report"),
     path("reports/receivables/", money.receivables, name="receivables"),

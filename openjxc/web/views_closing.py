@@ -81,6 +81,7 @@ CHECK_LABELS = {
     "opening_unbalanced": gettext_lazy("Opening balances do not balance"),
     "stock_cache": gettext_lazy("Stock balance differs from the stock ledger"),
     "stock_count": gettext_lazy("Stock on a count's date differs from what was counted"),
+    "assembly_value": gettext_lazy("Assembly output differs from its components and fee"),
     "reservation_cache": gettext_lazy("Reserved / on-order quantity differs from the orders"),
     "voucher_balance": gettext_lazy("Voucher does not balance"),
     "account_cache": gettext_lazy("Account balance differs from the journal"),

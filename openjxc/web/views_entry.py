@@ -78,6 +78,8 @@ def _body_from_post(post, t, incl: bool) -> dict:
     if t.kind == "price":
         body["lines"] = price_entry.body_lines(post)
         return body
+    if t.assembled == "outputs" and post.get("extra_cost"):  # 组装单: the processing fee
+        body["extra_cost"] = post.get("extra_cost")
     if t.kind == "invoice":
         body["invoice_no"] = post.get("invoice_no") or ""
         body["invoice_type"] = post.get("invoice_type") or "special"

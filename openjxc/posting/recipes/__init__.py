@@ -42,7 +42,8 @@ def stock_keys(doc, lines) -> set:
     keys = {(ln.item_id, doc.warehouse_id) for ln in lines}
     if TYPES[doc.type].to_warehouse:
         keys |= {(ln.item_id, doc.to_warehouse_id) for ln in lines}
-    return keys
+    more = recipe_of(doc.type).keys
+    return keys | more(doc, lines) if more else keys
 
 
 def stock_specs(doc, lines, balances, source_moves) -> list[MoveSpec]:

@@ -23,6 +23,9 @@ class Recipe:
     reservation: str | None = None  # an order: the balance column it holds (reserved / on_order)
     checks_credit: bool = False  # an order checked against the customer's credit limit
     money: tuple | None = None  # a money document: (open-item kind, sign, debit, credit account)
+    # the item × warehouse keys it moves besides its lines' items (an assembly's components):
+    # (doc, lines) -> set of (item id, warehouse id), locked before the moves are asked for
+    keys: Callable | None = None
     # what approving and cancelling change outside the ledgers (a 调价单: prices), in the same
     # transaction: apply(doc, lines, user), undo(doc, user, reason)
     apply: Callable | None = None
