@@ -36,6 +36,9 @@ class ItemIn(Input):
     safety_stock: Num | None = None
     units: list[ItemUnitIn] | None = None  # 多单位: alternate units
     category: str | None = None  # a category code (商品分类)
+    batch_tracked: bool | None = None  # 批次管理 (changeable only while the item has no moves)
+    shelf_life_days: int | None = None  # 保质期: expiry = production date + these days
+    serial_tracked: bool | None = None  # 序列号管理 (changeable only while it has no moves)
 
 
 class ItemPatch(Input):
@@ -50,6 +53,9 @@ class ItemPatch(Input):
     units: list[ItemUnitIn] | None = None  # replaces the alternate units
     active: bool | None = None  # false: 停用 (kept in history, refused on new documents)
     category: str | None = None  # a category code; null or "" removes it
+    batch_tracked: bool | None = None
+    shelf_life_days: int | None = None
+    serial_tracked: bool | None = None
 
 
 class ItemOut(Output):
@@ -66,6 +72,9 @@ class ItemOut(Output):
     active: bool
     units: list[ItemUnitOut]
     category: str | None = None
+    batch_tracked: bool = False
+    shelf_life_days: int | None = None
+    serial_tracked: bool = False
 
 
 @router.post("/items", response=typed(ItemOut, 201))

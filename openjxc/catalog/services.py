@@ -17,6 +17,7 @@ from .models import Category, Item, ItemUnit, LevelPrice, PriceLevel
 from .pricing import level_price, price_level_dict, unit_key
 from .selectors import item_dict
 from .text import initials
+from .tracking import check_tracking_change, tracking_fields
 from .units import parse_units
 
 BARCODE_PREFIX = "20"  # EAN-13 in-store range: never collides with a manufacturer's barcode
@@ -50,6 +51,7 @@ def _item_fields(data: dict, partial: bool = False) -> dict:
         )
     if "category" in data:
         out["category"] = category_of(data["category"])
+    out.update(tracking_fields(data))
     return out
 
 
@@ -178,6 +180,7 @@ def update_item(user, code: str, data: dict) -> dict:
         fields["active"] = bool(data["active"])
 
     def change(item):
+        check_tracking_change(item, fields)  # 批次 / 序列号: only while the item has no moves
         for k, v in fields.items():
             setattr(item, k, v)
         item.pinyin = initials(item.name)

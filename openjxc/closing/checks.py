@@ -18,6 +18,7 @@ from openjxc.posting.opening_balances import opening_check
 
 from . import snapshots
 from .models import AccountSnapshot, PartnerSnapshot, PeriodClose
+from .tracking_checks import CHECKS as TRACKING_CHECKS
 
 
 def _rows(sql, args=()):
@@ -404,6 +405,7 @@ CHECKS = [
     approved_documents_have_vouchers,
     verify_chain,
     closed_periods_unchanged,
+    *TRACKING_CHECKS,  # batches and serial numbers
 ]
 
 

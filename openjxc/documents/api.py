@@ -27,6 +27,12 @@ class LineIn(Input):
     expense_type: str | None = None
     amount: Num | None = None
     memo: str | None = None
+    # 批次 / 序列号 (items batch- or serial-tracked): an outgoing line without a batch is picked
+    # first-expiry-first-out; expiry defaults to production date + the item's shelf life
+    batch: str | None = None
+    production_date: str | None = None
+    expiry_date: str | None = None
+    serials: list[str] | None = None  # one per unit
 
 
 class AllocationIn(Input):

@@ -29,6 +29,10 @@ class LineOut(Output):
     level: str | None = None  # 调价单: the price level it sets (none: the list sale price)
     level_name: str | None = None
     previous_price: str | None = None  # 调价单: the price before it was approved
+    batch: str | None = None  # 批次 (batch-tracked items)
+    production_date: str | None = None
+    expiry_date: str | None = None
+    serials: list[str] | None = None  # 序列号, one per unit (serial-tracked items)
 
 
 class AccountLineOut(Output):

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import views_batches as batches
 from . import views_home as home
 from . import views_money_reports as money
 from . import views_statements as statements
@@ -12,6 +13,9 @@ urlpatterns = [
     path("stock/", stock.stock, name="stock"),
     path("stock/ledger/", stock.stock_ledger, name="stock_ledger"),
     path("stock/low/", stock.low_stock, name="low_stock"),
+    path("stock/batches/", batches.batch_stock, name="batch_stock"),
+    path("reports/expiring/", batches.expiring, name="expiring"),
+    path("serials/", batches.serial_history, name="serial_history"),
     path("reports/inventory-summary/", stock.inventory_summary, name="inventory_summary"),
     path("reports/margin/", trade.margin_report, name="margin_report"),
     path("reports/receivables/", money.receivables, name="receivables"),

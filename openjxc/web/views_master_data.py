@@ -38,6 +38,7 @@ from .admin_forms import _blank_to_none, _error, _form, _paged
 from .decorators import forbidden, page
 from .errors import error_message
 from .params import category_choice, category_ids
+from .tracking_entry import item_form_tracking
 
 ITEM_KEYS = (
     "code",
@@ -169,6 +170,7 @@ def _item_data(request, new: bool) -> dict:
     data = _blank_to_none(data, ("purchase_price", "sale_price"))
     if "unit_unit" in request.POST:  # 多单位: the form shows every alternate unit
         data["units"] = _units_data(request, _unit_rows(request))
+    data.update(item_form_tracking(request.POST))  # 批次 / 序列号
     return data
 
 
@@ -176,7 +178,7 @@ def _item_data(request, new: bool) -> dict:
 def item_new(request):
     values = {"tax_rate": "0.13", "unit": "", "category": request.GET.get("category", "")}
     if request.method == "POST":
-        values = _form(request, ITEM_KEYS)
+        values = {**_form(request, ITEM_KEYS), **item_form_tracking(request.POST)}
         rows = _unit_rows(request)
         try:
             item = create_item(request.user, _item_data(request, new=True))
@@ -224,6 +226,7 @@ def item_edit(request, code):
     if request.method == "POST":
         values = {
             **_form(request, ITEM_KEYS),
+            **item_form_tracking(request.POST),
             "code": code,
             "active": bool(request.POST.get("active")),
         }
