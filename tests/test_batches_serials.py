@@ -219,3 +219,27 @@ def test_tracking_changes_only_without_moves(api, user):
         30,
         False,
     )
+
+
+def test_batch_pages_and_their_excel(client, user):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    _batch_item(user)
+    doc(
+        user,
+        "purchase_receipt",
+        "2026-03-01",
+        [_line("A001", 5, "5.00", batch="OLD", expiry_date="2020-01-01")],
+    )
+    client.force_login(user)
+    page = client.get("/stock/batches/?warehouse=WH1").content.decode()
+    assert 'data-batch="OLD"' in page and "2020-01-01" in page
+    assert 'data-batch="OLD"' in client.get("/reports/expiring/?days=7").content.decode()
+    assert client.get("/reports/expiring/?days=x").status_code == 422
+    for url in ("/stock/batches/?format=xlsx", "/reports/expiring/?days=7&format=xlsx"):
+        sheet = load_workbook(BytesIO(client.get(url).content)).active
+        values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+        assert "批次" in values and "OLD" in values and 5 in values, values
+    assert "没有这个序列号" in client.get("/serials/?serial=NONE").content.decode()

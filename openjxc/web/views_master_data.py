@@ -119,6 +119,14 @@ def items(request):
         if sees_cost(request.user):
             columns.append(("purchase_price", "采购价"))
         columns += [("sale_price", "销售价"), ("safety_stock", "安全库存")]
+        for r in rows:  # 批次 / 序列号 as the sheet shows them
+            r["batch_text"] = "是" if r["batch_tracked"] else ""
+            r["serial_text"] = "是" if r["serial_tracked"] else ""
+        columns += [
+            ("batch_text", "批次管理"),
+            ("shelf_life_days", "保质期天数"),
+            ("serial_text", "序列号管理"),
+        ]
         return xlsx_response(
             "items.xlsx", "商品", columns, rows, filters=query_filters(request.GET)
         )
