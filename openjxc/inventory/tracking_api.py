@@ -26,6 +26,9 @@ class BatchOut(Output):
     qty: str
 
 
+BatchPage = page_of(BatchOut)  # one schema for the batch stock and the expiry report
+
+
 class BatchMoveOut(Output):
     date: str
     document: str
@@ -66,7 +69,7 @@ def _ids(item, warehouse):
     )
 
 
-@router.get("/stock/batches", response=typed(page_of(BatchOut)))
+@router.get("/stock/batches", response=typed(BatchPage))
 def batches(
     request,
     item: str | None = None,
@@ -93,7 +96,7 @@ def batch_moves(
     return page(sel.batch_move_rows(request.user, item_id, wh_id, batch), limit, offset)
 
 
-@router.get("/reports/expiring", response=typed(page_of(BatchOut)), tags=["reports"])
+@router.get("/reports/expiring", response=typed(BatchPage), tags=["reports"])
 def expiring(
     request,
     days: int = Query(30, description="batches expiring within this many days (expired too)"),
