@@ -243,3 +243,18 @@ def test_batch_pages_and_their_excel(client, user):
         values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
         assert "批次" in values and "OLD" in values and 5 in values, values
     assert "没有这个序列号" in client.get("/serials/?serial=NONE").content.decode()
+
+
+def test_a_back_dated_receipt_before_a_count_moves_the_counts_batch(api, user):
+    # given 10 of L1 received on 03-01, and a count on 03-05 finding 8 (a loss of 2 from L1)
+    _batch_item(user)
+    doc(user, "purchase_receipt", "2026-03-01", [_line("A001", 10, "5.00", batch="L1")])
+    doc(user, "stock_count", "2026-03-05", [_line("A001", 8, batch="L1")])
+    assert _batches(api) == [("L1", None, "8")]
+    # when 5 of L2 are received back-dated on 03-02, before the count
+    doc(user, "purchase_receipt", "2026-03-02", [_line("A001", 5, "5.00", batch="L2")])
+    # then the count still states 8 on its date: its loss grows from 2 to 7, taken from its
+    # line's batch L1 (10 − 2 − 5 = 3), and L2 keeps its 5; 3 + 5 = 8 = the stock ledger
+    assert stock(api)[0] == "8"
+    assert sorted(_batches(api)) == [("L1", None, "3"), ("L2", None, "5")]
+    reconciled(api)

@@ -463,3 +463,51 @@ def reverse_tracking(document_id: int, reversal_id: int, day: dt.date, line_map:
     batch, serial = _document_rows(document_id)
     if batch or serial:
         _take_back(document_id, batch, serial, day, reversal_id, M.ORIGINAL, line_map)
+
+
+def follow_counts(cause_id: int) -> None:
+    """A back-dated change re-states the quantity of a later approved stock count (costing.py
+    appends an ADJUSTMENT row with the quantity change, caused by `cause_id`); the count's batch
+    moves follow it, so that the batches still add up to the stock ledger: a larger gain goes
+    into the count line's batch, a larger loss leaves it (or leaves FEFO when the line names
+    none). Called only when the posting re-stated other documents' moves."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT m.date, m.document_id, m.line_id, m.item_id, m.warehouse_id, m.qty, l.batch, "
+            "l.production_date, l.expiry_date FROM inventory_stockmove m "
+            "JOIN catalog_item i ON i.id = m.item_id "
+            "JOIN documents_documentline l ON l.id = m.line_id "
+            "WHERE m.cause_id = %s AND m.kind = 2 AND m.qty <> 0 AND i.batch_tracked ORDER BY m.id",
+            [cause_id],
+        )
+        changes = cur.fetchall()
+    rows = []
+    for day, doc, line, item, wh, dq, batch, prod, exp in changes:
+        day, dq = _d(day), int(dq)
+        if dq > 0:
+            bid = _count_batch(doc, line, batch, _d(prod), _d(exp), item)
+            rows.append((day, doc, line, item, wh, bid, dq, 0, None))
+            continue
+        for bid, q in _Batches(day).take(item, wh, -dq, batch or None):
+            rows.append((day, doc, line, item, wh, bid, -q, 0, None))
+    _write(rows, [], None)
+
+
+def _count_batch(doc, line, batch, prod, exp, item) -> int:
+    """Where a count's larger gain goes: its line's batch, else the batch its gain went to."""
+    if batch:
+        return ensure_batch(item, batch, prod, exp, "lines")
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT batch_id FROM inventory_batchmove WHERE document_id = %s AND line_id = %s "
+            "AND kind = 0 ORDER BY id DESC LIMIT 1",
+            [doc, line],
+        )
+        found = cur.fetchone()
+    if found is None:
+        raise DomainError(
+            "batch_required",
+            "a stock count's gain needs the batch it was counted in",
+            {"field": "lines.batch", "item": _codes(item, 0)[0]},
+        )
+    return found[0]

@@ -25,7 +25,7 @@ from openjxc.documents.types import TYPES
 from openjxc.inventory.costing import as_date
 from openjxc.inventory.models import StockMove as M
 from openjxc.inventory.services import MoveSpec, lock_balances, post_moves
-from openjxc.inventory.tracking import reverse_tracking
+from openjxc.inventory.tracking import follow_counts, reverse_tracking
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Voucher
 from openjxc.ledger.periods import default_date
@@ -179,6 +179,8 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
             balances = lock_balances({(s.item_id, s.warehouse_id) for s in specs})
             values, adjustments = post_moves(rev.id, day, specs, balances)
             reverse_tracking(doc.id, rev.id, day, line_map)
+            if adjustments:
+                follow_counts(rev.id)
         memo = f"红字冲销 {doc.number}"
         negate_vouchers(  # a money document's allocation vouchers too: all of it nets to zero
             doc.id,
