@@ -258,3 +258,22 @@ def test_a_back_dated_receipt_before_a_count_moves_the_counts_batch(api, user):
     assert stock(api)[0] == "8"
     assert sorted(_batches(api)) == [("L1", None, "3"), ("L2", None, "5")]
     reconciled(api)
+
+
+def test_reconcile_finds_and_fix_repairs_a_wrong_batch_or_serial_cache(api, user):
+    from django.db import connection
+
+    from openjxc.closing.checks import reconcile
+    from openjxc.closing.fix import fix_caches
+
+    _batch_item(user)
+    _serial_item(user)
+    doc(user, "purchase_receipt", "2026-03-01", [_line("A001", 4, "5.00", batch="L1")])
+    doc(user, "purchase_receipt", "2026-03-01", [_line("A002", 1, "9.00", serials=["SN5"])])
+    with connection.cursor() as cur:  # damage both caches
+        cur.execute("UPDATE inventory_batchbalance SET qty = qty + 10000")
+        cur.execute("UPDATE inventory_serialstock SET warehouse_id = NULL")
+    checks = sorted({p["check"] for p in reconcile()["problems"]})
+    assert checks == ["batch_cache", "serial_cache", "serial_stock"]
+    assert len(fix_caches(user)) == 2
+    reconciled(api)

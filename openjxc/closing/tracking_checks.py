@@ -124,3 +124,48 @@ def serials_equal_ledger() -> list[dict]:
 
 
 CHECKS = [batch_cache_equals_ledger, batches_equal_stock, serials_equal_ledger]
+
+
+def fix_tracking_caches(cur) -> list[str]:
+    """`reconcile --fix`: set the batch and serial caches to what their ledgers say; returns
+    what changed."""
+    changes = []
+    cur.execute(
+        "SELECT batch_id, warehouse_id, MIN(item_id), SUM(qty) FROM inventory_batchmove "
+        "GROUP BY batch_id, warehouse_id"
+    )
+    ledger = {(b, w): (i, int(q)) for b, w, i, q in cur.fetchall()}
+    cur.execute("SELECT batch_id, warehouse_id, qty FROM inventory_batchbalance")
+    cached = {(b, w): int(q) for b, w, q in cur.fetchall()}
+    for key in sorted(set(ledger) | set(cached)):
+        item, want = ledger.get(key, (None, 0))
+        if cached.get(key, 0) == want:
+            continue
+        if key in cached:
+            cur.execute(
+                "UPDATE inventory_batchbalance SET qty = %s WHERE batch_id = %s AND warehouse_id = %s",
+                [want, *key],
+            )
+        else:
+            cur.execute(
+                "INSERT INTO inventory_batchbalance (item_id, warehouse_id, batch_id, qty) "
+                "VALUES (%s, %s, %s, %s)",
+                [item, key[1], key[0], want],
+            )
+        changes.append(
+            f"batch {key[0]} @ {key[1]}: {qty_str(cached.get(key, 0))} → {qty_str(want)}"
+        )
+    cur.execute(
+        "SELECT item_id, serial, warehouse_id FROM inventory_serialmove "
+        "GROUP BY item_id, serial, warehouse_id HAVING SUM(qty) = 1"
+    )
+    where = {(i, s): w for i, s, w in cur.fetchall()}
+    cur.execute("SELECT item_id, serial, warehouse_id FROM inventory_serialstock")
+    for item, serial, wh in cur.fetchall():
+        if where.get((item, serial)) != wh:
+            cur.execute(
+                "UPDATE inventory_serialstock SET warehouse_id = %s WHERE item_id = %s AND serial = %s",
+                [where.get((item, serial)), item, serial],
+            )
+            changes.append(f"serial {serial}: {wh} → {where.get((item, serial))}")
+    return changes
