@@ -277,3 +277,27 @@ def test_reconcile_finds_and_fix_repairs_a_wrong_batch_or_serial_cache(api, user
     assert checks == ["batch_cache", "serial_cache", "serial_stock"]
     assert len(fix_caches(user)) == 2
     reconciled(api)
+
+
+def test_item_import_sets_the_tracking_flags(user):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from openjxc.catalog.imports import import_items
+    from openjxc.catalog.models import Item
+
+    wb = Workbook()
+    wb.active.append(["商品编码", "商品名称", "单位", "批次管理", "保质期天数", "序列号管理"])
+    wb.active.append(["B100", "牛奶", "盒", "是", "21", ""])
+    wb.active.append(["S100", "手机", "台", "否", "", "是"])
+    out = BytesIO()
+    wb.save(out)
+    import_items(user, out.getvalue(), commit=True)
+    flags = dict(
+        (c, (b, d, s))
+        for c, b, d, s in Item.objects.filter(code__in=["B100", "S100"]).values_list(
+            "code", "batch_tracked", "shelf_life_days", "serial_tracked"
+        )
+    )
+    assert flags == {"B100": (True, 21, False), "S100": (False, None, True)}

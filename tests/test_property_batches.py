@@ -9,11 +9,9 @@ step the stock per batch (the cache) equals the model, and `reconcile()` — whi
 batch cache equals the batch ledger and the batches add up to the stock ledger — is clean.
 Each example runs in a savepoint that is rolled back."""
 
-import os
-
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, event, given, note, settings
+from hypothesis import event, given, note
 from hypothesis import strategies as st
 
 from openjxc.catalog.services import create_item
@@ -25,6 +23,7 @@ from openjxc.partners.services import create_partner
 from openjxc.posting.engine import approve, cancel
 from openjxc.posting.reversal import reverse
 from tests.factories import fetch, setup_books
+from tests.property_settings import property_settings
 
 EXPIRY = {"B1": "2026-09-30", "B2": "2026-06-30", "B3": "2027-01-31"}  # FEFO: B2, B1, B3
 FEFO = sorted(EXPIRY, key=lambda b: (EXPIRY[b], b))
@@ -126,11 +125,7 @@ def _expect(model, kind, wh, batch, n):
     return None, taken + [(other, b, -q) for _, b, q in taken]
 
 
-@settings(
-    max_examples=int(os.environ.get("OPENJXC_PROPERTY_EXAMPLES", "40")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@property_settings(40)
 @given(ops=st.lists(steps, min_size=1, max_size=18))
 def test_stock_per_batch_matches_a_reference_model(books, ops):
     with transaction.atomic():

@@ -62,6 +62,9 @@ COLUMNS = [
     ("sale_price", "销售价", False),
     ("safety_stock", "安全库存", False),
     *(column for n in UNIT_SLOTS for column in unit_columns(n)),
+    ("batch_tracked", "批次管理", False),  # 是 / 否
+    ("shelf_life_days", "保质期天数", False),
+    ("serial_tracked", "序列号管理", False),
 ]
 EXAMPLE = [
     "A100",
@@ -76,6 +79,7 @@ EXAMPLE = [
     "24",
     *("箱", "24", "16901234567899", "48.00", "80.00"),
     *("", "", "", "", ""),
+    *("否", "", "否"),
 ]
 UNIT_KEYS = ("unit", "factor", "barcode", "purchase_price", "sale_price")
 UNIT_FIELDS = UNIT_KEYS  # the ItemUnit fields an import sets
@@ -92,10 +96,20 @@ def tax_rate(text: str | None) -> str | None:
     return text
 
 
+YES, NO = {"是", "y", "yes", "true", "1", "√"}, {"否", "n", "no", "false", "0", ""}
+
+
 def item_data(row: dict) -> dict:
     data = {k: v for k, v in row.items() if v is not None}
     if "tax_rate" in data:
         data["tax_rate"] = tax_rate(data["tax_rate"])
+    for key in ("batch_tracked", "serial_tracked"):  # 是 / 否; anything else is refused
+        if key in data:
+            text = str(data[key]).strip().lower()
+            data[key] = True if text in YES else False if text in NO else data[key]
+    if "shelf_life_days" in data:
+        text = str(data["shelf_life_days"]).strip()
+        data["shelf_life_days"] = int(text) if text.isdigit() else (text or None)
     return data
 
 
@@ -124,6 +138,9 @@ class Known:
             "purchase_price": None,
             "sale_price": None,
             "safety_stock": 0,
+            "batch_tracked": False,
+            "shelf_life_days": None,
+            "serial_tracked": False,
         }
 
     def barcode_owner(self, barcode: str) -> str | None:
