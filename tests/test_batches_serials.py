@@ -301,3 +301,20 @@ def test_item_import_sets_the_tracking_flags(user):
         )
     )
     assert flags == {"B100": (True, 21, False), "S100": (False, None, True)}
+
+
+def test_a_keeper_of_one_warehouse_sees_only_its_batches_and_serial_moves(client, user):
+    from .factories import As, person
+
+    _batch_item(user)
+    _serial_item(user)
+    doc(user, "purchase_receipt", "2026-03-01", [_line("A001", 4, "5.00", batch="L1")])
+    doc(user, "purchase_receipt", "2026-03-01", [_line("A002", 1, "9.00", serials=["SN3"])])
+    doc(user, "transfer", "2026-03-02", [_line("A001", 1)], to_warehouse="WH2")
+    person("库管", warehouses=["WH2"])
+    keeper = As(client, "u-库管")
+    rows = keeper.get("/stock/batches").json()["items"]
+    assert [(r["warehouse"], r["batch"], r["qty"]) for r in rows] == [("WH2", "L1", "1")]
+    assert keeper.get("/reports/expiring?days=36500").json()["items"] == []  # no expiry given
+    assert keeper.get("/serials/SN3").status_code == 404  # its moves are all in WH1
+    assert keeper.get("/stock/batches?warehouse=WH1").json()["items"] == []
