@@ -318,3 +318,19 @@ def test_a_keeper_of_one_warehouse_sees_only_its_batches_and_serial_moves(client
     assert keeper.get("/reports/expiring?days=36500").json()["items"] == []  # no expiry given
     assert keeper.get("/serials/SN3").status_code == 404  # its moves are all in WH1
     assert keeper.get("/stock/batches?warehouse=WH1").json()["items"] == []
+
+
+def test_an_idempotent_create_compares_the_batch_too(api, user):
+    _batch_item(user)
+    body = {
+        "type": "purchase_receipt",
+        "date": "2026-03-01",
+        "partner": "S001",
+        "warehouse": "WH1",
+        "external_ref": "PO-77",
+        "lines": [_line("A001", 2, "5.00", batch="L1")],
+    }
+    first = post(api, "/documents", body, 201)["number"]
+    assert api.post("/documents", body).json()["number"] == first  # the same body: replayed
+    body["lines"][0]["batch"] = "L2"
+    assert_error(api.post("/documents", body), 409, "idempotency_conflict")
