@@ -9,6 +9,7 @@ from openjxc.closing.audit_api import router as audit_router
 from openjxc.core.api import api, unknown_endpoint
 from openjxc.documents.api import router as documents_router
 from openjxc.inventory.api import router as inventory_router
+from openjxc.inventory.tracking_api import router as tracking_router
 from openjxc.ledger.api import router as ledger_router
 from openjxc.ledger.expense_api import router as expense_type_router
 from openjxc.ledger.money_account_api import router as money_account_router
@@ -32,6 +33,7 @@ for r in (
     price_router,
     partners_router,
     inventory_router,
+    tracking_router,
     documents_router,
     posting_router,
     count_router,

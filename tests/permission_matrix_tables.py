@@ -56,6 +56,9 @@ MATRIX = {
 PAGES = {
     "/": (Y, Y, Y, Y, Y, Y),
     "/stock/": (Y, Y, Y, Y, Y, Y),
+    "/stock/batches/": (Y, Y, Y, Y, Y, Y),  # quantities per batch: no cost
+    "/reports/expiring/?days=30": (Y, Y, Y, Y, Y, Y),
+    "/serials/?serial=SN1": (Y, Y, Y, Y, Y, Y),
     "/documents/purchase_receipt/": (Y, Y, N, Y, Y, Y),
     "/documents/purchase_receipt/new/": (Y, Y, N, Y, N, Y),
     "/documents/purchase_invoice/new/": (Y, Y, N, N, Y, Y),
@@ -227,6 +230,10 @@ ENDPOINTS = {
     "/suppliers/S001": ALL,
     "/stock": ALL,
     "/stock/moves": ALL,
+    "/stock/batches": ALL,  # 批次: quantities only, the user's warehouses
+    "/stock/batch-moves?item=A001": ALL,
+    "/reports/expiring?days=30": ALL,
+    "/serials/SN1": ALL,
     "/documents": ALL,
     "/documents/{approved}": MATRIX["read_purchase_receipt"],
     "/accounts": ALL,

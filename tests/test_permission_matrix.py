@@ -10,6 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from openjxc.catalog.services import create_item
+
 from .factories import As, doc, person, state
 from .permission_matrix_tables import ENDPOINTS, MATRIX, PAGE_POSTS, PAGES, ROLES
 
@@ -321,6 +323,10 @@ def priced_books(books, user):
     doc(user, "sales_order", "2026-03-03", [("A001", 2, "9.00")])
     doc(user, "sales_delivery", "2026-03-03", [("A001", 1, "9.00")])
     doc(user, "purchase_order", "2026-03-03", [("A002", 5, "3.17")])
+    # 序列号: a serial in stock, for /serials/{serial}
+    create_item(user, {"code": "SER1", "name": "序列号商品", "unit": "台", "serial_tracked": True})
+    serial_line = {"item": "SER1", "qty": "1", "price": "8.00", "serials": ["SN1"]}
+    doc(user, "purchase_receipt", "2026-03-02", [serial_line])
     return books
 
 

@@ -37,6 +37,9 @@ class ItemIn(Input):
     units: list[ItemUnitIn] | None = None  # 多单位: alternate units
     category: str | None = None  # a category code (商品分类)
     costing_method: str | None = None  # 计价方法, default moving_average
+    batch_tracked: bool | None = None  # 批次管理 (changeable only while the item has no moves)
+    shelf_life_days: int | None = None  # 保质期: expiry = production date + these days
+    serial_tracked: bool | None = None  # 序列号管理 (changeable only while it has no moves)
 
 
 class ItemPatch(Input):
@@ -52,6 +55,9 @@ class ItemPatch(Input):
     active: bool | None = None  # false: 停用 (kept in history, refused on new documents)
     category: str | None = None  # a category code; null or "" removes it
     costing_method: str | None = None  # only while the item has no stock moves
+    batch_tracked: bool | None = None
+    shelf_life_days: int | None = None
+    serial_tracked: bool | None = None
 
 
 class ItemOut(Output):
@@ -69,6 +75,9 @@ class ItemOut(Output):
     units: list[ItemUnitOut]
     category: str | None = None
     costing_method: str = "moving_average"
+    batch_tracked: bool = False
+    shelf_life_days: int | None = None
+    serial_tracked: bool = False
 
 
 @router.post("/items", response=typed(ItemOut, 201))

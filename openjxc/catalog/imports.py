@@ -63,6 +63,9 @@ COLUMNS = [
     ("safety_stock", "安全库存", False),
     ("costing_method", "计价方法", False),
     *(column for n in UNIT_SLOTS for column in unit_columns(n)),
+    ("batch_tracked", "批次管理", False),  # 是 / 否
+    ("shelf_life_days", "保质期天数", False),
+    ("serial_tracked", "序列号管理", False),
 ]
 EXAMPLE = [
     "A100",
@@ -78,6 +81,7 @@ EXAMPLE = [
     "移动加权平均",
     *("箱", "24", "16901234567899", "48.00", "80.00"),
     *("", "", "", "", ""),
+    *("否", "", "否"),
 ]
 UNIT_KEYS = ("unit", "factor", "barcode", "purchase_price", "sale_price")
 UNIT_FIELDS = UNIT_KEYS  # the ItemUnit fields an import sets
@@ -104,6 +108,7 @@ COSTING_NAMES = {
 
 COSTING_LABELS = {Item.MOVING_AVERAGE: "移动加权平均", Item.FIFO: "先进先出"}
 COSTING_LABELS[Item.MONTHLY_AVERAGE] = "全月一次加权平均"  # what the export writes
+YES, NO = {"是", "y", "yes", "true", "1", "√"}, {"否", "n", "no", "false", "0", ""}
 
 
 def item_data(row: dict) -> dict:
@@ -113,6 +118,13 @@ def item_data(row: dict) -> dict:
     if "costing_method" in data:
         text = str(data["costing_method"]).strip()
         data["costing_method"] = COSTING_NAMES.get(text, text)
+    for key in ("batch_tracked", "serial_tracked"):  # 是 / 否; anything else is refused
+        if key in data:
+            text = str(data[key]).strip().lower()
+            data[key] = True if text in YES else False if text in NO else data[key]
+    if "shelf_life_days" in data:
+        text = str(data["shelf_life_days"]).strip()
+        data["shelf_life_days"] = int(text) if text.isdigit() else (text or None)
     return data
 
 
@@ -142,6 +154,9 @@ class Known:
             "sale_price": None,
             "safety_stock": 0,
             "costing_method": Item.MOVING_AVERAGE,
+            "batch_tracked": False,
+            "shelf_life_days": None,
+            "serial_tracked": False,
         }
 
     def barcode_owner(self, barcode: str) -> str | None:

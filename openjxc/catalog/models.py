@@ -47,6 +47,12 @@ class Item(models.Model):
     costing_method = models.CharField(
         max_length=20, choices=COSTING_METHODS, default=MOVING_AVERAGE
     )
+    # 批次 / 序列号 (inventory/tracking.py): every stock line of a batch-tracked item names its
+    # batch (expiry = production date + shelf life unless given); a serial-tracked item carries
+    # one serial per unit. Changeable only while the item has no stock moves.
+    batch_tracked = models.BooleanField(default=False)
+    shelf_life_days = models.IntegerField(null=True)
+    serial_tracked = models.BooleanField(default=False)
 
     def __str__(self):
         return f"{self.code} {self.name}"

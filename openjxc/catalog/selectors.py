@@ -27,6 +27,9 @@ def item_dict(item: Item) -> dict:
         "units": [unit_dict(u) for u in sorted(item.units.all(), key=lambda u: (u.factor, u.unit))],
         "category": item.category.code if item.category_id else None,
         "costing_method": item.costing_method,
+        "batch_tracked": item.batch_tracked,
+        "shelf_life_days": item.shelf_life_days,
+        "serial_tracked": item.serial_tracked,
     }
 
 
@@ -186,3 +189,11 @@ def with_units(rows: list[dict], fields, *, replace: bool = False) -> list[dict]
 def next_item_code() -> str:
     """The automatic code a new item saved without one would probably get (not reserved)."""
     return preview_code("item", lambda c: Item.objects.filter(code=c).exists())
+
+
+def tracking_flags(codes) -> dict[str, tuple[bool, bool]]:
+    """item code -> (batch_tracked, serial_tracked), for the entry form's inputs."""
+    rows = Item.objects.filter(code__in=set(codes)).values_list(
+        "code", "batch_tracked", "serial_tracked"
+    )
+    return {code: (b, s) for code, b, s in rows}

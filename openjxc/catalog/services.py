@@ -17,6 +17,7 @@ from .models import Category, Item, ItemUnit, LevelPrice, PriceLevel
 from .pricing import level_price, price_level_dict, unit_key
 from .selectors import item_dict
 from .text import initials
+from .tracking import check_tracking_change, tracking_fields
 from .units import parse_units
 
 BARCODE_PREFIX = "20"  # EAN-13 in-store range: never collides with a manufacturer's barcode
@@ -52,6 +53,7 @@ def _item_fields(data: dict, partial: bool = False) -> dict:
         out["category"] = category_of(data["category"])
     if data.get("costing_method") is not None:
         out["costing_method"] = costing_method(data["costing_method"])
+    out.update(tracking_fields(data))
     return out
 
 
@@ -205,6 +207,7 @@ def update_item(user, code: str, data: dict) -> dict:
     def change(item):
         if "costing_method" in fields:
             _check_costing_method(item, fields["costing_method"])
+        check_tracking_change(item, fields)  # 批次 / 序列号: only while the item has no moves
         for k, v in fields.items():
             setattr(item, k, v)
         item.pinyin = initials(item.name)

@@ -19,6 +19,7 @@ from openjxc.posting.opening_balances import opening_check
 from . import monthly, snapshots
 from .assembly_checks import assemblies_hold
 from .models import AccountSnapshot, PartnerSnapshot, PeriodClose
+from .tracking_checks import CHECKS as TRACKING_CHECKS
 
 
 def _rows(sql, args=()):
@@ -406,6 +407,7 @@ CHECKS = [
     approved_documents_have_vouchers,
     verify_chain,
     closed_periods_unchanged,
+    *TRACKING_CHECKS,  # batches and serial numbers
 ]
 
 

@@ -7,6 +7,7 @@ from django.db import connection, transaction
 
 from openjxc.audit.services import record
 from openjxc.closing.checks import OPEN_ITEM_CACHE_DIFF
+from openjxc.closing.tracking_checks import fix_tracking_caches
 from openjxc.core.numbers import fen_str, qty_str
 from openjxc.ledger.services import REBUILD_OPEN_ITEMS
 from openjxc.posting.advances import transfer_advances
@@ -67,6 +68,7 @@ def fix_caches(user=None) -> list[str]:
                 [doc_id],
             )
             changes.append(f"open item {number}: {fen_str(int(cached))} → {fen_str(int(total))}")
+        changes += fix_tracking_caches(cur)  # 批次 / 序列号
         changes += transfer_advances()  # books restored from before advances (预收 / 预付)
         if changes:
             record(user, "reconcile_fix", "books", "caches", after={"changes": changes})

@@ -93,6 +93,13 @@ FIELD_LABELS = {
     "account_no": N_("Account number"),
     "format": N_("Export format"),
     "period": N_("Period"),
+    "batch": N_("Batch"),
+    "production_date": N_("Production date"),
+    "expiry_date": N_("Expiry date"),
+    "serials": N_("Serial numbers"),
+    "shelf_life_days": N_("Shelf life (days)"),
+    "batch_tracked": N_("Batch tracking"),
+    "serial_tracked": N_("Serial numbers tracked"),
 }
 
 
@@ -342,7 +349,38 @@ CODES: dict[str, ErrorCode] = {
             "Not enough stock of %(item)s in %(warehouse)s on %(date)s: %(on_hand)s on "
             "hand, %(required)s required."
         ),
-        _keys("item", "warehouse", "date", "on_hand", "required"),
+        lambda d: {
+            **_keys("warehouse", "date", "on_hand", "required")(d),
+            # 批次: a batch too small names it
+            "item": _("%(item)s batch %(batch)s") % _keys("item", "batch")(d)
+            if d.get("batch")
+            else _value(d, "item"),
+        },
+    ),
+    "batch_required": ErrorCode(
+        422,
+        N_("%(field)s: %(item)s is batch-tracked, give the batch."),
+        _field("item"),
+    ),
+    "serial_count_mismatch": ErrorCode(
+        422,
+        N_("%(field)s: %(serials)s serial numbers for a quantity of %(qty)s (one per unit)."),
+        _field("serials", "qty"),
+    ),
+    "serial_in_stock": ErrorCode(
+        409,
+        N_("Serial number %(serial)s of %(item)s is already in stock."),
+        _keys("serial", "item"),
+    ),
+    "serial_not_in_stock": ErrorCode(
+        409,
+        N_("Serial number %(serial)s of %(item)s is not in stock in %(warehouse)s."),
+        _keys("serial", "item", "warehouse"),
+    ),
+    "item_has_moves": ErrorCode(
+        409,
+        N_("%(item)s has stock moves: %(field)s can no longer change."),
+        _field("item"),
     ),
     "has_dependents": ErrorCode(
         409,

@@ -37,6 +37,12 @@ class LineIn(Input):
     # consumed (assembly) or yielded (disassembly) by the whole line
     bom: str | None = None
     components: list[LineComponentIn] | None = None
+    # 批次 / 序列号 (items batch- or serial-tracked): an outgoing line without a batch is picked
+    # first-expiry-first-out; expiry defaults to production date + the item's shelf life
+    batch: str | None = None
+    production_date: str | None = None
+    expiry_date: str | None = None
+    serials: list[str] | None = None  # one per unit
 
 
 class AllocationIn(Input):

@@ -16,6 +16,10 @@ def body_fingerprint(v: dict) -> tuple:
             p["tax"],
             p["gross"],
             p["source_line"],
+            p.get("batch") or "",  # 批次 / 序列号
+            p.get("production_date"),
+            p.get("expiry_date"),
+            tuple(p.get("serials") or ()),
         )
         for p in v["lines"]
     )
@@ -48,8 +52,19 @@ def body_fingerprint(v: dict) -> tuple:
 
 def document_fingerprint(doc: Document) -> tuple:
     lines = tuple(
-        doc.lines.order_by("line_no").values_list(
-            "item_id", "unit", "qty", "amount", "tax", "amount_incl_tax", "source_line_id"
+        (*row[:-1], tuple(row[-1] or ()))
+        for row in doc.lines.order_by("line_no").values_list(
+            "item_id",
+            "unit",
+            "qty",
+            "amount",
+            "tax",
+            "amount_incl_tax",
+            "source_line_id",
+            "batch",
+            "production_date",
+            "expiry_date",
+            "serials",
         )
     )
     kind = TYPES[doc.type].kind

@@ -102,6 +102,12 @@ class DocumentLine(models.Model):
     source_line = models.ForeignKey(
         "self", null=True, on_delete=models.PROTECT, related_name="derived_lines"
     )
+    # 批次: a batch-tracked item's batch and its dates (an outgoing line without a batch is
+    # picked first-expiry-first-out when approved); 序列号: one serial per unit
+    batch = models.CharField(max_length=64, blank=True, default="")
+    production_date = models.DateField(null=True)
+    expiry_date = models.DateField(null=True)
+    serials = models.JSONField(null=True)
 
     class Meta:
         ordering = ["line_no"]

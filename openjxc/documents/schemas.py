@@ -44,6 +44,10 @@ class LineOut(Output):
     counted: bool | None = None
     bom: str | None = None  # assembly / disassembly: the BOM exploded
     components: list[LineComponentOut] | None = None  # assembly / disassembly
+    batch: str | None = None  # 批次 (batch-tracked items)
+    production_date: str | None = None
+    expiry_date: str | None = None
+    serials: list[str] | None = None  # 序列号, one per unit (serial-tracked items)
 
 
 class AccountLineOut(Output):

@@ -20,6 +20,7 @@ from .due import due_date
 from .extensions import LINE_VIEWS
 from .models import AccountLine, Document, DocumentLine
 from .rules import inactive
+from .tracking_lines import tracking_dict
 from .types import STATUS_LABELS, TYPES, type_label
 
 INVOICE_TYPES = tuple(code for code, t in TYPES.items() if t.kind == "invoice")
@@ -70,6 +71,7 @@ def line_dict(line: DocumentLine, show_cost: bool = True) -> dict:
         "tax": fen_str(line.tax),
         "amount_incl_tax": fen_str(line.amount_incl_tax),
         "source_line": line.source_line_id,
+        **tracking_dict(line),  # 批次 / 序列号, when set
     }
 
 

@@ -37,6 +37,7 @@ from .rules import (
     remaining_in_unit,
 )
 from .selectors import document_dict, get_document, used_quantities
+from .tracking_lines import line_fields, resolve_tracking
 from .types import TYPES
 
 
@@ -233,6 +234,8 @@ def _resolve_lines(t, raw_lines: list, errors: list, partner=None, day=None) -> 
         p["item_obj"] = item
         if _collect(errors, _line_unit, p, item, i) is None:
             continue
+        if _collect(errors, resolve_tracking, t, raw_lines[i], p, item, i) is None:
+            continue  # 批次 / 序列号
         if t.counted:
             if item.id in seen:
                 errors.append(
@@ -454,6 +457,7 @@ def _write_lines(doc: Document, parsed: list) -> list:
             unit=p.get("unit", ""),
             unit_factor=p.get("unit_factor", QTY_SCALE),
             price_level=p.get("level_obj"),
+            **line_fields(p),
         )
         for n, p in enumerate(parsed, start=1)
     ]

@@ -156,3 +156,89 @@ class CountSheetLine(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["sheet", "item"], name="count_sheet_item")]
+
+
+class Batch(models.Model):
+    """A batch (批次) of an item with its dates; created by the first incoming move naming it."""
+
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=64)
+    production_date = models.DateField(null=True)
+    expiry_date = models.DateField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "code"], name="uniq_batch_code")]
+
+
+class BatchMove(models.Model):
+    """The stock ledger per batch (quantities only: cost stays per item × warehouse).
+
+    Append-only like StockMove: ORIGINAL rows are written on approval, REVERSAL rows (anchored
+    to the original) when the document is cancelled; a red-letter reversal appends ORIGINAL rows
+    of its own document. Σ qty per item × warehouse equals the stock ledger's for a
+    batch-tracked item (reconcile)."""
+
+    date = models.DateField()
+    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    line = models.ForeignKey("documents.DocumentLine", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    qty = models.BigIntegerField()
+    kind = models.SmallIntegerField(default=0)  # StockMove.ORIGINAL / REVERSAL
+    anchor = models.ForeignKey("self", null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["item", "warehouse", "date", "id"], name="batchmove_key"),
+            models.Index(fields=["document"], name="batchmove_document"),
+            models.Index(fields=["batch"], name="batchmove_batch"),
+        ]
+
+
+class BatchBalance(models.Model):
+    """Cache of the batch ledger per batch × warehouse."""
+
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    qty = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "warehouse"], name="uniq_batch_balance")
+        ]
+        indexes = [models.Index(fields=["item", "warehouse"], name="batchbalance_key")]
+
+
+class SerialMove(models.Model):
+    """The ledger of serial numbers (序列号): one row per unit in (+1) or out (−1)."""
+
+    date = models.DateField()
+    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    line = models.ForeignKey("documents.DocumentLine", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    serial = models.CharField(max_length=100)
+    qty = models.SmallIntegerField()  # +1 in, −1 out
+    kind = models.SmallIntegerField(default=0)  # StockMove.ORIGINAL / REVERSAL
+    anchor = models.ForeignKey("self", null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["serial"], name="serialmove_serial"),
+            models.Index(fields=["document"], name="serialmove_document"),
+        ]
+
+
+class SerialStock(models.Model):
+    """Cache of the serial ledger: where each serial of an item is (warehouse null: not in
+    stock). The row is locked while a posting checks the serial."""
+
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    serial = models.CharField(max_length=100)
+    warehouse = models.ForeignKey(Warehouse, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "serial"], name="uniq_item_serial")]
+        indexes = [models.Index(fields=["item", "warehouse"], name="serialstock_key")]

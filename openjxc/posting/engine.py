@@ -28,6 +28,7 @@ from openjxc.documents.selectors import get_document, require_active, used_quant
 from openjxc.documents.types import TYPES
 from openjxc.inventory.costing import CostAdjustment
 from openjxc.inventory.services import cancel_moves, lock_balances, post_moves
+from openjxc.inventory.tracking import cancel_tracking, follow_counts, post_tracking
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Voucher
 from openjxc.ledger.services import (
@@ -116,7 +117,8 @@ def approve(user, number: str) -> Document:
         if _needs_second_approver(doc, user):
             return doc
         kind = TYPES[doc.type].kind
-        lines = load(DocumentLine, "WHERE document_id = %s ORDER BY line_no", [doc.id])
+        # the items joined: recipes and batch / serial tracking read them
+        lines = load(DocumentLine, "WHERE document_id = %s ORDER BY line_no", [doc.id], ("item",))
         if doc.source_id:
             _check_remaining(doc, lines)
         values = []
@@ -158,6 +160,9 @@ def _post_stock_document(doc: Document, lines) -> list[int]:
     balances = lock_balances(recipes.stock_keys(doc, lines))
     specs = recipes.stock_specs(doc, lines, balances, _source_moves(lines))
     values, adjustments = post_moves(doc.id, doc.date, specs, balances) if specs else ([], [])
+    post_tracking(doc.id, doc.date, specs, lines)  # batches and serials of tracked items
+    if adjustments:  # back-dated: a later count's re-stated quantity moves its batches too
+        follow_counts(doc.id)
     ids = cached_account_ids()
     post_voucher(
         doc.date, doc.id, Voucher.POSTING, recipes.voucher_lines(doc, values), f"{doc.number}", ids
@@ -277,6 +282,9 @@ def check_no_dependents(doc: Document) -> None:
 
 def _cancel_stock_document(doc: Document) -> None:
     adjustments = cancel_moves(doc.id, doc.id)
+    cancel_tracking(doc.id)
+    if adjustments:
+        follow_counts(doc.id)
     if adjustments:
         ensure_open(min(a.date for a in adjustments))
     ids = cached_account_ids()

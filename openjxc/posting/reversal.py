@@ -25,6 +25,7 @@ from openjxc.documents.types import TYPES
 from openjxc.inventory.costing import as_date
 from openjxc.inventory.models import StockMove as M
 from openjxc.inventory.services import MoveSpec, lock_balances, post_moves
+from openjxc.inventory.tracking import follow_counts, reverse_tracking
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Voucher
 from openjxc.ledger.periods import default_date
@@ -78,6 +79,10 @@ def _copy_lines(doc: Document, rev: Document) -> dict:
                 amount=-ln.amount,
                 tax=-ln.tax,
                 amount_incl_tax=-ln.amount_incl_tax,
+                batch=ln.batch,
+                production_date=ln.production_date,
+                expiry_date=ln.expiry_date,
+                serials=ln.serials,
             )
             for ln in originals
         ]
@@ -173,6 +178,9 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
         if specs:
             balances = lock_balances({(s.item_id, s.warehouse_id) for s in specs})
             values, adjustments = post_moves(rev.id, day, specs, balances)
+            reverse_tracking(doc.id, rev.id, day, line_map)
+            if adjustments:
+                follow_counts(rev.id)
         memo = f"红字冲销 {doc.number}"
         negate_vouchers(  # a money document's allocation vouchers too: all of it nets to zero
             doc.id,

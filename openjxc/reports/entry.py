@@ -67,6 +67,8 @@ def lookup_items(
                 "barcode": item.barcode,
                 "tax_percent": percent_str(rate),
                 "price": None if hide_purchase else entry_price(price, rate, incl),
+                "batch_tracked": item.batch_tracked,  # the form asks for batch / serials
+                "serial_tracked": item.serial_tracked,
             }
         )
     return {"exact": exact is not None, "items": items}

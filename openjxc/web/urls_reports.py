@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import views_batches as batches
 from . import views_boms as boms
 from . import views_home as home
 from . import views_money_reports as money
@@ -17,6 +18,9 @@ urlpatterns = [
     path("boms/new/", boms.bom_form, name="bom_new"),
     path("boms/<str:code>/edit/", boms.bom_form, name="bom_edit"),
     path("reports/material-requirements/", boms.requirements, name="material_requirements"),
+    path("stock/batches/", batches.batch_stock, name="batch_stock"),
+    path("reports/expiring/", batches.expiring, name="expiring"),
+    path("serials/", batches.serial_history, name="serial_history"),
     path("reports/inventory-summary/", stock.inventory_summary, name="inventory_summary"),
     path("reports/margin/", trade.margin_report, name="margin_report"),
     path("reports/receivables/", money.receivables, name="receivables"),

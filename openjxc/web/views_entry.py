@@ -39,6 +39,7 @@ from .decorators import forbidden, page
 from .doc_common import _doc_type
 from .entry_errors import all_errors, error_line, head_field, line_message
 from .errors import error_message
+from .tracking_entry import add_tracking, mark_lines
 
 
 def _body_from_post(post, t, incl: bool) -> dict:
@@ -104,6 +105,7 @@ def _body_from_post(post, t, incl: bool) -> dict:
         if source_line.strip():
             line["source_line"] = source_line.strip()
         lines.append(line)
+    add_tracking(post, lines)  # 批次 / 序列号
     body["lines"] = lines
     return body
 
@@ -148,6 +150,11 @@ def _posted_form_data(body: dict, post) -> dict:
                 "price_entry": price,
                 "tax_percent": tax,
                 "source_line": ln.get("source_line") or "",
+                **{
+                    k: ln[k]
+                    for k in ("batch", "production_date", "expiry_date", "serials")
+                    if k in ln
+                },
             }
         )
     data["lines"] = lines
@@ -172,6 +179,7 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
     for ln in data.get("lines", []):
         ln["error"] = ""
         ln["units"] = choices.get(ln.get("item"), [])  # the unit picker's alternate units
+    mark_lines(data.get("lines", []))  # the batch / serial inputs of tracked items
     for exc in errors:
         error_index, error_field = error_line(exc)
         if error_index is None:

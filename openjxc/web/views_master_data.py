@@ -40,6 +40,7 @@ from .audit_display import COSTING_METHOD_LABELS
 from .decorators import forbidden, page
 from .errors import error_message
 from .params import category_choice, category_ids
+from .tracking_entry import item_form_tracking
 
 ITEM_KEYS = (
     "code",
@@ -124,6 +125,14 @@ def items(request):
         columns.append(("costing_method", "计价方法"))
         for r in rows:  # as the import reads it back
             r["costing_method"] = COSTING_LABELS.get(r["costing_method"], r["costing_method"])
+        for r in rows:  # 批次 / 序列号 as the sheet shows them
+            r["batch_text"] = "是" if r["batch_tracked"] else ""
+            r["serial_text"] = "是" if r["serial_tracked"] else ""
+        columns += [
+            ("batch_text", "批次管理"),
+            ("shelf_life_days", "保质期天数"),
+            ("serial_text", "序列号管理"),
+        ]
         return xlsx_response(
             "items.xlsx", "商品", columns, rows, filters=query_filters(request.GET)
         )
@@ -179,6 +188,7 @@ def _item_data(request, new: bool) -> dict:
     data = _blank_to_none(data, ("purchase_price", "sale_price"))
     if "unit_unit" in request.POST:  # 多单位: the form shows every alternate unit
         data["units"] = _units_data(request, _unit_rows(request))
+    data.update(item_form_tracking(request.POST))  # 批次 / 序列号
     return data
 
 
@@ -186,7 +196,7 @@ def _item_data(request, new: bool) -> dict:
 def item_new(request):
     values = {"tax_rate": "0.13", "unit": "", "category": request.GET.get("category", "")}
     if request.method == "POST":
-        values = _form(request, ITEM_KEYS)
+        values = {**_form(request, ITEM_KEYS), **item_form_tracking(request.POST)}
         rows = _unit_rows(request)
         try:
             item = create_item(request.user, _item_data(request, new=True))
@@ -234,6 +244,7 @@ def item_edit(request, code):
     if request.method == "POST":
         values = {
             **_form(request, ITEM_KEYS),
+            **item_form_tracking(request.POST),
             "code": code,
             "active": bool(request.POST.get("active")),
         }

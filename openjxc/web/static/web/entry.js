@@ -157,6 +157,7 @@
       row.querySelector(".code").textContent = item.code;
       row.querySelector(".name").textContent = item.name + (item.spec ? " " + item.spec : "");
       fillUnits(row, item, unit);
+      showTracking(row, item);
       row.querySelector(".qty").value = "1";
       var price = row.querySelector(".price");
       if (price && item.price) price.value = item.price;
@@ -170,6 +171,35 @@
     scan.value = "";
     scan.focus();
   }
+
+  // 批次 / 序列号: the inputs of a tracked item; serials are scanned one per scan, and the
+  // quantity follows their count
+  function showTracking(row, item) {
+    var box = row.querySelector(".tracking");
+    if (!box) return;
+    box.hidden = !(item.batch_tracked || item.serial_tracked);
+    box.querySelector(".batch-fields").hidden = !item.batch_tracked;
+    box.querySelector(".serial-fields").hidden = !item.serial_tracked;
+  }
+  function addSerial(input) {
+    var row = input.closest("tr.line"), text = input.value.trim();
+    input.value = "";
+    if (!text) return;
+    var area = row.querySelector(".serials");
+    var list = area.value.split("\n").filter(function (s) { return s.trim(); });
+    if (list.indexOf(text) >= 0) { message.textContent = text + " ✓"; return; }
+    list.push(text);
+    area.value = list.join("\n");
+    var shown = row.querySelector(".serial-list");
+    shown.appendChild(span("serial", text)); shown.appendChild(document.createTextNode(" "));
+    row.querySelector(".qty").value = String(list.length);
+    recalc();
+  }
+  tbody.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && e.target.classList.contains("serial-scan")) {
+      e.preventDefault(); e.stopImmediatePropagation(); addSerial(e.target);
+    }
+  }, true);
 
   var found = [];
   function lookup(q, enter) {
