@@ -107,14 +107,14 @@ def _add_lines(doc: Document, rows: list[tuple[int, int]], start: int) -> None:
     codes = dict(Item.objects.filter(id__in=[i for i, _q in rows]).values_list("id", "code"))
     rows = sorted(rows, key=lambda r: codes[r[0]])
     columns = ("document_id", "line_no", "item_id", "qty", "unit", "unit_factor", "tax_rate")
-    columns += ("amount", "tax", "amount_incl_tax")
+    columns += ("amount", "tax", "amount_incl_tax", "batch")
     with connection.cursor() as cur:
         insert_rows(
             cur,
             "documents_documentline",
             columns,
             [
-                (doc.id, n, item_id, qty, "", QTY_SCALE, 0, 0, 0, 0)
+                (doc.id, n, item_id, qty, "", QTY_SCALE, 0, 0, 0, 0, "")
                 for n, (item_id, qty) in enumerate(rows, start=start)
             ],
         )
