@@ -27,6 +27,9 @@ class LineIn(Input):
     expense_type: str | None = None
     amount: Num | None = None
     memo: str | None = None
+    # cost_adjustment (成本调整单): the signed change of the stock value, and its warehouse
+    value: Num | None = None
+    warehouse: str | None = None
 
 
 class AllocationIn(Input):
@@ -40,6 +43,7 @@ class DocumentIn(Input):
     partner: str | None = None
     warehouse: str | None = None
     to_warehouse: str | None = None
+    in_transit: bool | None = None  # a transfer that arrives with receipts (调拨在途)
     source: str | None = None
     external_ref: str | None = None
     memo: str | None = None

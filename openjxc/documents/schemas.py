@@ -29,6 +29,12 @@ class LineOut(Output):
     level: str | None = None  # 调价单: the price level it sets (none: the list sale price)
     level_name: str | None = None
     previous_price: str | None = None  # 调价单: the price before it was approved
+    # a transfer in transit (base units): shipped on approval, received by its receipts
+    shipped_qty: str | None = None
+    received_qty: str | None = None
+    in_transit_qty: str | None = None
+    warehouse: str | None = None  # 成本调整单: the warehouse whose stock the line revalues
+    value: str | None = None  # 成本调整单: the change of the stock value (signed; cost)
 
 
 class AccountLineOut(Output):
@@ -98,3 +104,4 @@ class DocumentOut(Output):
     from_account: str | None = None  # 转账单: the money account paying amount + fee
     to_account: str | None = None  # 转账单: the money account receiving amount
     fee: str | None = None  # 转账单: to 5603 财务费用
+    in_transit: bool | None = None  # a transfer: arrives with receipts (调拨在途)

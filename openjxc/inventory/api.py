@@ -46,6 +46,8 @@ class StockOut(Output):
     available: str
     unit_cost: str | None
     value: str | None
+    in_transit: str = "0"  # on its way here from an in-transit transfer (调拨在途)
+    in_transit_value: str | None = None
     # ?units=mixed: the quantities also in the item's units, largest first ("3箱5个")
     on_hand_in_units: str | None = None
     reserved_in_units: str | None = None

@@ -7,6 +7,11 @@ class Warehouse(models.Model):
     code = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     active = models.BooleanField(default=True)
+    # the hidden location of the goods of one in-transit transfer (调拨在途): shipped into it,
+    # received out of it; never listed, never chosen on a document
+    transit_for = models.ForeignKey(
+        "documents.Document", null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     def __str__(self):
         return f"{self.code} {self.name}"

@@ -15,6 +15,9 @@ from openjxc.ledger.rows import OpenItemLine, VoucherLine
 @dataclass(frozen=True)
 class Recipe:
     moves: Callable | None = None  # (doc, line, source move id, balances) -> [MoveSpec]
+    # (doc, lines) -> the item × warehouse keys its moves touch, when they are not simply the
+    # document's warehouse (and to_warehouse): a transfer in transit, its receipts
+    keys: Callable | None = None
     voucher: Callable | None = None  # (doc, move values) -> [VoucherLine]
     open_item: Callable | None = None  # doc -> the OpenItemLine that raises its open item
     counter: str | None = None  # account a change in its stock value is booked against (1405)
