@@ -44,6 +44,9 @@ MATRIX = {
     "edit_export_mapping": (Y, N, N, N, Y, Y),  # the money area, seeing cost
     "create_manual_voucher": (Y, N, N, N, Y, Y),  # 记账凭证: the money area
     "add_account": (Y, N, N, N, Y, Y),
+    "set_stock_limits": (Y, N, N, Y, N, Y),  # master data
+    "draft_reorder_orders": (Y, Y, N, N, N, Y),  # purchase orders
+    "receive_transfer": (Y, N, N, N, N, Y),  # stock area + approve_document
 }
 
 
@@ -98,6 +101,8 @@ PAGES = {
     "/documents/cost_adjustment/": (Y, N, N, Y, N, Y),
     "/documents/cost_adjustment/new/": (Y, N, N, Y, N, Y),
     "/documents/transfer_receipt/": (Y, N, N, Y, N, Y),
+    "/stock/reorder/": (Y, Y, N, Y, N, Y),  # purchase or stock area
+    "/stock/reorder/?format=xlsx": (Y, Y, N, N, N, Y),  # and export_data
     "/documents/fund_transfer/new/": MATRIX["create_fund_transfer"],
     "/journal/": MATRIX["read_journal"],
     "/journal/?period=2026-03&account=2221&format=xlsx": MATRIX["read_journal"],
@@ -273,4 +278,6 @@ ENDPOINTS = {
     "/journal/export?period=2026-03&format=yonyou": MATRIX["edit_export_mapping"],
     "/journal/export-mapping?format=kingdee": MATRIX["edit_export_mapping"],
     "/vouchers": MATRIX["create_manual_voucher"],
+    "/reports/reorder": (Y, Y, N, Y, N, Y),
+    "/items/A001/stock-limits": ALL,
 }

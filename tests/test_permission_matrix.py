@@ -39,11 +39,15 @@ def books(user):
     approved = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
     draft = doc(user, "purchase_receipt", "2026-04-02", [("A002", 2, "3.00")], approve_it=False)
     money = doc(user, "receipt", "2026-04-03", [], partner="C001", amount="10.00", approve_it=False)
+    doc(user, "purchase_receipt", "2026-03-01", [("A003", 4, "2.00")])
+    transit = doc(
+        user, "transfer", "2026-03-02", [("A003", 2)], to_warehouse="WH2", in_transit=True
+    )
     close(user, "2026-01")
     close(user, "2026-02")
     snack = Category.objects.create(code="SNACK", name="零食")  # A001 and A003 are 零食
     Item.objects.filter(code__in=("A001", "A003")).update(category=snack)
-    return {"approved": approved, "draft": draft, "money": money}
+    return {"approved": approved, "draft": draft, "money": money, "transit": transit}
 
 
 def run(api: As, action: str, books: dict):
@@ -137,6 +141,12 @@ def run(api: As, action: str, books: dict):
     if action == "create_price_adjustment":
         body = {"type": "price_adjustment", "date": "2026-04-05"}
         return api.post("/documents", {**body, "lines": [{"item": "A001", "price": "9"}]})
+    if action == "set_stock_limits":
+        return api.put("/items/A001/stock-limits/WH1", {"min_qty": "5", "max_qty": "20"})
+    if action == "draft_reorder_orders":
+        return api.post("/reports/reorder/purchase-order", {})
+    if action == "receive_transfer":
+        return api.post(f"/documents/{books['transit']}/receive", {"date": "2026-04-05"})
     raise AssertionError(action)
 
 

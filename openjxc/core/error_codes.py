@@ -441,6 +441,11 @@ CODES: dict[str, ErrorCode] = {
         N_("There is no stock of %(item)s in %(warehouse)s on %(date)s to revalue."),
         _keys("item", "warehouse", "date"),
     ),
+    "invalid_limits": ErrorCode(
+        422,
+        N_("The maximum quantity %(max_qty)s is below the minimum quantity %(min_qty)s."),
+        _keys("min_qty", "max_qty"),
+    ),
     "headers_too_large": ErrorCode(
         431,
         N_(

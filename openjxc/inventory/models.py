@@ -102,3 +102,18 @@ class ReservationEntry(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["line"], name="reservation_line")]
+
+
+class StockLimit(models.Model):
+    """Reorder limits of an item in one warehouse (补货): at or below min_qty the reorder report
+    suggests ordering up to max_qty. Master data (audited), quantities in 1/10,000 units."""
+
+    item = models.ForeignKey("catalog.Item", on_delete=models.CASCADE, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="+")
+    min_qty = models.BigIntegerField()
+    max_qty = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "warehouse"], name="uniq_stock_limit")
+        ]

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views_home as home
 from . import views_money_reports as money
+from . import views_reorder as reorder
 from . import views_statements as statements
 from . import views_stock_reports as stock
 from . import views_trade_reports as trade
@@ -12,6 +13,7 @@ urlpatterns = [
     path("stock/", stock.stock, name="stock"),
     path("stock/ledger/", stock.stock_ledger, name="stock_ledger"),
     path("stock/low/", stock.low_stock, name="low_stock"),
+    path("stock/reorder/", reorder.reorder_page, name="reorder"),
     path("reports/inventory-summary/", stock.inventory_summary, name="inventory_summary"),
     path("reports/margin/", trade.margin_report, name="margin_report"),
     path("reports/receivables/", money.receivables, name="receivables"),
