@@ -118,7 +118,26 @@ def _require_doc_warehouses(user, doc) -> None:
                 doc.warehouse if doc.warehouse_id else None,
                 doc.to_warehouse if doc.to_warehouse_id else None,
             ),
+            *_line_warehouses(doc),
         )
+
+
+def _line_warehouses(doc) -> list:
+    """The warehouses a type's lines name on their own (a 成本调整单 line may revalue stock in
+    another warehouse than the document's)."""
+    t = TYPES.get(doc.type)
+    if t is None or not t.revalues:
+        return []
+    return [ln.warehouse for ln in doc.lines.select_related("warehouse") if ln.warehouse_id]
+
+
+def require_resolved_warehouses(user, v: dict) -> None:
+    """A draft's warehouses as the user sent them: the document's (guarded_warehouses) and those
+    its lines name on their own."""
+    lines = [p["warehouse_obj"] for p in v["lines"] if p and p.get("warehouse_obj")]
+    require_warehouses(
+        user, *guarded_warehouses(v["type"].code, v["warehouse"], v["to_warehouse"]), *lines
+    )
 
 
 def require_document(user, doc) -> None:

@@ -16,10 +16,10 @@ from openjxc.inventory.models import Warehouse
 from openjxc.ledger import money_accounts
 from openjxc.ledger.services import ensure_open
 from openjxc.partners.models import Partner
-from openjxc.users.services import EDIT, require, require_warehouses
+from openjxc.users.services import EDIT, require
 
 from . import workflow
-from .access import guarded_warehouses, require_document, require_type
+from .access import require_document, require_resolved_warehouses, require_type
 from .due import due_date
 from .expense_lines import resolve_expense, write_expense_lines
 from .fingerprint import body_fingerprint, document_fingerprint
@@ -512,7 +512,7 @@ def create_draft(user, data: dict) -> tuple[dict, bool]:
     # a replay is not refused for what its own first create changed since (remaining quantities)
     v = _resolve(data, check_remaining=existing is None)
     require_type(user, v["type"].code)
-    require_warehouses(user, *guarded_warehouses(v["type"].code, v["warehouse"], v["to_warehouse"]))
+    require_resolved_warehouses(user, v)
     if existing:
         return _replay(user, existing, v), False
     try:
@@ -570,9 +570,7 @@ def update_draft(user, number: str, data: dict) -> dict:
             raise DomainError("invalid", "the type of a document cannot change", {"field": "type"})
         require_document(user, doc)
         v = _resolve(data, doc.type)
-        require_warehouses(
-            user, *guarded_warehouses(v["type"].code, v["warehouse"], v["to_warehouse"])
-        )
+        require_resolved_warehouses(user, v)
         ensure_open(doc.date, v["date"])
         before = document_dict(doc)
         doc.lines.all().delete()
