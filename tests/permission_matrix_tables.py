@@ -102,6 +102,7 @@ PAGES = {
     "/documents/cost_adjustment/new/": (Y, N, N, Y, N, Y),
     "/documents/transfer_receipt/": (Y, N, N, Y, N, Y),
     "/stock/reorder/": (Y, Y, N, Y, N, Y),  # purchase or stock area
+    "/doc/DBD202603020001/receive/": MATRIX["receive_transfer"],  # the books' transfer in transit
     "/stock/reorder/?format=xlsx": (Y, Y, N, N, N, Y),  # and export_data
     "/documents/fund_transfer/new/": MATRIX["create_fund_transfer"],
     "/journal/": MATRIX["read_journal"],

@@ -30,7 +30,7 @@ from openjxc.users.services import (
 
 from . import workflow
 from .models import Document
-from .types import TYPES
+from .types import TYPES, the_type
 
 
 def partner_kinds(user) -> list[str]:
@@ -235,6 +235,20 @@ def document_actions(user, doc: Document) -> dict:
         "cancel_chain": posted and t.kind in CHAIN_KINDS and may("cancel_chain", CANCEL),
         "derive_to": derive_to,
     }
+
+
+def may_receive(user, doc: Document) -> bool:
+    """Whether a page offers 收货 of this transfer in transit (posting/transit.receive checks
+    the same): the user may make and approve transfer receipts into its target warehouse."""
+    if not doc.in_transit or doc.status != Document.APPROVED:
+        return False
+    allowed = allowed_warehouse_ids(user)
+    return (
+        can(user, EDIT)
+        and can(user, APPROVE)
+        and may_use_type(user, the_type(transit_receipt=True))
+        and (allowed is None or doc.to_warehouse_id in allowed)
+    )
 
 
 def keep_hidden_prices(doc: Document, body: dict) -> None:

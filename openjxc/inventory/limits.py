@@ -59,7 +59,7 @@ def set_limits(user, code: str, warehouse_code: str, data: dict) -> dict:
             item=item, warehouse=wh, defaults={"min_qty": lo, "max_qty": hi}
         )
         after = limit_dict(limit, item, wh)
-        record(user, "update", "stock_limit", f"{item.code}@{wh.code}", before=before, after=after)
+        record(user, "edit", "stock_limit", f"{item.code}@{wh.code}", before=before, after=after)
     return after
 
 

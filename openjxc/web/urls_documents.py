@@ -4,6 +4,7 @@ from . import views_documents as v
 from . import views_entry as e
 from . import views_lookup as lookup
 from . import views_print
+from . import views_transit as transit
 
 urlpatterns = [
     path("documents/", v.documents, name="documents"),
@@ -14,4 +15,5 @@ urlpatterns = [
     path("documents/<str:doc_type>/new/", e.doc_new, name="doc_new"),
     path("doc/<str:number>/", v.doc_detail, name="doc_detail"),
     path("doc/<str:number>/print/", views_print.doc_print, name="doc_print"),
+    path("doc/<str:number>/receive/", transit.receive_page, name="doc_receive"),
 ]
