@@ -117,12 +117,6 @@ def transit_quantities(doc: Document) -> dict:
     }
 
 
-def transit_qty(doc: Document, ln) -> tuple[str, str, str]:
-    if not hasattr(doc, "_transit"):
-        doc._transit = transit_quantities(doc)
-    return tuple(qty_str(q) for q in doc._transit[ln.id])
-
-
 def document_dict(doc: Document, lines=None) -> dict:
     if lines is None:
         lines = load(DocumentLine, "WHERE document_id = %s ORDER BY line_no", [doc.id], ("item",))
@@ -143,9 +137,10 @@ def document_dict(doc: Document, lines=None) -> dict:
         for ln, d in zip(lines, line_dicts, strict=True):
             d["value"] = fen_str(ln.amount)
             d["warehouse"] = ln.warehouse.code if ln.warehouse_id else None
-    if doc.in_transit:
+    if doc.in_transit:  # read now: a draft's lines are replaced when it is saved
+        quantities = transit_quantities(doc)
         for ln, d in zip(lines, line_dicts, strict=True):
-            shipped, received, in_transit = transit_qty(doc, ln)
+            shipped, received, in_transit = (qty_str(q) for q in quantities[ln.id])
             d.update(shipped_qty=shipped, received_qty=received, in_transit_qty=in_transit)
     out = {
         "id": doc.id,
