@@ -16,6 +16,7 @@ BENCHMARKS = (
     "imports",
     "categories",
     "statements",
+    "reorder",
 )
 BACKENDS = ("sqlite", "pg")
 TARGETS = {
@@ -29,6 +30,8 @@ TARGETS = {
     "reopen_excl_backup_s": 1.0,
     # issue 12: 利润表, 资产负债表 and 科目余额表 of a year of 1,000,000 journal lines
     "statement_report_s": 1.0,
+    # issue 13: the 补货建议 report of 10,000 items with limits over 1,000,000 moves
+    "reorder_s": 1.0,
     "cancel_chain_ms": 100,
     "aging_s": 1.0,
     # the Excel import of 10,000 items × 3 units and 5,000 customers (issue 11), parse + check +

@@ -31,6 +31,7 @@ from openjxc.inventory.transit import in_transit_by_target
 from openjxc.users.services import EDIT, require
 
 MAX_DAYS = 366
+LINES_PER_ORDER = 1000  # a document's limit (documents/services.py): more make several orders
 PRICE_PLACES = Decimal("0.000001")
 
 
@@ -177,9 +178,9 @@ def _name(rows) -> None:
 
 def draft_orders(user, warehouse_ids, days: int, today: dt.date, items=None) -> dict:
     """Draft purchase orders for the report's suggestions (only `items` when given): one per
-    supplier and warehouse, dated today, each line at the last price paid to that supplier.
-    Suggestions without a supplier, or with nothing to order, are listed in `skipped`; all or
-    nothing."""
+    supplier and warehouse (several past 1,000 lines), dated today, each line at the last price
+    paid to that supplier. Suggestions without a supplier, or with nothing to order, are listed
+    in `skipped`; all or nothing."""
     require_type(user, order_type("purchase"))
     require(user, EDIT)
     rows = reorder(warehouse_ids, days, today, keep_prices=True)["items"]
@@ -197,22 +198,24 @@ def draft_orders(user, warehouse_ids, days: int, today: dt.date, items=None) -> 
         groups.setdefault((r["supplier"], r["warehouse"]), []).append(line)
     orders = []
     with transaction.atomic():
-        for (supplier, wh), lines in sorted(groups.items()):
-            body = {
-                "type": order_type("purchase"),
-                "date": str(today),
-                "partner": supplier,
-                "warehouse": wh,
-                "memo": _("Created from the reorder suggestions"),
-                "lines": lines,
-            }
-            doc, _created = create_draft(user, body)
-            orders.append(
-                {
-                    "number": doc["number"],
-                    "supplier": supplier,
+        for (supplier, wh), all_lines in sorted(groups.items()):
+            for n in range(0, len(all_lines), LINES_PER_ORDER):
+                lines = all_lines[n : n + LINES_PER_ORDER]
+                body = {
+                    "type": order_type("purchase"),
+                    "date": str(today),
+                    "partner": supplier,
                     "warehouse": wh,
-                    "lines": len(lines),
+                    "memo": _("Created from the reorder suggestions"),
+                    "lines": lines,
                 }
-            )
+                doc, _created = create_draft(user, body)
+                orders.append(
+                    {
+                        "number": doc["number"],
+                        "supplier": supplier,
+                        "warehouse": wh,
+                        "lines": len(lines),
+                    }
+                )
     return {"orders": orders, "skipped": skipped}
