@@ -4,9 +4,11 @@ quantity worked out by hand, and the purchase orders drafted from it (one per la
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from openjxc.partners.services import create_partner
+from openjxc.reports import reorder
 
 from .factories import As, doc, person
 
@@ -38,7 +40,9 @@ def _books(api, user):
     _limit(api, "A003", "WH1", "20", "30")
 
 
-def test_report_numbers_by_hand(api, user):
+@pytest.mark.parametrize("few", [200, 0])  # 0: the reads of many items (no item filter)
+def test_report_numbers_by_hand(api, user, monkeypatch, few):
+    monkeypatch.setattr(reorder, "FEW_ITEMS", few)
     _books(api, user)
     data = api.get("/reports/reorder?warehouse=WH1&days=10").json()
     assert (data["date_from"], data["date_to"]) == (day(9), str(T))

@@ -63,12 +63,16 @@ def set_limits(user, code: str, warehouse_code: str, data: dict) -> dict:
     return after
 
 
-def limits_in(warehouse_ids) -> list[StockLimit]:
-    """Every limit in these warehouses (None: all), for the reorder report."""
+def limits_in(warehouse_ids) -> dict:
+    """(item id, warehouse id) -> (min, max) of every limit in these warehouses (None: all),
+    for the reorder report."""
     qs = StockLimit.objects.all()
     if warehouse_ids is not None:
         qs = qs.filter(warehouse_id__in=warehouse_ids)
-    return list(qs)
+    return {
+        (i, w): (lo, hi)
+        for i, w, lo, hi in qs.values_list("item_id", "warehouse_id", "min_qty", "max_qty")
+    }
 
 
 def set_item_limits(user, code: str, wanted: dict) -> None:

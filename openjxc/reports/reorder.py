@@ -26,11 +26,17 @@ from openjxc.documents.models import Document
 from openjxc.documents.services import create_draft
 from openjxc.documents.types import TYPES, order_of, order_type, trade_types
 from openjxc.inventory.limits import limits_in
-from openjxc.inventory.selectors import item_names, warehouse_codes, warehouse_names
+from openjxc.inventory.selectors import (
+    by_date_index,
+    item_names,
+    warehouse_codes,
+    warehouse_names,
+)
 from openjxc.inventory.transit import in_transit_by_target
 from openjxc.users.services import EDIT, require
 
 MAX_DAYS = 366
+FEW_ITEMS = 200  # up to this many, the reads filter by item
 LINES_PER_ORDER = 1000  # a document's limit (documents/services.py): more make several orders
 PRICE_PLACES = Decimal("0.000001")
 
@@ -52,20 +58,31 @@ def _balances(keys) -> dict:
         return {(r[0], r[1]): (int(r[2]), int(r[3]), int(r[4])) for r in cur.fetchall()}
 
 
+def _item_filter(keys, column: str) -> tuple[str, list]:
+    """ " AND column IN (…)" for a few items; for many, nothing (the caller keeps its keys): a
+    long IN list makes the planners probe the item index once per item, slower than one pass."""
+    ids = {k[0] if isinstance(k, tuple) else k for k in keys}
+    if len(ids) > FEW_ITEMS:
+        return "", []
+    sql, params = _in(ids)
+    return f" AND {column} {sql}", params
+
+
 def _sold(keys, first: dt.date, last: dt.date) -> dict:
     """(item, warehouse) -> net quantity the sales documents took out in [first, last]."""
     types, whs = _in(trade_types("sales")), _in({k[1] for k in keys})
-    items = _in({k[0] for k in keys})
+    items, item_params = _item_filter(keys, "m.item_id")
+    index = by_date_index(item_params)  # the date range, unless a few items are asked for
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT m.item_id, m.warehouse_id, -SUM(m.qty) FROM inventory_stockmove m "
+            f"SELECT m.item_id, m.warehouse_id, -SUM(m.qty) FROM inventory_stockmove m{index} "
             "JOIN documents_document d ON d.id = m.document_id "
-            f"WHERE d.type {types[0]} AND d.status <> 'cancelled' AND m.date >= %s "
-            f"AND m.date <= %s AND m.item_id {items[0]} AND m.warehouse_id {whs[0]} "
+            f"WHERE m.date >= %s AND m.date <= %s AND m.warehouse_id {whs[0]}{items} "
+            f"AND d.type {types[0]} AND d.status <> 'cancelled' "
             "GROUP BY m.item_id, m.warehouse_id",
-            types[1] + [first, last] + items[1] + whs[1],
+            [first, last] + whs[1] + item_params + types[1],
         )
-        return {(r[0], r[1]): int(r[2]) for r in cur.fetchall()}
+        return {(r[0], r[1]): int(r[2]) for r in cur.fetchall() if (r[0], r[1]) in keys}
 
 
 def purchase_types() -> tuple:
@@ -76,22 +93,25 @@ def purchase_types() -> tuple:
 
 def last_suppliers(item_ids) -> dict:
     """item id -> (supplier code, name, price per base unit) of its latest posted purchase
-    (order or receipt)."""
-    types, items, posted = _in(purchase_types()), _in(item_ids), _in(Document.POSTED)
+    (order or receipt): per item, the line of the latest document by date then entry."""
+    types, posted = _in(purchase_types()), _in(Document.POSTED)
+    items, item_params = _item_filter(item_ids, "l.item_id")
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT l.item_id, p.code, p.name, CAST(l.price AS TEXT), l.unit_factor "
-            "FROM documents_documentline l "
+            "SELECT item_id, code, name, price, unit_factor FROM ("
+            "SELECT l.item_id, p.code, p.name, CAST(l.price AS TEXT) AS price, l.unit_factor, "
+            "ROW_NUMBER() OVER (PARTITION BY l.item_id ORDER BY d.date DESC, d.id DESC, "
+            "l.id DESC) AS n FROM documents_documentline l "
             "JOIN documents_document d ON d.id = l.document_id "
             "JOIN partners_partner p ON p.id = d.partner_id "
-            f"WHERE d.type {types[0]} AND d.status {posted[0]} AND l.item_id {items[0]} "
-            "ORDER BY d.date, d.id, l.id",
-            types[1] + posted[1] + items[1],
+            f"WHERE d.type {types[0]} AND d.status {posted[0]}{items}) latest WHERE n = 1",
+            types[1] + posted[1] + item_params,
         )
         out = {}
-        for item, code, name, price, factor in cur.fetchall():  # the latest wins
-            base = None if price is None else Decimal(price) * QTY_SCALE / int(factor)
-            out[item] = (code, name, base)
+        for item, code, name, price, factor in cur.fetchall():
+            if item in item_ids:
+                base = None if price is None else Decimal(price) * QTY_SCALE / int(factor)
+                out[item] = (code, name, base)
         return out
 
 
@@ -99,7 +119,7 @@ def reorder(warehouse_ids, days: int, today: dt.date, keep_prices: bool = False)
     """The report over these warehouses (None: all); see the module docstring."""
     if not 1 <= days <= MAX_DAYS:
         raise DomainError("invalid", f"days must be 1 to {MAX_DAYS}", {"field": "days"})
-    limits = {(s.item_id, s.warehouse_id): s for s in limits_in(warehouse_ids)}
+    limits = limits_in(warehouse_ids)
     if not limits:
         return {
             "days": days,
@@ -113,11 +133,11 @@ def reorder(warehouse_ids, days: int, today: dt.date, keep_prices: bool = False)
     transit = in_transit_by_target(None, None, sorted({k[1] for k in limits}))
     sold = _sold(limits, first, today)
     rows = []
-    for key, limit in limits.items():
+    for key, (lo, hi) in limits.items():
         on_hand, reserved, on_order = bal.get(key, (0, 0, 0))
         in_transit = transit.get(key, (0, 0))[0]
         projected = on_hand - reserved + on_order + in_transit
-        if projected > limit.min_qty:
+        if projected > lo:
             continue
         s = max(sold.get(key, 0), 0)
         cover = None
@@ -132,12 +152,12 @@ def reorder(warehouse_ids, days: int, today: dt.date, keep_prices: bool = False)
                 "on_order": qty_str(on_order),
                 "in_transit": qty_str(in_transit),
                 "projected": qty_str(projected),
-                "min_qty": qty_str(limit.min_qty),
-                "max_qty": qty_str(limit.max_qty),
+                "min_qty": qty_str(lo),
+                "max_qty": qty_str(hi),
                 "sold_qty": qty_str(s),
                 "daily_sales": qty_str(div_half_up(s, days)),
                 "days_of_cover": cover,
-                "suggested_qty": qty_str(max(limit.max_qty - projected, 0)),
+                "suggested_qty": qty_str(max(hi - projected, 0)),
             }
         )
     _name(rows)
