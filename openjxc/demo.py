@@ -20,7 +20,14 @@ RECEIPT = trade_types("purchase")[0]  # (incoming, its return)
 DELIVERY, RETURN = trade_types("sales")
 TRANSFER = the_type(to_warehouse=True)
 COUNT = the_type(counted=True)
-ISSUE = the_type(nav=INVENTORY, priced=False, counted=False, to_warehouse=False)  # 其他出库
+ISSUE = the_type(  # 其他出库
+    nav=INVENTORY,
+    priced=False,
+    counted=False,
+    to_warehouse=False,
+    transit_receipt=False,
+    revalues=False,
+)
 
 ITEMS = [
     ("A001", "农夫山泉 550ml", "瓶", "1.20", "2.00"),
