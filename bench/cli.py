@@ -25,11 +25,13 @@ cannot be reached). All but `http` run in this process; `http` runs a real `jxc 
            verification (bench/backups.py)
   material_requirements  物料需求 of 1,000 open sales orders over a 3-level BOM of 50
            components (bench/requirements.py)
+  reorder  the 补货建议 report over 10,000 items with limits and 1,000,000 moves, and the
+           purchase orders drafted from it (bench/reorder.py)
 
 Prints one JSON document on stdout; progress goes to stderr. Results: docs/benchmarks.md.
 
   .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories,statements,
-                            count_approve,fifo,monthly,backups,material_requirements]
+                            count_approve,fifo,monthly,backups,material_requirements,reorder]
                             [--backends sqlite,pg] [--runs N] [--profile DIR] [--no-breakdown]
                             [--size postgresql.cancel_moves=20000]
 
@@ -58,6 +60,7 @@ from . import (
     http,
     imports,
     orders,
+    reorder,
     requirements,
     statements,
     stock,
@@ -80,6 +83,7 @@ RUNNERS = {
     "monthly": costing.bench_monthly,
     "backups": backups.bench_backups,
     "material_requirements": requirements.bench_requirements,
+    "reorder": reorder.bench_reorder,
 }
 NOTES = [
     "backups: the close benchmark's generator (1,000,000 moves over 300 days, vouchers added); "
@@ -140,6 +144,10 @@ NOTES = [
     "PostgreSQL alike), approved through the engine (not timed); a 3-level BOM of 50 components; "
     "timed is posting.requirements.material_requirements over all open orders and over 100 "
     "chosen ones, medians of --runs.",
+    "reorder: the close benchmark's generator (10,000 items, 1,000,000 moves over 300 days) "
+    "with a limit on every item in its warehouse above anything it holds, so every item is "
+    "listed; the report over the last 30 and 90 days of sales (medians of --runs), then one "
+    "draft_orders for all of them (one supplier: orders of 1,000 lines, through create_draft).",
     "imports: the two .xlsx files (template headers; items with 单位2/单位3, barcodes and a "
     "category, customers with every field and a price level) are generated per run, not timed; "
     "timed is import_items then import_partners with commit=True, each parse + check + write "

@@ -21,6 +21,7 @@ BENCHMARKS = (
     "monthly",
     "backups",
     "material_requirements",
+    "reorder",
 )
 BACKENDS = ("sqlite", "pg")
 TARGETS = {
@@ -34,6 +35,8 @@ TARGETS = {
     "reopen_excl_backup_s": 1.0,
     # issue 12: 利润表, 资产负债表 and 科目余额表 of a year of 1,000,000 journal lines
     "statement_report_s": 1.0,
+    # issue 13: the 补货建议 report of 10,000 items with limits over 1,000,000 moves
+    "reorder_s": 1.0,
     "cancel_chain_ms": 100,
     "count_approve_s": 5.0,  # issue 13: approve a 20,000-line stock count
     # issue 13: costing methods

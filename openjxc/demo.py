@@ -21,7 +21,13 @@ DELIVERY, RETURN = trade_types("sales")
 TRANSFER = the_type(to_warehouse=True)
 COUNT = the_type(counted=True)
 ISSUE = the_type(  # 其他出库
-    nav=INVENTORY, priced=False, counted=False, to_warehouse=False, assembled=None
+    nav=INVENTORY,
+    priced=False,
+    counted=False,
+    to_warehouse=False,
+    assembled=None,
+    transit_receipt=False,
+    revalues=False,
 )
 
 ITEMS = [

@@ -22,6 +22,7 @@ from openjxc.posting.voucher_api import router as voucher_router
 from openjxc.reports.api import router as reports_router
 from openjxc.reports.funds_api import router as funds_router
 from openjxc.reports.journal_api import router as journal_router
+from openjxc.reports.reorder_api import router as reorder_router
 from openjxc.reports.statements_api import router as statements_router
 from openjxc.users.api import router as users_router
 
@@ -47,6 +48,7 @@ for r in (
     requirements_router,
     funds_router,
     journal_router,
+    reorder_router,
     statements_router,
     audit_router,
 ):

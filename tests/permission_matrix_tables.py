@@ -50,6 +50,9 @@ MATRIX = {
     "create_assembly": (Y, N, N, Y, N, Y),  # the stock area
     "create_disassembly": (Y, N, N, Y, N, Y),
     "draft_requirements_purchase_order": (Y, N, N, N, N, Y),  # reads sales, writes purchase
+    "set_stock_limits": (Y, N, N, Y, N, Y),  # master data
+    "draft_reorder_orders": (Y, Y, N, N, N, Y),  # purchase orders
+    "receive_transfer": (Y, N, N, N, N, Y),  # stock area + approve_document
 }
 
 
@@ -105,6 +108,12 @@ PAGES = {
     "/reports/cash-journal/": MATRIX["create_money_account"],
     "/reports/funds/": MATRIX["create_money_account"],
     "/documents/fund_transfer/": MATRIX["create_fund_transfer"],
+    "/documents/cost_adjustment/": (Y, N, N, Y, N, Y),
+    "/documents/cost_adjustment/new/": (Y, N, N, Y, N, Y),
+    "/documents/transfer_receipt/": (Y, N, N, Y, N, Y),
+    "/stock/reorder/": (Y, Y, N, Y, N, Y),  # purchase or stock area
+    "/doc/DBD202603020001/receive/": MATRIX["receive_transfer"],  # the books' transfer in transit
+    "/stock/reorder/?format=xlsx": (Y, Y, N, N, N, Y),  # and export_data
     "/documents/fund_transfer/new/": MATRIX["create_fund_transfer"],
     "/journal/": MATRIX["read_journal"],
     "/journal/?period=2026-03&account=2221&format=xlsx": MATRIX["read_journal"],
@@ -306,4 +315,6 @@ ENDPOINTS = {
     "/boms/BOM0001": ALL,
     "/reports/material-requirements": ALL,  # the orders each may read (none: empty)
     "/reports/material-requirements?warehouse=WH1": ALL,
+    "/reports/reorder": (Y, Y, N, Y, N, Y),
+    "/items/A001/stock-limits": ALL,
 }

@@ -26,6 +26,10 @@ NOT_TYPE_NAMES = {
     ("web/views_closing.py", "stock_count"): 1,  # its label on the data-check page
     ("web/views_print.py", "receipt"): 2,  # the 80 mm receipt print format
     ("ledger/models.py", "expense"): 1,  # an expense type's kind (expense | income)
+    # a voucher's source "cost_adjustment" (the engine's re-statement), older than the 成本调整单
+    ("ledger/models.py", "cost_adjustment"): 1,
+    ("reports/journal.py", "cost_adjustment"): 1,
+    ("web/views_impact.py", "cost_adjustment"): 1,
 }
 
 

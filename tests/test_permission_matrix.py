@@ -43,6 +43,10 @@ def books(user):
     draft = doc(user, "purchase_receipt", "2026-04-02", [("A002", 2, "3.00")], approve_it=False)
     money = doc(user, "receipt", "2026-04-03", [], partner="C001", amount="10.00", approve_it=False)
     count = doc(user, "stock_count", "2026-04-04", [("A001", 9)], approve_it=False)  # PDD…0001
+    doc(user, "purchase_receipt", "2026-03-01", [("A003", 4, "2.00")])
+    transit = doc(
+        user, "transfer", "2026-03-02", [("A003", 2)], to_warehouse="WH2", in_transit=True
+    )
     close(user, "2026-01")
     close(user, "2026-02")
     snack = Category.objects.create(code="SNACK", name="零食")  # A001 and A003 are 零食
@@ -50,7 +54,14 @@ def books(user):
     # a BOM (A003 = 2 × A001) and an open sales order of 20 × A003 (material requirements)
     create_bom(user, {"item": "A003", "qty": "1", "components": [{"item": "A001", "qty": "2"}]})
     order = doc(user, "sales_order", "2026-04-04", [("A003", 20, "9.00")])
-    return {"approved": approved, "draft": draft, "money": money, "count": count, "order": order}
+    return {
+        "approved": approved,
+        "draft": draft,
+        "money": money,
+        "count": count,
+        "order": order,
+        "transit": transit,
+    }
 
 
 def run(api: As, action: str, books: dict):
@@ -162,6 +173,12 @@ def run(api: As, action: str, books: dict):
     if action == "draft_requirements_purchase_order":
         body = {"orders": [books["order"]], "supplier": "S001", "warehouse": "WH1"}
         return api.post("/reports/material-requirements/purchase-order", body)
+    if action == "set_stock_limits":
+        return api.put("/items/A001/stock-limits/WH1", {"min_qty": "5", "max_qty": "20"})
+    if action == "draft_reorder_orders":
+        return api.post("/reports/reorder/purchase-order", {})
+    if action == "receive_transfer":
+        return api.post(f"/documents/{books['transit']}/receive", {"date": "2026-04-05"})
     raise AssertionError(action)
 
 

@@ -394,12 +394,57 @@ def closed_periods_unchanged() -> list[dict]:
     return problems
 
 
+def transit_adds_up() -> list[dict]:
+    """调拨在途: what each in-transit transfer sent from its source = what its receipts brought
+    to the target + what is still in its transit warehouse (quantity and value; reversals and
+    cancellations included, as they are rows of the same documents)."""
+    sums = (
+        "SELECT COALESCE(SUM(qty), 0), COALESCE(SUM(value), 0) FROM inventory_stockmove "
+        "WHERE warehouse_id = %s AND document_id IN (SELECT id FROM documents_document WHERE {})"
+    )
+    own = "id = %s OR reversal_of_id = %s"
+    receipts = "source_id = %s OR reversal_of_id IN (SELECT id FROM documents_document WHERE source_id = %s)"
+    problems = []
+    for wh, number, doc_id, src, dst in _rows(
+        "SELECT w.id, d.number, d.id, d.warehouse_id, d.to_warehouse_id FROM inventory_warehouse w "
+        "JOIN documents_document d ON d.id = w.transit_for_id ORDER BY d.number"
+    ):
+        sq, sv = _rows(sums.format(own), [src, doc_id, doc_id])[0]
+        rq, rv = _rows(sums.format(receipts), [dst, doc_id, doc_id])[0]
+        tq, tv = _rows(
+            "SELECT COALESCE(SUM(qty), 0), COALESCE(SUM(value), 0) FROM inventory_stockmove "
+            "WHERE warehouse_id = %s",
+            [wh],
+        )[0]
+        sent, arrived = (-int(sq), -int(sv)), (int(rq) + int(tq), int(rv) + int(tv))
+        if sent != arrived:
+            problems.append(
+                {
+                    "check": "transit",
+                    "message": _(
+                        "%(document)s sent %(sent_qty)s (%(sent_value)s) but received plus in "
+                        "transit is %(qty)s (%(value)s)"
+                    )
+                    % {
+                        "document": number,
+                        "sent_qty": qty_str(sent[0]),
+                        "sent_value": fen_str(sent[1]),
+                        "qty": qty_str(arrived[0]),
+                        "value": fen_str(arrived[1]),
+                    },
+                    "document": number,
+                }
+            )
+    return problems
+
+
 CHECKS = [
     stock_cache_equals_ledger,
     reservations_equal_ledger,
     no_negative_stock,
     counts_hold,
     assemblies_hold,
+    transit_adds_up,
     vouchers_balance,
     account_cache_equals_journal,
     open_item_cache_equals_entries,

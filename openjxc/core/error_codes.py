@@ -52,6 +52,7 @@ FIELD_LABELS = {
     "item": N_("Goods"),
     "warehouse": N_("Warehouse"),
     "to_warehouse": N_("To warehouse"),
+    "in_transit": N_("In transit"),
     "partner": N_("Partner"),
     "source": N_("Source document"),
     "lines": N_("Goods"),
@@ -483,6 +484,24 @@ CODES: dict[str, ErrorCode] = {
         414,
         N_("The address is longer than %(limit)s bytes: shorten the search or the filters."),
         _keys("limit"),
+    ),
+    "exceeds_in_transit": ErrorCode(
+        409,
+        N_("More of %(item)s than is in transit on %(document)s (%(in_transit)s)."),
+        _keys("item", "document", "in_transit"),
+    ),
+    "not_in_transit": ErrorCode(
+        409, N_("%(document)s is not a transfer in transit."), _keys("document")
+    ),
+    "no_stock_to_revalue": ErrorCode(
+        409,
+        N_("There is no stock of %(item)s in %(warehouse)s on %(date)s to revalue."),
+        _keys("item", "warehouse", "date"),
+    ),
+    "invalid_limits": ErrorCode(
+        422,
+        N_("The maximum quantity %(max_qty)s is below the minimum quantity %(min_qty)s."),
+        _keys("min_qty", "max_qty"),
     ),
     "headers_too_large": ErrorCode(
         431,

@@ -30,7 +30,7 @@ from openjxc.users.services import (
 
 from . import workflow
 from .models import Document
-from .types import TYPES
+from .types import TYPES, the_type
 
 
 def partner_kinds(user) -> list[str]:
@@ -118,7 +118,26 @@ def _require_doc_warehouses(user, doc) -> None:
                 doc.warehouse if doc.warehouse_id else None,
                 doc.to_warehouse if doc.to_warehouse_id else None,
             ),
+            *_line_warehouses(doc),
         )
+
+
+def _line_warehouses(doc) -> list:
+    """The warehouses a type's lines name on their own (a 成本调整单 line may revalue stock in
+    another warehouse than the document's)."""
+    t = TYPES.get(doc.type)
+    if t is None or not t.revalues:
+        return []
+    return [ln.warehouse for ln in doc.lines.select_related("warehouse") if ln.warehouse_id]
+
+
+def require_resolved_warehouses(user, v: dict) -> None:
+    """A draft's warehouses as the user sent them: the document's (guarded_warehouses) and those
+    its lines name on their own."""
+    lines = [p["warehouse_obj"] for p in v["lines"] if p and p.get("warehouse_obj")]
+    require_warehouses(
+        user, *guarded_warehouses(v["type"].code, v["warehouse"], v["to_warehouse"]), *lines
+    )
 
 
 def require_document(user, doc) -> None:
@@ -216,6 +235,20 @@ def document_actions(user, doc: Document) -> dict:
         "cancel_chain": posted and t.kind in CHAIN_KINDS and may("cancel_chain", CANCEL),
         "derive_to": derive_to,
     }
+
+
+def may_receive(user, doc: Document) -> bool:
+    """Whether a page offers 收货 of this transfer in transit (posting/transit.receive checks
+    the same): the user may make and approve transfer receipts into its target warehouse."""
+    if not doc.in_transit or doc.status != Document.APPROVED:
+        return False
+    allowed = allowed_warehouse_ids(user)
+    return (
+        can(user, EDIT)
+        and can(user, APPROVE)
+        and may_use_type(user, the_type(transit_receipt=True))
+        and (allowed is None or doc.to_warehouse_id in allowed)
+    )
 
 
 def keep_hidden_prices(doc: Document, body: dict) -> None:

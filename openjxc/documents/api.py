@@ -43,6 +43,9 @@ class LineIn(Input):
     production_date: str | None = None
     expiry_date: str | None = None
     serials: list[str] | None = None  # one per unit
+    # cost_adjustment (成本调整单): the signed change of the stock value, and its warehouse
+    value: Num | None = None
+    warehouse: str | None = None
 
 
 class AllocationIn(Input):
@@ -56,6 +59,7 @@ class DocumentIn(Input):
     partner: str | None = None
     warehouse: str | None = None
     to_warehouse: str | None = None
+    in_transit: bool | None = None  # a transfer that arrives with receipts (调拨在途)
     source: str | None = None
     external_ref: str | None = None
     memo: str | None = None

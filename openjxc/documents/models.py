@@ -49,6 +49,8 @@ class Document(models.Model):
         null=True
     )  # money documents: allocations to make on approval
     closed_reason = models.CharField(max_length=500, blank=True, default="")
+    # a transfer in transit (调拨在途): leaves the source when approved, arrives with receipts
+    in_transit = models.BooleanField(default=False)
     version = models.IntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -108,6 +110,11 @@ class DocumentLine(models.Model):
     production_date = models.DateField(null=True)
     expiry_date = models.DateField(null=True)
     serials = models.JSONField(null=True)
+    # 成本调整单 (cost_adjustment): the warehouse whose stock the line revalues (none: the
+    # document's); the value change itself is `amount` (signed fen)
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse", null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["line_no"]

@@ -48,6 +48,12 @@ class LineOut(Output):
     production_date: str | None = None
     expiry_date: str | None = None
     serials: list[str] | None = None  # 序列号, one per unit (serial-tracked items)
+    # a transfer in transit (base units): shipped on approval, received by its receipts
+    shipped_qty: str | None = None
+    received_qty: str | None = None
+    in_transit_qty: str | None = None
+    warehouse: str | None = None  # 成本调整单: the warehouse whose stock the line revalues
+    value: str | None = None  # 成本调整单: the change of the stock value (signed; cost)
 
 
 class AccountLineOut(Output):
@@ -118,3 +124,4 @@ class DocumentOut(Output):
     to_account: str | None = None  # 转账单: the money account receiving amount
     fee: str | None = None  # 转账单: to 5603 财务费用
     extra_cost: str | None = None  # assembly: the processing fee (cost: masked without view_cost)
+    in_transit: bool | None = None  # a transfer: arrives with receipts (调拨在途)

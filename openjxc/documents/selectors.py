@@ -110,6 +110,17 @@ def require_active(doc: Document) -> None:
         raise inactive(kind, code, {"item": "lines", "money_account": "account"}.get(kind, kind))
 
 
+def transit_quantities(doc: Document) -> dict:
+    """line id -> (shipped, received, in transit) in base units of an in-transit transfer:
+    shipped once it is posted, received by its approved transfer receipts."""
+    posted = doc.status in Document.POSTED and doc.status != Document.REVERSED
+    used = used_quantities(doc) if posted else {}
+    return {
+        ln_id: (q, used.get(ln_id, 0), q - used.get(ln_id, 0)) if posted else (0, 0, 0)
+        for ln_id, q in doc.lines.values_list("id", "base_qty")
+    }
+
+
 def document_dict(doc: Document, lines=None) -> dict:
     if lines is None:
         lines = load(DocumentLine, "WHERE document_id = %s ORDER BY line_no", [doc.id], ("item",))
@@ -129,6 +140,15 @@ def document_dict(doc: Document, lines=None) -> dict:
     if TYPES[doc.type].counted:
         for view in LINE_VIEWS:  # a draft count's book quantity and difference
             view(doc, lines, line_dicts)
+    if TYPES[doc.type].revalues:  # 成本调整单: the value change, and where (cost: masked)
+        for ln, d in zip(lines, line_dicts, strict=True):
+            d["value"] = fen_str(ln.amount)
+            d["warehouse"] = ln.warehouse.code if ln.warehouse_id else None
+    if doc.in_transit:  # read now: a draft's lines are replaced when it is saved
+        quantities = transit_quantities(doc)
+        for ln, d in zip(lines, line_dicts, strict=True):
+            shipped, received, in_transit = (qty_str(q) for q in quantities[ln.id])
+            d.update(shipped_qty=shipped, received_qty=received, in_transit_qty=in_transit)
     out = {
         "id": doc.id,
         "number": doc.number,
@@ -161,6 +181,7 @@ def document_dict(doc: Document, lines=None) -> dict:
         "cancelled_at": doc.cancelled_at.isoformat() if doc.cancelled_at else None,
         "cancel_reason": doc.cancel_reason or None,
         "origin_date": doc.origin_date.isoformat() if doc.origin_date else None,
+        "in_transit": doc.in_transit if TYPES[doc.type].to_warehouse else None,
     }
     if TYPES[doc.type].opening == "accounts" or TYPES[doc.type].manual_lines:
         out["account_lines"] = account_lines(doc)

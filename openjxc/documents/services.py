@@ -16,10 +16,14 @@ from openjxc.inventory.models import Warehouse
 from openjxc.ledger import money_accounts
 from openjxc.ledger.services import ensure_open
 from openjxc.partners.models import Partner
-from openjxc.users.services import EDIT, require, require_warehouses
+from openjxc.users.services import EDIT, require
 
 from . import workflow
-from .access import guarded_warehouses, require_document, require_type
+from .access import (
+    require_document,
+    require_resolved_warehouses,
+    require_type,
+)
 from .components import refuse_components, resolve_components, write_components
 from .due import due_date
 from .expense_lines import resolve_expense, write_expense_lines
@@ -77,6 +81,11 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
             DomainError(
                 "invalid", "to_warehouse must differ from warehouse", {"field": "to_warehouse"}
             )
+        )
+    out["in_transit"] = bool(data.get("in_transit"))
+    if out["in_transit"] and not t.to_warehouse:
+        errors.append(
+            DomainError("invalid", "only a transfer can be in transit", {"field": "in_transit"})
         )
     if data.get("source") and not errors:
         out["source"] = _source(t, data["source"], out["partner"], day, check_remaining)
@@ -137,11 +146,17 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
         _raise_all(errors)
     if len(raw_lines) > 1000:
         raise DomainError("invalid", "at most 1000 lines per document", {"field": "lines"})
+    if t.revalues:
+        raw_lines = [revalue_line(t, raw, i, errors) for i, raw in enumerate(raw_lines)]
     out["lines"] = _resolve_lines(t, raw_lines, errors, out["partner"], day)
     if t.assembled:  # 组装单 / 拆卸单: each line's components, the processing fee
         resolve_components(t, data, out, errors)
     else:
         _collect(errors, refuse_components, raw_lines)
+    if t.revalues:
+        for p in out["lines"]:
+            if p and "value" in p:
+                p["amount"] = p["gross"] = p["value"]
     _raise_all(errors)
     _check_source_lines(
         out["source"], out["lines"], check_remaining, by_invoice=t.kind == "invoice"
@@ -187,7 +202,7 @@ def _warehouse(t, key: str, code):
         raise DomainError(
             "invalid", f"{key} is required for {t.code}", {"field": key}, kind="required"
         )
-    wh = Warehouse.objects.filter(code=code).first()
+    wh = Warehouse.objects.filter(code=code, transit_for__isnull=True).first()
     if wh is None:
         raise not_found("warehouse", code)
     if not wh.active:
@@ -216,9 +231,34 @@ def _source(t, number, partner, day, check_remaining: bool = True) -> Document:
     return src
 
 
+def revalue_line(t, raw, i: int, errors: list):
+    """A 成本调整单 line {"item", "warehouse"?, "value"} as an item line of quantity 0 carrying
+    its value (signed fen) and warehouse; None (its mistake in errors) when it is wrong."""
+    if not isinstance(raw, dict):
+        return raw
+    where = f"lines[{i}]"
+    try:
+        value = fen(parse_decimal(raw.get("value"), f"{where}.value", 2, allow_negative=True))
+        if value == 0:
+            raise DomainError(
+                "invalid", f"{where}.value must not be zero", {"field": f"{where}.value"}
+            )
+        wh = _warehouse(t, f"{where}.warehouse", raw["warehouse"]) if raw.get("warehouse") else None
+    except DomainError as e:
+        errors.append(e)
+        return None
+    return {"item": raw.get("item"), "qty": "0", "value": value, "warehouse_obj": wh}
+
+
 def _resolve_lines(t, raw_lines: list, errors: list, partner=None, day=None) -> list:
     """Each line parsed, its item resolved and priced; every line's mistake goes to errors."""
-    parsed = [_collect(errors, parse_line, raw, i) for i, raw in enumerate(raw_lines)]
+    parsed = [
+        _collect(errors, parse_line, raw, i) if raw is not None else None
+        for i, raw in enumerate(raw_lines)
+    ]
+    for raw, p in zip(raw_lines, parsed, strict=True):
+        if p is not None and isinstance(raw, dict) and "value" in raw:  # 成本调整单
+            p["value"], p["warehouse_obj"] = raw["value"], raw.get("warehouse_obj")
     items = {i.code: i for i in Item.objects.filter(code__in={p["item"] for p in parsed if p})}
     seen = set()
     for i, p in enumerate(parsed):
@@ -242,7 +282,7 @@ def _resolve_lines(t, raw_lines: list, errors: list, partner=None, day=None) -> 
                     DomainError("invalid", f"item {item.code} is counted twice", {"line": i + 1})
                 )
             seen.add(item.id)
-        elif p["qty_units"] <= 0:
+        elif p["qty_units"] <= 0 and not t.revalues:
             errors.append(
                 DomainError(
                     "invalid",
@@ -422,6 +462,7 @@ def _apply(doc: Document, v: dict) -> None:
     doc.date, doc.partner, doc.warehouse = v["date"], v["partner"], v["warehouse"]
     doc.to_warehouse, doc.source, doc.memo = v["to_warehouse"], v["source"], v["memo"]
     doc.salesperson = v.get("salesperson", "")
+    doc.in_transit = v.get("in_transit", False)
     doc.invoice_no, doc.invoice_type = v.get("invoice_no", ""), v.get("invoice_type", "")
     doc.account, doc.to_account, doc.fee = v.get("account"), v.get("to_account"), v.get("fee", 0)
     doc.due_date = v.get("due_date")
@@ -458,6 +499,7 @@ def _write_lines(doc: Document, parsed: list) -> list:
             unit_factor=p.get("unit_factor", QTY_SCALE),
             price_level=p.get("level_obj"),
             **line_fields(p),
+            warehouse=p.get("warehouse_obj"),
         )
         for n, p in enumerate(parsed, start=1)
     ]
@@ -486,7 +528,7 @@ def create_draft(user, data: dict) -> tuple[dict, bool]:
     # a replay is not refused for what its own first create changed since (remaining quantities)
     v = _resolve(data, check_remaining=existing is None)
     require_type(user, v["type"].code)
-    require_warehouses(user, *guarded_warehouses(v["type"].code, v["warehouse"], v["to_warehouse"]))
+    require_resolved_warehouses(user, v)
     if existing:
         return _replay(user, existing, v), False
     try:
@@ -544,9 +586,7 @@ def update_draft(user, number: str, data: dict) -> dict:
             raise DomainError("invalid", "the type of a document cannot change", {"field": "type"})
         require_document(user, doc)
         v = _resolve(data, doc.type)
-        require_warehouses(
-            user, *guarded_warehouses(v["type"].code, v["warehouse"], v["to_warehouse"])
-        )
+        require_resolved_warehouses(user, v)
         ensure_open(doc.date, v["date"])
         before = document_dict(doc)
         doc.lines.all().delete()

@@ -61,6 +61,11 @@ class DocType:
     # its lines carry components (documents/components.py): "outputs" (the lines are made of
     # them: 组装单) | "inputs" (the lines are taken apart into them: 拆卸单)
     assembled: str | None = None
+    # the arrival of an in-transit transfer (调拨在途): made only by POST /documents/{number}/
+    # receive (never entered by hand), derived from the transfer it receives
+    transit_receipt: bool = False
+    # lines revalue stock: {"item", "warehouse"?, "value"} (成本调整单), no quantity
+    revalues: bool = False
 
 
 def _recipe(family: str, name: str) -> str:
@@ -257,6 +262,30 @@ TYPES = {
             priced=False,
             posts=True,
             recipe=_recipe("warehouse", "TRANSFER"),
+        ),
+        DocType(
+            "transfer_receipt",
+            "DBSH",
+            _("Transfer receipt"),
+            _("Transfer receipts"),
+            **_STOCK,
+            priced=False,
+            source_types=("transfer",),
+            transit_receipt=True,
+            recipe=_recipe("warehouse", "TRANSFER_RECEIPT"),
+        ),
+        DocType(
+            "cost_adjustment",
+            "CBTZ",
+            _("Cost adjustment document"),
+            _("Cost adjustment documents"),
+            **_STOCK,
+            priced=False,
+            priced_at_cost=True,
+            revalues=True,
+            posts=True,
+            makes_vouchers=True,
+            recipe=_recipe("revalue", "COST_ADJUSTMENT"),
         ),
         DocType(
             "stock_count",

@@ -3,10 +3,10 @@ from ninja import Query, Router, Status
 from openjxc.catalog.categories import subtree_ids
 from openjxc.catalog.selectors import get_item, with_units
 from openjxc.catalog.units import mixed_units
-from openjxc.core.api import Input, Output, page, page_of, page_qs, typed
+from openjxc.core.api import Input, Num, Output, page, page_of, page_qs, typed
 from openjxc.documents.rules import query_date
 
-from . import selectors
+from . import limits, selectors
 from .services import create_warehouse, update_warehouse
 
 router = Router(tags=["stock"])
@@ -46,6 +46,8 @@ class StockOut(Output):
     available: str
     unit_cost: str | None
     value: str | None
+    in_transit: str = "0"  # on its way here from an in-transit transfer (调拨在途)
+    in_transit_value: str | None = None
     # ?units=mixed: the quantities also in the item's units, largest first ("3箱5个")
     on_hand_in_units: str | None = None
     reserved_in_units: str | None = None
@@ -165,3 +167,32 @@ def moves(
         categories=subtree_ids(category),
     )
     return page(selectors.in_allowed_warehouses(request.user, rows), limit, offset)
+
+
+class StockLimitIn(Input):
+    min_qty: Num | None  # both null: the limit is removed
+    max_qty: Num | None
+
+
+class StockLimitOut(Output):
+    item: str
+    warehouse: str
+    warehouse_name: str
+    min_qty: str | None
+    max_qty: str | None
+
+
+@router.get("/items/{code}/stock-limits", response=typed(list[StockLimitOut]), tags=["master data"])
+def stock_limits(request, code: str):
+    """The item's reorder limits (补货) in every warehouse the user may use; null: none set."""
+    return limits.item_limits(request.user, code)
+
+
+@router.put(
+    "/items/{code}/stock-limits/{warehouse}", response=typed(StockLimitOut), tags=["master data"]
+)
+def put_stock_limits(request, code: str, warehouse: str, payload: StockLimitIn):
+    """Set the item's minimum and maximum quantity in one warehouse (0 ≤ min ≤ max; both null
+    removes them). The reorder report lists the item there once its projected stock is at or
+    below the minimum and suggests ordering up to the maximum."""
+    return limits.set_limits(request.user, code, warehouse, payload.model_dump())

@@ -8,6 +8,11 @@ class Warehouse(models.Model):
     code = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     active = models.BooleanField(default=True)
+    # the hidden location of the goods of one in-transit transfer (调拨在途): shipped into it,
+    # received out of it; never listed, never chosen on a document
+    transit_for = models.ForeignKey(
+        "documents.Document", null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -242,3 +247,18 @@ class SerialStock(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "serial"], name="uniq_item_serial")]
         indexes = [models.Index(fields=["item", "warehouse"], name="serialstock_key")]
+
+
+class StockLimit(models.Model):
+    """Reorder limits of an item in one warehouse (补货): at or below min_qty the reorder report
+    suggests ordering up to max_qty. Master data (audited), quantities in 1/10,000 units."""
+
+    item = models.ForeignKey("catalog.Item", on_delete=models.CASCADE, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="+")
+    min_qty = models.BigIntegerField()
+    max_qty = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "warehouse"], name="uniq_stock_limit")
+        ]

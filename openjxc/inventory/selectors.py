@@ -15,6 +15,7 @@ from openjxc.users.services import allowed_warehouse_ids, require_warehouses
 from .cost_notes import annotate
 from .costing import as_date
 from .models import Warehouse
+from .transit import in_transit_by_target, transit_ids
 
 KIND_NAMES = {0: "original", 1: "reversal", 2: "adjustment"}
 
@@ -24,8 +25,8 @@ def warehouse_dict(wh: Warehouse) -> dict:
 
 
 def all_warehouses():
-    """Every warehouse, in code order."""
-    return Warehouse.objects.order_by("code")
+    """Every warehouse, in code order (not the hidden ones of goods in transit)."""
+    return Warehouse.objects.filter(transit_for__isnull=True).order_by("code")
 
 
 def active_warehouses() -> list[Warehouse]:
@@ -58,7 +59,7 @@ def next_warehouse_code() -> str:
 
 
 def find_warehouse(code: str | None) -> Warehouse | None:
-    return Warehouse.objects.filter(code=code or "").first()
+    return all_warehouses().filter(code=code or "").first()
 
 
 def warehouse_codes(ids) -> dict[int, str]:
@@ -73,7 +74,7 @@ def warehouse_names(codes=None) -> dict[str, str]:
 
 
 def get_warehouse(code: str) -> Warehouse:
-    wh = Warehouse.objects.filter(code=code).first()
+    wh = all_warehouses().filter(code=code).first()
     if wh is None:
         raise not_found("warehouse", code)
     return wh
@@ -109,6 +110,18 @@ def stock_filters(item_id, warehouse_id, alias="", categories=None):
         sql.append(f"{alias}warehouse_id = %s")
         params.append(warehouse_id)
     return sql, params
+
+
+def in_category_ids(categories, item_ids) -> list[int]:
+    """Those of item_ids that are in one of the category ids."""
+    cond, params = in_categories(categories, "id")
+    ids = sorted(item_ids) or [0]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT id FROM catalog_item WHERE {cond} AND id IN ({', '.join(['%s'] * len(ids))})",
+            params + ids,
+        )
+        return [r[0] for r in cur.fetchall()]
 
 
 def by_date_index(item_id) -> str:
@@ -171,11 +184,20 @@ def stock_rows(
     """Stock per item × warehouse at the end of `day`; `categories`: only items in these
     category ids. Each row names the item's category."""
     bal = balances_at(day, item_id, warehouse_id, categories)
+    hidden = transit_ids()
+    bal = {k: v for k, v in bal.items() if k[1] not in hidden}
+    transit = in_transit_by_target(day, item_id, warehouse_id)
+    if categories is not None and transit:
+        keep = {k[0] for k in transit} & set(in_category_ids(categories, {k[0] for k in transit}))
+        transit = {k: v for k, v in transit.items() if k[0] in keep}
+    for k in transit:
+        bal.setdefault(k, [0, 0, 0, 0])
     items = item_names({k[0] for k in bal})
     whs = dict(_names("inventory_warehouse", {k[1] for k in bal}))
     rows = []
     for (i, w), (q, v, reserved, on_order) in bal.items():
-        if not include_zero and q == 0 and v == 0 and reserved == 0 and on_order == 0:
+        tq, tv = transit.get((i, w), (0, 0))
+        if not include_zero and not (q or v or reserved or on_order or tq or tv):
             continue
         rows.append(
             {
@@ -191,6 +213,8 @@ def stock_rows(
                 "available": qty_str(q - reserved),
                 "unit_cost": unit_cost_str(v, q),
                 "value": fen_str(v),
+                "in_transit": qty_str(tq),  # on its way here (调拨在途), not on hand
+                "in_transit_value": fen_str(tv),
             }
         )
     rows.sort(key=lambda r: (r["item"], r["warehouse"]))

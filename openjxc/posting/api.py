@@ -5,7 +5,7 @@ from openjxc.core.errors import DomainError
 from openjxc.documents.schemas import DocumentOut
 from openjxc.documents.selectors import document_dict, get_document
 
-from . import chain, engine, money, orders, reversal, settled
+from . import chain, engine, money, orders, reversal, settled, transit
 from .impact import preview
 from .schemas import AllocationOut, ChainOut, ImpactOut
 
@@ -135,3 +135,22 @@ def impact(request, number: str, action: str = "cancel"):
     raise DomainError(
         "invalid", "action must be cancel, reverse or cancel-chain", {"field": "action"}
     )
+
+
+class ReceiveLineIn(Input):
+    item: str | None = None
+    source_line: int | None = None  # the transfer's line (when an item is on several)
+    qty: Num = None
+
+
+class ReceiveIn(Input):
+    date: str
+    lines: list[ReceiveLineIn] | None = None  # none: everything still in transit
+    memo: str | None = None
+
+
+@router.post("/documents/{number}/receive", response=typed(DocumentOut))
+def receive(request, number: str, payload: ReceiveIn):
+    """收货 of a transfer in transit: a transfer receipt (partial allowed, several times)."""
+    body = payload.model_dump(exclude_unset=True)
+    return _stored(transit.receive(request.user, number, body))

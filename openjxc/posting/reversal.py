@@ -110,7 +110,8 @@ def _specs(doc: Document, moves: list[OriginalMove], line_map: dict) -> list[Mov
     specs = []
     for m in moves:
         line, item, wh, qty = line_map[m.line_id], m.item_id, m.warehouse_id, m.qty
-        if TYPES[doc.type].to_warehouse:
+        t = TYPES[doc.type]
+        if t.to_warehouse or t.transit_receipt:  # a transit receipt goes back into transit
             if qty > 0:  # back out of the target at its average, into the source at that value
                 specs.insert(0, MoveSpec(line, item, wh, -qty, M.AVERAGE_OUT))
             else:

@@ -5,10 +5,12 @@ to zero and are left out)."""
 import datetime as dt
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from openjxc.closing.snapshots import latest_snapshot_before
 from openjxc.core.numbers import fen_str, qty_str, unit_cost_str
 from openjxc.inventory.selectors import by_date_index, move_rows, stock_filters
+from openjxc.inventory.transit import transit_ids
 
 from .category_totals import with_categories
 
@@ -79,6 +81,8 @@ def inventory_summary(
         moves = cur.fetchall()
     n = 2 if by_warehouse else 1
     flows = {tuple(r[:n]): tuple(int(x) for x in r[n:]) for r in moves}
+    if by_warehouse:
+        opening, flows = _fold_transit(opening), _fold_transit(flows)
     keys = set(opening) | set(flows)
     names = _names(keys, by_warehouse)
     rows, totals = [], [0] * 8
@@ -141,6 +145,24 @@ def figures(values) -> dict:
     }
 
 
+TRANSIT_ROW = 0  # the warehouse key of the goods in transit, all transfers together
+
+
+def _fold_transit(sums: dict) -> dict:
+    """Per item × warehouse sums with every hidden in-transit warehouse (one per transfer,
+    inventory/transit.py) folded into one 在途 row per item: the report shows where goods are,
+    not the engine's bookkeeping, and its totals stay those of all warehouses."""
+    hidden = transit_ids()
+    if not hidden:
+        return sums
+    out = {}
+    for (item, wh), values in sums.items():
+        key = (item, TRANSIT_ROW if wh in hidden else wh)
+        old = out.get(key)
+        out[key] = values if old is None else tuple(a + b for a, b in zip(old, values, strict=True))
+    return out
+
+
 def _names(keys, by_warehouse) -> dict:
     items = {k[0] for k in keys}
     out = {"items": {}, "warehouses": {}}
@@ -156,6 +178,7 @@ def _names(keys, by_warehouse) -> dict:
         if by_warehouse:
             cur.execute("SELECT id, code, name FROM inventory_warehouse")
             out["warehouses"] = {r[0]: (r[1], r[2]) for r in cur.fetchall()}
+            out["warehouses"][TRANSIT_ROW] = ("~", _("In transit"))
     return out
 
 

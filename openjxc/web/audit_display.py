@@ -46,6 +46,7 @@ OBJECTS = {
     "money_account": gettext_lazy("Cash/bank account"),
     "account_mapping": gettext_lazy("Account mapping of the voucher export"),
     "account": gettext_lazy("Account"),
+    "stock_limit": gettext_lazy("Reorder limits"),
 }
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
@@ -53,6 +54,8 @@ OBJECT_NAMES = {
 }
 # Fields the error sentences do not name already (core/error_codes.py FIELD_LABELS).
 FIELDS = {
+    "min_qty": gettext_lazy("Minimum"),
+    "max_qty": gettext_lazy("Maximum"),
     "accounts": gettext_lazy("Account mapping"),
     "id": gettext_lazy("Internal id"),
     "number": gettext_lazy("Number"),

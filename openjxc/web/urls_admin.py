@@ -6,12 +6,14 @@ from . import views_imports as imports
 from . import views_master_data as v
 from . import views_partners as partners
 from . import views_price_levels, views_settings
+from . import views_stock_limits as limits
 from . import views_users as u
 
 urlpatterns = [
     path("items/", v.items, name="items"),
     path("items/new/", v.item_new, name="item_new"),
     path("items/<path:code>/edit/", v.item_edit, name="item_edit"),
+    path("items/<path:code>/stock-limits/", limits.stock_limits, name="item_stock_limits"),
     path("categories/", categories.categories, name="categories"),
     path("expense-types/", expense_types.expense_types, name="expense_types"),
     path(

@@ -5,6 +5,7 @@ from . import views_documents as v
 from . import views_entry as e
 from . import views_lookup as lookup
 from . import views_print
+from . import views_transit as transit
 
 urlpatterns = [
     path("documents/", v.documents, name="documents"),
@@ -17,4 +18,5 @@ urlpatterns = [
     path("doc/<str:number>/print/", views_print.doc_print, name="doc_print"),
     path("counts/<str:number>/", counts.count_page, name="count_page"),
     path("counts/<str:number>/sheet/", counts.count_sheet, name="count_sheet"),
+    path("doc/<str:number>/receive/", transit.receive_page, name="doc_receive"),
 ]

@@ -4,6 +4,7 @@ from . import views_batches as batches
 from . import views_boms as boms
 from . import views_home as home
 from . import views_money_reports as money
+from . import views_reorder as reorder
 from . import views_statements as statements
 from . import views_stock_reports as stock
 from . import views_trade_reports as trade
@@ -21,6 +22,7 @@ urlpatterns = [
     path("stock/batches/", batches.batch_stock, name="batch_stock"),
     path("reports/expiring/", batches.expiring, name="expiring"),
     path("serials/", batches.serial_history, name="serial_history"),
+    path("stock/reorder/", reorder.reorder_page, name="reorder"),
     path("reports/inventory-summary/", stock.inventory_summary, name="inventory_summary"),
     path("reports/margin/", trade.margin_report, name="margin_report"),
     path("reports/receivables/", money.receivables, name="receivables"),

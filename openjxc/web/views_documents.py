@@ -23,6 +23,7 @@ from openjxc.documents.access import (
     mask_document,
     may_edit,
     may_read_type,
+    may_receive,
     readable_numbers,
     require_readable,
     visible,
@@ -260,6 +261,8 @@ def _detail(request, doc, t, error=None, status=200, notice=None):
             if may["approve"] or doc.status not in AWAITING_APPROVAL
             else awaiting_approval_text(user, doc.type),
             "can_close": may["close"],
+            "can_receive": any(ln.get("in_transit_qty", "0") != "0" for ln in data["lines"])
+            and may_receive(user, doc),
             "allocations": allocations,
             "derived": derived,
             "linked": linked,

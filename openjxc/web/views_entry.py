@@ -34,7 +34,7 @@ from openjxc.posting.recipes import recipe_of
 from openjxc.reports.entry import allocatable_items, credit_positions
 from openjxc.users.services import APPROVE, EDIT, can
 
-from . import expense_entry, price_entry
+from . import expense_entry, price_entry, revalue_entry
 from .decorators import forbidden, page
 from .doc_common import _doc_type
 from .entry_errors import all_errors, error_line, head_field, line_message
@@ -81,6 +81,11 @@ def _body_from_post(post, t, incl: bool) -> dict:
         return body
     if t.assembled == "outputs" and post.get("extra_cost"):  # 组装单: the processing fee
         body["extra_cost"] = post.get("extra_cost")
+    if t.revalues:
+        body["lines"] = revalue_entry.body_lines(post)
+        return body
+    if t.to_warehouse:
+        body["in_transit"] = bool(post.get("in_transit"))
     if t.kind == "invoice":
         body["invoice_no"] = post.get("invoice_no") or ""
         body["invoice_type"] = post.get("invoice_type") or "special"
@@ -124,6 +129,12 @@ def _posted_form_data(body: dict, post) -> dict:
         ]
         return data
     items = items_by_code(ln["item"] for ln in body.get("lines", []))
+    if TYPES[body["type"]].revalues:  # 成本调整单: item, warehouse, value as typed
+        data["lines"] = [
+            {**ln, "item_name": items[ln["item"]].name if ln["item"] in items else ""}
+            for ln in body["lines"]
+        ]
+        return data
     lines = []
     for ln, price, tax in zip(
         body.get("lines", []),
@@ -234,6 +245,9 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
     if t.kind == "price":
         ctx.update(price_entry.context(data))
         return render(request, "web/documents/entry_prices.html", ctx, status=status)
+    if t.revalues:
+        ctx.update(revalue_entry.context(data))
+        return render(request, "web/documents/entry_revalue.html", ctx, status=status)
     return render(request, "web/documents/entry.html", ctx, status=status)
 
 

@@ -41,6 +41,7 @@ from .decorators import forbidden, page
 from .errors import error_message
 from .params import category_choice, category_ids
 from .tracking_entry import item_form_tracking
+from .views_stock_limits import limits_rows
 
 ITEM_KEYS = (
     "code",
@@ -270,7 +271,13 @@ def item_edit(request, code):
     return render(
         request,
         "web/admin/item_form.html",
-        {"new": False, "v": values, "units": _form_units(rows), **_form_choices()},
+        {
+            "new": False,
+            "v": values,
+            "units": _form_units(rows),
+            "limits": limits_rows(request.user, code),
+            **_form_choices(),
+        },
     )
 
 

@@ -39,11 +39,13 @@ def recipe_of(doc_type: str) -> Recipe:
 
 
 def stock_keys(doc, lines) -> set:
+    keys = recipe_of(doc.type).keys
+    if keys is not None:
+        return keys(doc, lines)
     keys = {(ln.item_id, doc.warehouse_id) for ln in lines}
     if TYPES[doc.type].to_warehouse:
         keys |= {(ln.item_id, doc.to_warehouse_id) for ln in lines}
-    more = recipe_of(doc.type).keys
-    return keys | more(doc, lines) if more else keys
+    return keys
 
 
 def stock_specs(doc, lines, balances, source_moves) -> list[MoveSpec]:

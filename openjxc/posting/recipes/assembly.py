@@ -41,7 +41,9 @@ def _components(doc, lines=None) -> dict:
 
 
 def _keys(doc, lines) -> set:
-    return {(c.item_id, doc.warehouse_id) for cs in _components(doc, lines).values() for c in cs}
+    """The lines' items and their components, all in the document's warehouse."""
+    components = {c.item_id for cs in _components(doc, lines).values() for c in cs}
+    return {(i, doc.warehouse_id) for i in components | {ln.item_id for ln in lines}}
 
 
 def _fee_shares(doc, line_id) -> int:

@@ -15,6 +15,10 @@ from openjxc.ledger.rows import OpenItemLine, VoucherLine
 @dataclass(frozen=True)
 class Recipe:
     moves: Callable | None = None  # (doc, line, source move id, balances) -> [MoveSpec]
+    # (doc, lines) -> all the item × warehouse keys its moves touch, locked before the moves are
+    # asked for, when they are not simply its lines' items in the document's warehouse (and
+    # to_warehouse): a transfer in transit, its receipts, an assembly's components
+    keys: Callable | None = None
     voucher: Callable | None = None  # (doc, move values) -> [VoucherLine]
     open_item: Callable | None = None  # doc -> the OpenItemLine that raises its open item
     counter: str | None = None  # account a change in its stock value is booked against (1405)
@@ -23,9 +27,6 @@ class Recipe:
     reservation: str | None = None  # an order: the balance column it holds (reserved / on_order)
     checks_credit: bool = False  # an order checked against the customer's credit limit
     money: tuple | None = None  # a money document: (open-item kind, sign, debit, credit account)
-    # the item × warehouse keys it moves besides its lines' items (an assembly's components):
-    # (doc, lines) -> set of (item id, warehouse id), locked before the moves are asked for
-    keys: Callable | None = None
     # what approving and cancelling change outside the ledgers (a 调价单: prices), in the same
     # transaction: apply(doc, lines, user), undo(doc, user, reason)
     apply: Callable | None = None
