@@ -98,7 +98,7 @@ def test_in_transit_counts_as_coming_and_limits_are_per_warehouse(api, user):
         (r["warehouse"], r["in_transit"], r["projected"], r["suggested_qty"]) for r in rows
     ] == [("WH2", "6", "6", "9")]
     assert api.get("/reports/reorder?warehouse=WH1").json()["items"] == []  # no limit at WH1
-    limits = api.get("/items/A001/stock-limits").json()
+    limits = api.get("/items/A001/stock-limits").json()["items"]
     assert [(x["warehouse"], x["min_qty"], x["max_qty"]) for x in limits] == [
         ("WH1", None, None),
         ("WH2", "10", "15"),

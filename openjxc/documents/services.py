@@ -9,7 +9,7 @@ from openjxc.catalog.models import Item
 from openjxc.catalog.pricing import default_sale_price, unit_list_price
 from openjxc.catalog.units import base_qty, unit_factor
 from openjxc.core.errors import DomainError, not_found
-from openjxc.core.numbers import QTY_SCALE, parse_decimal, to_fen
+from openjxc.core.numbers import QTY_SCALE, parse_decimal
 from openjxc.core.services import next_number
 from openjxc.core.validation import text_field
 from openjxc.inventory.models import Warehouse
@@ -29,6 +29,7 @@ from .due import due_date
 from .expense_lines import resolve_expense, write_expense_lines
 from .fingerprint import body_fingerprint, document_fingerprint
 from .models import Document, DocumentLine
+from .money_fields import resolve_money
 from .opening import opening_date, resolve_open_item
 from .price_lines import resolve_price_lines
 from .rules import (
@@ -94,7 +95,7 @@ def _resolve(data: dict, doc_type: str | None = None, check_remaining: bool = Tr
         out["due_date"] = _collect(errors, due_date, t, out["partner"], day, data.get("due_date"))
     if t.kind == "money":
         _raise_all(errors)
-        return _resolve_money(t, data, out)
+        return resolve_money(t, data, out)
     if t.kind == "expense_lines":
         code = data.get("account")
         account = _collect(errors, money_accounts.resolve, code) if code else None
@@ -326,45 +327,6 @@ def _source_line_bodies(source: Document) -> list[dict]:
                 "source_line": ln.id,
             }
         )
-    return out
-
-
-def _resolve_money(t, data: dict, out: dict) -> dict:
-    """receipt / payment / refund / supplier_refund: an amount, a money account, allocations."""
-    out["amount"] = to_fen(parse_decimal(data.get("amount"), "amount", 2))
-    if out["amount"] <= 0:
-        raise DomainError(
-            "invalid", "amount must be positive", {"field": "amount"}, kind="positive"
-        )
-    out["account"] = money_accounts.resolve(data.get("account") or "1002")
-    allocations = data.get("allocations") or []
-    if not isinstance(allocations, list):
-        raise DomainError("invalid", "allocations must be a list", {"field": "allocations"})
-    plan = []
-    for i, a in enumerate(allocations):
-        if not isinstance(a, dict) or not a.get("document"):
-            raise DomainError(
-                "invalid", f"allocations[{i}] needs a document", {"field": f"allocations[{i}]"}
-            )
-        amount = to_fen(parse_decimal(a.get("amount"), f"allocations[{i}].amount", 2))
-        if amount <= 0:
-            raise DomainError(
-                "invalid",
-                f"allocations[{i}].amount must be positive",
-                {"field": f"allocations[{i}]"},
-            )
-        if not Document.objects.filter(number=a["document"]).exists():
-            raise not_found("document", a["document"])
-        plan.append({"document": a["document"], "amount": amount})
-    if sum(a["amount"] for a in plan) > out["amount"]:
-        raise DomainError(
-            "invalid",
-            "allocations exceed the amount",
-            {"field": "allocations"},
-            kind="allocations_exceed",
-        )
-    out["allocation_plan"] = {"allocations": plan, "auto": bool(data.get("auto_allocate"))}
-    out["lines"] = []
     return out
 
 

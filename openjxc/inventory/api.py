@@ -182,10 +182,14 @@ class StockLimitOut(Output):
     max_qty: str | None
 
 
-@router.get("/items/{code}/stock-limits", response=typed(list[StockLimitOut]), tags=["master data"])
+class StockLimitList(Output):
+    items: list[StockLimitOut]
+
+
+@router.get("/items/{code}/stock-limits", response=typed(StockLimitList), tags=["master data"])
 def stock_limits(request, code: str):
     """The item's reorder limits (补货) in every warehouse the user may use; null: none set."""
-    return limits.item_limits(request.user, code)
+    return {"items": limits.item_limits(request.user, code)}
 
 
 @router.put(
