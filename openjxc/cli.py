@@ -479,6 +479,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--from", dest="from_file", required=True, help="backup file (.sqlite3 or .json.gz)"
     )
     p.set_defaults(func=cmd_restore)
+    from openjxc.cli_exit import add_commands
+
+    add_commands(sub, _common)  # export, import, audit verify
     return parser
 
 

@@ -16,6 +16,7 @@ from openjxc.posting.api import router as posting_router
 from openjxc.posting.opening_api import router as opening_router
 from openjxc.posting.voucher_api import router as voucher_router
 from openjxc.reports.api import router as reports_router
+from openjxc.reports.exit_api import router as exit_router
 from openjxc.reports.funds_api import router as funds_router
 from openjxc.reports.journal_api import router as journal_router
 from openjxc.reports.statements_api import router as statements_router
@@ -41,6 +42,7 @@ for r in (
     journal_router,
     statements_router,
     audit_router,
+    exit_router,
 ):
     api.add_router("/", r)
 
