@@ -44,6 +44,7 @@ MATRIX = {
     "edit_export_mapping": (Y, N, N, N, Y, Y),  # the money area, seeing cost
     "create_manual_voucher": (Y, N, N, N, Y, Y),  # 记账凭证: the money area
     "add_account": (Y, N, N, N, Y, Y),
+    "archive_books": (N, N, N, N, N, Y),  # 停用系统: the administrator
 }
 
 
@@ -106,6 +107,8 @@ PAGES = {
     "/documents/manual_voucher/": MATRIX["create_manual_voucher"],
     "/vouchers/new/": MATRIX["create_manual_voucher"],
     "/accounts/": MATRIX["add_account"],
+    "/system/archive/": MATRIX["archive_books"],
+    "/system/exports/workbook/": MATRIX["archive_books"],
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -179,6 +182,7 @@ PAGE_POSTS = {
         },
     ),
     "add_account": lambda b: ("/accounts/", {"code": "560230", "name": "折旧费", "parent": "5602"}),
+    "archive_books": lambda b: ("/system/archive/confirm/", {"reason": "停用", "confirm": "1"}),
     "create_price_adjustment": lambda b: (
         "/documents/price_adjustment/new/",
         {"date": "2026-04-05", "line_item": "A001", "line_price": "9", "action": "save"},
@@ -270,4 +274,8 @@ ENDPOINTS = {
     "/journal/export?period=2026-03&format=yonyou": MATRIX["edit_export_mapping"],
     "/journal/export-mapping?format=kingdee": MATRIX["edit_export_mapping"],
     "/vouchers": MATRIX["create_manual_voucher"],
+    "/audit/verify": MATRIX["read_audit"],
+    "/system/archive": MATRIX["archive_books"],
+    "/export": MATRIX["archive_books"],  # the full export as a zip
+    "/export/workbook": MATRIX["archive_books"],
 }

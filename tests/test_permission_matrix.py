@@ -137,6 +137,8 @@ def run(api: As, action: str, books: dict):
     if action == "create_price_adjustment":
         body = {"type": "price_adjustment", "date": "2026-04-05"}
         return api.post("/documents", {**body, "lines": [{"item": "A001", "price": "9"}]})
+    if action == "archive_books":
+        return api.post("/system/archive", {"reason": "停用"})
     raise AssertionError(action)
 
 
@@ -336,6 +338,8 @@ def test_no_response_carries_cost_without_view_cost(client, priced_books):
         "/reports/income-statement?period=2026-03",
         "/reports/balance-sheet?period=2026-03",
         "/backups",
+        "/export",  # every value of the books, cost included
+        "/export/workbook",
         "/opening/check",
         "/opening/accounts",
         "/journal?period=2026-03&account=2221&document={approved}",

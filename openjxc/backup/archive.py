@@ -24,7 +24,7 @@ from openjxc.core.errors import DomainError
 from openjxc.core.models import Setting
 from openjxc.core.services import set_setting
 from openjxc.users.models import ApiToken
-from openjxc.users.services import MANAGE_BACKUP, MANAGE_USERS, require
+from openjxc.users.services import MANAGE_BACKUP, MANAGE_USERS, VIEW_COST, require
 
 from .export import MANIFEST, verify_export, write_export
 from .files import BackupError
@@ -63,8 +63,10 @@ def exports_dir() -> Path:
 
 
 def new_export(user, reason: str = "export") -> dict:
-    """An export into the data folder's exports/ (its id names the folder), audited."""
+    """An export into the data folder's exports/ (its id names the folder), audited. Every value
+    is in it, cost included: an administrator who sees cost."""
     require(user, MANAGE_BACKUP)
+    require(user, VIEW_COST)
     export_id = f"{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
     folder = exports_dir() / export_id
     try:

@@ -252,6 +252,9 @@ def clear_tables() -> None:
     tables = [m._meta.db_table for m in exported_models()]
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
+            # TRUNCATE refuses while deferred key checks of this transaction are pending
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
             cur.execute(
                 "TRUNCATE " + ", ".join(connection.ops.quote_name(t) for t in tables) + " CASCADE"
             )

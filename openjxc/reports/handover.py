@@ -19,7 +19,7 @@ from openjxc.inventory.models import Warehouse
 from openjxc.inventory.selectors import stock_rows
 from openjxc.ledger.models import OpenItem
 from openjxc.partners.models import Partner
-from openjxc.users.services import MANAGE_BACKUP, require
+from openjxc.users.services import MANAGE_BACKUP, VIEW_COST, require
 
 from .excel import XLSX
 
@@ -154,6 +154,7 @@ def _stock() -> tuple:
 def handover_workbook(user) -> bytes:
     """The workbook (values at cost: an administrator's, who sees everything)."""
     require(user, MANAGE_BACKUP)
+    require(user, VIEW_COST)
     wb = Workbook()
     wb.remove(wb.active)
     sheets = [
