@@ -16,10 +16,12 @@ cannot be reached). All but `http` run in this process; `http` runs a real `jxc 
   imports  the Excel import of 10,000 items × 3 units and 5,000 customers (bench/imports.py)
   statements  利润表, 资产负债表, 科目余额表 over a year of 1,000,000 journal lines, with the
            monthly closes (结转损益) (bench/statements.py)
+  exit     jxc export of the close benchmark's 1,000,000 moves, then jxc import of it into a new
+           SQLite data folder (bench/exitpath.py)
 
 Prints one JSON document on stdout; progress goes to stderr. Results: docs/benchmarks.md.
 
-  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories,statements]
+  .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories,statements,exit]
                             [--backends sqlite,pg] [--runs N] [--profile DIR] [--no-breakdown]
                             [--size postgresql.cancel_moves=20000]
 
@@ -37,7 +39,18 @@ import sys
 import tempfile
 import time
 
-from . import approve, cancel, categories, close, http, imports, orders, statements, stock
+from . import (
+    approve,
+    cancel,
+    categories,
+    close,
+    exitpath,
+    http,
+    imports,
+    orders,
+    statements,
+    stock,
+)
 from .books import Books, django_setup, pg_admin, pg_admin_url, pg_reachable
 from .config import BACKENDS, BENCHMARKS, FULL, PG_DB, QUICK, TARGETS, log
 from .machine import git_state, loadavg, machine_info
@@ -51,6 +64,7 @@ RUNNERS = {
     "imports": imports.bench_imports,
     "categories": categories.bench_categories,
     "statements": statements.bench_statements,
+    "exit": exitpath.bench_exit,
 }
 NOTES = [
     "approve: drafts are cloned from one draft made by create_draft (not timed); "
@@ -92,6 +106,11 @@ NOTES = [
     "server; runs alternate 1 and 20 clients, docs_per_s is the median over --runs runs, "
     "latencies are pooled over the runs; errors count every response that is not 200; "
     "server_cpu_ms_per_request is the CPU of the jxc serve processes (not PostgreSQL's).",
+    "exit: the close benchmark's generator (moves, documents, one voucher per document); "
+    "export_s times backup.archive.export_books (CSV per table + manifest, in this process); "
+    "import_into_sqlite_s times a `jxc import` subprocess into a new SQLite data folder "
+    "(process start, migrate, load, row counts, reconcile, digest); on PostgreSQL the export "
+    "is PostgreSQL's and the import still goes into SQLite.",
     "imports: the two .xlsx files (template headers; items with 单位2/单位3, barcodes and a "
     "category, customers with every field and a price level) are generated per run, not timed; "
     "timed is import_items then import_partners with commit=True, each parse + check + write "

@@ -16,6 +16,7 @@ BENCHMARKS = (
     "imports",
     "categories",
     "statements",
+    "exit",
 )
 BACKENDS = ("sqlite", "pg")
 TARGETS = {
@@ -34,6 +35,9 @@ TARGETS = {
     # the Excel import of 10,000 items × 3 units and 5,000 customers (issue 11), parse + check +
     # write, seconds; the target is SQLite's
     "import_s": 30.0,
+    # issue 14: jxc export and jxc import of a book of 1,000,000 moves, seconds each (SQLite)
+    "exit_export_s": 60.0,
+    "exit_import_s": 60.0,
     # approvals through `jxc serve`, by number of concurrent clients (issue 10)
     "http_approve_docs_per_s": {
         "sqlite": {"1": 250, "20": 400},

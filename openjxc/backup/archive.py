@@ -189,5 +189,6 @@ def unarchive(user, reason: str) -> dict:
         get_user_model().objects.filter(username__in=names).update(is_active=True)
         Setting.objects.filter(key=ARCHIVED).delete()
         result = {"archived": False, "users_reactivated": names}
+        state.pop("at_local", None)  # a display of "at", not what was recorded
         record(user, "unarchive", "system", "books", reason=text, before=state, after=result)
     return result

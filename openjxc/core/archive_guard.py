@@ -3,10 +3,11 @@
 can be forgotten. Reads, reports and exports (GET) go on. Logging in and out, choosing the
 language and the way back (unarchive) stay open."""
 
+import datetime as dt
 import json
 
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .services import get_setting
 
@@ -29,9 +30,15 @@ def archive_state() -> dict | None:
     if not raw:
         return None
     try:
-        return json.loads(raw)
+        state = json.loads(raw)
     except ValueError:
         return {"reason": raw}
+    try:  # what a reader sees: local time (settings.TIME_ZONE), to the minute
+        at = timezone.localtime(dt.datetime.fromisoformat(state["at"]))
+        state["at_local"] = at.strftime("%Y-%m-%d %H:%M")
+    except (KeyError, TypeError, ValueError):
+        state["at_local"] = state.get("at", "")
+    return state
 
 
 class ReadOnlyArchive:
