@@ -98,21 +98,22 @@ def _formatter(field):
     return str
 
 
-def _rows(model, cur):
-    """The table's rows in id order as lists of canonical text, fetched in batches."""
+def _rows(model):
+    """The table's rows in id order as lists of canonical text, fetched in batches (a named,
+    server-side cursor on PostgreSQL, held by the caller's transaction)."""
     fields = _columns(model)
     fmts = [_formatter(f) for f in fields]
     cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     pk = connection.ops.quote_name(model._meta.pk.column)
-    cur.execute(
-        f"SELECT {cols} FROM {connection.ops.quote_name(model._meta.db_table)} ORDER BY {pk}"
-    )
-    while batch := cur.fetchmany(BATCH):
-        for row in batch:
-            yield [NULL if v is None else f(v) for f, v in zip(fmts, row, strict=True)]
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.chunked_cursor() as cur:
+        cur.execute(f"SELECT {cols} FROM {table} ORDER BY {pk}")
+        while batch := cur.fetchmany(BATCH):
+            for row in batch:
+                yield [NULL if v is None else f(v) for f, v in zip(fmts, row, strict=True)]
 
 
-def _digest_update(h, table: str, row: list) -> None:
+def _digest_update(h, row: list) -> None:
     h.update(("\x1f".join(row) + "\n").encode())
 
 
@@ -121,10 +122,9 @@ def books_digest() -> str:
     consistent snapshot."""
     by_table = {m._meta.db_table: m for m in exported_models()}
     digested = {t: hashlib.sha256() for t in DIGEST_TABLES}
-    with connection.cursor() as cur:
-        for table, h in digested.items():
-            for row in _rows(by_table[table], cur):
-                _digest_update(h, table, row)
+    for table, h in digested.items():
+        for row in _rows(by_table[table]):
+            _digest_update(h, row)
     return _combine(digested)
 
 
@@ -140,30 +140,29 @@ def applied_migrations() -> dict:
 
 def write_export(folder: Path, progress=None) -> dict:
     """Write every table as CSV and the manifest into `folder` (new or empty); the caller holds a
-    consistent read of the books. progress(table, done, total) is called after each table."""
+    consistent read of the books (on PostgreSQL a transaction: the cursors are server-side). progress(table, done, total) is called after each table."""
     folder.mkdir(parents=True, exist_ok=True)
     if any(folder.iterdir()):
         raise BackupError(f"{folder} is not empty: export into a new folder")
     models = exported_models()
     tables: dict = {}
     digested = {t: hashlib.sha256() for t in DIGEST_TABLES}
-    with connection.cursor() as cur:
-        for n, model in enumerate(models, 1):
-            table = model._meta.db_table
-            path = folder / f"{table}.csv"
-            count = 0
-            h = digested.get(table)
-            with open(path, "w", encoding="utf-8", newline="") as f:
-                out = csv.writer(f, lineterminator="\n")
-                out.writerow([c.column for c in _columns(model)])
-                for row in _rows(model, cur):
-                    out.writerow(row)
-                    if h is not None:
-                        _digest_update(h, table, row)
-                    count += 1
-            tables[table] = {"file": path.name, "rows": count, "sha256": sha256_file(path)}
-            if progress:
-                progress(table, n, len(models))
+    for n, model in enumerate(models, 1):
+        table = model._meta.db_table
+        path = folder / f"{table}.csv"
+        count = 0
+        h = digested.get(table)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            out = csv.writer(f, lineterminator="\n")
+            out.writerow([c.column for c in _columns(model)])
+            for row in _rows(model):
+                out.writerow(row)
+                if h is not None:
+                    _digest_update(h, row)
+                count += 1
+        tables[table] = {"file": path.name, "rows": count, "sha256": sha256_file(path)}
+        if progress:
+            progress(table, n, len(models))
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
