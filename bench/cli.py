@@ -110,7 +110,9 @@ NOTES = [
     "export_s times backup.archive.export_books (CSV per table + manifest, in this process); "
     "import_into_sqlite_s times a `jxc import` subprocess into a new SQLite data folder "
     "(process start, migrate, load, row counts, reconcile, digest); on PostgreSQL the export "
-    "is PostgreSQL's and the import still goes into SQLite.",
+    "is PostgreSQL's and the import still goes into SQLite. export_cpu_s / import_cpu_s are "
+    "the CPU seconds of each (the import's of its subprocess): on a shared machine they show "
+    "what the wall-clock figures would be alone.",
     "imports: the two .xlsx files (template headers; items with 单位2/单位3, barcodes and a "
     "category, customers with every field and a price level) are generated per run, not timed; "
     "timed is import_items then import_partners with commit=True, each parse + check + write "

@@ -3,6 +3,7 @@
 it: migrate, load, reconcile, digest), each timed; target 60 s each on SQLite."""
 
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -30,13 +31,14 @@ def bench_exit(args, books: Books, size: dict, out: dict) -> None:
     moves = scalar("SELECT COUNT(*) FROM inventory_stockmove")
     log(f"{books.backend} exit: generated {moves} moves in {gen_s:.1f}s")
     folder = Path(books.tmp) / f"exit-export-{books.backend}"
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     manifest = export_books(folder)
-    export_s = time.perf_counter() - t1
+    export_s, export_cpu_s = time.perf_counter() - t1, time.process_time() - c1
     rows = sum(t["rows"] for t in manifest["tables"].values())
     log(f"{books.backend} exit: export {rows} rows in {export_s:.1f}s")
     target = Path(books.tmp) / f"exit-imported-{books.backend}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENJXC_", "DJANGO_SET"))}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t2 = time.perf_counter()
     proc = subprocess.run(
         [
@@ -56,6 +58,8 @@ def bench_exit(args, books: Books, size: dict, out: dict) -> None:
         timeout=1800,
     )
     import_s = time.perf_counter() - t2
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    import_cpu_s = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if proc.returncode != 0:
         raise RuntimeError(f"jxc import failed: {proc.stderr.strip()[-500:]}")
     log(f"{books.backend} exit: import into SQLite in {import_s:.1f}s")
@@ -68,6 +72,9 @@ def bench_exit(args, books: Books, size: dict, out: dict) -> None:
         "generate_s": round(gen_s, 1),
         "export_s": round(export_s, 2),
         "import_into_sqlite_s": round(import_s, 2),
+        # CPU seconds: what the run costs whatever else the machine was doing
+        "export_cpu_s": round(export_cpu_s, 2),
+        "import_cpu_s": round(import_cpu_s, 2),
         "digest_equal": manifest["digest"] in proc.stdout,
         "targets": {"export_s": TARGET_S, "import_s": TARGET_S},
     }

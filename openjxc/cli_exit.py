@@ -141,8 +141,9 @@ def _load(source: Path, manifest: dict) -> dict:
     from django.db.migrations.executor import MigrationExecutor
 
     from openjxc.audit.services import record
-    from openjxc.backup.export import books_digest, clear_tables, load_export
+    from openjxc.backup.export import books_digest
     from openjxc.backup.files import BackupError
+    from openjxc.backup.load import clear_tables, fast_load, load_export
     from openjxc.cli import _verify_restored
 
     executor = MigrationExecutor(connection)
@@ -164,7 +165,7 @@ def _load(source: Path, manifest: dict) -> dict:
             )
         ]
     executor.migrate(targets)
-    with transaction.atomic():  # the rows and their proof stand or fall together
+    with fast_load(), transaction.atomic():  # the rows and their proof stand or fall together
         clear_tables()
         counts = load_export(source, manifest)
         _verify_restored()

@@ -17,13 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openjxc.backup.archive import export_books
-from openjxc.backup.export import (
-    books_digest,
-    clear_tables,
-    load_export,
-    verify_export,
-)
+from openjxc.backup.export import books_digest, verify_export
 from openjxc.backup.files import BackupError
+from openjxc.backup.load import clear_tables, load_export
 from openjxc.closing.checks import reconcile
 from openjxc.closing.services import close
 from openjxc.core.errors import DomainError
