@@ -63,7 +63,7 @@ def audit_verify(request):
     return verify()
 
 
-@router.get("/export")
+@router.get("/export", response=typed(Output))  # the body is the zip; errors are ErrorOut
 def export_zip(request):
     """The full export (one CSV per table + manifest.json) as a zip, for an administrator."""
     made = new_export(request.user)
@@ -75,7 +75,7 @@ def export_zip(request):
     )
 
 
-@router.get("/export/workbook")
+@router.get("/export/workbook", response=typed(Output))  # the body is the xlsx
 def export_workbook(request):
     """Master data, open items and stock as one Excel workbook (交接工作簿)."""
     response = HttpResponse(handover_workbook(request.user), content_type=CONTENT_TYPE)
