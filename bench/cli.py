@@ -27,11 +27,13 @@ cannot be reached). All but `http` run in this process; `http` runs a real `jxc 
            components (bench/requirements.py)
   reorder  the 补货建议 report over 10,000 items with limits and 1,000,000 moves, and the
            purchase orders drafted from it (bench/reorder.py)
+  exit     jxc export of the close benchmark's 1,000,000 moves, then jxc import of it into a new
+           SQLite data folder (bench/exitpath.py)
 
 Prints one JSON document on stdout; progress goes to stderr. Results: docs/benchmarks.md.
 
   .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories,statements,
-                            count_approve,fifo,monthly,backups,material_requirements,reorder]
+                            count_approve,fifo,monthly,backups,material_requirements,reorder,exit]
                             [--backends sqlite,pg] [--runs N] [--profile DIR] [--no-breakdown]
                             [--size postgresql.cancel_moves=20000]
 
@@ -57,6 +59,7 @@ from . import (
     close,
     costing,
     counts,
+    exitpath,
     http,
     imports,
     orders,
@@ -84,6 +87,7 @@ RUNNERS = {
     "backups": backups.bench_backups,
     "material_requirements": requirements.bench_requirements,
     "reorder": reorder.bench_reorder,
+    "exit": exitpath.bench_exit,
 }
 NOTES = [
     "backups: the close benchmark's generator (1,000,000 moves over 300 days, vouchers added); "
@@ -148,6 +152,13 @@ NOTES = [
     "with a limit on every item in its warehouse above anything it holds, so every item is "
     "listed; the report over the last 30 and 90 days of sales (medians of --runs), then one "
     "draft_orders for all of them (one supplier: orders of 1,000 lines, through create_draft).",
+    "exit: the close benchmark's generator (moves, documents, one voucher per document); "
+    "export_s times backup.archive.export_books (CSV per table + manifest, in this process); "
+    "import_into_sqlite_s times a `jxc import` subprocess into a new SQLite data folder "
+    "(process start, migrate, load, row counts, reconcile, digest); on PostgreSQL the export "
+    "is PostgreSQL's and the import still goes into SQLite. export_cpu_s / import_cpu_s are "
+    "the CPU seconds of each (the import's of its subprocess): on a shared machine they show "
+    "what the wall-clock figures would be alone.",
     "imports: the two .xlsx files (template headers; items with 单位2/单位3, barcodes and a "
     "category, customers with every field and a price level) are generated per run, not timed; "
     "timed is import_items then import_partners with commit=True, each parse + check + write "

@@ -22,6 +22,7 @@ BENCHMARKS = (
     "backups",
     "material_requirements",
     "reorder",
+    "exit",
 )
 BACKENDS = ("sqlite", "pg")
 TARGETS = {
@@ -50,6 +51,9 @@ TARGETS = {
     "import_s": 30.0,
     # issue 14: the PostgreSQL backup (pg_dump -Fc) of a book of 1,000,000 moves, seconds
     "backup_pg_dump_s": 30.0,
+    # issue 14: jxc export and jxc import of a book of 1,000,000 moves, seconds each (SQLite)
+    "exit_export_s": 60.0,
+    "exit_import_s": 60.0,
     # approvals through `jxc serve`, by number of concurrent clients (issue 10)
     "http_approve_docs_per_s": {
         "sqlite": {"1": 250, "20": 400},

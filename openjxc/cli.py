@@ -510,6 +510,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--reason", help="why the books are restored in place (audited)")
     p.set_defaults(func=cmd_restore)
+    from openjxc.cli_exit import add_commands
+
+    add_commands(sub, _common)  # export, import, audit verify
     return parser
 
 

@@ -20,6 +20,7 @@ from openjxc.posting.opening_api import router as opening_router
 from openjxc.posting.requirements_api import router as requirements_router
 from openjxc.posting.voucher_api import router as voucher_router
 from openjxc.reports.api import router as reports_router
+from openjxc.reports.exit_api import router as exit_router
 from openjxc.reports.funds_api import router as funds_router
 from openjxc.reports.journal_api import router as journal_router
 from openjxc.reports.reorder_api import router as reorder_router
@@ -51,6 +52,7 @@ for r in (
     reorder_router,
     statements_router,
     audit_router,
+    exit_router,
 ):
     api.add_router("/", r)
 

@@ -53,6 +53,7 @@ MATRIX = {
     "set_stock_limits": (Y, N, N, Y, N, Y),  # master data
     "draft_reorder_orders": (Y, Y, N, N, N, Y),  # purchase orders
     "receive_transfer": (Y, N, N, N, N, Y),  # stock area + approve_document
+    "archive_books": (N, N, N, N, N, Y),  # 停用系统: the administrator
 }
 
 
@@ -137,6 +138,8 @@ PAGES = {
     "/documents/assembly/": MATRIX["create_assembly"],
     "/documents/assembly/new/": MATRIX["create_assembly"],
     "/documents/disassembly/new/": MATRIX["create_disassembly"],
+    "/system/archive/": MATRIX["archive_books"],
+    "/system/exports/workbook/": MATRIX["archive_books"],
 }
 
 # a write through a page → the API action whose permission it needs (same expectation)
@@ -214,6 +217,7 @@ PAGE_POSTS = {
         },
     ),
     "add_account": lambda b: ("/accounts/", {"code": "560230", "name": "折旧费", "parent": "5602"}),
+    "archive_books": lambda b: ("/system/archive/confirm/", {"reason": "停用", "confirm": "1"}),
     "create_price_adjustment": lambda b: (
         "/documents/price_adjustment/new/",
         {"date": "2026-04-05", "line_item": "A001", "line_price": "9", "action": "save"},
@@ -317,4 +321,8 @@ ENDPOINTS = {
     "/reports/material-requirements?warehouse=WH1": ALL,
     "/reports/reorder": (Y, Y, N, Y, N, Y),
     "/items/A001/stock-limits": ALL,
+    "/audit/verify": MATRIX["read_audit"],
+    "/system/archive": MATRIX["archive_books"],
+    "/export": MATRIX["archive_books"],  # the full export as a zip
+    "/export/workbook": MATRIX["archive_books"],
 }

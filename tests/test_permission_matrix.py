@@ -179,6 +179,8 @@ def run(api: As, action: str, books: dict):
         return api.post("/reports/reorder/purchase-order", {})
     if action == "receive_transfer":
         return api.post(f"/documents/{books['transit']}/receive", {"date": "2026-04-05"})
+    if action == "archive_books":
+        return api.post("/system/archive", {"reason": "停用"})
     raise AssertionError(action)
 
 
@@ -382,6 +384,8 @@ def test_no_response_carries_cost_without_view_cost(client, priced_books):
         "/reports/income-statement?period=2026-03",
         "/reports/balance-sheet?period=2026-03",
         "/backups",
+        "/export",  # every value of the books, cost included
+        "/export/workbook",
         "/opening/check",
         "/opening/accounts",
         "/journal?period=2026-03&account=2221&document={approved}",

@@ -465,6 +465,14 @@ CODES: dict[str, ErrorCode] = {
         N_("Account %(account)s has sub-accounts: post to one of its sub-accounts."),
         _keys("account"),
     ),
+    "read_only_archive": ErrorCode(
+        409,
+        N_(
+            "The books are archived (停用系统) and read-only: nothing can be changed. Reports "
+            "and exports still work; an administrator can unarchive them."
+        ),
+    ),
+    "not_archived": ErrorCode(409, N_("The books are not archived.")),
     "restore_timeout": ErrorCode(
         409,
         N_("The restore takes too long for the browser: run jxc restore on the server instead."),

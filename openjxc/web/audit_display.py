@@ -47,6 +47,7 @@ OBJECTS = {
     "account_mapping": gettext_lazy("Account mapping of the voucher export"),
     "account": gettext_lazy("Account"),
     "stock_limit": gettext_lazy("Reorder limits"),
+    "system": gettext_lazy("System"),
 }
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
@@ -120,6 +121,13 @@ FIELDS = {
     "value": gettext_lazy("Value"),
     "token": gettext_lazy("Token"),
     "tokens_revoked": gettext_lazy("Tokens revoked"),
+    # 停用系统 (backup/archive.py) and the export
+    "rows": gettext_lazy("Rows"),
+    "archived": gettext_lazy("Archived"),
+    "export": gettext_lazy("Export"),
+    "users_deactivated": gettext_lazy("Users deactivated"),
+    "deactivated": gettext_lazy("Users deactivated"),
+    "users_reactivated": gettext_lazy("Users reactivated"),
     "company_name": gettext_lazy("Company name"),
     "company_address": gettext_lazy("Address"),
     "company_phone": gettext_lazy("Phone"),

@@ -130,6 +130,7 @@ MENU = [
             (_("Users and roles"), "users", {}, _perm(MANAGE_USERS)),
             (_("Audit log"), "audit", {}, _perm(VIEW_AUDIT)),
             (_("Backups"), "backups", {}, _perm(MANAGE_BACKUP)),
+            (_("Cancel the system"), "system_archive", {}, _perm(MANAGE_BACKUP)),
             (_("Settings"), "settings", {}, _perm(MANAGE_USERS)),
         ],
     ),

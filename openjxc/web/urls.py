@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("openjxc.web.urls_money")),
     path("", include("openjxc.web.urls_journal")),
     path("", include("openjxc.web.urls_accounting")),
+    path("", include("openjxc.web.urls_exit")),
 ]

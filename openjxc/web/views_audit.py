@@ -36,6 +36,9 @@ AUDIT_ACTIONS = {
     "share_statement": gettext_lazy("Share statement"),
     "revoke_share_link": gettext_lazy("Revoke share link"),
     "price": gettext_lazy("Price change"),
+    "export": gettext_lazy("Export data"),
+    "archive": gettext_lazy("Cancel the system"),
+    "unarchive": gettext_lazy("Unarchive"),
 }
 
 
