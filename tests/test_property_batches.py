@@ -4,14 +4,15 @@ against a plain reference model of the quantity per warehouse × batch.
 
 The model picks first-expiry-first-out exactly as the rule says (earliest expiry, then code),
 refuses what would take more than a batch or the warehouse holds (insufficient_stock), and
-refuses to cancel or reverse a document whose incoming quantities have left since. After every
+refuses to cancel a document whose incoming quantities a later one took (at any point of the
+timeline), or to reverse one whose incoming quantities have left since. After every
 step the stock per batch (the cache) equals the model, and `reconcile()` — which proves the
 batch cache equals the batch ledger and the batches add up to the stock ledger — is clean.
 Each example runs in a savepoint that is rolled back."""
 
 import pytest
 from django.db import transaction
-from hypothesis import event, given, note
+from hypothesis import event, example, given, note
 from hypothesis import strategies as st
 
 from openjxc.catalog.services import create_item
@@ -85,6 +86,19 @@ class Model:
             after[(wh, b)] = after.get((wh, b), 0) + q
         return all(v >= 0 for v in after.values())
 
+    def fits_without(self, number) -> bool:
+        """A cancel takes the document out of the timeline (all these are dated alike, so in
+        approval order): every running balance of the others must stay ≥ 0 at every step."""
+        run: dict = {}
+        for n, effect in self.live:
+            if n == number:
+                continue
+            for wh, b, q in effect:
+                run[(wh, b)] = run.get((wh, b), 0) + q
+                if run[(wh, b)] < 0:
+                    return False
+        return True
+
     def apply(self, effect) -> None:
         for wh, b, q in effect:
             self.qty[(wh, b)] = self.qty.get((wh, b), 0) + q
@@ -127,6 +141,12 @@ def _expect(model, kind, wh, batch, n):
 
 @property_settings(40)
 @given(ops=st.lists(steps, min_size=1, max_size=18))
+# found by the search: cancelling WH2's first receipt leaves the delivery after it short
+@example(
+    ops=[("receive", "WH1", "B1", 1)] * 4
+    + [("receive", "WH2", "B1", 1), ("deliver", "WH2", "", 1), ("receive", "WH2", "B1", 1)]
+    + [("cancel", "", "", 11)]
+)
 def test_stock_per_batch_matches_a_reference_model(books, ops):
     with transaction.atomic():
         try:
@@ -138,7 +158,9 @@ def test_stock_per_batch_matches_a_reference_model(books, ops):
                         continue
                     number, effect = model.live[n % len(model.live)]
                     back = [(w, b, -q) for w, b, q in effect]
-                    code = None if model.fits(back) else "insufficient_stock"
+                    # a red-letter reversal is appended at the end: only the result counts
+                    fits = model.fits_without(number) if kind == "cancel" else model.fits(back)
+                    code = None if fits else "insufficient_stock"
                     try:
                         with transaction.atomic():
                             if kind == "cancel":

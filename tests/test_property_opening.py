@@ -39,7 +39,7 @@ from tests.property_settings import property_settings
 GO_LIVE = dt.date(2026, 1, 1)
 CUSTOMERS, SUPPLIERS = ("C001", "C002"), ("S001",)
 OPENING_WRITES = ("stock", "receivable", "payable", "accounts", "balance", "cancel")
-TYPED = ("1001", "1002", "1601", "1602", "2001", "2241", "3001", "3104")
+TYPED = ("1001", "1002", "1601", "1602", "2001", "2241", "3001", "310401")
 
 
 def fen(amount: Decimal) -> int:
