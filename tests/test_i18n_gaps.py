@@ -98,7 +98,7 @@ def test_jxc_serve_gives_gunicorn_the_generous_limits_and_the_worker(monkeypatch
 
 
 def test_the_backups_page_names_the_format_in_chinese(admin_client, backups_in_tmp):
-    # given a backup of the books (SQLite: the database file; PostgreSQL: the full export)
+    # given a backup of the books (SQLite: the database file; PostgreSQL: a pg_dump file)
     take_backup("manual (web)", None)
     # when the administrator opens the backups page and the restore page
     html = admin_client.get("/backups/").content.decode()
@@ -107,7 +107,7 @@ def test_the_backups_page_names_the_format_in_chinese(admin_client, backups_in_t
     # then the format is named in Chinese, never the manifest's code
     code, name = ("sqlite", "SQLite 数据库文件")
     if connection.vendor == "postgresql":
-        code, name = ("json", "完整导出（压缩的 JSON）")
+        code, name = ("pg_dump", "PostgreSQL 备份文件（pg_dump）")
     for page in (html, restore):
         assert name in page
         assert f">{code}<" not in page and f"· {code}</p>" not in page

@@ -68,6 +68,13 @@ def restore_to_folder(user, backup_id: str, target: str, timeout: int = 600) -> 
     (which reconciles the result) and return what happened. The running books are untouched."""
     require(user, MANAGE_BACKUP)
     manifest, path = find_backup(backup_id)
+    if manifest.get("format") == "pg_dump":  # pg_restore needs a database, not a folder
+        raise DomainError(
+            "invalid",
+            "a pg_dump backup restores into a PostgreSQL database or in place",
+            {"field": "backup"},
+            kind="pg_dump_folder",
+        )
     folder = _check_target(target)
     try:
         verify_file(path)

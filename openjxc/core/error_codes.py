@@ -555,6 +555,10 @@ INVALID_KINDS = {
     "same_as_base": N_("%(field)s: an alternate unit must differ from the base unit."),
     "twice": N_("%(field)s is given twice."),
     "same_account": N_("%(field)s must differ from the account the money comes from."),
+    "pg_dump_folder": N_(
+        "A PostgreSQL backup (pg_dump) is restored into a new PostgreSQL database "
+        "(jxc restore --database-url) or in place, not into a data folder."
+    ),
 }
 
 
