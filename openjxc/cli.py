@@ -127,14 +127,22 @@ def cmd_reconcile(args) -> int:
     _setup(args)
     from openjxc.closing.checks import reconcile
 
+    if args.confirm_closed and not args.fix:
+        print("error: --confirm-closed goes with --fix", file=sys.stderr)
+        return 2
     if args.fix:
-        from openjxc.closing.fix import fix_caches
+        from openjxc.closing.fix import fix_books
 
-        changes = fix_caches()
-        for line in changes:
-            print(f"fixed: {line}")
-        if not changes:
-            print("nothing to fix: every cache equals its ledger")
+        fixed = fix_books(confirm_closed=args.confirm_closed)
+        for line in fixed["changes"]:
+            print(f"已修复 fixed: {line}")
+        if not fixed["changes"]:
+            print("无需修复 nothing to fix: everything derivable equals its ledger")
+        for p in fixed["proposals"] if not fixed["confirmed"] else ():
+            print(f"建议 proposed: [{p['check']}] {p['message']}")
+        if fixed["proposals"] and not fixed["confirmed"]:
+            print("以上更正分录未记账；确认后运行 jxc reconcile --fix --confirm-closed")
+            print("(the proposed entries were not made: run jxc reconcile --fix --confirm-closed)")
 
     result = reconcile()
     if args.json:
@@ -458,7 +466,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fix",
         action="store_true",
-        help="re-settle caches from the ledgers (never a closed period)",
+        help="修复: append what is derivable (missing re-statements and vouchers of open periods), "
+        "re-settle caches and snapshots; problems inside a closed period are only proposed as a "
+        "correcting entry dated on the first open day",
+    )
+    p.add_argument(
+        "--confirm-closed",
+        action="store_true",
+        help="确认: with --fix, also make the proposed correcting entries for closed periods",
     )
     p.set_defaults(func=cmd_reconcile)
     p = sub.add_parser("periods", help="list the accounting periods and their status")

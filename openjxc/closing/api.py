@@ -25,11 +25,13 @@ from openjxc.users.services import (
 
 from . import services
 from .checks import reconcile
+from .fix import fix_books
 from .schemas import (
     BackupOut,
     CloseCheckOut,
     ClosedOut,
     CycleOut,
+    FixedOut,
     PeriodOut,
     ReconcileOut,
     ReopenedOut,
@@ -52,6 +54,20 @@ def reconcile_view(request):
     (the problems quote stock values and balances)."""
     require_any(request.user, CLOSE, VIEW_AUDIT)
     return reconcile()
+
+
+class FixIn(Input):
+    confirm_closed: bool = False
+
+
+@router.post("/reconcile/fix", response=typed(FixedOut), tags=["checks"])
+def reconcile_fix(request, payload: FixIn):
+    """修复: append what is derivable (missing cost and count re-statements and vouchers of
+    approved documents in open periods), re-settle caches and snapshots; `proposals` are the
+    correcting entries for problems inside closed periods, made when `confirm_closed` is true.
+    Answers the reconcile afterwards with what was changed. For the administrator."""
+    fixed = fix_books(request.user, confirm_closed=payload.confirm_closed)
+    return {**reconcile(), **fixed}
 
 
 @router.get("/periods", response=typed(page_of(PeriodOut)))

@@ -1,0 +1,132 @@
+"""Cost and count re-statements that are due but missing (`reconcile`, `reconcile --fix`).
+
+Every back-dated change re-states the later moves of its timelines in the same transaction
+(inventory/costing.py). If one was lost — an adjustment row removed, books restored from a copy
+taken mid-way — the stock ledger no longer says what its own replay says. This replays every
+timeline of the open periods from the first open day (closed periods are proved by their
+digests instead) and compares: the check reports each move whose value or counted quantity
+differs; the repair appends the missing ADJUSTMENT rows with their cost-adjustment vouchers,
+exactly as a back-dated posting would have."""
+
+import datetime as dt
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from openjxc.core.numbers import fen_str, qty_str
+from openjxc.inventory.costing import Restatement
+from openjxc.inventory.services import add_to_cache, lock_balances
+from openjxc.ledger.services import closed_through
+from openjxc.posting import recipes  # noqa: F401  (registers the fallback costs the replay reads)
+from openjxc.posting.engine import post_adjustment_vouchers
+
+
+def _first_open_day() -> dt.date:
+    last = closed_through()
+    return last + dt.timedelta(days=1) if last else dt.date(1, 1, 1)
+
+
+def _replay(lock=None) -> Restatement:
+    """Replay every timeline with a move on or after the first open day; nothing is written."""
+    start = _first_open_day()
+    r = Restatement(cause_id=None, lock=lock)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT item_id, warehouse_id, MIN(date) FROM inventory_stockmove "
+            "WHERE kind = 0 AND date >= %s GROUP BY item_id, warehouse_id",
+            [start],
+        )
+        for item, wh, _day in cur.fetchall():
+            r.schedule((item, wh), (start, 0))
+    r.run()
+    return r
+
+
+def _names(ids) -> dict:
+    items = {i for i, _w in ids} or {0}
+    whs = {w for _i, w in ids} or {0}
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT id, code FROM catalog_item WHERE id IN ({','.join(['%s'] * len(items))})",
+            list(items),
+        )
+        item_codes = dict(cur.fetchall())
+        cur.execute(
+            f"SELECT id, code FROM inventory_warehouse WHERE id IN ({','.join(['%s'] * len(whs))})",
+            list(whs),
+        )
+        wh_codes = dict(cur.fetchall())
+    return {(i, w): (item_codes[i], wh_codes[w]) for i, w in ids}
+
+
+def _differences(r: Restatement) -> list[tuple]:
+    """(move id, date, item, warehouse, document number, quantity change, value change)."""
+    ids = sorted(mid for mid in r.delta.keys() | r.qty_delta.keys())
+    found = [
+        (mid, r.delta.get(mid, 0), r.qty_delta.get(mid, 0))
+        for mid in ids
+        if r.delta.get(mid, 0) or r.qty_delta.get(mid, 0)
+    ]
+    if not found:
+        return []
+    names = _names({(r.info[m][1], r.info[m][2]) for m, _d, _q in found})
+    docs = {r.info[m][3] for m, _d, _q in found}
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT id, number FROM documents_document WHERE id IN ({','.join(['%s'] * len(docs))})",
+            list(docs),
+        )
+        numbers = dict(cur.fetchall())
+    return [
+        (
+            mid,
+            r.info[mid][0],
+            *names[r.info[mid][1], r.info[mid][2]],
+            numbers[r.info[mid][3]],
+            dq,
+            d,
+        )
+        for mid, d, dq in found
+    ]
+
+
+def restatements_due() -> list[dict]:
+    """The check: each move of the open periods whose re-stated value or counted quantity is
+    missing from the stock ledger."""
+    return [
+        {
+            "check": "cost_restatement",
+            "document": number,
+            "item": item,
+            "warehouse": wh,
+            "message": _(
+                "%(document)s: %(item)s @ %(warehouse)s on %(date)s lacks a re-statement of "
+                "%(qty)s / %(value)s"
+            )
+            % {
+                "document": number,
+                "item": item,
+                "warehouse": wh,
+                "date": day,
+                "qty": qty_str(dq),
+                "value": fen_str(d),
+            },
+        }
+        for _mid, day, item, wh, number, dq, d in _differences(_replay())
+    ]
+
+
+def append_restatements() -> list[str]:
+    """The repair, inside the caller's transaction: append the missing ADJUSTMENT rows, their
+    cost-adjustment vouchers and the balance cache changes; returns what it appended."""
+    r = _replay(lock=lock_balances)
+    lines = _differences(r)
+    if not lines:
+        return []
+    cache, adjustments = r.write()
+    add_to_cache(cache)
+    post_adjustment_vouchers(adjustments, None)
+    return [
+        f"re-statement {number}: {item} @ {wh} {day}: {qty_str(dq)} / {fen_str(d)}"
+        for _mid, day, item, wh, number, dq, d in lines
+    ]
