@@ -77,8 +77,9 @@ def _resettle_caches(cur) -> list[str]:
 
 def fix_books(user=None, confirm_closed: bool = False) -> dict:
     """{"changes": what was appended or re-settled, "proposals": correcting entries for problems
-    inside closed periods, "confirmed": whether they were made (and listed in changes)}. user None is the
-    command line (the server's operator); else the administrator (who also restores backups)."""
+    inside closed periods, "confirmed": whether they were made (and listed in changes)}.
+    user None is the command line (the server's operator); else the administrator, who also
+    restores backups."""
     if user is not None:
         require(user, MANAGE_BACKUP)
     with transaction.atomic():
@@ -92,17 +93,17 @@ def fix_books(user=None, confirm_closed: bool = False) -> dict:
         with connection.cursor() as cur:
             changes += _resettle_caches(cur)
         changes += transfer_advances()  # books restored from before advances (预收 / 预付)
-        if changes:
-            made = [p["document"] for p in proposals] if confirm_closed else []
-            record(
-                user,
-                "reconcile_fix",
-                "books",
-                "caches",
-                after={"changes": changes, "proposals_made": made},
-            )
-    return {
-        "changes": changes,
-        "proposals": proposals,
-        "confirmed": bool(confirm_closed and closed),
-    }
+        confirmed = bool(confirm_closed and closed)
+        # audited even when nothing changed: who ran a repair, and what it proposed or made
+        record(
+            user,
+            "reconcile_fix",
+            "books",
+            "caches",
+            after={
+                "changes": changes,
+                "proposals": [f"{p['document']} {p['date']}: {p['entry']}" for p in proposals],
+                "confirmed": confirmed,
+            },
+        )
+    return {"changes": changes, "proposals": proposals, "confirmed": confirmed}

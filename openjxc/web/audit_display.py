@@ -24,7 +24,9 @@ from .views_users import PERMISSION_LABELS
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)")
 ROWS = re.compile(r"(\d+) rows")  # the object of an import entry
 # what `jxc reconcile --fix` changed, as closing/fix.py words it: "stock A001 @ WH1: …"
-FIXED = re.compile(r"(stock|account|open item|advance) (.*)", re.S)
+FIXED = re.compile(
+    r"(stock|account|open item|advance|batch|serial|voucher|re-statement|snapshots) (.*)", re.S
+)
 
 OBJECTS = {
     "document": gettext_lazy("Document"),
@@ -115,6 +117,8 @@ FIELDS = {
     "documents": gettext_lazy("Documents"),
     "codes": gettext_lazy("Code"),
     "changes": gettext_lazy("Changes"),
+    "proposals": gettext_lazy("Proposed corrections"),
+    "confirmed": gettext_lazy("Confirmed"),
     "verified": gettext_lazy("Verified"),
     "reason": gettext_lazy("Reason"),
     "link": gettext_lazy("Link"),
@@ -176,6 +180,11 @@ FIXED_KINDS = {
     "account": gettext_lazy("Account"),
     "open item": gettext_lazy("Open amount"),
     "advance": gettext_lazy("Moved to the advance account"),
+    "batch": gettext_lazy("Batch"),
+    "serial": gettext_lazy("Serial number"),
+    "voucher": gettext_lazy("Voucher appended"),
+    "re-statement": gettext_lazy("Re-statement appended"),
+    "snapshots": gettext_lazy("Snapshots of a closed period"),
 }
 
 

@@ -29,7 +29,7 @@ AUDIT_ACTIONS = {
     "delete": gettext_lazy("Delete"),
     "import": gettext_lazy("Import"),
     "setting": gettext_lazy("Setting"),
-    "reconcile_fix": gettext_lazy("Fix caches"),
+    "reconcile_fix": gettext_lazy("Repair the books"),
     "restore": gettext_lazy("Restore backup"),
     "reset_password": gettext_lazy("Reset password"),
     "revoke_token": gettext_lazy("Revoke token"),
