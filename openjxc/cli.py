@@ -115,9 +115,16 @@ def cmd_serve(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    """The django-tasks database worker on these books (backup verification)."""
+    """The django-tasks database worker on these books (backup verification). Verifications
+    lost before it started (never run, or their worker died mid-way) are queued again first."""
     _setup(args)
     from django.core.management import call_command
+
+    from openjxc.backup.verify import requeue_lost
+
+    lost = requeue_lost(worker_start=True)
+    if lost:
+        print(f"verification queued again: {', '.join(lost)}", flush=True)
 
     call_command("db_worker", interval=2, verbosity=0, reload=False, startup_delay=False)
     return 0

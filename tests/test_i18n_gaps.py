@@ -208,7 +208,7 @@ def _every_audited_action(user) -> None:
     # the books, settings, roles, users, share links
     with connection.cursor() as cur:  # a cache out of step with its ledger, for the fix
         cur.execute("UPDATE inventory_stockbalance SET qty = qty + 1")
-    fix_books(user)["changes"]
+    fix_books(user)
     admin.update_settings(
         user,
         {

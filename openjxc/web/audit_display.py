@@ -54,6 +54,7 @@ OBJECTS = {
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
     "settings": gettext_lazy("Settings"),
+    "verifications": gettext_lazy("Backup verifications"),
 }
 # Fields the error sentences do not name already (core/error_codes.py FIELD_LABELS).
 FIELDS = {
@@ -118,6 +119,7 @@ FIELDS = {
     "codes": gettext_lazy("Code"),
     "changes": gettext_lazy("Changes"),
     "proposals": gettext_lazy("Proposed corrections"),
+    "backups": gettext_lazy("Backups"),
     "confirmed": gettext_lazy("Confirmed"),
     "verified": gettext_lazy("Verified"),
     "reason": gettext_lazy("Reason"),

@@ -29,6 +29,7 @@ AUDIT_ACTIONS = {
     "delete": gettext_lazy("Delete"),
     "import": gettext_lazy("Import"),
     "setting": gettext_lazy("Setting"),
+    "requeue_verifications": gettext_lazy("Verify backups again"),
     "reconcile_fix": gettext_lazy("Repair the books"),
     "restore": gettext_lazy("Restore backup"),
     "reset_password": gettext_lazy("Reset password"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from openjxc.audit.services import record
 from openjxc.backup.restore import find_backup, restore_to_folder
 from openjxc.backup.services import (
     format_label,
@@ -19,7 +20,7 @@ from openjxc.backup.services import (
     reason_label,
     take_backup,
 )
-from openjxc.backup.verify import with_verification
+from openjxc.backup.verify import requeue_lost, with_verification
 from openjxc.closing.inplace import restore_in_place
 from openjxc.core.errors import DomainError
 from openjxc.users.services import (
@@ -58,7 +59,9 @@ def _backup_rows() -> list[dict]:
 
 @page(MANAGE_BACKUP)
 def backups(request):
-    return render(request, "web/settlement/backups.html", {"rows": _backup_rows()})
+    rows = _backup_rows()
+    pending = any(r["verified"] is None for r in rows)
+    return render(request, "web/settlement/backups.html", {"rows": rows, "pending": pending})
 
 
 @require_POST
@@ -66,6 +69,23 @@ def backups(request):
 def backup_take(request):
     manifest = take_backup("manual (web)", request.user)
     messages.success(request, _("Backup %(id)s taken.") % {"id": manifest["id"]})
+    return redirect("backups")
+
+
+@require_POST
+@page(MANAGE_BACKUP)
+def backup_requeue(request):
+    """Verify again every backup whose verification is pending with nothing left to finish it."""
+    lost = requeue_lost()
+    record(
+        request.user, "requeue_verifications", "backup", "verifications", after={"backups": lost}
+    )
+    if lost:
+        messages.success(
+            request, _("Verification queued again for %(n)s backups.") % {"n": len(lost)}
+        )
+    else:
+        messages.info(request, _("No verification was lost: nothing queued again."))
     return redirect("backups")
 
 
