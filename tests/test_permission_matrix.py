@@ -181,6 +181,10 @@ def run(api: As, action: str, books: dict):
         return api.post(f"/documents/{books['transit']}/receive", {"date": "2026-04-05"})
     if action == "archive_books":
         return api.post("/system/archive", {"reason": "停用"})
+    if action == "repair_books":
+        return api.post("/reconcile/fix", {})
+    if action == "requeue_verifications":
+        return api.post("/backups/requeue", {})
     raise AssertionError(action)
 
 

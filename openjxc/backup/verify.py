@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from django_tasks import task
 
+from openjxc.audit.services import record
+
 from . import pgdump
 from .files import BackupError, verify_file
 from .services import backup_dir, is_verified, list_backups
@@ -176,10 +178,11 @@ def _live_tasks(worker_start: bool) -> set[str]:
     return live
 
 
-def requeue_lost(worker_start: bool = False) -> list[str]:
+def requeue_lost(user=None, worker_start: bool = False) -> list[str]:
     """Queue again every verification that is pending with nothing left to finish it (never
     queued, its task failed before writing a result, its worker died mid-way): at `jxc worker`
-    start and from the backups page. Returns the backups' ids."""
+    start and by an administrator (the backups page, the API). Returns the backups' ids;
+    audited when a user asked or something was queued."""
     try:
         live = _live_tasks(worker_start)
     except DatabaseError as exc:  # books from before the queue's table: nothing to requeue
@@ -190,6 +193,8 @@ def requeue_lost(worker_start: bool = False) -> list[str]:
     ]
     for backup_id in lost:
         enqueue_verification(backup_id)
+    if user is not None or lost:
+        record(user, "requeue_verifications", "backup", "verifications", after={"backups": lost})
     return lost
 
 

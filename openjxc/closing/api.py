@@ -2,7 +2,7 @@ from ninja import Router, Status
 
 from openjxc.audit.services import record
 from openjxc.backup.services import list_backups, reason_label, take_backup
-from openjxc.backup.verify import with_verification
+from openjxc.backup.verify import requeue_lost, with_verification
 from openjxc.core.api import Input, ReasonIn, page, page_of, typed
 from openjxc.core.codes import CODE_KINDS, digits_key, numbering, prefix_key, setting_value
 from openjxc.core.errors import DomainError
@@ -36,6 +36,7 @@ from .schemas import (
     ReconcileOut,
     ReopenedOut,
     ReopenImpactOut,
+    RequeuedOut,
     SettingOut,
     SettingsOut,
 )
@@ -127,6 +128,15 @@ def backups(request, limit: int = 100, offset: int = 0):
         for m in listed["items"]
     ]
     return listed
+
+
+@router.post("/backups/requeue", response=typed(RequeuedOut), tags=["backup"])
+def backups_requeue(request):
+    """Queue again the verifications that are pending with nothing left to finish them (never
+    run, or their worker died mid-way); `jxc worker` does the same when it starts."""
+    require(request.user, MANAGE_BACKUP)
+    lost = requeue_lost(request.user)
+    return {"requeued": lost}
 
 
 @router.post("/backups", response=typed(BackupOut, 201), tags=["backup"])

@@ -48,6 +48,10 @@ class FixedOut(ReconcileOut):
     confirmed: bool
 
 
+class RequeuedOut(Output):
+    requeued: list[str]  # ids of the backups whose verification was queued again
+
+
 class CloseCheckOut(ReconcileOut):
     period: str
 

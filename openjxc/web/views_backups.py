@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openjxc.audit.services import record
 from openjxc.backup.restore import find_backup, restore_to_folder
 from openjxc.backup.services import (
     format_label,
@@ -76,10 +75,7 @@ def backup_take(request):
 @page(MANAGE_BACKUP)
 def backup_requeue(request):
     """Verify again every backup whose verification is pending with nothing left to finish it."""
-    lost = requeue_lost()
-    record(
-        request.user, "requeue_verifications", "backup", "verifications", after={"backups": lost}
-    )
+    lost = requeue_lost(request.user)
     if lost:
         messages.success(
             request, _("Verification queued again for %(n)s backups.") % {"n": len(lost)}
