@@ -222,7 +222,7 @@ def key_label(key: str, object_type: str) -> str:
     return str(FIELDS[key]) if key in FIELDS else field_label(key)
 
 
-def _coded(key: str, value: str, object_type: str) -> str:
+def coded(key: str, value: str, object_type: str) -> str:
     """A coded value by its name; anything else as it is."""
     if key == "status":
         names = PERIOD_STATUS if object_type == "period" else STATUS_NAMES
@@ -249,7 +249,7 @@ def _value(key: str, value, object_type: str) -> str:
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if isinstance(value, str):
-        return _coded(key, value, object_type)
+        return coded(key, value, object_type)
     if isinstance(value, dict):
         return f"（{_pairs(value, object_type, '，')}）"
     if isinstance(value, list):

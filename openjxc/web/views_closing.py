@@ -31,6 +31,7 @@ from openjxc.users.services import (
     can,
 )
 
+from .audit_display import coded
 from .decorators import page
 from .errors import error_message
 from .settlement_links import _blocked_error, doc_url, stock_ledger_url
@@ -267,7 +268,7 @@ def data_check_fix(request):
             "problems": _check_rows(request.user, result["problems"]),
             "may_fix": True,
             "fixed": True,
-            "changes": fixed["changes"],
+            "changes": [coded("changes", c, "books") for c in fixed["changes"]],  # 库存 A001 …
             "proposals": [] if fixed["confirmed"] else fixed["proposals"],
             "checked_at": timezone.localtime(),
         },
