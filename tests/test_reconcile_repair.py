@@ -259,3 +259,17 @@ def test_audit_verify_answers_exactly_ok_entries_and_first_broken(api, march):
     body = api.get("/audit/verify").json()
     assert set(body) == {"ok", "entries", "first_broken"} and body["ok"] is False
     assert body["first_broken"]["id"] == fetch("SELECT MIN(id) FROM audit_auditentry")[0][0]
+
+
+def test_a_return_valued_at_an_old_purchase_price_needs_no_restatement(user):
+    # given: a return without its delivery onto an empty balance, valued at the purchase price
+    from openjxc.catalog.models import Item
+
+    Item.objects.filter(code="A002").update(purchase_price="3.00")
+    doc(user, "sales_return", "2026-03-02", [("A002", 2, "9.00")])
+    assert fetch("SELECT SUM(value) FROM inventory_stockmove")[0][0] == 600
+    # when: the purchase price changes afterwards
+    Item.objects.filter(code="A002").update(purchase_price="4.00")
+    # then: nothing is due: the return keeps the cost it came in at
+    assert reconcile() == {"ok": True, "problems": []}
+    assert fix_books(user)["changes"] == []

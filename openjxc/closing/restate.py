@@ -9,12 +9,14 @@ differs; the repair appends the missing ADJUSTMENT rows with their cost-adjustme
 exactly as a back-dated posting would have."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from openjxc.core.numbers import fen_str, qty_str
+from openjxc.core.numbers import QTY_SCALE, fen_str, qty_str
 from openjxc.inventory.costing import Restatement
+from openjxc.inventory.models import StockMove as M
 from openjxc.inventory.services import add_to_cache, lock_balances
 from openjxc.ledger.services import closed_through
 from openjxc.posting import recipes  # noqa: F401  (registers the fallback costs the replay reads)
@@ -26,11 +28,27 @@ def _first_open_day() -> dt.date:
     return last + dt.timedelta(days=1) if last else dt.date(1, 1, 1)
 
 
+def _own_costs(cur, start) -> dict:
+    """An average-in on an empty balance takes a fallback unit cost, the item's purchase price
+    as it is now: replayed at today's price, a return posted at an older one would look
+    re-stated. Here such a move keeps its own unit value (with its adjustments)."""
+    cur.execute(
+        "SELECT m.id, m.qty, m.value + COALESCE((SELECT SUM(a.value) FROM inventory_stockmove a "
+        "WHERE a.anchor_id = m.id AND a.kind = %s), 0) FROM inventory_stockmove m "
+        "WHERE m.kind = %s AND m.rule = %s AND m.date >= %s AND m.qty <> 0",
+        [M.ADJUSTMENT, M.ORIGINAL, M.AVERAGE_IN, start],
+    )
+    return {
+        mid: Decimal(int(v)) / 100 / (Decimal(int(q)) / QTY_SCALE) for mid, q, v in cur.fetchall()
+    }
+
+
 def _replay(lock=None) -> Restatement:
     """Replay every timeline with a move on or after the first open day; nothing is written."""
     start = _first_open_day()
     r = Restatement(cause_id=None, lock=lock)
     with connection.cursor() as cur:
+        r.fallback.update(_own_costs(cur, start))
         cur.execute(
             "SELECT item_id, warehouse_id, MIN(date) FROM inventory_stockmove "
             "WHERE kind = 0 AND date >= %s GROUP BY item_id, warehouse_id",
