@@ -19,7 +19,7 @@ from openjxc.posting.advances import transfer_advances
 from openjxc.users.services import MANAGE_BACKUP, require
 
 from . import repair
-from .restate import append_restatements
+from .restate import append_restatements, first_open_day
 
 
 def _changed_stock(cur) -> list:
@@ -88,7 +88,7 @@ def fix_books(user=None, confirm_closed: bool = False) -> dict:
         changes += repair.append_vouchers(open_)
         proposals = repair.proposals(closed)
         if confirm_closed and closed:
-            changes += repair.append_vouchers(closed, repair.first_open_day())
+            changes += repair.append_vouchers(closed, first_open_day())
         changes += repair.resettle_snapshots()
         with connection.cursor() as cur:
             changes += _resettle_caches(cur)

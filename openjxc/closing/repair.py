@@ -8,7 +8,6 @@ proposes the same voucher dated on the first open day and appends it only on con
 closed period's snapshots are a cache of its ledger rows: while the period's digest still holds
 they are re-derived from the ledger; a changed digest is a finding no repair may hide."""
 
-import datetime as dt
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -22,17 +21,13 @@ from openjxc.posting import money, recipes
 from . import snapshots
 from .checks import documents_without_vouchers, snapshot_problems
 from .models import AccountSnapshot, PartnerSnapshot, PeriodClose, StockSnapshot
+from .restate import first_open_day
 
 
 def _rows(sql, args=()):
     with connection.cursor() as cur:
         cur.execute(sql, list(args))
         return cur.fetchall()
-
-
-def first_open_day() -> dt.date | None:
-    last = closed_through()
-    return last + dt.timedelta(days=1) if last else None
 
 
 def _recipe_lines(doc: Document) -> list:

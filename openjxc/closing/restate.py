@@ -23,9 +23,10 @@ from openjxc.posting import recipes  # noqa: F401  (registers the fallback costs
 from openjxc.posting.engine import post_adjustment_vouchers
 
 
-def _first_open_day() -> dt.date:
+def first_open_day() -> dt.date | None:
+    """The day after the last closed period (None while nothing is closed)."""
     last = closed_through()
-    return last + dt.timedelta(days=1) if last else dt.date(1, 1, 1)
+    return last + dt.timedelta(days=1) if last else None
 
 
 def _own_costs(cur, start) -> dict:
@@ -45,24 +46,23 @@ def _own_costs(cur, start) -> dict:
 
 def _replay(lock=None) -> Restatement:
     """Replay every timeline with a move on or after the first open day; nothing is written."""
-    start = _first_open_day()
+    start = first_open_day() or dt.date(1, 1, 1)
     r = Restatement(cause_id=None, lock=lock)
     with connection.cursor() as cur:
         r.fallback.update(_own_costs(cur, start))
         cur.execute(
-            "SELECT item_id, warehouse_id, MIN(date) FROM inventory_stockmove "
-            "WHERE kind = 0 AND date >= %s GROUP BY item_id, warehouse_id",
+            "SELECT DISTINCT item_id, warehouse_id FROM inventory_stockmove "
+            "WHERE kind = 0 AND date >= %s",
             [start],
         )
-        for item, wh, _day in cur.fetchall():
+        for item, wh in cur.fetchall():
             r.schedule((item, wh), (start, 0))
     r.run()
     return r
 
 
 def _names(ids) -> dict:
-    items = {i for i, _w in ids} or {0}
-    whs = {w for _i, w in ids} or {0}
+    items, whs = {i for i, _w in ids}, {w for _i, w in ids}
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT id, code FROM catalog_item WHERE id IN ({','.join(['%s'] * len(items))})",
