@@ -79,3 +79,47 @@ def test_the_backups_page_queues_lost_verifications_again(admin_client, lost):
     assert "已重新排队验证 1 个备份" in r.content.decode()
     entry = AuditEntry.objects.filter(action="requeue_verifications").latest("id")
     assert entry.after == {"backups": [lost]}
+
+
+@pytest.mark.sqlite_subprocess
+def test_jxc_worker_start_verifies_a_backup_whose_worker_died(tmp_path):
+    import json
+    import sqlite3
+    import subprocess
+    import time
+
+    from .test_server import JXC, clean_env, jxc
+
+    data = tmp_path / "books"
+    init = jxc(
+        "init", "--data-dir", str(data), "--admin-user", "a", "--admin-password", "pw12345678"
+    )
+    assert init.returncode == 0, init.stderr
+    out = jxc("backup", "--data-dir", str(data))
+    assert out.returncode == 0, out.stderr
+    backup_id = out.stdout.split()[1].rstrip(":")
+    # given: its verification was claimed by a worker that died mid-way
+    with sqlite3.connect(data / "openjxc.sqlite3") as conn:
+        conn.execute(
+            "UPDATE django_tasks_database_dbtaskresult SET status = 'RUNNING', "
+            "started_at = CURRENT_TIMESTAMP"
+        )
+    # when: a worker starts
+    worker = subprocess.Popen(
+        [JXC, "worker", "--data-dir", str(data)],
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    result = data / "backups" / f"{backup_id}.verification.json"
+    try:
+        deadline = time.monotonic() + 120
+        while not result.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        worker.terminate()
+        printed = worker.communicate(timeout=30)[0]
+    # then: it queued the verification again and ran it
+    assert f"verification queued again: {backup_id}" in printed
+    assert json.loads(result.read_text())["verified"] is True
