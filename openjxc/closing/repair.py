@@ -8,7 +8,6 @@ proposes the same voucher dated on the first open day and appends it only on con
 closed period's snapshots are a cache of its ledger rows: while the period's digest still holds
 they are re-derived from the ledger; a changed digest is a finding no repair may hide."""
 
-
 from django.db import connection
 from django.utils.translation import gettext as _
 
