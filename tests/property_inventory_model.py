@@ -73,6 +73,7 @@ class Doc:
     target: str = ""  # ship: the target warehouse; receive: the transfer's number
     counted: dict = field(default_factory=dict)  # count: item -> counted qty
     weights: list = field(default_factory=list)  # disassemble: [(item, weight)]
+    whole: bool = False  # receive: all that is still in transit (no lines given)
     live: bool = True
 
 

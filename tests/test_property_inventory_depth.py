@@ -153,7 +153,7 @@ class Model:
         expect = None
         if self.closed(d.date):
             expect = {"period_closed"}
-        elif d.kind == "receive" and d.qty > self.in_transit(self._transfer(d.target)):
+        elif d.kind == "receive" and not 0 < d.qty <= self.in_transit(self._transfer(d.target)):
             expect = {"exceeds_in_transit"}
         else:
             try:
@@ -206,7 +206,17 @@ class Model:
             t = shipped[op[1] % len(shipped)]
             qty = op[3] * U or self.in_transit(t)  # 0: all that is left
             date = min(day(58), t.date + (day(op[2]) - day(0)))
-            return Doc("", kind, date, seq, wh=t.target, item=t.item, qty=qty, target=t.number)
+            return Doc(
+                "",
+                kind,
+                date,
+                seq,
+                wh=t.target,
+                item=t.item,
+                qty=qty,
+                target=t.number,
+                whole=not op[3],
+            )
         if kind in ("assemble", "disassemble"):
             fee = op[3] if kind == "assemble" else 0
             weights = list(KIT)  # a disassembly's are read once approved
@@ -221,7 +231,7 @@ class Model:
         user, date = self.user, str(d.date)
         if d.kind == "receive":
             body = {"date": date, "lines": [{"item": d.item, "qty": str(d.qty // U)}]}
-            return receive(user, d.target, body).number
+            return receive(user, d.target, {"date": date} if d.whole else body).number
         if d.kind == "count":
             number = open_count(
                 user, {"type": "stock_count", "date": date, "warehouse": d.wh}, "all"
