@@ -56,3 +56,19 @@ def test_the_page_labels_transit(api, user, admin_client):
     _t, _r, late = _back_dated(user, api)
     html = admin_client.get(f"/doc/{late}/impact/cancel/").content.decode()
     assert 'class="in-transit"' in html and "~" not in html.split("impact-stock")[1]
+
+
+def test_the_command_line_labels_transit(api, user, monkeypatch, capsys):
+    from argparse import Namespace
+
+    from openjxc import cli
+
+    _t, _r, late = _back_dated(user, api)
+    monkeypatch.setattr(cli, "_setup", lambda args: None)  # the test's database is set up
+    cli.cmd_impact(Namespace(action="cancel", target=late, json=False, date=None))
+    stock = [ln.split() for ln in capsys.readouterr().out.splitlines() if "stock" in ln]
+    assert [ln[1:4] for ln in stock] == [
+        ["A001", "WH1", "qty"],
+        ["A001", "WH2", "qty"],
+        ["A001", "WH2", "在途"],
+    ]
