@@ -23,7 +23,7 @@ return is the other case that branch changes). Each example runs in a rolled-bac
 
 import pytest
 from django.db import transaction
-from hypothesis import event, given, note
+from hypothesis import event, example, given, note
 from hypothesis import strategies as st
 
 from openjxc.catalog.bom import create_bom
@@ -110,7 +110,8 @@ operations = st.one_of(
     assemblies,
     assemblies,
     st.tuples(st.just("disassemble"), whs, st.integers(1, 2), days),
-    st.tuples(st.just("count"), whs, days, counted_lines),
+    # True: the first counter saves a wrong sheet first, then the right one (which replaces it)
+    st.tuples(st.just("count"), whs, days, counted_lines, st.booleans()),
     st.tuples(st.just("cancel"), st.integers(0, 100)),
 )
 # the first shipments, once the opening receipts are in: most receipts then find one
@@ -223,7 +224,7 @@ class Model:
             return Doc(
                 "", kind, day(op[-1]), seq, wh=op[1], qty=op[2] * U, price=fee, weights=weights
             )
-        _k, wh, n, lines = op
+        _k, wh, n, lines, _recount = op
         counted = {item: sum(c) * U for item, c in lines}
         return Doc("", kind, day(n), seq, wh=wh, counted=counted)
 
@@ -236,6 +237,9 @@ class Model:
             number = open_count(
                 user, {"type": "stock_count", "date": date, "warehouse": d.wh}, "all"
             )["number"]
+            if op[4]:
+                wrong = [{"item": i, "qty": str(c[0] + 1)} for i, c in op[3]]
+                add_sheet(user, number, {"counter": COUNTERS[0], "lines": wrong})
             for n, counter in enumerate(COUNTERS):
                 lines = [{"item": i, "qty": str(c[n])} for i, c in op[3] if len(c) > n]
                 if lines:
@@ -347,6 +351,28 @@ class Model:
     ships=st.lists(early_ships, max_size=2),
     then=st.lists(operations, min_size=4, max_size=16),
     periods=st.lists(st.integers(0, 16), max_size=2),  # where January is closed / reopened
+)
+@example(  # FIFO re-stated through transit, a count and an assembly; January closed and reopened
+    first=[
+        ("buy", "F", "WH1", 10, 500, 2),
+        ("buy", "A", "WH1", 10, 300, 2),
+        ("buy", "M", "WH1", 10, 400, 3),
+        ("buy", "F", "WH1", 10, 700, 6),
+    ],
+    ships=[("ship", 1, 4, 10)],  # 4 of F, WH1 → WH2, on 01-11
+    then=[
+        ("receive", 0, 2, 1),  # 1 arrives on 01-13
+        ("buy", "F", "WH1", 5, 900, 1),  # the oldest layer now: the shipment takes it
+        ("count", "WH1", 15, [("F", [8, 3])], True),  # two counters, the first recounts
+        ("sell", 3, 2, 20),  # 2 of M on 01-21
+        ("assemble", "WH1", 1, 150, 20),  # K from 1 A + 2 F
+        ("buy", "M", "WH1", 5, 800, 4),  # January's M rate: (40.00 + 40.00) / 15
+        ("buy", "F", "WH1", 3, 100, 0),  # before everything: re-states all of the above
+        ("receive", 0, 35, 0),  # the rest arrives in February
+        ("sell", 3, 1, 40),
+        ("cancel", 6),  # the first back-dated F receipt
+    ],
+    periods=[7, 9],  # January closed before the rest arrives, reopened before the cancel
 )
 def test_inventory_depth_matches_the_model(world, first, ships, then, periods):
     for at in sorted(periods, reverse=True):
