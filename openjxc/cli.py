@@ -277,7 +277,7 @@ def cmd_impact(args) -> int:
         print(f"  [{result['blocked_by']['code']}] {result['blocked_by']['message']}")
     for row in result.get("stock", []):
         print(
-            f"  stock  {row['item']:<10} {row['warehouse']:<6} qty {row['qty_before']:>10} → {row['qty_after']:<10}"
+            f"  stock  {row['item']:<10} {row['warehouse'] + (' 在途' if row['in_transit'] else ''):<6} qty {row['qty_before']:>10} → {row['qty_after']:<10}"
             f" value {row['value_before']:>12} → {row['value_after']}"
         )
     for row in result.get("cost_changes", []):
