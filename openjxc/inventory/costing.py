@@ -34,6 +34,8 @@ from openjxc.core.numbers import QTY_SCALE, div_half_up, qty_str, to_fen
 from . import fifo
 from .models import StockMove as M
 
+MONTHLY_AVERAGE = "monthly_average"  # catalog.Item.MONTHLY_AVERAGE (inventory cannot import it)
+
 
 @dataclass(frozen=True, slots=True)
 class CostAdjustment:
@@ -126,6 +128,10 @@ class Restatement:
     lock: object = None  # callable locking balance rows of keys before they are replayed
     locked: set = field(default_factory=set)
     fifo: dict = field(default_factory=dict)  # item -> whether its costing method is FIFO
+    # a period close: the issues of monthly-average items up to this date are stated by it
+    # (closing/monthly.py) and a replay that passes them keeps their value
+    final_until: dt.date | None = None
+    monthly: dict = field(default_factory=dict)  # item -> whether monthly average (final_until)
 
     def schedule(self, key, pos):
         if key not in self.pending or pos < self.pending[key]:
@@ -251,10 +257,20 @@ class Restatement:
         layers.settle(bal_q, bal_v)
         return layers
 
+    def _final_until(self, item):
+        if self.final_until is None:
+            return None
+        if item not in self.monthly:
+            with connection.cursor() as cur:
+                cur.execute("SELECT costing_method FROM catalog_item WHERE id = %s", [item])
+                self.monthly[item] = cur.fetchone()[0] == MONTHLY_AVERAGE
+        return self.final_until if self.monthly[item] else None
+
     def _replay(self, key, pos):
         bal_q, bal_v = self._base(key, pos)
         rows, dependents = self._load(key, pos)
         layers = self._layers(key, pos, bal_q, bal_v)
+        final = self._final_until(key[0])
         for mid, day, qty, effective, rule, src, doc, line, counted in rows:
             effective = int(effective)
             day = as_date(day)
@@ -279,7 +295,9 @@ class Restatement:
             if rule in (M.AVERAGE_IN, M.COUNTED):
                 kwargs["fallback"] = self.fallback.get(mid)
             linked = LINKED_RULES.get(rule)
-            if linked:  # an assembly's output, a disassembly's component: from their sources
+            if final and day <= final and qty < 0 and rule != M.FIXED_IN:
+                new = before  # stated by the close
+            elif linked:  # an assembly's output, a disassembly's component: from their sources
                 new = linked.value(self, mid, src)
                 if layers is not None and qty > 0:
                     layers.add(mid, qty, new)
