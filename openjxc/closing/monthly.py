@@ -30,15 +30,14 @@ from collections import defaultdict
 from django.db import connection
 
 from openjxc.catalog.models import Item
-from openjxc.documents.models import Document
 from openjxc.inventory.costing import INSERT_MOVE, MOVE_COLUMNS, Restatement, as_date
 from openjxc.inventory.models import StockMove as M
 from openjxc.inventory.services import add_to_cache, lock_balances
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Voucher
-from openjxc.ledger.services import account_ids, post_voucher
+from openjxc.ledger.services import account_ids, post_dated_vouchers
 from openjxc.posting import recipes
-from openjxc.posting.engine import post_adjustment_vouchers
+from openjxc.posting.engine import adjusted_counters, post_adjustment_vouchers
 
 from .monthly_solve import Period
 
@@ -172,24 +171,18 @@ def _append(rows, changes, memo) -> None:
 
 def _book(rows, memo) -> None:
     """1405 against each adjusted document's counter, one voucher per date."""
-    doc_ids = {r[1] for r in rows}
-    counters = {}
-    for chunk in range(0, len(doc_ids), 500):
-        part = sorted(doc_ids)[chunk : chunk + 500]
-        for doc_id, doc_type, reversal_of in Document.objects.filter(pk__in=part).values_list(
-            "id", "type", "reversal_of_id"
-        ):
-            counters[doc_id] = recipes.counter(doc_type, reversal=reversal_of is not None)
+    counters = adjusted_counters({r[1] for r in rows})
     by_day: dict = defaultdict(lambda: defaultdict(int))
     for r in rows:
         if counters.get(r[1]):
-            by_day[r[0]][counters[r[1]]] += r[6]
-    ids = account_ids()
+            by_day[as_date(r[0])][counters[r[1]]] += r[6]
+    batch = []
     for day in sorted(by_day):
         lines = []
         for counter, amount in sorted(by_day[day].items()):
             lines += recipes.pair(A.INVENTORY, counter, amount)
-        post_voucher(as_date(day), None, Voucher.COST_ADJUSTMENT, lines, memo, ids)
+        batch.append((day, lines))
+    post_dated_vouchers(batch, None, Voucher.COST_ADJUSTMENT, memo, account_ids())
 
 
 def _restate(period, keys, links, changed, final) -> None:

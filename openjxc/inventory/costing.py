@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from django.db import connection
 
+from openjxc.core.db import insert_tuples
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import QTY_SCALE, div_half_up, qty_str, to_fen
 
@@ -349,8 +350,7 @@ class Restatement:
                 cur.executemany(
                     "UPDATE inventory_stockmove SET qty = %s, value = %s WHERE id = %s", updates
                 )
-            if rows:
-                cur.executemany(INSERT_MOVE, rows)
+            insert_tuples(cur, "inventory_stockmove", MOVE_COLUMNS, MOVE_CASTS, rows)
         return cache, adjustments
 
 
@@ -368,6 +368,7 @@ MOVE_COLUMNS = (
     "source_move_id",
     "cause_id",
 )
+MOVE_CASTS = ("date",) + ("bigint",) * 6 + ("smallint", "smallint") + ("bigint",) * 3
 INSERT_MOVE = (
     "INSERT INTO inventory_stockmove (date, document_id, line_id, item_id, warehouse_id, qty, value, "
     "kind, rule, anchor_id, source_move_id, cause_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
