@@ -305,7 +305,9 @@ class Restatement:
             elif layers is None:
                 new = value_for(rule, qty, bal_q, bal_v, **kwargs)
             else:
-                new = fifo.value_fifo(layers, value_for, rule, qty, bal_q, bal_v, mid, **kwargs)
+                new = fifo.value_fifo(
+                    layers, value_for, rule, qty, bal_q, bal_v, mid, source=src, **kwargs
+                )
             if new != before:
                 if mid in self.fresh:
                     self.fresh_value[mid] = new
