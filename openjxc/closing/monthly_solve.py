@@ -38,7 +38,7 @@ MAX_ROUNDS = 5
 
 
 class Period:
-    """The period's moves of monthly-average items and their final values (`value`)."""
+    """The period's moves of monthly-average items and their final values."""
 
     def __init__(self, rows, opening, links):
         """rows: (id, item, wh, date text, qty, value, rule, document, line) in timeline order;
@@ -46,13 +46,11 @@ class Period:
         outgoing move of the period of a monthly-average item (either may be of any item)."""
         self.opening = opening
         self.rows = {r[0]: r for r in rows}
-        self.qty = {r[0]: int(r[4]) for r in rows}
-        self.was = {r[0]: int(r[5]) for r in rows}
-        self.value = dict(self.was)
+        self.value: dict = {}  # move -> final value, where it was computed
         self.keys: dict = defaultdict(lambda: defaultdict(list))  # item -> key -> [move ids]
         for r in rows:
             self.keys[r[1]][(r[1], r[2])].append(r[0])
-        self.source: dict = {}  # linked move in the period -> its source
+        self.source: dict = {}  # linked move in the period -> (its source, rule)
         self.components: dict = defaultdict(list)  # assembled output in the period -> components
         self.feeds: dict = defaultdict(set)  # source -> items of the period moves it feeds
         for mid, src, rule in links:
@@ -63,40 +61,76 @@ class Period:
             else:
                 self.source[mid] = (src, rule)
             self.feeds[src].add(self.rows[mid][1])
+        self.linked = {self.rows[m][1] for m in (*self.source, *self.components)}
         self._shares: dict = {}
 
     def solve(self) -> None:
-        queue, queued, rounds = deque(sorted(self.keys)), set(self.keys), defaultdict(int)
+        """Items without linked moves first (their rates are final at once), then the others
+        in a worklist: an item is solved again when an issue its moves take from changed."""
+        for item, keys in self.keys.items():
+            if item not in self.linked:
+                for key, ids in keys.items():
+                    self._simple(key, ids)
+        queue, rounds = deque(sorted(self.linked)), defaultdict(int)
+        queued = set(queue)
         while queue:
             item = queue.popleft()
             queued.discard(item)
             rounds[item] += 1
-            before = {m: self.value[m] for m in self._issues(item)}
+            issues = self._issues(item)
+            before = [self.val(m) for m in issues]
             self._solve_item(item)
-            for mid, v in before.items():
+            for mid, was in zip(issues, before, strict=True):
+                if self.val(mid) == was:
+                    continue
                 for other in self.feeds.get(mid, ()):
-                    if self.value[mid] != v and other != item and other not in queued:
-                        if rounds[other] < MAX_ROUNDS:
-                            queue.append(other)
-                            queued.add(other)
+                    if other != item and other not in queued and rounds[other] < MAX_ROUNDS:
+                        queue.append(other)
+                        queued.add(other)
+
+    def val(self, mid) -> int:
+        return self.value[mid] if mid in self.value else int(self.rows[mid][5])
+
+    def qty(self, mid) -> int:
+        return int(self.rows[mid][4])
+
+    def _simple(self, key, ids) -> None:
+        """(opening value + in value) / (opening qty + in qty) for a key without linked ins."""
+        tq, tv = self.opening.get(key, (0, 0))
+        out = []
+        for mid in ids:
+            q = int(self.rows[mid][4])
+            if q < 0 and self.rows[mid][6] != M.FIXED_IN:
+                out.append((mid, q))
+            else:  # receipts, returns in, value-only rows: the period's in
+                tq, tv = tq + q, tv + int(self.rows[mid][5])
+        if not out or tq <= 0:
+            return
+        taken = 0
+        for mid, q in out:
+            self.value[mid] = -div_half_up(-q * tv, tq)
+            taken += self.value[mid]
+        if tq + sum(q for _m, q in out) == 0:  # the period ends empty: the last takes the rest
+            self.value[out[-1][0]] -= tv + taken
 
     def _issues(self, item):
         return [m for ids in self.keys[item].values() for m in ids if self._is_issue(m)]
 
     def _is_issue(self, mid) -> bool:
-        return self.qty[mid] < 0 and self.rows[mid][6] != M.FIXED_IN
+        return self.qty(mid) < 0 and self.rows[mid][6] != M.FIXED_IN
 
     def _linked_value(self, mid) -> int:
         """A move's value from its sources' current values, as the posting computes it."""
         if mid in self.components:  # an output: its components' changes, with the sign turned
-            return self.was[mid] - sum(self.value[c] - self.was[c] for c in self.components[mid])
+            was = int(self.rows[mid][5])
+            return was - sum(self.val(c) - int(self.rows[c][5]) for c in self.components[mid])
         src, rule = self.source[mid]
         if rule == M.SPLIT_IN:
             line = self.rows[mid][8]
             if line not in self._shares:
                 self._shares[line] = shares_of(line)
-            return split_share(-self.value[src], self._shares[line][self.rows[mid][1]])
-        return div_half_up(self.qty[mid] * self.value[src], self.qty[src])
+            return split_share(-self.val(src), self._shares[line][self.rows[mid][1]])
+        return div_half_up(self.qty(mid) * self.val(src), self.qty(src))
 
     def _solve_item(self, item) -> None:
         keys = self.keys[item]
@@ -115,8 +149,8 @@ class Period:
             issues[key] = [m for m in ids if self._is_issue(m)]
             for mid in ids:
                 if not self._is_issue(mid):
-                    q += self.qty[mid]
-                    b += 0 if mid in internal else self.value[mid]
+                    q += self.qty(mid)
+                    b += 0 if mid in internal else self.val(mid)
             q_tot[key], b_tot[key] = q, b
         rates = _rates(q_tot, b_tot, internal, self.qty)
         for key, out in issues.items():
@@ -124,18 +158,18 @@ class Period:
                 continue
             r = rates[key]
             for mid in out:
-                self.value[mid] = -div_half_up(-self.qty[mid] * r.numerator, r.denominator)
+                self.value[mid] = -div_half_up(-self.qty(mid) * r.numerator, r.denominator)
         for mid in internal:
             self.value[mid] = self._linked_value(mid)
         # keys that end empty: the last issue takes the rest, in the order of those issues
         empty = [
             (self.rows[out[-1]][3], out[-1], key)
             for key, out in issues.items()
-            if out and q_tot[key] > 0 and q_tot[key] + sum(self.qty[m] for m in out) == 0
+            if out and q_tot[key] > 0 and q_tot[key] + sum(self.qty(m) for m in out) == 0
         ]
         for _day, last, key in sorted(empty):
             held = self.opening.get(key, (0, 0))[1] + sum(
-                self.value[m] for m in keys[key] if m != last
+                self.val(m) for m in keys[key] if m != last
             )
             self.value[last] = -held
             for mid, (_k, src_key) in internal.items():
@@ -143,15 +177,17 @@ class Period:
                     self.value[mid] = self._linked_value(mid)
 
     def changed(self):
-        """(move id, row, change) of every move whose value the close changes."""
-        for mid, v in self.value.items():
-            if v != self.was[mid]:
-                yield mid, self.rows[mid], v - self.was[mid]
+        """(move id, row, change) of every move whose value the close changes, in the rows'
+        order (by key and timeline)."""
+        value = self.value
+        for mid, row in self.rows.items():
+            if mid in value and value[mid] != int(row[5]):
+                yield mid, row, value[mid] - int(row[5])
 
 
 def _rates(q_tot, b_tot, internal, qty) -> dict:
     """key -> rate (Fraction): B / Q, or the linear system's solution for the keys that
-    linked ins tie together."""
+    linked ins tie together (qty: move -> its quantity)."""
     rates = {k: Fraction(b_tot[k], q_tot[k]) for k in q_tot if q_tot[k] > 0}
     if not internal:
         return rates
@@ -163,7 +199,7 @@ def _rates(q_tot, b_tot, internal, qty) -> dict:
         matrix[at[k]][at[k]] += q_tot[k]
     for mid, (key, src_key) in internal.items():
         if key in at and src_key in at:  # the linked value is about qty × the source's rate
-            matrix[at[key]][at[src_key]] -= qty[mid]
+            matrix[at[key]][at[src_key]] -= qty(mid)
     solved = _gauss(matrix)
     if solved is not None:
         rates.update({k: solved[at[k]] for k in tied})
