@@ -20,8 +20,10 @@ with their adjustments, one of the opening balances (the previous period's snaps
 and rows in memory, then COPY (PostgreSQL) or one prepared INSERT (SQLite) and one cache update
 (bench: `python -m bench --only monthly`).
 
-Known limit: the incoming side of a transfer (or a linked return) keeps the value its source
-had when it was posted; the close does not carry the source's adjustment across warehouses.
+The moves that take their cost from an issue of the period (transfer in, linked return,
+assembled output, disassembly share) are stated with it: inside the period's monthly-average
+set by closing/monthly_solve.py (a linear system per item over its warehouses), outside it (an
+item of another method, a later period) by the replay, which keeps the stated issues.
 """
 
 import datetime as dt
