@@ -141,6 +141,15 @@ def solve(period, prev) -> tuple[Period, list]:
 
 def _lock(keys) -> None:
     keys = sorted(keys)
+    if connection.vendor == "postgresql":  # one statement, two arrays; rows locked in key order
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT 1 FROM inventory_stockbalance b JOIN unnest(%s::bigint[], %s::bigint[]) "
+                "AS k(item_id, warehouse_id) ON b.item_id = k.item_id AND b.warehouse_id = "
+                "k.warehouse_id ORDER BY b.item_id, b.warehouse_id FOR UPDATE OF b",
+                [[k[0] for k in keys], [k[1] for k in keys]],
+            )
+        return
     for n in range(0, len(keys), 400):  # a bounded statement per chunk, still in key order
         lock_balances(keys[n : n + 400])
 
@@ -149,25 +158,14 @@ def _append(rows, changes, memo) -> None:
     _lock(changes)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":  # COPY: no SQL text of 500,000 placeholders
-            cur.execute("SELECT COALESCE(MAX(id), 0) FROM inventory_stockmove")
-            before = cur.fetchone()[0]
             with cur.cursor.copy(
                 f"COPY inventory_stockmove ({', '.join(MOVE_COLUMNS)}) FROM STDIN"
             ) as copy:
                 for row in rows:
                     copy.write_row(row)
-            # the cache from the rows just written, set-based (only a close or reopen, which
-            # hold the period's lock, writes MONTHLY_CLOSE rows)
-            cur.execute(
-                "UPDATE inventory_stockbalance b SET value = b.value + s.v FROM (SELECT item_id, "
-                "warehouse_id, SUM(value) AS v FROM inventory_stockmove WHERE id > %s AND kind = %s "
-                "AND rule = %s GROUP BY item_id, warehouse_id) s "
-                "WHERE b.item_id = s.item_id AND b.warehouse_id = s.warehouse_id",
-                [before, M.ADJUSTMENT, M.MONTHLY_CLOSE],
-            )
         else:  # SQLite: one prepared statement run per row
             cur.executemany(INSERT_MOVE, rows)
-            add_to_cache(changes)
+    add_to_cache(changes)  # on PostgreSQL one UPDATE … FROM unnest of the keys
     _book(rows, memo)
 
 

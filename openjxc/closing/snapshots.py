@@ -25,11 +25,22 @@ def digest(period) -> tuple[str, int]:
                 [period.start, period.end],
             )
             h.update(table.encode())
+            plain = table in NUMERIC  # repr of a tuple of str(x) without quoting each value
             while batch := cur.fetchmany(5000):
                 rows += len(batch)
-                for r in batch:
-                    h.update(repr(tuple(str(x) for x in r)).encode())
+                if plain:  # the same bytes, fed at once: a month has 100,000 rows
+                    h.update(
+                        "".join(["('" + "', '".join(map(str, r)) + "')" for r in batch]).encode()
+                    )
+                else:
+                    for r in batch:
+                        h.update(repr(tuple(str(x) for x in r)).encode())
     return h.hexdigest(), rows
+
+
+# tables whose digested columns are all numbers, dates or NULL: str() of each needs no quoting
+# in repr(), so a row's text is "('v1', 'v2', …)"
+NUMERIC = {"inventory_stockmove", "ledger_journalline"}
 
 
 def _union(

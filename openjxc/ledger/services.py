@@ -125,9 +125,7 @@ def post_voucher(
     return voucher_id
 
 
-def post_dated_vouchers(
-    batch: list, document_id, kind: str, memo: str = "", ids=None
-) -> None:
+def post_dated_vouchers(batch: list, document_id, kind: str, memo: str = "", ids=None) -> None:
     """Append one voucher per date ([(date, [VoucherLine])], dates distinct), as post_voucher
     does for each, in three statements on PostgreSQL (a re-statement may book 300 dates: a
     round trip per voucher, line set and balance each was most of its time)."""

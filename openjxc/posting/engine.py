@@ -100,18 +100,26 @@ def post_adjustment_vouchers(adjustments: list[CostAdjustment], cause_id: int, i
 
 def adjusted_counters(doc_ids) -> dict:
     """document id -> the account its stock value changes are booked against (or None)."""
-    ids, counters = sorted(doc_ids), {}
+    ids, found = sorted(doc_ids), []
     with connection.cursor() as cur:
-        for n in range(0, len(ids), 1000):
-            part = ids[n : n + 1000]
+        if connection.vendor == "postgresql":  # one array, not 20,000 placeholders to parse
             cur.execute(
-                "SELECT id, type, reversal_of_id FROM documents_document "
-                f"WHERE id IN ({','.join(['%s'] * len(part))})",
-                part,
+                "SELECT id, type, reversal_of_id FROM documents_document WHERE id = ANY(%s)",
+                [ids],
             )
-            for doc_id, doc_type, reversal_of in cur.fetchall():
-                counters[doc_id] = recipes.counter(doc_type, reversal=reversal_of is not None)
-    return counters
+            found = cur.fetchall()
+        else:
+            for n in range(0, len(ids), 1000):
+                part = ids[n : n + 1000]
+                cur.execute(
+                    "SELECT id, type, reversal_of_id FROM documents_document "
+                    f"WHERE id IN ({','.join(['%s'] * len(part))})",
+                    part,
+                )
+                found += cur.fetchall()
+    kinds = {(t, r is not None) for _id, t, r in found}
+    counter = {(t, rev): recipes.counter(t, reversal=rev) for t, rev in kinds}
+    return {doc_id: counter[(t, r is not None)] for doc_id, t, r in found}
 
 
 @retry_on_conflict
