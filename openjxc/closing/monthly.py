@@ -32,7 +32,8 @@ from collections import defaultdict
 from django.db import connection
 
 from openjxc.catalog.models import Item
-from openjxc.inventory.costing import INSERT_MOVE, MOVE_COLUMNS, Restatement, as_date
+from openjxc.core.db import insert_tuples
+from openjxc.inventory.costing import MOVE_COLUMNS, Restatement, as_date
 from openjxc.inventory.models import StockMove as M
 from openjxc.inventory.services import add_to_cache, lock_balances
 from openjxc.ledger import chart as A
@@ -156,15 +157,8 @@ def _lock(keys) -> None:
 
 def _append(rows, changes, memo) -> None:
     _lock(changes)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":  # COPY: no SQL text of 500,000 placeholders
-            with cur.cursor.copy(
-                f"COPY inventory_stockmove ({', '.join(MOVE_COLUMNS)}) FROM STDIN"
-            ) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:  # SQLite: one prepared statement run per row
-            cur.executemany(INSERT_MOVE, rows)
+    with connection.cursor() as cur:  # COPY on PostgreSQL: 40,000 rows
+        insert_tuples(cur, "inventory_stockmove", MOVE_COLUMNS, rows)
     add_to_cache(changes)  # on PostgreSQL one UPDATE … FROM unnest of the keys
     _book(rows, memo)
 

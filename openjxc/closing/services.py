@@ -170,7 +170,6 @@ def close(user, name: str) -> dict:
                 cur,
                 VoucherNumber._meta.db_table,
                 ("period_id", "voucher_id", "number"),
-                ("bigint", "bigint", "text"),
                 [(period.pk, vid, f"记-{n:04d}") for n, (vid,) in enumerate(vouchers, 1)],
             )
         digest, rows = snapshots.digest(period)

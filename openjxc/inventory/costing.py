@@ -352,7 +352,7 @@ class Restatement:
                 cur.executemany(
                     "UPDATE inventory_stockmove SET qty = %s, value = %s WHERE id = %s", updates
                 )
-            insert_tuples(cur, "inventory_stockmove", MOVE_COLUMNS, MOVE_CASTS, rows)
+            insert_tuples(cur, "inventory_stockmove", MOVE_COLUMNS, rows)
         return cache, adjustments
 
 
@@ -370,7 +370,6 @@ MOVE_COLUMNS = (
     "source_move_id",
     "cause_id",
 )
-MOVE_CASTS = ("date",) + ("bigint",) * 6 + ("smallint", "smallint") + ("bigint",) * 3
 INSERT_MOVE = (
     "INSERT INTO inventory_stockmove (date, document_id, line_id, item_id, warehouse_id, qty, value, "
     "kind, rule, anchor_id, source_move_id, cause_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"

@@ -166,7 +166,6 @@ def post_dated_vouchers(batch: list, document_id, kind: str, memo: str = "", ids
             cur,
             "ledger_journalline",
             ("voucher_id", "date", "account_id", "debit", "credit", "partner_id"),
-            ("bigint", "date", "bigint", "bigint", "bigint", "bigint"),
             rows,
         )
         add_to_columns(
