@@ -53,7 +53,7 @@ def fifo_used(item_id: int, warehouse_id: int) -> dict:
         elif q < 0 and rule == M.CAPPED_OUT:  # a linked purchase return: its receipt's layer
             used[mid] = layers.take_from(source, -q)[1]
         elif q < 0 and rule != M.FIXED_IN:
-            used[mid] = layers.take(-q)[1]
+            used[mid] = layers.take(-q, [])[1]
         bal_q, bal_v = bal_q + q, bal_v + v
         if q < 0 and rule == M.FIXED_IN or q == 0:
             layers.settle(bal_q, bal_v)

@@ -47,19 +47,21 @@ class Layers:
     def __init__(self, layers=()):
         self.layers = deque([list(x) for x in layers])
 
-    def take(self, qty: int) -> tuple[int, list[tuple[int, int, int]]]:
-        """Consume `qty` from the oldest layers: (value taken, [(move id, qty, value)])."""
-        used, total = [], 0
-        while qty > 0 and self.layers:
-            layer = self.layers[0]
+    def take(self, qty: int, used: list | None = None) -> tuple[int, list | None]:
+        """Consume `qty` from the oldest layers: (value taken, [(move id, qty, value)] when
+        a list to fill is given — the stock ledger's notes; a replay needs only the value)."""
+        total, layers = 0, self.layers
+        while qty > 0 and layers:
+            layer = layers[0]
             mid, lq, lv = layer
             if qty >= lq:
-                self.layers.popleft()
+                layers.popleft()
                 part_q, part_v = lq, lv
             else:
                 part_q, part_v = qty, div_half_up(qty * lv, lq)
                 layer[1], layer[2] = lq - qty, lv - part_v
-            used.append((mid, part_q, part_v))
+            if used is not None:
+                used.append((mid, part_q, part_v))
             total += part_v
             qty -= part_q
         return total, used
@@ -69,7 +71,7 @@ class Layers:
         it), the rest from the oldest layers."""
         layer = next((x for x in self.layers if x[0] == source), None) if source else None
         if layer is None:
-            return self.take(qty)
+            return self.take(qty, [])
         mid, lq, lv = layer
         part_q = min(qty, lq)
         part_v = lv if part_q == lq else div_half_up(part_q * lv, lq)
@@ -77,8 +79,8 @@ class Layers:
             self.layers.remove(layer)
         else:
             layer[1], layer[2] = lq - part_q, lv - part_v
-        total, used = self.take(qty - part_q)
-        return part_v + total, [(mid, part_q, part_v), *used]
+        total, used = self.take(qty - part_q, [(mid, part_q, part_v)])
+        return part_v + total, used
 
     def add(self, mid: int, qty: int, value: int) -> None:
         self.layers.append([mid, qty, value])
