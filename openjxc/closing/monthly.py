@@ -42,7 +42,7 @@ from openjxc.ledger.services import account_ids, post_dated_vouchers
 from openjxc.posting import recipes
 from openjxc.posting.engine import adjusted_counters, post_adjustment_vouchers
 
-from .monthly_solve import Period
+from .monthly_solve import MonthlyMoves
 
 MEMO = "全月一次加权平均 monthly average"
 REOPEN_MEMO = "反结账 撤销 全月一次加权平均 monthly average"
@@ -130,10 +130,10 @@ def _links(period) -> list:
     return linked + assembled
 
 
-def solve(period, prev) -> tuple[Period, list]:
+def solve(period, prev) -> tuple[MonthlyMoves, list]:
     """The period's final values (closing/monthly_solve.py) and its links."""
     links = _links(period)
-    moves = Period(
+    moves = MonthlyMoves(
         _period_moves(period), _opening(period, prev), [(m, s, r) for m, *_, s, r in links]
     )
     moves.solve()

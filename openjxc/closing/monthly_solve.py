@@ -37,7 +37,7 @@ from openjxc.inventory.models import StockMove as M
 MAX_ROUNDS = 5
 
 
-class Period:
+class MonthlyMoves:
     """The period's moves of monthly-average items and their final values."""
 
     def __init__(self, rows, opening, links):
