@@ -86,19 +86,24 @@ class Negative(Exception):
     pass
 
 
-def fifo_take(layers: list, qty: Decimal) -> Decimal:
-    """Take qty from the oldest layers [[qty, value], ...] (changed in place): whole layers at
-    their value, part of one at its unit cost rounded half up; the value taken."""
+def fifo_take(layers: list, qty: Decimal, first=None) -> Decimal:
+    """Take qty from the oldest layers [[qty, value, move], ...] (changed in place): whole layers
+    at their value, part of one at its unit cost rounded half up; the value taken. `first`: the
+    move whose layer is taken before the oldest (a linked purchase return's receipt)."""
     taken = ZERO
-    while qty > 0 and layers:
-        lq, lv = layers[0]
+    order = sorted(range(len(layers)), key=lambda n: layers[n][2] != first)
+    for n in order:
+        if qty <= 0:
+            break
+        lq, lv, mk = layers[n]
         if qty >= lq:
-            layers.pop(0)
+            layers[n] = None
             taken, qty = taken + lv, qty - lq
         else:
             part = share(qty, lv, lq)
-            layers[0] = [lq - qty, lv - part]
+            layers[n] = [lq - qty, lv - part, mk]
             taken, qty = taken + part, ZERO
+    layers[:] = [x for x in layers if x is not None]
     return taken
 
 
@@ -136,7 +141,7 @@ def replay(docs, override=None) -> tuple[dict, list]:
     moves.sort(key=lambda md: md[0][0])
     state: dict = {}
     values: dict = {}
-    layers: dict = {}  # FIFO items: (item, wh) -> [[qty, value], ...] oldest first
+    layers: dict = {}  # FIFO items: (item, wh) -> [[qty, value, move], ...] oldest first
     rows = []
     for (key, wh, ln, qty, rule), d in moves:
         bq, bv = state.get((ln.item, wh), (ZERO, ZERO))
@@ -152,7 +157,10 @@ def replay(docs, override=None) -> tuple[dict, list]:
             if bq + qty == 0:
                 value = -bv  # empties the balance: takes exactly what is left
                 lay.clear()
-            elif fifo:  # the oldest layers, whatever the document's rule
+            elif fifo and rule == "capped_out":  # the returned receipt's layer first
+                src = by_number[ln.source[0]]
+                value = -fifo_take(lay, -qty, (src.number, ln.source[1], src.wh))
+            elif fifo:  # the oldest layers
                 value = -fifo_take(lay, -qty)
             else:
                 value = -share(-qty, bv, bq)
@@ -174,7 +182,7 @@ def replay(docs, override=None) -> tuple[dict, list]:
         if override and (d.number, ln.line_no, wh) in override:
             value = override[(d.number, ln.line_no, wh)]
         if fifo and qty > 0:
-            lay.append([qty, value])
+            lay.append([qty, value, (d.number, ln.line_no, wh)])
         values[(d.number, ln.line_no, wh)] = (qty, value)
         state[(ln.item, wh)] = (bq + qty, bv + value)
         rows.append((key[0], ln.item, wh, qty, value))

@@ -9,6 +9,7 @@ from .factories import (
     assert_error,
     cancel,
     doc,
+    line_id,
     moves,
     person,
     reconciled,
@@ -145,3 +146,33 @@ def test_layers_and_averages_are_cost(api, user, client):
     row = next(m for m in r.json()["items"] if m["document"] == d1)
     # then the layers are masked like every other cost field
     assert (row["cost_layers"], row["value"], row["costing_method"]) == (None, None, "fifo")
+
+
+def test_a_purchase_return_takes_the_layer_of_the_receipt_it_returns(api, user):
+    # given a FIFO item received 10 at 1.00 and 10 at 2.00
+    fifo(api)
+    r1 = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "1.00")])
+    r2 = doc(user, "purchase_receipt", "2026-03-02", [("A001", 10, "2.00")])
+    # when 4 of the second receipt go back to the supplier: its layer, 4 × 2.00 = 8.00 (the
+    # oldest layer would say 4.00)
+    line = {"item": "A001", "qty": "4", "price": "2.00", "source_line": line_id(r2)}
+    back = doc(user, "purchase_return", "2026-03-03", [line], source=r2)
+    assert moves(api)[-1][1:5] == (back, "original", "-4", "-8.00")
+    # then 12 delivered take 10 × 1.00 + 2 × 2.00 = 14.00, and 4 at 2.00 remain
+    d = doc(user, "sales_delivery", "2026-03-04", [("A001", 12, "10.00")])
+    assert moves(api)[-1][1:5] == (d, "original", "-12", "-14.00")
+    assert stock(api) == ("4", "2.000000", "8.00")
+    rows = api.get("/stock/moves?item=A001&warehouse=WH1").json()["items"]
+    layers = {r["document"]: r["cost_layers"] for r in rows if r["qty"].startswith("-")}
+    assert layers[back] == [{"document": r2, "date": "2026-03-02", "qty": "4", "value": "8.00"}]
+    assert layers[d] == [
+        {"document": r1, "date": "2026-03-01", "qty": "10", "value": "10.00"},
+        {"document": r2, "date": "2026-03-02", "qty": "2", "value": "4.00"},
+    ]
+    # when a receipt of 5 at 0.50 is back-dated before all of it: the return still takes its
+    # receipt's layer (8.00), the delivery 5 × 0.50 + 7 × 1.00 = 9.50 (4.50 less)
+    r0 = doc(user, "purchase_receipt", "2026-02-27", [("A001", 5, "0.50")])
+    assert [m[1:5] for m in moves(api) if m[2] == "adjustment"] == [(d, "adjustment", "0", "4.50")]
+    assert stock(api) == ("9", "1.666667", "15.00")  # 3 × 1.00 + 6 × 2.00
+    assert vouchers_of(r0)[1:] == ["借 1405 库存商品 4.50 / 贷 5401 主营业务成本 4.50"]
+    reconciled(api)

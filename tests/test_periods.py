@@ -21,6 +21,7 @@ from .factories import (
     created,
     delivery_body,
     doc,
+    fetch,
     master_data,
     receipt_body,
     refused,
@@ -244,3 +245,26 @@ def test_409_in_a_closed_period(api):
     assert api.put(f"/documents/{late}", delivery_body(2, date="2026-02-01")).status_code == 200
     approved(api, late)
     assert stock_of(api) == ("18", "90.00")
+
+
+def test_the_digest_is_sha256_of_each_rows_repr(user):
+    # the stored digests of closed periods stay valid: each ledger row, in id order, as
+    # repr(tuple(str(value) …)), whichever way the rows are read
+    import hashlib
+    from types import SimpleNamespace
+
+    from openjxc.closing.snapshots import LEDGERS, digest
+
+    doc(user, "purchase_receipt", "2026-03-02", [("A001", 10, "5.00")])
+    doc(user, "sales_delivery", "2026-03-03", [("A001", 4, "9.00")])
+    march = SimpleNamespace(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+    h, n = hashlib.sha256(), 0
+    for table, cols in LEDGERS.items():
+        h.update(table.encode())
+        for r in fetch(
+            f"SELECT {cols} FROM {table} WHERE date >= %s AND date <= %s ORDER BY id",
+            [march.start, march.end],
+        ):
+            h.update(repr(tuple(str(x) for x in r)).encode())
+            n += 1
+    assert n > 6 and digest(march) == (h.hexdigest(), n)

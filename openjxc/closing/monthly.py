@@ -20,8 +20,10 @@ with their adjustments, one of the opening balances (the previous period's snaps
 and rows in memory, then COPY (PostgreSQL) or one prepared INSERT (SQLite) and one cache update
 (bench: `python -m bench --only monthly`).
 
-Known limit: the incoming side of a transfer (or a linked return) keeps the value its source
-had when it was posted; the close does not carry the source's adjustment across warehouses.
+The moves that take their cost from an issue of the period (transfer in, linked return,
+assembled output, disassembly share) are stated with it: inside the period's monthly-average
+set by closing/monthly_solve.py (a linear system per item over its warehouses), outside it (an
+item of another method, a later period) by the replay, which keeps the stated issues.
 """
 
 import datetime as dt
@@ -30,16 +32,17 @@ from collections import defaultdict
 from django.db import connection
 
 from openjxc.catalog.models import Item
-from openjxc.core.numbers import div_half_up
-from openjxc.documents.models import Document
-from openjxc.inventory.costing import INSERT_MOVE, MOVE_COLUMNS, Restatement, as_date
+from openjxc.core.db import insert_tuples
+from openjxc.inventory.costing import MOVE_COLUMNS, Restatement, as_date
 from openjxc.inventory.models import StockMove as M
 from openjxc.inventory.services import add_to_cache, lock_balances
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Voucher
-from openjxc.ledger.services import account_ids, post_voucher
+from openjxc.ledger.services import account_ids, post_dated_vouchers
 from openjxc.posting import recipes
-from openjxc.posting.engine import post_adjustment_vouchers
+from openjxc.posting.engine import adjusted_counters, post_adjustment_vouchers
+
+from .monthly_solve import MonthlyMoves
 
 MEMO = "全月一次加权平均 monthly average"
 REOPEN_MEMO = "反结账 撤销 全月一次加权平均 monthly average"
@@ -101,108 +104,111 @@ def keys_to_state(period) -> int:
     )
 
 
-def rates(period, prev) -> dict:
-    """Per key: (total qty, total value, [(move id, date, qty, current value, target value,
-    document, line)] of its outgoing moves) — what the close would state."""
-    opening = _opening(period, prev)
-    by_key: dict = defaultdict(list)
-    for row in _period_moves(period):
-        by_key[(row[1], row[2])].append(row)
-    result = {}
-    for key, rows in by_key.items():
-        tq, tv = opening.get(key, (0, 0))
-        out = []
-        for mid, _i, _w, day, q, v, rule, doc, line in rows:
-            q, v = int(q), int(v)
-            if q < 0 and rule != M.FIXED_IN:  # the date as text: no parsing of 100,000 dates
-                out.append([mid, day, q, v, None, doc, line])
-            else:  # receipts, returns in, value-only rows: the period's in
-                tq, tv = tq + q, tv + v
-        if not out or tq <= 0:
-            continue
-        taken = 0
-        for o in out:
-            o[4] = -div_half_up(-o[2] * tv, tq)
-            taken += o[4]
-        if tq + sum(o[2] for o in out) == 0:  # the period ends empty: the last takes the rest
-            out[-1][4] -= tv + taken
-        result[key] = (tq, tv, out)
-    return result
+def _links(period) -> list:
+    """(move, date, item, warehouse, source move, rule) of every live move that takes its cost
+    from an outgoing move of the period of a monthly-average item: a transfer in, a linked
+    return, a disassembly's component (`source_move`), an assembly's output (its line's
+    components)."""
+    args = [period.start, period.end, Item.MONTHLY_AVERAGE]
+    period_issue = (
+        "s.kind = 0 AND s.qty < 0 AND s.date >= %s AND s.date <= %s AND i.costing_method = %s "
+        "AND d.status <> 'cancelled' AND m.kind = 0"
+    )
+    linked = _rows(
+        "SELECT m.id, m.date, m.item_id, m.warehouse_id, s.id, m.rule FROM inventory_stockmove m "
+        "JOIN inventory_stockmove s ON s.id = m.source_move_id JOIN catalog_item i ON i.id = "
+        f"s.item_id JOIN documents_document d ON d.id = m.document_id WHERE {period_issue}",
+        args,
+    )
+    assembled = _rows(
+        "SELECT m.id, m.date, m.item_id, m.warehouse_id, s.id, m.rule FROM inventory_stockmove s "
+        "JOIN catalog_item i ON i.id = s.item_id JOIN documents_document d ON d.id = s.document_id "
+        "JOIN inventory_stockmove m ON m.document_id = s.document_id AND m.line_id = s.line_id "
+        f"WHERE {period_issue} AND m.rule = %s",
+        [*args, M.ASSEMBLED_IN],
+    )
+    return linked + assembled
+
+
+def solve(period, prev) -> tuple[MonthlyMoves, list]:
+    """The period's final values (closing/monthly_solve.py) and its links."""
+    links = _links(period)
+    moves = MonthlyMoves(
+        _period_moves(period), _opening(period, prev), [(m, s, r) for m, *_, s, r in links]
+    )
+    moves.solve()
+    return moves, links
 
 
 def _lock(keys) -> None:
     keys = sorted(keys)
+    if connection.vendor == "postgresql":  # one statement, two arrays; rows locked in key order
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT 1 FROM inventory_stockbalance b JOIN unnest(%s::bigint[], %s::bigint[]) "
+                "AS k(item_id, warehouse_id) ON b.item_id = k.item_id AND b.warehouse_id = "
+                "k.warehouse_id ORDER BY b.item_id, b.warehouse_id FOR UPDATE OF b",
+                [[k[0] for k in keys], [k[1] for k in keys]],
+            )
+        return
     for n in range(0, len(keys), 400):  # a bounded statement per chunk, still in key order
         lock_balances(keys[n : n + 400])
 
 
 def _append(rows, changes, memo) -> None:
     _lock(changes)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":  # COPY: no SQL text of 500,000 placeholders
-            cur.execute("SELECT COALESCE(MAX(id), 0) FROM inventory_stockmove")
-            before = cur.fetchone()[0]
-            with cur.cursor.copy(
-                f"COPY inventory_stockmove ({', '.join(MOVE_COLUMNS)}) FROM STDIN"
-            ) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            # the cache from the rows just written, set-based (only a close or reopen, which
-            # hold the period's lock, writes MONTHLY_CLOSE rows)
-            cur.execute(
-                "UPDATE inventory_stockbalance b SET value = b.value + s.v FROM (SELECT item_id, "
-                "warehouse_id, SUM(value) AS v FROM inventory_stockmove WHERE id > %s AND kind = %s "
-                "AND rule = %s GROUP BY item_id, warehouse_id) s "
-                "WHERE b.item_id = s.item_id AND b.warehouse_id = s.warehouse_id",
-                [before, M.ADJUSTMENT, M.MONTHLY_CLOSE],
-            )
-        else:  # SQLite: one prepared statement run per row
-            cur.executemany(INSERT_MOVE, rows)
-            add_to_cache(changes)
+    with connection.cursor() as cur:  # COPY on PostgreSQL: 40,000 rows
+        insert_tuples(cur, "inventory_stockmove", MOVE_COLUMNS, rows)
+    add_to_cache(changes)  # on PostgreSQL one UPDATE … FROM unnest of the keys
     _book(rows, memo)
 
 
 def _book(rows, memo) -> None:
     """1405 against each adjusted document's counter, one voucher per date."""
-    doc_ids = {r[1] for r in rows}
-    counters = {}
-    for chunk in range(0, len(doc_ids), 500):
-        part = sorted(doc_ids)[chunk : chunk + 500]
-        for doc_id, doc_type, reversal_of in Document.objects.filter(pk__in=part).values_list(
-            "id", "type", "reversal_of_id"
-        ):
-            counters[doc_id] = recipes.counter(doc_type, reversal=reversal_of is not None)
+    counters = adjusted_counters({r[1] for r in rows})
     by_day: dict = defaultdict(lambda: defaultdict(int))
     for r in rows:
         if counters.get(r[1]):
-            by_day[r[0]][counters[r[1]]] += r[6]
-    ids = account_ids()
+            by_day[as_date(r[0])][counters[r[1]]] += r[6]
+    batch = []
     for day in sorted(by_day):
         lines = []
         for counter, amount in sorted(by_day[day].items()):
             lines += recipes.pair(A.INVENTORY, counter, amount)
-        post_voucher(as_date(day), None, Voucher.COST_ADJUSTMENT, lines, memo, ids)
+        batch.append((day, lines))
+    post_dated_vouchers(batch, None, Voucher.COST_ADJUSTMENT, memo, account_ids())
 
 
-def _restate_later(period, keys) -> None:
-    """Re-state the moves after the period of keys whose period-end value changed."""
-    if not keys:
-        return
-    later = {
-        (i, w)
-        for i, w in _rows(
-            "SELECT DISTINCT item_id, warehouse_id FROM inventory_stockmove WHERE date > %s "
-            "AND kind = 0",
-            [period.end],
-        )
-    } & set(keys)
-    if not later:
-        return
-    _lock(later)
-    r = Restatement(cause_id=None, lock=lock_balances)
+def _restate(period, keys, links, changed, final) -> None:
+    """Re-state what the changed moves feed outside the period's monthly-average set: the
+    moves after the period of keys whose period-end value changed, and the moves of other
+    items (an assembled output of a moving-average or FIFO item) or later periods (a return of
+    a delivery of the period) that take their cost from a changed move. `final`: the close's
+    monthly-average issues of the period are stated, the replay keeps them (a reopen lets the
+    replay give the provisional values back)."""
     start = period.end + dt.timedelta(days=1)
-    for key in later:
-        r.schedule(key, (start, 0))
+    pending = {}
+    if keys:
+        later = {
+            (i, w)
+            for i, w in _rows(
+                "SELECT DISTINCT item_id, warehouse_id FROM inventory_stockmove WHERE date > %s "
+                "AND kind = 0",
+                [period.end],
+            )
+        } & set(keys)
+        pending = {key: (start, 0) for key in later}
+    for mid, day, item, wh, src, _rule in links:
+        if src in changed and mid not in changed:
+            pos = (as_date(day), mid)
+            if pos < pending.get((item, wh), (dt.date.max, 0)):
+                pending[(item, wh)] = pos
+    if not pending:
+        return
+    _lock(pending)
+    r = Restatement(cause_id=None, lock=lock_balances, final_until=period.end if final else None)
+    for key, pos in pending.items():
+        r.schedule(key, pos)
     r.run()
     cache, adjustments = r.write()
     add_to_cache(cache)
@@ -211,18 +217,16 @@ def _restate_later(period, keys) -> None:
 
 def close(period, prev) -> int:
     """Append the monthly-average adjustments of the period; how many rows."""
+    moves, links = solve(period, prev)
     rows, changes = [], defaultdict(lambda: [0, 0])
-    for key, (_tq, _tv, out) in rates(period, prev).items():
-        for mid, day, _q, current, target, doc, line in out:
-            if target != current:
-                rows.append(
-                    (day, doc, line, key[0], key[1], 0, target - current)
-                    + (M.ADJUSTMENT, M.MONTHLY_CLOSE, mid, None, None)
-                )
-                changes[key][1] += target - current
+    for mid, (_m, item, wh, day, _q, _v, _r, doc, line), change in moves.changed():
+        rows.append(
+            (day, doc, line, item, wh, 0, change) + (M.ADJUSTMENT, M.MONTHLY_CLOSE, mid, None, None)
+        )
+        changes[(item, wh)][1] += change
     if rows:
         _append(rows, {k: tuple(v) for k, v in changes.items()}, MEMO)
-        _restate_later(period, changes)
+        _restate(period, changes, links, {r[9] for r in rows}, final=True)
     return len(rows)
 
 
@@ -255,5 +259,5 @@ def reopen(period) -> int:
             changes[(item, wh)][1] -= int(value)
     if rows:
         _append(rows, {k: tuple(v) for k, v in changes.items()}, REOPEN_MEMO)
-        _restate_later(period, changes)
+        _restate(period, changes, _links(period), {r[9] for r in rows}, final=False)
     return len(rows)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from openjxc.audit.services import record
 from openjxc.backup.services import take_backup
-from openjxc.core.db import insert_rows
+from openjxc.core.db import insert_tuples
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import fen_str, qty_str
 from openjxc.ledger import chart as A
@@ -165,8 +165,8 @@ def close(user, name: str) -> dict:
             "SELECT id FROM ledger_voucher WHERE date >= %s AND date <= %s ORDER BY date, id",
             [period.start, period.end],
         )
-        with connection.cursor() as cur:  # plain multi-row INSERTs: a month has 20,000 vouchers
-            insert_rows(
+        with connection.cursor() as cur:  # one unnest INSERT: a month has 20,000 vouchers
+            insert_tuples(
                 cur,
                 VoucherNumber._meta.db_table,
                 ("period_id", "voucher_id", "number"),

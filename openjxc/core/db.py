@@ -16,6 +16,22 @@ def insert_rows(cur, table: str, columns: tuple[str, ...], rows: list) -> None:
         cur.execute(head + ", ".join([one] * len(chunk)), [x for row in chunk for x in row])
 
 
+def insert_tuples(cur, table: str, columns: tuple[str, ...], rows) -> None:
+    """Many rows (tuples in column order) into one table: COPY on PostgreSQL (no SQL text and
+    no quoting of values into it: executemany is a round trip per row, a multi-row VALUES or
+    an unnest of arrays is quoted by the client), one prepared statement run per row on SQLite,
+    its fastest way."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with cur.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
 def insert_models(model, rows: list[dict], returning: str | None = None) -> list[tuple]:
     """Insert rows ({field attname: value}, every row the same fields) into model's table by
     multi-row INSERTs of CHUNK rows: the ORM's bulk_create without its per-value machinery,

@@ -34,7 +34,8 @@ def fifo_used(item_id: int, warehouse_id: int) -> dict:
     """move id of each outgoing move of a FIFO key -> [(source move id, qty, value)] taken."""
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT m.id, m.rule, m.qty + COALESCE(a.q, 0), m.value + COALESCE(a.v, 0) "
+            "SELECT m.id, m.rule, m.source_move_id, m.qty + COALESCE(a.q, 0), "
+            "m.value + COALESCE(a.v, 0) "
             "FROM inventory_stockmove m JOIN documents_document d ON d.id = m.document_id "
             "LEFT JOIN (SELECT anchor_id, SUM(qty) AS q, SUM(value) AS v FROM inventory_stockmove "
             "  WHERE kind = 2 AND item_id = %s AND warehouse_id = %s GROUP BY anchor_id) a "
@@ -45,12 +46,14 @@ def fifo_used(item_id: int, warehouse_id: int) -> dict:
         rows = cur.fetchall()
     layers, used = Layers(), {}
     bal_q = bal_v = 0
-    for mid, rule, q, v in rows:
+    for mid, rule, source, q, v in rows:
         q, v = int(q), int(v)
         if q > 0:
             layers.add(mid, q, v)
+        elif q < 0 and rule == M.CAPPED_OUT:  # a linked purchase return: its receipt's layer
+            used[mid] = layers.take_from(source, -q)[1]
         elif q < 0 and rule != M.FIXED_IN:
-            used[mid] = layers.take(-q)[1]
+            used[mid] = layers.take(-q, [])[1]
         bal_q, bal_v = bal_q + q, bal_v + v
         if q < 0 and rule == M.FIXED_IN or q == 0:
             layers.settle(bal_q, bal_v)

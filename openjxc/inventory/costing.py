@@ -28,11 +28,14 @@ from decimal import Decimal
 
 from django.db import connection
 
+from openjxc.core.db import insert_tuples
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import QTY_SCALE, div_half_up, qty_str, to_fen
 
 from . import fifo
 from .models import StockMove as M
+
+MONTHLY_AVERAGE = "monthly_average"  # catalog.Item.MONTHLY_AVERAGE (inventory cannot import it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,10 @@ class Restatement:
     lock: object = None  # callable locking balance rows of keys before they are replayed
     locked: set = field(default_factory=set)
     fifo: dict = field(default_factory=dict)  # item -> whether its costing method is FIFO
+    # a period close: the issues of monthly-average items up to this date are stated by it
+    # (closing/monthly.py) and a replay that passes them keeps their value
+    final_until: dt.date | None = None
+    monthly: dict = field(default_factory=dict)  # item -> whether monthly average (final_until)
 
     def schedule(self, key, pos):
         if key not in self.pending or pos < self.pending[key]:
@@ -252,52 +259,76 @@ class Restatement:
         layers.settle(bal_q, bal_v)
         return layers
 
+    def _final_until(self, item):
+        if self.final_until is None:
+            return None
+        if item not in self.monthly:
+            with connection.cursor() as cur:
+                cur.execute("SELECT costing_method FROM catalog_item WHERE id = %s", [item])
+                self.monthly[item] = cur.fetchone()[0] == MONTHLY_AVERAGE
+        return self.final_until if self.monthly[item] else None
+
     def _replay(self, key, pos):
+        # the loop runs over every later move of the key (100,000 in the bench): locals, and
+        # `info` kept only for the moves that write() or a linked rule will ask about
         bal_q, bal_v = self._base(key, pos)
         rows, dependents = self._load(key, pos)
         layers = self._layers(key, pos, bal_q, bal_v)
+        final = self._final_until(key[0])
+        item, wh = key
+        db_value, db_qty, info, src_qty = self.db_value, self.db_qty, self.info, self.src_qty
+        fresh, fresh_value, fresh_qty = self.fresh, self.fresh_value, self.fresh_qty
+        delta, qty_delta = self.delta, self.qty_delta
         for mid, day, qty, effective, rule, src, doc, line, counted in rows:
-            effective = int(effective)
+            if mid not in db_value:
+                db_value[mid] = int(effective)
+            if mid not in db_qty:
+                db_qty[mid] = int(qty)
             day = as_date(day)
-            self.db_value.setdefault(mid, effective)
-            self.db_qty.setdefault(mid, int(qty))
-            self.info.setdefault(mid, (day, key[0], key[1], doc, line))
-            was = self.current_qty(mid)
+            if mid in fresh or rule in LINKED_RULES:
+                info.setdefault(mid, (day, item, wh, doc, line))
+            was = fresh_qty[mid] if mid in fresh_qty else db_qty[mid] + qty_delta.get(mid, 0)
             qty = was if counted is None else int(counted) - bal_q
             if bal_q + qty < 0:
-                raise shortage(key[0], key[1], day, bal_q, qty)
+                raise shortage(item, wh, day, bal_q, qty)
             if qty != was:
-                if mid in self.fresh:
-                    self.fresh_qty[mid] = qty
+                info.setdefault(mid, (day, item, wh, doc, line))
+                if mid in fresh:
+                    fresh_qty[mid] = qty
                 else:
-                    self.qty_delta[mid] = qty - self.db_qty[mid]
-            before = self.current(mid)
+                    qty_delta[mid] = qty - db_qty[mid]
+            before = fresh_value[mid] if mid in fresh_value else db_value[mid] + delta.get(mid, 0)
             kwargs = {}
             if src is not None:
-                kwargs = {"src_qty": self.src_qty[src], "src_value": self.current(src)}
+                kwargs = {"src_qty": src_qty[src], "src_value": self.current(src)}
             if rule == M.FIXED_IN:
                 kwargs["fixed"] = before
-            if rule in (M.AVERAGE_IN, M.COUNTED):
+            elif rule == M.AVERAGE_IN or rule == M.COUNTED:
                 kwargs["fallback"] = self.fallback.get(mid)
-            linked = LINKED_RULES.get(rule)
-            if linked:  # an assembly's output, a disassembly's component: from their sources
-                new = linked.value(self, mid, src)
+            if final and day <= final and qty < 0 and rule != M.FIXED_IN:
+                new = before  # stated by the close
+            elif rule in LINKED_RULES:  # an assembly's output, a disassembly's component
+                new = LINKED_RULES[rule].value(self, mid, src)
                 if layers is not None and qty > 0:
                     layers.add(mid, qty, new)
             elif layers is None:
                 new = value_for(rule, qty, bal_q, bal_v, **kwargs)
             else:
-                new = fifo.value_fifo(layers, value_for, rule, qty, bal_q, bal_v, mid, **kwargs)
+                new = fifo.value_fifo(
+                    layers, value_for, rule, qty, bal_q, bal_v, mid, source=src, **kwargs
+                )
             if new != before:
-                if mid in self.fresh:
-                    self.fresh_value[mid] = new
+                info.setdefault(mid, (day, item, wh, doc, line))
+                if mid in fresh:
+                    fresh_value[mid] = new
                 else:
-                    self.delta[mid] = new - self.db_value[mid]
+                    delta[mid] = new - db_value[mid]
                 for dep_key, dep_pos in dependents.get(mid, ()):
                     self.schedule(dep_key, dep_pos)
             bal_q += qty
             bal_v += new
-            self.src_qty.setdefault(mid, qty)
+            if mid not in src_qty:
+                src_qty[mid] = qty
 
     def write(self):
         """Give fresh rows their final values and append adjustments; returns (cache deltas
@@ -333,8 +364,7 @@ class Restatement:
                 cur.executemany(
                     "UPDATE inventory_stockmove SET qty = %s, value = %s WHERE id = %s", updates
                 )
-            if rows:
-                cur.executemany(INSERT_MOVE, rows)
+            insert_tuples(cur, "inventory_stockmove", MOVE_COLUMNS, rows)
         return cache, adjustments
 
 

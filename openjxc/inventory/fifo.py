@@ -47,22 +47,40 @@ class Layers:
     def __init__(self, layers=()):
         self.layers = deque([list(x) for x in layers])
 
-    def take(self, qty: int) -> tuple[int, list[tuple[int, int, int]]]:
-        """Consume `qty` from the oldest layers: (value taken, [(move id, qty, value)])."""
-        used, total = [], 0
-        while qty > 0 and self.layers:
-            layer = self.layers[0]
+    def take(self, qty: int, used: list | None = None) -> tuple[int, list | None]:
+        """Consume `qty` from the oldest layers: (value taken, [(move id, qty, value)] when
+        a list to fill is given — the stock ledger's notes; a replay needs only the value)."""
+        total, layers = 0, self.layers
+        while qty > 0 and layers:
+            layer = layers[0]
             mid, lq, lv = layer
             if qty >= lq:
-                self.layers.popleft()
+                layers.popleft()
                 part_q, part_v = lq, lv
             else:
                 part_q, part_v = qty, div_half_up(qty * lv, lq)
                 layer[1], layer[2] = lq - qty, lv - part_v
-            used.append((mid, part_q, part_v))
+            if used is not None:
+                used.append((mid, part_q, part_v))
             total += part_v
             qty -= part_q
         return total, used
+
+    def take_from(self, source, qty: int) -> tuple[int, list[tuple[int, int, int]]]:
+        """A purchase return of the receipt `source`: its layer first (as much as is left of
+        it), the rest from the oldest layers."""
+        layer = next((x for x in self.layers if x[0] == source), None) if source else None
+        if layer is None:
+            return self.take(qty, [])
+        mid, lq, lv = layer
+        part_q = min(qty, lq)
+        part_v = lv if part_q == lq else div_half_up(part_q * lv, lq)
+        if part_q == lq:
+            self.layers.remove(layer)
+        else:
+            layer[1], layer[2] = lq - part_q, lv - part_v
+        total, used = self.take(qty - part_q, [(mid, part_q, part_v)])
+        return part_v + total, used
 
     def add(self, mid: int, qty: int, value: int) -> None:
         self.layers.append([mid, qty, value])
@@ -83,12 +101,17 @@ class Layers:
             self.layers[0][2] += diff
 
 
-def value_fifo(layers: Layers, value_for, rule, qty, bal_q, bal_v, mid, **kwargs) -> int:
-    """The value of a move of a FIFO item given the layers before it (which it updates)."""
+def value_fifo(
+    layers: Layers, value_for, rule, qty, bal_q, bal_v, mid, source=None, **kwargs
+) -> int:
+    """The value of a move of a FIFO item given the layers before it (which it updates); a
+    linked purchase return (CAPPED_OUT, `source` its receipt's move) takes that receipt's layer."""
     if qty < 0 and rule != M.FIXED_IN:
         if bal_q + qty == 0:
             layers.layers.clear()
             return -bal_v
+        if rule == M.CAPPED_OUT:
+            return -layers.take_from(source, -qty)[0]
         taken, _used = layers.take(-qty)
         return -taken
     value = value_for(rule, qty, bal_q, bal_v, **kwargs)
@@ -101,22 +124,26 @@ def value_fifo(layers: Layers, value_for, rule, qty, bal_q, bal_v, mid, **kwargs
 
 def load_layers(item_id: int, warehouse_id: int, pos, bal_q: int, bal_v: int) -> Layers:
     """The layers on hand just before `pos` ((date, id); None: at the end of the timeline): the
-    newest incoming moves of live documents that cover `bal_q`, read newest first."""
+    newest incoming moves of live documents that cover `bal_q`, read newest first. A linked
+    purchase return met on the way took its receipt's layer: what it took is taken off that
+    layer when the receipt is reached (had it taken more, the receipt was the oldest layer and
+    is not reached: the others cover the stock)."""
     if bal_q <= 0:
         return Layers()
     where, args = "", [item_id, warehouse_id]
     if pos is not None:
         where = "AND (m.date < %s OR (m.date = %s AND m.id < %s)) "
         args += [pos[0], pos[0], pos[1]]
-    found, need = [], bal_q
+    found, need, returned = [], bal_q, {}
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT m.id, m.qty + COALESCE((SELECT SUM(a.qty) FROM inventory_stockmove a "
+            "SELECT m.id, m.source_move_id, m.qty + COALESCE((SELECT SUM(a.qty) FROM inventory_stockmove a "
             "WHERE a.anchor_id = m.id AND a.kind = 2), 0), m.value + COALESCE((SELECT SUM(a.value) "
             "FROM inventory_stockmove a WHERE a.anchor_id = m.id AND a.kind = 2), 0) "
             "FROM inventory_stockmove m JOIN documents_document d ON d.id = m.document_id "
             "WHERE m.item_id = %s AND m.warehouse_id = %s AND m.kind = 0 "
-            f"AND (m.qty > 0 OR m.rule = {M.COUNTED}) AND d.status <> 'cancelled' {where}"
+            f"AND (m.qty > 0 OR m.rule IN ({M.COUNTED}, {M.CAPPED_OUT})) "
+            f"AND d.status <> 'cancelled' {where}"
             "ORDER BY m.date DESC, m.id DESC",
             args,
         )
@@ -124,8 +151,14 @@ def load_layers(item_id: int, warehouse_id: int, pos, bal_q: int, bal_v: int) ->
             rows = cur.fetchmany(200)
             if not rows:
                 break
-            for mid, q, v in rows:
+            for mid, source, q, v in rows:
                 q, v = int(q), int(v)
+                if q < 0 and source is not None:  # a linked purchase return
+                    rq, rv = returned.get(source, (0, 0))
+                    returned[source] = (rq - q, rv - v)
+                    continue
+                if mid in returned:
+                    q, v = q - returned[mid][0], v - returned[mid][1]
                 if q <= 0:
                     continue
                 found.append([mid, q, v])

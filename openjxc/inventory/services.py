@@ -275,7 +275,17 @@ def _append_at_end(day, specs, balances, sources):
         elif s.item_id in fifo:
             if key not in layers:
                 layers[key] = load_layers(s.item_id, s.warehouse_id, None, st[0], st[1])
-            v = value_fifo(layers[key], value_for, s.rule, s.qty, st[0], st[1], None, **kwargs)
+            v = value_fifo(
+                layers[key],
+                value_for,
+                s.rule,
+                s.qty,
+                st[0],
+                st[1],
+                None,
+                s.source_move_id,
+                **kwargs,
+            )
         else:
             v = value_for(s.rule, s.qty, st[0], st[1], **kwargs)
         if s.qty < 0:

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from openjxc.core.db import add_to_columns, insert_rows
+from openjxc.core.db import add_to_columns, insert_rows, insert_tuples
 from openjxc.core.errors import DomainError
 
 from .chart import CHART, SEEDED_MONEY_ACCOUNTS
@@ -123,6 +123,63 @@ def post_voucher(
             ("bigint", "bigint", "bigint"),
         )
     return voucher_id
+
+
+def post_dated_vouchers(batch: list, document_id, kind: str, memo: str = "", ids=None) -> None:
+    """Append one voucher per date ([(date, [VoucherLine])], dates distinct), as post_voucher
+    does for each, in three statements on PostgreSQL (a re-statement may book 300 dates: a
+    round trip per voucher, line set and balance each was most of its time)."""
+    batch = [(as_date(day), [ln for ln in lines if ln.debit or ln.credit]) for day, lines in batch]
+    batch = [(day, lines) for day, lines in batch if lines]
+    if connection.vendor != "postgresql" or len(batch) < 2:
+        for day, lines in batch:
+            post_voucher(day, document_id, kind, lines, memo, ids)
+        return
+    days = [day for day, _lines in batch]
+    if len(set(days)) != len(days):
+        raise ValueError("post_dated_vouchers needs one voucher per date")
+    for _day, lines in batch:
+        if sum(ln.debit for ln in lines) != sum(ln.credit for ln in lines):
+            raise ValueError(f"unbalanced voucher for document {document_id}: {lines}")
+    if ids is None:
+        ids = _ACCOUNTS.get()
+    if any(ln.account not in ids for _day, lines in batch for ln in lines):
+        _ACCOUNTS.clear()
+        ids = _ACCOUNTS.get()
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO ledger_voucher (date, document_id, kind, memo, created_at) "
+            "SELECT d, %s, %s, %s, CURRENT_TIMESTAMP FROM unnest(%s::date[]) AS d ORDER BY d "
+            "RETURNING id, date",
+            [document_id, kind, memo, days],
+        )
+        voucher_of = {as_date(day): vid for vid, day in cur.fetchall()}  # text on SQLite
+        rows, totals = [], {}
+        for day, lines in batch:
+            for ln in lines:
+                account = ids[ln.account]
+                rows.append((voucher_of[day], day, account, ln.debit, ln.credit, ln.partner_id))
+                t = totals.setdefault(account, [0, 0])
+                t[0] += ln.debit
+                t[1] += ln.credit
+        insert_tuples(
+            cur,
+            "ledger_journalline",
+            ("voucher_id", "date", "account_id", "debit", "credit", "partner_id"),
+            rows,
+        )
+        add_to_columns(
+            cur,
+            "ledger_accountbalance",
+            ("account_id",),
+            ("debit", "credit"),
+            [(a, d, c) for a, (d, c) in sorted(totals.items())],
+            ("bigint", "bigint", "bigint"),
+        )
+
+
+def as_date(day) -> dt.date:
+    return dt.date.fromisoformat(day) if isinstance(day, str) else day
 
 
 def negate_vouchers(

@@ -36,6 +36,7 @@ from openjxc.ledger.services import (
     cached_account_ids,
     ensure_open,
     negate_vouchers,
+    post_dated_vouchers,
     post_voucher,
     reverse_open_items,
 )
@@ -82,23 +83,43 @@ def post_adjustment_vouchers(adjustments: list[CostAdjustment], cause_id: int, i
     """One cost-adjustment voucher per date: 1405 against each adjusted document's counter."""
     if not adjustments:
         return
-    doc_ids = {a.document_id for a in adjustments}
-    counters = {
-        doc_id: recipes.counter(doc_type, reversal=reversal_of is not None)
-        for doc_id, doc_type, reversal_of in Document.objects.filter(pk__in=doc_ids).values_list(
-            "id", "type", "reversal_of_id"
-        )
-    }
+    counters = adjusted_counters({a.document_id for a in adjustments})
     by_day: dict = defaultdict(lambda: defaultdict(int))
     for a in adjustments:
         counter = counters[a.document_id]
         if counter:
             by_day[a.date][counter] += a.value
+    batch = []
     for day in sorted(by_day):
         lines = []
         for counter, amount in sorted(by_day[day].items()):
             lines += recipes.pair(A.INVENTORY, counter, amount)
-        post_voucher(day, cause_id, Voucher.COST_ADJUSTMENT, lines, "成本调整 cost adjustment", ids)
+        batch.append((day, lines))
+    post_dated_vouchers(batch, cause_id, Voucher.COST_ADJUSTMENT, "成本调整 cost adjustment", ids)
+
+
+def adjusted_counters(doc_ids) -> dict:
+    """document id -> the account its stock value changes are booked against (or None)."""
+    ids, found = sorted(doc_ids), []
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":  # one array, not 20,000 placeholders to parse
+            cur.execute(
+                "SELECT id, type, reversal_of_id FROM documents_document WHERE id = ANY(%s)",
+                [ids],
+            )
+            found = cur.fetchall()
+        else:
+            for n in range(0, len(ids), 1000):
+                part = ids[n : n + 1000]
+                cur.execute(
+                    "SELECT id, type, reversal_of_id FROM documents_document "
+                    f"WHERE id IN ({','.join(['%s'] * len(part))})",
+                    part,
+                )
+                found += cur.fetchall()
+    kinds = {(t, r is not None) for _id, t, r in found}
+    counter = {(t, rev): recipes.counter(t, reversal=rev) for t, rev in kinds}
+    return {doc_id: counter[(t, r is not None)] for doc_id, t, r in found}
 
 
 @retry_on_conflict
