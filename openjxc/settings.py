@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "openjxc.core.archive_guard.ReadOnlyArchive",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "openjxc.core.middleware.ContentSecurityPolicy",
     "django_htmx.middleware.HtmxMiddleware",
     "openjxc.web.middleware.FormTextGuard",
     "openjxc.core.middleware.ApiErrorFormat",
