@@ -50,6 +50,7 @@ PARTNER_KEYS = (
     "price_level",
     "credit_limit",
 )
+# headed as the import template (partners/imports.py) in any UI language: a file to read back
 EXPORT_COLUMNS = [
     ("code", "编码"),
     ("name", "名称"),
