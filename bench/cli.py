@@ -136,7 +136,8 @@ NOTES = [
     "own keep-alive connection and a bearer token, the client runs on the same machine as the "
     "server; runs alternate 1 and 20 clients, docs_per_s is the median over --runs runs, "
     "latencies are pooled over the runs; errors count every response that is not 200; "
-    "server_cpu_ms_per_request is the CPU of the jxc serve processes (not PostgreSQL's).",
+    "server_cpu_ms_per_request is the CPU of the jxc serve processes; postgres_cpu_ms_per_request "
+    "that of the PostgreSQL backends serving the benchmark database, when they run on this machine.",
     "fifo: two FIFO items, ~100,000 moves each over 300 days written in bulk and valued by "
     "inventory/fifo.py (1 line per document); timed is approve() of a receipt of 10 at 1.00 "
     "dated on the first day, after the opening receipt: every later issue's layers shift; then "

@@ -22,8 +22,8 @@ import sys
 import threading
 import time
 
-from .books import pg_drop_database, pg_fresh_database
-from .config import START, TARGETS, log
+from .books import pg_admin, pg_drop_database, pg_fresh_database
+from .config import PG_DB, START, TARGETS, log
 
 CLIENTS = (1, 20)
 PASSWORD = "bench-admin-pw"
@@ -276,17 +276,40 @@ def group_cpu_s(pgid: int) -> float | None:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def proc_cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) of one process so far (Linux /proc; None if unreadable)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu(server) -> dict | None:
+    """pid → CPU seconds of the PostgreSQL backends serving the benchmark's database (None on
+    SQLite, or when the server's processes are not on this machine)."""
+    if server.backend != "pg":
+        return None
+    row = pg_admin(f"SELECT array_agg(pid) FROM pg_stat_activity WHERE datname = '{PG_DB}'")
+    cpu = {pid: proc_cpu_s(pid) for pid in (row[0] or [])}
+    return None if not cpu or None in cpu.values() else cpu
+
+
 def timed(server, token: str, requests: list, clients: int) -> dict:
-    cpu0, client0 = group_cpu_s(server.proc.pid), time.process_time()
+    cpu0, client0, pg0 = group_cpu_s(server.proc.pid), time.process_time(), postgres_cpu(server)
     result = run_clients(server.port, token, requests, clients)
-    cpu1, client1 = group_cpu_s(server.proc.pid), time.process_time()
+    cpu1, client1, pg1 = group_cpu_s(server.proc.pid), time.process_time(), postgres_cpu(server)
     errors, samples = errors_of(result)
     server_cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
+    # a backend that ended during the run is lost (persistent connections: seldom)
+    pg_cpu = None if pg0 is None or pg1 is None else sum(v - pg0.get(k, 0) for k, v in pg1.items())
     return {
         **result,
         "errors": errors,
         "error_samples": samples,
         "server_cpu_s": server_cpu,
+        "postgres_cpu_s": pg_cpu,
         "client_cpu_s": client1 - client0,
     }
 
@@ -306,6 +329,9 @@ def summary(runs: list[dict], per_run: int, unit: str) -> dict:
     n = per_run * len(runs)
     cpu = [r["server_cpu_s"] for r in runs]
     out["server_cpu_ms_per_request"] = None if None in cpu else round(sum(cpu) / n * 1000, 2)
+    pg = [r["postgres_cpu_s"] for r in runs]
+    if None not in pg:  # PostgreSQL's own backends, on this machine
+        out["postgres_cpu_ms_per_request"] = round(sum(pg) / n * 1000, 2)
     out["client_cpu_ms_per_request"] = round(sum(r["client_cpu_s"] for r in runs) / n * 1000, 2)
     samples = [s for r in runs for s in r["error_samples"]][:3]
     if samples:

@@ -33,6 +33,10 @@ def database_from_url(url: str) -> dict:
         "HOST": u.hostname or "127.0.0.1",
         "PORT": str(u.port or 5432),
         "CONN_MAX_AGE": 60,
+        # parameters bound by the server, and psycopg prepares a statement the connection has run
+        # five times (its default; Django turns it off for connection poolers, which OpenJXC does
+        # not use): PostgreSQL then skips parsing and planning it
+        "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5},
         "TEST": {"NAME": os.environ.get("OPENJXC_TEST_DB_NAME", "test_openjxc")},
     }
 
@@ -96,7 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "openjxc.core.archive_guard.ReadOnlyArchive",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "openjxc.core.middleware.ContentSecurityPolicy",
     "django_htmx.middleware.HtmxMiddleware",
     "openjxc.web.middleware.FormTextGuard",
     "openjxc.core.middleware.ApiErrorFormat",

@@ -56,7 +56,29 @@ MATRIX = {
     "archive_books": (N, N, N, N, N, Y),  # 停用系统: the administrator
     "repair_books": (N, N, N, N, N, Y),  # reconcile --fix (修复): the administrator
     "requeue_verifications": (N, N, N, N, N, Y),  # backups: the administrator
+    # tests/permission_matrix_writes.py
+    "create_warehouse": (Y, N, N, Y, N, Y),  # master data
+    "edit_purchase_receipt_draft": (Y, Y, N, Y, N, Y),  # as creating it
+    "delete_purchase_receipt_draft": (Y, Y, N, Y, N, Y),
+    "close_sales_order": (Y, N, N, N, N, Y),  # approve_document + the sales area
+    "cancel_chain_sales_order": (Y, N, N, N, N, Y),  # cancel_document + the sales area
+    "allocate_receipt": (Y, N, N, N, Y, Y),  # approve_document + the money area
+    "unallocate_receipt": (Y, N, N, N, Y, Y),
+    "set_opening_accounts": (Y, N, N, N, Y, Y),  # edit, approve, cancel, view_cost (PASSED)
+    "update_manual_voucher": (Y, N, N, N, Y, Y),  # 记账凭证: the money area
+    "approve_manual_voucher": (Y, N, N, N, Y, Y),
+    "update_money_account": (Y, N, N, N, Y, Y),
+    "set_settlement_cycle": (Y, N, N, N, Y, Y),  # close_period (then refused: PASSED)
+    "take_backup": (N, N, N, N, N, Y),  # manage_backup
+    "set_partner_price": (Y, N, N, Y, N, Y),  # master data
+    "share_statement": (Y, N, Y, N, Y, Y),  # whoever may read the customer
+    "revoke_share_link": (Y, N, Y, N, Y, Y),
+    "unarchive_books": (N, N, N, N, N, Y),  # the way back from 停用系统
 }
+
+# an allowed action answered with another status than 200/201/204: the role passed the
+# permission check and the books' own state refuses it (their periods are closed)
+PASSED = {"set_settlement_cycle": 409, "set_opening_accounts": 409}
 
 
 PAGES = {
@@ -330,4 +352,77 @@ ENDPOINTS = {
     "/system/archive": MATRIX["archive_books"],
     "/export": MATRIX["archive_books"],  # the full export as a zip
     "/export/workbook": MATRIX["archive_books"],
+    "/price-levels/VIP": ALL,
+    # a preview answers every role; one who may not do the action reads why (PREVIEWS)
+    "/documents/{approved}/impact?action=cancel": ALL,
+    "/documents/{approved}/impact?action=reverse": ALL,
+    "/documents/{delivery}/margin": (Y, N, N, N, Y, Y),  # reads the delivery, sees cost
+}
+
+# an impact preview: who may do what it previews; the others read "forbidden" in `blocked_by`
+# and see no effect
+PREVIEWS = {
+    "/documents/{approved}/impact?action=cancel": MATRIX["cancel_purchase_receipt"],
+    "/documents/{approved}/impact?action=reverse": MATRIX["reverse_purchase_receipt"],
+}
+
+# every write the API serves → the MATRIX action that calls it as each role ("METHOD /path" as
+# the served OpenAPI document names it; tests/test_permission_matrix.py checks both ways)
+WRITES = {
+    "POST /items": "create_item",
+    "PUT /items/{code}": "deactivate_item",
+    "POST /categories": "create_category",
+    "PUT /categories/{code}": "update_category",
+    "POST /boms": "create_bom",
+    "PUT /boms/{code}": "update_bom",
+    "POST /price-levels": "create_price_level",
+    "PUT /items/{code}/prices/{level}": "set_level_price",
+    "POST /customers": "create_customer",
+    "PUT /customers/{code}": "update_customer",
+    "POST /suppliers": "create_supplier",
+    "PUT /suppliers/{code}": "deactivate_supplier",
+    "POST /warehouses": "create_warehouse",
+    "PUT /warehouses/{code}": "deactivate_warehouse",
+    "PUT /items/{code}/stock-limits/{warehouse}": "set_stock_limits",
+    "POST /documents": "create_purchase_receipt",
+    "PUT /documents/{number}": "edit_purchase_receipt_draft",
+    "DELETE /documents/{number}": "delete_purchase_receipt_draft",
+    "POST /documents/{number}/approve": "approve_purchase_receipt",
+    "POST /documents/{number}/cancel": "cancel_purchase_receipt",
+    "POST /documents/{number}/reverse": "reverse_purchase_receipt",
+    "POST /documents/{number}/derive": "invoice_purchase_receipt",
+    "POST /documents/{number}/close": "close_sales_order",
+    "POST /documents/{number}/cancel-chain": "cancel_chain_sales_order",
+    "POST /documents/{number}/receive": "receive_transfer",
+    "POST /documents/{number}/count-sheets": "add_count_sheet",
+    "POST /allocations": "allocate_receipt",
+    "DELETE /allocations/{allocation_id}": "unallocate_receipt",
+    "PUT /opening/accounts": "set_opening_accounts",
+    "POST /vouchers": "create_manual_voucher",
+    "PUT /vouchers/{number}": "update_manual_voucher",
+    "POST /vouchers/{number}/approve": "approve_manual_voucher",
+    "POST /accounts": "add_account",
+    "POST /expense-types": "create_expense_type",
+    "PUT /expense-types/{code}": "update_expense_type",
+    "POST /money-accounts": "create_money_account",
+    "PUT /money-accounts/{code}": "update_money_account",
+    "PUT /periods/cycle": "set_settlement_cycle",
+    "POST /periods/{name}/close": "close_period",
+    "POST /periods/{name}/reopen": "reopen_period",
+    "POST /backups": "take_backup",
+    "PUT /settings/{key}": "change_settings",
+    "PUT /price-lists/{partner}/{item}": "set_partner_price",
+    "POST /partners/{code}/statement/share": "share_statement",
+    "DELETE /share-links/{link_id}": "revoke_share_link",
+    "POST /reports/material-requirements/purchase-order": "draft_requirements_purchase_order",
+    "PUT /journal/export-mapping": "edit_export_mapping",
+    "POST /reports/reorder/purchase-order": "draft_reorder_orders",
+    "POST /system/archive": "archive_books",
+    "POST /system/unarchive": "unarchive_books",
+}
+
+# served operations deliberately outside the role matrix, each with why
+PUBLIC = {
+    # logging in: how a caller gets a token, so no token is needed (tests/test_security.py)
+    "POST /auth/token": "public",
 }

@@ -5,14 +5,18 @@ per permission check or per related object fails here, whatever the machine's sp
 Where the counts come from (docs/benchmarks.md, "API layer cost"): the bearer token is one query
 (the token joined to its user); a user who is not a superuser adds one for permissions and
 warehouses; the document read back after an action is two (the document with its relations, its
-lines with their items)."""
+lines with their items; after an approval only the document, as it answers with the lines it
+posted)."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models.signals import post_init
 
 from openjxc.catalog.services import create_item
 from openjxc.core.api import api as ninja_api
+from openjxc.core.db import load
+from openjxc.documents.models import Document, DocumentLine
 from openjxc.users.models import WarehouseAccess
 from openjxc.users.services import issue_token
 
@@ -21,8 +25,9 @@ from .factories import doc
 # upper bounds, at today's counts
 # + the read-only archive guard 1 (core/archive_guard.py: every write request reads the setting,
 # so that no server process can write after 停用系统)
-APPROVE_QUERIES = 24  # token 1 + guard 1 + approval 19 + the 停用 check 1 + read-back 2
-APPROVE_QUERIES_ROLE_USER = 26  # + permissions and warehouses 1, + the warehouse check 1
+# + the document read back 1: the approval's own lines answer (posting/api.py `_stored`)
+APPROVE_QUERIES = 23  # token 1 + guard 1 + approval 19 + the 停用 check 1 + read-back 1
+APPROVE_QUERIES_ROLE_USER = 25  # + permissions and warehouses 1, + the warehouse check 1
 GET_ITEM_QUERIES = 3  # token, item, its alternate units (多单位)
 GET_DOCUMENT_QUERIES = 3  # token, document with relations, lines with items
 ROLE_USER_EXTRA = 1  # permissions and warehouses, read once per request
@@ -155,3 +160,75 @@ def test_the_openapi_document_is_built_once_and_served_the_same(api):
     assert ninja_api.get_openapi_schema(path_prefix="/api/v1/") is ninja_api.get_openapi_schema(
         path_prefix="/api/v1/"
     )
+
+
+def _without_state(obj) -> dict:
+    return {k: v for k, v in vars(obj).items() if k != "_state"}
+
+
+def test_load_builds_the_instances_the_orm_builds(stocked):
+    # given: a draft with its partner and warehouse, read by load() and by the ORM
+    number = stocked["five"]
+    (loaded,) = load(Document, "WHERE number = %s", [number], ("partner", "warehouse"))
+    orm = Document.objects.select_related("partner", "warehouse").get(number=number)
+    # then: the same field values, saved state and related objects
+    assert _without_state(loaded) == _without_state(orm)
+    assert (loaded._state.adding, loaded._state.db) == (False, "default")
+    assert _without_state(loaded.partner) == _without_state(orm.partner)
+    assert loaded.partner.code == "C001" and loaded.warehouse.code == "WH1"
+    lines = load(DocumentLine, "WHERE document_id = %s ORDER BY line_no", [loaded.id], ("item",))
+    assert [ln.item.code for ln in lines] == ITEMS[:5] and lines[0].qty == orm.lines.first().qty
+    # and it is a model instance as any other: saving it updates, not inserts
+    loaded.memo = "改"
+    loaded.save(update_fields=["memo"])
+    assert Document.objects.get(number=number).memo == "改"
+
+
+def test_load_still_tells_a_post_init_receiver(stocked):
+    # given: a receiver of post_init for documents (none is connected in OpenJXC itself)
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=Document)
+    try:
+        # when: a document is loaded
+        (loaded,) = load(Document, "WHERE number = %s", [stocked["five"]])
+    finally:
+        post_init.disconnect(receiver, sender=Document)
+    # then: the receiver saw it, as it sees every instance the ORM makes
+    assert seen == [loaded] and seen[0] is loaded
+
+
+def test_an_approval_answers_what_a_fresh_read_shows(client, user, stocked):
+    # given: a delivery (its lines kept from the posting) and a price adjustment, whose
+    # approval writes its lines (the previous price: read back)
+    admin = Bearer(client, "admin", "admin123")
+    adjustment = doc(user, "price_adjustment", "2026-03-02", [{"item": "A001", "price": "12"}])
+    adjustment_draft = doc(
+        user, "price_adjustment", "2026-03-03", [{"item": "A002", "price": "13"}], approve_it=False
+    )
+    for number in (stocked["five"], adjustment_draft):
+        # when: it is approved through the API
+        r = admin.post(f"/documents/{number}/approve")
+        assert r.status_code == 200, r.json()
+        answer = r.json()
+        answer.pop("warnings")
+        # then: the answer is the document as it is now stored, every field and line
+        stored = admin.get(f"/documents/{number}").json()
+        assert answer == stored and answer["status"] == "approved"
+        assert answer["approved_at"] is not None
+    assert admin.get(f"/documents/{adjustment}").json()["status"] == "approved"
+    assert stored["lines"][0]["item"] == "A002"
+
+
+def test_an_api_answer_carries_the_pages_content_security_policy(api, admin_client):
+    # when: a page and two API answers in JSON are fetched
+    page = admin_client.get("/")
+    first, second = api.get("/items"), api.get("/items/NOPE")
+    # then: the same policy on each (built once for JSON answers, not per answer)
+    policy = page["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+    assert first.status_code == 200 and second.status_code == 404
+    assert first["Content-Security-Policy"] == second["Content-Security-Policy"] == policy

@@ -163,6 +163,35 @@ def test_the_statement_export_follows_the_english_ui(admin_client, trade):
     assert not any(CHINESE.search(str(c)) for r in [header, *body] for c in r[:6] if c)
 
 
+def _header(content: bytes) -> list:
+    ws = load_workbook(io.BytesIO(content)).active
+    return [c.value for c in ws[3]]  # below the title block (reports/excel.py TITLE_ROWS)
+
+
+PERIOD = "from=2026-03-01&to=2026-03-31&format=xlsx"
+SUMMARY_EN = ["Item code", "Item name", "Unit", "Item category", "Opening quantity"]
+
+
+def test_report_exports_head_their_columns_in_the_ui_language(admin_client, client, api, trade):
+    # given: the 进销存汇总表 and the stock list exported by a Chinese user
+    summary = _header(admin_client.get(f"/reports/inventory-summary/?{PERIOD}").content)
+    assert summary[:5] == ["商品编码", "商品名称", "单位", "商品分类", "期初数量"]
+    assert summary[-2:] == ["结存数量", "结存金额"]
+    assert _header(admin_client.get("/stock/?format=xlsx").content)[4] == "结存数量"
+    url = f"/api/v1/reports/inventory-summary?{PERIOD}"
+    assert _header(client.get(url, **api.headers).content)[:2] == ["商品编码", "商品名称"]
+    # when: the user switches to English
+    admin_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    summary = _header(admin_client.get(f"/reports/inventory-summary/?{PERIOD}").content)
+    stock = _header(admin_client.get("/stock/?format=xlsx").content)
+    # then: the same columns, headed in English
+    assert summary[:5] == SUMMARY_EN and summary[-2:] == ["On hand", "Balance value"]
+    assert stock[:2] == ["Item code", "Item name"] and stock[4] == "On hand"
+    assert not [h for h in summary + stock if CHINESE.search(str(h))]
+    # and: the API's export (the same client: its language cookie) too
+    assert _header(client.get(url, **api.headers).content)[:5] == SUMMARY_EN
+
+
 # --- the audit log's detail keys ------------------------------------------------------------
 
 

@@ -3,7 +3,13 @@
 executemany sends one statement per row to PostgreSQL (a network round trip each); a
 multi-row INSERT and an UPDATE … FROM (VALUES …) send one. On SQLite both are equally fast."""
 
+import inspect
+
 from django.db import connection
+from django.db.models import Model, signals
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
 
 CHUNK = 500
 
@@ -166,10 +172,14 @@ def load(model, where: str, params: list, related: tuple[str, ...] = ()) -> list
     with connection.cursor() as cur:
         cur.execute(f"{head} {where}", params)
         rows = cur.fetchall()
+    alias = connection.alias
+    makers = [_plain if plain and not _observed(m) else None for m, *_, plain in parts]
     out = []
     for row in rows:
         objs = []
-        for rel_model, names, convs, start, stop, pk, field in parts:
+        for (rel_model, names, convs, start, stop, pk, field, _), make in zip(
+            parts, makers, strict=True
+        ):
             values = list(row[start:stop])
             if field is not None and values[pk] is None:  # a null foreign key
                 field.set_cached_value(objs[0], None)
@@ -178,7 +188,10 @@ def load(model, where: str, params: list, related: tuple[str, ...] = ()) -> list
             for n, col, fns in convs:
                 for fn in fns:
                     values[n] = fn(values[n], col, connection)
-            obj = rel_model.from_db(connection.alias, names, values)
+            if make is None:
+                obj = rel_model.from_db(alias, names, values)
+            else:
+                obj = make(rel_model, names, values, alias)
             if field is not None:
                 field.set_cached_value(objs[0], obj)
             objs.append(obj)
@@ -211,7 +224,8 @@ def _plan(model, related: tuple[str, ...]) -> tuple:
                 convs.append((n, col, fns))
         names = [f.attname for f in fields]
         pk = names.index(rel_model._meta.pk.attname)
-        parts.append((rel_model, names, convs, len(cols), len(cols) + len(fields), pk, field))
+        start, stop = len(cols), len(cols) + len(fields)
+        parts.append((rel_model, names, convs, start, stop, pk, field, _is_plain(rel_model)))
         cols += [f"{alias}.{qn(f.column)}" for f in fields]
         if field is not None:
             target, key_col = qn(rel_model._meta.db_table), qn(rel_model._meta.pk.column)
@@ -221,3 +235,33 @@ def _plan(model, related: tuple[str, ...]) -> tuple:
     head = f"SELECT {', '.join(cols)} FROM {table} {' '.join(joins)}"
     _PLANS[key] = head, parts
     return head, parts
+
+
+def _is_plain(model) -> bool:
+    """Whether Model.from_db of model only stores each value under its attribute name: no own
+    __init__ or from_db, and no field whose descriptor does more than store the value (a foreign
+    key's only clears a cached object, which a new instance does not have)."""
+    if model.__init__ is not Model.__init__ or model.from_db.__func__ is not Model.from_db.__func__:
+        return False
+    plain = (DeferredAttribute, ForeignKeyDeferredAttribute)
+    return all(
+        type(inspect.getattr_static(model, f.attname, None)) in plain
+        for f in model._meta.concrete_fields
+    )
+
+
+def _observed(model) -> bool:
+    """A receiver of pre_init or post_init must see every instance made (asked per load: one may
+    connect at any time)."""
+    return signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
+
+
+def _plain(model, names: list[str], values: list, alias: str):
+    """What Model.from_db(alias, names, values) makes for a plain model (_is_plain) and all its
+    fields, without Model.__init__'s per-field setattr and its two signals sent to no one: ~6 µs
+    less per instance, and approving a 5-line document reads about 25 of them."""
+    obj = model.__new__(model)
+    obj._state = state = ModelState()
+    state.adding, state.db = False, alias
+    obj.__dict__.update(zip(names, values, strict=True))
+    return obj

@@ -29,9 +29,10 @@ def approve(request, number: str):
 
 
 def _stored(doc) -> dict:
-    """The document as the action left it, read back with its relations and lines in two plain
-    queries (the engine's instance has none of them loaded: each would be an ORM query)."""
-    return document_dict(get_document(doc.number))
+    """The document as the action left it, read back with its relations in one plain query (the
+    engine's instance has none of them loaded: each would be an ORM query), and its lines in one
+    more unless the approval kept the ones it posted (`posted_lines`, items joined, unchanged)."""
+    return document_dict(get_document(doc.number), getattr(doc, "posted_lines", None))
 
 
 @router.post("/documents/{number}/cancel", response=typed(DocumentOut))

@@ -2,6 +2,7 @@ from urllib.parse import quote
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Status
 
 from openjxc.catalog.categories import subtree_ids
@@ -120,7 +121,9 @@ def inventory_summary(
         columns = (
             SUMMARY_COLUMNS
             if not by_warehouse
-            else SUMMARY_COLUMNS[:2] + [("warehouse_name", "仓库")] + SUMMARY_COLUMNS[2:]
+            else SUMMARY_COLUMNS[:2]
+            + [("warehouse_name", gettext_lazy("Warehouse"))]
+            + SUMMARY_COLUMNS[2:]
         )
         name = f"进销存汇总表_{date_from}_{date_to}.xlsx"
         return _report_xlsx(
@@ -153,16 +156,16 @@ def stock_ledger(
     )
     if format == "xlsx":
         columns = [
-            ("date", "日期"),
-            ("document", "单据编号"),
-            ("type", "类型"),
-            ("warehouse", "仓库"),
-            ("in_qty", "入库数量"),
-            ("out_qty", "出库数量"),
-            ("unit_cost", "单位成本"),
-            ("value", "金额"),
-            ("balance_qty", "结存数量"),
-            ("balance_value", "结存金额"),
+            ("date", gettext_lazy("Date")),
+            ("document", gettext_lazy("Document")),
+            ("type", gettext_lazy("Type")),
+            ("warehouse", gettext_lazy("Warehouse")),
+            ("in_qty", gettext_lazy("Quantity in")),
+            ("out_qty", gettext_lazy("Quantity out")),
+            ("unit_cost", gettext_lazy("Unit cost")),
+            ("value", gettext_lazy("Amount")),
+            ("balance_qty", gettext_lazy("On hand")),
+            ("balance_value", gettext_lazy("Balance value")),
         ]
         opening = {
             "date": str(date_from),
@@ -236,12 +239,12 @@ def statement(
     data = money.statement(ids, date_from, date_to)
     if format == "xlsx":
         columns = [
-            ("date", "日期"),
-            ("document", "单据编号"),
-            ("type", "类型"),
-            ("kind", "应收/应付"),
-            ("amount", "金额"),
-            ("balance", "余额"),
+            ("date", gettext_lazy("Date")),
+            ("document", gettext_lazy("Document")),
+            ("type", gettext_lazy("Type")),
+            ("kind", gettext_lazy("Receivable or payable")),
+            ("amount", gettext_lazy("Amount")),
+            ("balance", gettext_lazy("Balance")),
         ]
         return export_xlsx(
             request.user,
@@ -365,16 +368,20 @@ def trade_summary(
     if format == "xlsx":
         columns = [
             (by, "编码"),
-            ("name", "名称"),
-            ("qty", "数量"),
-            ("amount", "金额"),
-            ("tax", "税额"),
-            ("amount_incl_tax", "价税合计"),
+            ("name", gettext_lazy("Name")),
+            ("qty", gettext_lazy("Quantity")),
+            ("amount", gettext_lazy("Amount")),
+            ("tax", gettext_lazy("Tax")),
+            ("amount_incl_tax", gettext_lazy("Amount incl. tax")),
         ]
         if kind == "sales":
-            columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
+            columns += [
+                ("cost", gettext_lazy("Cost")),
+                ("margin", gettext_lazy("Gross profit")),
+                ("margin_pct", gettext_lazy("Margin %")),
+            ]
         if by == "item":
-            columns.append(("category_name", "商品分类"))
+            columns.append(("category_name", gettext_lazy("Item category")))
         label = "销售汇总" if kind == "sales" else "采购汇总"
         return _report_xlsx(
             request, label, columns, data["items"], data["totals"], date_from, date_to
@@ -414,23 +421,27 @@ def trade_details(
     )
     if format == "xlsx":
         columns = [
-            ("date", "日期"),
-            ("document", "单号"),
-            ("partner", "往来单位编码"),
-            ("partner_name", "往来单位"),
-            ("item", "商品编码"),
-            ("item_name", "商品名称"),
-            ("category_name", "商品分类"),
-            ("unit", "单位"),
-            ("qty", "数量"),
-            ("price", "单价"),
-            ("amount", "金额"),
-            ("tax", "税额"),
-            ("amount_incl_tax", "价税合计"),
+            ("date", gettext_lazy("Date")),
+            ("document", gettext_lazy("Number")),
+            ("partner", gettext_lazy("Partner code")),
+            ("partner_name", gettext_lazy("Partner")),
+            ("item", gettext_lazy("Item code")),
+            ("item_name", gettext_lazy("Item name")),
+            ("category_name", gettext_lazy("Item category")),
+            ("unit", gettext_lazy("Unit")),
+            ("qty", gettext_lazy("Quantity")),
+            ("price", gettext_lazy("Price")),
+            ("amount", gettext_lazy("Amount")),
+            ("tax", gettext_lazy("Tax")),
+            ("amount_incl_tax", gettext_lazy("Amount incl. tax")),
         ]
         if kind == "sales":
-            columns[4:4] = [("salesperson", "业务员")]
-            columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
+            columns[4:4] = [("salesperson", gettext_lazy("Salesperson"))]
+            columns += [
+                ("cost", gettext_lazy("Cost")),
+                ("margin", gettext_lazy("Gross profit")),
+                ("margin_pct", gettext_lazy("Margin %")),
+            ]
         label = "销售明细" if kind == "sales" else "采购明细"
         return _report_xlsx(
             request, label, columns, data["items"], data["totals"], date_from, date_to

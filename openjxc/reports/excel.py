@@ -168,7 +168,7 @@ def xlsx_bytes(
     meta += [f"{label}: {value}" for label, value in filters]
     meta.append(f"{_('Exported at')}: {timezone.localtime():%Y-%m-%d %H:%M}")
     ws.append(["　".join(meta)])
-    ws.append([header for _k, header in columns])
+    ws.append([str(header) for _k, header in columns])  # a lazy translation: its text now
     header_row = TITLE_ROWS + 1
     for cell in ws[header_row]:
         cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, HEADER_BORDER

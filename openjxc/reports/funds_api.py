@@ -1,6 +1,7 @@
 """日记账 and 资金报表 through the API (reports/funds.py). Both need the money area
 (money_documents), not view_cost: money accounts hold money, and no cost is read."""
 
+from django.utils.translation import gettext_lazy
 from ninja import Router
 
 from openjxc.core.api import Output, typed
@@ -12,24 +13,24 @@ from .api import FROM, TO, _range, _report_xlsx
 router = Router(tags=["reports"])
 
 JOURNAL_COLUMNS = [
-    ("date", "日期"),
-    ("voucher", "凭证号"),
-    ("document", "单据编号"),
-    ("type_name", "单据类型"),
-    ("memo", "摘要"),
-    ("partner_name", "往来单位"),
-    ("debit", "借方（收入）"),
-    ("credit", "贷方（支出）"),
-    ("balance", "余额"),
+    ("date", gettext_lazy("Date")),
+    ("voucher", gettext_lazy("Voucher")),
+    ("document", gettext_lazy("Document")),
+    ("type_name", gettext_lazy("Document type")),
+    ("memo", gettext_lazy("Voucher summary")),
+    ("partner_name", gettext_lazy("Partner")),
+    ("debit", gettext_lazy("Debit (in)")),
+    ("credit", gettext_lazy("Credit (out)")),
+    ("balance", gettext_lazy("Balance")),
 ]
 FUNDS_COLUMNS = [
-    ("account", "账户编码"),
-    ("name", "结算账户"),
-    ("gl_account", "会计科目"),
-    ("opening", "期初余额"),
-    ("in", "本期收入"),
-    ("out", "本期支出"),
-    ("closing", "期末余额"),
+    ("account", gettext_lazy("Cash/bank account code")),
+    ("name", gettext_lazy("Cash/bank account")),
+    ("gl_account", gettext_lazy("Ledger account")),
+    ("opening", gettext_lazy("Opening balance")),
+    ("in", gettext_lazy("Money in")),
+    ("out", gettext_lazy("Money out")),
+    ("closing", gettext_lazy("Closing balance")),
 ]
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from openjxc.closing.snapshots import latest_snapshot_before
 from openjxc.core.numbers import fen_str, qty_str, unit_cost_str
@@ -205,16 +206,16 @@ def stock_ledger(item_id: int, warehouse_id, date_from: dt.date, date_to: dt.dat
 
 # the 进销存汇总表's Excel columns (API and page export alike)
 SUMMARY_COLUMNS = [
-    ("item", "商品编码"),
-    ("item_name", "商品名称"),
-    ("unit", "单位"),
-    ("category_name", "商品分类"),
-    ("opening_qty", "期初数量"),
-    ("opening_value", "期初金额"),
-    ("in_qty", "入库数量"),
-    ("in_value", "入库金额"),
-    ("out_qty", "出库数量"),
-    ("out_value", "出库金额"),
-    ("closing_qty", "结存数量"),
-    ("closing_value", "结存金额"),
+    ("item", gettext_lazy("Item code")),
+    ("item_name", gettext_lazy("Item name")),
+    ("unit", gettext_lazy("Unit")),
+    ("category_name", gettext_lazy("Item category")),
+    ("opening_qty", gettext_lazy("Opening quantity")),
+    ("opening_value", gettext_lazy("Opening value")),
+    ("in_qty", gettext_lazy("Quantity in")),
+    ("in_value", gettext_lazy("Value in")),
+    ("out_qty", gettext_lazy("Quantity out")),
+    ("out_value", gettext_lazy("Value out")),
+    ("closing_qty", gettext_lazy("On hand")),
+    ("closing_value", gettext_lazy("Balance value")),
 ]

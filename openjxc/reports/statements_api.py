@@ -4,6 +4,7 @@ and every balance, so they need view_cost, as the trial balance does."""
 from urllib.parse import quote
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from ninja import Router
 
 from openjxc.core.api import Output, typed
@@ -16,16 +17,16 @@ from .excel import export_xlsx
 router = Router(tags=["accounting"])
 
 INCOME_COLUMNS = [
-    ("name", "项目"),
-    ("line", "行次"),
-    ("this_period", "本月金额"),
-    ("year_to_date", "本年累计金额"),
+    ("name", gettext_lazy("Statement line")),
+    ("line", gettext_lazy("Line")),
+    ("this_period", gettext_lazy("This month's amount")),
+    ("year_to_date", gettext_lazy("Year to date")),
 ]
 SHEET_COLUMNS = [
-    ("name", "项目"),
-    ("line", "行次"),
-    ("closing", "期末余额"),
-    ("opening", "年初余额"),
+    ("name", gettext_lazy("Statement line")),
+    ("line", gettext_lazy("Line")),
+    ("closing", gettext_lazy("Closing balance")),
+    ("opening", gettext_lazy("Year-start balance")),
 ]
 MONEY = {"this_period": "money", "year_to_date": "money", "opening": "money", "closing": "money"}
 

@@ -4,6 +4,7 @@ item × warehouse, never shown here), limited to the user's warehouses; Excel ex
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from openjxc.catalog.selectors import find_item
 from openjxc.core.errors import DomainError
@@ -16,14 +17,14 @@ from .params import today, wants_xlsx, warehouse_choice
 from .report_helpers import _export, _query
 
 BATCH_COLUMNS = [
-    ("item", "商品编码"),
-    ("item_name", "商品名称"),
-    ("warehouse_name", "仓库"),
-    ("batch", "批次"),
-    ("production_date", "生产日期"),
-    ("expiry_date", "有效期至"),
-    ("days_left", "剩余天数"),
-    ("qty", "结存数量"),
+    ("item", gettext_lazy("Item code")),
+    ("item_name", gettext_lazy("Item name")),
+    ("warehouse_name", gettext_lazy("Warehouse")),
+    ("batch", gettext_lazy("Batch")),
+    ("production_date", gettext_lazy("Production date")),
+    ("expiry_date", gettext_lazy("Expiry date")),
+    ("days_left", gettext_lazy("Days left")),
+    ("qty", gettext_lazy("On hand")),
 ]
 
 

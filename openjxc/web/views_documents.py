@@ -181,16 +181,20 @@ def doc_list(request, doc_type):
 
 
 def _list_xlsx(request, t, rows, totals):
-    columns = [("number", "单据编号"), ("date", "日期")]
+    columns = [("number", gettext_lazy("Document")), ("date", gettext_lazy("Date"))]
     if t.partner:
         columns.append(("partner", "客户" if t.partner == "customer" else "供应商"))
     if t.warehouse:
-        columns.append(("warehouse", "仓库"))
+        columns.append(("warehouse", gettext_lazy("Warehouse")))
     if t.to_warehouse:
-        columns.append(("to_warehouse", "调入仓库"))
+        columns.append(("to_warehouse", gettext_lazy("To warehouse")))
     if t.priced or t.kind == "money":
-        columns += [("amount", "金额"), ("tax", "税额"), ("amount_incl_tax", "价税合计")]
-    columns += [("status_name", "状态"), ("memo", "备注")]
+        columns += [
+            ("amount", gettext_lazy("Amount")),
+            ("tax", gettext_lazy("Tax")),
+            ("amount_incl_tax", gettext_lazy("Amount incl. tax")),
+        ]
+    columns += [("status_name", gettext_lazy("Status")), ("memo", gettext_lazy("Memo"))]
     return xlsx_response(
         f"{t.label}.xlsx",
         str(t.label),

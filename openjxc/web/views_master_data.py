@@ -110,6 +110,7 @@ def items(request):
         if not can(request.user, EXPORT):
             return forbidden(request)
         rows = mask_cost(request.user, [item_dict(i) for i in qs])
+        # the import template's headers (catalog/imports.py) in any UI language: a file to read back
         columns = [
             ("code", "商品编码"),
             ("name", "商品名称"),

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from openjxc.core.errors import DomainError
 from openjxc.documents.access import partner_kinds
@@ -39,14 +40,14 @@ def receivables(request):
         for r in rows:
             r["kind_label"] = "客户" if r["partner_kind"] == Partner.CUSTOMER else "供应商"
         columns = [
-            ("kind_label", "类别"),
-            ("partner", "往来单位编码"),
-            ("partner_name", "往来单位"),
-            ("receivable", "应收余额"),
-            ("payable", "应付余额"),
-            ("net", "净额"),
-            ("open_items", "未核销单据"),
-            ("oldest", "最早单据日期"),
+            ("kind_label", gettext_lazy("Kind")),
+            ("partner", gettext_lazy("Partner code")),
+            ("partner_name", gettext_lazy("Partner")),
+            ("receivable", gettext_lazy("Receivable")),
+            ("payable", gettext_lazy("Payable")),
+            ("net", gettext_lazy("Net")),
+            ("open_items", gettext_lazy("Open documents (count)")),
+            ("oldest", gettext_lazy("Oldest document date")),
         ]
         return _export(
             request,
@@ -92,9 +93,9 @@ def aging(request):
         buckets.insert(0, money.NOT_DUE)
     if wants_xlsx(request) and not error:
         columns = [
-            ("partner", "往来单位编码"),
-            ("partner_name", "往来单位"),
-            ("total", "未核销合计"),
+            ("partner", gettext_lazy("Partner code")),
+            ("partner_name", gettext_lazy("Partner")),
+            ("total", gettext_lazy("Open total")),
         ] + [(b, "未到期" if b == money.NOT_DUE else f"{b}天") for b in buckets]
         name = "应收账龄" if kind == "receivable" else "应付账龄"
         return _export(

@@ -51,16 +51,16 @@ PARTNER_KEYS = (
     "credit_limit",
 )
 EXPORT_COLUMNS = [
-    ("code", "编码"),
-    ("name", "名称"),
-    ("contact", "联系人"),
-    ("phone", "电话"),
-    ("mobile", "手机"),
-    ("address", "地址"),
-    ("tax_no", "税号"),
-    ("bank_name", "开户银行"),
-    ("bank_account", "银行账号"),
-    ("payment_terms_days", "账期天数"),
+    ("code", gettext_lazy("Code")),
+    ("name", gettext_lazy("Name")),
+    ("contact", gettext_lazy("Contact person")),
+    ("phone", gettext_lazy("Phone")),
+    ("mobile", gettext_lazy("Mobile")),
+    ("address", gettext_lazy("Address")),
+    ("tax_no", gettext_lazy("Tax number")),
+    ("bank_name", gettext_lazy("Bank")),
+    ("bank_account", gettext_lazy("Bank account")),
+    ("payment_terms_days", gettext_lazy("Payment terms in days")),
 ]
 
 
@@ -73,7 +73,10 @@ def partners(request, kind):
             return forbidden(request)
         columns = list(EXPORT_COLUMNS)
         if kind == "customer":
-            columns += [("price_level", "价格等级"), ("credit_limit", "信用额度")]
+            columns += [
+                ("price_level", gettext_lazy("Price level")),
+                ("credit_limit", gettext_lazy("Credit limit")),
+            ]
         name = "客户" if kind == "customer" else "供应商"
         return xlsx_response(
             f"{kind}s.xlsx",

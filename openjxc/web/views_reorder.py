@@ -5,6 +5,7 @@ drafting the purchase area."""
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from openjxc.core.errors import DomainError
 from openjxc.documents.access import may_use_type
@@ -20,20 +21,20 @@ from .params import today, warehouse_choice
 from .report_helpers import _export, _query
 
 COLUMNS = [
-    ("item", "商品编码"),
-    ("item_name", "商品名称"),
-    ("unit", "单位"),
-    ("warehouse_name", "仓库"),
-    ("on_hand", "结存数量"),
-    ("reserved", "预留数量"),
-    ("on_order", "在单数量"),
-    ("in_transit", "在途数量"),
-    ("min_qty", "最低库存"),
-    ("max_qty", "最高库存"),
-    ("daily_sales", "日均销量"),
-    ("days_of_cover", "可售天数"),
-    ("suggested_qty", "建议采购数量"),
-    ("supplier_name", "供应商"),
+    ("item", gettext_lazy("Item code")),
+    ("item_name", gettext_lazy("Item name")),
+    ("unit", gettext_lazy("Unit")),
+    ("warehouse_name", gettext_lazy("Warehouse")),
+    ("on_hand", gettext_lazy("On hand")),
+    ("reserved", gettext_lazy("Reserved")),
+    ("on_order", gettext_lazy("On order")),
+    ("in_transit", gettext_lazy("Quantity in transit")),
+    ("min_qty", gettext_lazy("Minimum")),
+    ("max_qty", gettext_lazy("Maximum")),
+    ("daily_sales", gettext_lazy("Daily sales")),
+    ("days_of_cover", gettext_lazy("Days of cover")),
+    ("suggested_qty", gettext_lazy("Suggested quantity")),
+    ("supplier_name", gettext_lazy("Supplier")),
 ]
 
 

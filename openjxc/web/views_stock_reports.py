@@ -4,6 +4,7 @@ report selectors (the same ones the API uses), mask cost for users without view_
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from openjxc.catalog.selectors import find_item, item_choices, with_units
 from openjxc.core.errors import DomainError
@@ -36,16 +37,16 @@ from .params import (
 from .report_helpers import _cost_columns, _document_url, _export, _query
 
 STOCK_COLUMNS = [
-    ("item", "商品编码"),
-    ("item_name", "商品名称"),
-    ("category_name", "商品分类"),
-    ("warehouse_name", "仓库"),
-    ("on_hand", "结存数量"),
-    ("reserved", "预留数量"),
-    ("on_order", "在单数量"),
-    ("available", "可用数量"),
-    ("unit_cost", "单位成本"),
-    ("value", "金额"),
+    ("item", gettext_lazy("Item code")),
+    ("item_name", gettext_lazy("Item name")),
+    ("category_name", gettext_lazy("Item category")),
+    ("warehouse_name", gettext_lazy("Warehouse")),
+    ("on_hand", gettext_lazy("On hand")),
+    ("reserved", gettext_lazy("Reserved")),
+    ("on_order", gettext_lazy("On order")),
+    ("available", gettext_lazy("Available")),
+    ("unit_cost", gettext_lazy("Unit cost")),
+    ("value", gettext_lazy("Amount")),
 ]
 
 
@@ -122,16 +123,16 @@ def stock_ledger(request):
             r["url"] = _document_url(r["document"])
         if wants_xlsx(request):
             columns = [
-                ("date", "日期"),
-                ("document", "单据编号"),
-                ("type_label", "类型"),
-                ("warehouse", "仓库"),
-                ("in_qty", "入库数量"),
-                ("out_qty", "出库数量"),
-                ("unit_cost", "单位成本"),
-                ("value", "金额"),
-                ("balance_qty", "结存数量"),
-                ("balance_value", "结存金额"),
+                ("date", gettext_lazy("Date")),
+                ("document", gettext_lazy("Document")),
+                ("type_label", gettext_lazy("Type")),
+                ("warehouse", gettext_lazy("Warehouse")),
+                ("in_qty", gettext_lazy("Quantity in")),
+                ("out_qty", gettext_lazy("Quantity out")),
+                ("unit_cost", gettext_lazy("Unit cost")),
+                ("value", gettext_lazy("Amount")),
+                ("balance_qty", gettext_lazy("On hand")),
+                ("balance_value", gettext_lazy("Balance value")),
             ]
             columns = _cost_columns(request, columns, {"unit_cost", "value", "balance_value"})
             opening = {
@@ -192,17 +193,17 @@ def low_stock(request):
     suppliers = search_partners(Partner.SUPPLIER, active_only=True)
     if wants_xlsx(request):
         columns = [
-            ("item", "商品编码"),
-            ("item_name", "商品名称"),
-            ("unit", "单位"),
-            ("safety_stock", "安全库存"),
-            ("on_hand", "结存数量"),
-            ("reserved", "预留数量"),
-            ("available", "可用数量"),
-            ("on_order", "在单数量"),
-            ("projected", "预计数量"),
-            ("shortage", "缺口"),
-            ("suggested", "建议采购数量"),
+            ("item", gettext_lazy("Item code")),
+            ("item_name", gettext_lazy("Item name")),
+            ("unit", gettext_lazy("Unit")),
+            ("safety_stock", gettext_lazy("Safety stock")),
+            ("on_hand", gettext_lazy("On hand")),
+            ("reserved", gettext_lazy("Reserved")),
+            ("available", gettext_lazy("Available")),
+            ("on_order", gettext_lazy("On order")),
+            ("projected", gettext_lazy("Projected")),
+            ("shortage", gettext_lazy("Shortage")),
+            ("suggested", gettext_lazy("Suggested quantity")),
         ]
         return _export(
             request, "库存预警.xlsx", "库存预警", columns, rows, period=period_text(today())
@@ -305,7 +306,7 @@ def inventory_summary(request):
             selectors.SUMMARY_COLUMNS
             if not by_warehouse
             else selectors.SUMMARY_COLUMNS[:2]
-            + [("warehouse_name", "仓库")]
+            + [("warehouse_name", gettext_lazy("Warehouse"))]
             + selectors.SUMMARY_COLUMNS[2:]
         )
         columns = _cost_columns(request, columns, SUMMARY_COST)

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from openjxc.core.errors import DomainError
 from openjxc.documents.types import type_label
@@ -74,16 +75,20 @@ def _trade_summary(request, kind, margin: bool):
     if wants_xlsx(request) and not error:
         columns = [
             (by, "编码"),
-            ("name", "名称"),
-            ("qty", "数量"),
-            ("amount", "金额"),
-            ("tax", "税额"),
-            ("amount_incl_tax", "价税合计"),
+            ("name", gettext_lazy("Name")),
+            ("qty", gettext_lazy("Quantity")),
+            ("amount", gettext_lazy("Amount")),
+            ("tax", gettext_lazy("Tax")),
+            ("amount_incl_tax", gettext_lazy("Amount incl. tax")),
         ]
         if kind == "sales":
-            columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
+            columns += [
+                ("cost", gettext_lazy("Cost")),
+                ("margin", gettext_lazy("Gross profit")),
+                ("margin_pct", gettext_lazy("Margin %")),
+            ]
         if by == "item":
-            columns.append(("category_name", "商品分类"))
+            columns.append(("category_name", gettext_lazy("Item category")))
         columns = _cost_columns(request, columns, {"cost", "margin", "margin_pct"})
         return _export(
             request,
@@ -181,24 +186,28 @@ def trade_details(request, kind):
     label = "销售明细" if kind == "sales" else "采购明细"
     if wants_xlsx(request) and not error:
         columns = [
-            ("date", "日期"),
-            ("document", "单号"),
-            ("type_label", "类型"),
-            ("partner", "往来单位编码"),
-            ("partner_name", "往来单位"),
-            ("item", "商品编码"),
-            ("item_name", "商品名称"),
-            ("category_name", "商品分类"),
-            ("unit", "单位"),
-            ("qty", "数量"),
-            ("price", "单价"),
-            ("amount", "金额"),
-            ("tax", "税额"),
-            ("amount_incl_tax", "价税合计"),
+            ("date", gettext_lazy("Date")),
+            ("document", gettext_lazy("Number")),
+            ("type_label", gettext_lazy("Type")),
+            ("partner", gettext_lazy("Partner code")),
+            ("partner_name", gettext_lazy("Partner")),
+            ("item", gettext_lazy("Item code")),
+            ("item_name", gettext_lazy("Item name")),
+            ("category_name", gettext_lazy("Item category")),
+            ("unit", gettext_lazy("Unit")),
+            ("qty", gettext_lazy("Quantity")),
+            ("price", gettext_lazy("Price")),
+            ("amount", gettext_lazy("Amount")),
+            ("tax", gettext_lazy("Tax")),
+            ("amount_incl_tax", gettext_lazy("Amount incl. tax")),
         ]
         if kind == "sales":
-            columns[5:5] = [("salesperson", "业务员")]
-            columns += [("cost", "成本"), ("margin", "毛利"), ("margin_pct", "毛利率%")]
+            columns[5:5] = [("salesperson", gettext_lazy("Salesperson"))]
+            columns += [
+                ("cost", gettext_lazy("Cost")),
+                ("margin", gettext_lazy("Gross profit")),
+                ("margin_pct", gettext_lazy("Margin %")),
+            ]
         columns = _cost_columns(request, columns, {"cost", "margin", "margin_pct"})
         return _export(
             request,
