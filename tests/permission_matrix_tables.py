@@ -418,6 +418,8 @@ WRITES = {
     "PUT /journal/export-mapping": "edit_export_mapping",
     "POST /reports/reorder/purchase-order": "draft_reorder_orders",
     "POST /system/archive": "archive_books",
+    "POST /reconcile/fix": "repair_books",
+    "POST /backups/requeue": "requeue_verifications",
     "POST /system/unarchive": "unarchive_books",
 }
 
