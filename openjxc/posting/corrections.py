@@ -203,6 +203,8 @@ def preview(user, number: str, body: dict, date=None) -> dict:
     """What the correction would do — each half (`steps` red, blue) and the net effect (the
     top-level stock, cost_changes, vouchers, open_items, and `net_accounts`) — by proposing and
     posting it and rolling back. Maker ≠ checker is not asked: it is about who, not what."""
+    require(user, REVERSE)  # a refusal by role or area answers 403, not a blocked preview
+    require_document(user, get_document(number))
     held: dict = {}
 
     def red():
