@@ -93,7 +93,7 @@ def propose(user, number: str, reason: str, body: dict, date=None) -> Correction
         else:  # cancel + re-entry at the original's date
             day = doc.date
             ensure_open(day)
-        created, _ = create_draft(user, _blue_body(doc, body, day))
+        created, _ = create_draft(user, _blue_body(doc, body, day), check_remaining=False)
         blue = get_document(created["number"])
         workflow.transition(blue, "submit", user=user, reason=reason)
         corr = Correction.objects.create(
