@@ -15,6 +15,11 @@ MATRIX = {
     "approve_customer_receipt": (Y, N, N, N, Y, Y),
     "cancel_purchase_receipt": (Y, N, N, N, N, Y),
     "reverse_purchase_receipt": (Y, N, N, N, N, Y),
+    # 红冲蓝补: reverse_document (and the type's area; approving also approve_document)
+    "correct_purchase_receipt": (Y, N, N, N, N, Y),
+    "preview_correction": (Y, N, N, N, N, Y),
+    "approve_correction": (Y, N, N, N, N, Y),
+    "undo_correction": (Y, N, N, N, N, Y),
     "create_item": (Y, Y, N, Y, N, Y),  # role defaults: 采购 adds items and suppliers
     "create_supplier": (Y, Y, N, Y, N, Y),
     "create_customer": (Y, N, Y, Y, N, Y),  # 销售 adds customers
@@ -357,6 +362,9 @@ ENDPOINTS = {
     "/documents/{approved}/impact?action=cancel": ALL,
     "/documents/{approved}/impact?action=reverse": ALL,
     "/documents/{delivery}/margin": (Y, N, N, N, Y, Y),  # reads the delivery, sees cost
+    "/corrections": ALL,  # the corrections of the documents each may read
+    "/corrections?status=pending_approval": ALL,
+    "/corrections/{correction}": MATRIX["read_purchase_receipt"],
 }
 
 # an impact preview: who may do what it previews; the others read "forbidden" in `blocked_by`
@@ -420,6 +428,10 @@ WRITES = {
     "POST /system/archive": "archive_books",
     "POST /reconcile/fix": "repair_books",
     "POST /backups/requeue": "requeue_verifications",
+    "POST /documents/{number}/correct": "correct_purchase_receipt",
+    "POST /documents/{number}/impact": "preview_correction",
+    "POST /corrections/{correction_id}/approve": "approve_correction",
+    "POST /corrections/{correction_id}/undo": "undo_correction",
     "POST /system/unarchive": "unarchive_books",
 }
 

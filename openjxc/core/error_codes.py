@@ -436,6 +436,7 @@ CODES: dict[str, ErrorCode] = {
         ),
         _keys("threshold"),
     ),
+    "in_correction": ErrorCode(409, N_("Approve correction %(correction)s."), _keys("correction")),
     "version_conflict": ErrorCode(
         409, N_("Someone else changed this document meanwhile; reload it.")
     ),

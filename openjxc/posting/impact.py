@@ -55,26 +55,43 @@ def _balances(cur) -> dict:
 def preview(action, run, user=None) -> dict:
     """Run `run()` (one service call) and describe its effects; never commits. With `user`,
     only the stock and cost rows of that user's warehouses."""
+    return preview_steps(action, [("", run)], user)
+
+
+def preview_steps(action, steps, user=None) -> dict:
+    """Run each (name, run) of `steps` in turn and describe them together (the net effect); with
+    more than one step, also each step's own effects under `steps`. Never commits."""
+    allowed = allowed_warehouse_ids(user)
     result: dict = {"action": action, "allowed": True, "blocked_by": None}
     try:
         with transaction.atomic():
             with connection.cursor() as cur:
                 before_ids = _max_ids(cur)
                 before = _balances(cur)
-            try:
-                run()
-            except DomainError as exc:
-                result.update(
-                    allowed=False,
-                    blocked_by={
-                        "code": exc.code,
-                        "message": exc.sentence(),
-                        "details": exc.details,
-                    },
-                )
-                raise _Rollback from None
+            parts = []
+            for name, run in steps:
+                with connection.cursor() as cur:
+                    step_ids, step_before = _max_ids(cur), _balances(cur)
+                try:
+                    run()
+                except DomainError as exc:
+                    result.update(
+                        allowed=False,
+                        blocked_by={
+                            "code": exc.code,
+                            "message": exc.sentence(),
+                            "details": exc.details,
+                        },
+                    )
+                    raise _Rollback from None
+                if len(steps) > 1:
+                    with connection.cursor() as cur:
+                        described = _describe(cur, step_ids, step_before, allowed)
+                        parts.append({"step": name, **described})
             with connection.cursor() as cur:
-                result.update(_describe(cur, before_ids, before, allowed_warehouse_ids(user)))
+                result.update(_describe(cur, before_ids, before, allowed))
+            if parts:
+                result["steps"] = parts
             raise _Rollback
     except _Rollback:
         pass
