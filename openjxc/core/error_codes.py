@@ -427,6 +427,14 @@ CODES: dict[str, ErrorCode] = {
         ),
         _keys("threshold"),
     ),
+    "in_correction": ErrorCode(
+        409,
+        N_(
+            "%(document)s is part of correction %(correction)s: approve or undo the "
+            "correction instead."
+        ),
+        _keys("document", "correction"),
+    ),
     "version_conflict": ErrorCode(
         409, N_("Someone else changed this document meanwhile; reload it.")
     ),

@@ -161,3 +161,39 @@ class LineComponent(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class Correction(models.Model):
+    """红冲蓝补: the correction of an approved document. `red` takes the original out (a
+    red-letter reversal in the open period; none when the original's period is open: the
+    original is then cancelled), `blue` re-enters it as corrected from `body` (the create-document
+    body). Both wait as pending_approval documents until the correction is approved; undo appends
+    `blue_reversal` (none when the blue could be cancelled) and `restored`, which puts the
+    original's effect back."""
+
+    PENDING, APPROVED, UNDONE = "pending_approval", "approved", "undone"
+
+    original = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
+    red = models.ForeignKey(Document, null=True, on_delete=models.PROTECT, related_name="+")
+    blue = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
+    blue_reversal = models.ForeignKey(
+        Document, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    restored = models.ForeignKey(Document, null=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, default=PENDING, db_index=True)
+    reason = models.CharField(max_length=500)
+    body = models.JSONField()
+    maker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undo_reason = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField(null=True)
+    undone_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["id"]

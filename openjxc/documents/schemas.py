@@ -125,3 +125,5 @@ class DocumentOut(Output):
     fee: str | None = None  # 转账单: to 5603 财务费用
     extra_cost: str | None = None  # assembly: the processing fee (cost: masked without view_cost)
     in_transit: bool | None = None  # a transfer: arrives with receipts (调拨在途)
+    correction: int | None = None  # 红冲蓝补: the latest correction this document is part of
+    correction_role: str | None = None  # original, red, blue, blue_reversal or restored

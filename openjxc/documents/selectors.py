@@ -18,7 +18,7 @@ from .access import visible
 from .components import component_fields
 from .due import due_date
 from .extensions import LINE_VIEWS
-from .models import AccountLine, Document, DocumentLine
+from .models import AccountLine, Correction, Document, DocumentLine
 from .rules import inactive
 from .tracking_lines import tracking_dict
 from .types import STATUS_LABELS, TYPES, type_label
@@ -182,6 +182,7 @@ def document_dict(doc: Document, lines=None) -> dict:
         "cancel_reason": doc.cancel_reason or None,
         "origin_date": doc.origin_date.isoformat() if doc.origin_date else None,
         "in_transit": doc.in_transit if TYPES[doc.type].to_warehouse else None,
+        **correction_link(doc),
     }
     if TYPES[doc.type].opening == "accounts" or TYPES[doc.type].manual_lines:
         out["account_lines"] = account_lines(doc)
@@ -194,6 +195,24 @@ def document_dict(doc: Document, lines=None) -> dict:
         out["to_account"] = money_account_code(doc.to_account) if doc.to_account_id else None
         out["fee"] = fen_str(doc.fee)
     return out
+
+
+_ROLES = ("original", "red", "blue", "blue_reversal", "restored")
+
+
+def correction_link(doc: Document) -> dict:
+    """The latest correction (红冲蓝补) this document is part of, and its role in it."""
+    if doc.status == Document.DRAFT:
+        return {"correction": None, "correction_role": None}
+    q = Q()
+    for role in _ROLES:
+        q |= Q(**{f"{role}_id": doc.id})
+    row = Correction.objects.filter(q).order_by("-id").values("id", *(f"{r}_id" for r in _ROLES))
+    found = row.first()
+    if found is None:
+        return {"correction": None, "correction_role": None}
+    role = next(r for r in _ROLES if found[f"{r}_id"] == doc.id)
+    return {"correction": found["id"], "correction_role": role}
 
 
 def expense_lines(doc: Document) -> list[dict]:

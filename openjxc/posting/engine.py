@@ -14,6 +14,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from openjxc.audit.services import amount_editors
@@ -23,7 +24,7 @@ from openjxc.core.numbers import fen_str, to_fen
 from openjxc.core.services import get_setting
 from openjxc.documents import workflow
 from openjxc.documents.access import require_document
-from openjxc.documents.models import Document, DocumentLine
+from openjxc.documents.models import Correction, Document, DocumentLine
 from openjxc.documents.selectors import get_document, require_active, used_quantities
 from openjxc.documents.types import TYPES
 from openjxc.inventory.costing import CostAdjustment
@@ -102,19 +103,22 @@ def post_adjustment_vouchers(adjustments: list[CostAdjustment], cause_id: int, i
 
 
 @retry_on_conflict
-def approve(user, number: str) -> Document:
+def approve(user, number: str, *, correction: bool = False) -> Document:
     """审核. Returns the document (status approved, or pending_approval when a second person
     must approve it); `doc.warnings` lists what the user should know (credit limit, stock
-    availability)."""
+    availability). `correction`: a half of a correction (posting/corrections.py), which checks
+    maker ≠ checker for the whole correction; any other approval of such a half is refused."""
     require(user, APPROVE)
     with transaction.atomic():
         doc = _lock_document(number)
         require_document(user, doc)
         workflow.check(doc, "approve")
+        if doc.status == Document.PENDING and not correction:
+            _refuse_correction_half(doc)
         ensure_open(doc.date)
         require_active(doc)  # 停用 items, partners, warehouses: not on new documents
         doc.warnings = []
-        if _needs_second_approver(doc, user):
+        if not correction and _needs_second_approver(doc, user):
             return doc
         kind = TYPES[doc.type].kind
         # the items joined: recipes and batch / serial tracking read them
@@ -144,6 +148,21 @@ def approve(user, number: str) -> Document:
             orders.fulfil(doc, lines)  # after the status: the order counts approved fulfilments
             doc.warnings = availability.check_delivery(doc, lines)
     return doc
+
+
+def _refuse_correction_half(doc: Document) -> None:
+    """A pending red or blue document is approved with its correction, never alone."""
+    found = (
+        Correction.objects.filter(Q(red_id=doc.id) | Q(blue_id=doc.id), status=Correction.PENDING)
+        .values_list("id", flat=True)
+        .first()
+    )
+    if found is not None:
+        raise DomainError(
+            "in_correction",
+            f"{doc.number} is part of correction {found}: approve the correction",
+            {"document": doc.number, "correction": found},
+        )
 
 
 def _lock_document(number: str) -> Document:

@@ -32,26 +32,41 @@ def _balances(cur) -> dict:
 
 def preview(action, run) -> dict:
     """Run `run()` (one service call) and describe its effects; never commits."""
+    return preview_steps(action, [("", run)])
+
+
+def preview_steps(action, steps) -> dict:
+    """Run each (name, run) of `steps` in turn and describe them together (the net effect); with
+    more than one step, also each step's own effects under `steps`. Never commits."""
     result: dict = {"action": action, "allowed": True, "blocked_by": None}
     try:
         with transaction.atomic():
             with connection.cursor() as cur:
                 before_ids = _max_ids(cur)
                 before = _balances(cur)
-            try:
-                run()
-            except DomainError as exc:
-                result.update(
-                    allowed=False,
-                    blocked_by={
-                        "code": exc.code,
-                        "message": exc.sentence(),
-                        "details": exc.details,
-                    },
-                )
-                raise _Rollback from None
+            parts = []
+            for name, run in steps:
+                with connection.cursor() as cur:
+                    step_ids, step_before = _max_ids(cur), _balances(cur)
+                try:
+                    run()
+                except DomainError as exc:
+                    result.update(
+                        allowed=False,
+                        blocked_by={
+                            "code": exc.code,
+                            "message": exc.sentence(),
+                            "details": exc.details,
+                        },
+                    )
+                    raise _Rollback from None
+                if len(steps) > 1:
+                    with connection.cursor() as cur:
+                        parts.append({"step": name, **_describe(cur, step_ids, step_before)})
             with connection.cursor() as cur:
                 result.update(_describe(cur, before_ids, before))
+            if parts:
+                result["steps"] = parts
             raise _Rollback
     except _Rollback:
         pass

@@ -60,9 +60,9 @@ def _original_moves(document_id: int) -> list[OriginalMove]:
         return [OriginalMove(*(int(x) for x in r)) for r in cur.fetchall()]
 
 
-def _copy_lines(doc: Document, rev: Document) -> dict:
-    """Negated copies of the original's lines (item lines and account lines); returns original
-    item line id -> reversal line id."""
+def copy_lines(doc: Document, rev: Document, sign: int = -1) -> dict:
+    """Copies of the original's lines (item lines and account lines), negated for a reversal;
+    returns original item line id -> copy's line id."""
     originals = list(doc.lines.order_by("line_no"))
     DocumentLine.objects.bulk_create(
         [
@@ -70,15 +70,15 @@ def _copy_lines(doc: Document, rev: Document) -> dict:
                 document=rev,
                 line_no=ln.line_no,
                 item_id=ln.item_id,
-                qty=-ln.qty,
+                qty=sign * ln.qty,
                 unit=ln.unit,
                 unit_factor=ln.unit_factor,
                 price=ln.price,
                 price_incl_tax=ln.price_incl_tax,
                 tax_rate=ln.tax_rate,
-                amount=-ln.amount,
-                tax=-ln.tax,
-                amount_incl_tax=-ln.amount_incl_tax,
+                amount=sign * ln.amount,
+                tax=sign * ln.tax,
+                amount_incl_tax=sign * ln.amount_incl_tax,
                 batch=ln.batch,
                 production_date=ln.production_date,
                 expiry_date=ln.expiry_date,
@@ -94,12 +94,12 @@ def _copy_lines(doc: Document, rev: Document) -> dict:
             line_no=ln.line_no,
             account_id=ln.account_id,
             expense_type_id=ln.expense_type_id,
-            debit=-ln.debit,
-            credit=-ln.credit,
+            debit=sign * ln.debit,
+            credit=sign * ln.credit,
             partner_id=ln.partner_id,
             memo=ln.memo,
             tax_rate=ln.tax_rate,
-            tax=-ln.tax,
+            tax=sign * ln.tax,
         )
         for ln in doc.account_lines.order_by("line_no")
     )
@@ -123,6 +123,111 @@ def _specs(doc: Document, moves: list[OriginalMove], line_map: dict) -> list[Mov
     return specs
 
 
+def check_reversible(doc: Document) -> None:
+    """What refuses a red-letter reversal (or a correction) of `doc`, the document locked."""
+    if TYPES[doc.type].kind == "order" and doc.status == Document.APPROVED:
+        raise DomainError(
+            "invalid",
+            f"{doc.number} is an order: cancel or close it instead of reversing it",
+            {"type": doc.type},
+        )
+    if TYPES[doc.type].kind == "price":
+        raise DomainError(
+            "invalid",
+            f"{doc.number} sets prices: cancel it in its open period, or enter a new price "
+            "adjustment that sets them again",
+            {"type": doc.type},
+        )
+    workflow.check(doc, "reverse")
+    check_no_dependents(doc)
+
+
+def reversal_date(doc: Document, date=None):
+    """The reversal's date: `date` or the default date, never before the original, open."""
+    day = parse_date(date) if date else default_date()
+    if day < doc.date:
+        raise DomainError(
+            "invalid", f"a reversal cannot be dated before {doc.date}", {"field": "date"}
+        )
+    ensure_open(day)
+    return day
+
+
+def new_reversal(doc: Document, day, user, reason: str, status=Document.APPROVED) -> Document:
+    """The red document with negated lines; a correction's waits as pending_approval."""
+    approved = status == Document.APPROVED
+    rev = Document.objects.create(
+        number=next_number(TYPES[doc.type].prefix, day),
+        type=doc.type,
+        status=status,
+        date=day,
+        partner_id=doc.partner_id,
+        warehouse_id=doc.warehouse_id,
+        to_warehouse_id=doc.to_warehouse_id,
+        account_id=doc.account_id,
+        to_account_id=doc.to_account_id,
+        fee=-doc.fee,
+        reversal_of=doc if approved else None,
+        memo=f"红字冲销 {doc.number}: {reason.strip()}"[:500],
+        amount=-doc.amount,
+        tax=-doc.tax,
+        amount_incl_tax=-doc.amount_incl_tax,
+        created_by=user,
+        approved_by=user if approved else None,
+        approved_at=timezone.now() if approved else None,
+    )
+    copy_lines(doc, rev)
+    return rev
+
+
+def post_reversal(user, doc: Document, rev: Document, reason: str, mark: bool = True) -> None:
+    """Post the red document `rev` (its lines already written) against the locked original: the
+    moves back, the red vouchers, the open item taken back; the original becomes `reversed`
+    (`mark`; an undone correction's red stays as it is, a reversal is never `reversed`)."""
+    day = rev.date
+    new = dict(rev.lines.values_list("line_no", "id"))
+    line_map = {ln_id: new[no] for ln_id, no in doc.lines.values_list("id", "line_no")}
+    moves = _original_moves(doc.id)
+    specs = _specs(doc, moves, line_map)
+    values, adjustments = [], []
+    if specs:
+        balances = lock_balances({(s.item_id, s.warehouse_id) for s in specs})
+        values, adjustments = post_moves(rev.id, day, specs, balances)
+        reverse_tracking(doc.id, rev.id, day, line_map)
+        if adjustments:
+            follow_counts(rev.id)
+    memo = f"红字冲销 {doc.number}"
+    negate_vouchers(  # a money document's allocation vouchers too: all of it nets to zero
+        doc.id,
+        Voucher.REVERSAL,
+        memo,  # the red of an undone correction posted reversal vouchers
+        kinds=(Voucher.POSTING, Voucher.ALLOCATION, Voucher.REVERSAL),
+        day=day,
+        target_id=rev.id,
+    )
+    counter = recipes.counter(doc.type, reversal=True)
+    remaining = sum(values) + sum(m.posted_value for m in moves)
+    if counter and remaining:
+        post_voucher(
+            day, rev.id, Voucher.REVERSAL, recipes.pair(A.INVENTORY, counter, remaining), memo
+        )
+    post_adjustment_vouchers(adjustments, rev.id)
+    raised = recipes.raised_open_item(doc) or own_open_item(doc)
+    if raised:
+        add_open_items([raised.taken_back(day, "reverse", rev.id)])
+    if mark:
+        workflow.transition(
+            doc,
+            "reverse",
+            user=user,
+            reason=reason,
+            after={"reversal": rev.number, "date": str(as_date(day))},
+        )
+    orders.unfulfil(
+        doc, day
+    )  # a delivery / receipt derived from an order: the order holds it again
+
+
 @retry_on_conflict
 def reverse(user, number: str, reason: str | None, date=None) -> Document:
     require(user, REVERSE)
@@ -131,86 +236,9 @@ def reverse(user, number: str, reason: str | None, date=None) -> Document:
     with transaction.atomic():
         doc = get_document(number, for_update=True)
         require_document(user, doc)
-        if TYPES[doc.type].kind == "order" and doc.status == Document.APPROVED:
-            raise DomainError(
-                "invalid",
-                f"{number} is an order: cancel or close it instead of reversing it",
-                {"type": doc.type},
-            )
-        if TYPES[doc.type].kind == "price":
-            raise DomainError(
-                "invalid",
-                f"{number} sets prices: cancel it in its open period, or enter a new price "
-                "adjustment that sets them again",
-                {"type": doc.type},
-            )
-        workflow.check(doc, "reverse")
-        check_no_dependents(doc)
-        day = parse_date(date) if date else default_date()
-        if day < doc.date:
-            raise DomainError(
-                "invalid", f"a reversal cannot be dated before {doc.date}", {"field": "date"}
-            )
-        ensure_open(day)
-        rev = Document.objects.create(
-            number=next_number(TYPES[doc.type].prefix, day),
-            type=doc.type,
-            status=Document.APPROVED,
-            date=day,
-            partner_id=doc.partner_id,
-            warehouse_id=doc.warehouse_id,
-            to_warehouse_id=doc.to_warehouse_id,
-            account_id=doc.account_id,
-            to_account_id=doc.to_account_id,
-            fee=-doc.fee,
-            reversal_of=doc,
-            memo=f"红字冲销 {doc.number}: {reason.strip()}"[:500],
-            amount=-doc.amount,
-            tax=-doc.tax,
-            amount_incl_tax=-doc.amount_incl_tax,
-            created_by=user,
-            approved_by=user,
-            approved_at=timezone.now(),
-        )
-        line_map = _copy_lines(doc, rev)
-        moves = _original_moves(doc.id)
-        specs = _specs(doc, moves, line_map)
-        values, adjustments = [], []
-        if specs:
-            balances = lock_balances({(s.item_id, s.warehouse_id) for s in specs})
-            values, adjustments = post_moves(rev.id, day, specs, balances)
-            reverse_tracking(doc.id, rev.id, day, line_map)
-            if adjustments:
-                follow_counts(rev.id)
-        memo = f"红字冲销 {doc.number}"
-        negate_vouchers(  # a money document's allocation vouchers too: all of it nets to zero
-            doc.id,
-            Voucher.REVERSAL,
-            memo,
-            kinds=(Voucher.POSTING, Voucher.ALLOCATION),
-            day=day,
-            target_id=rev.id,
-        )
-        counter = recipes.counter(doc.type, reversal=True)
-        remaining = sum(values) + sum(m.posted_value for m in moves)
-        if counter and remaining:
-            post_voucher(
-                day, rev.id, Voucher.REVERSAL, recipes.pair(A.INVENTORY, counter, remaining), memo
-            )
-        post_adjustment_vouchers(adjustments, rev.id)
-        raised = recipes.raised_open_item(doc) or own_open_item(doc)
-        if raised:
-            add_open_items([raised.taken_back(day, "reverse", rev.id)])
-        workflow.transition(
-            doc,
-            "reverse",
-            user=user,
-            reason=reason,
-            after={"reversal": rev.number, "date": str(as_date(day))},
-        )
-        orders.unfulfil(
-            doc, day
-        )  # a delivery / receipt derived from an order: the order holds it again
+        check_reversible(doc)
+        rev = new_reversal(doc, reversal_date(doc, date), user, reason)
+        post_reversal(user, doc, rev, reason)
         record(
             user,
             "create",

@@ -33,7 +33,7 @@ def backed_up(action: str, subject: str, user):
         yield manifest
 
 
-def _require_reason(reason) -> str:
+def require_reason(reason) -> str:
     if not isinstance(reason, str) or not reason.strip():
         raise DomainError("reason_required", "a reason is required", {"field": "reason"})
     return reason
@@ -43,7 +43,7 @@ def reverse(user, number: str, reason: str | None, date=None) -> tuple[Document,
     """红冲 after a backup; returns the reversal document and the backup's id. The cheap refusals
     (permission, reason) come first, so they take no backup."""
     require(user, REVERSE)
-    _require_reason(reason)
+    require_reason(reason)
     with backed_up("reversal", number, user) as manifest:
         rev = reversal.reverse(user, number, reason, date)
     return rev, manifest["id"] if manifest else None
@@ -69,7 +69,7 @@ def reaches_closed_period(number: str) -> bool:
 def cancel_chain(user, number: str, reason: str | None, refund: bool = False, date=None) -> dict:
     """cancel-chain; when it reaches a closed period, after a backup (`backup_id` in the result)."""
     require(user, CANCEL)
-    _require_reason(reason)
+    require_reason(reason)
     if not reaches_closed_period(number):
         return {**chain.cancel_chain(user, number, reason, refund, date), "backup_id": None}
     with backed_up("cancel-chain", number, user) as manifest:

@@ -48,6 +48,7 @@ OBJECTS = {
     "account": gettext_lazy("Account"),
     "stock_limit": gettext_lazy("Reorder limits"),
     "system": gettext_lazy("System"),
+    "correction": gettext_lazy("Correction"),
 }
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
@@ -152,6 +153,15 @@ FIELDS = {
     "expense_type_name": gettext_lazy("Expense type name"),
     "gl_account": gettext_lazy("Account"),
     "gl_account_name": gettext_lazy("Account name"),
+    # 红冲蓝补 (posting/corrections.py)
+    "correction": gettext_lazy("Correction"),
+    "correction_role": gettext_lazy("Role in the correction"),
+    "original": gettext_lazy("Original document"),
+    "red": gettext_lazy("Red reversal"),
+    "blue": gettext_lazy("Blue re-entry"),
+    "blue_reversal": gettext_lazy("Reversal of the blue re-entry"),
+    "restored": gettext_lazy("Restored original"),
+    "copy_of": gettext_lazy("Copy of"),
 }
 THRESHOLD = "approval_threshold."
 KINDS = {

@@ -39,6 +39,8 @@ AUDIT_ACTIONS = {
     "export": gettext_lazy("Export data"),
     "archive": gettext_lazy("Cancel the system"),
     "unarchive": gettext_lazy("Unarchive"),
+    "correct": gettext_lazy("Correct (red and blue)"),
+    "undo": gettext_lazy("Undo correction"),
 }
 
 
