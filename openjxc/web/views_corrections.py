@@ -216,6 +216,7 @@ def correction_list(request):
         {**correction_row(c), "type": type_label(c.original.type), "date": c.original.date}
         for c in page_
     ]
+    linked = readable_numbers(request.user, [r[role] for r in rows for role in ROLES])
     return render(
         request,
         "web/corrections/list.html",
@@ -224,5 +225,6 @@ def correction_list(request):
             "page": page_,
             "status": status,
             "statuses": CORRECTION_STATUS.items(),
+            "linked": linked,
         },
     )
