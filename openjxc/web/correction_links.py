@@ -2,11 +2,11 @@
 blue documents it links, each linked only when the user may open it. The document detail, the
 print and the correction pages share this."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
 from openjxc.documents.access import document_actions, readable_numbers
+from openjxc.documents.correction_selectors import corrections_of, has_pending_correction
 from openjxc.documents.models import Correction, Document
 from openjxc.documents.types import TYPES
 
@@ -22,7 +22,6 @@ ROLES = {
     "blue_reversal": pgettext_lazy("correction", "Reversal of the blue"),
     "restored": pgettext_lazy("correction", "Original restored"),
 }
-RELATED = ("original", "red", "blue", "blue_reversal", "restored", "maker", "approver")
 
 
 def _number(doc) -> str | None:
@@ -54,10 +53,7 @@ def correction_row(c: Correction) -> dict:
 def linked_corrections(user, doc) -> list[dict]:
     """The corrections this document is part of (newest first), each with this document's role
     and all its documents (linked when the user may open them)."""
-    qs = Correction.objects.filter(
-        Q(original=doc) | Q(red=doc) | Q(blue=doc) | Q(blue_reversal=doc) | Q(restored=doc)
-    )
-    rows = [correction_row(c) for c in qs.select_related(*RELATED).order_by("-id")]
+    rows = [correction_row(c) for c in corrections_of(doc)]
     readable = readable_numbers(user, [row[r] for row in rows for r in ROLES])
     for row in rows:
         row["role"] = next(r for r in ROLES if row[r] == doc.number)
@@ -81,7 +77,7 @@ def may_correct(user, doc: Document) -> bool:
         and t.kind != "ledger"
         and not t.manual_lines
         and document_actions(user, doc)["reverse"]
-        and not Correction.objects.filter(original=doc, status=Correction.PENDING).exists()
+        and not has_pending_correction(doc)
     )
 
 

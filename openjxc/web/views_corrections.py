@@ -17,16 +17,14 @@ from openjxc.documents.access import (
     keep_hidden_prices,
     may_use_type,
     readable_numbers,
-    require_readable,
-    visible,
 )
-from openjxc.documents.models import Correction, Document
+from openjxc.documents.models import Correction
 from openjxc.documents.selectors import entry_dict, prices_include_tax
 from openjxc.documents.types import STATUS_LABELS, TYPES, type_label
 from openjxc.posting import corrections
 from openjxc.users.services import REVERSE, can
 
-from .correction_links import CORRECTION_STATUS, RELATED, ROLES, correction_row, may_correct
+from .correction_links import CORRECTION_STATUS, ROLES, correction_row, may_correct
 from .decorators import forbidden, page
 from .errors import error_message
 from .settlement_links import _blocked_error, doc_url
@@ -127,14 +125,12 @@ def doc_correct(request, number):
 def _get(request, correction_id: int):
     """(correction, None) or (None, response): 404 for an unknown id, 403 when the user may not
     read its original document."""
-    c = Correction.objects.select_related(*RELATED).filter(id=correction_id).first()
-    if c is None:
-        raise Http404(correction_id)
     try:
-        require_readable(request.user, c.original)
-    except DomainError:
-        return None, forbidden(request)
-    return c, None
+        return corrections.get(request.user, correction_id), None
+    except DomainError as exc:
+        if exc.code == "forbidden":
+            return None, forbidden(request)
+        raise Http404(correction_id) from exc
 
 
 def _documents(user, c: Correction) -> list[dict]:
@@ -206,12 +202,10 @@ def correction_detail(request, correction_id: int):
 def correction_list(request):
     """更正记录: the corrections of the documents the user may read, newest first."""
     status = request.GET.get("status") or ""
-    qs = Correction.objects.filter(
-        original__in=visible(request.user, Document.objects.all())
-    ).select_related(*RELATED)
-    if status in CORRECTION_STATUS:
-        qs = qs.filter(status=status)
-    page_ = Paginator(qs.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    found = corrections.list_corrections(
+        request.user, status if status in CORRECTION_STATUS else None
+    )
+    page_ = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {**correction_row(c), "type": type_label(c.original.type), "date": c.original.date}
         for c in page_
