@@ -15,6 +15,7 @@ from openjxc.ledger.expense_api import router as expense_type_router
 from openjxc.ledger.money_account_api import router as money_account_router
 from openjxc.partners.api import router as partners_router
 from openjxc.posting.api import router as posting_router
+from openjxc.posting.correction_api import router as correction_router
 from openjxc.posting.count_api import router as count_router
 from openjxc.posting.opening_api import router as opening_router
 from openjxc.posting.requirements_api import router as requirements_router
@@ -38,6 +39,7 @@ for r in (
     tracking_router,
     documents_router,
     posting_router,
+    correction_router,
     count_router,
     opening_router,
     voucher_router,

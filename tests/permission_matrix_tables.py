@@ -15,6 +15,11 @@ MATRIX = {
     "approve_customer_receipt": (Y, N, N, N, Y, Y),
     "cancel_purchase_receipt": (Y, N, N, N, N, Y),
     "reverse_purchase_receipt": (Y, N, N, N, N, Y),
+    # 红冲蓝补: reverse_document (and the type's area; approving also approve_document)
+    "correct_purchase_receipt": (Y, N, N, N, N, Y),
+    "preview_correction": (Y, N, N, N, N, Y),
+    "approve_correction": (Y, N, N, N, N, Y),
+    "undo_correction": (Y, N, N, N, N, Y),
     "create_item": (Y, Y, N, Y, N, Y),  # role defaults: 采购 adds items and suppliers
     "create_supplier": (Y, Y, N, Y, N, Y),
     "create_customer": (Y, N, Y, Y, N, Y),  # 销售 adds customers
@@ -325,4 +330,7 @@ ENDPOINTS = {
     "/system/archive": MATRIX["archive_books"],
     "/export": MATRIX["archive_books"],  # the full export as a zip
     "/export/workbook": MATRIX["archive_books"],
+    "/corrections": ALL,  # the corrections of the documents each may read
+    "/corrections?status=pending_approval": ALL,
+    "/corrections/{correction}": MATRIX["read_purchase_receipt"],
 }

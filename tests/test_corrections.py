@@ -234,3 +234,19 @@ def test_refusals_change_nothing(user, closed_delivery):
     with pytest.raises(DomainError) as e:
         corrections.propose(user, closed_delivery, "y", body())
     assert e.value.code == "in_correction"
+
+
+def test_undo_takes_the_red_back_at_its_own_cost_not_capped(user, closed_delivery):
+    # given the delivery left at 5.00 and a cheaper receipt since (16 at 2.50)
+    doc(user, "purchase_receipt", "2026-02-01", [("A001", 10, "1.00")])
+    before = (stock(), ledger_totals())
+    assert before[0] == (160000, 4000)
+    corr = corrections.propose(user, closed_delivery, "单价", body(), "2026-02-03")
+    corr, _ = corrections.approve(user, corr.id)
+    # the red brings 4 back at 5.00 (20 at 3.00), the blue takes them out at 3.00
+    assert stock() == (160000, 4800)
+    corr, _ = corrections.undo(user, corr.id, "撤销")
+    # undone: the 4 leave again at 5.00 (20.00), not at the average 3.00: as before
+    assert (stock(), ledger_totals()) == before
+    assert vouchers_of(corr.restored.number) == [ORIGINAL]
+    assert reconcile()["ok"]

@@ -179,9 +179,51 @@ def run(api: As, action: str, books: dict):
         return api.post("/reports/reorder/purchase-order", {})
     if action == "receive_transfer":
         return api.post(f"/documents/{books['transit']}/receive", {"date": "2026-04-05"})
+    if action in CORRECTIONS:
+        return CORRECTIONS[action](api, books)
     if action == "archive_books":
         return api.post("/system/archive", {"reason": "停用"})
     raise AssertionError(action)
+
+
+def _correction(books, approve_it=False) -> int:
+    """A correction of the approved receipt (price 5.00 → 5.50) made by the admin."""
+    from django.contrib.auth import get_user_model
+
+    from openjxc.posting import corrections
+
+    admin = get_user_model().objects.get(username="admin")
+    corr = corrections.propose(admin, books["approved"], "单价", CORRECTED["document"])
+    if approve_it:
+        corrections.approve(admin, corr.id)
+    return corr.id
+
+
+CORRECTED = {
+    "reason": "单价录错",
+    "document": {
+        **RECEIPT,
+        "date": "2026-03-01",
+        "lines": [{"item": "A001", "qty": "10", "price": "5.50"}],
+    },
+}
+CORRECTIONS = {
+    "correct_purchase_receipt": lambda api, b: api.post(
+        f"/documents/{b['approved']}/correct", CORRECTED
+    ),
+    "preview_correction": lambda api, b: api.post(
+        f"/documents/{b['approved']}/impact?action=correct", CORRECTED
+    ),
+    "approve_correction": lambda api, b: api.post(f"/corrections/{b['correction']}/approve"),
+    "undo_correction": lambda api, b: api.post(
+        f"/corrections/{b['correction']}/undo", {"reason": "撤销"}
+    ),
+}
+# what an action needs made first (by the admin, before the state a refusal must keep)
+SETUP = {
+    "approve_correction": lambda b: {"correction": _correction(b)},
+    "undo_correction": lambda b: {"correction": _correction(b, approve_it=True)},
+}
 
 
 @pytest.mark.parametrize("action", list(MATRIX))
@@ -190,6 +232,7 @@ def test_role_action(client, books, role, action):
     allowed = MATRIX[action][ROLES.index(role)]
     person(role)
     api = As(client, f"u-{role}")
+    books = {**books, **(SETUP[action](books) if action in SETUP else {})}
     before = state()
     r = run(api, action, books)
     if action == "see_cost":  # reading stock is allowed to all; the cost is masked
@@ -346,6 +389,7 @@ def priced_books(books, user):
     create_item(user, {"code": "SER1", "name": "序列号商品", "unit": "台", "serial_tracked": True})
     serial_line = {"item": "SER1", "qty": "1", "price": "8.00", "serials": ["SN1"]}
     doc(user, "purchase_receipt", "2026-03-02", [serial_line])
+    books["correction"] = _correction(books)  # pending: /corrections/{correction}
     return books
 
 
@@ -412,6 +456,9 @@ def test_no_response_carries_cost_without_view_cost(client, priced_books):
                 "lines": [{"item": "A002", "qty": "1", "price": "3.17"}],
             },
         ),
+        api.post(f"/documents/{priced_books['secret']}/impact?action=correct", CORRECTED),
+        api.post(f"/documents/{priced_books['secret']}/correct", CORRECTED),
+        api.get("/corrections"),
         api.post("/items/A003", {"purchase_price": "3.17"}, method="put"),
         api.post("/items", {"code": "N9", "name": "新", "unit": "个", "purchase_price": "3.17"}),
     ]

@@ -5,9 +5,10 @@ from openjxc.core.errors import DomainError
 from openjxc.documents.schemas import DocumentOut
 from openjxc.documents.selectors import document_dict, get_document
 
-from . import chain, engine, money, orders, reversal, settled, transit
+from . import chain, correction_api, engine, money, orders, reversal, settled, transit
+from .correction_api import CorrectionImpactOut
 from .impact import preview
-from .schemas import AllocationOut, ChainOut, ImpactOut
+from .schemas import AllocationOut, ChainOut
 
 router = Router(tags=["documents"])
 
@@ -104,10 +105,13 @@ def unallocate(request, allocation_id: int):
     return money.unallocate(request.user, allocation_id)
 
 
-@router.get("/documents/{number}/impact", response=typed(ImpactOut))
+@router.get("/documents/{number}/impact", response=typed(CorrectionImpactOut))
 def impact(request, number: str, action: str = "cancel"):
-    """What cancel (or reverse) would change — stock, later costs, vouchers, open items, what
-    blocks it — computed by running it and rolling back; nothing changes."""
+    """What cancel (or reverse, cancel-chain, correct) would change — stock, later costs,
+    vouchers, open items, what blocks it — computed by running it and rolling back; nothing
+    changes. action=correct reads the body of POST /documents/{number}/correct."""
+    if action == "correct":
+        return correction_api.impact(request, number, correction_api.correction_body(request))
     if action == "cancel":
         return {
             "document": number,
@@ -133,8 +137,16 @@ def impact(request, number: str, action: str = "cancel"):
             ),
         }
     raise DomainError(
-        "invalid", "action must be cancel, reverse or cancel-chain", {"field": "action"}
+        "invalid", "action must be cancel, reverse, cancel-chain or correct", {"field": "action"}
     )
+
+
+@router.post("/documents/{number}/impact", response=typed(CorrectionImpactOut))
+def impact_with_body(request, number: str, payload: correction_api.CorrectIn, action: str):
+    """The correct preview for clients that cannot send a body with a GET."""
+    if action != "correct":
+        raise DomainError("invalid", "POST previews only action=correct", {"field": "action"})
+    return correction_api.impact(request, number, payload)
 
 
 class ReceiveLineIn(Input):

@@ -203,6 +203,8 @@ def preview(user, number: str, body: dict, date=None) -> dict:
     """What the correction would do — each half (`steps` red, blue) and the net effect (the
     top-level stock, cost_changes, vouchers, open_items, and `net_accounts`) — by proposing and
     posting it and rolling back. Maker ≠ checker is not asked: it is about who, not what."""
+    require(user, REVERSE)  # a refusal by role or area answers 403, not a blocked preview
+    require_document(user, get_document(number))
     held: dict = {}
 
     def red():
@@ -262,7 +264,7 @@ def _undo(user, correction_id: int, reason: str) -> Correction:
             if corr.red_id:  # the red's reversal: the original's moves and vouchers again
                 red = get_document(corr.red.number, for_update=True)
                 check_no_dependents(red)
-                corr.restored = _reverse(user, red, day, reason, mark=False)
+                corr.restored = _reverse(user, red, day, reason, restore=True)
             else:
                 corr.restored = _copy_original(user, corr.original, day, reason)
         corr.status, corr.undone_by, corr.undone_at = Correction.UNDONE, user, timezone.now()
@@ -281,10 +283,10 @@ def _undo(user, correction_id: int, reason: str) -> Correction:
     return corr
 
 
-def _reverse(user, doc: Document, day, reason: str, mark: bool = True) -> Document:
+def _reverse(user, doc: Document, day, reason: str, restore: bool = False) -> Document:
     rev = new_reversal(doc, reversal_date(doc, day.isoformat()), user, reason)
-    post_reversal(user, doc, rev, reason, mark)
-    if not mark:  # the red keeps its status: its reversal is written down here
+    post_reversal(user, doc, rev, reason, restore)
+    if restore:  # the red keeps its status: its reversal is written down here
         record(
             user, "reverse", "document", doc.number, reason=reason, after={"reversal": rev.number}
         )
