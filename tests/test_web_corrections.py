@@ -192,3 +192,21 @@ def test_pages_follow_roles_and_areas(client, user, delivery):
     assert client.post(f"/corrections/{c.id}/", {"action": "approve"}).status_code == 403
     assert client.get(f"/doc/{delivery}/correct/").status_code == 403
     assert Correction.objects.get(id=c.id).status == "pending_approval"
+
+
+def test_in_an_open_period_the_original_is_cancelled_and_re_entered_at_its_date(client, user):
+    doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
+    number = doc(user, "sales_delivery", "2026-03-03", [("A001", 4, "9.00")])
+    client.force_login(user)
+    page = text(client.post(f"/doc/{number}/correct/", form()))
+    assert 'id="impact-red"' in page and 'id="impact-blue"' in page  # the cancel, the re-entry
+    c = propose(client, number)
+    assert c.red is None
+    page = text(client.get(f"/corrections/{c.id}/"))
+    assert 'data-role="red"' not in page and 'data-role="blue"' in page
+    assert client.post(f"/corrections/{c.id}/", {"action": "approve"}).status_code == 302
+    c.refresh_from_db()
+    assert status(number) == "cancelled" and status(c.blue.number) == "approved"
+    assert c.blue.date.isoformat() == "2026-03-03"
+    page = text(client.get(f"/doc/{number}/"))
+    assert f'href="/doc/{c.blue.number}/"' in page and "已被更正" in page
