@@ -120,6 +120,7 @@ def test_submit_self_approval_refused_second_user_approves_links_undo(client, us
     # the halves wait: their pages send to the correction rather than offering 审核
     red_page = text(client.get(f"/doc/{c.red.number}/"))
     assert f'href="/corrections/{c.id}/"' in red_page and 'value="approve"' not in red_page
+    assert 'id="waiting-for"' not in red_page
 
     # a second user approves: both halves are posted, after a backup
     client.force_login(person("老板"))

@@ -240,7 +240,8 @@ def _detail(request, doc, t, error=None, status=200, notice=None):
     allocations = document_allocations(doc.id) if t.kind == "money" or t.partner else []
     derived = derived_documents(doc)
     corrections = linked_corrections(user, doc)
-    if in_pending_correction(corrections):
+    half = in_pending_correction(corrections)  # approved on the correction's page
+    if half:
         may = {**may, "approve": False}
     linked = readable_numbers(
         user,
@@ -262,7 +263,7 @@ def _detail(request, doc, t, error=None, status=200, notice=None):
             "error": notice or (error_message(error) if error else None),
             "can_approve": may["approve"],
             "waiting_for": ""
-            if may["approve"] or doc.status not in AWAITING_APPROVAL
+            if may["approve"] or half or doc.status not in AWAITING_APPROVAL
             else awaiting_approval_text(user, doc.type),
             "can_close": may["close"],
             "can_receive": any(ln.get("in_transit_qty", "0") != "0" for ln in data["lines"])
