@@ -211,3 +211,23 @@ def test_in_an_open_period_the_original_is_cancelled_and_re_entered_at_its_date(
     assert c.blue.date.isoformat() == "2026-03-03"
     page = text(client.get(f"/doc/{number}/"))
     assert f'href="/doc/{c.blue.number}/"' in page and "已被更正" in page
+
+
+def test_the_preview_names_what_blocks_the_correction(client, user, delivery):
+    doc(
+        user,
+        "receipt",
+        "2026-04-02",
+        [],
+        partner="C001",
+        amount="10.00",
+        allocations=[{"document": delivery, "amount": "10.00"}],
+    )
+    client.force_login(user)
+    before = state()
+    r = client.post(f"/doc/{delivery}/correct/", form())
+    assert r.status_code == 200
+    page = text(r)
+    assert 'id="blocked"' in page and 'data-code="has_dependents"' in page
+    assert "有后续单据依赖本单" in page
+    assert state() == before
