@@ -182,7 +182,7 @@ def correction_detail(request, correction_id: int):
         c, _denied = _get(request, correction_id)
     user = request.user
     row = correction_row(c)
-    may_act = can(user, REVERSE) and TYPES[c.original.type].kind != "ledger"
+    may_act = can(user, REVERSE) and may_use_type(user, c.original.type)
     return render(
         request,
         "web/corrections/detail.html",
