@@ -3,7 +3,7 @@ blue documents it links, each linked only when the user may open it. The documen
 print and the correction pages share this."""
 
 from django.urls import reverse
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from openjxc.documents.access import document_actions, readable_numbers
 from openjxc.documents.correction_selectors import corrections_of, has_pending_correction
@@ -11,16 +11,16 @@ from openjxc.documents.models import Correction, Document
 from openjxc.documents.types import TYPES
 
 CORRECTION_STATUS = {
-    "pending_approval": pgettext_lazy("correction", "Pending approval"),
-    "approved": pgettext_lazy("correction", "Approved"),
-    "undone": pgettext_lazy("correction", "Undone"),
+    "pending_approval": _("Correction pending approval"),
+    "approved": _("Correction approved"),
+    "undone": _("Correction undone"),
 }
 ROLES = {
-    "original": pgettext_lazy("correction", "Original"),
-    "red": pgettext_lazy("correction", "Red reversal"),
-    "blue": pgettext_lazy("correction", "Blue re-entry"),
-    "blue_reversal": pgettext_lazy("correction", "Reversal of the blue"),
-    "restored": pgettext_lazy("correction", "Original restored"),
+    "original": _("Original document"),
+    "red": _("Red reversal document"),
+    "blue": _("Blue re-entry document"),
+    "blue_reversal": _("Reversal of the blue document"),
+    "restored": _("Restored original"),
 }
 
 
