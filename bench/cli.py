@@ -29,11 +29,14 @@ cannot be reached). All but `http` run in this process; `http` runs a real `jxc 
            purchase orders drafted from it (bench/reorder.py)
   exit     jxc export of the close benchmark's 1,000,000 moves, then jxc import of it into a new
            SQLite data folder (bench/exitpath.py)
+  correction  红冲蓝补 of a delivery with 100,000 later moves of its item, in its open period:
+           preview, approve, undo (bench/corrections.py)
 
 Prints one JSON document on stdout; progress goes to stderr. Results: docs/benchmarks.md.
 
   .venv/bin/python -m bench [--quick] [--only approve,cancel,stock,close,orders,http,imports,categories,statements,
-                            count_approve,fifo,monthly,backups,material_requirements,reorder,exit]
+                            count_approve,fifo,monthly,backups,material_requirements,reorder,exit,
+                            correction]
                             [--backends sqlite,pg] [--runs N] [--profile DIR] [--no-breakdown]
                             [--size postgresql.cancel_moves=20000]
 
@@ -57,6 +60,7 @@ from . import (
     cancel,
     categories,
     close,
+    corrections,
     costing,
     counts,
     exitpath,
@@ -88,6 +92,7 @@ RUNNERS = {
     "material_requirements": requirements.bench_requirements,
     "reorder": reorder.bench_reorder,
     "exit": exitpath.bench_exit,
+    "correction": corrections.bench_correction,
 }
 NOTES = [
     "backups: the close benchmark's generator (1,000,000 moves over 300 days, vouchers added); "
@@ -159,6 +164,12 @@ NOTES = [
     "is PostgreSQL's and the import still goes into SQLite. export_cpu_s / import_cpu_s are "
     "the CPU seconds of each (the import's of its subprocess): on a shared machine they show "
     "what the wall-clock figures would be alone.",
+    "correction: one receipt of 1,000,000 at 6.00, the corrected delivery (10 at 10.00 on the "
+    "first day) and correction_moves later deliveries of 1, all approved by engine.approve(); "
+    "its period is open, so approve cancels it and re-enters 12 at 11.00 at its date (both "
+    "re-state the later moves); approve_excl_backup_s is the target figure, backup_s the "
+    "automatic backups of approve and undo timed on their own; preview_s runs the same and "
+    "rolls back.",
     "imports: the two .xlsx files (template headers; items with 单位2/单位3, barcodes and a "
     "category, customers with every field and a price level) are generated per run, not timed; "
     "timed is import_items then import_partners with commit=True, each parse + check + write "

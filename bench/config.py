@@ -23,6 +23,7 @@ BENCHMARKS = (
     "material_requirements",
     "reorder",
     "exit",
+    "correction",
 )
 BACKENDS = ("sqlite", "pg")
 TARGETS = {
@@ -54,6 +55,8 @@ TARGETS = {
     # issue 14: jxc export and jxc import of a book of 1,000,000 moves, seconds each (SQLite)
     "exit_export_s": 60.0,
     "exit_import_s": 60.0,
+    # issue 14: approve a 红冲蓝补 of a delivery with 100,000 later moves of its item (backup apart)
+    "correction_approve_s": 2.0,
     # approvals through `jxc serve`, by number of concurrent clients (issue 10)
     "http_approve_docs_per_s": {
         "sqlite": {"1": 250, "20": 400},
@@ -67,6 +70,10 @@ HTTP_QUICK = {"http_docs_1": 5, "http_docs_20": 20, "http_gets": 10, "http_items
 # Issue 13's costing methods: later moves of the FIFO item; the monthly-average month
 COSTING_FULL = {"fifo_moves": 100_000, "monthly_items": 10_000, "monthly_moves": 100_000}
 COSTING_QUICK = {"fifo_moves": 500, "monthly_items": 50, "monthly_moves": 1000}
+# Issue 14's correction: later moves of the corrected delivery's item (in COSTING_* to reach
+# both backends' sizes)
+COSTING_FULL["correction_moves"] = 100_000
+COSTING_QUICK["correction_moves"] = 200
 # The master-data import (issue 11): items (each with 3 units) and customers per file.
 IMPORTS_FULL = {"import_items": 10_000, "import_customers": 5000}
 IMPORTS_QUICK = {"import_items": 40, "import_customers": 20}

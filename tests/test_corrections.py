@@ -250,3 +250,25 @@ def test_undo_takes_the_red_back_at_its_own_cost_not_capped(user, closed_deliver
     assert (stock(), ledger_totals()) == before
     assert vouchers_of(corr.restored.number) == [ORIGINAL]
     assert reconcile()["ok"]
+
+
+def test_a_delivery_from_an_order_is_corrected_against_the_same_order(user):
+    from openjxc.posting.orders import derive
+
+    doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
+    order = doc(user, "sales_order", "2026-03-02", [("A001", 4, "9.00")])
+    drafted = derive(user, order, {"type": "sales_delivery", "date": "2026-03-03"})
+    approve(user, drafted["number"])
+    assert get_document(order).status == "completed"
+    line = get_document(order).lines.get().id
+    corrected = {
+        **body(date="2026-03-03"),
+        "source": order,
+        "lines": [{"item": "A001", "qty": "4", "price": "10.00", "source_line": line}],
+    }
+    corr = corrections.propose(user, drafted["number"], "单价", corrected)
+    corr, _ = corrections.approve(user, corr.id)
+    blue = get_document(corr.blue.number)
+    assert blue.source.number == order and blue.amount_incl_tax == 4520
+    assert get_document(order).status == "completed"  # fulfilled by the blue delivery now
+    assert reconcile()["ok"]

@@ -472,10 +472,12 @@ def _write_lines(doc: Document, parsed: list) -> list:
     return lines
 
 
-def create_draft(user, data: dict) -> tuple[dict, bool]:
+def create_draft(user, data: dict, *, check_remaining: bool = True) -> tuple[dict, bool]:
     """Create a draft; returns (document, created). The same type + external_ref replays the
     first: after every check a create makes (the body, area, warehouses), and only when the body
-    describes that document (409 idempotency_conflict otherwise)."""
+    describes that document (409 idempotency_conflict otherwise). A correction's blue half does
+    not `check_remaining` on its source: the original still holds it until both post (the
+    engine re-checks on approval)."""
     require(user, EDIT)
     ext = data.get("external_ref") if isinstance(data, dict) else None
     if ext is not None and (not isinstance(ext, str) or not ext or len(ext) > 100):
@@ -488,7 +490,7 @@ def create_draft(user, data: dict) -> tuple[dict, bool]:
         Document.objects.filter(type=data.get("type"), external_ref=ext).first() if ext else None
     )
     # a replay is not refused for what its own first create changed since (remaining quantities)
-    v = _resolve(data, check_remaining=existing is None)
+    v = _resolve(data, check_remaining=check_remaining and existing is None)
     require_type(user, v["type"].code)
     require_resolved_warehouses(user, v)
     if existing:

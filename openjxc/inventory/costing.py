@@ -79,6 +79,8 @@ def value_for(
         avg = -div_half_up(-qty * bal_value, bal_qty)
         if rule == M.CAPPED_OUT and src_qty:
             return max(avg, -div_half_up(-qty * src_value, src_qty))
+        if rule == M.EXACT_OUT and src_qty:
+            return max(-max(bal_value, 0), -div_half_up(-qty * src_value, src_qty))
         return avg
     if rule == M.LINKED_IN and src_qty:
         return div_half_up(qty * src_value, src_qty)

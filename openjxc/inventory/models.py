@@ -47,6 +47,9 @@ class StockMove(models.Model):
     ASSEMBLED_IN = 8
     # disassembly output: a share (by weights fixed on approval) of its line's outgoing move
     SPLIT_IN = 9
+    # an undone correction (posting/corrections.py) takes a move back out at exactly the value it
+    # brought in (the source move's, adjustments included), never more than the balance holds
+    EXACT_OUT = 10
 
     date = models.DateField()
     document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")

@@ -93,7 +93,7 @@ def propose(user, number: str, reason: str, body: dict, date=None) -> Correction
         else:  # cancel + re-entry at the original's date
             day = doc.date
             ensure_open(day)
-        created, _ = create_draft(user, _blue_body(doc, body, day))
+        created, _ = create_draft(user, _blue_body(doc, body, day), check_remaining=False)
         blue = get_document(created["number"])
         workflow.transition(blue, "submit", user=user, reason=reason)
         corr = Correction.objects.create(
@@ -264,7 +264,7 @@ def _undo(user, correction_id: int, reason: str) -> Correction:
             if corr.red_id:  # the red's reversal: the original's moves and vouchers again
                 red = get_document(corr.red.number, for_update=True)
                 check_no_dependents(red)
-                corr.restored = _reverse(user, red, day, reason, restore=True)
+                corr.restored = _reverse(user, red, day, reason, red=True)
             else:
                 corr.restored = _copy_original(user, corr.original, day, reason)
         corr.status, corr.undone_by, corr.undone_at = Correction.UNDONE, user, timezone.now()
@@ -283,10 +283,11 @@ def _undo(user, correction_id: int, reason: str) -> Correction:
     return corr
 
 
-def _reverse(user, doc: Document, day, reason: str, restore: bool = False) -> Document:
+def _reverse(user, doc: Document, day, reason: str, red: bool = False) -> Document:
+    """A half of a correction reversed exactly (its red keeps its status)."""
     rev = new_reversal(doc, reversal_date(doc, day.isoformat()), user, reason)
-    post_reversal(user, doc, rev, reason, restore)
-    if restore:  # the red keeps its status: its reversal is written down here
+    post_reversal(user, doc, rev, reason, exact=True, mark=not red)
+    if red:  # the red keeps its status: its reversal is written down here
         record(
             user, "reverse", "document", doc.number, reason=reason, after={"reversal": rev.number}
         )

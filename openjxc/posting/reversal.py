@@ -60,17 +60,6 @@ def _original_moves(document_id: int) -> list[OriginalMove]:
         return [OriginalMove(*(int(x) for x in r)) for r in cur.fetchall()]
 
 
-def _effective_values(document_id: int) -> dict:
-    """Each original move's value with its later cost adjustments."""
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT COALESCE(anchor_id, id), SUM(value) FROM inventory_stockmove "
-            "WHERE document_id = %s AND kind <> 1 GROUP BY COALESCE(anchor_id, id)",
-            [document_id],
-        )
-        return {int(k): int(v) for k, v in cur.fetchall()}
-
-
 def copy_lines(doc: Document, rev: Document, sign: int = -1) -> dict:
     """Copies of the original's lines (item lines and account lines), negated for a reversal;
     returns original item line id -> copy's line id."""
@@ -118,10 +107,11 @@ def copy_lines(doc: Document, rev: Document, sign: int = -1) -> dict:
 
 
 def _specs(
-    doc: Document, moves: list[OriginalMove], line_map: dict, exact: dict | None = None
+    doc: Document, moves: list[OriginalMove], line_map: dict, exact: bool = False
 ) -> list[MoveSpec]:
-    """`exact`: move id -> its effective value, taken out as it is (no cap at the average)."""
+    """`exact`: what came in goes out at its own value (no cap at the average)."""
     specs = []
+    out_rule = M.EXACT_OUT if exact else M.CAPPED_OUT
     for m in moves:
         line, item, wh, qty = line_map[m.line_id], m.item_id, m.warehouse_id, m.qty
         t = TYPES[doc.type]
@@ -130,10 +120,8 @@ def _specs(
                 specs.insert(0, MoveSpec(line, item, wh, -qty, M.AVERAGE_OUT))
             else:
                 specs.append(MoveSpec(line, item, wh, -qty, M.LINKED_IN, link_same_line=True))
-        elif qty > 0 and exact is not None:
-            specs.append(MoveSpec(line, item, wh, -qty, M.FIXED_IN, fixed=-exact[m.move_id]))
         elif qty > 0:
-            specs.append(MoveSpec(line, item, wh, -qty, M.CAPPED_OUT, source_move_id=m.move_id))
+            specs.append(MoveSpec(line, item, wh, -qty, out_rule, source_move_id=m.move_id))
         elif qty < 0:
             specs.append(MoveSpec(line, item, wh, -qty, M.LINKED_IN, source_move_id=m.move_id))
     return specs
@@ -196,17 +184,19 @@ def new_reversal(doc: Document, day, user, reason: str, status=Document.APPROVED
     return rev
 
 
-def post_reversal(user, doc: Document, rev: Document, reason: str, restore: bool = False) -> None:
+def post_reversal(
+    user, doc: Document, rev: Document, reason: str, *, exact: bool = False, mark: bool = True
+) -> None:
     """Post the red document `rev` (its lines already written) against the locked original: the
-    moves back, the red vouchers, the open item taken back; the original becomes `reversed`.
-    `restore`: `doc` is the red half of a correction being undone — it keeps its status (a
-    reversal is never `reversed`) and its moves go back at exactly their value, so that the
-    books are as before the correction."""
+    moves back, the red vouchers, the open item taken back; the original becomes `reversed`
+    (`mark`). An undone correction reverses its halves `exact`ly (what came in leaves at its own
+    value, so the books are as before the correction); its red is not `mark`ed (a reversal is
+    never `reversed`)."""
     day = rev.date
     new = dict(rev.lines.values_list("line_no", "id"))
     line_map = {ln_id: new[no] for ln_id, no in doc.lines.values_list("id", "line_no")}
     moves = _original_moves(doc.id)
-    specs = _specs(doc, moves, line_map, _effective_values(doc.id) if restore else None)
+    specs = _specs(doc, moves, line_map, exact)
     values, adjustments = [], []
     if specs:
         balances = lock_balances({(s.item_id, s.warehouse_id) for s in specs})
@@ -233,7 +223,7 @@ def post_reversal(user, doc: Document, rev: Document, reason: str, restore: bool
     raised = recipes.raised_open_item(doc) or own_open_item(doc)
     if raised:
         add_open_items([raised.taken_back(day, "reverse", rev.id)])
-    if not restore:
+    if mark:
         workflow.transition(
             doc,
             "reverse",

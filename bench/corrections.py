@@ -1,0 +1,102 @@
+"""correction: 红冲蓝补 of a delivery dated at the start of the timeline of an item with many
+later moves (all posted by approve()). Its period is open, so the approval cancels it and
+re-enters the corrected delivery at its date: both re-state the later moves. Timed are the
+preview, the approval (the automatic backup timed on its own) and the undo; then reconcile()."""
+
+import datetime as dt
+import time
+
+from .books import Books, reconcile_timed, scalar
+from .config import START, TARGETS, log
+from .data import clone_drafts, draft, item_ids, master_data, services
+from .machine import profiled
+
+
+def _timed_backups(record: list):
+    """Time the automatic backups of approve and undo (posting/settled.py's hook)."""
+    from openjxc.posting import settled
+
+    hooks = list(settled._HOOKS)
+
+    def timed(*a, **kw):
+        t0 = time.perf_counter()
+        try:
+            return hooks[0](*a, **kw)
+        finally:
+            record.append(time.perf_counter() - t0)
+
+    if hooks:
+        settled._HOOKS[:] = [timed]
+    return hooks
+
+
+def bench_correction(args, books: Books, size: dict, out: dict) -> None:
+    from openjxc.posting import corrections, settled
+
+    user, engine = books.user, services()[4]
+    n_moves = size["correction_moves"]
+    t0 = time.perf_counter()
+    master_data(user, ["X"])
+    day1 = START + dt.timedelta(days=1)
+    engine.approve(user, draft(user, "purchase_receipt", day1, [("X", 1_000_000, "6.00")]))
+    target = draft(user, "sales_delivery", day1, [("X", 10, "10.00")])
+    engine.approve(user, target)
+    template = draft(user, "sales_delivery", day1 + dt.timedelta(days=1), [("X", 1, "10.00")])
+    x = item_ids(["X"])[0]
+    days = [day1 + dt.timedelta(days=1 + i * 300 // n_moves) for i in range(n_moves)]
+    numbers = clone_drafts(template, "K", days, [[x]] * n_moves)
+    t1 = time.perf_counter()
+    for k, n in enumerate(numbers):
+        engine.approve(user, n)
+        if (k + 1) % 10_000 == 0:
+            log(f"{books.backend} correction setup: {k + 1}/{n_moves} deliveries approved")
+    later = scalar(
+        "SELECT COUNT(*) FROM inventory_stockmove WHERE item_id = %s AND kind = 0 AND date > %s",
+        [x, day1],
+    )
+    if books.backend == "pg":
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    body = {
+        "type": "sales_delivery",
+        "date": day1.isoformat(),
+        "warehouse": "WH1",
+        "partner": "C001",
+        "lines": [{"item": "X", "qty": "12", "price": "11.00"}],  # quantity and price corrected
+    }
+    res = {
+        "later_moves": later,
+        "setup_s": round(time.perf_counter() - t0, 1),
+        "setup_approve_s": round(time.perf_counter() - t1, 1),
+        "target_s": TARGETS["correction_approve_s"],
+    }
+    backups: list = []
+    hooks = _timed_backups(backups)
+    try:
+        with profiled(args, f"{books.backend}-correction", out):
+            t1 = time.perf_counter()
+            preview = corrections.preview(user, target, body)
+            res["preview_s"] = round(time.perf_counter() - t1, 3)
+            res["preview_allowed"] = preview["allowed"]
+            corr = corrections.propose(user, target, "bench", body)
+            t1 = time.perf_counter()
+            corr, _ = corrections.approve(user, corr.id)
+            res["approve_s"] = round(time.perf_counter() - t1, 3)
+            t1 = time.perf_counter()
+            corr, _ = corrections.undo(user, corr.id, "bench")
+            res["undo_s"] = round(time.perf_counter() - t1, 3)
+    finally:
+        settled._HOOKS[:] = hooks
+    res["backup_s"] = [round(b, 3) for b in backups]
+    res["approve_excl_backup_s"] = round(res["approve_s"] - (backups[0] if backups else 0), 3)
+    res["undo_excl_backup_s"] = round(res["undo_s"] - (backups[1] if len(backups) > 1 else 0), 3)
+    rec_s, rec = reconcile_timed()
+    res["reconcile_s"], res["reconcile_ok"] = round(rec_s, 3), rec["ok"]
+    res["met"] = res["approve_excl_backup_s"] <= TARGETS["correction_approve_s"]
+    log(
+        f"{books.backend} correction: preview {res['preview_s']}s, approve {res['approve_s']}s "
+        f"(backup {res['backup_s']}), undo {res['undo_s']}s; reconcile ok={rec['ok']}"
+    )
+    out["correction"] = res
