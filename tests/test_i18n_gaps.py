@@ -26,7 +26,7 @@ from openjxc.documents.services import create_draft, delete_draft, update_draft
 from openjxc.inventory.services import update_warehouse
 from openjxc.partners.models import Partner
 from openjxc.partners.services import update_partner
-from openjxc.posting import money
+from openjxc.posting import corrections, money
 from openjxc.posting.chain import cancel_chain
 from openjxc.posting.engine import approve, cancel
 from openjxc.posting.opening_balances import set_account_balances
@@ -200,6 +200,12 @@ def _every_audited_action(user) -> None:
     cancel(user, wrong, "录错了")
     rev = doc(user, "sales_delivery", "2026-03-04", [("A001", 1, "9.00")])
     reverse(user, rev, "客户退货", "2026-03-05")
+    fixed = doc(user, "sales_delivery", "2026-03-04", [("A001", 1, "9.00")])
+    line = {"item": "A001", "qty": "1", "price": "10.00"}
+    corrected = {**body, "type": "sales_delivery", "date": "2026-03-04", "lines": [line]}
+    correction = corrections.propose(user, fixed, "单价录错", corrected)
+    corrections.approve(user, correction.id)
+    corrections.undo(user, correction.id, "恢复原价")
     paid = doc(user, "receipt", "2026-03-06", [], partner="C001", amount="5.00")
     allocation = money.allocate(user, paid, delivery, "5.00")
     money.unallocate(user, allocation["id"])

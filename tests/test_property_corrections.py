@@ -141,8 +141,15 @@ class Model:
         mode = "closed" if corr.red_id else "open"
         if not undo_at_once:
             return f"corrected ({mode})"
+        # An open original is re-entered at its date after that day's other documents: with a
+        # later move of the item on that day, its cost may differ by the order (docs/corrections.md)
+        same_day = fetch(
+            "SELECT COUNT(*) FROM inventory_stockmove m JOIN catalog_item i ON i.id = m.item_id "
+            "WHERE i.code = %s AND m.date = %s AND m.kind = 0 AND m.document_id NOT IN (%s, %s)",
+            [item, original.date, original.id, corr.blue_id],
+        )[0][0]
         outcome = self.undo_one(corr)
-        if outcome == "undone":
+        if outcome == "undone" and (corr.red_id or not same_day):
             assert balances() == before, "the undo did not restore the balances"
         return f"corrected ({mode}), {outcome}"
 
@@ -219,8 +226,9 @@ def test_corrections_keep_closed_periods_and_undo_restores(user, no_backups, fir
             model.apply(("close", "2026-01"))
             model.check()
             for n, op in enumerate(then):
+                note(f"step {n}: {op}")
                 outcome = model.apply(op)
-                note(f"step {n}: {op} -> {outcome}")
+                note(f"  -> {outcome}")
                 event(f"{op[0]} -> {outcome}")
                 model.check()
         finally:

@@ -97,6 +97,7 @@ STATUS_NAMES = {
     CL: _("closed"),
     CA: _("cancelled"),
     RE: _("reversed"),
+    "undone": _("undone"),  # a correction's (documents.Correction), by undo
 }
 ACTION_NAMES = {
     "approve": _("approve"),
