@@ -115,9 +115,16 @@ def cmd_serve(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    """The django-tasks database worker on these books (backup verification)."""
+    """The django-tasks database worker on these books (backup verification). Verifications
+    lost before it started (never run, or their worker died mid-way) are queued again first."""
     _setup(args)
     from django.core.management import call_command
+
+    from openjxc.backup.verify import requeue_lost
+
+    lost = requeue_lost(worker_start=True)
+    if lost:
+        print(f"verification queued again: {', '.join(lost)}", flush=True)
 
     call_command("db_worker", interval=2, verbosity=0, reload=False, startup_delay=False)
     return 0
@@ -127,14 +134,22 @@ def cmd_reconcile(args) -> int:
     _setup(args)
     from openjxc.closing.checks import reconcile
 
+    if args.confirm_closed and not args.fix:
+        print("error: --confirm-closed goes with --fix", file=sys.stderr)
+        return 2
     if args.fix:
-        from openjxc.closing.fix import fix_caches
+        from openjxc.closing.fix import fix_books
 
-        changes = fix_caches()
-        for line in changes:
-            print(f"fixed: {line}")
-        if not changes:
-            print("nothing to fix: every cache equals its ledger")
+        fixed = fix_books(confirm_closed=args.confirm_closed)
+        for line in fixed["changes"]:
+            print(f"已修复 fixed: {line}")
+        if not fixed["changes"]:
+            print("无需修复 nothing to fix: everything derivable equals its ledger")
+        for p in fixed["proposals"] if not fixed["confirmed"] else ():
+            print(f"建议 proposed: [{p['check']}] {p['message']}")
+        if fixed["proposals"] and not fixed["confirmed"]:
+            print("以上更正分录未记账；确认后运行 jxc reconcile --fix --confirm-closed")
+            print("(the proposed entries were not made: run jxc reconcile --fix --confirm-closed)")
 
     result = reconcile()
     if args.json:
@@ -262,7 +277,7 @@ def cmd_impact(args) -> int:
         print(f"  [{result['blocked_by']['code']}] {result['blocked_by']['message']}")
     for row in result.get("stock", []):
         print(
-            f"  stock  {row['item']:<10} {row['warehouse']:<6} qty {row['qty_before']:>10} → {row['qty_after']:<10}"
+            f"  stock  {row['item']:<10} {row['warehouse'] + (' 在途' if row['in_transit'] else ''):<6} qty {row['qty_before']:>10} → {row['qty_after']:<10}"
             f" value {row['value_before']:>12} → {row['value_after']}"
         )
     for row in result.get("cost_changes", []):
@@ -458,7 +473,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fix",
         action="store_true",
-        help="re-settle caches from the ledgers (never a closed period)",
+        help="修复: append what is derivable (missing re-statements and vouchers of open periods), "
+        "re-settle caches and snapshots; problems inside a closed period are only proposed as a "
+        "correcting entry dated on the first open day",
+    )
+    p.add_argument(
+        "--confirm-closed",
+        action="store_true",
+        help="确认: with --fix, also make the proposed correcting entries for closed periods",
     )
     p.set_defaults(func=cmd_reconcile)
     p = sub.add_parser("periods", help="list the accounting periods and their status")

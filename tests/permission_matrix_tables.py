@@ -59,6 +59,8 @@ MATRIX = {
     "draft_reorder_orders": (Y, Y, N, N, N, Y),  # purchase orders
     "receive_transfer": (Y, N, N, N, N, Y),  # stock area + approve_document
     "archive_books": (N, N, N, N, N, Y),  # 停用系统: the administrator
+    "repair_books": (N, N, N, N, N, Y),  # reconcile --fix (修复): the administrator
+    "requeue_verifications": (N, N, N, N, N, Y),  # backups: the administrator
 }
 
 
@@ -144,6 +146,7 @@ PAGES = {
     "/documents/assembly/new/": MATRIX["create_assembly"],
     "/documents/disassembly/new/": MATRIX["create_disassembly"],
     "/system/archive/": MATRIX["archive_books"],
+    "/check/": (Y, Y, N, N, Y, Y),  # 数据核对: who closes periods or sees cost (修复: repair_books)
     "/system/exports/workbook/": MATRIX["archive_books"],
 }
 
@@ -223,6 +226,8 @@ PAGE_POSTS = {
     ),
     "add_account": lambda b: ("/accounts/", {"code": "560230", "name": "折旧费", "parent": "5602"}),
     "archive_books": lambda b: ("/system/archive/confirm/", {"reason": "停用", "confirm": "1"}),
+    "repair_books": lambda b: ("/check/fix/", {}),
+    "requeue_verifications": lambda b: ("/backups/requeue/", {}),
     "create_price_adjustment": lambda b: (
         "/documents/price_adjustment/new/",
         {"date": "2026-04-05", "line_item": "A001", "line_price": "9", "action": "save"},

@@ -264,7 +264,7 @@ def test_reconcile_finds_and_fix_repairs_a_wrong_batch_or_serial_cache(api, user
     from django.db import connection
 
     from openjxc.closing.checks import reconcile
-    from openjxc.closing.fix import fix_caches
+    from openjxc.closing.fix import fix_books
 
     _batch_item(user)
     _serial_item(user)
@@ -275,7 +275,7 @@ def test_reconcile_finds_and_fix_repairs_a_wrong_batch_or_serial_cache(api, user
         cur.execute("UPDATE inventory_serialstock SET warehouse_id = NULL")
     checks = sorted({p["check"] for p in reconcile()["problems"]})
     assert checks == ["batch_cache", "serial_cache", "serial_stock"]
-    assert len(fix_caches(user)) == 2
+    assert len(fix_books(user)["changes"]) == 2
     reconciled(api)
 
 

@@ -19,7 +19,7 @@ import openjxc
 from openjxc.audit.models import AuditEntry
 from openjxc.backup.services import take_backup
 from openjxc.catalog.services import create_price_level, set_level_price, update_item
-from openjxc.closing.fix import fix_caches
+from openjxc.closing.fix import fix_books
 from openjxc.closing.services import close, reopen
 from openjxc.core import server
 from openjxc.documents.services import create_draft, delete_draft, update_draft
@@ -214,7 +214,7 @@ def _every_audited_action(user) -> None:
     # the books, settings, roles, users, share links
     with connection.cursor() as cur:  # a cache out of step with its ledger, for the fix
         cur.execute("UPDATE inventory_stockbalance SET qty = qty + 1")
-    fix_caches(user)
+    fix_books(user)
     admin.update_settings(
         user,
         {

@@ -183,6 +183,10 @@ def run(api: As, action: str, books: dict):
         return CORRECTIONS[action](api, books)
     if action == "archive_books":
         return api.post("/system/archive", {"reason": "停用"})
+    if action == "repair_books":
+        return api.post("/reconcile/fix", {})
+    if action == "requeue_verifications":
+        return api.post("/backups/requeue", {})
     raise AssertionError(action)
 
 

@@ -4,7 +4,7 @@ the ledgers themselves are never touched."""
 from django.db import connection
 
 from openjxc.closing.checks import reconcile
-from openjxc.closing.fix import fix_caches
+from openjxc.closing.fix import fix_books
 from openjxc.ledger.services import open_amount
 
 from .factories import doc, fetch
@@ -42,7 +42,7 @@ def test_drifted_caches_are_found_and_resettled(user):
     # then: reconcile names each drift, fix re-settles exactly those, and the books agree again
     checks = {p["check"] for p in reconcile()["problems"]}
     assert {"stock_cache", "account_cache", "open_item_cache"} <= checks
-    changes = fix_caches(user)
+    changes = fix_books(user)["changes"]
     assert any(c.startswith(f"open item {delivery}: 26.20 → 25.20") for c in changes)
     assert any(c.startswith("stock A001 @ WH1: 7 / ") for c in changes)
     assert reconcile() == {"ok": True, "problems": []}

@@ -28,9 +28,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from django_tasks import task
 
+from openjxc.audit.services import record
+
 from . import pgdump
 from .files import BackupError, verify_file
-from .services import backup_dir, is_verified
+from .services import backup_dir, is_verified, list_backups
 
 log = logging.getLogger(__name__)
 TIMEOUT = 3600  # seconds one verification may take (a million-move book restores in minutes)
@@ -153,6 +155,47 @@ def run_verification(backup_id: str) -> dict:
 @task()
 def verify_backup(backup_id: str) -> dict:
     return run_verification(backup_id)
+
+
+def _live_tasks(worker_start: bool) -> set[str]:
+    """Ids of the backups whose verification will still run: queued, or running — unless the
+    worker starting now shows that the running one died with its worker (one worker serves
+    the books), or it has run longer than a verification may."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    stale = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=TIMEOUT)
+    live = set()
+    rows = DBTaskResult.objects.filter(
+        task_path=verify_backup.module_path,
+        status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING),
+    ).values_list("status", "started_at", "args_kwargs")
+    for status, started, args in rows:
+        running = status == TaskResultStatus.RUNNING
+        if running and (worker_start or (started is not None and started < stale)):
+            continue
+        live.update(args.get("args", [])[:1])
+    return live
+
+
+def requeue_lost(user=None, worker_start: bool = False) -> list[str]:
+    """Queue again every verification that is pending with nothing left to finish it (never
+    queued, its task failed before writing a result, its worker died mid-way): at `jxc worker`
+    start and by an administrator (the backups page, the API). Returns the backups' ids;
+    audited when a user asked or something was queued."""
+    try:
+        live = _live_tasks(worker_start)
+    except DatabaseError as exc:  # books from before the queue's table: nothing to requeue
+        log.warning("verifications not requeued (%s)", exc)
+        return []
+    lost = [
+        m["id"] for m in list_backups() if m["id"] not in live and verification(m) == (None, None)
+    ]
+    for backup_id in lost:
+        enqueue_verification(backup_id)
+    if user is not None or lost:
+        record(user, "requeue_verifications", "backup", "verifications", after={"backups": lost})
+    return lost
 
 
 def verification(manifest: dict) -> tuple[bool | None, str | None]:

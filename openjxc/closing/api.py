@@ -2,7 +2,7 @@ from ninja import Router, Status
 
 from openjxc.audit.services import record
 from openjxc.backup.services import list_backups, reason_label, take_backup
-from openjxc.backup.verify import with_verification
+from openjxc.backup.verify import requeue_lost, with_verification
 from openjxc.core.api import Input, ReasonIn, page, page_of, typed
 from openjxc.core.codes import CODE_KINDS, digits_key, numbering, prefix_key, setting_value
 from openjxc.core.errors import DomainError
@@ -25,15 +25,18 @@ from openjxc.users.services import (
 
 from . import services
 from .checks import reconcile
+from .fix import fix_books
 from .schemas import (
     BackupOut,
     CloseCheckOut,
     ClosedOut,
     CycleOut,
+    FixedOut,
     PeriodOut,
     ReconcileOut,
     ReopenedOut,
     ReopenImpactOut,
+    RequeuedOut,
     SettingOut,
     SettingsOut,
 )
@@ -52,6 +55,20 @@ def reconcile_view(request):
     (the problems quote stock values and balances)."""
     require_any(request.user, CLOSE, VIEW_AUDIT)
     return reconcile()
+
+
+class FixIn(Input):
+    confirm_closed: bool = False
+
+
+@router.post("/reconcile/fix", response=typed(FixedOut), tags=["checks"])
+def reconcile_fix(request, payload: FixIn):
+    """修复: append what is derivable (missing cost and count re-statements and vouchers of
+    approved documents in open periods), re-settle caches and snapshots; `proposals` are the
+    correcting entries for problems inside closed periods, made when `confirm_closed` is true.
+    Answers the reconcile afterwards with what was changed. For the administrator."""
+    fixed = fix_books(request.user, confirm_closed=payload.confirm_closed)
+    return {**reconcile(), **fixed}
 
 
 @router.get("/periods", response=typed(page_of(PeriodOut)))
@@ -111,6 +128,15 @@ def backups(request, limit: int = 100, offset: int = 0):
         for m in listed["items"]
     ]
     return listed
+
+
+@router.post("/backups/requeue", response=typed(RequeuedOut), tags=["backup"])
+def backups_requeue(request):
+    """Queue again the verifications that are pending with nothing left to finish them (never
+    run, or their worker died mid-way); `jxc worker` does the same when it starts."""
+    require(request.user, MANAGE_BACKUP)
+    lost = requeue_lost(request.user)
+    return {"requeued": lost}
 
 
 @router.post("/backups", response=typed(BackupOut, 201), tags=["backup"])

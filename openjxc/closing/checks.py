@@ -19,6 +19,7 @@ from openjxc.posting.opening_balances import opening_check
 from . import monthly, snapshots
 from .assembly_checks import assemblies_hold
 from .models import AccountSnapshot, PartnerSnapshot, PeriodClose
+from .restate import restatements_due
 from .tracking_checks import CHECKS as TRACKING_CHECKS
 
 
@@ -338,59 +339,62 @@ def closed_periods_unchanged() -> list[dict]:
                     % {"period": period.name},
                 }
             )
-        stored, fresh = snapshots.stored_stock(period), snapshots.recomputed_stock(period)
-        for key in sorted(set(stored) | set(fresh)):
-            if stored.get(key) != fresh.get(key):
-                problems.append(
-                    {
-                        "check": "closed_stock_snapshot",
-                        "period": period.name,
-                        "item_id": key[0],
-                        "warehouse_id": key[1],
-                        "message": _(
-                            "%(period)s closing stock of item %(item)s @ warehouse %(warehouse)s "
-                            "is %(stored)s in the snapshot but %(fresh)s in the ledger"
-                        )
-                        % {
-                            "period": period.name,
-                            "item": key[0],
-                            "warehouse": key[1],
-                            "stored": stored.get(key),
-                            "fresh": fresh.get(key),
-                        },
-                    }
-                )
-        sql, args = snapshots.accounts_at_end_sql(period, None)
-        fresh_acc = {a: (int(d), int(c)) for a, d, c in _rows(sql, args)}
-        for snap in AccountSnapshot.objects.filter(period=period):
-            if fresh_acc.get(snap.account_id, (0, 0)) != (snap.debit, snap.credit):
-                problems.append(
-                    {
-                        "check": "closed_account_snapshot",
-                        "period": period.name,
-                        "account_id": snap.account_id,
-                        "message": _(
-                            "%(period)s account %(account)s snapshot differs from the journal"
-                        )
-                        % {"period": period.name, "account": snap.account_id},
-                    }
-                )
-        sql, args = snapshots.partners_at_end_sql(period, None)
-        fresh_p = {(p, k): int(a) for p, k, a in _rows(sql, args)}
-        stored_p = {
-            (s.partner_id, s.kind): s.amount for s in PartnerSnapshot.objects.filter(period=period)
-        }
-        if fresh_p != stored_p:
+        problems += snapshot_problems(period)
+    return problems
+
+
+def snapshot_problems(period) -> list[dict]:
+    """A closed period's stored snapshots against the ledger through its end."""
+    problems = []
+    stored, fresh = snapshots.stored_stock(period), snapshots.recomputed_stock(period)
+    for key in sorted(set(stored) | set(fresh)):
+        if stored.get(key) != fresh.get(key):
             problems.append(
                 {
-                    "check": "closed_partner_snapshot",
+                    "check": "closed_stock_snapshot",
                     "period": period.name,
+                    "item_id": key[0],
+                    "warehouse_id": key[1],
                     "message": _(
-                        "%(period)s partner open-item snapshot differs from the open items"
+                        "%(period)s closing stock of item %(item)s @ warehouse %(warehouse)s "
+                        "is %(stored)s in the snapshot but %(fresh)s in the ledger"
                     )
-                    % {"period": period.name},
+                    % {
+                        "period": period.name,
+                        "item": key[0],
+                        "warehouse": key[1],
+                        "stored": stored.get(key),
+                        "fresh": fresh.get(key),
+                    },
                 }
             )
+    sql, args = snapshots.accounts_at_end_sql(period, None)
+    fresh_acc = {a: (int(d), int(c)) for a, d, c in _rows(sql, args)}
+    for snap in AccountSnapshot.objects.filter(period=period):
+        if fresh_acc.get(snap.account_id, (0, 0)) != (snap.debit, snap.credit):
+            problems.append(
+                {
+                    "check": "closed_account_snapshot",
+                    "period": period.name,
+                    "account_id": snap.account_id,
+                    "message": _("%(period)s account %(account)s snapshot differs from the journal")
+                    % {"period": period.name, "account": snap.account_id},
+                }
+            )
+    sql, args = snapshots.partners_at_end_sql(period, None)
+    fresh_p = {(p, k): int(a) for p, k, a in _rows(sql, args)}
+    stored_p = {
+        (s.partner_id, s.kind): s.amount for s in PartnerSnapshot.objects.filter(period=period)
+    }
+    if fresh_p != stored_p:
+        problems.append(
+            {
+                "check": "closed_partner_snapshot",
+                "period": period.name,
+                "message": _("%(period)s partner open-item snapshot differs from the open items")
+                % {"period": period.name},
+            }
+        )
     return problems
 
 
@@ -452,6 +456,7 @@ CHECKS = [
     approved_documents_have_vouchers,
     verify_chain,
     closed_periods_unchanged,
+    restatements_due,  # cost and count re-statements of the open periods
     *TRACKING_CHECKS,  # batches and serial numbers
 ]
 

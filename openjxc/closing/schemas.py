@@ -30,6 +30,28 @@ class ReconcileOut(Output):
     problems: list[ProblemOut]
 
 
+class ProposalOut(Output):
+    """A correcting entry proposed for a problem inside a closed period."""
+
+    check: str
+    document: str
+    date: str
+    entry: str  # 借/贷 lines
+    message: str
+
+
+class FixedOut(ReconcileOut):
+    """The reconcile after a repair, with what the repair appended or re-settled."""
+
+    changes: list[str]
+    proposals: list[ProposalOut]
+    confirmed: bool
+
+
+class RequeuedOut(Output):
+    requeued: list[str]  # ids of the backups whose verification was queued again
+
+
 class CloseCheckOut(ReconcileOut):
     period: str
 

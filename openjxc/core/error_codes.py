@@ -378,6 +378,15 @@ CODES: dict[str, ErrorCode] = {
         N_("Serial number %(serial)s of %(item)s is not in stock in %(warehouse)s."),
         _keys("serial", "item", "warehouse"),
     ),
+    "count_serials_restated": ErrorCode(
+        409,
+        N_(
+            "The stock count %(document)s listed the serial numbers of %(item)s on %(date)s: a "
+            "change before it would change what was counted. Cancel the count and count again, "
+            "or date the change after %(date)s."
+        ),
+        _keys("document", "item", "date"),
+    ),
     "item_has_moves": ErrorCode(
         409,
         N_("%(item)s has stock moves: %(field)s can no longer change."),
@@ -427,14 +436,7 @@ CODES: dict[str, ErrorCode] = {
         ),
         _keys("threshold"),
     ),
-    "in_correction": ErrorCode(
-        409,
-        N_(
-            "%(document)s is part of correction %(correction)s: approve or undo the "
-            "correction instead."
-        ),
-        _keys("document", "correction"),
-    ),
+    "in_correction": ErrorCode(409, N_("Approve correction %(correction)s."), _keys("correction")),
     "version_conflict": ErrorCode(
         409, N_("Someone else changed this document meanwhile; reload it.")
     ),

@@ -38,7 +38,8 @@ from .models import StockMove as M
 @dataclass(frozen=True, slots=True)
 class CostAdjustment:
     """A change in the value (fen, signed) of an earlier move of another document, made by a
-    re-statement: the posting engine books it per date against that document's counter."""
+    re-statement: the posting engine books it per date against that document's counter. A
+    count whose quantity alone changed gives one of value 0."""
 
     date: dt.date
     document_id: int
@@ -326,8 +327,9 @@ class Restatement:
             rows.append(
                 (day, doc, line, item, wh, dq, d, M.ADJUSTMENT, 0, mid, None, self.cause_id)
             )
-            if d:
-                adjustments.append(CostAdjustment(day, doc, item, wh, d))
+            # a count's quantity-only change too (value 0, no voucher line): the caller must
+            # still move the count's batches and check the period is open
+            adjustments.append(CostAdjustment(day, doc, item, wh, d))
         with connection.cursor() as cur:
             if updates:
                 cur.executemany(

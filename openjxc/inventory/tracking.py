@@ -470,7 +470,13 @@ def follow_counts(cause_id: int) -> None:
     appends an ADJUSTMENT row with the quantity change, caused by `cause_id`); the count's batch
     moves follow it, so that the batches still add up to the stock ledger: a larger gain goes
     into the count line's batch, a larger loss leaves it (or leaves FEFO when the line names
-    none). Called only when the posting re-stated other documents' moves."""
+    none). Called only when the posting re-stated other documents' moves.
+
+    A count of a serial-tracked item listed the very serials on hand: a change before it would
+    have to bring listed serials back or send unlisted ones out at the count, contradicting the
+    documents that moved them, so it is refused (count_serials_restated): cancel the count and
+    count again, or date the change after it."""
+    _refuse_serial_counts(cause_id)
     with connection.cursor() as cur:
         cur.execute(
             "SELECT m.date, m.document_id, m.line_id, m.item_id, m.warehouse_id, m.qty, l.batch, "
@@ -491,6 +497,26 @@ def follow_counts(cause_id: int) -> None:
         for bid, q in _Batches(day).take(item, wh, -dq, batch or None):
             rows.append((day, doc, line, item, wh, bid, -q, 0, None))
     _write(rows, [], None)
+
+
+def _refuse_serial_counts(cause_id: int) -> None:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT d.number, i.code, m.date FROM inventory_stockmove m "
+            "JOIN catalog_item i ON i.id = m.item_id JOIN documents_document d "
+            "ON d.id = m.document_id WHERE m.cause_id = %s AND m.kind = 2 AND m.qty <> 0 "
+            "AND i.serial_tracked ORDER BY m.id",
+            [cause_id],
+        )
+        found = cur.fetchone()
+    if found is not None:
+        number, item, day = found
+        raise DomainError(
+            "count_serials_restated",
+            f"the stock count {number} listed the serials of {item} on {day}: "
+            "a change before it cannot re-state it",
+            {"document": number, "item": item, "date": str(_d(day))},
+        )
 
 
 def _count_batch(doc, line, batch, prod, exp, item) -> int:

@@ -115,7 +115,11 @@ def impact(request, number: str, action: str = "cancel"):
     if action == "cancel":
         return {
             "document": number,
-            **preview(action, lambda: engine.cancel(request.user, number, "impact preview")),
+            **preview(
+                action,
+                lambda: engine.cancel(request.user, number, "impact preview"),
+                request.user,
+            ),
         }
     if action == "cancel-chain":
         refund = request.GET.get("refund") in ("1", "true")
@@ -126,6 +130,7 @@ def impact(request, number: str, action: str = "cancel"):
                 lambda: chain.cancel_chain(
                     request.user, number, "impact preview", refund, request.GET.get("date")
                 ),
+                request.user,
             ),
         }
     if action == "reverse":
@@ -133,7 +138,9 @@ def impact(request, number: str, action: str = "cancel"):
         return {
             "document": number,
             **preview(
-                action, lambda: reversal.reverse(request.user, number, "impact preview", date)
+                action,
+                lambda: reversal.reverse(request.user, number, "impact preview", date),
+                request.user,
             ),
         }
     raise DomainError(

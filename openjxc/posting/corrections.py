@@ -212,7 +212,7 @@ def preview(user, number: str, body: dict, date=None) -> dict:
         _post_red(user, held["corr"])
 
     steps = [("red", red), ("blue", lambda: _post_blue(user, held["corr"]))]
-    result = preview_steps("correct", steps)
+    result = preview_steps("correct", steps, user)
     result["net_accounts"] = net_accounts(result.get("vouchers", []))
     return {"document": number, **result}
 

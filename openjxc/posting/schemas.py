@@ -35,7 +35,8 @@ class AllocationOut(Output):
 
 class StockChangeOut(Output):
     item: str
-    warehouse: str
+    warehouse: str  # goods in transit: the transfer's target, with in_transit true (在途)
+    in_transit: bool = False
     qty_before: str
     qty_after: str
     qty_change: str
@@ -50,6 +51,7 @@ class CostChangeOut(Output):
     date: str
     item: str
     warehouse: str
+    in_transit: bool = False
     cost_before: str | None
     cost_after: str | None
     change: str | None

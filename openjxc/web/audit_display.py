@@ -24,7 +24,9 @@ from .views_users import PERMISSION_LABELS
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)")
 ROWS = re.compile(r"(\d+) rows")  # the object of an import entry
 # what `jxc reconcile --fix` changed, as closing/fix.py words it: "stock A001 @ WH1: …"
-FIXED = re.compile(r"(stock|account|open item|advance) (.*)", re.S)
+FIXED = re.compile(
+    r"(stock|account|open item|advance|batch|serial|voucher|re-statement|snapshots) (.*)", re.S
+)
 
 OBJECTS = {
     "document": gettext_lazy("Document"),
@@ -53,6 +55,7 @@ OBJECTS = {
 OBJECT_NAMES = {
     "caches": gettext_lazy("Caches"),
     "settings": gettext_lazy("Settings"),
+    "verifications": gettext_lazy("Backup verifications"),
 }
 # Fields the error sentences do not name already (core/error_codes.py FIELD_LABELS).
 FIELDS = {
@@ -116,6 +119,9 @@ FIELDS = {
     "documents": gettext_lazy("Documents"),
     "codes": gettext_lazy("Code"),
     "changes": gettext_lazy("Changes"),
+    "proposals": gettext_lazy("Proposed corrections"),
+    "backups": gettext_lazy("Backups"),
+    "confirmed": gettext_lazy("Confirmed"),
     "verified": gettext_lazy("Verified"),
     "reason": gettext_lazy("Reason"),
     "link": gettext_lazy("Link"),
@@ -186,6 +192,11 @@ FIXED_KINDS = {
     "account": gettext_lazy("Account"),
     "open item": gettext_lazy("Open amount"),
     "advance": gettext_lazy("Moved to the advance account"),
+    "batch": gettext_lazy("Batch"),
+    "serial": gettext_lazy("Serial number"),
+    "voucher": gettext_lazy("Voucher appended"),
+    "re-statement": gettext_lazy("Re-statement appended"),
+    "snapshots": gettext_lazy("Snapshots of a closed period"),
 }
 
 
@@ -221,7 +232,7 @@ def key_label(key: str, object_type: str) -> str:
     return str(FIELDS[key]) if key in FIELDS else field_label(key)
 
 
-def _coded(key: str, value: str, object_type: str) -> str:
+def coded(key: str, value: str, object_type: str) -> str:
     """A coded value by its name; anything else as it is."""
     if key == "status":
         names = PERIOD_STATUS if object_type == "period" else STATUS_NAMES
@@ -248,7 +259,7 @@ def _value(key: str, value, object_type: str) -> str:
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if isinstance(value, str):
-        return _coded(key, value, object_type)
+        return coded(key, value, object_type)
     if isinstance(value, dict):
         return f"（{_pairs(value, object_type, '，')}）"
     if isinstance(value, list):

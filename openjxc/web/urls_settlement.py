@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", views_audit.audit, name="audit"),
     path("backups/", views_backups.backups, name="backups"),
     path("backups/take/", views_backups.backup_take, name="backup_take"),
+    path("backups/requeue/", views_backups.backup_requeue, name="backup_requeue"),
     path(
         "backups/restore-in-place/",
         views_backups.backup_restore_in_place,

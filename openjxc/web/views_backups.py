@@ -19,7 +19,7 @@ from openjxc.backup.services import (
     reason_label,
     take_backup,
 )
-from openjxc.backup.verify import with_verification
+from openjxc.backup.verify import requeue_lost, with_verification
 from openjxc.closing.inplace import restore_in_place
 from openjxc.core.errors import DomainError
 from openjxc.users.services import (
@@ -58,7 +58,9 @@ def _backup_rows() -> list[dict]:
 
 @page(MANAGE_BACKUP)
 def backups(request):
-    return render(request, "web/settlement/backups.html", {"rows": _backup_rows()})
+    rows = _backup_rows()
+    pending = any(r["verified"] is None for r in rows)
+    return render(request, "web/settlement/backups.html", {"rows": rows, "pending": pending})
 
 
 @require_POST
@@ -66,6 +68,20 @@ def backups(request):
 def backup_take(request):
     manifest = take_backup("manual (web)", request.user)
     messages.success(request, _("Backup %(id)s taken.") % {"id": manifest["id"]})
+    return redirect("backups")
+
+
+@require_POST
+@page(MANAGE_BACKUP)
+def backup_requeue(request):
+    """Verify again every backup whose verification is pending with nothing left to finish it."""
+    lost = requeue_lost(request.user)
+    if lost:
+        messages.success(
+            request, _("Verification queued again for %(n)s backups.") % {"n": len(lost)}
+        )
+    else:
+        messages.info(request, _("No verification was lost: nothing queued again."))
     return redirect("backups")
 
 

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from openjxc.catalog.selectors import item_codes
 from openjxc.closing import services as closing
 from openjxc.closing.checks import reconcile
-from openjxc.closing.fix import fix_caches
+from openjxc.closing.fix import fix_books
+from openjxc.closing.repair import missing_vouchers, proposals
 from openjxc.closing.selectors import close_info, closes_by_period
 from openjxc.core.errors import DomainError
 from openjxc.documents.access import readable_numbers
@@ -24,11 +25,13 @@ from openjxc.ledger.models import Period
 from openjxc.ledger.periods import all_periods, ensure_periods, find_period, get_period
 from openjxc.users.services import (
     CLOSE,
+    MANAGE_BACKUP,
     REOPEN,
     VIEW_COST,
     can,
 )
 
+from .audit_display import coded
 from .decorators import page
 from .errors import error_message
 from .settlement_links import _blocked_error, doc_url, stock_ledger_url
@@ -94,6 +97,7 @@ CHECK_LABELS = {
     "closed_stock_snapshot": gettext_lazy("Closed period stock snapshot differs"),
     "closed_account_snapshot": gettext_lazy("Closed period account snapshot differs"),
     "closed_partner_snapshot": gettext_lazy("Closed period partner snapshot differs"),
+    "cost_restatement": gettext_lazy("Cost or count re-statement missing"),
 }
 CHECK_LABELS.update({f"ledger_{k}": v for k, v in list(CHECK_LABELS.items())})
 
@@ -234,23 +238,27 @@ def _check_rows(user, problems):
 @page(CLOSE, VIEW_COST)  # the problems quote stock values and account balances
 def data_check(request):
     result = reconcile()
+    may_fix = can(request.user, MANAGE_BACKUP)  # a repair of the books: the administrator's
     return render(
         request,
         "web/settlement/data_check.html",
         {
             "result": result,
             "problems": _check_rows(request.user, result["problems"]),
-            "may_fix": can(request.user, CLOSE),
+            "may_fix": may_fix,
+            # problems inside closed periods: the correcting entries 修复 would propose
+            "proposals": proposals(missing_vouchers()[1]) if may_fix and not result["ok"] else [],
             "checked_at": timezone.localtime(),
         },
     )
 
 
 @require_POST
-@page(CLOSE)
+@page(MANAGE_BACKUP)
 def data_check_fix(request):
-    """修复: re-settle every cache from its ledger (never a ledger row or a closed period)."""
-    changes = fix_caches(request.user)
+    """修复: append what is derivable and re-settle every cache (never a ledger row rewritten);
+    with confirm_closed, also the correcting entries proposed for closed periods."""
+    fixed = fix_books(request.user, confirm_closed=request.POST.get("confirm_closed") == "1")
     result = reconcile()
     return render(
         request,
@@ -260,7 +268,8 @@ def data_check_fix(request):
             "problems": _check_rows(request.user, result["problems"]),
             "may_fix": True,
             "fixed": True,
-            "changes": changes,
+            "changes": [coded("changes", c, "books") for c in fixed["changes"]],  # 库存 A001 …
+            "proposals": [] if fixed["confirmed"] else fixed["proposals"],
             "checked_at": timezone.localtime(),
         },
     )

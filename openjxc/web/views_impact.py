@@ -98,7 +98,7 @@ def _readable(user, result: dict, steps: list) -> dict:
             **r,
             "item_name": items.get(r["item"], ""),
             "warehouse_name": warehouses.get(r["warehouse"], ""),
-            "ledger_url": stock_ledger_url(r["item"], r["warehouse"]),
+            "ledger_url": None if r["in_transit"] else stock_ledger_url(r["item"], r["warehouse"]),
         }
         if not show_cost:
             row.update(value_before=None, value_after=None, value_change=None)
@@ -188,7 +188,7 @@ def _impact_context(request, doc: Document, action: str, form: dict) -> dict:
         if isinstance(out, dict):
             steps.extend(out.get("steps", []))
 
-    result = preview(action, run)
+    result = preview(action, run, request.user)
     blocked = _blocked_error(result.get("blocked_by"))
     dependents = (result.get("blocked_by") or {}).get("details", {}).get("dependents", [])
     return {

@@ -50,7 +50,9 @@ def receive_page(request, number):
         ctx.update(date=body["date"], memo=body["memo"])
         try:
             if request.POST.get("step") != "confirm":  # try it, roll it back, then ask
-                result = preview("receive", lambda: receive(request.user, number, body))
+                result = preview(
+                    "receive", lambda: receive(request.user, number, body), request.user
+                )
                 if not result["allowed"]:
                     raise DomainError(
                         result["blocked_by"]["code"], "", result["blocked_by"]["details"]
