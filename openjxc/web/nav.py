@@ -110,6 +110,7 @@ MENU = [
         [
             (_("Periods and closing"), "periods", {}, _perm(CLOSE, "users.reopen_period")),
             (_("Data check"), "data_check", {}, _perm(CLOSE, "users.view_cost")),
+            (_("Corrections"), "corrections", {}, ANYONE),  # those of the documents one reads
         ],
     ),
     (

@@ -50,6 +50,7 @@ from openjxc.reports.money import document_margin
 from openjxc.users.masking import mask_cost
 from openjxc.users.services import EXPORT, can
 
+from .correction_links import in_pending_correction, linked_corrections, may_correct
 from .decorators import forbidden, page
 from .doc_common import _doc_type
 from .errors import error_message
@@ -242,6 +243,10 @@ def _detail(request, doc, t, error=None, status=200, notice=None):
     ]
     allocations = document_allocations(doc.id) if t.kind == "money" or t.partner else []
     derived = derived_documents(doc)
+    corrections = linked_corrections(user, doc)
+    half = in_pending_correction(corrections)  # approved on the correction's page
+    if half:
+        may = {**may, "approve": False}
     linked = readable_numbers(
         user,
         [data.get("source"), data.get("reversal_of"), data.get("reversal")]
@@ -262,7 +267,7 @@ def _detail(request, doc, t, error=None, status=200, notice=None):
             "error": notice or (error_message(error) if error else None),
             "can_approve": may["approve"],
             "waiting_for": ""
-            if may["approve"] or doc.status not in AWAITING_APPROVAL
+            if may["approve"] or half or doc.status not in AWAITING_APPROVAL
             else awaiting_approval_text(user, doc.type),
             "can_close": may["close"],
             "can_receive": any(ln.get("in_transit_qty", "0") != "0" for ln in data["lines"])
@@ -273,6 +278,8 @@ def _detail(request, doc, t, error=None, status=200, notice=None):
             "account_name": doc.account.name if doc.account_id else "",
             "maker": doc.created_by.username if doc.created_by_id else "",
             "approver": doc.approved_by.username if doc.approved_by_id else "",
+            "corrections": corrections,
+            "can_correct": may_correct(user, doc),
         },
         status=status,
     )

@@ -173,7 +173,8 @@ def _posted_form_data(body: dict, post) -> dict:
     return data
 
 
-def _entry(request, t, data: dict, doc=None, error=None, status=200):
+def _entry(request, t, data: dict, doc=None, error=None, status=200, extra=None):
+    """The entry form; `extra` adds to its context (the correction form's reason and preview)."""
     user = request.user
     incl = prices_include_tax()
     partners = list(search_partners(t.partner, active_only=True)) if t.partner else []
@@ -230,6 +231,7 @@ def _entry(request, t, data: dict, doc=None, error=None, status=200):
         if doc is None and t.source_types
         else [],
     }
+    ctx.update(extra or {})
     if t.kind == "money" or t.transfer:
         ctx["accounts"] = money_accounts()  # the active 结算账户, with their names
     if t.kind == "money":

@@ -33,6 +33,7 @@ VOUCHER_KINDS = {
     "cost_adjustment": gettext_lazy("Cost adjustment"),
     "reversal": gettext_lazy("Reversal"),
     "allocation": gettext_lazy("Allocation"),
+    "net": gettext_lazy("Net by account"),
 }
 OPEN_ITEM_KINDS = {
     "receivable": gettext_lazy("Accounts receivable"),

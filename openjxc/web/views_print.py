@@ -9,6 +9,7 @@ from openjxc.documents.access import hides_prices, mask_document
 from openjxc.documents.selectors import display_dict
 from openjxc.documents.types import STATUS_LABELS, TYPES
 
+from .correction_links import linked_corrections
 from .decorators import page
 from .views_documents import _load
 
@@ -43,5 +44,6 @@ def doc_print(request, number):
             "maker": doc.created_by.username if doc.created_by_id else "",
             "approver": doc.approved_by.username if doc.approved_by_id else "",
             "account_name": doc.account.name if doc.account_id else "",
+            "corrections": linked_corrections(request.user, doc),
         },
     )
