@@ -121,7 +121,10 @@ def transit_quantities(doc: Document) -> dict:
     }
 
 
-def document_dict(doc: Document, lines=None) -> dict:
+def document_dict(doc: Document, lines=None, *, just_approved: bool = False) -> dict:
+    """`just_approved`: the ordinary approval has just posted it, so it is part of no correction
+    (a correction's halves are approved only by the correction, its original was approved
+    before) and the look-up is skipped."""
     if lines is None:
         lines = load(DocumentLine, "WHERE document_id = %s ORDER BY line_no", [doc.id], ("item",))
     line_dicts = [line_dict(ln) for ln in lines]
@@ -182,7 +185,7 @@ def document_dict(doc: Document, lines=None) -> dict:
         "cancel_reason": doc.cancel_reason or None,
         "origin_date": doc.origin_date.isoformat() if doc.origin_date else None,
         "in_transit": doc.in_transit if TYPES[doc.type].to_warehouse else None,
-        **correction_link(doc),
+        **(_NO_CORRECTION if just_approved else correction_link(doc)),
     }
     if TYPES[doc.type].opening == "accounts" or TYPES[doc.type].manual_lines:
         out["account_lines"] = account_lines(doc)
@@ -197,20 +200,21 @@ def document_dict(doc: Document, lines=None) -> dict:
     return out
 
 
+_NO_CORRECTION = {"correction": None, "correction_role": None}
 _ROLES = ("original", "red", "blue", "blue_reversal", "restored")
 
 
 def correction_link(doc: Document) -> dict:
     """The latest correction (红冲蓝补) this document is part of, and its role in it."""
     if doc.status == Document.DRAFT:
-        return {"correction": None, "correction_role": None}
+        return _NO_CORRECTION
     q = Q()
     for role in _ROLES:
         q |= Q(**{f"{role}_id": doc.id})
     row = Correction.objects.filter(q).order_by("-id").values("id", *(f"{r}_id" for r in _ROLES))
     found = row.first()
     if found is None:
-        return {"correction": None, "correction_role": None}
+        return _NO_CORRECTION
     role = next(r for r in _ROLES if found[f"{r}_id"] == doc.id)
     return {"correction": found["id"], "correction_role": role}
 

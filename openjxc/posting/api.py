@@ -26,14 +26,16 @@ class ReverseIn(Input):
 def approve(request, number: str):
     """审核: post the document to the stock ledger, the general ledger and the open items."""
     doc = engine.approve(request.user, number)
-    return {**_stored(doc), "warnings": getattr(doc, "warnings", [])}
+    return {**_stored(doc, just_approved=True), "warnings": getattr(doc, "warnings", [])}
 
 
-def _stored(doc) -> dict:
+def _stored(doc, just_approved: bool = False) -> dict:
     """The document as the action left it, read back with its relations in one plain query (the
     engine's instance has none of them loaded: each would be an ORM query), and its lines in one
     more unless the approval kept the ones it posted (`posted_lines`, items joined, unchanged)."""
-    return document_dict(get_document(doc.number), getattr(doc, "posted_lines", None))
+    return document_dict(
+        get_document(doc.number), getattr(doc, "posted_lines", None), just_approved=just_approved
+    )
 
 
 @router.post("/documents/{number}/cancel", response=typed(DocumentOut))
