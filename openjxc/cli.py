@@ -434,7 +434,7 @@ def _verify_restored() -> None:
     from openjxc.backup.files import BackupError
     from openjxc.closing.checks import reconcile
 
-    result = reconcile()
+    result = reconcile(deep=False)
     if not result["ok"]:
         problems = "; ".join(f"[{p['check']}] {p['message']}" for p in result["problems"][:3])
         raise BackupError(f"the restored books do not reconcile: {problems}")

@@ -530,7 +530,14 @@ def consistent_read():
             cur.execute("COMMIT")
 
 
-def reconcile() -> dict:
+# replays every timeline of the open periods (~16 µs a move): run by `jxc reconcile`, the 数据核对
+# page, the API, --fix and backup verification; skipped where reconcile is one step of something
+# a user waits for (the close-check, the dashboard card, an import's or restore's own check) —
+# a missing re-statement comes only from damage to the books, never from a posting
+DEEP_CHECKS = (restatements_due,)
+
+
+def reconcile(deep: bool = True) -> dict:
     with consistent_read():
-        problems = [p for check in CHECKS for p in check()]
+        problems = [p for check in CHECKS if deep or check not in DEEP_CHECKS for p in check()]
     return {"ok": not problems, "problems": problems}

@@ -111,7 +111,7 @@ def close_check(name: str) -> dict:
         )
     for check in CLOSE_CHECKS:
         problems += check(period)
-    for p in reconcile()["problems"]:
+    for p in reconcile(deep=False)["problems"]:
         problems.append(
             {
                 "check": f"ledger_{p['check']}",
