@@ -28,7 +28,7 @@ from openjxc.documents.models import Correction, Document, DocumentLine
 from openjxc.documents.selectors import get_document, require_active, used_quantities
 from openjxc.documents.types import TYPES
 from openjxc.inventory.costing import CostAdjustment
-from openjxc.inventory.services import cancel_moves, lock_balances, post_moves
+from openjxc.inventory.services import cancel_moves, lock_balances, post_moves, run_shared
 from openjxc.inventory.tracking import cancel_tracking, follow_counts, post_tracking
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Voucher
@@ -100,6 +100,16 @@ def post_adjustment_vouchers(adjustments: list[CostAdjustment], cause_id: int, i
         for counter, amount in sorted(by_day[day].items()):
             lines += recipes.pair(A.INVENTORY, counter, amount)
         post_voucher(day, cause_id, Voucher.COST_ADJUSTMENT, lines, "成本调整 cost adjustment", ids)
+
+
+def finish_restatement() -> None:
+    """Run what a cancel in a shared_restatement block scheduled and no back-dated posting ran
+    (a re-entry without stock moves): booked to the cancelled document, as its cancel does."""
+    cause_id, adjustments = run_shared()
+    if adjustments:
+        follow_counts(cause_id)
+        ensure_open(min(a.date for a in adjustments))
+        post_adjustment_vouchers(adjustments, cause_id)
 
 
 @retry_on_conflict
