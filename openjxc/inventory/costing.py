@@ -258,25 +258,30 @@ class Restatement:
         bal_q, bal_v = self._base(key, pos)
         rows, dependents = self._load(key, pos)
         layers = self._layers(key, pos, bal_q, bal_v)
+        item, wh = key
+        # a timeline can hold 100,000 moves: the state in locals, current()/current_qty() inlined
+        fresh, fresh_value, fresh_qty = self.fresh, self.fresh_value, self.fresh_qty
+        delta, qty_delta, db_value, db_qty = self.delta, self.qty_delta, self.db_value, self.db_qty
+        info, src_qty = self.info, self.src_qty
         for mid, day, qty, effective, rule, src, doc, line, counted in rows:
-            effective = int(effective)
             day = as_date(day)
-            self.db_value.setdefault(mid, effective)
-            self.db_qty.setdefault(mid, int(qty))
-            self.info.setdefault(mid, (day, key[0], key[1], doc, line))
-            was = self.current_qty(mid)
+            db_v = db_value.setdefault(mid, int(effective))
+            db_q = db_qty.setdefault(mid, int(qty))
+            if mid not in info:
+                info[mid] = (day, item, wh, doc, line)
+            was = fresh_qty[mid] if mid in fresh_qty else db_q + qty_delta.get(mid, 0)
             qty = was if counted is None else int(counted) - bal_q
             if bal_q + qty < 0:
-                raise shortage(key[0], key[1], day, bal_q, qty)
+                raise shortage(item, wh, day, bal_q, qty)
             if qty != was:
-                if mid in self.fresh:
-                    self.fresh_qty[mid] = qty
+                if mid in fresh:
+                    fresh_qty[mid] = qty
                 else:
-                    self.qty_delta[mid] = qty - self.db_qty[mid]
-            before = self.current(mid)
+                    qty_delta[mid] = qty - db_q
+            before = fresh_value[mid] if mid in fresh_value else db_v + delta.get(mid, 0)
             kwargs = {}
             if src is not None:
-                kwargs = {"src_qty": self.src_qty[src], "src_value": self.current(src)}
+                kwargs = {"src_qty": src_qty[src], "src_value": self.current(src)}
             if rule == M.FIXED_IN:
                 kwargs["fixed"] = before
             if rule in (M.AVERAGE_IN, M.COUNTED):
@@ -291,15 +296,15 @@ class Restatement:
             else:
                 new = fifo.value_fifo(layers, value_for, rule, qty, bal_q, bal_v, mid, **kwargs)
             if new != before:
-                if mid in self.fresh:
-                    self.fresh_value[mid] = new
+                if mid in fresh:
+                    fresh_value[mid] = new
                 else:
-                    self.delta[mid] = new - self.db_value[mid]
+                    delta[mid] = new - db_v
                 for dep_key, dep_pos in dependents.get(mid, ()):
                     self.schedule(dep_key, dep_pos)
             bal_q += qty
             bal_v += new
-            self.src_qty.setdefault(mid, qty)
+            src_qty.setdefault(mid, qty)
 
     def write(self):
         """Give fresh rows their final values and append adjustments; returns (cache deltas
