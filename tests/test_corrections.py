@@ -158,6 +158,40 @@ def test_correction_in_an_open_period_cancels_and_re_enters_at_the_original_date
     assert reconcile()["ok"]
 
 
+def test_an_open_receipt_whose_goods_left_is_corrected_by_one_re_statement(user):
+    # 10 received @ 5.00, then 8 delivered (cost 40.00): the receipt's price corrected to 6.00.
+    # Cancelled alone the receipt would leave the delivery short; the correction re-states the
+    # later moves once, from the cancel and the re-entry together.
+    r = doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
+    d = doc(user, "sales_delivery", "2026-03-05", [("A001", 8, "9.00")])
+    before = (stock(), ledger_totals())
+    assert before[0] == (20000, 1000)
+    receipt = {
+        "type": "purchase_receipt",
+        "date": "2026-03-01",
+        "warehouse": "WH1",
+        "partner": "S001",
+        "lines": [{"item": "A001", "qty": "10", "price": "6.00"}],
+    }
+    assert corrections.preview(user, r, receipt)["allowed"]
+    assert (stock(), ledger_totals()) == before
+    corr = corrections.propose(user, r, "单价录错 5.00 → 6.00", receipt)
+    corr, _backup = corrections.approve(user, corr.id)
+    assert get_document(r).status == "cancelled"
+    assert stock() == (20000, 1200)  # 2 left at 6.00
+    # the delivery's cost 40.00 → 48.00, booked once with the re-entry
+    assert vouchers_of(corr.blue.number)[-1] == "借 5401 主营业务成本 8.00 / 贷 1405 库存商品 8.00"
+    assert fetch(
+        "SELECT SUM(m.value) FROM inventory_stockmove m JOIN documents_document x "
+        "ON x.id = m.document_id WHERE x.number = %s",
+        [d],
+    ) == [(-4800,)]
+    assert reconcile()["ok"]
+    corr, _backup = corrections.undo(user, corr.id, "撤销")
+    assert (stock(), ledger_totals()) == before
+    assert reconcile()["ok"]
+
+
 def test_undo_refused_while_a_later_document_uses_the_blue(user, closed_delivery):
     corr = corrections.propose(user, closed_delivery, "单价", body(), "2026-02-03")
     corr, _ = corrections.approve(user, corr.id)

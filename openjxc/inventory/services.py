@@ -1,6 +1,7 @@
 """Stock ledger writes: append a document's moves, cancel them, keep the balance cache."""
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -45,6 +46,43 @@ class MoveSpec:
     link_same_line: bool = False  # transfer in: takes the value of this line's outgoing move
     fallback: Decimal | None = None  # AVERAGE_IN unit cost when the balance is empty
     share: tuple | None = None  # SPLIT_IN: (weight before it, its weight, total) on its line
+
+
+# The re-statement a correction's cancel and re-entry share (shared_restatement), innermost last.
+_SHARED: list[Restatement] = []
+
+
+@contextmanager
+def shared_restatement():
+    """Within the block, cancel_moves only schedules its re-statement, and the next back-dated
+    post_moves runs it with its own: a cancel and a re-entry at the same date re-state the later
+    moves once, the adjustments booked to the re-entry. What is still scheduled when no post
+    ran is for the caller (run_shared) before the block ends."""
+    _SHARED.append(Restatement(cause_id=0, lock=lock_balances))
+    try:
+        yield
+    finally:
+        _SHARED.pop()
+
+
+def _take_shared() -> Restatement | None:
+    """The shared re-statement, if one is open, replaced by an empty one (it is written once)."""
+    if not _SHARED:
+        return None
+    r, _SHARED[-1] = _SHARED[-1], Restatement(cause_id=0, lock=lock_balances)
+    return r
+
+
+def run_shared() -> tuple[int, list[CostAdjustment]]:
+    """Run what cancels scheduled and no post ran: (the cancelled document's id, the
+    adjustments of other documents' moves)."""
+    r = _take_shared()
+    if r is None or not r.pending:
+        return 0, []
+    r.run()
+    cache, adjustments = r.write()
+    _update_cache(cache, None)
+    return r.cause_id, adjustments
 
 
 def _for_update() -> str:
@@ -234,7 +272,8 @@ def post_moves(
     `balances` is the locked cache from lock_balances for every key of the specs."""
     keys = {(s.item_id, s.warehouse_id) for s in specs}
     sources = _source_values({s.source_move_id for s in specs if s.source_move_id})
-    if all(balances[k][2] is None or balances[k][2] <= day for k in keys):
+    at_end = all(balances[k][2] is None or balances[k][2] <= day for k in keys)
+    if at_end and not (_SHARED and _SHARED[-1].pending):
         values = _append_at_end(day, specs, balances, sources)
         _insert(document_id, day, specs, values)
         changes: dict = {}
@@ -308,7 +347,8 @@ def _post_back_dated(document_id, day, specs, sources):
             [document_id],
         )
         fresh = cur.fetchall()
-    r = Restatement(cause_id=document_id, lock=lock_balances)
+    r = _take_shared() or Restatement(cause_id=document_id, lock=lock_balances)
+    r.cause_id = document_id
     fallback = {(s.line_id, s.item_id, s.warehouse_id): s.fallback for s in specs}
     changes: dict = {}
     for mid, item, wh, line, qty, value in fresh:
@@ -344,7 +384,9 @@ def cancel_moves(document_id: int, cause_id: int) -> list[CostAdjustment]:
         return []
     lock_balances({(o[3], o[4]) for o in originals})
     rows, changes = [], {}
-    r = Restatement(cause_id=cause_id, lock=lock_balances)
+    shared = _SHARED[-1] if _SHARED else None
+    r = shared or Restatement(cause_id=cause_id, lock=lock_balances)
+    r.cause_id = cause_id
     for mid, day, line, item, wh, qty, value in originals:
         day = as_date(day)
         rows.append(
@@ -368,6 +410,9 @@ def cancel_moves(document_id: int, cause_id: int) -> list[CostAdjustment]:
         r.schedule((item, wh), (day, mid))
     with connection.cursor() as cur:
         cur.executemany(INSERT_MOVE, rows)
+    if shared is not None:  # run by the next back-dated post, or by run_shared
+        _update_cache(changes, None)
+        return []
     r.run()
     cache, adjustments = r.write()
     for k, (dq, dv) in cache.items():

@@ -24,6 +24,7 @@ from openjxc.documents.models import Correction, Document
 from openjxc.documents.selectors import get_document
 from openjxc.documents.services import create_draft
 from openjxc.documents.types import TYPES
+from openjxc.inventory.services import shared_restatement
 from openjxc.ledger.periods import default_date
 from openjxc.ledger.services import closed_through, ensure_open
 from openjxc.users.services import APPROVE, REVERSE, require
@@ -191,8 +192,10 @@ def _approve(user, correction_id: int) -> Correction:
         corr = _load(corr.pk)
         _require_status(corr, Correction.PENDING, "approved")
         _check_checker(corr, user)
-        _post_red(user, corr)
-        _post_blue(user, corr)
+        with shared_restatement():  # an open original: its cancel and re-entry re-state once
+            _post_red(user, corr)
+            _post_blue(user, corr)
+            engine.finish_restatement()
         corr.status, corr.approver, corr.approved_at = Correction.APPROVED, user, timezone.now()
         corr.save(update_fields=["status", "approver", "approved_at"])
         record(user, "approve", "correction", str(corr.id), reason=corr.reason, after=_links(corr))
@@ -211,8 +214,12 @@ def preview(user, number: str, body: dict, date=None) -> dict:
         held["corr"] = propose(user, number, "impact preview", body, date)
         _post_red(user, held["corr"])
 
-    steps = [("red", red), ("blue", lambda: _post_blue(user, held["corr"]))]
-    result = preview_steps("correct", steps, user)
+    def blue():
+        _post_blue(user, held["corr"])
+        engine.finish_restatement()
+
+    with shared_restatement():  # as approve: the later moves' re-statement shows under blue
+        result = preview_steps("correct", [("red", red), ("blue", blue)], user)
     result["net_accounts"] = net_accounts(result.get("vouchers", []))
     return {"document": number, **result}
 
@@ -255,8 +262,10 @@ def _undo(user, correction_id: int, reason: str) -> Correction:
         blue = get_document(corr.blue.number, for_update=True)
         require_document(user, blue)
         if corr.red_id is None and not _in_closed_period(blue.date):
-            engine.cancel(user, blue.number, reason)  # has_dependents when something uses it
-            corr.restored = _copy_original(user, corr.original, corr.original.date, reason)
+            with shared_restatement():  # the cancel and the copy re-state the later moves once
+                engine.cancel(user, blue.number, reason)  # has_dependents when something uses it
+                corr.restored = _copy_original(user, corr.original, corr.original.date, reason)
+                engine.finish_restatement()
         else:
             check_reversible(blue)
             day = max(default_date(), blue.date, corr.red.date if corr.red_id else blue.date)

@@ -28,7 +28,7 @@ from openjxc.documents.models import Correction, Document, DocumentLine
 from openjxc.documents.selectors import get_document, require_active, used_quantities
 from openjxc.documents.types import TYPES
 from openjxc.inventory.costing import CostAdjustment
-from openjxc.inventory.services import cancel_moves, lock_balances, post_moves
+from openjxc.inventory.services import cancel_moves, lock_balances, post_moves, run_shared
 from openjxc.inventory.tracking import cancel_tracking, follow_counts, post_tracking
 from openjxc.ledger import chart as A
 from openjxc.ledger.models import Voucher
@@ -121,6 +121,16 @@ def adjusted_counters(doc_ids) -> dict:
     kinds = {(t, r is not None) for _id, t, r in found}
     counter = {(t, rev): recipes.counter(t, reversal=rev) for t, rev in kinds}
     return {doc_id: counter[(t, r is not None)] for doc_id, t, r in found}
+
+
+def finish_restatement() -> None:
+    """Run what a cancel in a shared_restatement block scheduled and no back-dated posting ran
+    (a re-entry without stock moves): booked to the cancelled document, as its cancel does."""
+    cause_id, adjustments = run_shared()
+    if adjustments:
+        follow_counts(cause_id)
+        ensure_open(min(a.date for a in adjustments))
+        post_adjustment_vouchers(adjustments, cause_id)
 
 
 @retry_on_conflict
