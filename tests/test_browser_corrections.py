@@ -74,11 +74,11 @@ def test_correct_a_delivery_in_a_closed_period(zh_page, browser, live_server, de
     page.wait_for_url("**/corrections/*/")
     assert page.locator("#correction-status").inner_text() == "待审批"
     correction_url = page.url
-    assert page.locator("#correction-approve").count() == 1
-    page.click("#correction-approve")  # the maker's own approval is refused, in Chinese
-    assert "须由第二人复核" in page.locator("#form-error").inner_text()
+    # the maker is not offered 审核: the page says who must approve
+    assert page.locator("#correction-approve").count() == 0
+    assert "等待他人审批" in page.locator("#correction-awaits-other").inner_text()
     assert correction_status(delivery) == "pending_approval"
-    shot(page, "corrections-03-self-approval-refused")
+    shot(page, "corrections-03-awaits-another-approver")
 
     # a second user approves: a backup first, both halves posted
     boss_context = browser.new_context(

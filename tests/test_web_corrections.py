@@ -111,6 +111,8 @@ def test_submit_self_approval_refused_second_user_approves_links_undo(client, us
     c = propose(client, delivery)
     page = text(client.get(f"/corrections/{c.id}/"))
     assert "待审批" in page and c.blue.number in page and c.red.number in page
+    # the maker is not offered 审核 but told someone else approves
+    assert 'id="correction-approve"' not in page and "等待他人审批" in page
     # the maker's own approval is refused, in Chinese, and changes nothing
     before = state()
     r = client.post(f"/corrections/{c.id}/", {"action": "approve"})

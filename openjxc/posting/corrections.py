@@ -131,14 +131,19 @@ def _require_status(corr: Correction, status: str, action: str) -> None:
         )
 
 
-def _check_checker(corr: Correction, user) -> None:
+def needs_other_approver(corr: Correction, user) -> bool:
     """Maker ≠ checker as the engine has it: above approval_threshold.<type> (the larger of
     the original's and the corrected amount) someone other than the maker approves."""
     threshold = get_setting(f"approval_threshold.{corr.original.type}")
     if threshold is None or corr.maker_id != user.id:
-        return
+        return False
     amount = max(abs(corr.original.amount_incl_tax), abs(corr.blue.amount_incl_tax))
-    if amount > to_fen(Decimal(threshold)):
+    return amount > to_fen(Decimal(threshold))
+
+
+def _check_checker(corr: Correction, user) -> None:
+    if needs_other_approver(corr, user):
+        threshold = get_setting(f"approval_threshold.{corr.original.type}")
         raise DomainError(
             "second_approver_required",
             f"correction {corr.id} must be approved by someone other than its maker "

@@ -189,7 +189,11 @@ def correction_detail(request, correction_id: int):
         {
             "c": row,
             "documents": _documents(user, c),
-            "can_approve": may_act and c.status == "pending_approval",
+            "can_approve": may_act
+            and c.status == "pending_approval"
+            and not corrections.needs_other_approver(c, user),
+            "awaits_other": c.status == "pending_approval"
+            and corrections.needs_other_approver(c, user),
             "can_undo": may_act and c.status == "approved",
             "error": error_message(error) if error else None,
             "undo_reason": (request.POST.get("reason") or "") if error else "",
