@@ -18,6 +18,13 @@ def pytest_configure(config):
     # Background work (a backup's verification restores it in a subprocess) is only queued in
     # tests: the tests that check it run it themselves (tests/test_backup_verify.py).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    # Backups, exports and uploads of the test books go to a scratch folder, not to the
+    # checkout's data/ that `make run` serves (its backups page would list the tests' backups).
+    if "OPENJXC_DATA_DIR" not in os.environ:
+        import tempfile
+        from pathlib import Path
+
+        settings.DATA_DIR = Path(tempfile.mkdtemp(prefix="openjxc-test-data-"))
     from django.test.signals import setting_changed
 
     setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
