@@ -420,28 +420,7 @@ def trade_details(
         categories=subtree_ids(category),
     )
     if format == "xlsx":
-        columns = [
-            ("date", gettext_lazy("Date")),
-            ("document", gettext_lazy("Number")),
-            ("partner", gettext_lazy("Partner code")),
-            ("partner_name", gettext_lazy("Partner")),
-            ("item", gettext_lazy("Item code")),
-            ("item_name", gettext_lazy("Item name")),
-            ("category_name", gettext_lazy("Item category")),
-            ("unit", gettext_lazy("Unit")),
-            ("qty", gettext_lazy("Quantity")),
-            ("price", gettext_lazy("Price")),
-            ("amount", gettext_lazy("Amount")),
-            ("tax", gettext_lazy("Tax")),
-            ("amount_incl_tax", gettext_lazy("Amount incl. tax")),
-        ]
-        if kind == "sales":
-            columns[4:4] = [("salesperson", gettext_lazy("Salesperson"))]
-            columns += [
-                ("cost", gettext_lazy("Cost")),
-                ("margin", gettext_lazy("Gross profit")),
-                ("margin_pct", gettext_lazy("Margin %")),
-            ]
+        columns = trade.detail_columns(kind)
         label = "销售明细" if kind == "sales" else "采购明细"
         return _report_xlsx(
             request, label, columns, data["items"], data["totals"], date_from, date_to

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from openjxc.core.errors import DomainError
 from openjxc.core.numbers import fen_str, price_str, qty_str, round_half_up
@@ -234,6 +235,35 @@ def details(
 
 
 ORDER_TYPES = {side: order_type(side) for side in SIDES}
+
+
+def detail_columns(kind: str, with_type: bool = False) -> list[tuple]:
+    """The columns of the 销售明细 / 采购明细 export, the API's and the page's (which adds the
+    document type): key and header in the user's language."""
+    columns = [
+        ("date", gettext_lazy("Date")),
+        ("document", gettext_lazy("Number")),
+        *([("type_label", gettext_lazy("Type"))] if with_type else []),
+        ("partner", gettext_lazy("Partner code")),
+        ("partner_name", gettext_lazy("Partner")),
+        *([("salesperson", gettext_lazy("Salesperson"))] if kind == "sales" else []),
+        ("item", gettext_lazy("Item code")),
+        ("item_name", gettext_lazy("Item name")),
+        ("category_name", gettext_lazy("Item category")),
+        ("unit", gettext_lazy("Unit")),
+        ("qty", gettext_lazy("Quantity")),
+        ("price", gettext_lazy("Price")),
+        ("amount", gettext_lazy("Amount")),
+        ("tax", gettext_lazy("Tax")),
+        ("amount_incl_tax", gettext_lazy("Amount incl. tax")),
+    ]
+    if kind == "sales":
+        columns += [
+            ("cost", gettext_lazy("Cost")),
+            ("margin", gettext_lazy("Gross profit")),
+            ("margin_pct", gettext_lazy("Margin %")),
+        ]
+    return columns
 
 
 def order_follow_up(kind: str, categories=None) -> list[dict]:

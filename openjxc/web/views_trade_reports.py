@@ -185,29 +185,7 @@ def trade_details(request, kind):
         r["type_label"] = type_label(r["type"])
     label = "销售明细" if kind == "sales" else "采购明细"
     if wants_xlsx(request) and not error:
-        columns = [
-            ("date", gettext_lazy("Date")),
-            ("document", gettext_lazy("Number")),
-            ("type_label", gettext_lazy("Type")),
-            ("partner", gettext_lazy("Partner code")),
-            ("partner_name", gettext_lazy("Partner")),
-            ("item", gettext_lazy("Item code")),
-            ("item_name", gettext_lazy("Item name")),
-            ("category_name", gettext_lazy("Item category")),
-            ("unit", gettext_lazy("Unit")),
-            ("qty", gettext_lazy("Quantity")),
-            ("price", gettext_lazy("Price")),
-            ("amount", gettext_lazy("Amount")),
-            ("tax", gettext_lazy("Tax")),
-            ("amount_incl_tax", gettext_lazy("Amount incl. tax")),
-        ]
-        if kind == "sales":
-            columns[5:5] = [("salesperson", gettext_lazy("Salesperson"))]
-            columns += [
-                ("cost", gettext_lazy("Cost")),
-                ("margin", gettext_lazy("Gross profit")),
-                ("margin_pct", gettext_lazy("Margin %")),
-            ]
+        columns = trade.detail_columns(kind, with_type=True)
         columns = _cost_columns(request, columns, {"cost", "margin", "margin_pct"})
         return _export(
             request,
