@@ -366,22 +366,7 @@ def trade_summary(
         kind, by, date_from, date_to, warehouse_scope(request.user), subtree_ids(category)
     )
     if format == "xlsx":
-        columns = [
-            (by, "编码"),
-            ("name", gettext_lazy("Name")),
-            ("qty", gettext_lazy("Quantity")),
-            ("amount", gettext_lazy("Amount")),
-            ("tax", gettext_lazy("Tax")),
-            ("amount_incl_tax", gettext_lazy("Amount incl. tax")),
-        ]
-        if kind == "sales":
-            columns += [
-                ("cost", gettext_lazy("Cost")),
-                ("margin", gettext_lazy("Gross profit")),
-                ("margin_pct", gettext_lazy("Margin %")),
-            ]
-        if by == "item":
-            columns.append(("category_name", gettext_lazy("Item category")))
+        columns = trade.summary_columns(kind, by)
         label = "销售汇总" if kind == "sales" else "采购汇总"
         return _report_xlsx(
             request, label, columns, data["items"], data["totals"], date_from, date_to

@@ -237,6 +237,30 @@ def details(
 ORDER_TYPES = {side: order_type(side) for side in SIDES}
 
 
+_MARGIN_COLUMNS = [
+    ("cost", gettext_lazy("Cost")),
+    ("margin", gettext_lazy("Gross profit")),
+    ("margin_pct", gettext_lazy("Margin %")),
+]
+
+
+def summary_columns(kind: str, by: str) -> list[tuple]:
+    """The columns of the 销售汇总 / 采购汇总 export, the API's and the page's."""
+    columns = [
+        (by, gettext_lazy("Code")),
+        ("name", gettext_lazy("Name")),
+        ("qty", gettext_lazy("Quantity")),
+        ("amount", gettext_lazy("Amount")),
+        ("tax", gettext_lazy("Tax")),
+        ("amount_incl_tax", gettext_lazy("Amount incl. tax")),
+    ]
+    if kind == "sales":
+        columns += _MARGIN_COLUMNS
+    if by == "item":
+        columns.append(("category_name", gettext_lazy("Item category")))
+    return columns
+
+
 def detail_columns(kind: str, with_type: bool = False) -> list[tuple]:
     """The columns of the 销售明细 / 采购明细 export, the API's and the page's (which adds the
     document type): key and header in the user's language."""
@@ -258,11 +282,7 @@ def detail_columns(kind: str, with_type: bool = False) -> list[tuple]:
         ("amount_incl_tax", gettext_lazy("Amount incl. tax")),
     ]
     if kind == "sales":
-        columns += [
-            ("cost", gettext_lazy("Cost")),
-            ("margin", gettext_lazy("Gross profit")),
-            ("margin_pct", gettext_lazy("Margin %")),
-        ]
+        columns += _MARGIN_COLUMNS
     return columns
 
 

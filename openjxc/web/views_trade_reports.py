@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy
 
 from openjxc.core.errors import DomainError
 from openjxc.documents.types import type_label
@@ -73,22 +72,7 @@ def _trade_summary(request, kind, margin: bool):
             )
     label = {"sales": "销售汇总", "purchase": "采购汇总"}[kind] if not margin else "毛利分析"
     if wants_xlsx(request) and not error:
-        columns = [
-            (by, "编码"),
-            ("name", gettext_lazy("Name")),
-            ("qty", gettext_lazy("Quantity")),
-            ("amount", gettext_lazy("Amount")),
-            ("tax", gettext_lazy("Tax")),
-            ("amount_incl_tax", gettext_lazy("Amount incl. tax")),
-        ]
-        if kind == "sales":
-            columns += [
-                ("cost", gettext_lazy("Cost")),
-                ("margin", gettext_lazy("Gross profit")),
-                ("margin_pct", gettext_lazy("Margin %")),
-            ]
-        if by == "item":
-            columns.append(("category_name", gettext_lazy("Item category")))
+        columns = trade.summary_columns(kind, by)
         columns = _cost_columns(request, columns, {"cost", "margin", "margin_pct"})
         return _export(
             request,
