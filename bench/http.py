@@ -141,7 +141,8 @@ def server_options() -> dict:
 
     real, server._App = server._App, Probe
     try:
-        server.serve("127.0.0.1", 0, cli.build_parser().parse_args(["serve"]).workers)
+        args = cli.build_parser().parse_args(["serve"])
+        server.serve("127.0.0.1", 0, args.workers, args.threads)
     finally:
         server._App = real
     return {"workers": seen.get("workers"), "threads_per_worker": seen.get("threads")}

@@ -110,7 +110,7 @@ def cmd_serve(args) -> int:
     from openjxc.core.worker import task_worker
 
     with task_worker(args):  # background work (backup verification) runs next to gunicorn
-        serve(args.host, args.port, args.workers)
+        serve(args.host, args.port, args.workers, args.threads)
     return 0
 
 
@@ -462,7 +462,13 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="server processes (default: twice the CPU cores, 2 to 8)",
+    )
+    p.add_argument("--threads", type=int, default=1, help="threads per server process (default: 1)")
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser("worker", help="run background work (started by jxc serve)")
     _common(p)

@@ -43,7 +43,7 @@ def database_from_url(url: str) -> dict:
 
 def sqlite_database(path: Path) -> dict:
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "openjxc.core.sqlite",
         "NAME": str(path),
         # Tests use a file (not :memory:) so that parallel connections see one database.
         "TEST": {"NAME": os.environ.get("OPENJXC_TEST_SQLITE", "/tmp/openjxc-test.sqlite3")},

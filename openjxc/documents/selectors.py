@@ -205,18 +205,23 @@ _ROLES = ("original", "red", "blue", "blue_reversal", "restored")
 
 
 def correction_link(doc: Document) -> dict:
-    """The latest correction (红冲蓝补) this document is part of, and its role in it."""
+    """The latest correction (红冲蓝补) this document is part of, and its role in it: one plain
+    statement (built by the ORM, its five alternatives cost more than a whole document read)."""
     if doc.status == Document.DRAFT:
         return _NO_CORRECTION
-    q = Q()
-    for role in _ROLES:
-        q |= Q(**{f"{role}_id": doc.id})
-    row = Correction.objects.filter(q).order_by("-id").values("id", *(f"{r}_id" for r in _ROLES))
-    found = row.first()
+    columns = ", ".join(f"{r}_id" for r in _ROLES)
+    either = " OR ".join(f"{r}_id = %s" for r in _ROLES)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT id, {columns} FROM {Correction._meta.db_table} WHERE {either} "
+            "ORDER BY id DESC LIMIT 1",
+            [doc.id] * len(_ROLES),
+        )
+        found = cur.fetchone()
     if found is None:
         return _NO_CORRECTION
-    role = next(r for r in _ROLES if found[f"{r}_id"] == doc.id)
-    return {"correction": found["id"], "correction_role": role}
+    role = next(r for r, ref in zip(_ROLES, found[1:], strict=True) if ref == doc.id)
+    return {"correction": found[0], "correction_role": role}
 
 
 def expense_lines(doc: Document) -> list[dict]:

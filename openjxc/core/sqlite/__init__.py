@@ -1,0 +1,1 @@
+"""The SQLite database backend of `jxc serve` (settings `ENGINE`: `openjxc.core.sqlite`)."""
