@@ -10,17 +10,22 @@ import threading
 import time
 
 import pytest
+from django.db import transaction
 from django.db.utils import ConnectionHandler, OperationalError
 
 from openjxc.core.server import default_workers
-from openjxc.core.sqlite.base import qmark
+from openjxc.core.sqlite.base import qmark, writer_lock
 from openjxc.settings import sqlite_database
 
 
 def handler(path, timeout: float = 5) -> ConnectionHandler:
-    """Connections to the SQLite file `path` with the server's settings (one per thread)."""
+    """Connections to the SQLite file `path` with the server's settings (one per thread), except
+    that SQLite itself does not wait for its lock: a writer that waits can only be waiting for
+    the new lock (`timeout` is that lock's)."""
     settings = sqlite_database(path)
-    settings["OPTIONS"] = {**settings["OPTIONS"], "timeout": timeout}
+    options = settings["OPTIONS"]
+    init = options["init_command"] + " PRAGMA busy_timeout=0;"
+    settings["OPTIONS"] = {**options, "timeout": timeout, "init_command": init}
     return ConnectionHandler({"default": settings})
 
 
@@ -56,6 +61,8 @@ def test_placeholders_become_question_marks_and_a_doubled_percent_a_single_one()
         "SELECT 1 FROM t WHERE a = ? AND b LIKE '%x' AND c IN (?, ?)"
     )
     assert qmark("SELECT '%%s'") == "SELECT '%s'"
+    long = "INSERT INTO t VALUES " + ", ".join(["(%s)"] * 2000)
+    assert qmark(long) == "INSERT INTO t VALUES " + ", ".join(["(?)"] * 2000)
 
 
 def test_a_second_writer_begins_only_after_the_first_commits(books):
@@ -163,6 +170,7 @@ def _child_tries(path, answer) -> None:
     try:
         begin(conn)
         answer.send("got the lock")
+        conn.rollback()
     except OperationalError as exc:
         answer.send(str(exc))
     finally:
@@ -171,11 +179,12 @@ def _child_tries(path, answer) -> None:
 
 def test_a_forked_process_does_not_share_its_parents_lock(books):
     """gunicorn forks its workers from one process: a lock file opened before the fork would be
-    one open file, locked by parent and child alike."""
-    conn = handler(books)["default"]
-    begin(conn)
+    one open file, locked by parent and child alike. The parent holds only the new lock (no
+    SQLite transaction), so the child can only be stopped by it."""
+    lock = writer_lock(str(books))
+    ctx = multiprocessing.get_context("fork")
+    lock.acquire(5)
     try:
-        ctx = multiprocessing.get_context("fork")
         mine, theirs = ctx.Pipe()
         child = ctx.Process(target=_child_tries, args=(books, theirs))
         child.start()
@@ -183,8 +192,41 @@ def test_a_forked_process_does_not_share_its_parents_lock(books):
         assert mine.recv() == "database is locked"
         child.join(10)
     finally:
-        conn.rollback()
-        conn.close()
+        lock.release()
+    mine, theirs = ctx.Pipe()
+    child = ctx.Process(target=_child_tries, args=(books, theirs))
+    child.start()
+    assert mine.poll(20)
+    assert mine.recv() == "got the lock"
+    child.join(10)
+
+
+def test_atomic_blocks_take_and_give_back_the_lock(books, monkeypatch):
+    """Through transaction.atomic as the application uses it: nested blocks (savepoints), an
+    error inside, a block left by an error after a rollback to its savepoint."""
+    conns = handler(books, timeout=0.3)
+    monkeypatch.setattr(transaction, "connections", conns)  # what atomic() uses
+    conn = conns["default"]
+    lock = writer_lock(str(books))
+    with transaction.atomic():
+        assert conn.writer is lock and lock.mutex.locked()
+        with conn.cursor() as cur:
+            cur.execute("INSERT INTO t VALUES ('outer')")
+        with pytest.raises(ValueError):
+            with transaction.atomic():
+                with conn.cursor() as cur:
+                    cur.execute("INSERT INTO t VALUES ('inner, rolled back')")
+                raise ValueError
+        assert conn.writer is lock
+    assert conn.writer is None and not lock.mutex.locked()
+    with pytest.raises(ValueError):
+        with transaction.atomic():
+            with conn.cursor() as cur:
+                cur.execute("INSERT INTO t VALUES ('undone')")
+            raise ValueError
+    assert conn.writer is None and not lock.mutex.locked()
+    conn.close()
+    assert rows(books) == ["outer"]
 
 
 def test_serve_runs_one_thread_per_process_and_twice_the_cores_in_processes(monkeypatch):

@@ -61,7 +61,9 @@ class Item(models.Model):
 class PriceListEntry(models.Model):
     """A customer's (or supplier's) own price for an item (客户价格表)."""
 
-    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     item = models.ForeignKey("catalog.Item", on_delete=models.CASCADE, related_name="+")
     price = models.DecimalField(max_digits=19, decimal_places=6)
 
@@ -75,7 +77,7 @@ class ItemUnit(models.Model):
     """An alternate unit of an item (多单位): `factor` base units per unit, in 1/10,000 base unit
     (a 箱 of 12 个 has factor 120000). Stock, cost and reports stay in the base unit."""
 
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="units")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="units", db_index=False)
     unit = models.CharField(max_length=20)
     factor = models.BigIntegerField()
     barcode = models.CharField(max_length=64, blank=True, default="", db_index=True)
@@ -105,7 +107,9 @@ class LevelPrice(models.Model):
     that is not cancelled. Cancelling the 调价单 marks its rows, which restores the previous ones."""
 
     level = models.ForeignKey(PriceLevel, on_delete=models.PROTECT, related_name="prices")
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="level_prices")
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="level_prices", db_index=False
+    )
     unit = models.CharField(max_length=20, blank=True, default="")
     price = models.DecimalField(max_digits=19, decimal_places=6)
     valid_from = models.DateField()

@@ -19,7 +19,9 @@ class PeriodClose(models.Model):
 
 
 class StockSnapshot(models.Model):
-    period = models.ForeignKey("ledger.Period", on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(
+        "ledger.Period", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
     warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.PROTECT, related_name="+")
     qty = models.BigIntegerField()

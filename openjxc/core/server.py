@@ -1,15 +1,18 @@
 """`jxc serve`: gunicorn (threaded workers) in-process, not Django's runserver."""
 
+import errno
 import json
 import os
+import socket
 import threading
 import time
+from collections import deque
 from concurrent.futures import Future
 
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
 from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
-from gunicorn.workers.gthread import ThreadWorker
+from gunicorn.workers.gthread import _DEFER, TConn, ThreadWorker
 
 # gunicorn's largest request line (method + URL + version); README "Limits" cites it.
 MAX_REQUEST_LINE = 8190
@@ -55,6 +58,20 @@ def refusal(exc: Exception) -> bytes | None:
     return head.encode() + body
 
 
+class TimedSocket(socket.socket):
+    """A client socket whose blocking reads and writes give up after `timeout` seconds of
+    silence (gunicorn makes them block without end): with one thread per process, a client
+    that stops halfway through its request would hold the whole process."""
+
+    __slots__ = ("silence_s",)
+
+    def setblocking(self, flag: bool) -> None:
+        if flag:
+            self.settimeout(self.silence_s)
+        else:
+            super().setblocking(False)
+
+
 class JsonErrorWorker(ThreadWorker):
     """gunicorn's threaded worker with two changes.
 
@@ -63,13 +80,24 @@ class JsonErrorWorker(ThreadWorker):
       other refusal, in the books' language.
     - With one thread (the default) a request is handled by the thread that polls the
       connections: handing it to a pool thread and back (a pipe to wake the poller) cost more
-      CPU than Django's own work on a small request. A heartbeat thread keeps telling the
-      master that the worker lives while a long request (an export) runs, as the poller did."""
+      CPU than Django's own work on a small request. So that no client can hold that thread:
+      a new connection waits on the poller until its first bytes arrive (a browser opens
+      connections it may never use), a client silent for gunicorn's `timeout` in the middle of
+      a request is dropped (TimedSocket), and requests a client sent ahead on one connection
+      are taken in turn, not by recursion. A heartbeat thread tells the master that the worker
+      lives while a long request (an export) runs, as the poller did."""
 
     HEARTBEAT_S = 1.0
+    # a new connection is left a moment to the workers with fewer connections: a client keeps
+    # its connection and all its requests go to the process that took it, so twenty clients
+    # connecting at once could land sixteen on one process and leave others idle
+    ACCEPT_YIELD_S = 0.0005
+    ACCEPT_YIELD_MAX_S = 0.005
 
     def init_process(self):
-        if self.cfg.threads == 1:
+        self._inline = self.cfg.threads == 1
+        self._waiting: deque = deque()
+        if self._inline:
             threading.Thread(target=self._heartbeat, daemon=True).start()
         super().init_process()
 
@@ -78,15 +106,42 @@ class JsonErrorWorker(ThreadWorker):
             self.notify()
             time.sleep(self.HEARTBEAT_S)
 
-    def enqueue_req(self, conn):
-        if self.cfg.threads != 1:
-            return super().enqueue_req(conn)
-        done = Future()
+    def accept(self, listener):
+        if not self._inline:
+            return super().accept(listener)
+        if self.nr_conns:  # every worker was woken: one with fewer connections takes it first
+            time.sleep(min(self.ACCEPT_YIELD_S * self.nr_conns, self.ACCEPT_YIELD_MAX_S))
         try:
-            done.set_result(self.handle(conn))
-        except BaseException as exc:  # finish_request closes the connection, as for a pool
-            done.set_exception(exc)
-        self.finish_request(conn, done)
+            sock, addr = listener.accept()
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                raise
+            return
+        self.nr_conns += 1
+        timed = TimedSocket(sock.family, sock.type, sock.proto, fileno=sock.detach())
+        timed.silence_s = self.cfg.timeout
+        conn = TConn(self.cfg, timed, addr, listener.getsockname())
+        deferred = Future()
+        deferred.set_result(_DEFER)  # gunicorn's path for a connection with nothing to read yet
+        self.finish_request(conn, deferred)
+
+    def enqueue_req(self, conn):
+        if not self._inline:
+            return super().enqueue_req(conn)
+        self._waiting.append(conn)
+        if len(self._waiting) > 1:  # called from finish_request below: the loop takes it
+            return
+        while self._waiting:
+            conn = self._waiting[0]
+            done = Future()
+            try:
+                done.set_result(self.handle(conn))
+            except BaseException as exc:  # finish_request closes the connection, as for a pool
+                done.set_exception(exc)
+            try:
+                self.finish_request(conn, done)
+            finally:
+                self._waiting.popleft()
 
     def handle_error(self, req, client, addr, exc):
         answer = refusal(exc)

@@ -11,7 +11,7 @@ class Document(models.Model):
     POSTED = (APPROVED, PARTIAL, COMPLETED, CLOSED, REVERSED)
 
     number = models.CharField(max_length=32, unique=True)
-    type = models.CharField(max_length=32, db_index=True)
+    type = models.CharField(max_length=32)
     status = models.CharField(max_length=20, default=DRAFT, db_index=True)
     date = models.DateField(db_index=True)
     partner = models.ForeignKey("partners.Partner", null=True, on_delete=models.PROTECT)

@@ -52,16 +52,24 @@ class StockMove(models.Model):
     EXACT_OUT = 10
 
     date = models.DateField()
-    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     line = models.ForeignKey("documents.DocumentLine", on_delete=models.PROTECT, related_name="+")
-    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
     qty = models.BigIntegerField()
     value = models.BigIntegerField()
     kind = models.SmallIntegerField(choices=KINDS, default=ORIGINAL)
     rule = models.SmallIntegerField(default=0)
-    anchor = models.ForeignKey("self", null=True, on_delete=models.PROTECT, related_name="+")
-    source_move = models.ForeignKey("self", null=True, on_delete=models.PROTECT, related_name="+")
+    anchor = models.ForeignKey(
+        "self", null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    source_move = models.ForeignKey(
+        "self", null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     cause = models.ForeignKey(
         "documents.Document", null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -81,7 +89,9 @@ class StockMove(models.Model):
 class StockBalance(models.Model):
     """Cache of the ledger per item × warehouse; reconcile proves it equals the ledger."""
 
-    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
     qty = models.BigIntegerField(default=0)
     value = models.BigIntegerField(default=0)
@@ -103,7 +113,9 @@ class ReservationEntry(models.Model):
     document = models.ForeignKey(
         "documents.Document", on_delete=models.PROTECT, related_name="+"
     )  # the order
-    line = models.ForeignKey("documents.DocumentLine", on_delete=models.PROTECT, related_name="+")
+    line = models.ForeignKey(
+        "documents.DocumentLine", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
     reserved = models.BigIntegerField(default=0)
@@ -140,7 +152,7 @@ class CountSheet(models.Model):
     of the same counter and location replaces the first. A draft's working data, not a ledger."""
 
     document = models.ForeignKey(
-        "documents.Document", on_delete=models.CASCADE, related_name="count_sheets"
+        "documents.Document", on_delete=models.CASCADE, related_name="count_sheets", db_index=False
     )
     counter = models.CharField(max_length=64)
     location = models.CharField(max_length=100, blank=True, default="")
@@ -158,7 +170,9 @@ class CountSheet(models.Model):
 
 
 class CountSheetLine(models.Model):
-    sheet = models.ForeignKey(CountSheet, on_delete=models.CASCADE, related_name="lines")
+    sheet = models.ForeignKey(
+        CountSheet, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
     qty = models.BigIntegerField()  # 1/10,000 base unit, counted (≥ 0)
 
@@ -169,7 +183,9 @@ class CountSheetLine(models.Model):
 class Batch(models.Model):
     """A batch (批次) of an item with its dates; created by the first incoming move naming it."""
 
-    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     code = models.CharField(max_length=64)
     production_date = models.DateField(null=True)
     expiry_date = models.DateField(null=True)
@@ -187,11 +203,15 @@ class BatchMove(models.Model):
     batch-tracked item (reconcile)."""
 
     date = models.DateField()
-    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     line = models.ForeignKey("documents.DocumentLine", on_delete=models.PROTECT, related_name="+")
-    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+", db_index=False)
     qty = models.BigIntegerField()
     kind = models.SmallIntegerField(default=0)  # StockMove.ORIGINAL / REVERSAL
     anchor = models.ForeignKey("self", null=True, on_delete=models.PROTECT, related_name="+")
@@ -207,9 +227,11 @@ class BatchMove(models.Model):
 class BatchBalance(models.Model):
     """Cache of the batch ledger per batch × warehouse."""
 
-    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="+", db_index=False)
     qty = models.BigIntegerField(default=0)
 
     class Meta:
@@ -223,7 +245,9 @@ class SerialMove(models.Model):
     """The ledger of serial numbers (序列号): one row per unit in (+1) or out (−1)."""
 
     date = models.DateField()
-    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="+")
+    document = models.ForeignKey(
+        "documents.Document", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     line = models.ForeignKey("documents.DocumentLine", on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
@@ -243,7 +267,9 @@ class SerialStock(models.Model):
     """Cache of the serial ledger: where each serial of an item is (warehouse null: not in
     stock). The row is locked while a posting checks the serial."""
 
-    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     serial = models.CharField(max_length=100)
     warehouse = models.ForeignKey(Warehouse, null=True, on_delete=models.PROTECT, related_name="+")
 
@@ -256,7 +282,9 @@ class StockLimit(models.Model):
     """Reorder limits of an item in one warehouse (补货): at or below min_qty the reorder report
     suggests ordering up to max_qty. Master data (audited), quantities in 1/10,000 units."""
 
-    item = models.ForeignKey("catalog.Item", on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     warehouse = models.ForeignKey(Warehouse, on_delete=models.CASCADE, related_name="+")
     min_qty = models.BigIntegerField()
     max_qty = models.BigIntegerField()

@@ -65,7 +65,7 @@ class Voucher(models.Model):
 
     date = models.DateField(db_index=True)
     document = models.ForeignKey(
-        "documents.Document", null=True, on_delete=models.PROTECT, related_name="+"
+        "documents.Document", null=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     kind = models.CharField(max_length=20, default=POSTING)
     memo = models.CharField(max_length=500, blank=True, default="")
@@ -104,10 +104,15 @@ class OpenItemEntry(models.Model):
     RAISE, CANCEL, ALLOCATION = "raise", "cancel", "allocation"
 
     date = models.DateField()
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     kind = models.CharField(max_length=10)
     document = models.ForeignKey(
-        "documents.Document", on_delete=models.PROTECT, related_name="open_item_entries"
+        "documents.Document",
+        on_delete=models.PROTECT,
+        related_name="open_item_entries",
+        db_index=False,
     )
     cause = models.ForeignKey(
         "documents.Document", null=True, on_delete=models.PROTECT, related_name="+"
@@ -130,7 +135,9 @@ class OpenItem(models.Model):
     document = models.OneToOneField(
         "documents.Document", primary_key=True, on_delete=models.PROTECT, related_name="+"
     )
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     kind = models.CharField(max_length=10)
     date = models.DateField()
     due_date = models.DateField(null=True)  # the raising document's; aging by due date reads it

@@ -47,7 +47,10 @@ class WarehouseAccess(models.Model):
     """The warehouses a user may work with. A user without rows may use every warehouse."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="warehouse_access"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="warehouse_access",
+        db_index=False,
     )
     warehouse = models.ForeignKey("inventory.Warehouse", on_delete=models.CASCADE, related_name="+")
 

@@ -1,12 +1,16 @@
 """Django's SQLite backend with two changes for a server of several threaded processes.
 
-- Writers queue in the operating system, not in SQLite's busy handler. Every transaction starts
-  with BEGIN IMMEDIATE (settings), so writers wait for one another; SQLite makes a waiting
-  connection sleep 1, 2, 5, … up to 100 ms between tries, so under load the write lock sat idle
-  while every writer slept. A writer now first takes a lock shared by the threads of its process
-  (woken at once on release) and then an advisory lock on a file next to the database, shared by
-  the processes (`jxc serve`'s workers, `jxc worker`, the command line). A transaction that cannot
-  have it within the connection's timeout fails as SQLite would: "database is locked".
+- Transactions queue in the operating system, not in SQLite's busy handler. Every transaction
+  (`atomic`) starts with BEGIN IMMEDIATE (settings), so writers wait for one another; SQLite
+  makes a waiting connection sleep 1, 2, 5, … up to 100 ms between tries, so under load the
+  write lock sat idle while every writer slept. A transaction now first takes a lock shared by
+  the threads of its process (woken at once on release) and then an advisory lock on a file next
+  to the database, shared by the processes (`jxc serve`'s workers, `jxc worker`, the command
+  line), retried every millisecond at most; it is given back at COMMIT, ROLLBACK or close. One
+  that cannot have it within the connection's timeout fails as SQLite would: "database is
+  locked". Writes outside a transaction (autocommit) and other programs do not take it: SQLite's
+  own lock still orders them. Neither lock is fair: a process that writes without pause can
+  make another wait until its timeout.
 - Django turns each statement's `%s` placeholders into `?` with a regular expression on every
   execution; the same few hundred statements run again and again, so the result is kept.
 """
@@ -24,9 +28,19 @@ Database = base.Database
 POLL_MAX_S = 0.001
 
 
-@functools.lru_cache(maxsize=2048)
-def qmark(query: str) -> str:
+# statements longer than this (a long IN list, a many-row INSERT) vary with their data: not kept
+CACHED_MAX_CHARS = 2000
+
+
+def _convert(query: str) -> str:
     return base.FORMAT_QMARK_REGEX.sub("?", query).replace("%%", "%")
+
+
+_cached = functools.lru_cache(maxsize=1024)(_convert)
+
+
+def qmark(query: str) -> str:
+    return _cached(query) if len(query) <= CACHED_MAX_CHARS else _convert(query)
 
 
 class SQLiteCursorWrapper(base.SQLiteCursorWrapper):
@@ -50,7 +64,10 @@ class WriterLock:
             raise Database.OperationalError("database is locked")
         try:
             if self.fd is None:
-                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                try:  # readable and writable by whoever may write the database (umask applies)
+                    self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+                except OSError as exc:
+                    raise Database.OperationalError(f"cannot open {self.path}: {exc}") from exc
             delay = 0.0001
             while True:
                 try:
