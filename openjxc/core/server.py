@@ -103,8 +103,14 @@ class JsonErrorWorker(ThreadWorker):
 
     def _heartbeat(self) -> None:
         while True:
-            self.notify()
+            self.tmp.notify()
             time.sleep(self.HEARTBEAT_S)
+
+    def notify(self):
+        """gunicorn's loop tells the master after every request (a file's time set, a system
+        call); with the heartbeat thread once a second is enough."""
+        if not self._inline:
+            super().notify()
 
     def accept(self, listener):
         if not self._inline:
