@@ -42,9 +42,7 @@ def covered(indexes: dict) -> list[str]:
 
 
 def test_no_index_repeats_the_leading_columns_of_another():
-    tables = sorted(
-        {m._meta.db_table for m in apps.get_models() if m.__module__.startswith(OURS)}
-    )
+    tables = sorted({m._meta.db_table for m in apps.get_models() if m.__module__.startswith(OURS)})
     assert len(tables) > 40
     found = [f"{t}: {line}" for t in tables for line in covered(indexes_of(t))]
     assert found == []
