@@ -177,28 +177,29 @@ def _child_tries(path, answer) -> None:
         conn.close()
 
 
+def forked_child_tries(books) -> str:
+    """What a child forked from this process gets when it begins a transaction."""
+    ctx = multiprocessing.get_context("fork")
+    mine, theirs = ctx.Pipe()
+    child = ctx.Process(target=_child_tries, args=(books, theirs))
+    child.start()
+    assert mine.poll(20)
+    answer = mine.recv()
+    child.join(10)
+    return answer
+
+
 def test_a_forked_process_does_not_share_its_parents_lock(books):
     """gunicorn forks its workers from one process: a lock file opened before the fork would be
     one open file, locked by parent and child alike. The parent holds only the new lock (no
     SQLite transaction), so the child can only be stopped by it."""
     lock = writer_lock(str(books))
-    ctx = multiprocessing.get_context("fork")
     lock.acquire(5)
     try:
-        mine, theirs = ctx.Pipe()
-        child = ctx.Process(target=_child_tries, args=(books, theirs))
-        child.start()
-        assert mine.poll(20)
-        assert mine.recv() == "database is locked"
-        child.join(10)
+        assert forked_child_tries(books) == "database is locked"
     finally:
         lock.release()
-    mine, theirs = ctx.Pipe()
-    child = ctx.Process(target=_child_tries, args=(books, theirs))
-    child.start()
-    assert mine.poll(20)
-    assert mine.recv() == "got the lock"
-    child.join(10)
+    assert forked_child_tries(books) == "got the lock"
 
 
 def test_atomic_blocks_take_and_give_back_the_lock(books, monkeypatch):
