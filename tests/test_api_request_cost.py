@@ -25,9 +25,10 @@ from .factories import doc
 # upper bounds, at today's counts
 # + the read-only archive guard 1 (core/archive_guard.py: every write request reads the setting,
 # so that no server process can write after 停用系统)
-# + the document read back 1: the approval's own lines answer (posting/api.py `_stored`)
-APPROVE_QUERIES = 23  # token 1 + guard 1 + approval 19 + the 停用 check 1 + read-back 1
-APPROVE_QUERIES_ROLE_USER = 25  # + permissions and warehouses 1, + the warehouse check 1
+# and nothing read back: the engine locked the document with its partner and warehouse, and its
+# posted lines answer (posting/api.py `approve`)
+APPROVE_QUERIES = 22  # token 1 + guard 1 + approval 19 + the 停用 check 1
+APPROVE_QUERIES_ROLE_USER = 24  # + permissions and warehouses 1, + the warehouse check 1
 GET_ITEM_QUERIES = 3  # token, item, its alternate units (多单位)
 GET_DOCUMENT_QUERIES = 3  # token, document with relations, lines with items
 ROLE_USER_EXTRA = 1  # permissions and warehouses, read once per request

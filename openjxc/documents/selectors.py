@@ -44,7 +44,11 @@ def get_document(number: str, *, for_update: bool = False) -> Document:
     found = load(Document, "WHERE documents_document.number = %s", [number], RELATED[:2])
     if not found:
         raise not_found("document", number)
-    doc = found[0]
+    return with_relations(found[0])
+
+
+def with_relations(doc: Document) -> Document:
+    """doc, loaded with its partner and warehouse joined, with the rarer relations it has."""
     for name in RELATED[2:]:
         field = Document._meta.get_field(name)
         pk = getattr(doc, field.attname)

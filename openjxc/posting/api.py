@@ -3,7 +3,7 @@ from ninja import Field, Router, Status
 from openjxc.core.api import Input, Num, ReasonIn, typed
 from openjxc.core.errors import DomainError
 from openjxc.documents.schemas import DocumentOut
-from openjxc.documents.selectors import document_dict, get_document
+from openjxc.documents.selectors import document_dict, get_document, with_relations
 
 from . import chain, correction_api, engine, money, orders, reversal, settled, transit
 from .correction_api import CorrectionImpactOut
@@ -26,16 +26,19 @@ class ReverseIn(Input):
 def approve(request, number: str):
     """审核: post the document to the stock ledger, the general ledger and the open items."""
     doc = engine.approve(request.user, number)
-    return {**_stored(doc, just_approved=True), "warnings": getattr(doc, "warnings", [])}
+    # posted: the engine's copy is current (locked with its partner and warehouse, its status
+    # fields set as written) and its lines are the ones it posted, items joined
+    if getattr(doc, "posted_lines", None) is not None:
+        answer = document_dict(with_relations(doc), doc.posted_lines, just_approved=True)
+    else:
+        answer = _stored(doc, just_approved=True)
+    return {**answer, "warnings": getattr(doc, "warnings", [])}
 
 
 def _stored(doc, just_approved: bool = False) -> dict:
     """The document as the action left it, read back with its relations in one plain query (the
-    engine's instance has none of them loaded: each would be an ORM query), and its lines in one
-    more unless the approval kept the ones it posted (`posted_lines`, items joined, unchanged)."""
-    return document_dict(
-        get_document(doc.number), getattr(doc, "posted_lines", None), just_approved=just_approved
-    )
+    engine's instance has none of them loaded: each would be an ORM query)."""
+    return document_dict(get_document(doc.number), just_approved=just_approved)
 
 
 @router.post("/documents/{number}/cancel", response=typed(DocumentOut))

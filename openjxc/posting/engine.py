@@ -25,7 +25,12 @@ from openjxc.core.services import get_setting
 from openjxc.documents import workflow
 from openjxc.documents.access import require_document
 from openjxc.documents.models import Correction, Document, DocumentLine
-from openjxc.documents.selectors import get_document, require_active, used_quantities
+from openjxc.documents.selectors import (
+    RELATED,
+    get_document,
+    require_active,
+    used_quantities,
+)
 from openjxc.documents.types import TYPES
 from openjxc.inventory.costing import CostAdjustment
 from openjxc.inventory.services import cancel_moves, lock_balances, post_moves, run_shared
@@ -199,10 +204,15 @@ def _refuse_correction_half(doc: Document) -> None:
 
 
 def _lock_document(number: str) -> Document:
-    """The document row, locked; raw SQL because this runs for every approval (an ORM query
-    with its related objects costs more to build than the whole posting)."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    found = load(Document, f"WHERE number = %s{lock}", [number])
+    """The document row, locked, with its partner and warehouse joined (what an approval's answer
+    shows: it needs no read of its own); raw SQL because this runs for every approval (an ORM
+    query with its related objects costs more to build than the whole posting)."""
+    features = connection.features
+    lock = ""
+    if features.has_select_for_update:  # PostgreSQL: the document's row, not the joined ones
+        lock = " FOR UPDATE OF documents_document" if features.has_select_for_update_of else ""
+        lock = lock or " FOR UPDATE"
+    found = load(Document, f"WHERE documents_document.number = %s{lock}", [number], RELATED[:2])
     if not found:
         raise not_found("document", number)
     return found[0]
