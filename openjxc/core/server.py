@@ -1,4 +1,4 @@
-"""`jxc serve`: gunicorn (threaded workers) in-process, not Django's runserver."""
+"""`jxc serve`: gunicorn in-process (processes of one thread by default), not Django's runserver."""
 
 import errno
 import json
@@ -13,6 +13,9 @@ from gunicorn import util
 from gunicorn.app.base import BaseApplication
 from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
 from gunicorn.workers.gthread import _DEFER, TConn, ThreadWorker
+
+# _DEFER and TConn above are gthread internals: gunicorn is pinned (pyproject.toml), and
+# tests/test_server_worker.py goes through each path that uses them.
 
 # gunicorn's largest request line (method + URL + version); README "Limits" cites it.
 MAX_REQUEST_LINE = 8190
@@ -73,7 +76,7 @@ class TimedSocket(socket.socket):
 
 
 class JsonErrorWorker(ThreadWorker):
-    """gunicorn's threaded worker with two changes.
+    """gunicorn's threaded worker, changed in two ways.
 
     - gunicorn refuses an over-long request line or header before Django sees it, with an
       English HTML page; this worker answers them in the error format of API.md, like every
