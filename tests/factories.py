@@ -69,6 +69,18 @@ def doc(user, type, date, lines, warehouse="WH1", partner=None, approve_it=True,
     return d["number"]
 
 
+def delivered_in_a_closed_march(user) -> str:
+    """4 × A001 delivered at 9.00 on 3 March from 10 received at 5.00, January to March closed:
+    a settled document to correct (红冲蓝补). Its number."""
+    from openjxc.closing.services import close
+
+    doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
+    number = doc(user, "sales_delivery", "2026-03-03", [("A001", 4, "9.00")])
+    for period in ("2026-01", "2026-02", "2026-03"):
+        close(user, period)
+    return number
+
+
 def fetch(sql: str, args=()) -> list:
     """Rows of a plain SQL query (tests compare ledger tables directly)."""
     from django.db import connection

@@ -5,10 +5,9 @@ of each step go to test-artifacts/."""
 
 import pytest
 
-from openjxc.closing.services import close
 from openjxc.core.services import set_setting
 from tests.browser import log_in, shot
-from tests.factories import doc, fetch, person
+from tests.factories import delivered_in_a_closed_march, fetch, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,10 +20,7 @@ def backups_in_tmp(settings, tmp_path):
 @pytest.fixture
 def delivery(user):
     """4 × A001 at 9.00 delivered on 3 March; January to March closed; maker ≠ checker."""
-    doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
-    number = doc(user, "sales_delivery", "2026-03-03", [("A001", 4, "9.00")])
-    for period in ("2026-01", "2026-02", "2026-03"):
-        close(user, period)
+    number = delivered_in_a_closed_march(user)
     set_setting("approval_threshold.sales_delivery", "1")
     person("老板", username="boss")
     return number

@@ -5,11 +5,10 @@ every refusal shown in Chinese (reason missing, self-approval, undo with depende
 
 import pytest
 
-from openjxc.closing.services import close
 from openjxc.core.services import set_setting
 from openjxc.documents.models import Correction
 
-from .factories import doc, fetch, person, state
+from .factories import delivered_in_a_closed_march, doc, fetch, person, state
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +21,7 @@ def backups_in_tmp(settings, tmp_path):
 @pytest.fixture
 def delivery(user):
     """4 × A001 delivered at 9.00 on 3 March from 10 received at 5.00; January to March closed."""
-    doc(user, "purchase_receipt", "2026-03-01", [("A001", 10, "5.00")])
-    number = doc(user, "sales_delivery", "2026-03-03", [("A001", 4, "9.00")])
-    for period in ("2026-01", "2026-02", "2026-03"):
-        close(user, period)
-    return number
+    return delivered_in_a_closed_march(user)
 
 
 def form(price="10.00", reason="单价录错", action="preview") -> dict:
