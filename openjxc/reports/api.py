@@ -155,18 +155,7 @@ def stock_ledger(
         it.id, _warehouse_scope(request.user, warehouse), date_from, date_to
     )
     if format == "xlsx":
-        columns = [
-            ("date", gettext_lazy("Date")),
-            ("document", gettext_lazy("Document")),
-            ("type", gettext_lazy("Type")),
-            ("warehouse", gettext_lazy("Warehouse")),
-            ("in_qty", gettext_lazy("Quantity in")),
-            ("out_qty", gettext_lazy("Quantity out")),
-            ("unit_cost", gettext_lazy("Unit cost")),
-            ("value", gettext_lazy("Amount")),
-            ("balance_qty", gettext_lazy("On hand")),
-            ("balance_value", gettext_lazy("Balance value")),
-        ]
+        columns = selectors.stock_ledger_columns()
         opening = {
             "date": str(date_from),
             "document": "期初",

@@ -183,6 +183,23 @@ def _names(keys, by_warehouse) -> dict:
     return out
 
 
+def stock_ledger_columns(type_key: str = "type") -> list[tuple]:
+    """The columns of the 库存台账 export, the API's and the page's (the page shows the type's
+    label, `type_label`): key and header in the user's language."""
+    return [
+        ("date", gettext_lazy("Date")),
+        ("document", gettext_lazy("Document")),
+        (type_key, gettext_lazy("Type")),
+        ("warehouse", gettext_lazy("Warehouse")),
+        ("in_qty", gettext_lazy("Quantity in")),
+        ("out_qty", gettext_lazy("Quantity out")),
+        ("unit_cost", gettext_lazy("Unit cost")),
+        ("value", gettext_lazy("Amount")),
+        ("balance_qty", gettext_lazy("On hand")),
+        ("balance_value", gettext_lazy("Balance value")),
+    ]
+
+
 def stock_ledger(item_id: int, warehouse_id, date_from: dt.date, date_to: dt.date) -> dict:
     """库存台账 of one item: opening row, every move with document, in/out/balance, closing."""
     q, v = _opening(date_from, warehouse_id, False).get((item_id,), (0, 0))

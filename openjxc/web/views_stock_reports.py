@@ -122,18 +122,7 @@ def stock_ledger(request):
             r["type_label"] = type_label(r["type"])
             r["url"] = _document_url(r["document"])
         if wants_xlsx(request):
-            columns = [
-                ("date", gettext_lazy("Date")),
-                ("document", gettext_lazy("Document")),
-                ("type_label", gettext_lazy("Type")),
-                ("warehouse", gettext_lazy("Warehouse")),
-                ("in_qty", gettext_lazy("Quantity in")),
-                ("out_qty", gettext_lazy("Quantity out")),
-                ("unit_cost", gettext_lazy("Unit cost")),
-                ("value", gettext_lazy("Amount")),
-                ("balance_qty", gettext_lazy("On hand")),
-                ("balance_value", gettext_lazy("Balance value")),
-            ]
+            columns = selectors.stock_ledger_columns("type_label")
             columns = _cost_columns(request, columns, {"unit_cost", "value", "balance_value"})
             opening = {
                 "date": str(date_from),
